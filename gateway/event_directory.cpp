@@ -1,0 +1,53 @@
+#include "gateway/event_directory.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <date/tz.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "services/registry/event_config.h"
+#include "services/store/keys.h"
+
+namespace rollcall::gateway {
+
+EventDirectory::EventDirectory(std::shared_ptr<redis::Connection> redis)
+    : redis_(std::move(redis)) {}
+
+boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string event_id) {
+  if (!services::registry::is_valid_event_id(event_id)) co_return Lookup{};
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = cache_.find(event_id); it != cache_.end() && now - it->second.fetched < kCacheFor) {
+      co_return Lookup{it->second.event};
+    }
+  }
+  // Built outside the co_await: GCC 12 miscompiles initializer lists inside co_await operands.
+  std::vector<std::string> command{"HGET", services::store::event_key(event_id), "config"};
+  auto [ec, reply] = co_await redis_->async_exec(std::move(command),
+                                                 boost::asio::as_tuple(boost::asio::use_awaitable));
+  if (ec || reply.is_error()) co_return Lookup{.unavailable = true};
+
+  std::shared_ptr<EventInfo> event;
+  if (reply.type == redis::Reply::Type::string) {
+    event = std::make_shared<EventInfo>();
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;  // written by a newer importer
+    (void)google::protobuf::util::JsonStringToMessage(reply.str, &event->config, options);
+    event->config.set_event_id(event_id);
+    try {
+      event->zone = date::locate_zone(event->config.time_zone().empty()
+                                          ? "UTC"
+                                          : event->config.time_zone());
+    } catch (const std::exception&) {
+      event->zone = date::locate_zone("UTC");
+    }
+  }
+  if (event) {  // misses are not cached: an import may create the event any moment
+    std::lock_guard lock(mutex_);
+    cache_[event_id] = Entry{event, now};
+  }
+  co_return Lookup{event};
+}
+
+}  // namespace rollcall::gateway

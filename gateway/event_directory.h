@@ -1,0 +1,49 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "gateway/redis/connection.h"
+#include "rollcall/v1/rollcall.pb.h"
+
+namespace date {
+class time_zone;
+}
+
+namespace rollcall::gateway {
+
+struct EventInfo {
+  v1::Event config;
+  const date::time_zone* zone = nullptr;
+};
+
+// Events as the importer wrote them, cached briefly so a busy desk costs no extra round trip.
+class EventDirectory {
+ public:
+  static constexpr std::chrono::seconds kCacheFor{5};
+
+  explicit EventDirectory(std::shared_ptr<redis::Connection> redis);
+
+  struct Lookup {
+    std::shared_ptr<const EventInfo> event;  // null: no such event, or Redis unavailable
+    bool unavailable = false;
+  };
+  boost::asio::awaitable<Lookup> find(std::string event_id);
+
+ private:
+  struct Entry {
+    std::shared_ptr<const EventInfo> event;
+    std::chrono::steady_clock::time_point fetched;
+  };
+
+  std::shared_ptr<redis::Connection> redis_;
+  std::mutex mutex_;
+  std::map<std::string, Entry, std::less<>> cache_;
+};
+
+}  // namespace rollcall::gateway

@@ -1,0 +1,145 @@
+// rollcall-gateway: the transport in front of Redis. Desks, platforms and displays connect
+// here; all state lives in Redis, so gateways can be restarted or added at will.
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/program_options.hpp>
+#include <spdlog/spdlog.h>
+
+#include "gateway/day_reset.h"
+#include "gateway/server/listener.h"
+#include "services/store/function_library.h"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace po = boost::program_options;
+using namespace rollcall::gateway;
+
+int fail(const std::string& reason) {
+  std::cerr << "rollcall-gateway: " << reason << "\n";
+  return 1;
+}
+
+std::optional<asio::ip::tcp::endpoint> parse_listen(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) return std::nullopt;
+  auto host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(host.empty() ? "0.0.0.0" : host, ec);
+  char* end = nullptr;
+  const auto port = std::strtoul(text.c_str() + colon + 1, &end, 10);
+  if (ec || *end != '\0' || port > 65535 || colon + 1 == text.size()) return std::nullopt;
+  return asio::ip::tcp::endpoint(address, static_cast<unsigned short>(port));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  po::options_description options("rollcall-gateway options");
+  options.add_options()("help,h", "show this help and exit")(
+      "listen", po::value<std::string>()->default_value("127.0.0.1:8080"), "HOST:PORT to serve")(
+      "redis", po::value<std::string>()->default_value("redis://127.0.0.1:6379"),
+      "Redis URL redis://[[user]:password@]host[:port][/db]")(
+      "tick-ms", po::value<unsigned>()->default_value(100),
+      "push display updates at most this often (milliseconds)")(
+      "threads", po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())),
+      "I/O threads")("web-root", po::value<std::string>()->default_value(ROLLCALL_WEB_ROOT),
+                     "folder of the static pages")(
+      "max-frame", po::value<std::size_t>()->default_value(64 * 1024),
+      "largest WebSocket message accepted (bytes)");
+  po::variables_map args;
+  try {
+    po::store(po::parse_command_line(argc, argv, options), args);
+    po::notify(args);
+  } catch (const std::exception& e) {
+    std::cerr << "rollcall-gateway: " << e.what() << "\n" << options;
+    return 2;
+  }
+  if (args.count("help")) {
+    std::cout << "Usage: rollcall-gateway [options]\n" << options;
+    return 0;
+  }
+  const auto endpoint = parse_listen(args["listen"].as<std::string>());
+  if (!endpoint) {
+    std::cerr << "rollcall-gateway: --listen wants HOST:PORT\n";
+    return 2;
+  }
+  std::string url_error;
+  const auto url = redis::Url::parse(args["redis"].as<std::string>(), &url_error);
+  if (!url) {
+    std::cerr << "rollcall-gateway: --redis: " << url_error << "\n";
+    return 2;
+  }
+  const auto tick = std::chrono::milliseconds(std::max(1u, args["tick-ms"].as<unsigned>()));
+  const auto threads = std::max(1u, args["threads"].as<unsigned>());
+
+  asio::io_context io(static_cast<int>(threads));
+  auto context = std::make_shared<server::Context>();
+  context->limits.max_frame = args["max-frame"].as<std::size_t>();
+  context->web_root = args["web-root"].as<std::string>();
+
+  redis::Connection::Options command_options{.url = *url};
+  command_options.setup.push_back(
+      {"FUNCTION", "LOAD", "REPLACE", std::string(rollcall::services::store::function_library())});
+  context->commands = redis::Connection::create(asio::make_strand(io), command_options);
+  context->subscriber = redis::Connection::create(asio::make_strand(io), {.url = *url});
+  context->hub = std::make_shared<TotalsHub>(asio::make_strand(io), context->commands,
+                                             context->subscriber, tick);
+  context->events = std::make_shared<EventDirectory>(context->commands);
+  context->scans = std::make_shared<ScanHandler>(context->commands);
+
+  asio::ip::tcp::acceptor acceptor(io);
+  try {
+    acceptor.open(endpoint->protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(*endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+  } catch (const std::exception& e) {
+    return fail("cannot listen on " + args["listen"].as<std::string>() + ": " + e.what());
+  }
+
+  context->commands->on_state_change([](bool ready) {
+    if (ready) {
+      spdlog::info("redis ready, functions loaded");
+    } else {
+      spdlog::warn("redis connection lost; scans answer `unavailable` until it is back");
+    }
+  });
+  context->hub->start();
+  context->commands->start();
+  context->subscriber->start();
+  asio::co_spawn(io, server::listen(acceptor, context), asio::detached);
+  asio::co_spawn(asio::make_strand(io),
+                 run_day_resets(context->commands, context->events, std::chrono::seconds(30)),
+                 asio::detached);
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int signal) {
+    spdlog::info("signal {}: shutting down", signal);
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    context->hub->stop();
+    context->commands->stop();
+    context->subscriber->stop();
+    io.stop();
+  });
+
+  spdlog::info("rollcall-gateway listening on {} (redis {}:{}, tick {} ms, {} threads)",
+               args["listen"].as<std::string>(), url->host, url->port, tick.count(), threads);
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& thread : pool) thread.join();
+  return 0;
+}

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/strand.hpp>
+
+struct redisAsyncContext;
+
+namespace rollcall::gateway::redis {
+
+using Strand = boost::asio::strand<boost::asio::any_io_executor>;
+
+// Drives a hiredis 0.14 async context from Asio, like hiredis's adapters/libuv.h: hiredis's
+// addRead/delRead/addWrite/delWrite/cleanup hooks arm and disarm waits on a stream_descriptor
+// over the context's fd, and readiness calls redisAsyncHandleRead/Write on `strand`.
+//
+// Rules: every hiredis call on this context must run on `strand`. `guard` is the owner's
+// lifetime token: once it has expired, readiness events are ignored, so the owner may free the
+// context from its destructor. The descriptor never closes hiredis's fd (cleanup releases it).
+// Returns false (nothing attached) if the context already has an event library or the fd
+// cannot be registered.
+bool attach_to_asio(redisAsyncContext* context, Strand strand, std::weak_ptr<void> guard);
+
+}  // namespace rollcall::gateway::redis

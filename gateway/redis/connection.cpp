@@ -1,0 +1,542 @@
+#include "gateway/redis/connection.h"
+
+#include <algorithm>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include "gateway/redis/asio_adapter.h"
+
+namespace rollcall::gateway::redis {
+
+namespace {
+
+// Subscribed to by every subscriber connection: re-SUBSCRIBE-ing it is the health check, since
+// hiredis 0.14 cannot route a PING reply in subscribe mode. Nobody publishes to it.
+const std::string health_channel = "__rollcall:health";
+
+Reply convert(const redisReply* r) {
+  Reply out;
+  switch (r->type) {
+    case REDIS_REPLY_STRING:
+      out.type = Reply::Type::string;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = Reply::Type::status;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = Reply::Type::error;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = Reply::Type::integer;
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = Reply::Type::array;
+      out.elements.reserve(r->elements);
+      for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
+      break;
+    default:
+      out.type = Reply::Type::nil;
+      break;
+  }
+  return out;
+}
+
+// Sends argv on the context; the arguments are binary-safe.
+int send(redisAsyncContext* context, redisCallbackFn* fn, void* privdata,
+         const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lengths;
+  argv.reserve(args.size());
+  lengths.reserve(args.size());
+  for (const auto& a : args) {
+    argv.push_back(a.data());
+    lengths.push_back(a.size());
+  }
+  return redisAsyncCommandArgv(context, fn, privdata, static_cast<int>(args.size()), argv.data(),
+                               lengths.data());
+}
+
+// A caller's command in flight. It holds no pointer to the Connection, so hiredis may flush it
+// (NULL reply) even while the Connection is being destroyed.
+struct UserPending {
+  Connection::Handler handler;
+  Strand strand;
+};
+
+struct InternalPending {
+  enum class Kind { setup, health } kind;
+  std::uint64_t generation;
+  std::string name;  // command name for errors; never the arguments (AUTH carries the password)
+  bool last = false;
+};
+
+}  // namespace
+
+std::shared_ptr<Connection> Connection::create(boost::asio::any_io_executor executor,
+                                               Options options) {
+  return std::shared_ptr<Connection>(new Connection(std::move(executor), std::move(options)));
+}
+
+Connection::Connection(boost::asio::any_io_executor executor, Options options)
+    : strand_(boost::asio::make_strand(executor)),
+      options_(std::move(options)),
+      resolver_(strand_),
+      connect_timer_(strand_),
+      retry_timer_(strand_),
+      health_timer_(strand_),
+      backoff_(options_.backoff_initial) {}
+
+Connection::~Connection() {
+  // No strand handler can be running: each one holds a shared_ptr (or a locked weak_ptr) to us.
+  // Pending commands are flushed by hiredis with NULL replies and complete as unavailable.
+  if (context_ != nullptr) {
+    redisAsyncContext* context = context_;
+    context_ = nullptr;
+    context->data = nullptr;
+    redisAsyncFree(context);
+  }
+}
+
+void Connection::start() {
+  boost::asio::post(strand_, [self = shared_from_this()] { self->do_start(); });
+}
+
+void Connection::stop() {
+  boost::asio::post(strand_, [self = shared_from_this()] { self->do_stop(); });
+}
+
+bool Connection::ready() const {
+  return ready_.load();
+}
+
+std::string Connection::last_error() const {
+  std::lock_guard lock(error_mutex_);
+  return last_error_;
+}
+
+void Connection::on_state_change(std::function<void(bool ready)> callback) {
+  boost::asio::post(strand_, [self = shared_from_this(), callback = std::move(callback)]() mutable {
+    self->state_callback_ = std::move(callback);
+  });
+}
+
+void Connection::on_message(MessageHandler handler) {
+  boost::asio::post(strand_, [self = shared_from_this(), handler = std::move(handler)]() mutable {
+    self->message_handler_ = std::move(handler);
+    self->enter_subscriber_mode();
+  });
+}
+
+void Connection::subscribe(const std::string& channel) {
+  boost::asio::post(strand_, [self = shared_from_this(), channel] { self->do_subscribe(channel); });
+}
+
+void Connection::unsubscribe(const std::string& channel) {
+  boost::asio::post(strand_,
+                    [self = shared_from_this(), channel] { self->do_unsubscribe(channel); });
+}
+
+void Connection::exec(std::vector<std::string> args, Handler handler) {
+  // Always through the strand: the handler never runs inside the caller's exec() call.
+  boost::asio::post(strand_, [self = shared_from_this(), args = std::move(args),
+                              handler = std::move(handler)]() mutable {
+    self->do_exec(std::move(args), std::move(handler));
+  });
+}
+
+void Connection::do_exec(std::vector<std::string> args, Handler handler) {
+  if (subscriber_) {
+    handler(error::subscriber_mode, Reply{});
+    return;
+  }
+  if (phase_ != Phase::ready || context_ == nullptr) {
+    handler(error::unavailable, Reply{});
+    return;
+  }
+  if (args.empty()) {
+    handler(error::protocol, Reply{});
+    return;
+  }
+  auto* pending = new UserPending{std::move(handler), strand_};
+  if (send(context_, &Connection::on_user_reply, pending, args) != REDIS_OK) {
+    std::unique_ptr<UserPending> owned(pending);
+    owned->handler(error::unavailable, Reply{});
+  }
+}
+
+void Connection::do_start() {
+  if (phase_ != Phase::idle) return;
+  connect();
+}
+
+void Connection::do_stop() {
+  if (phase_ == Phase::stopped) return;
+  phase_ = Phase::stopped;
+  teardown();
+  retry_timer_.cancel();
+  // Nothing fires after stop(); dropping the callbacks also breaks cycles through captures.
+  state_callback_ = nullptr;
+  message_handler_ = nullptr;
+}
+
+void Connection::enter_subscriber_mode() {
+  if (subscriber_) return;
+  subscriber_ = true;
+  // A link opened as a command connection is reopened in subscriber mode.
+  if (phase_ == Phase::setup || phase_ == Phase::ready || phase_ == Phase::resolving) {
+    teardown();
+    connect();
+  }
+}
+
+void Connection::do_subscribe(const std::string& channel) {
+  bool added = channels_.insert(channel).second;
+  if (!subscriber_) {
+    enter_subscriber_mode();
+    return;
+  }
+  // While `subscribing`, the initial SUBSCRIBE is already sent without this channel.
+  const bool linked = phase_ == Phase::ready || phase_ == Phase::subscribing;
+  if (added && linked && context_ != nullptr) send_subscribe({channel});
+}
+
+void Connection::do_unsubscribe(const std::string& channel) {
+  if (channels_.erase(channel) == 0) return;
+  const bool linked = phase_ == Phase::ready || phase_ == Phase::subscribing;
+  if (subscriber_ && linked && context_ != nullptr) {
+    // hiredis registers no callback for UNSUBSCRIBE: the reply goes to the channel's callback.
+    send(context_, nullptr, nullptr, {"UNSUBSCRIBE", channel});
+  }
+}
+
+void Connection::send_subscribe(std::vector<std::string> channels) {
+  std::vector<std::string> args{"SUBSCRIBE"};
+  args.insert(args.end(), channels.begin(), channels.end());
+  send(context_, &Connection::on_channel_reply, nullptr, args);
+}
+
+void Connection::connect() {
+  ++generation_;
+  phase_ = Phase::resolving;
+  health_outstanding_ = false;
+  const auto generation = generation_;
+  std::weak_ptr<Connection> weak = weak_from_this();
+
+  // hiredis 0.14 connects without a timeout; this one covers resolve, connect and setup.
+  connect_timer_.expires_after(options_.connect_timeout);
+  connect_timer_.async_wait([weak, generation](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (!self || ec || generation != self->generation_) return;
+    if (self->phase_ == Phase::resolving || self->phase_ == Phase::setup ||
+        self->phase_ == Phase::subscribing) {
+      self->fail("connect to " + self->options_.url.host + ":" +
+                 std::to_string(self->options_.url.port) + " timed out after " +
+                 std::to_string(self->options_.connect_timeout.count()) + " ms");
+    }
+  });
+
+  // hiredis would resolve names with a blocking getaddrinfo on the io thread; Asio's resolver
+  // does it off-thread, and hiredis then gets a numeric address.
+  resolver_.async_resolve(
+      options_.url.host, std::to_string(options_.url.port),
+      boost::asio::bind_executor(
+          strand_, [weak, generation](boost::system::error_code ec,
+                                      boost::asio::ip::tcp::resolver::results_type results) {
+            auto self = weak.lock();
+            if (!self || generation != self->generation_ || self->phase_ != Phase::resolving)
+              return;
+            if (ec || results.empty()) {
+              self->fail("cannot resolve " + self->options_.url.host + ": " + ec.message());
+              return;
+            }
+            // Prefer IPv4: "localhost" often lists ::1 first while redis binds 127.0.0.1.
+            auto chosen = results.begin()->endpoint().address();
+            for (const auto& entry : results) {
+              if (entry.endpoint().address().is_v4()) {
+                chosen = entry.endpoint().address();
+                break;
+              }
+            }
+            self->open(chosen.to_string());
+          }));
+}
+
+void Connection::open(const std::string& address) {
+  redisAsyncContext* context = redisAsyncConnect(address.c_str(), options_.url.port);
+  if (context == nullptr) {
+    fail("cannot allocate a redis context");
+    return;
+  }
+  if (context->err != 0) {
+    std::string reason = context->errstr;
+    redisAsyncFree(context);
+    fail("connect to " + address + ":" + std::to_string(options_.url.port) + ": " + reason);
+    return;
+  }
+  if (!attach_to_asio(context, strand_, weak_from_this())) {
+    redisAsyncFree(context);
+    fail("cannot attach the redis socket to asio");
+    return;
+  }
+  context_ = context;
+  context->data = this;
+  redisAsyncSetConnectCallback(context, &Connection::on_connect);
+  redisAsyncSetDisconnectCallback(context, &Connection::on_disconnect);
+  phase_ = Phase::setup;
+
+  // Setup is pipelined (hiredis buffers it until connected); the first error reply aborts.
+  std::vector<std::vector<std::string>> steps;
+  const Url& url = options_.url;
+  if (!url.password.empty()) {
+    if (url.username.empty()) {
+      steps.push_back({"AUTH", url.password});
+    } else {
+      steps.push_back({"AUTH", url.username, url.password});
+    }
+  }
+  if (url.db != 0) steps.push_back({"SELECT", std::to_string(url.db)});
+  for (const auto& command : options_.setup) {
+    if (!command.empty()) steps.push_back(command);
+  }
+
+  if (steps.empty()) {
+    if (subscriber_) {
+      // SUBSCRIBE (with the health channel last) is the handshake; its reply makes us ready.
+      phase_ = Phase::subscribing;
+      std::vector<std::string> channels(channels_.begin(), channels_.end());
+      channels.push_back(health_channel);
+      send_subscribe(std::move(channels));
+      return;
+    }
+    steps.push_back({"PING"});  // a round trip proves the link before we say ready
+  }
+  for (size_t i = 0; i < steps.size(); ++i) {
+    auto* pending = new InternalPending{InternalPending::Kind::setup, generation_, steps[i][0],
+                                        i + 1 == steps.size()};
+    if (send(context_, &Connection::on_internal_reply, pending, steps[i]) != REDIS_OK) {
+      delete pending;
+      fail("cannot queue setup command " + steps[i][0]);
+      return;
+    }
+  }
+}
+
+void Connection::become_ready() {
+  connect_timer_.cancel();
+  phase_ = Phase::ready;
+  backoff_ = options_.backoff_initial;
+  health_outstanding_ = false;
+  set_last_error("");
+  ready_ = true;
+  notify(true);
+  arm_health();
+}
+
+void Connection::arm_health() {
+  const auto generation = generation_;
+  std::weak_ptr<Connection> weak = weak_from_this();
+  health_timer_.expires_after(options_.health_interval);
+  health_timer_.async_wait([weak, generation](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (!self || ec || generation != self->generation_) return;
+    self->on_health_tick();
+  });
+}
+
+void Connection::on_health_tick() {
+  if (phase_ != Phase::ready || context_ == nullptr) return;
+  if (health_outstanding_) {
+    fail("health check: no reply within " + std::to_string(options_.health_interval.count()) +
+         " ms");
+    return;
+  }
+  health_outstanding_ = true;
+  if (subscriber_) {
+    send_subscribe({health_channel});
+  } else {
+    auto* pending = new InternalPending{InternalPending::Kind::health, generation_, "PING", false};
+    if (send(context_, &Connection::on_internal_reply, pending, {"PING"}) != REDIS_OK) {
+      delete pending;
+    }
+  }
+  arm_health();
+}
+
+void Connection::fail(const std::string& reason) {
+  set_last_error(reason);
+  teardown();
+  if (phase_ != Phase::stopped) schedule_retry();
+}
+
+void Connection::teardown() {
+  connect_timer_.cancel();
+  health_timer_.cancel();
+  resolver_.cancel();
+  const bool was_ready = ready_.exchange(false);
+  if (phase_ != Phase::stopped) phase_ = Phase::backoff;
+  if (context_ != nullptr) {
+    // Unhook first so that the callbacks hiredis runs while freeing see a stale context.
+    redisAsyncContext* context = context_;
+    context_ = nullptr;
+    context->data = nullptr;
+    redisAsyncFree(context);
+  }
+  if (was_ready) notify(false);
+}
+
+void Connection::schedule_retry() {
+  phase_ = Phase::backoff;
+  const auto generation = generation_;
+  std::weak_ptr<Connection> weak = weak_from_this();
+  retry_timer_.expires_after(backoff_);
+  backoff_ = std::min(backoff_ * 2, options_.backoff_max);
+  retry_timer_.async_wait([weak, generation](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (!self || ec || generation != self->generation_ || self->phase_ != Phase::backoff) return;
+    self->connect();
+  });
+}
+
+void Connection::notify(bool ready) {
+  // Posted, so that the callback never runs inside hiredis and sees calls in order.
+  boost::asio::post(strand_, [weak = weak_from_this(), ready] {
+    auto self = weak.lock();
+    if (!self || self->phase_ == Phase::stopped || !self->state_callback_) return;
+    auto callback = self->state_callback_;  // the callback may replace itself
+    callback(ready);
+  });
+}
+
+void Connection::set_last_error(const std::string& reason) {
+  std::lock_guard lock(error_mutex_);
+  last_error_ = reason;
+}
+
+void Connection::on_connect(const redisAsyncContext* context, int status) {
+  auto* self = static_cast<Connection*>(context->data);
+  if (self == nullptr || self->context_ != context || status == REDIS_OK) return;
+  // hiredis frees the context right after this callback: forget it, retry from the strand.
+  std::string reason = "connect to " + self->options_.url.host + ":" +
+                       std::to_string(self->options_.url.port) + ": " +
+                       (context->errstr != nullptr ? context->errstr : "failed");
+  self->context_ = nullptr;
+  self->ready_ = false;
+  boost::asio::post(self->strand_,
+                    [weak = self->weak_from_this(), generation = self->generation_, reason] {
+                      auto s = weak.lock();
+                      if (s && generation == s->generation_ && s->phase_ != Phase::stopped)
+                        s->fail(reason);
+                    });
+}
+
+void Connection::on_disconnect(const redisAsyncContext* context, int status) {
+  // Runs inside hiredis's free: pending replies were already flushed with NULL. `context` is
+  // freed when we return, and we must not free or command it here.
+  auto* self = static_cast<Connection*>(context->data);
+  if (self == nullptr || self->context_ != context) return;
+  std::string reason =
+      std::string("connection lost: ") +
+      (context->errstr != nullptr && context->err != 0 ? context->errstr : "closed");
+  const bool was_ready = self->ready_.exchange(false);  // exec() fails at once from now on
+  self->context_ = nullptr;
+  boost::asio::post(self->strand_, [weak = self->weak_from_this(), generation = self->generation_,
+                                    reason, was_ready] {
+    auto s = weak.lock();
+    if (!s || generation != s->generation_ || s->phase_ == Phase::stopped) return;
+    s->set_last_error(reason);
+    s->teardown();
+    if (was_ready) s->notify(false);
+    s->schedule_retry();
+  });
+}
+
+void Connection::on_internal_reply(redisAsyncContext* context, void* reply, void* privdata) {
+  std::unique_ptr<InternalPending> pending(static_cast<InternalPending*>(privdata));
+  auto* self = static_cast<Connection*>(context->data);
+  // A NULL reply means hiredis is flushing a dying link: the disconnect path handles it.
+  if (self == nullptr || reply == nullptr || self->context_ != context ||
+      pending->generation != self->generation_) {
+    return;
+  }
+  auto* r = static_cast<redisReply*>(reply);
+  if (pending->kind == InternalPending::Kind::health) {
+    self->health_outstanding_ = false;
+    return;
+  }
+  if (r->type == REDIS_REPLY_ERROR) {
+    std::string reason =
+        "setup command " + pending->name + " failed: " + std::string(r->str, r->len);
+    // Not from inside hiredis: fail() frees the context.
+    boost::asio::post(self->strand_,
+                      [weak = self->weak_from_this(), generation = self->generation_, reason] {
+                        auto s = weak.lock();
+                        if (s && generation == s->generation_ && s->phase_ == Phase::failing)
+                          s->fail(reason);
+                      });
+    self->phase_ = Phase::failing;  // the rest of this setup is ignored
+    return;
+  }
+  if (!pending->last || self->phase_ != Phase::setup) return;
+  if (self->subscriber_) {
+    self->phase_ = Phase::subscribing;
+    std::vector<std::string> channels(self->channels_.begin(), self->channels_.end());
+    channels.push_back(health_channel);
+    self->send_subscribe(std::move(channels));
+  } else {
+    self->become_ready();
+  }
+}
+
+void Connection::on_user_reply(redisAsyncContext* context, void* reply, void* privdata) {
+  std::unique_ptr<UserPending> pending(static_cast<UserPending*>(privdata));
+  boost::system::error_code ec;
+  Reply converted;
+  if (reply == nullptr) {
+    ec = error::unavailable;  // the link died (or is being freed) with the command in flight
+  } else {
+    converted = convert(static_cast<redisReply*>(reply));
+  }
+  // Posted: the caller's code must not run inside hiredis (it may send or stop).
+  boost::asio::post(pending->strand, [handler = std::move(pending->handler), ec,
+                                      converted = std::move(converted)]() mutable {
+    handler(ec, std::move(converted));
+  });
+}
+
+void Connection::on_channel_reply(redisAsyncContext* context, void* reply, void* privdata) {
+  auto* self = static_cast<Connection*>(context->data);
+  if (self == nullptr || reply == nullptr || self->context_ != context) return;
+  auto* r = static_cast<redisReply*>(reply);
+  if (r->type != REDIS_REPLY_ARRAY || r->elements < 2) return;
+  const redisReply* kind = r->element[0];
+  const redisReply* name = r->element[1];
+  if (kind->type != REDIS_REPLY_STRING || name->type != REDIS_REPLY_STRING) return;
+  std::string_view kind_text(kind->str, kind->len);
+  std::string_view channel(name->str, name->len);
+
+  if (kind_text == "message" && r->elements >= 3 && r->element[2]->type == REDIS_REPLY_STRING) {
+    boost::asio::post(self->strand_,
+                      [weak = self->weak_from_this(), channel = std::string(channel),
+                       payload = std::string(r->element[2]->str, r->element[2]->len)] {
+                        auto s = weak.lock();
+                        if (!s || s->phase_ == Phase::stopped || !s->message_handler_) return;
+                        auto handler = s->message_handler_;  // it may replace itself
+                        handler(channel, payload);
+                      });
+  } else if (kind_text == "subscribe" && channel == health_channel) {
+    self->health_outstanding_ = false;
+    // Channels are subscribed in one command with the health channel last, so this confirms
+    // them all: messages published from now on reach us.
+    if (self->phase_ == Phase::subscribing) self->become_ready();
+  }
+}
+
+}  // namespace rollcall::gateway::redis

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "gateway/event_directory.h"
+#include "gateway/redis/connection.h"
+#include "services/wire/codec.h"
+
+namespace rollcall::gateway {
+
+// One desk frame in, one encoded ScanResult out: decode, validate, apply in Redis (one atomic
+// function call), describe. Never throws for bad input; Redis trouble becomes `unavailable`.
+class ScanHandler {
+ public:
+  explicit ScanHandler(std::shared_ptr<redis::Connection> redis);
+
+  boost::asio::awaitable<v1::ScanResult> handle(const EventInfo& event, std::string_view frame,
+                                                services::wire::Encoding encoding);
+
+ private:
+  std::shared_ptr<redis::Connection> redis_;
+};
+
+}  // namespace rollcall::gateway

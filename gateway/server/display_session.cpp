@@ -1,0 +1,109 @@
+#include "gateway/server/display_session.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+namespace rollcall::gateway::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using namespace asio::experimental::awaitable_operators;
+
+DisplaySession::DisplaySession(WebSocket ws, std::string event_id,
+                               services::wire::Encoding encoding,
+                               std::shared_ptr<const Context> context)
+    : ws_(std::move(ws)),
+      event_id_(std::move(event_id)),
+      encoding_(encoding),
+      context_(std::move(context)),
+      wake_(ws_.get_executor()) {}
+
+asio::awaitable<void> DisplaySession::run() {
+  context_->hub->attach(event_id_, shared_from_this());
+  co_await (read_requests() || write_frames());
+  context_->hub->detach(event_id_, this);
+}
+
+void DisplaySession::on_update(std::shared_ptr<const SharedFrames> update) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), update = std::move(update)] {
+    if (self->waiting_update_) {
+      self->want_snapshot_ = true;  // two updates behind: skip to the newest state
+      self->waiting_update_.reset();
+    } else if (!self->want_snapshot_) {
+      self->waiting_update_ = update;
+    }
+    self->wake();
+  });
+}
+
+void DisplaySession::on_resync() {
+  asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    self->want_snapshot_ = true;
+    self->waiting_update_.reset();
+    self->wake();
+  });
+}
+
+asio::awaitable<void> DisplaySession::read_requests() {
+  beast::flat_buffer buffer;
+  for (;;) {
+    buffer.clear();
+    auto [ec, bytes] = co_await ws_.async_read(buffer, asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    v1::DisplayRequest request;
+    std::string error;
+    if (decode(beast::buffers_to_string(buffer.data()), encoding_, &request, &error)) {
+      if (request.snapshot()) want_snapshot_ = true;
+    } else {
+      v1::DisplayMessage message;
+      message.mutable_error()->set_code("malformed");
+      message.mutable_error()->set_message(error);
+      waiting_error_ = std::make_shared<const std::string>(encode(message, encoding_));
+    }
+    wake();
+  }
+}
+
+asio::awaitable<void> DisplaySession::write_frames() {
+  for (;;) {
+    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+      co_return;
+    }
+    std::shared_ptr<const std::string> frame;
+    if (waiting_error_) {
+      frame = std::exchange(waiting_error_, nullptr);
+    } else if (want_snapshot_) {
+      auto snapshot = context_->hub->snapshot(event_id_);
+      want_snapshot_ = false;
+      waiting_update_.reset();
+      if (snapshot) {  // otherwise the hub is loading and on_resync() follows
+        frame = snapshot->in(encoding_);
+        seq_ = snapshot->seq;
+        has_state_ = true;
+      }
+    } else if (auto update = std::exchange(waiting_update_, nullptr)) {
+      if (!has_state_ || update->seq <= seq_) continue;  // older than what the display has
+      if (update->prev_seq != seq_) {
+        want_snapshot_ = true;
+        continue;
+      }
+      frame = update->in(encoding_);
+      seq_ = update->seq;
+    }
+    if (!frame) {
+      wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    auto [ec, written] =
+        co_await ws_.async_write(asio::buffer(*frame), asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+  }
+}
+
+}  // namespace rollcall::gateway::server

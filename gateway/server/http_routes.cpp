@@ -1,0 +1,87 @@
+#include "gateway/server/http_routes.h"
+
+#include <boost/url/parse.hpp>
+
+#include "gateway/server/static_files.h"
+#include "services/wire/codec.h"
+
+namespace rollcall::gateway::server {
+namespace {
+
+namespace http = boost::beast::http;
+using services::wire::Encoding;
+
+http::response<http::string_body> text_response(const Request& request, http::status status,
+                                                std::string content_type, std::string body) {
+  http::response<http::string_body> response{status, request.version()};
+  response.set(http::field::server, "rollcall");
+  response.set(http::field::content_type, content_type);
+  response.set(http::field::cache_control, "no-store");
+  response.keep_alive(request.keep_alive());
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+}  // namespace
+
+http::response<http::string_body> error_response(const Request& request, http::status status,
+                                                 std::string code, std::string message) {
+  v1::Error error;
+  error.set_code(std::move(code));
+  error.set_message(std::move(message));
+  return text_response(request, status, "application/json", encode(error, Encoding::json));
+}
+
+boost::asio::awaitable<http::message_generator> answer_http(Request request,
+                                                            std::shared_ptr<const Context> context) {
+  const auto url = boost::urls::parse_origin_form(request.target());
+  if (!url) {
+    co_return error_response(request, http::status::bad_request, "bad_target",
+                             "the request target is not a valid path");
+  }
+  const std::string path = url->path();
+  if (request.method() != http::verb::get && request.method() != http::verb::head) {
+    co_return error_response(request, http::status::method_not_allowed, "method_not_allowed",
+                             "only GET and HEAD are served here");
+  }
+  if (path == "/healthz") {
+    co_return text_response(request, http::status::ok, "text/plain", "ok\n");
+  }
+  if (path == "/readyz") {
+    if (context->commands->ready() && context->subscriber->ready()) {
+      co_return text_response(request, http::status::ok, "text/plain", "ready\n");
+    }
+    co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
+                             "Redis is not reachable or its functions are not loaded yet");
+  }
+  constexpr std::string_view kEvents = "/v1/events/";
+  if (path.starts_with(kEvents)) {
+    std::string_view rest = std::string_view(path).substr(kEvents.size());
+    const auto slash = rest.find('/');
+    const std::string event_id(rest.substr(0, slash));
+    if (slash == std::string_view::npos || rest.substr(slash) != "/totals") {
+      co_return error_response(request, http::status::not_found, "not_found",
+                               "no such resource: " + path);
+    }
+    const auto lookup = co_await context->events->find(event_id);
+    if (lookup.unavailable) {
+      co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
+                               "Redis is not reachable; try again shortly");
+    }
+    if (!lookup.event) {
+      co_return error_response(request, http::status::not_found, "unknown_event",
+                               "no event named \"" + event_id + "\"");
+    }
+    auto totals = co_await context->hub->totals(event_id);
+    if (!totals) {
+      co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
+                               "Redis is not reachable; try again shortly");
+    }
+    co_return text_response(request, http::status::ok, "application/json",
+                            encode(*totals, Encoding::json));
+  }
+  co_return serve_static(request, context->web_root, path);
+}
+
+}  // namespace rollcall::gateway::server

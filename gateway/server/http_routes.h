@@ -1,0 +1,23 @@
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http.hpp>
+
+#include "gateway/server/context.h"
+
+namespace rollcall::gateway::server {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+
+// Plain HTTP: /healthz, /readyz, /v1/events/EVENT/totals, and static files from the web root.
+boost::asio::awaitable<boost::beast::http::message_generator> answer_http(
+    Request request, std::shared_ptr<const Context> context);
+
+// A JSON error body (the Error message) with the given status.
+boost::beast::http::response<boost::beast::http::string_body> error_response(
+    const Request& request, boost::beast::http::status status, std::string code,
+    std::string message);
+
+}  // namespace rollcall::gateway::server

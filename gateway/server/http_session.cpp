@@ -1,0 +1,62 @@
+#include "gateway/server/http_session.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "gateway/server/http_routes.h"
+#include "gateway/server/websocket_session.h"
+
+namespace rollcall::gateway::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket,
+                                       std::shared_ptr<const Context> context) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  for (;;) {
+    stream.expires_after(std::chrono::seconds(30));
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(16 * 1024);
+    parser.body_limit(context->limits.max_request_body);
+    auto [ec, bytes] =
+        co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (ec == http::error::end_of_stream) {
+      stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+      co_return;
+    }
+    if (ec == http::error::body_limit || ec == http::error::header_limit) {
+      Request request;
+      request.version(11);
+      auto response = error_response(request, http::status::payload_too_large, "too_large",
+                                     "the request is larger than this server accepts");
+      response.keep_alive(false);
+      co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+      co_return;
+    }
+    if (ec) co_return;
+
+    auto request = parser.release();
+    if (beast::websocket::is_upgrade(request)) {
+      stream.expires_never();  // the WebSocket sets its own timeouts
+      co_await run_websocket(std::move(stream), std::move(request), context);
+      co_return;
+    }
+    const bool keep_alive = request.keep_alive();
+    auto response = co_await answer_http(std::move(request), context);
+    auto [write_ec, written] =
+        co_await beast::async_write(stream, std::move(response), asio::as_tuple(asio::use_awaitable));
+    if (write_ec || !keep_alive) {
+      stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, write_ec);
+      co_return;
+    }
+  }
+}
+
+}  // namespace rollcall::gateway::server

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "gateway/server/context.h"
+
+namespace rollcall::gateway::server {
+
+// Serves HTTP/1.1 requests on one connection until it closes or upgrades to a WebSocket.
+boost::asio::awaitable<void> run_http_session(boost::asio::ip::tcp::socket socket,
+                                              std::shared_ptr<const Context> context);
+
+}  // namespace rollcall::gateway::server

@@ -1,0 +1,116 @@
+#include "gateway/server/websocket_session.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/url/parse.hpp>
+
+#include "gateway/server/display_session.h"
+
+namespace rollcall::gateway::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using services::wire::Encoding;
+using services::wire::kJsonSubprotocol;
+
+// Browsers can only choose the format through the subprotocol list.
+Encoding negotiated_encoding(const Request& request) {
+  const auto offered = request[http::field::sec_websocket_protocol];
+  std::string_view rest = offered;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    auto item = rest.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item == kJsonSubprotocol) return Encoding::json;
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  }
+  return Encoding::binary;
+}
+
+using WebSocket = websocket::stream<beast::tcp_stream>;
+
+asio::awaitable<void> run_desk(WebSocket& ws, const EventInfo& event, Encoding encoding,
+                               const Context& context) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    buffer.clear();
+    auto [ec, bytes] = co_await ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;  // closed, timed out, or too big (Beast answered with close code 1009)
+    const auto frame = beast::buffers_to_string(buffer.data());
+    const auto result = co_await context.scans->handle(event, frame, encoding);
+    const auto reply = encode(result, encoding);
+    auto [write_ec, written] =
+        co_await ws.async_write(asio::buffer(reply), asio::as_tuple(asio::use_awaitable));
+    if (write_ec) co_return;
+  }
+}
+
+}  // namespace
+
+asio::awaitable<void> run_websocket(beast::tcp_stream stream, Request request,
+                                    std::shared_ptr<const Context> context) {
+  const auto url = boost::urls::parse_origin_form(request.target());
+  const std::string path = url ? std::string(url->path()) : std::string();
+  const bool desk = path == "/v1/desk";
+  if (!desk && path != "/v1/display") {
+    auto response = error_response(request, http::status::not_found, "not_found",
+                                   "WebSocket channels are /v1/desk and /v1/display");
+    co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+    co_return;
+  }
+  const auto event_param = url->params().find("event");
+  if (event_param == url->params().end() || !(*event_param).has_value) {
+    auto response = error_response(request, http::status::bad_request, "missing_event",
+                                   "name the event: " + path + "?event=EVENT");
+    co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+    co_return;
+  }
+  const std::string event_id = (*event_param).value;
+  const auto encoding = negotiated_encoding(request);
+
+  WebSocket ws(std::move(stream));
+  ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws.set_option(websocket::stream_base::decorator([encoding](websocket::response_type& response) {
+    response.set(http::field::server, "rollcall");
+    if (encoding == Encoding::json) {
+      response.set(http::field::sec_websocket_protocol, kJsonSubprotocol);
+    }
+  }));
+  ws.read_message_max(context->limits.max_frame);
+  auto [accept_ec] = co_await ws.async_accept(request, asio::as_tuple(asio::use_awaitable));
+  if (accept_ec) co_return;
+  ws.text(encoding == Encoding::json);
+
+  const auto lookup = co_await context->events->find(event_id);
+  if (!lookup.event) {
+    const auto reason = lookup.unavailable
+                            ? websocket::close_reason(websocket::close_code::try_again_later,
+                                                      "redis unavailable, try again")
+                            : websocket::close_reason(websocket::close_code::policy_error,
+                                                      "unknown event: " + event_id.substr(0, 64));
+    if (!desk) {
+      v1::DisplayMessage message;
+      message.mutable_error()->set_code(lookup.unavailable ? "unavailable" : "unknown_event");
+      message.mutable_error()->set_message(std::string(reason.reason.c_str()));
+      const auto frame = encode(message, encoding);
+      co_await ws.async_write(asio::buffer(frame), asio::as_tuple(asio::use_awaitable));
+    }
+    co_await ws.async_close(reason, asio::as_tuple(asio::use_awaitable));
+    co_return;
+  }
+  if (desk) {
+    co_await run_desk(ws, *lookup.event, encoding, *context);
+  } else {
+    auto session = std::make_shared<DisplaySession>(std::move(ws), event_id, encoding, context);
+    co_await session->run();
+  }
+}
+
+}  // namespace rollcall::gateway::server

@@ -1,0 +1,96 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "gateway/redis/connection.h"
+#include "rollcall/v1/rollcall.pb.h"
+#include "services/totals/totals_folder.h"
+#include "services/wire/codec.h"
+
+namespace rollcall::gateway {
+
+// A message serialized once and shared by every display that receives it.
+struct SharedFrames {
+  std::uint64_t prev_seq = 0;  // updates only: the state they apply to
+  std::uint64_t seq = 0;
+  std::shared_ptr<const std::string> binary;
+  std::shared_ptr<const std::string> json;
+
+  const std::shared_ptr<const std::string>& in(services::wire::Encoding encoding) const {
+    return encoding == services::wire::Encoding::binary ? binary : json;
+  }
+};
+
+// A display connection as the hub sees it. Called with no hub lock held; must not block.
+class DisplaySink {
+ public:
+  virtual ~DisplaySink() = default;
+  virtual void on_update(std::shared_ptr<const SharedFrames> update) = 0;
+  // The hub's state was rebuilt (start, gap, Redis reconnect): send a fresh snapshot.
+  virtual void on_resync() = 0;
+};
+
+// Follows the change channel of every event that has displays, folds the notices into one
+// live snapshot per event, and once per tick hands each display the same serialized update.
+class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
+ public:
+  TotalsHub(boost::asio::any_io_executor executor, std::shared_ptr<redis::Connection> commands,
+            std::shared_ptr<redis::Connection> subscriber, std::chrono::milliseconds tick);
+
+  void start();
+  void stop();
+
+  void attach(const std::string& event_id, const std::shared_ptr<DisplaySink>& sink);
+  void detach(const std::string& event_id, const DisplaySink* sink);
+
+  // The current snapshot of a followed event, serialized once per seq; nullopt while the hub
+  // is (re)loading it, in which case on_resync() follows.
+  std::optional<SharedFrames> snapshot(const std::string& event_id);
+
+  // Totals for the HTTP API: from memory when followed, else read from Redis.
+  // nullopt when Redis is unavailable.
+  boost::asio::awaitable<std::optional<v1::Totals>> totals(const std::string& event_id);
+
+ private:
+  struct Feed {
+    explicit Feed(const std::string& event_id) : folder(event_id) {}
+    services::totals::TotalsFolder folder;
+    std::vector<std::weak_ptr<DisplaySink>> sinks;
+    std::optional<SharedFrames> snapshot;  // cached serialization of the current state
+    std::vector<services::totals::ChangeNotice> buffered;  // arrived while loading
+    bool loading = false;
+  };
+
+  void on_message(const std::string& channel, const std::string& payload);
+  void on_subscriber_state(bool ready);
+  void reload(const std::string& event_id);
+  boost::asio::awaitable<void> run_ticks();
+  void tick();
+
+  boost::asio::any_io_executor executor_;
+  std::shared_ptr<redis::Connection> commands_;
+  std::shared_ptr<redis::Connection> subscriber_;
+  std::chrono::milliseconds tick_;
+  boost::asio::steady_timer timer_;
+  std::mutex mutex_;
+  std::map<std::string, Feed, std::less<>> feeds_;
+  bool stopped_ = false;
+};
+
+// Reads every counter of an event in one step: {seq, counters}, or nullopt if unavailable.
+boost::asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counters>>>
+read_counters(redis::Connection& redis, const std::string& event_id);
+
+std::int64_t unix_ms_now();
+
+}  // namespace rollcall::gateway

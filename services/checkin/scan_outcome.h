@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rollcall/v1/rollcall.pb.h"
+#include "services/checkin/scan_timing.h"
+
+namespace date {
+class time_zone;
+}
+
+namespace rollcall::services::checkin {
+
+// The arguments of `FCALL rollcall_scan` for a validated request.
+std::vector<std::string> scan_command(std::string_view event_id, const v1::ScanRequest& request,
+                                      const ScanTiming& timing, std::int64_t server_ms);
+
+// Turns the function's reply (its elements as text) into the desk's answer. nullopt when the
+// reply is not what the function returns (a gateway talking to a foreign library).
+std::optional<v1::ScanResult> scan_result_from_reply(const std::string& scan_id,
+                                                     const std::vector<std::string>& fields,
+                                                     const date::time_zone* zone);
+
+// Answers made without Redis: the request could not be read, or Redis is away.
+v1::ScanResult malformed_result(const std::string& scan_id, const std::string& why);
+v1::ScanResult unavailable_result(const std::string& scan_id);
+
+// Words for the desk volunteer.
+std::string describe(const v1::ScanResult& result, const date::time_zone* zone);
+
+}  // namespace rollcall::services::checkin

@@ -1,0 +1,36 @@
+#include "services/checkin/scan_validator.h"
+
+#include <algorithm>
+
+namespace rollcall::services::checkin {
+
+bool is_identifier(std::string_view text, std::size_t max_length) {
+  if (text.empty() || text.size() > max_length) return false;
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.' || c == ':' || c == '-';
+  });
+}
+
+std::optional<std::string> validate_scan(const v1::ScanRequest& request) {
+  if (!is_identifier(request.scan_id(), 128)) {
+    return "scan_id is missing or not 1-128 letters, digits or _.:-";
+  }
+  if (request.badge_id().empty()) return "the badge code is empty";
+  if (!is_identifier(request.badge_id())) {
+    return "the badge code is not a rollcall badge (1-64 letters, digits or _.:-)";
+  }
+  if (!is_identifier(request.desk_id())) return "desk_id is missing or invalid";
+  if (!is_identifier(request.zone())) return "zone is missing or invalid";
+  if (request.direction() != v1::in && request.direction() != v1::out) {
+    return "direction must be \"in\" or \"out\"";
+  }
+  if (request.has_device_time() &&
+      (request.device_time().seconds() < 0 || request.device_time().nanos() < 0 ||
+       request.device_time().nanos() > 999'999'999)) {
+    return "device_time is not a valid time";
+  }
+  return std::nullopt;
+}
+
+}  // namespace rollcall::services::checkin

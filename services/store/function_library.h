@@ -1,0 +1,15 @@
+#pragma once
+
+#include <string_view>
+
+namespace rollcall::services::store {
+
+// The Redis Functions library (services/store/rollcall.lua), compiled into the binary so that a
+// gateway always loads the rules it was built with (FUNCTION LOAD REPLACE on every connect).
+std::string_view function_library();
+
+inline constexpr std::string_view kScanFunction = "rollcall_scan";
+inline constexpr std::string_view kTotalsFunction = "rollcall_totals";
+inline constexpr std::string_view kResetInsideFunction = "rollcall_reset_inside";
+
+}  // namespace rollcall::services::store

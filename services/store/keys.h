@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+// Redis key layout, shared by the Redis functions (services/store/rollcall.lua), the importer
+// and the gateway. Every per-event key carries the event as a cluster hash tag so that one
+// event lives in one slot and its functions stay atomic under Redis Cluster.
+namespace rollcall::services::store {
+
+inline std::string tag(std::string_view event_id) { return "{" + std::string(event_id) + "}"; }
+
+// Set of all event ids (not per event: only the importer touches it).
+inline constexpr std::string_view kEventsKey = "rollcall:events";
+
+// Hash: config (Event as proto JSON), days (",D1,D2," or ""), zones (",Z1,Z2," or "").
+inline std::string event_key(std::string_view e) { return tag(e) + ":event"; }
+// Hash per badge: country, category, name, organization, revoked ("1" when revoked).
+inline std::string badge_key(std::string_view e, std::string_view badge_id) {
+  return tag(e) + ":badge:" + std::string(badge_id);
+}
+// Hash of every counter of the event (field names: see services/totals/counter_names.h).
+inline std::string counters_key(std::string_view e) { return tag(e) + ":counters"; }
+// Stream: the event log, one entry per state change or rejected scan.
+inline std::string log_key(std::string_view e) { return tag(e) + ":log"; }
+// Pub/sub channel: {"seq":N,"set":{"counter":value,...}} after every change.
+inline std::string changes_channel(std::string_view e) { return tag(e) + ":changes"; }
+
+}  // namespace rollcall::services::store

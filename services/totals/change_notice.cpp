@@ -1,0 +1,29 @@
+#include "services/totals/change_notice.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+namespace rollcall::services::totals {
+
+std::optional<ChangeNotice> parse_change_notice(std::string_view payload) {
+  boost::system::error_code ec;
+  const auto value = boost::json::parse(payload, ec);
+  if (ec || !value.is_object()) return std::nullopt;
+  const auto& object = value.get_object();
+  const auto* seq = object.if_contains("seq");
+  const auto* set = object.if_contains("set");
+  if (!seq || !seq->is_int64() || seq->get_int64() < 0) return std::nullopt;
+  ChangeNotice notice{.seq = static_cast<std::uint64_t>(seq->get_int64())};
+  // cjson writes an empty table as {} (object) but may also write [] for it.
+  if (set && set->is_object()) {
+    for (const auto& [name, count] : set->get_object()) {
+      if (!count.is_int64()) return std::nullopt;
+      notice.set.emplace_back(std::string(name), count.get_int64());
+    }
+  } else if (set && !(set->is_array() && set->get_array().empty())) {
+    return std::nullopt;
+  }
+  return notice;
+}
+
+}  // namespace rollcall::services::totals

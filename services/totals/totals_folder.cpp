@@ -1,0 +1,105 @@
+#include "services/totals/totals_folder.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "services/totals/counter_names.h"
+
+namespace rollcall::services::totals {
+namespace {
+
+google::protobuf::Timestamp at(std::int64_t ms) {
+  return google::protobuf::util::TimeUtil::MillisecondsToTimestamp(ms);
+}
+
+}  // namespace
+
+TotalsFolder::TotalsFolder(std::string event_id) {
+  state_.set_event_id(std::move(event_id));
+  state_.set_onsite(0);
+  state_.set_inside_now(0);
+  state_.set_countries_onsite(0);
+}
+
+void TotalsFolder::reset(std::uint64_t seq, const Counters& counters) {
+  v1::Totals fresh;
+  fresh.set_event_id(state_.event_id());
+  fresh.set_onsite(0);
+  fresh.set_inside_now(0);
+  state_ = std::move(fresh);
+  pending_.Clear();
+  pending_days_.clear();
+  apply_counters(counters, nullptr);
+  trim_arrivals(nullptr);
+  state_.set_countries_onsite(count_countries(state_));
+  state_.set_seq(seq);
+  // Displays that were following must resync: the next update refers to this seq.
+  sent_seq_ = seq;
+  synced_ = true;
+}
+
+TotalsFolder::Fold TotalsFolder::apply(const ChangeNotice& notice) {
+  if (!synced_ || notice.seq <= state_.seq()) return synced_ ? Fold::stale : Fold::gap;
+  if (notice.seq != state_.seq() + 1) return Fold::gap;
+  apply_counters(notice.set, &pending_);
+  trim_arrivals(&pending_);
+  state_.set_seq(notice.seq);
+  pending_.set_seq(notice.seq);
+  return Fold::applied;
+}
+
+void TotalsFolder::apply_counters(const Counters& counters, v1::Totals* changes) {
+  bool countries_changed = false;
+  for (const auto& [name, value] : counters) {
+    const auto placement = apply_counter(name, value, &state_);
+    if (!placement.known || !changes) continue;
+    if (!placement.day.empty()) {
+      pending_days_.emplace(placement.day);
+    } else {
+      apply_counter(name, value, changes);
+    }
+    countries_changed |= placement.country_map;
+  }
+  if (countries_changed) {
+    state_.set_countries_onsite(count_countries(state_));
+    changes->set_countries_onsite(state_.countries_onsite());
+  }
+}
+
+void TotalsFolder::trim_arrivals(v1::Totals* changes) {
+  auto* minutes = state_.mutable_arrivals_by_minute();
+  if (minutes->size() <= kArrivalMinutesKept) return;
+  std::set<std::string> keys;
+  for (const auto& [minute, count] : *minutes) keys.insert(minute);
+  // Keys are "YYYY-MM-DDTHH:MM": lexical order is time order.
+  auto it = keys.begin();
+  for (auto excess = keys.size() - kArrivalMinutesKept; excess > 0; --excess, ++it) {
+    minutes->erase(*it);
+    if (changes) changes->mutable_arrivals_by_minute()->erase(*it);
+  }
+}
+
+std::optional<v1::TotalsUpdate> TotalsFolder::take_update(std::int64_t now_ms) {
+  if (state_.seq() == sent_seq_) return std::nullopt;
+  v1::TotalsUpdate update;
+  update.set_prev_seq(sent_seq_);
+  auto* totals = update.mutable_totals();
+  *totals = std::move(pending_);
+  for (const auto& day : pending_days_) {
+    (*totals->mutable_days())[day] = state_.days().at(day);
+  }
+  totals->set_event_id(state_.event_id());
+  totals->set_seq(state_.seq());
+  *totals->mutable_as_of() = at(now_ms);
+  pending_.Clear();
+  pending_days_.clear();
+  sent_seq_ = state_.seq();
+  return update;
+}
+
+v1::Totals TotalsFolder::snapshot(std::int64_t now_ms) const {
+  v1::Totals totals = state_;
+  *totals.mutable_as_of() = at(now_ms);
+  return totals;
+}
+
+}  // namespace rollcall::services::totals

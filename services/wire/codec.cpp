@@ -1,0 +1,42 @@
+#include "services/wire/codec.h"
+
+#include <google/protobuf/util/json_util.h>
+
+namespace rollcall::services::wire {
+
+std::string encode(const google::protobuf::Message& message, Encoding encoding) {
+  std::string out;
+  if (encoding == Encoding::binary) {
+    message.SerializeToString(&out);
+    return out;
+  }
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  // Zeros and false are printed: a display reading "seq": "0" or "replay": false needs no
+  // knowledge of proto3's omitted defaults.
+  options.always_print_primitive_fields = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+  return out;
+}
+
+bool decode(std::string_view bytes, Encoding encoding, google::protobuf::Message* message,
+            std::string* error) {
+  message->Clear();
+  if (encoding == Encoding::binary) {
+    if (message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return true;
+    *error = "not a valid protobuf " + message->GetDescriptor()->name() + " message";
+    return false;
+  }
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(bytes.data(), bytes.size()), message, options);
+  if (status.ok()) return true;
+  // The parser's message can span lines (it quotes the input); the first line says enough.
+  const std::string detail(status.message());
+  *error = "not a valid JSON " + message->GetDescriptor()->name() + ": " +
+           detail.substr(0, detail.find('\n'));
+  return false;
+}
+
+}  // namespace rollcall::services::wire

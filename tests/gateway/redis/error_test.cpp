@@ -1,0 +1,32 @@
+#include "gateway/redis/error.h"
+
+#include <system_error>
+
+#include <gtest/gtest.h>
+
+namespace rollcall::tests::gateway::redis {
+namespace {
+
+namespace rr = rollcall::gateway::redis;
+
+TEST(RedisError, BoostErrorCode) {
+  boost::system::error_code ec = rr::error::unavailable;
+  EXPECT_TRUE(ec.failed());
+  EXPECT_EQ(ec, rr::error::unavailable);
+  EXPECT_NE(ec, rr::error::timeout);
+  EXPECT_EQ(ec.message(), "redis unavailable");
+  EXPECT_STREQ(ec.category().name(), "rollcall.redis");
+}
+
+TEST(RedisError, StdErrorCode) {
+  std::error_code ec = rr::error::timeout;
+  EXPECT_EQ(ec, rr::error::timeout);
+  EXPECT_EQ(ec.message(), "redis timed out");
+  // A Boost code converted to std compares equal to the enum too.
+  boost::system::error_code boost_ec = rr::error::protocol;
+  std::error_code converted = boost_ec;
+  EXPECT_EQ(converted, rr::error::protocol);
+}
+
+}  // namespace
+}  // namespace rollcall::tests::gateway::redis

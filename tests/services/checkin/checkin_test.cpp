@@ -1,0 +1,131 @@
+#include <date/tz.h>
+#include <google/protobuf/util/time_util.h>
+#include <gtest/gtest.h>
+
+#include "services/checkin/scan_outcome.h"
+#include "services/checkin/scan_timing.h"
+#include "services/checkin/scan_validator.h"
+
+namespace rollcall::services::checkin {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+v1::ScanRequest good_scan() {
+  v1::ScanRequest request;
+  request.set_scan_id("desk1-0001");
+  request.set_badge_id("B-100");
+  request.set_desk_id("desk1");
+  request.set_zone("hall_a");
+  request.set_direction(v1::in);
+  return request;
+}
+
+TEST(ScanValidator, AcceptsAGoodScan) { EXPECT_FALSE(validate_scan(good_scan())); }
+
+TEST(ScanValidator, RefusesEachBadField) {
+  auto check = [](auto mutate) {
+    auto request = good_scan();
+    mutate(request);
+    return validate_scan(request).has_value();
+  };
+  EXPECT_TRUE(check([](auto& r) { r.clear_scan_id(); }));
+  EXPECT_TRUE(check([](auto& r) { r.set_scan_id(std::string(129, 'a')); }));
+  EXPECT_TRUE(check([](auto& r) { r.clear_badge_id(); }));
+  EXPECT_TRUE(check([](auto& r) { r.set_badge_id("B 100"); }));
+  EXPECT_TRUE(check([](auto& r) { r.set_badge_id("{other}:x"); }));
+  EXPECT_TRUE(check([](auto& r) { r.clear_desk_id(); }));
+  EXPECT_TRUE(check([](auto& r) { r.clear_zone(); }));
+  EXPECT_TRUE(check([](auto& r) { r.set_direction(v1::direction_unspecified); }));
+  EXPECT_TRUE(check([](auto& r) { r.set_direction(static_cast<v1::Direction>(7)); }));
+  EXPECT_TRUE(check([](auto& r) { r.mutable_device_time()->set_seconds(-5); }));
+}
+
+const date::time_zone* zurich() { return date::locate_zone("Europe/Zurich"); }
+
+std::int64_t ms(const char* rfc3339) {
+  google::protobuf::Timestamp at;
+  EXPECT_TRUE(TimeUtil::FromString(rfc3339, &at));
+  return TimeUtil::TimestampToMilliseconds(at);
+}
+
+TEST(ScanTiming, DaysAndMinutesAreInTheEventTimeZone) {
+  auto request = good_scan();
+  // 23:30 UTC on 7 July is 01:30 on 8 July in Geneva (CEST, UTC+2).
+  const auto timing = scan_timing(request, ms("2025-07-07T23:30:00Z"), zurich());
+  EXPECT_EQ(timing.day, "2025-07-08");
+  EXPECT_EQ(timing.minute, "2025-07-08T01:30");
+  EXPECT_FALSE(timing.late);
+}
+
+TEST(ScanTiming, OfflineReplaysCountForTheDayTheyWereMade) {
+  auto request = good_scan();
+  *request.mutable_device_time() = TimeUtil::MillisecondsToTimestamp(ms("2025-07-07T16:00:00Z"));
+  const auto timing = scan_timing(request, ms("2025-07-08T07:00:00Z"), zurich());
+  EXPECT_EQ(timing.day, "2025-07-07");
+  EXPECT_TRUE(timing.late);
+}
+
+TEST(ScanTiming, ImplausibleDeviceClocksAreOverruled) {
+  auto request = good_scan();
+  const auto server = ms("2025-07-08T07:00:00Z");
+  *request.mutable_device_time() = TimeUtil::MillisecondsToTimestamp(0);  // clock never set
+  EXPECT_EQ(scan_timing(request, server, zurich()).effective_ms, server);
+  *request.mutable_device_time() = TimeUtil::MillisecondsToTimestamp(server + 3'600'000);
+  EXPECT_EQ(scan_timing(request, server, zurich()).effective_ms, server);
+  *request.mutable_device_time() = TimeUtil::MillisecondsToTimestamp(server + 60'000);
+  EXPECT_EQ(scan_timing(request, server, zurich()).effective_ms, server);  // skew, not future
+}
+
+TEST(ScanOutcome, CommandCarriesEverythingTheFunctionNeeds) {
+  auto request = good_scan();
+  const ScanTiming timing{.effective_ms = 5, .day = "2025-07-07", .minute = "2025-07-07T09:00"};
+  const auto command = scan_command("wsis20-2025", request, timing, 5);
+  ASSERT_EQ(command.size(), 14u);
+  EXPECT_EQ(command[0], "FCALL");
+  EXPECT_EQ(command[1], "rollcall_scan");
+  EXPECT_EQ(command[3], "{wsis20-2025}");
+  EXPECT_EQ(command[8], "in");
+  EXPECT_EQ(command[11], "2025-07-07");
+}
+
+TEST(ScanOutcome, ReplyBecomesAResultWithReasonAndAttendee) {
+  const std::vector<std::string> reply = {
+      "already_inside", "1", "B-100", "hall_a", "2025-07-07", "1751871600000", "0",
+      "1751871600000", "CH", "minister", "نورة الشامسي", "ITU", "0"};
+  auto result = scan_result_from_reply("desk1-0001", reply, zurich());
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status(), v1::already_inside);
+  EXPECT_TRUE(result->replay());
+  EXPECT_EQ(result->attendee().name(), "نورة الشامسي");
+  EXPECT_EQ(result->attendee().country(), "CH");
+  // 07:00 UTC is 09:00 in Geneva.
+  EXPECT_NE(result->reason().find("since 09:00"), std::string::npos) << result->reason();
+  EXPECT_EQ(result->reason().rfind("Already recorded earlier", 0), 0u);
+}
+
+TEST(ScanOutcome, UnknownBadgeHasNoAttendeeAndForeignRepliesAreRefused) {
+  const std::vector<std::string> unknown = {"unknown_badge", "0", "B-9", "", "2025-07-07",
+                                            "1751871600000", "0", "", "", "", "", "", "4"};
+  auto result = scan_result_from_reply("s", unknown, zurich());
+  ASSERT_TRUE(result);
+  EXPECT_FALSE(result->has_attendee());
+  EXPECT_FALSE(result->reason().empty());
+  EXPECT_FALSE(scan_result_from_reply("s", {"accepted"}, zurich()));
+  auto bad_status = unknown;
+  bad_status[0] = "teleported";
+  EXPECT_FALSE(scan_result_from_reply("s", bad_status, zurich()));
+}
+
+TEST(ScanOutcome, EveryStatusHasWords) {
+  for (int status = v1::accepted; status <= v1::unavailable; ++status) {
+    v1::ScanResult result;
+    result.set_status(static_cast<v1::ScanStatus>(status));
+    if (status == v1::malformed) result = malformed_result("s", "bad");
+    if (status == v1::unavailable) result = unavailable_result("s");
+    EXPECT_FALSE(describe(result, zurich()).empty()) << status;
+  }
+}
+
+}  // namespace
+}  // namespace rollcall::services::checkin

@@ -1,0 +1,112 @@
+#include "services/totals/totals_folder.h"
+
+#include <google/protobuf/util/message_differencer.h>
+#include <gtest/gtest.h>
+
+#include "services/totals/change_notice.h"
+#include "services/totals/counter_names.h"
+
+namespace rollcall::services::totals {
+namespace {
+
+TEST(CounterNames, MapsEveryFamilyOntoTotals) {
+  v1::Totals totals;
+  EXPECT_TRUE(apply_counter("onsite", 7, &totals).known);
+  EXPECT_TRUE(apply_counter("inside", 3, &totals).known);
+  EXPECT_TRUE(apply_counter("onsite:country:CH", 2, &totals).country_map);
+  EXPECT_TRUE(apply_counter("onsite:country:", 1, &totals).known);  // international orgs
+  apply_counter("onsite:category:minister", 1, &totals);
+  apply_counter("inside:zone:hall_a", 3, &totals);
+  apply_counter("scans:already_inside", 4, &totals);
+  apply_counter("arrivals:2025-07-07T09:05", 5, &totals);
+  EXPECT_EQ(apply_counter("day:2025-07-07:country:CH", 2, &totals).day, "2025-07-07");
+  apply_counter("day:2025-07-07:onsite", 6, &totals);
+  apply_counter("day:2025-07-07:category:un", 1, &totals);
+  EXPECT_FALSE(apply_counter("something:new", 1, &totals).known);
+  EXPECT_FALSE(apply_counter("day:2025-07-07:weird", 1, &totals).known);
+
+  EXPECT_EQ(totals.onsite(), 7);
+  EXPECT_EQ(totals.inside_now(), 3);
+  EXPECT_EQ(totals.onsite_by_country().at("CH"), 2);
+  EXPECT_EQ(totals.onsite_by_category().at("minister"), 1);
+  EXPECT_EQ(totals.inside_by_zone().at("hall_a"), 3);
+  EXPECT_EQ(totals.scans_by_status().at("already_inside"), 4);
+  EXPECT_EQ(totals.arrivals_by_minute().at("2025-07-07T09:05"), 5);
+  const auto& day = totals.days().at("2025-07-07");
+  EXPECT_EQ(day.onsite(), 6);
+  EXPECT_EQ(day.onsite_by_country().at("CH"), 2);
+  EXPECT_EQ(day.onsite_by_category().at("un"), 1);
+  EXPECT_EQ(count_countries(totals), 1);  // "" is not a country
+}
+
+TEST(ChangeNotice, ParsesWhatTheFunctionsPublish) {
+  auto notice = parse_change_notice(R"({"seq":12,"set":{"onsite":3,"inside:zone:a":-1}})");
+  ASSERT_TRUE(notice);
+  EXPECT_EQ(notice->seq, 12u);
+  ASSERT_EQ(notice->set.size(), 2u);
+  EXPECT_TRUE(parse_change_notice(R"({"seq":1,"set":{}})"));
+  EXPECT_TRUE(parse_change_notice(R"({"seq":1,"set":[]})"));
+  EXPECT_FALSE(parse_change_notice("not json"));
+  EXPECT_FALSE(parse_change_notice(R"({"set":{}})"));
+  EXPECT_FALSE(parse_change_notice(R"({"seq":-1,"set":{}})"));
+  EXPECT_FALSE(parse_change_notice(R"({"seq":1,"set":{"onsite":"x"}})"));
+}
+
+ChangeNotice notice(std::uint64_t seq, Counters set) { return {seq, std::move(set)}; }
+
+TEST(TotalsFolder, FoldsNoticesInOrderAndCoalescesOneUpdatePerTick) {
+  TotalsFolder folder("ev");
+  EXPECT_FALSE(folder.synced());
+  EXPECT_EQ(folder.apply(notice(1, {})), TotalsFolder::Fold::gap);
+  folder.reset(10, {{"onsite", 5}, {"onsite:country:CH", 5}, {"day:2025-07-07:onsite", 5}});
+  EXPECT_TRUE(folder.synced());
+  EXPECT_FALSE(folder.take_update(0));  // nothing since the reset
+
+  EXPECT_EQ(folder.apply(notice(10, {{"onsite", 99}})), TotalsFolder::Fold::stale);
+  EXPECT_EQ(folder.apply(notice(11, {{"onsite", 6}, {"onsite:country:FR", 1},
+                                     {"day:2025-07-07:country:FR", 1}})),
+            TotalsFolder::Fold::applied);
+  EXPECT_EQ(folder.apply(notice(12, {{"inside", 0}})), TotalsFolder::Fold::applied);
+  EXPECT_EQ(folder.apply(notice(14, {{"inside", 1}})), TotalsFolder::Fold::gap);
+
+  auto update = folder.take_update(1000);
+  ASSERT_TRUE(update);
+  EXPECT_EQ(update->prev_seq(), 10u);
+  EXPECT_EQ(update->totals().seq(), 12u);
+  EXPECT_EQ(update->totals().onsite(), 6);
+  EXPECT_TRUE(update->totals().has_inside_now());  // zero is a value, not "unchanged"
+  EXPECT_EQ(update->totals().inside_now(), 0);
+  EXPECT_EQ(update->totals().countries_onsite(), 2);
+  EXPECT_EQ(update->totals().onsite_by_country().size(), 1u);  // only what changed
+  // A changed day travels whole, so a display can replace it.
+  EXPECT_EQ(update->totals().days().at("2025-07-07").onsite(), 5);
+  EXPECT_EQ(update->totals().days().at("2025-07-07").onsite_by_country().at("FR"), 1);
+  EXPECT_FALSE(folder.take_update(2000));
+
+  // Applying the update to the earlier snapshot gives the current snapshot.
+  TotalsFolder reference("ev");
+  reference.reset(10, {{"onsite", 5}, {"onsite:country:CH", 5}, {"day:2025-07-07:onsite", 5}});
+  auto display = reference.snapshot(1000);
+  display.MergeFrom(update->totals());
+  auto now = folder.snapshot(1000);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(display, now))
+      << display.DebugString() << "\n vs \n" << now.DebugString();
+}
+
+TEST(TotalsFolder, KeepsOnlyRecentArrivalMinutes) {
+  TotalsFolder folder("ev");
+  Counters counters;
+  for (int minute = 0; minute < TotalsFolder::kArrivalMinutesKept + 20; ++minute) {
+    char key[32];
+    std::snprintf(key, sizeof key, "arrivals:2025-07-07T%02d:%02d", minute / 60, minute % 60);
+    counters.emplace_back(key, 1);
+  }
+  folder.reset(1, counters);
+  const auto snapshot = folder.snapshot(0);
+  EXPECT_EQ(snapshot.arrivals_by_minute().size(), TotalsFolder::kArrivalMinutesKept);
+  EXPECT_FALSE(snapshot.arrivals_by_minute().contains("2025-07-07T00:00"));
+  EXPECT_TRUE(snapshot.arrivals_by_minute().contains("2025-07-07T03:19"));
+}
+
+}  // namespace
+}  // namespace rollcall::services::totals

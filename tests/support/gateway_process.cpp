@@ -1,0 +1,150 @@
+#include "tests/support/gateway_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace rollcall::tests::support {
+namespace {
+
+using namespace std::chrono_literals;
+
+pid_t spawn(const std::vector<std::string>& argv, const std::string& output_path) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  const int error = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) throw std::runtime_error("cannot start " + argv[0]);
+  return pid;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A bare HTTP probe, so the fixture depends on nothing it is used to test.
+int http_status(unsigned short port, const char* path) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int status = 0;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    const std::string request = std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\n" +
+                                "Connection: close\r\n\r\n";
+    if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+      char buffer[64] = {};
+      if (::read(fd, buffer, sizeof buffer - 1) > 12) status = std::atoi(buffer + 9);
+    }
+  }
+  ::close(fd);
+  return status;
+}
+
+}  // namespace
+
+unsigned short free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    ::close(fd);
+    throw std::runtime_error("no free loopback port");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+int run_program(const std::vector<std::string>& argv, std::string* output) {
+  char path[] = "/tmp/rollcall-run-XXXXXX";
+  const int fd = ::mkstemp(path);
+  ::close(fd);
+  const pid_t pid = spawn(argv, path);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (output) *output = read_file(path);
+  ::unlink(path);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+GatewayProcess::GatewayProcess(std::string redis_url, std::vector<std::string> extra_args) {
+  char path[] = "/tmp/rollcall-gateway-log-XXXXXX";
+  const int fd = ::mkstemp(path);
+  ::close(fd);
+  log_path_ = path;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    port_ = free_loopback_port();
+    std::vector<std::string> argv = {ROLLCALL_GATEWAY_BIN, "--listen",
+                                     host_ + ":" + std::to_string(port_), "--redis", redis_url};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    pid_ = spawn(argv, log_path_);
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (std::chrono::steady_clock::now() < deadline && alive()) {
+      if (http_status(port_, "/readyz") == 200) return;
+      std::this_thread::sleep_for(20ms);
+    }
+    stop(SIGKILL);
+    if (log().find("cannot listen") == std::string::npos) break;  // not a port race
+  }
+  throw std::runtime_error("rollcall-gateway did not become ready:\n" + log());
+}
+
+GatewayProcess::~GatewayProcess() {
+  stop();
+  ::unlink(log_path_.c_str());
+}
+
+std::string GatewayProcess::log() const { return read_file(log_path_); }
+
+bool GatewayProcess::alive() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+void GatewayProcess::stop(int signal) {
+  if (pid_ <= 0) return;
+  ::kill(pid_, signal);
+  for (int i = 0; i < 250 && alive(); ++i) std::this_thread::sleep_for(20ms);
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+}
+
+}  // namespace rollcall::tests::support

@@ -1,0 +1,57 @@
+#include "tools/client/http_get.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "tools/client/errors.h"
+
+namespace rollcall::tools::client {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+HttpResponse http_get(const std::string& host, unsigned short port, const std::string& target,
+                      std::chrono::milliseconds timeout) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  // Beast's stream timeouts apply to asynchronous operations only, hence the async chain.
+  stream.expires_after(timeout);
+  auto endpoints = asio::ip::tcp::resolver(ioc).resolve(host, std::to_string(port));
+
+  http::request<http::empty_body> request{http::verb::get, target, 11};
+  request.set(http::field::host, host + ":" + std::to_string(port));
+  request.set(http::field::user_agent, "rollcall-client");
+  request.set(http::field::connection, "close");
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  beast::error_code failure;
+
+  stream.async_connect(endpoints, [&](beast::error_code ec, const asio::ip::tcp::endpoint&) {
+    if (ec) {
+      failure = ec;
+      return;
+    }
+    http::async_write(stream, request, [&](beast::error_code ec, std::size_t) {
+      if (ec) {
+        failure = ec;
+        return;
+      }
+      http::async_read(stream, buffer, response,
+                       [&](beast::error_code ec, std::size_t) { failure = ec; });
+    });
+  });
+  ioc.run();
+  if (failure == beast::error::timeout) throw TimeoutError("http: GET " + target + " timed out");
+  if (failure) throw boost::system::system_error(failure, "http GET " + target);
+
+  beast::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  return HttpResponse{static_cast<int>(response.result_int()),
+                      std::string(response[http::field::content_type]), response.body()};
+}
+
+}  // namespace rollcall::tools::client

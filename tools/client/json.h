@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <google/protobuf/message.h>
+
+namespace rollcall::tools::client {
+
+// protobuf's JSON mapping with proto field names kept (snake_case), as every rollcall JSON is.
+std::string to_json(const google::protobuf::Message& message);
+
+// Parses JSON into `message` (cleared first); throws std::runtime_error with the parser's reason.
+void from_json(std::string_view json, google::protobuf::Message& message);
+
+}  // namespace rollcall::tools::client

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+
+#include "services/registry/country_codes.h"
+#include "tools/import/redis_url.h"
+
+namespace rollcall::tools::import {
+
+struct ImportOptions {
+  std::string event_id;
+  std::string registry_path;
+  std::optional<std::string> event_file;
+  bool skip_invalid = false;
+  RedisUrl redis;
+  std::string country_codes_path = std::string(services::registry::CountryCodes::kDefaultPath);
+};
+
+struct ImportResult {
+  std::size_t imported = 0;
+  std::size_t skipped = 0;
+};
+
+// Why an import did not happen, in one line (the bad rows have been listed before).
+class ImportError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Validates the whole registry against the event (the event file, else the stored config, else
+// the defaults) and then writes the event and every badge in pipelined batches. Bad rows go to
+// `diagnostics` as "line N: reason"; with any of them and no skip_invalid nothing is written.
+// Counters and attendance state are never touched, and badges missing from the file stay.
+ImportResult run_import(const ImportOptions& options, std::ostream& diagnostics);
+
+}  // namespace rollcall::tools::import
