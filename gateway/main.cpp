@@ -2,9 +2,14 @@
 // here; all state lives in Redis, so gateways can be restarted or added at will.
 #include <cstdlib>
 #include <iostream>
+#include <random>
 #include <thread>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/day_reset.h"
+#include "gateway/presence_leases.h"
 #include "gateway/server/listener.h"
 #include "services/store/function_library.h"
 
@@ -26,6 +32,14 @@ using namespace rollcall::gateway;
 int fail(const std::string& reason) {
   std::cerr << "rollcall-gateway: " << reason << "\n";
   return 1;
+}
+
+std::string random_id() {
+  std::random_device entropy;
+  std::uniform_int_distribution<int> hex_digit(0, 15);
+  std::string id;
+  for (int i = 0; i < 12; ++i) id.push_back("0123456789abcdef"[hex_digit(entropy)]);
+  return id;
 }
 
 std::optional<asio::ip::tcp::endpoint> parse_listen(const std::string& text) {
@@ -57,7 +71,11 @@ int main(int argc, char** argv) {
       "I/O threads")("web-root", po::value<std::string>()->default_value(ROLLCALL_WEB_ROOT),
                      "folder of the static pages")(
       "max-frame", po::value<std::size_t>()->default_value(64 * 1024),
-      "largest WebSocket message accepted (bytes)");
+      "largest WebSocket message accepted (bytes)")(
+      "lease-ms", po::value<unsigned>()->default_value(15000),
+      "online presence lease: a killed gateway's participants leave \"online now\" within this")(
+      "beacon-timeout", po::value<unsigned>()->default_value(30),
+      "seconds of silence after which a presence beacon counts as gone");
   po::variables_map args;
   try {
     po::store(po::parse_command_line(argc, argv, options), args);
@@ -98,6 +116,18 @@ int main(int argc, char** argv) {
                                              context->subscriber, tick);
   context->events = std::make_shared<EventDirectory>(context->commands);
   context->scans = std::make_shared<ScanHandler>(context->commands);
+  try {
+    context->countries = std::make_shared<const rollcall::services::registry::CountryCodes>(
+        rollcall::services::registry::CountryCodes::load());
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  // A fresh id per process: a restarted gateway's old lease lapses and is folded away.
+  const auto gateway_id = random_id();
+  context->leases = std::make_shared<PresenceLeases>(
+      context->commands, context->events, gateway_id,
+      std::chrono::milliseconds(args["lease-ms"].as<unsigned>()));
+  context->limits.beacon_idle_timeout = std::chrono::seconds(args["beacon-timeout"].as<unsigned>());
 
   asio::ip::tcp::acceptor acceptor(io);
   try {
@@ -123,16 +153,28 @@ int main(int argc, char** argv) {
   asio::co_spawn(asio::make_strand(io),
                  run_day_resets(context->commands, context->events, std::chrono::seconds(30)),
                  asio::detached);
+  asio::co_spawn(asio::make_strand(io), context->leases->run(), asio::detached);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int signal) {
     spdlog::info("signal {}: shutting down", signal);
     boost::system::error_code ignored;
     acceptor.close(ignored);
-    context->hub->stop();
-    context->commands->stop();
-    context->subscriber->stop();
-    io.stop();
+    // Hand back this gateway's online presence first, so nobody it served stays "online".
+    using namespace asio::experimental::awaitable_operators;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          asio::steady_timer limit(io, std::chrono::seconds(2));
+          co_await (context->leases->surrender() ||
+                    limit.async_wait(asio::as_tuple(asio::use_awaitable)));
+        },
+        [&](std::exception_ptr, auto...) {
+          context->hub->stop();
+          context->commands->stop();
+          context->subscriber->stop();
+          io.stop();
+        });
   });
 
   spdlog::info("rollcall-gateway listening on {} (redis {}:{}, tick {} ms, {} threads)",

@@ -3,6 +3,7 @@
 #include <boost/url/parse.hpp>
 
 #include "gateway/server/static_files.h"
+#include "gateway/server/zoom_route.h"
 #include "services/wire/codec.h"
 
 namespace rollcall::gateway::server {
@@ -41,6 +42,17 @@ boost::asio::awaitable<http::message_generator> answer_http(Request request,
                              "the request target is not a valid path");
   }
   const std::string path = url->path();
+  if (request.method() == http::verb::post) {
+    // Webhooks: /v1/events/EVENT/webhooks/zoom, or /v1/webhooks/zoom?event=EVENT.
+    std::string event_id;
+    if (path == "/v1/webhooks/zoom") {
+      const auto param = url->params().find("event");
+      if (param != url->params().end()) event_id = (*param).value;
+    } else if (path.starts_with("/v1/events/") && path.ends_with("/webhooks/zoom")) {
+      event_id = path.substr(11, path.size() - 11 - std::string_view("/webhooks/zoom").size());
+    }
+    if (!event_id.empty()) co_return co_await answer_zoom_webhook(request, *context, event_id);
+  }
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
     co_return error_response(request, http::status::method_not_allowed, "method_not_allowed",
                              "only GET and HEAD are served here");

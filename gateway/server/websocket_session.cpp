@@ -8,6 +8,7 @@
 #include <boost/url/parse.hpp>
 
 #include "gateway/server/display_session.h"
+#include "gateway/server/online_session.h"
 
 namespace rollcall::gateway::server {
 namespace {
@@ -34,8 +35,6 @@ Encoding negotiated_encoding(const Request& request) {
   return Encoding::binary;
 }
 
-using WebSocket = websocket::stream<beast::tcp_stream>;
-
 asio::awaitable<void> run_desk(WebSocket& ws, const EventInfo& event, Encoding encoding,
                                const Context& context) {
   beast::flat_buffer buffer;
@@ -59,9 +58,10 @@ asio::awaitable<void> run_websocket(beast::tcp_stream stream, Request request,
   const auto url = boost::urls::parse_origin_form(request.target());
   const std::string path = url ? std::string(url->path()) : std::string();
   const bool desk = path == "/v1/desk";
-  if (!desk && path != "/v1/display") {
+  const bool online = path == "/v1/online";
+  if (!desk && !online && path != "/v1/display") {
     auto response = error_response(request, http::status::not_found, "not_found",
-                                   "WebSocket channels are /v1/desk and /v1/display");
+                                   "WebSocket channels are /v1/desk, /v1/online and /v1/display");
     co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
     co_return;
   }
@@ -95,7 +95,7 @@ asio::awaitable<void> run_websocket(beast::tcp_stream stream, Request request,
                                                       "redis unavailable, try again")
                             : websocket::close_reason(websocket::close_code::policy_error,
                                                       "unknown event: " + event_id.substr(0, 64));
-    if (!desk) {
+    if (!desk && !online) {
       v1::DisplayMessage message;
       message.mutable_error()->set_code(lookup.unavailable ? "unavailable" : "unknown_event");
       message.mutable_error()->set_message(std::string(reason.reason.c_str()));
@@ -107,6 +107,8 @@ asio::awaitable<void> run_websocket(beast::tcp_stream stream, Request request,
   }
   if (desk) {
     co_await run_desk(ws, *lookup.event, encoding, *context);
+  } else if (online) {
+    co_await run_online(ws, *lookup.event, encoding, url->params(), *context);
   } else {
     auto session = std::make_shared<DisplaySession>(std::move(ws), event_id, encoding, context);
     co_await session->run();

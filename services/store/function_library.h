@@ -11,5 +11,8 @@ std::string_view function_library();
 inline constexpr std::string_view kScanFunction = "rollcall_scan";
 inline constexpr std::string_view kTotalsFunction = "rollcall_totals";
 inline constexpr std::string_view kResetInsideFunction = "rollcall_reset_inside";
+inline constexpr std::string_view kPresenceFunction = "rollcall_presence";
+inline constexpr std::string_view kRenewLeasesFunction = "rollcall_renew_leases";
+inline constexpr std::string_view kExpireLeasesFunction = "rollcall_expire_leases";
 
 }  // namespace rollcall::services::store

@@ -23,6 +23,10 @@ inline std::string badge_key(std::string_view e, std::string_view badge_id) {
 inline std::string counters_key(std::string_view e) { return tag(e) + ":counters"; }
 // Stream: the event log, one entry per state change or rejected scan.
 inline std::string log_key(std::string_view e) { return tag(e) + ":log"; }
+// Hash of per-event secrets (e.g. "zoom": the webhook secret token). Never sent to clients.
+inline std::string secrets_key(std::string_view e) { return tag(e) + ":secrets"; }
+// Set of every badge id in the registry (for exports).
+inline std::string badges_key(std::string_view e) { return tag(e) + ":badges"; }
 // Pub/sub channel: {"seq":N,"set":{"counter":value,...}} after every change.
 inline std::string changes_channel(std::string_view e) { return tag(e) + ":changes"; }
 

@@ -36,6 +36,10 @@ local function leave_zone(batch, tag, badge_id, state_key, zone)
   redis.call('SREM', key(tag, 'inside'), badge_id)
 end
 
+-- Statuses that refuse the badge (as opposed to warnings such as already_inside).
+local rejections = { unknown_badge = true, revoked = true, invalid_signature = true,
+                     wrong_day = true, not_allowed = true }
+
 -- FCALL rollcall_scan 1 {EVENT} scan_id badge_id desk_id zone direction device_ms server_ms
 --                                day minute late
 -- direction: "in" | "out"; day: the event day (YYYY-MM-DD, event time zone), minute:
@@ -109,6 +113,9 @@ local function scan(keys, args)
               bump(batch, 'onsite', 1)
               bump(batch, 'onsite:country:' .. country, 1)
               bump(batch, 'onsite:category:' .. category, 1)
+              if redis.call('SISMEMBER', key(tag, 'remote_badges'), badge_id) == 1 then
+                bump(batch, 'hybrid', 1)
+              end
             end
             bump(batch, 'day:' .. day .. ':onsite', 1)
             bump(batch, 'day:' .. day .. ':country:' .. country, 1)
@@ -131,6 +138,11 @@ local function scan(keys, args)
   end
 
   bump(batch, 'scans:' .. status, 1)
+  bump(batch, 'desk:' .. desk_id .. ':scans', 1)
+  if rejections[status] then bump(batch, 'desk:' .. desk_id .. ':rejected', 1) end
+  if late == '1' then bump(batch, 'desk:' .. desk_id .. ':late', 1) end
+  redis.call('HSET', batch.key, 'desk:' .. desk_id .. ':last_seen', server_ms)
+  batch.changed['desk:' .. desk_id .. ':last_seen'] = tonumber(server_ms)
   local stored = { s = status, b = badge_id, z = zone_now, d = day, t = server_ms, l = late,
                    since = since }
   redis.call('HSET', ids_key, scan_id, cjson.encode(stored))
@@ -180,7 +192,220 @@ local function reset_inside(keys, args)
   return moved
 end
 
+
+-- ---------------------------------------------------------------------------------------------
+-- Online participation. Every open connection of a remote participant is held by a holder: a
+-- gateway's beacons ("gw:ID"), a platform bridge ("bridge:ID") or a webhook source ("zoom").
+-- Holders with a lease (gateways and bridges) must renew it; when one lapses (its gateway was
+-- killed, its bridge vanished) its connections are folded away, so nobody stays online as a
+-- ghost. A participant is online while at least one of their connections is open.
+
+-- The participant's connection count drops by `n`; when it reaches zero they go offline.
+local function drop_connections(batch, tag, participant_key, n)
+  local conns = redis.call('HINCRBY', participant_key, 'conns', -n)
+  if conns <= 0 then
+    if conns < 0 then redis.call('HSET', participant_key, 'conns', 0) end
+    local country = redis.call('HGET', participant_key, 'country') or ''
+    bump(batch, 'online', -1)
+    bump(batch, 'online:country:' .. country, -1)
+    return true
+  end
+  return false
+end
+
+local function log_presence(tag, kind, item, status, participant, day, server_ms, via)
+  redis.call('XADD', key(tag, 'log'), '*', 'type', kind, 'presence_id', item.presence_id,
+             'participant_id', item.participant_id, 'badge_id', participant.badge_id,
+             'country', participant.country, 'category', participant.category,
+             'platform', item.platform, 'session', item.session, 'status', status, 'day', day,
+             'time_ms', item.time_ms, 'server_ms', server_ms, 'via', via)
+end
+
+local function join(batch, tag, holder, item, day, minute, server_ms, via)
+  local participant_key = key(tag, 'participant:' .. item.participant_id)
+  local known = redis.call('HMGET', participant_key, 'country', 'category', 'badge_id')
+  local participant = { country = known[1], category = known[2], badge_id = known[3] }
+  if not participant.category then
+    -- First sight: the registry, when the person is registered, is the better source.
+    participant = { country = item.country, category = item.category, badge_id = item.badge_id }
+    if item.badge_id ~= '' then
+      local badge = redis.call('HMGET', key(tag, 'badge:' .. item.badge_id), 'country', 'category')
+      if badge[2] then participant.country, participant.category = badge[1], badge[2] end
+    end
+    redis.call('HSET', participant_key, 'country', participant.country, 'category',
+               participant.category, 'badge_id', participant.badge_id)
+  end
+
+  redis.call('HINCRBY', key(tag, 'held:' .. holder), item.participant_id, 1)
+  local conns = redis.call('HINCRBY', participant_key, 'conns', 1)
+  local status = 'rejoined'
+  if redis.call('SADD', key(tag, 'remote'), item.participant_id) == 1 then
+    status = 'joined'
+    bump(batch, 'remote', 1)
+    bump(batch, 'remote:country:' .. participant.country, 1)
+    bump(batch, 'remote:category:' .. participant.category, 1)
+    if participant.badge_id ~= '' and
+        redis.call('SADD', key(tag, 'remote_badges'), participant.badge_id) == 1 and
+        redis.call('SISMEMBER', key(tag, 'onsite'), participant.badge_id) == 1 then
+      bump(batch, 'hybrid', 1)
+    end
+  end
+  if redis.call('HSETNX', participant_key, 'day:' .. day, 1) == 1 then
+    bump(batch, 'day:' .. day .. ':remote', 1)
+    bump(batch, 'day:' .. day .. ':remote_country:' .. participant.country, 1)
+    bump(batch, 'day:' .. day .. ':remote_category:' .. participant.category, 1)
+  end
+  if conns == 1 then
+    local online = redis.call('HINCRBY', batch.key, 'online', 1)
+    batch.changed['online'] = online
+    bump(batch, 'online:country:' .. participant.country, 1)
+    local peak = tonumber(redis.call('HGET', batch.key, 'peak_online') or '0')
+    if online > peak then
+      redis.call('HSET', batch.key, 'peak_online', online, 'peak_online_at', server_ms)
+      batch.changed['peak_online'] = online
+      batch.changed['peak_online_at'] = tonumber(server_ms)
+    end
+    local day_peak_field = 'day:' .. day .. ':peak_online'
+    if online > tonumber(redis.call('HGET', batch.key, day_peak_field) or '0') then
+      redis.call('HSET', batch.key, day_peak_field, online)
+      batch.changed[day_peak_field] = online
+    end
+  end
+  bump(batch, 'joins:' .. minute, 1)
+  log_presence(tag, 'join', item, status, participant, day, server_ms, via)
+  return status
+end
+
+local function leave(batch, tag, holder, item, day, server_ms, via)
+  local held_key = key(tag, 'held:' .. holder)
+  local held = tonumber(redis.call('HGET', held_key, item.participant_id) or '0')
+  if held <= 0 then return 'already_left' end
+  if held == 1 then
+    redis.call('HDEL', held_key, item.participant_id)
+  else
+    redis.call('HINCRBY', held_key, item.participant_id, -1)
+  end
+  local participant_key = key(tag, 'participant:' .. item.participant_id)
+  drop_connections(batch, tag, participant_key, 1)
+  local known = redis.call('HMGET', participant_key, 'country', 'category', 'badge_id')
+  log_presence(tag, 'leave', item, 'left',
+               { country = known[1] or '', category = known[2] or '', badge_id = known[3] or '' },
+               day, server_ms, via)
+  return 'left'
+end
+
+local item_fields = { 'presence_id', 'kind', 'participant_id', 'badge_id', 'country', 'category',
+                      'platform', 'session', 'time_ms' }
+
+-- FCALL rollcall_presence 1 {EVENT} holder lease_until_ms server_ms day minute via resync
+--       [presence_id kind participant_id badge_id country category platform session time_ms]...
+-- kind: "join" | "leave". lease_until_ms: 0 for holders without a lease (webhooks).
+-- resync "1": the items are everyone the holder still has connected; whoever it held before
+-- and is not listed has left. Returns {status, replay} per item, then the seq.
+local function presence(keys, args)
+  local tag = keys[1]
+  local holder, lease_until, server_ms, day, minute, via, resync =
+      args[1], tonumber(args[2]), args[3], args[4], args[5], args[6], args[7] == '1'
+  if lease_until > 0 then redis.call('ZADD', key(tag, 'leases'), lease_until, holder) end
+  local ids_key = key(tag, 'presence_ids')
+  local batch = counter_batch(tag)
+  local out = {}
+
+  local listed = {}
+  local items = {}
+  local nfields = #item_fields
+  for i = 8, #args, nfields do
+    local item = {}
+    for f = 1, nfields do item[item_fields[f]] = args[i + f - 1] end
+    items[#items + 1] = item
+    if resync then listed[item.participant_id] = (listed[item.participant_id] or 0) + 1 end
+  end
+
+  if resync then
+    -- Connections the holder no longer reports are closed; those it still reports and already
+    -- holds are kept as they are (no double count).
+    local held_key = key(tag, 'held:' .. holder)
+    local held = redis.call('HGETALL', held_key)
+    for i = 1, #held, 2 do
+      local participant_id, count = held[i], tonumber(held[i + 1])
+      local keep = math.min(listed[participant_id] or 0, count)
+      for _ = keep + 1, count do
+        leave(batch, tag, holder, { presence_id = 'resync', participant_id = participant_id,
+                                    platform = '', session = '', time_ms = server_ms },
+              day, server_ms, via)
+      end
+      listed[participant_id] = (listed[participant_id] or 0) - keep
+    end
+  end
+
+  for _, item in ipairs(items) do
+    local previous = redis.call('HGET', ids_key, item.presence_id)
+    local status
+    if previous then
+      out[#out + 1] = previous
+      out[#out + 1] = 1
+    else
+      if item.kind == 'join' then
+        if resync and (listed[item.participant_id] or 0) <= 0 then
+          status = 'rejoined'  -- already held: still connected, nothing to count
+        else
+          if resync then listed[item.participant_id] = listed[item.participant_id] - 1 end
+          status = join(batch, tag, holder, item, day, minute, server_ms, via)
+        end
+      else
+        status = leave(batch, tag, holder, item, day, server_ms, via)
+      end
+      bump(batch, 'presence:' .. status, 1)
+      redis.call('HSET', ids_key, item.presence_id, status)
+      out[#out + 1] = status
+      out[#out + 1] = 0
+    end
+  end
+  out[#out + 1] = publish(batch)
+  return out
+end
+
+-- FCALL rollcall_renew_leases 1 {EVENT} lease_until_ms holder...
+local function renew_leases(keys, args)
+  local leases_key = key(keys[1], 'leases')
+  for i = 2, #args do redis.call('ZADD', leases_key, args[1], args[i]) end
+  return #args - 1
+end
+
+-- FCALL rollcall_expire_leases 1 {EVENT} now_ms day -> connections folded away
+-- Also used by a gateway that shuts down cleanly for its own holders (with now_ms = +inf).
+local function expire_leases(keys, args)
+  local tag, now, day = keys[1], args[1], args[2]
+  local leases_key = key(tag, 'leases')
+  local expired = redis.call('ZRANGEBYSCORE', leases_key, '-inf', now)
+  if #expired == 0 then return 0 end
+  local batch = counter_batch(tag)
+  local folded = 0
+  for _, holder in ipairs(expired) do
+    local held_key = key(tag, 'held:' .. holder)
+    local held = redis.call('HGETALL', held_key)
+    for i = 1, #held, 2 do
+      local participant_id, count = held[i], tonumber(held[i + 1])
+      local participant_key = key(tag, 'participant:' .. participant_id)
+      drop_connections(batch, tag, participant_key, count)
+      local known = redis.call('HMGET', participant_key, 'country', 'category', 'badge_id')
+      log_presence(tag, 'leave', { presence_id = 'lease:' .. holder, participant_id = participant_id,
+                                   platform = '', session = '', time_ms = now },
+                   'left', { country = known[1] or '', category = known[2] or '',
+                             badge_id = known[3] or '' }, day, now, 'lease')
+      folded = folded + count
+    end
+    redis.call('DEL', held_key)
+    redis.call('ZREM', leases_key, holder)
+  end
+  publish(batch)
+  return folded
+end
+
 redis.register_function('rollcall_scan', scan)
 redis.register_function{ function_name = 'rollcall_totals', callback = totals,
                          flags = { 'no-writes' } }
 redis.register_function('rollcall_reset_inside', reset_inside)
+redis.register_function('rollcall_presence', presence)
+redis.register_function('rollcall_renew_leases', renew_leases)
+redis.register_function('rollcall_expire_leases', expire_leases)

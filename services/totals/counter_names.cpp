@@ -11,6 +11,13 @@ bool take_prefix(std::string_view* name, std::string_view prefix) {
   return true;
 }
 
+google::protobuf::Timestamp timestamp(std::int64_t ms) {
+  google::protobuf::Timestamp at;
+  at.set_seconds(ms / 1000);
+  at.set_nanos(static_cast<std::int32_t>(ms % 1000) * 1'000'000);
+  return at;
+}
+
 void put(google::protobuf::Map<std::string, std::int32_t>* map, std::string_view key,
          std::int64_t value) {
   (*map)[std::string(key)] = static_cast<std::int32_t>(value);
@@ -23,11 +30,33 @@ Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* t
   Placement placement{.known = true};
   if (name == "onsite") {
     totals->set_onsite(count);
+    placement.derived = true;
   } else if (name == "inside") {
     totals->set_inside_now(count);
+  } else if (name == "remote") {
+    totals->set_remote(count);
+    placement.derived = true;
+  } else if (name == "online") {
+    totals->set_online_now(count);
+  } else if (name == "peak_online") {
+    totals->set_peak_online(count);
+  } else if (name == "peak_online_at") {
+    *totals->mutable_peak_online_at() = timestamp(value);
+  } else if (name == "hybrid") {
+    totals->set_hybrid(count);
+    placement.derived = true;
+  } else if (take_prefix(&name, "remote:country:")) {
+    put(totals->mutable_remote_by_country(), name, value);
+    placement.derived = true;
+  } else if (take_prefix(&name, "remote:category:")) {
+    put(totals->mutable_remote_by_category(), name, value);
+  } else if (take_prefix(&name, "online:country:")) {
+    put(totals->mutable_online_by_country(), name, value);
+  } else if (take_prefix(&name, "joins:")) {
+    put(totals->mutable_joins_by_minute(), name, value);
   } else if (take_prefix(&name, "onsite:country:")) {
     put(totals->mutable_onsite_by_country(), name, value);
-    placement.country_map = true;
+    placement.derived = true;
   } else if (take_prefix(&name, "onsite:category:")) {
     put(totals->mutable_onsite_by_category(), name, value);
   } else if (take_prefix(&name, "inside:zone:")) {
@@ -36,6 +65,25 @@ Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* t
     put(totals->mutable_scans_by_status(), name, value);
   } else if (take_prefix(&name, "arrivals:")) {
     put(totals->mutable_arrivals_by_minute(), name, value);
+  } else if (take_prefix(&name, "desk:")) {
+    // desk:ID:scans|rejected|late|last_seen (desk ids have no ':' of their own... but may: the
+    // field is the part after the last ':').
+    const auto colon = name.rfind(':');
+    if (colon == std::string_view::npos) return {};
+    auto& desk = (*totals->mutable_desks())[std::string(name.substr(0, colon))];
+    const auto field = name.substr(colon + 1);
+    if (field == "scans") {
+      desk.set_scans(count);
+    } else if (field == "rejected") {
+      desk.set_rejected(count);
+    } else if (field == "late") {
+      desk.set_late(count);
+    } else if (field == "last_seen") {
+      *desk.mutable_last_seen() = timestamp(value);
+    } else {
+      return {};
+    }
+    placement.desk = name.substr(0, colon);
   } else if (take_prefix(&name, "day:")) {
     const auto colon = name.find(':');
     if (colon == std::string_view::npos) return {};
@@ -48,6 +96,14 @@ Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* t
       put(day.mutable_onsite_by_country(), rest, value);
     } else if (take_prefix(&rest, "category:")) {
       put(day.mutable_onsite_by_category(), rest, value);
+    } else if (rest == "remote") {
+      day.set_remote(count);
+    } else if (take_prefix(&rest, "remote_country:")) {
+      put(day.mutable_remote_by_country(), rest, value);
+    } else if (take_prefix(&rest, "remote_category:")) {
+      put(day.mutable_remote_by_category(), rest, value);
+    } else if (rest == "peak_online") {
+      day.set_peak_online(count);
     } else {
       return {};
     }
@@ -57,12 +113,30 @@ Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* t
   return placement;
 }
 
-std::int32_t count_countries(const v1::Totals& totals) {
+namespace {
+
+std::int32_t countries_in(const google::protobuf::Map<std::string, std::int32_t>& map) {
   std::int32_t countries = 0;
-  for (const auto& [code, onsite] : totals.onsite_by_country()) {
-    if (!code.empty() && onsite > 0) ++countries;
+  for (const auto& [code, people] : map) {
+    if (!code.empty() && people > 0) ++countries;
   }
   return countries;
+}
+
+}  // namespace
+
+void derive_figures(v1::Totals* totals) {
+  totals->set_countries_onsite(countries_in(totals->onsite_by_country()));
+  totals->set_countries_remote(countries_in(totals->remote_by_country()));
+  std::int32_t either = totals->countries_onsite();
+  for (const auto& [code, people] : totals->remote_by_country()) {
+    if (!code.empty() && people > 0) {
+      const auto onsite = totals->onsite_by_country().find(code);
+      if (onsite == totals->onsite_by_country().end() || onsite->second <= 0) ++either;
+    }
+  }
+  totals->set_countries_any(either);
+  totals->set_participants(totals->onsite() + totals->remote() - totals->hybrid());
 }
 
 }  // namespace rollcall::services::totals

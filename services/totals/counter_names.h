@@ -17,11 +17,14 @@ namespace rollcall::services::totals {
 struct Placement {
   bool known = false;
   std::string_view day;     // non-empty: the counter is inside days[day]
-  bool country_map = false; // onsite_by_country changed (countries_onsite must be recounted)
+  bool derived = false;     // a figure derive_figures() computes from it may have changed
+  std::string_view desk;    // non-empty: the counter is inside desks[desk]
 };
 Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* totals);
 
-// Countries with at least one on-site participant (international organizations excluded).
-std::int32_t count_countries(const v1::Totals& totals);
+// Figures computed from counters rather than kept in Redis: countries represented on site,
+// online and either (international organizations excluded), and unique participants
+// (on site + remote - hybrid, each person once).
+void derive_figures(v1::Totals* totals);
 
 }  // namespace rollcall::services::totals

@@ -11,26 +11,50 @@ google::protobuf::Timestamp at(std::int64_t ms) {
   return google::protobuf::util::TimeUtil::MillisecondsToTimestamp(ms);
 }
 
+using MinuteMap = google::protobuf::Map<std::string, std::int32_t>;
+
+// Keeps the newest TotalsFolder::kArrivalMinutesKept minutes. Keys are "YYYY-MM-DDTHH:MM", so
+// lexical order is time order.
+void trim_minutes(MinuteMap* minutes, MinuteMap* changes) {
+  if (minutes->size() <= TotalsFolder::kArrivalMinutesKept) return;
+  std::set<std::string> keys;
+  for (const auto& [minute, count] : *minutes) keys.insert(minute);
+  auto it = keys.begin();
+  for (auto excess = keys.size() - TotalsFolder::kArrivalMinutesKept; excess > 0; --excess, ++it) {
+    minutes->erase(*it);
+    if (changes) changes->erase(*it);
+  }
+}
+
+// A snapshot states every headline figure, zero included.
+void zero_headlines(v1::Totals* totals) {
+  totals->set_onsite(0);
+  totals->set_inside_now(0);
+  totals->set_remote(0);
+  totals->set_online_now(0);
+  totals->set_peak_online(0);
+  totals->set_hybrid(0);
+}
+
 }  // namespace
 
 TotalsFolder::TotalsFolder(std::string event_id) {
   state_.set_event_id(std::move(event_id));
-  state_.set_onsite(0);
-  state_.set_inside_now(0);
-  state_.set_countries_onsite(0);
+  zero_headlines(&state_);
+  derive_figures(&state_);
 }
 
 void TotalsFolder::reset(std::uint64_t seq, const Counters& counters) {
   v1::Totals fresh;
   fresh.set_event_id(state_.event_id());
-  fresh.set_onsite(0);
-  fresh.set_inside_now(0);
+  zero_headlines(&fresh);
   state_ = std::move(fresh);
   pending_.Clear();
   pending_days_.clear();
+  pending_desks_.clear();
   apply_counters(counters, nullptr);
   trim_arrivals(nullptr);
-  state_.set_countries_onsite(count_countries(state_));
+  derive_figures(&state_);
   state_.set_seq(seq);
   // Displays that were following must resync: the next update refers to this seq.
   sent_seq_ = seq;
@@ -48,34 +72,33 @@ TotalsFolder::Fold TotalsFolder::apply(const ChangeNotice& notice) {
 }
 
 void TotalsFolder::apply_counters(const Counters& counters, v1::Totals* changes) {
-  bool countries_changed = false;
+  bool derived_changed = false;
   for (const auto& [name, value] : counters) {
     const auto placement = apply_counter(name, value, &state_);
     if (!placement.known || !changes) continue;
     if (!placement.day.empty()) {
       pending_days_.emplace(placement.day);
+    } else if (!placement.desk.empty()) {
+      pending_desks_.emplace(placement.desk);
     } else {
       apply_counter(name, value, changes);
     }
-    countries_changed |= placement.country_map;
+    derived_changed |= placement.derived;
   }
-  if (countries_changed) {
-    state_.set_countries_onsite(count_countries(state_));
+  if (derived_changed) {
+    derive_figures(&state_);
     changes->set_countries_onsite(state_.countries_onsite());
+    changes->set_countries_remote(state_.countries_remote());
+    changes->set_countries_any(state_.countries_any());
+    changes->set_participants(state_.participants());
   }
 }
 
 void TotalsFolder::trim_arrivals(v1::Totals* changes) {
-  auto* minutes = state_.mutable_arrivals_by_minute();
-  if (minutes->size() <= kArrivalMinutesKept) return;
-  std::set<std::string> keys;
-  for (const auto& [minute, count] : *minutes) keys.insert(minute);
-  // Keys are "YYYY-MM-DDTHH:MM": lexical order is time order.
-  auto it = keys.begin();
-  for (auto excess = keys.size() - kArrivalMinutesKept; excess > 0; --excess, ++it) {
-    minutes->erase(*it);
-    if (changes) changes->mutable_arrivals_by_minute()->erase(*it);
-  }
+  trim_minutes(state_.mutable_arrivals_by_minute(),
+               changes ? changes->mutable_arrivals_by_minute() : nullptr);
+  trim_minutes(state_.mutable_joins_by_minute(),
+               changes ? changes->mutable_joins_by_minute() : nullptr);
 }
 
 std::optional<v1::TotalsUpdate> TotalsFolder::take_update(std::int64_t now_ms) {
@@ -87,11 +110,15 @@ std::optional<v1::TotalsUpdate> TotalsFolder::take_update(std::int64_t now_ms) {
   for (const auto& day : pending_days_) {
     (*totals->mutable_days())[day] = state_.days().at(day);
   }
+  for (const auto& desk : pending_desks_) {
+    (*totals->mutable_desks())[desk] = state_.desks().at(desk);
+  }
   totals->set_event_id(state_.event_id());
   totals->set_seq(state_.seq());
   *totals->mutable_as_of() = at(now_ms);
   pending_.Clear();
   pending_days_.clear();
+  pending_desks_.clear();
   sent_seq_ = state_.seq();
   return update;
 }

@@ -6,6 +6,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <stdexcept>
+
 #include "tools/client/errors.h"
 
 namespace rollcall::tools::client {
@@ -46,7 +48,7 @@ HttpResponse http_get(const std::string& host, unsigned short port, const std::s
   });
   ioc.run();
   if (failure == beast::error::timeout) throw TimeoutError("http: GET " + target + " timed out");
-  if (failure) throw boost::system::system_error(failure, "http GET " + target);
+  if (failure) throw std::runtime_error("http GET " + target + ": " + failure.message());
 
   beast::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);

@@ -108,7 +108,7 @@ void WebSocketConnection::connect(const std::string& host, unsigned short port,
   });
   s.run_until([&] { return done; }, Clock::time_point::max());
   if (ec == beast::error::timeout) throw TimeoutError("websocket: connect timed out");
-  if (ec) throw boost::system::system_error(ec, "websocket connect");
+  if (ec) throw std::runtime_error("websocket connect: " + ec.message());
 
   if (!subprotocol.empty()) {
     s.ws->set_option(websocket::stream_base::decorator([subprotocol](websocket::request_type& req) {
@@ -130,7 +130,7 @@ void WebSocketConnection::connect(const std::string& host, unsigned short port,
   if (ec == websocket::error::upgrade_declined) {
     throw HandshakeError(static_cast<int>(response.result_int()), response.body());
   }
-  if (ec) throw boost::system::system_error(ec, "websocket handshake");
+  if (ec) throw std::runtime_error("websocket handshake: " + ec.message());
 
   s.accepted_subprotocol = std::string(response[beast::http::field::sec_websocket_protocol]);
   if (!subprotocol.empty() && s.accepted_subprotocol != subprotocol) {

@@ -35,7 +35,8 @@ class WebSocketConnection {
 
   // Resolves, connects and upgrades. `subprotocol` may be empty. Throws HandshakeError when the
   // upgrade is refused, std::runtime_error when a requested subprotocol is not accepted (a
-  // browser would fail such a connection too), TimeoutError, or boost::system::system_error.
+  // browser would fail such a connection too), TimeoutError, or std::runtime_error (e.g. connection
+  // refused).
   void connect(const std::string& host, unsigned short port, const std::string& target,
                const std::string& subprotocol, Timeout timeout);
 

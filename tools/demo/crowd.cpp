@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -290,6 +291,8 @@ int run_crowd(const CrowdOptions& options, const std::atomic<bool>& stop) {
   try {
     client::DeskClient probe;
     probe.connect(options.host, options.port, options.event);
+    // A gateway may accept the upgrade and then close at once for an unknown event.
+    probe.read_raw(std::chrono::milliseconds(300));
     probe.close();
   } catch (const std::exception& e) {
     std::cerr << "rollcall-demo: cannot open a desk on " << options.host << ":" << options.port
@@ -302,8 +305,9 @@ int run_crowd(const CrowdOptions& options, const std::atomic<bool>& stop) {
   Shared shared(options, stop, world, stats);
   std::cout << "crowd: " << options.desks << " desks, " << options.rate << " scans/s, event "
             << options.event << " on " << options.host << ":" << options.port
-            << (options.duration > 0 ? ", for " + std::to_string(options.duration) + "s"
-                                     : ", until Ctrl-C")
+            << (options.duration > 0
+                    ? ", for " + std::to_string(std::lround(options.duration)) + "s"
+                    : ", until Ctrl-C")
             << std::endl;
 
   std::vector<std::thread> desks;

@@ -86,7 +86,12 @@ ImportResult run_import(const ImportOptions& options, std::ostream& diagnostics)
 
   redis.append({"SADD", std::string(store::kEventsKey), event_id});
   if (from_file || !stored) redis.append(event_fields(event));
-  for (const auto& row : file.badges) redis.append(badge_fields(event_id, row.badge));
+  for (const auto& row : file.badges) {
+    redis.append(badge_fields(event_id, row.badge));
+    // The set of badge ids, so that exports can list the registry without scanning keys.
+    // (The lead is to add store::badges_key(); until then the name is spelled here.)
+    redis.append({"SADD", store::tag(event_id) + ":badges", row.badge.badge_id()});
+  }
   redis.flush();
   return {file.badges.size(), file.errors.size()};
 }

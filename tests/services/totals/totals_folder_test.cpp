@@ -13,7 +13,7 @@ TEST(CounterNames, MapsEveryFamilyOntoTotals) {
   v1::Totals totals;
   EXPECT_TRUE(apply_counter("onsite", 7, &totals).known);
   EXPECT_TRUE(apply_counter("inside", 3, &totals).known);
-  EXPECT_TRUE(apply_counter("onsite:country:CH", 2, &totals).country_map);
+  EXPECT_TRUE(apply_counter("onsite:country:CH", 2, &totals).derived);
   EXPECT_TRUE(apply_counter("onsite:country:", 1, &totals).known);  // international orgs
   apply_counter("onsite:category:minister", 1, &totals);
   apply_counter("inside:zone:hall_a", 3, &totals);
@@ -22,6 +22,10 @@ TEST(CounterNames, MapsEveryFamilyOntoTotals) {
   EXPECT_EQ(apply_counter("day:2025-07-07:country:CH", 2, &totals).day, "2025-07-07");
   apply_counter("day:2025-07-07:onsite", 6, &totals);
   apply_counter("day:2025-07-07:category:un", 1, &totals);
+  EXPECT_EQ(apply_counter("desk:gate-1:scans", 9, &totals).desk, "gate-1");
+  apply_counter("desk:gate-1:last_seen", 1751871600123, &totals);
+  EXPECT_EQ(totals.desks().at("gate-1").scans(), 9);
+  EXPECT_EQ(totals.desks().at("gate-1").last_seen().seconds(), 1751871600);
   EXPECT_FALSE(apply_counter("something:new", 1, &totals).known);
   EXPECT_FALSE(apply_counter("day:2025-07-07:weird", 1, &totals).known);
 
@@ -36,7 +40,42 @@ TEST(CounterNames, MapsEveryFamilyOntoTotals) {
   EXPECT_EQ(day.onsite(), 6);
   EXPECT_EQ(day.onsite_by_country().at("CH"), 2);
   EXPECT_EQ(day.onsite_by_category().at("un"), 1);
-  EXPECT_EQ(count_countries(totals), 1);  // "" is not a country
+  derive_figures(&totals);
+  EXPECT_EQ(totals.countries_onsite(), 1);  // "" is not a country
+}
+
+TEST(CounterNames, OnlineFiguresAndDerivedOnes) {
+  v1::Totals totals;
+  apply_counter("onsite", 3, &totals);
+  apply_counter("onsite:country:CH", 2, &totals);
+  apply_counter("onsite:country:FR", 1, &totals);
+  apply_counter("remote", 5, &totals);
+  apply_counter("remote:country:CH", 1, &totals);
+  apply_counter("remote:country:BR", 3, &totals);
+  apply_counter("remote:country:", 1, &totals);
+  apply_counter("hybrid", 1, &totals);
+  apply_counter("online", 4, &totals);
+  apply_counter("online:country:BR", 2, &totals);
+  apply_counter("peak_online", 4, &totals);
+  apply_counter("peak_online_at", 1751871600000, &totals);
+  apply_counter("joins:2025-07-07T09:00", 6, &totals);
+  apply_counter("day:2025-07-07:remote", 5, &totals);
+  apply_counter("day:2025-07-07:remote_country:BR", 3, &totals);
+  apply_counter("day:2025-07-07:remote_category:youth", 2, &totals);
+  apply_counter("day:2025-07-07:peak_online", 4, &totals);
+  derive_figures(&totals);
+  EXPECT_EQ(totals.online_now(), 4);
+  EXPECT_EQ(totals.peak_online_at().seconds(), 1751871600);
+  EXPECT_EQ(totals.countries_onsite(), 2);
+  EXPECT_EQ(totals.countries_remote(), 2);
+  EXPECT_EQ(totals.countries_any(), 3);  // CH, FR, BR
+  EXPECT_EQ(totals.participants(), 7);   // 3 + 5 - 1 hybrid
+  const auto& day = totals.days().at("2025-07-07");
+  EXPECT_EQ(day.remote(), 5);
+  EXPECT_EQ(day.remote_by_country().at("BR"), 3);
+  EXPECT_EQ(day.remote_by_category().at("youth"), 2);
+  EXPECT_EQ(day.peak_online(), 4);
+  EXPECT_EQ(totals.joins_by_minute().at("2025-07-07T09:00"), 6);
 }
 
 TEST(ChangeNotice, ParsesWhatTheFunctionsPublish) {

@@ -55,6 +55,7 @@ TEST(DeskClient, BinaryScanGetsItsResult) {
   EXPECT_EQ(first.status(), rollcall::v1::accepted);
   EXPECT_EQ(first.attendee().badge_id(), "RC25-000001");
   EXPECT_EQ(desk.scan(request("s2")).status(), rollcall::v1::already_inside);
+  desk.close();  // answers the server's close
   EXPECT_EQ(server.join(), "");
   EXPECT_EQ(target, "/v1/desk?event=demo%202025");
 }

@@ -1,0 +1,100 @@
+#include "gateway/server/zoom_route.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "services/checkin/scan_validator.h"
+#include "services/presence/presence_items.h"
+#include "services/presence/zoom_webhook.h"
+#include "services/store/keys.h"
+
+namespace rollcall::gateway::server {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+namespace presence = services::presence;
+
+asio::awaitable<http::message_generator> answer_zoom_webhook(const Request& request,
+                                                             const Context& context,
+                                                             std::string event_id) {
+  const auto lookup = co_await context.events->find(event_id);
+  if (lookup.unavailable) {
+    co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
+                             "Redis is not reachable; Zoom will retry");
+  }
+  if (!lookup.event) {
+    co_return error_response(request, http::status::not_found, "unknown_event",
+                             "no event named \"" + event_id + "\"");
+  }
+  std::vector<std::string> get_secret{"HGET", services::store::secrets_key(event_id), "zoom"};
+  auto [ec, secret] = co_await context.commands->async_exec(std::move(get_secret),
+                                                            asio::as_tuple(asio::use_awaitable));
+  if (ec || secret.is_error()) {
+    co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
+                             "Redis is not reachable; Zoom will retry");
+  }
+  if (secret.type != redis::Reply::Type::string || secret.str.empty()) {
+    co_return error_response(request, http::status::forbidden, "no_webhook_secret",
+                             "this event has no Zoom secret token configured");
+  }
+  const auto now_s = unix_ms_now() / 1000;
+  if (auto why = presence::check_zoom_signature(secret.str, request["x-zm-request-timestamp"],
+                                                request["x-zm-signature"], request.body(),
+                                                now_s)) {
+    co_return error_response(request, http::status::unauthorized, "bad_signature", *why);
+  }
+  std::string why;
+  auto notification = presence::parse_zoom_notification(request.body(), &why);
+  if (!notification) {
+    co_return error_response(request, http::status::bad_request, "malformed", why);
+  }
+  auto respond = [&](http::status status, std::string body) {
+    http::response<http::string_body> response{status, request.version()};
+    response.set(http::field::content_type, "application/json");
+    response.keep_alive(request.keep_alive());
+    response.body() = std::move(body);
+    response.prepare_payload();
+    return response;
+  };
+  using Kind = presence::ZoomNotification::Kind;
+  if (notification->kind == Kind::url_validation) {
+    co_return respond(http::status::ok, presence::zoom_url_validation_answer(
+                                            secret.str, notification->plain_token));
+  }
+  if (notification->kind == Kind::ignored) co_return respond(http::status::ok, "{}");
+
+  auto& item = notification->presence;
+  // A registrant id that is a badge links the person to the registry; anything else is not.
+  if (!item.badge_id().empty() && !services::checkin::is_identifier(item.badge_id())) {
+    item.clear_badge_id();
+  }
+  if (auto invalid = presence::validate_presence(&item, *context.countries, lookup.event->config)) {
+    co_return error_response(request, http::status::unprocessable_entity, "rejected", *invalid);
+  }
+  const auto now = unix_ms_now();
+  const services::checkin::ScanTiming timing{
+      .effective_ms = now,
+      .day = services::checkin::local_day(now, lookup.event->zone),
+      .minute = services::checkin::local_minute(now, lookup.event->zone)};
+  auto command = presence::presence_command(event_id, {.id = "zoom", .via = "webhook"}, timing,
+                                            now, false, {&item});
+  auto [apply_ec, reply] =
+      co_await context.commands->async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
+  std::vector<std::string> fields;
+  if (!apply_ec && reply.type == redis::Reply::Type::array) {
+    for (auto& element : reply.elements) {
+      fields.push_back(element.type == redis::Reply::Type::integer
+                           ? std::to_string(element.integer)
+                           : std::move(element.str));
+    }
+  }
+  std::vector<v1::PresenceAck> acks;
+  if (!presence::read_presence_reply(fields, {&item}, &acks)) {
+    // Zoom retries on errors: the same delivery will be counted once when Redis is back.
+    co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
+                             "Redis is not reachable; Zoom will retry");
+  }
+  co_return respond(http::status::ok, encode(acks.front(), services::wire::Encoding::json));
+}
+
+}  // namespace rollcall::gateway::server

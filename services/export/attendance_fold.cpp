@@ -1,0 +1,221 @@
+#include "services/export/attendance_fold.h"
+
+#include <algorithm>
+
+#include "services/export/local_time.h"
+
+namespace rollcall::services::exporting {
+namespace {
+
+const AttendanceFold::GroupCounts kNone{};
+
+void raise(std::int64_t& peak, std::int64_t value) { peak = std::max(peak, value); }
+
+}  // namespace
+
+bool is_entry_status(std::string_view status) {
+  return status == "accepted" || status == "reentry";
+}
+
+AttendanceFold::AttendanceFold(const v1::Event& event, const std::vector<v1::Badge>& registry)
+    : event_(event), zone_(zone_or_utc(event.time_zone())), registry_(registry) {
+  badges_.reserve(registry.size());
+  for (const auto& badge : registry) badges_.emplace(badge.badge_id(), &badge);
+}
+
+AttendanceFold::Person& AttendanceFold::person_of_badge(const std::string& badge_id) {
+  auto [it, created] = people_.try_emplace("b:" + badge_id);
+  if (created) {
+    const auto found = badges_.find(badge_id);
+    if (found != badges_.end()) {
+      it->second.badge = found->second;
+      it->second.country = found->second->country();
+      it->second.category = found->second->category();
+    }
+  }
+  return it->second;
+}
+
+const AttendanceFold::Person* AttendanceFold::badge_person(const std::string& badge_id) const {
+  const auto it = people_.find("b:" + badge_id);
+  return it == people_.end() ? nullptr : &it->second;
+}
+
+void AttendanceFold::note_time(std::int64_t ms) { last_ms_ = std::max(last_ms_, ms); }
+
+void AttendanceFold::feed(const LogEntry& entry) {
+  const auto type = entry.get("type");
+  note_time(entry.id_ms());
+  if (type == "scan") {
+    on_scan(entry);
+  } else if (type == "reset_inside") {
+    on_reset(entry);
+  } else if (type == "join" || type == "leave") {
+    on_presence(entry);
+  }
+}
+
+void AttendanceFold::on_scan(const LogEntry& entry) {
+  const auto status = entry.get("status");
+  const bool entry_status = is_entry_status(status);
+  if (!entry_status && status != "exit") return;  // rejections and no-ops change no attendance
+  Person& person = person_of_badge(std::string(entry.get("badge_id")));
+  const std::string day(entry.get("day"));
+  const auto server_ms = entry.get_int("server_ms");
+  // When the badge was scanned: the desk's clock, which offline replays keep.
+  const auto at = entry.get_int("device_ms", server_ms);
+  seen_days_.insert(day);
+  // An entry of an earlier day without its exit: the functions count it out at the next scan.
+  if (person.inside && person.inside_day != day) leave(person);
+  auto& today = person.days[day];
+  if (entry_status) {
+    if (status == "accepted") {
+      today.onsite = true;
+      person.onsite = true;
+    }
+    if (today.first_entry_ms < 0 || at < today.first_entry_ms) today.first_entry_ms = at;
+    if (!person.inside) enter(person, day);
+  } else {
+    if (person.inside) leave(person);
+    today.last_exit_ms = std::max(today.last_exit_ms, at);
+  }
+}
+
+void AttendanceFold::on_reset(const LogEntry& entry) {
+  const std::string day(entry.get("day"));
+  for (auto& [key, person] : people_) {
+    if (person.inside && person.inside_day < day) leave(person);
+  }
+}
+
+void AttendanceFold::on_presence(const LogEntry& entry) {
+  const auto status = entry.get("status");
+  const std::string participant(entry.get("participant_id"));
+  auto known = participants_.find(participant);
+  if (known == participants_.end()) {
+    const std::string badge_id(entry.get("badge_id"));
+    std::string key = !badge_id.empty() && badges_.contains(badge_id) ? "b:" + badge_id
+                                                                       : "p:" + participant;
+    known = participants_.emplace(participant, std::move(key)).first;
+  }
+  auto [it, created] = people_.try_emplace(known->second);
+  Person& person = it->second;
+  if (created && known->second.starts_with("b:")) {
+    const auto* badge = badges_.at(known->second.substr(2));
+    person.badge = badge;
+    person.country = badge->country();
+    person.category = badge->category();
+  } else if (created) {
+    person.country = entry.get("country");
+    person.category = entry.get("category");
+  }
+  const auto at = entry.get_int("time_ms", entry.get_int("server_ms", entry.id_ms()));
+  note_time(at);
+  if (status == "joined" || status == "rejoined") {
+    const std::string day(entry.get("day"));
+    seen_days_.insert(day);
+    person.remote = true;
+    person.days[day].remote = true;
+    if (person.open_connections++ == 0) {
+      person.online_since_ms = at;
+      raise(peak_online_, ++online_now_);
+    }
+  } else if (status == "left" && person.open_connections > 0) {
+    if (--person.open_connections == 0) {
+      add_online(person, person.online_since_ms, at);
+      --online_now_;
+    }
+  }
+}
+
+void AttendanceFold::enter(Person& person, const std::string& day) {
+  person.inside = true;
+  person.inside_day = day;
+  raise(peak_country_[day][person.country], ++inside_country_[person.country]);
+  raise(peak_category_[day][person.category], ++inside_category_[person.category]);
+  raise(peak_total_[day], ++inside_total_);
+}
+
+void AttendanceFold::leave(Person& person) {
+  person.inside = false;
+  --inside_country_[person.country];
+  --inside_category_[person.category];
+  --inside_total_;
+}
+
+void AttendanceFold::add_online(Person& person, std::int64_t from_ms, std::int64_t to_ms) {
+  // Split at local midnights so that each day gets its own minutes.
+  while (from_ms < to_ms) {
+    const auto midnight = next_local_midnight(from_ms, zone_);
+    const auto until = std::min(to_ms, midnight);
+    person.days[local_date(from_ms, zone_)].online_ms += until - from_ms;
+    from_ms = until;
+  }
+}
+
+void AttendanceFold::finish() {
+  online_now_ = 0;
+  for (auto& [key, person] : people_) {
+    if (person.open_connections > 0) {
+      add_online(person, person.online_since_ms, std::max(last_ms_, person.online_since_ms));
+      person.open_connections = 0;
+    }
+  }
+  if (event_.days_size() > 0) {
+    days_.assign(event_.days().begin(), event_.days().end());
+  } else {
+    days_.assign(seen_days_.begin(), seen_days_.end());
+  }
+
+  auto count = [](GroupCounts& counts, bool onsite, bool remote) {
+    counts.onsite += onsite;
+    counts.remote += remote;
+    counts.either += onsite || remote;
+  };
+  for (const auto& [key, person] : people_) {
+    for (const auto& [day, today] : person.days) {
+      if (!today.onsite && !today.remote) continue;
+      count(by_country_[day][person.country], today.onsite, today.remote);
+      count(by_category_[day][person.category], today.onsite, today.remote);
+      count(totals_[day], today.onsite, today.remote);
+    }
+    if (person.onsite || person.remote) {
+      count(by_country_[kAll][person.country], person.onsite, person.remote);
+      count(by_category_[kAll][person.category], person.onsite, person.remote);
+      count(totals_[kAll], person.onsite, person.remote);
+    }
+    hybrid_ += person.badge && person.onsite && person.remote;
+  }
+  auto peaks = [](const auto& peaks_by_day, GroupTable& table) {
+    for (const auto& [day, groups] : peaks_by_day) {
+      for (const auto& [group, peak] : groups) {
+        table[day][group].inside_peak = peak;
+        raise(table[kAll][group].inside_peak, peak);
+      }
+    }
+  };
+  peaks(peak_country_, by_country_);
+  peaks(peak_category_, by_category_);
+  for (const auto& [day, peak] : peak_total_) {
+    totals_[day].inside_peak = peak;
+    raise(totals_[kAll].inside_peak, peak);
+  }
+  // Countries represented: international organizations (no country) are not a country.
+  for (const auto& [country, counts] : by_country_[kAll]) {
+    if (country.empty()) continue;
+    countries_onsite_ += counts.onsite > 0;
+    countries_remote_ += counts.remote > 0;
+    countries_any_ += counts.either > 0;
+  }
+}
+
+const AttendanceFold::GroupCounts& AttendanceFold::totals(const std::string& day) const {
+  const auto it = totals_.find(day);
+  return it == totals_.end() ? kNone : it->second;
+}
+
+std::int64_t AttendanceFold::peak_inside(const std::string& day) const {
+  return totals(day).inside_peak;
+}
+
+}  // namespace rollcall::services::exporting

@@ -1,0 +1,178 @@
+#include "services/export/counter_recount.h"
+
+#include "services/checkin/scan_timing.h"
+#include "services/export/local_time.h"
+
+namespace rollcall::services::exporting {
+namespace {
+
+bool is_rejection(std::string_view status) {
+  return status == "unknown_badge" || status == "revoked" || status == "invalid_signature" ||
+         status == "wrong_day" || status == "not_allowed";
+}
+
+// The minute an accepted entry counts in arrivals: the same timing rule the desk channel
+// applies (a plausible device time wins, so offline replays land when they happened).
+std::string arrival_minute(const LogEntry& entry, const date::time_zone* zone) {
+  const auto server_ms = entry.get_int("server_ms", entry.id_ms());
+  v1::ScanRequest request;
+  *request.mutable_device_time() = timestamp(entry.get_int("device_ms", server_ms));
+  return checkin::scan_timing(request, server_ms, zone).minute;
+}
+
+}  // namespace
+
+CounterRecount::CounterRecount(const v1::Event& event, const std::vector<v1::Badge>& registry)
+    : zone_(zone_or_utc(event.time_zone())) {
+  badges_.reserve(registry.size());
+  for (const auto& badge : registry) badges_.emplace(badge.badge_id(), &badge);
+}
+
+void CounterRecount::feed(const LogEntry& entry) {
+  const auto type = entry.get("type");
+  if (type == "scan") {
+    scan(entry);
+  } else if (type == "reset_inside") {
+    reset_inside(entry);
+  } else if (type == "join" || type == "leave") {
+    presence(entry);
+  }
+}
+
+void CounterRecount::leave(BadgeState& state) {
+  add("inside", -1);
+  add("inside:zone:" + state.zone, -1);
+  state.zone.clear();
+}
+
+void CounterRecount::scan(const LogEntry& entry) {
+  const std::string status(entry.get("status")), badge_id(entry.get("badge_id")),
+      desk(entry.get("desk_id")), zone(entry.get("zone")), day(entry.get("day"));
+  add("scans:" + status);
+  add("desk:" + desk + ":scans");
+  if (is_rejection(status)) add("desk:" + desk + ":rejected");
+  if (entry.get("late") == "1") add("desk:" + desk + ":late");
+  counters_["desk:" + desk + ":last_seen"] = entry.get_int("server_ms");
+  if (is_rejection(status)) return;
+
+  auto& state = state_[badge_id];
+  // Still inside from an earlier day: counted out before anything else.
+  if (!state.zone.empty() && state.day != day) leave(state);
+  if (status == "accepted" || status == "reentry") {
+    if (state.zone.empty()) {
+      add("inside");
+    } else {
+      add("inside:zone:" + state.zone, -1);  // moving between zones
+    }
+    add("inside:zone:" + zone);
+    state.zone = zone;
+    state.day = day;
+  } else if (status == "exit" && !state.zone.empty()) {
+    leave(state);
+  }
+  if (status != "accepted") return;
+
+  const auto found = badges_.find(badge_id);
+  const std::string country = found == badges_.end() ? "" : found->second->country();
+  const std::string category = found == badges_.end() ? "" : found->second->category();
+  if (onsite_.insert(badge_id).second) {
+    add("onsite");
+    add("onsite:country:" + country);
+    add("onsite:category:" + category);
+    note_hybrid(badge_id);
+  }
+  add("day:" + day + ":onsite");
+  add("day:" + day + ":country:" + country);
+  add("day:" + day + ":category:" + category);
+  add("arrivals:" + arrival_minute(entry, zone_));
+}
+
+void CounterRecount::reset_inside(const LogEntry& entry) {
+  const std::string day(entry.get("day"));
+  for (auto& [badge_id, state] : state_) {
+    if (!state.zone.empty() && state.day < day) leave(state);
+  }
+}
+
+void CounterRecount::presence(const LogEntry& entry) {
+  const std::string status(entry.get("status")), day(entry.get("day"));
+  auto& participant = participants_[std::string(entry.get("participant_id"))];
+  if (participant.country.empty()) participant.country = entry.get("country");
+  const std::string country(entry.get("country")), category(entry.get("category"));
+  const auto at = entry.get_int("time_ms", entry.get_int("server_ms", entry.id_ms()));
+  add("presence:" + status);
+  if (status == "joined") {
+    add("remote");
+    add("remote:country:" + country);
+    add("remote:category:" + category);
+  }
+  if (status == "joined" || status == "rejoined") {
+    if (participant.days.insert(day).second) {
+      add("day:" + day + ":remote");
+      add("day:" + day + ":remote_country:" + country);
+      add("day:" + day + ":remote_category:" + category);
+    }
+    ++participant.open;
+    add("online");
+    add("online:country:" + country);
+    if (counters_["online"] > counters_["peak_online"]) {
+      counters_["peak_online"] = counters_["online"];
+      counters_["peak_online_at"] = at;
+    }
+    add("joins:" + checkin::local_minute(at, zone_));
+    const std::string badge_id(entry.get("badge_id"));
+    if (!badge_id.empty() && badges_.contains(badge_id) && remote_badges_.insert(badge_id).second) {
+      note_hybrid(badge_id);
+    }
+  } else if (status == "left") {
+    --participant.open;
+    add("online", -1);
+    add("online:country:" + country, -1);
+  }
+}
+
+void CounterRecount::note_hybrid(const std::string& badge_id) {
+  if (onsite_.contains(badge_id) && remote_badges_.contains(badge_id) &&
+      hybrid_.insert(badge_id).second) {
+    add("hybrid");
+  }
+}
+
+bool recounted_counter(const std::string& name) {
+  static const char* const kExact[] = {"onsite", "inside",      "remote",        "online",
+                                       "hybrid", "peak_online", "peak_online_at"};
+  static const char* const kPrefixes[] = {"onsite:",  "day:",   "inside:zone:", "scans:",
+                                          "arrivals:", "desk:", "remote:",      "online:",
+                                          "joins:",    "presence:"};
+  for (const char* exact : kExact) {
+    if (name == exact) return true;
+  }
+  for (const char* prefix : kPrefixes) {
+    if (name.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+CounterComparison compare_counters(const std::map<std::string, std::int64_t>& live,
+                                   const std::map<std::string, std::int64_t>& recount) {
+  CounterComparison result;
+  std::set<std::string> names;
+  for (const auto& [name, value] : live) {
+    if (recounted_counter(name)) {
+      names.insert(name);
+    } else {
+      result.not_recounted.push_back(name);
+    }
+  }
+  for (const auto& [name, value] : recount) names.insert(name);
+  for (const auto& name : names) {
+    const auto l = live.find(name), r = recount.find(name);
+    const std::int64_t lv = l == live.end() ? 0 : l->second;
+    const std::int64_t rv = r == recount.end() ? 0 : r->second;
+    ++result.compared;
+    if (lv != rv) result.differences.push_back({name, lv, rv});
+  }
+  return result;
+}
+
+}  // namespace rollcall::services::exporting

@@ -1,0 +1,39 @@
+#include "services/export/log_entry.h"
+
+#include <charconv>
+
+namespace rollcall::services::exporting {
+
+std::string_view LogEntry::get(std::string_view name) const {
+  for (const auto& [key, value] : fields) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+std::int64_t LogEntry::get_int(std::string_view name, std::int64_t fallback) const {
+  const auto text = get(name);
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return fallback;
+  return value;
+}
+
+std::int64_t LogEntry::id_ms() const {
+  std::int64_t value = 0;
+  std::from_chars(id.data(), id.data() + id.size(), value);
+  return value;
+}
+
+std::string next_stream_id(std::string_view id) {
+  const auto dash = id.find('-');
+  std::uint64_t ms = 0, seq = 0;
+  std::from_chars(id.data(), id.data() + (dash == std::string_view::npos ? id.size() : dash), ms);
+  if (dash != std::string_view::npos) {
+    std::from_chars(id.data() + dash + 1, id.data() + id.size(), seq);
+  }
+  if (seq == UINT64_MAX) return std::to_string(ms + 1) + "-0";
+  return std::to_string(ms) + "-" + std::to_string(seq + 1);
+}
+
+}  // namespace rollcall::services::exporting

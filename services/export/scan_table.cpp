@@ -1,0 +1,58 @@
+#include "services/export/scan_table.h"
+
+#include "rollcall/v1/export.pb.h"
+#include "services/export/local_time.h"
+
+namespace rollcall::services::exporting {
+
+std::vector<std::string> scan_columns() {
+  return {"log_id", "scan_id", "badge_id",    "desk_id",     "zone", "direction",
+          "status", "reason",  "device_time", "server_time", "day",  "late"};
+}
+
+std::string scan_reason(std::string_view status) {
+  if (status == "accepted") return "first entry of the day";
+  if (status == "reentry") return "entered again (or moved to another zone)";
+  if (status == "exit") return "exit";
+  if (status == "already_inside") return "already inside this zone: nothing changed";
+  if (status == "not_inside") return "exit without an entry: nothing changed";
+  if (status == "unknown_badge") return "badge not in the registry: refused";
+  if (status == "revoked") return "badge revoked: refused";
+  if (status == "invalid_signature") return "forged or damaged badge code: refused";
+  if (status == "wrong_day") return "the event is not open that day: refused";
+  if (status == "not_allowed") return "zone not part of the event: refused";
+  return "unrecognized status";
+}
+
+bool write_scan_row(const LogEntry& entry, const date::time_zone* zone, RowSink& sink) {
+  if (entry.get("type") != "scan") return false;
+  v1::ScanRow row;
+  row.set_log_id(entry.id);
+  row.set_scan_id(std::string(entry.get("scan_id")));
+  row.set_badge_id(std::string(entry.get("badge_id")));
+  row.set_desk_id(std::string(entry.get("desk_id")));
+  row.set_zone(std::string(entry.get("zone")));
+  const auto direction = entry.get("direction");
+  row.set_direction(direction == "in"    ? v1::in
+                    : direction == "out" ? v1::out
+                                         : v1::direction_unspecified);
+  const std::string status(entry.get("status"));
+  v1::ScanStatus parsed = v1::scan_status_unspecified;
+  v1::ScanStatus_Parse(status, &parsed);
+  row.set_status(parsed);
+  row.set_reason(scan_reason(status));
+  row.set_day(std::string(entry.get("day")));
+  const auto server_ms = entry.get_int("server_ms", entry.id_ms());
+  const auto device_ms = entry.get_int("device_ms", server_ms);
+  *row.mutable_device_time() = timestamp(device_ms);
+  *row.mutable_server_time() = timestamp(server_ms);
+  row.set_late(entry.get("late") == "1");
+
+  sink.row({row.log_id(), row.scan_id(), row.badge_id(), row.desk_id(), row.zone(),
+            std::string(direction), status, row.reason(), local_date_time(device_ms, zone),
+            local_date_time(server_ms, zone), row.day(), std::string(row.late() ? "yes" : "no")},
+           row);
+  return true;
+}
+
+}  // namespace rollcall::services::exporting

@@ -1,0 +1,155 @@
+// The live wall: updates within a second, Arabic right to left with Arabic country names,
+// recovery after a gateway restart (with a snapshot that includes what happened meanwhile).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EVENT_ID, World, WebSocket, sleep } from './world.mjs';
+
+let world;
+before(async () => {
+  world = await World.start();
+});
+after(async () => {
+  await world?.stop();
+});
+
+const wallUrl = (lang) => `${world.base}/wall?event=${EVENT_ID}&lang=${lang}`;
+const figure = (page, key) => page.getAttribute(`#fig-${key}`, 'data-value');
+
+async function openWall(lang) {
+  const { context, page } = await world.page();
+  await page.goto(wallUrl(lang));
+  await page.waitForSelector('#link-status[data-status="live"]', { timeout: 10000 });
+  return { context, page };
+}
+
+test('the wall shows scans within one second', async (t) => {
+  const { context, page } = await openWall('en');
+  assert.equal(await figure(page, 'onsite'), '0');
+  const desk = await world.desk({ deskId: 'wall-desk' });
+  const badges = ['B-CH-1', 'B-CH-2', 'B-FR-1', 'B-KE-1', 'B-BR-1', 'B-EG-1', 'B-CN-1', 'B-JP-1', 'B-US-1', 'B-IN-1', 'B-UN-1'];
+  const started = Date.now();
+  for (const b of badges) assert.equal((await desk.scan(b)).status, 'accepted');
+  await page.waitForFunction((n) => document.querySelector('#fig-onsite').dataset.value === String(n), badges.length, { polling: 'raf', timeout: 5000 });
+  const elapsed = Date.now() - started;
+  t.diagnostic(`${badges.length} scans reached the wall in ${elapsed} ms`);
+  assert.ok(elapsed < 1000, `wall took ${elapsed} ms`);
+  // One more scan, timed on its own.
+  const one = Date.now();
+  assert.equal((await desk.scan('B-CH-3')).status, 'accepted');
+  await page.waitForFunction(() => document.querySelector('#fig-onsite').dataset.value === '12', null, { polling: 'raf', timeout: 5000 });
+  const single = Date.now() - one;
+  t.diagnostic(`a single scan reached the wall in ${single} ms`);
+  assert.ok(single < 1000, `wall took ${single} ms`);
+
+  const totals = await world.totals();
+  assert.equal(await figure(page, 'inside_now'), String(totals.inside_now));
+  assert.equal(await figure(page, 'countries'), String(totals.countries_any ?? totals.countries_onsite));
+  // Map and ranking: Switzerland leads with 3, and is shaded.
+  const first = page.locator('#ranking .rank-row').first();
+  assert.equal(await first.getAttribute('data-country'), 'CH');
+  assert.match(await first.innerText(), /Switzerland[\s\S]*3/);
+  const fill = await page.getAttribute('path[data-country="CH"]', 'fill');
+  assert.notEqual(fill, '#243042');
+  assert.match(await page.textContent('#ranking-note'), /International organizations: 1/);
+  // No personal data on a display.
+  const text = await page.evaluate(() => document.body.innerText);
+  for (const name of ['Anna Keller', 'Omar Hassan', 'Federal Office']) assert.ok(!text.includes(name), name);
+  // More arrivals for a livelier screenshot.
+  for (let i = 1; i <= 40; ++i) await desk.scan(`B-X-${i}`);
+  await page.waitForFunction(() => document.querySelector('#fig-onsite').dataset.value === '52', null, { timeout: 5000 });
+  await sleep(900); // map transitions
+  const file = await world.screenshot(page, 'wall-en.png');
+  await world.copyToDocs(file, 'wall.png');
+  desk.close();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('online joins reach the wall within one second (when the gateway has /v1/online)', async (t) => {
+  const ws = new WebSocket(`${world.base.replace('http', 'ws')}/v1/online?event=${EVENT_ID}`, ['rollcall.v1.json']);
+  const opened = await new Promise((ok) => {
+    ws.once('open', () => ok(true));
+    ws.once('error', () => ok(false));
+    ws.once('unexpected-response', () => ok(false));
+  });
+  if (!opened) {
+    t.skip('this gateway has no /v1/online channel yet');
+    return;
+  }
+  const { context, page } = await openWall('en');
+  const before = Number((await figure(page, 'remote')) || 0);
+  const started = Date.now();
+  const reply = new Promise((ok) => ws.once('message', (d) => ok(JSON.parse(d.toString()))));
+  ws.send(JSON.stringify({
+    batch: {
+      bridge_id: 'web-test-bridge',
+      events: ['CH', 'BR', 'JP'].map((country, i) => ({
+        presence_id: `web-test-join-${i}`, kind: 'join', participant_id: `remote-${i}`, country,
+        category: 'civil_society', platform: 'zoom', session: 'plenary', time: new Date().toISOString(),
+      })),
+    },
+  }));
+  t.diagnostic(JSON.stringify(await reply));
+  await page.waitForFunction((n) => document.querySelector('#fig-remote').dataset.value === String(n), before + 3, { polling: 'raf', timeout: 5000 });
+  const elapsed = Date.now() - started;
+  t.diagnostic(`3 joins reached the wall in ${elapsed} ms`);
+  assert.ok(elapsed < 1000, `wall took ${elapsed} ms`);
+  ws.close();
+  await context.close();
+});
+
+test('the Arabic wall is right to left with Arabic country names', async () => {
+  const { context, page } = await openWall('ar');
+  assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  assert.equal(await page.getAttribute('html', 'lang'), 'ar');
+  await page.waitForFunction(() => Number(document.querySelector('#fig-onsite').dataset.value) > 0);
+  const ranking = await page.textContent('#ranking');
+  assert.ok(ranking.includes('سويسرا'), ranking);
+  assert.ok(!/Switzerland/.test(ranking));
+  assert.equal(await page.textContent('#link-text'), 'مباشر');
+  // Mirrored: the first figure (on site) sits at the right, the ranking left of the map.
+  const onsite = await page.locator('.figure-onsite').boundingBox();
+  const inside = await page.locator('.figure-inside_now').boundingBox();
+  assert.ok(onsite.x > inside.x, 'on site is the rightmost figure');
+  const map = await page.locator('.map-panel').boundingBox();
+  const rank = await page.locator('.ranking-panel').boundingBox();
+  assert.ok(rank.x < map.x, 'the ranking is left of the map');
+  const ch = await page.locator('path[data-country="CH"]').boundingBox();
+  const br = await page.locator('path[data-country="BR"]').boundingBox();
+  assert.ok(ch.x > br.x, 'geography is not mirrored: Switzerland east of Brazil');
+  await sleep(700);
+  await world.screenshot(page, 'wall-ar.png');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('the wall recovers after the gateway restarts', async (t) => {
+  const { context, page } = await openWall('en');
+  const beforeOnsite = Number(await figure(page, 'onsite'));
+  await world.killGateway(); // a crash: SIGKILL
+  await page.waitForSelector('#link-status[data-status="reconnecting"]', { timeout: 3000 });
+  // While it is down, another gateway on another port takes scans.
+  const otherPort = await (await import('./world.mjs')).freePort();
+  const other = await world.startGateway(otherPort);
+  const desk = await world.desk({ deskId: 'other-desk', base: `http://127.0.0.1:${otherPort}` });
+  for (const b of ['B-X-1', 'B-CH-1']) assert.equal((await desk.scan(b, { direction: 'out' })).status, 'exit');
+  desk.close();
+  await world.killGateway(other, 'SIGTERM');
+  await sleep(300);
+  assert.equal(await page.getAttribute('#link-status', 'data-status'), 'reconnecting');
+  const restarted = Date.now();
+  await world.startGateway();
+  await page.waitForSelector('#link-status[data-status="live"]', { timeout: 10000 });
+  t.diagnostic(`live again ${Date.now() - restarted} ms after the gateway restarted`);
+  const totals = await world.totals();
+  await page.waitForFunction((n) => document.querySelector('#fig-inside_now').dataset.value === String(n), totals.inside_now, { timeout: 3000 });
+  assert.equal(Number(await figure(page, 'onsite')), beforeOnsite);
+  assert.equal(Number(await figure(page, 'inside_now')), totals.inside_now);
+  // And it follows updates again.
+  const desk2 = await world.desk({ deskId: 'wall-desk-2' });
+  assert.equal((await desk2.scan('B-X-1')).status, 'reentry');
+  await page.waitForFunction((n) => document.querySelector('#fig-inside_now').dataset.value === String(n), totals.inside_now + 1, { timeout: 2000 });
+  desk2.close();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -1,0 +1,92 @@
+// The /v1/display connection: snapshot, updates, gap → {"snapshot": true}, reconnect with
+// backoff; the caller gets the state after every change and the link status
+// ("connecting" | "live" | "reconnecting" | "error").
+import { DisplayState } from './totals.js';
+import { socketUrl, subprotocols } from './auth.js';
+
+export function connectDisplay({ event, onState, onStatus, onError }) {
+  const state = new DisplayState();
+  let ws = null;
+  let attempt = 0;
+  let timer = null;
+  let stopped = false;
+  let everLive = false;
+
+  const status = (s) => onStatus && onStatus(s);
+
+  function open() {
+    clearTimeout(timer);
+    status(everLive ? 'reconnecting' : 'connecting');
+    let socket;
+    try {
+      socket = new WebSocket(socketUrl('/v1/display?event=' + encodeURIComponent(event)), subprotocols());
+    } catch (e) {
+      schedule();
+      return;
+    }
+    ws = socket;
+    let snapshotAsked = false;
+    socket.onmessage = (m) => {
+      let message;
+      try {
+        message = JSON.parse(m.data);
+      } catch {
+        return;
+      }
+      if (message.error) {
+        onError && onError(message.error);
+        return;
+      }
+      const outcome = state.receive(message);
+      if (outcome === 'gap') {
+        if (!snapshotAsked && socket.readyState === WebSocket.OPEN) {
+          snapshotAsked = true;
+          socket.send(JSON.stringify({ snapshot: true }));
+        }
+        return;
+      }
+      if (message.snapshot) {
+        snapshotAsked = false;
+        attempt = 0;
+        everLive = true;
+        status('live');
+      }
+      if (outcome === 'applied') onState(state.totals, state.seq);
+    };
+    socket.onclose = () => {
+      if (ws !== socket) return;
+      ws = null;
+      if (!stopped) {
+        status(everLive ? 'reconnecting' : 'connecting');
+        schedule();
+      }
+    };
+    socket.onerror = () => {
+      /* onclose follows */
+    };
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    const delay = Math.min(5000, 300 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+    attempt = Math.min(attempt + 1, 6);
+    timer = setTimeout(open, delay);
+  }
+
+  window.addEventListener('online', () => {
+    if (!ws && !stopped) {
+      attempt = 0;
+      open();
+    }
+  });
+
+  open();
+  return {
+    state,
+    close() {
+      stopped = true;
+      clearTimeout(timer);
+      if (ws) ws.close();
+    },
+  };
+}
