@@ -1,11 +1,11 @@
 #include "gateway/day_reset.h"
 
+#include <date/tz.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <date/tz.h>
-#include <spdlog/spdlog.h>
 
 #include "services/checkin/scan_timing.h"
 #include "services/store/function_library.h"
@@ -18,8 +18,8 @@ namespace asio = boost::asio;
 
 // The reset is due once the event's local clock has passed its reset time today.
 bool reset_due(const EventInfo& event, std::int64_t now_ms) {
-  const auto reset = event.config.day_reset().empty() ? std::string("04:00")
-                                                      : event.config.day_reset();
+  const auto reset =
+      event.config.day_reset().empty() ? std::string("04:00") : event.config.day_reset();
   const auto local_clock = services::checkin::local_minute(now_ms, event.zone).substr(11);
   return local_clock >= reset;
 }
@@ -35,7 +35,8 @@ asio::awaitable<void> run_day_resets(std::shared_ptr<redis::Connection> redis,
     auto [wait_ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     if (wait_ec) co_return;
     std::vector<std::string> list{"SMEMBERS", std::string(services::store::kEventsKey)};
-    auto [ec, reply] = co_await redis->async_exec(std::move(list), asio::as_tuple(asio::use_awaitable));
+    auto [ec, reply] =
+        co_await redis->async_exec(std::move(list), asio::as_tuple(asio::use_awaitable));
     if (ec || reply.type != redis::Reply::Type::array) continue;
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())

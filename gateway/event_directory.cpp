@@ -1,9 +1,9 @@
 #include "gateway/event_directory.h"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <date/tz.h>
 #include <google/protobuf/util/json_util.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "services/registry/event_config.h"
 #include "services/store/keys.h"
@@ -18,7 +18,8 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
   const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
-    if (auto it = cache_.find(event_id); it != cache_.end() && now - it->second.fetched < kCacheFor) {
+    if (auto it = cache_.find(event_id);
+        it != cache_.end() && now - it->second.fetched < kCacheFor) {
       co_return Lookup{it->second.event};
     }
   }
@@ -36,9 +37,8 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
     (void)google::protobuf::util::JsonStringToMessage(reply.str, &event->config, options);
     event->config.set_event_id(event_id);
     try {
-      event->zone = date::locate_zone(event->config.time_zone().empty()
-                                          ? "UTC"
-                                          : event->config.time_zone());
+      event->zone =
+          date::locate_zone(event->config.time_zone().empty() ? "UTC" : event->config.time_zone());
     } catch (const std::exception&) {
       event->zone = date::locate_zone("UTC");
     }

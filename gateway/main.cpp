@@ -5,18 +5,18 @@
 #include <random>
 #include <thread>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/program_options.hpp>
-#include <spdlog/spdlog.h>
 
 #include "gateway/day_reset.h"
 #include "gateway/presence_leases.h"
@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
       "Redis URL redis://[[user]:password@]host[:port][/db]")(
       "tick-ms", po::value<unsigned>()->default_value(100),
       "push display updates at most this often (milliseconds)")(
-      "threads", po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())),
+      "threads",
+      po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())),
       "I/O threads")("web-root", po::value<std::string>()->default_value(ROLLCALL_WEB_ROOT),
                      "folder of the static pages")(
       "max-frame", po::value<std::size_t>()->default_value(64 * 1024),
@@ -124,9 +125,9 @@ int main(int argc, char** argv) {
   }
   // A fresh id per process: a restarted gateway's old lease lapses and is folded away.
   const auto gateway_id = random_id();
-  context->leases = std::make_shared<PresenceLeases>(
-      context->commands, context->events, gateway_id,
-      std::chrono::milliseconds(args["lease-ms"].as<unsigned>()));
+  context->leases =
+      std::make_shared<PresenceLeases>(context->commands, context->events, gateway_id,
+                                       std::chrono::milliseconds(args["lease-ms"].as<unsigned>()));
   context->limits.beacon_idle_timeout = std::chrono::seconds(args["beacon-timeout"].as<unsigned>());
 
   asio::ip::tcp::acceptor acceptor(io);

@@ -2,11 +2,11 @@
 
 #include <set>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "gateway/totals_hub.h"
 #include "services/checkin/scan_timing.h"
@@ -25,7 +25,9 @@ PresenceLeases::PresenceLeases(std::shared_ptr<redis::Connection> redis,
       beacon_holder_("gw:" + gateway_id),
       lease_(lease) {}
 
-std::int64_t PresenceLeases::lease_until_ms() const { return unix_ms_now() + lease_.count(); }
+std::int64_t PresenceLeases::lease_until_ms() const {
+  return unix_ms_now() + lease_.count();
+}
 
 void PresenceLeases::hold(const std::string& event_id, const std::string& holder) {
   std::lock_guard lock(mutex_);
@@ -56,11 +58,14 @@ asio::awaitable<void> PresenceLeases::renew() {
 asio::awaitable<void> PresenceLeases::sweep(const std::string& event_id, std::int64_t now_ms) {
   const auto lookup = co_await events_->find(event_id);
   if (!lookup.event) co_return;
-  std::vector<std::string> command{"FCALL", std::string(services::store::kExpireLeasesFunction),
-                                   "1", services::store::tag(event_id), std::to_string(now_ms),
+  std::vector<std::string> command{"FCALL",
+                                   std::string(services::store::kExpireLeasesFunction),
+                                   "1",
+                                   services::store::tag(event_id),
+                                   std::to_string(now_ms),
                                    services::checkin::local_day(now_ms, lookup.event->zone)};
-  auto [ec, folded] = co_await redis_->async_exec(std::move(command),
-                                                  asio::as_tuple(asio::use_awaitable));
+  auto [ec, folded] =
+      co_await redis_->async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
   if (!ec && folded.type == redis::Reply::Type::integer && folded.integer > 0) {
     spdlog::info("{}: {} online connections of lapsed leases folded away", event_id,
                  folded.integer);
@@ -76,8 +81,8 @@ asio::awaitable<void> PresenceLeases::run() {
     if (!redis_->ready()) continue;
     co_await renew();
     std::vector<std::string> list{"SMEMBERS", std::string(services::store::kEventsKey)};
-    auto [ec, events] = co_await redis_->async_exec(std::move(list),
-                                                    asio::as_tuple(asio::use_awaitable));
+    auto [ec, events] =
+        co_await redis_->async_exec(std::move(list), asio::as_tuple(asio::use_awaitable));
     if (ec || events.type != redis::Reply::Type::array) continue;
     const auto now = unix_ms_now();
     for (const auto& event : events.elements) co_await sweep(event.str, now);

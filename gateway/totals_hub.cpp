@@ -1,10 +1,10 @@
 #include "gateway/totals_hub.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "services/store/function_library.h"
 #include "services/store/keys.h"
@@ -40,12 +40,13 @@ std::int64_t unix_ms_now() {
       .count();
 }
 
-asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counters>>>
-read_counters(redis::Connection& redis, const std::string& event_id) {
+asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counters>>> read_counters(
+    redis::Connection& redis, const std::string& event_id) {
   // Built outside the co_await: GCC 12 miscompiles initializer lists inside co_await operands.
   std::vector<std::string> command{"FCALL", std::string(services::store::kTotalsFunction), "1",
                                    services::store::tag(event_id)};
-  auto [ec, reply] = co_await redis.async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
+  auto [ec, reply] =
+      co_await redis.async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
   if (ec || reply.type != redis::Reply::Type::array || reply.elements.size() != 2 ||
       reply.elements[0].type != redis::Reply::Type::integer) {
     co_return std::nullopt;
@@ -233,7 +234,8 @@ asio::awaitable<void> TotalsHub::run_ticks() {
 }
 
 void TotalsHub::tick() {
-  std::vector<std::pair<std::shared_ptr<const SharedFrames>, std::vector<std::weak_ptr<DisplaySink>>>>
+  std::vector<
+      std::pair<std::shared_ptr<const SharedFrames>, std::vector<std::weak_ptr<DisplaySink>>>>
       deliveries;
   std::vector<std::string> idle;
   {
@@ -252,8 +254,8 @@ void TotalsHub::tick() {
       const auto prev_seq = update->prev_seq();
       const auto seq = update->totals().seq();
       *message.mutable_update() = std::move(*update);
-      deliveries.emplace_back(std::make_shared<const SharedFrames>(serialize(message, prev_seq, seq)),
-                              feed.sinks);
+      deliveries.emplace_back(
+          std::make_shared<const SharedFrames>(serialize(message, prev_seq, seq)), feed.sinks);
     }
     for (const auto& event_id : idle) {
       feeds_.erase(event_id);

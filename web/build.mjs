@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const src = join(here, 'src');
 const dist = join(here, 'dist');
-const pages = ['index', 'wall', 'dashboard', 'desk'];
+const pages = ['wall', 'dashboard', 'desk'];
 
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
@@ -26,7 +26,8 @@ await build({
   loader: { '.json': 'json' },
 });
 
-for (const page of pages) await copyFile(join(src, page + '.html'), join(dist, page + '.html'));
+// index.html: the plain live page (self-contained, no bundle).
+for (const page of ['index', ...pages]) await copyFile(join(src, page + '.html'), join(dist, page + '.html'));
 await copyFile(join(src, 'icon.svg'), join(dist, 'icon.svg'));
 
 // The desk kiosk must reload while offline: the service worker precaches the desk and its files.

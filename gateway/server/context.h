@@ -14,10 +14,11 @@
 namespace rollcall::gateway::server {
 
 struct Limits {
-  std::size_t max_frame = 64 * 1024;         // WebSocket message, either direction
-  std::size_t max_request_body = 64 * 1024;  // HTTP
+  std::size_t max_frame = 64 * 1024;             // WebSocket message, either direction
+  std::size_t max_bridge_frame = 1024 * 1024;    // a platform bridge's batch of joins and leaves
+  std::size_t max_request_body = 64 * 1024;      // HTTP
   std::chrono::seconds beacon_idle_timeout{30};  // a silent beacon has left
-  double bridge_items_per_second = 5000;     // joins and leaves per bridge connection
+  double bridge_items_per_second = 5000;         // joins and leaves per bridge connection
 };
 
 // What every connection of the gateway shares.

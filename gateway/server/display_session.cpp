@@ -71,7 +71,8 @@ asio::awaitable<void> DisplaySession::read_requests() {
 
 asio::awaitable<void> DisplaySession::write_frames() {
   for (;;) {
-    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+    if ((co_await asio::this_coro::cancellation_state).cancelled() !=
+        asio::cancellation_type::none) {
       co_return;
     }
     std::shared_ptr<const std::string> frame;

@@ -34,8 +34,8 @@ http::response<http::string_body> error_response(const Request& request, http::s
   return text_response(request, status, "application/json", encode(error, Encoding::json));
 }
 
-boost::asio::awaitable<http::message_generator> answer_http(Request request,
-                                                            std::shared_ptr<const Context> context) {
+boost::asio::awaitable<http::message_generator> answer_http(
+    Request request, std::shared_ptr<const Context> context) {
   const auto url = boost::urls::parse_origin_form(request.target());
   if (!url) {
     co_return error_response(request, http::status::bad_request, "bad_target",

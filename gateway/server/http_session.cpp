@@ -7,6 +7,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <boost/url/parse.hpp>
+
+#include "gateway/server/export_route.h"
 #include "gateway/server/http_routes.h"
 #include "gateway/server/websocket_session.h"
 
@@ -49,9 +52,22 @@ asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket,
       co_return;
     }
     const bool keep_alive = request.keep_alive();
+    // Exports and the log stream out as they are read: they write to the stream themselves.
+    if (request.method() == http::verb::get) {
+      const auto url = boost::urls::parse_origin_form(request.target());
+      if (const auto route = url ? match_log_route(url->path()) : std::nullopt) {
+        if (route->kind == LogRoute::Kind::export_file) {
+          co_await serve_export(stream, request, *context, route->event_id, route->file);
+        } else {
+          co_await serve_rejected_scans(stream, request, *context, route->event_id);
+        }
+        if (!keep_alive || !stream.socket().is_open()) co_return;
+        continue;
+      }
+    }
     auto response = co_await answer_http(std::move(request), context);
-    auto [write_ec, written] =
-        co_await beast::async_write(stream, std::move(response), asio::as_tuple(asio::use_awaitable));
+    auto [write_ec, written] = co_await beast::async_write(stream, std::move(response),
+                                                           asio::as_tuple(asio::use_awaitable));
     if (write_ec || !keep_alive) {
       stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, write_ec);
       co_return;

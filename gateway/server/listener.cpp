@@ -1,12 +1,12 @@
 #include "gateway/server/listener.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "gateway/server/http_session.h"
 
@@ -27,6 +27,8 @@ asio::awaitable<void> listen(asio::ip::tcp::acceptor& acceptor,
       co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
     }
+    // Results and display updates are small and latency-bound: never wait for Nagle.
+    socket.set_option(asio::ip::tcp::no_delay(true), ec);
     asio::co_spawn(strand, run_http_session(std::move(socket), context), asio::detached);
   }
 }

@@ -31,26 +31,24 @@ std::string param(const boost::urls::params_view& params, std::string_view name)
 }
 
 // One call of the presence function for validated items; `unavailable` acks when Redis is away.
-asio::awaitable<std::vector<v1::PresenceAck>> apply(const Context& context,
-                                                    const EventInfo& event,
-                                                    const presence::Holder& holder, bool resync,
-                                                    const std::vector<const v1::PresenceEvent*>& items) {
+asio::awaitable<std::vector<v1::PresenceAck>> apply(
+    const Context& context, const EventInfo& event, const presence::Holder& holder, bool resync,
+    const std::vector<const v1::PresenceEvent*>& items) {
   std::vector<v1::PresenceAck> acks;
   const auto now = unix_ms_now();
-  const auto timing = services::checkin::ScanTiming{
-      .effective_ms = now,
-      .day = services::checkin::local_day(now, event.zone),
-      .minute = services::checkin::local_minute(now, event.zone)};
-  auto command = presence::presence_command(event.config.event_id(), holder, timing, now, resync,
-                                            items);
-  auto [ec, reply] =
-      co_await context.commands->async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
+  const auto timing =
+      services::checkin::ScanTiming{.effective_ms = now,
+                                    .day = services::checkin::local_day(now, event.zone),
+                                    .minute = services::checkin::local_minute(now, event.zone)};
+  auto command =
+      presence::presence_command(event.config.event_id(), holder, timing, now, resync, items);
+  auto [ec, reply] = co_await context.commands->async_exec(std::move(command),
+                                                           asio::as_tuple(asio::use_awaitable));
   std::vector<std::string> fields;
   if (!ec && reply.type == redis::Reply::Type::array) {
     for (auto& element : reply.elements) {
-      fields.push_back(element.type == redis::Reply::Type::integer
-                           ? std::to_string(element.integer)
-                           : std::move(element.str));
+      fields.push_back(element.type == redis::Reply::Type::integer ? std::to_string(element.integer)
+                                                                   : std::move(element.str));
     }
   }
   if (!presence::read_presence_reply(fields, items, &acks)) {
@@ -77,11 +75,14 @@ asio::awaitable<void> send_error(WebSocket& ws, Encoding encoding, std::string c
 }
 
 // A beacon's join or leave must be counted even if Redis blinks: retry until it is applied.
+// Every call renews the gateway's shared beacon lease: writing back the lease the beacon was
+// opened with (long expired by the time it leaves) would let a sweep fold away every beacon
+// still connected here.
 asio::awaitable<bool> apply_until_done(const Context& context, const EventInfo& event,
-                                       const presence::Holder& holder,
-                                       const v1::PresenceEvent& item) {
+                                       presence::Holder holder, const v1::PresenceEvent& item) {
   asio::steady_timer pause(co_await asio::this_coro::executor);
   for (int attempt = 0; attempt < 120; ++attempt) {
+    holder.lease_until_ms = context.leases->lease_until_ms();
     const std::vector<const v1::PresenceEvent*> items{&item};  // not inside co_await: GCC 12
     const auto acks = co_await apply(context, event, holder, false, items);
     if (acks.front().status() != v1::PresenceAck::unavailable) co_return true;
@@ -106,8 +107,9 @@ asio::awaitable<void> run_beacon(WebSocket& ws, const EventInfo& event, Encoding
   item.set_session(param(params, "session"));
   if (auto why = presence::validate_presence(&item, *context.countries, event.config)) {
     co_await send_error(ws, encoding, "rejected", *why);
-    co_await ws.async_close({websocket::close_code::policy_error, "rejected: " + why->substr(0, 100)},
-                            asio::as_tuple(asio::use_awaitable));
+    co_await ws.async_close(
+        {websocket::close_code::policy_error, "rejected: " + why->substr(0, 100)},
+        asio::as_tuple(asio::use_awaitable));
     co_return;
   }
   // Silence is a leave: Beast pings an idle beacon and drops it if no pong comes back.
@@ -117,9 +119,7 @@ asio::awaitable<void> run_beacon(WebSocket& ws, const EventInfo& event, Encoding
   timeouts.keep_alive_pings = true;
   ws.set_option(timeouts);
 
-  const presence::Holder holder{.id = context.leases->beacon_holder(),
-                                .lease_until_ms = context.leases->lease_until_ms(),
-                                .via = "beacon"};
+  const presence::Holder holder{.id = context.leases->beacon_holder(), .via = "beacon"};
   const auto& event_id = event.config.event_id();
   context.leases->hold(event_id, holder.id);
   if (co_await apply_until_done(context, event, holder, item)) {
@@ -147,6 +147,9 @@ asio::awaitable<void> run_bridge(WebSocket& ws, const EventInfo& event, Encoding
     bridge_id = context.leases->beacon_holder().substr(3) + "-" + std::to_string(next_connection++);
   }
   presence::Holder holder{.id = "bridge:" + bridge_id, .via = "bridge"};
+  // A full batch of real items (long ids, e-mail addresses, session names) is ~150 KB binary
+  // and ~260 KB JSON: bridges get room for the largest batch they are allowed to send.
+  ws.read_message_max(std::max(context.limits.max_frame, context.limits.max_bridge_frame));
   const auto& event_id = event.config.event_id();
   context.leases->hold(event_id, holder.id);
   RateLimiter limiter(context.limits.bridge_items_per_second,

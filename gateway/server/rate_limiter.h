@@ -14,7 +14,8 @@ class RateLimiter {
 
   bool allow(double cost) {
     const auto now = std::chrono::steady_clock::now();
-    tokens_ = std::min(burst_, tokens_ + rate_ * std::chrono::duration<double>(now - last_).count());
+    tokens_ =
+        std::min(burst_, tokens_ + rate_ * std::chrono::duration<double>(now - last_).count());
     last_ = now;
     if (tokens_ < cost) return false;
     tokens_ -= cost;

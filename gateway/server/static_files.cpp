@@ -51,7 +51,8 @@ http::message_generator serve_static(const http::request<http::string_body>& req
                           "no such resource: " + std::string(path));
   }
   const auto size = body.size();
-  http::response<http::file_body> response{std::piecewise_construct, std::make_tuple(std::move(body)),
+  http::response<http::file_body> response{std::piecewise_construct,
+                                           std::make_tuple(std::move(body)),
                                            std::make_tuple(http::status::ok, request.version())};
   response.set(http::field::server, "rollcall");
   response.set(http::field::content_type, mime_type(*file));

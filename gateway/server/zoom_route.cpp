@@ -39,8 +39,7 @@ asio::awaitable<http::message_generator> answer_zoom_webhook(const Request& requ
   }
   const auto now_s = unix_ms_now() / 1000;
   if (auto why = presence::check_zoom_signature(secret.str, request["x-zm-request-timestamp"],
-                                                request["x-zm-signature"], request.body(),
-                                                now_s)) {
+                                                request["x-zm-signature"], request.body(), now_s)) {
     co_return error_response(request, http::status::unauthorized, "bad_signature", *why);
   }
   std::string why;
@@ -58,8 +57,8 @@ asio::awaitable<http::message_generator> answer_zoom_webhook(const Request& requ
   };
   using Kind = presence::ZoomNotification::Kind;
   if (notification->kind == Kind::url_validation) {
-    co_return respond(http::status::ok, presence::zoom_url_validation_answer(
-                                            secret.str, notification->plain_token));
+    co_return respond(http::status::ok,
+                      presence::zoom_url_validation_answer(secret.str, notification->plain_token));
   }
   if (notification->kind == Kind::ignored) co_return respond(http::status::ok, "{}");
 
@@ -76,16 +75,15 @@ asio::awaitable<http::message_generator> answer_zoom_webhook(const Request& requ
       .effective_ms = now,
       .day = services::checkin::local_day(now, lookup.event->zone),
       .minute = services::checkin::local_minute(now, lookup.event->zone)};
-  auto command = presence::presence_command(event_id, {.id = "zoom", .via = "webhook"}, timing,
-                                            now, false, {&item});
-  auto [apply_ec, reply] =
-      co_await context.commands->async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
+  auto command = presence::presence_command(event_id, {.id = "zoom", .via = "webhook"}, timing, now,
+                                            false, {&item});
+  auto [apply_ec, reply] = co_await context.commands->async_exec(
+      std::move(command), asio::as_tuple(asio::use_awaitable));
   std::vector<std::string> fields;
   if (!apply_ec && reply.type == redis::Reply::Type::array) {
     for (auto& element : reply.elements) {
-      fields.push_back(element.type == redis::Reply::Type::integer
-                           ? std::to_string(element.integer)
-                           : std::move(element.str));
+      fields.push_back(element.type == redis::Reply::Type::integer ? std::to_string(element.integer)
+                                                                   : std::move(element.str));
     }
   }
   std::vector<v1::PresenceAck> acks;

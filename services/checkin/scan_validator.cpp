@@ -7,8 +7,8 @@ namespace rollcall::services::checkin {
 bool is_identifier(std::string_view text, std::size_t max_length) {
   if (text.empty() || text.size() > max_length) return false;
   return std::all_of(text.begin(), text.end(), [](unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == ':' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == ':' || c == '-';
   });
 }
 

@@ -9,7 +9,9 @@ namespace {
 
 const AttendanceFold::GroupCounts kNone{};
 
-void raise(std::int64_t& peak, std::int64_t value) { peak = std::max(peak, value); }
+void raise(std::int64_t& peak, std::int64_t value) {
+  peak = std::max(peak, value);
+}
 
 }  // namespace
 
@@ -41,7 +43,9 @@ const AttendanceFold::Person* AttendanceFold::badge_person(const std::string& ba
   return it == people_.end() ? nullptr : &it->second;
 }
 
-void AttendanceFold::note_time(std::int64_t ms) { last_ms_ = std::max(last_ms_, ms); }
+void AttendanceFold::note_time(std::int64_t ms) {
+  last_ms_ = std::max(last_ms_, ms);
+}
 
 void AttendanceFold::feed(const LogEntry& entry) {
   const auto type = entry.get("type");
@@ -94,8 +98,8 @@ void AttendanceFold::on_presence(const LogEntry& entry) {
   auto known = participants_.find(participant);
   if (known == participants_.end()) {
     const std::string badge_id(entry.get("badge_id"));
-    std::string key = !badge_id.empty() && badges_.contains(badge_id) ? "b:" + badge_id
-                                                                       : "p:" + participant;
+    std::string key =
+        !badge_id.empty() && badges_.contains(badge_id) ? "b:" + badge_id : "p:" + participant;
     known = participants_.emplace(participant, std::move(key)).first;
   }
   auto [it, created] = people_.try_emplace(known->second);
@@ -121,7 +125,11 @@ void AttendanceFold::on_presence(const LogEntry& entry) {
       raise(peak_online_, ++online_now_);
     }
   } else if (status == "left" && person.open_connections > 0) {
-    if (--person.open_connections == 0) {
+    // An expired lease closes all its holder's connections at once (`count`, absent: one).
+    const auto closed = std::max<std::int64_t>(1, entry.get_int("count", 1));
+    person.open_connections =
+        static_cast<int>(std::max<std::int64_t>(0, person.open_connections - closed));
+    if (person.open_connections == 0) {
       add_online(person, person.online_since_ms, at);
       --online_now_;
     }

@@ -54,7 +54,8 @@ class AttendanceFold {
   };
   using GroupTable = std::map<std::string, std::map<std::string, GroupCounts>>;  // day, group
 
-  AttendanceFold(const rollcall::v1::Event& event, const std::vector<rollcall::v1::Badge>& registry);
+  AttendanceFold(const rollcall::v1::Event& event,
+                 const std::vector<rollcall::v1::Badge>& registry);
 
   void feed(const LogEntry& entry);
   // Closes connections still open at the last time the log shows, then computes the tables.
@@ -94,8 +95,8 @@ class AttendanceFold {
   const date::time_zone* zone_;
   const std::vector<rollcall::v1::Badge>& registry_;
   std::unordered_map<std::string, const rollcall::v1::Badge*> badges_;
-  std::unordered_map<std::string, Person> people_;               // key "b:ID" or "p:ID"
-  std::unordered_map<std::string, std::string> participants_;    // participant id -> person key
+  std::unordered_map<std::string, Person> people_;             // key "b:ID" or "p:ID"
+  std::unordered_map<std::string, std::string> participants_;  // participant id -> person key
   std::set<std::string> seen_days_;
   std::vector<std::string> days_;
 

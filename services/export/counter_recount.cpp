@@ -1,5 +1,7 @@
 #include "services/export/counter_recount.h"
 
+#include <algorithm>
+
 #include "services/checkin/scan_timing.h"
 #include "services/export/local_time.h"
 
@@ -95,16 +97,23 @@ void CounterRecount::reset_inside(const LogEntry& entry) {
 }
 
 void CounterRecount::presence(const LogEntry& entry) {
+  // The presence function logs the participant's country and category (the registry's when the
+  // participant names a badge), and the day and minute of the server's clock.
   const std::string status(entry.get("status")), day(entry.get("day"));
   auto& participant = participants_[std::string(entry.get("participant_id"))];
-  if (participant.country.empty()) participant.country = entry.get("country");
   const std::string country(entry.get("country")), category(entry.get("category"));
-  const auto at = entry.get_int("time_ms", entry.get_int("server_ms", entry.id_ms()));
-  add("presence:" + status);
+  const auto server_ms = entry.get_int("server_ms", entry.id_ms());
+  // presence:STATUS counts the items senders sent; the leaves the functions make themselves
+  // (an expired lease, a bridge's resync) are logged but are no item.
+  if (entry.get("via") != "lease" && entry.get("presence_id") != "resync") {
+    add("presence:" + status);
+  }
   if (status == "joined") {
     add("remote");
     add("remote:country:" + country);
     add("remote:category:" + category);
+    const std::string badge_id(entry.get("badge_id"));
+    if (!badge_id.empty() && remote_badges_.insert(badge_id).second) note_hybrid(badge_id);
   }
   if (status == "joined" || status == "rejoined") {
     if (participant.days.insert(day).second) {
@@ -112,22 +121,27 @@ void CounterRecount::presence(const LogEntry& entry) {
       add("day:" + day + ":remote_country:" + country);
       add("day:" + day + ":remote_category:" + category);
     }
-    ++participant.open;
-    add("online");
-    add("online:country:" + country);
-    if (counters_["online"] > counters_["peak_online"]) {
-      counters_["peak_online"] = counters_["online"];
-      counters_["peak_online_at"] = at;
+    // Online counts people, not connections: a second device changes nothing.
+    if (++participant.open == 1) {
+      add("online");
+      add("online:country:" + country);
+      const auto online = counters_["online"];
+      if (online > counters_["peak_online"]) {
+        counters_["peak_online"] = online;
+        counters_["peak_online_at"] = server_ms;
+      }
+      auto& day_peak = counters_["day:" + day + ":peak_online"];
+      day_peak = std::max(day_peak, online);
     }
-    add("joins:" + checkin::local_minute(at, zone_));
-    const std::string badge_id(entry.get("badge_id"));
-    if (!badge_id.empty() && badges_.contains(badge_id) && remote_badges_.insert(badge_id).second) {
-      note_hybrid(badge_id);
+    add("joins:" + checkin::local_minute(server_ms, zone_));
+  } else if (status == "left" && participant.open > 0) {
+    // A lease that expired closes every connection its holder had: `count` says how many
+    // (absent: one).
+    participant.open = std::max<std::int64_t>(0, participant.open - entry.get_int("count", 1));
+    if (participant.open == 0) {
+      add("online", -1);
+      add("online:country:" + country, -1);
     }
-  } else if (status == "left") {
-    --participant.open;
-    add("online", -1);
-    add("online:country:" + country, -1);
   }
 }
 
@@ -141,9 +155,9 @@ void CounterRecount::note_hybrid(const std::string& badge_id) {
 bool recounted_counter(const std::string& name) {
   static const char* const kExact[] = {"onsite", "inside",      "remote",        "online",
                                        "hybrid", "peak_online", "peak_online_at"};
-  static const char* const kPrefixes[] = {"onsite:",  "day:",   "inside:zone:", "scans:",
-                                          "arrivals:", "desk:", "remote:",      "online:",
-                                          "joins:",    "presence:"};
+  static const char* const kPrefixes[] = {
+      "onsite:", "day:",    "inside:zone:", "scans:", "arrivals:",
+      "desk:",   "remote:", "online:",      "joins:", "presence:"};
   for (const char* exact : kExact) {
     if (name == exact) return true;
   }

@@ -34,9 +34,7 @@ class CounterRecount {
     std::string day;   // the day of the entry that put it inside
   };
   struct Participant {
-    int open = 0;
-    std::string country;
-    std::string badge_id;
+    std::int64_t open = 0;  // connections
     std::set<std::string> days;
   };
 

@@ -14,7 +14,7 @@ namespace rollcall::services::exporting {
 namespace {
 
 constexpr std::pair<std::string_view, Table> kTables[] = {
-    {"attendees", Table::attendees}, {"scans", Table::scans},     {"countries", Table::countries},
+    {"attendees", Table::attendees},   {"scans", Table::scans},     {"countries", Table::countries},
     {"categories", Table::categories}, {"summary", Table::summary}, {"all", Table::all}};
 constexpr std::pair<std::string_view, Format> kFormats[] = {
     {"csv", Format::csv}, {"json", Format::json}, {"xlsx", Format::xlsx},
@@ -26,10 +26,14 @@ bool is_report(Format format) {
 
 std::unique_ptr<RowSink> make_sink(Format format) {
   switch (format) {
-    case Format::csv: return std::make_unique<CsvSink>();
-    case Format::json: return std::make_unique<JsonSink>();
-    case Format::xlsx: return std::make_unique<XlsxSink>();
-    default: return nullptr;
+    case Format::csv:
+      return std::make_unique<CsvSink>();
+    case Format::json:
+      return std::make_unique<JsonSink>();
+    case Format::xlsx:
+      return std::make_unique<XlsxSink>();
+    default:
+      return nullptr;
   }
 }
 
@@ -65,12 +69,18 @@ std::string_view format_name(Format format) {
 
 std::string_view content_type(Format format) {
   switch (format) {
-    case Format::csv: return "text/csv; charset=utf-8";
-    case Format::json: return "application/x-ndjson";
-    case Format::xlsx: return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    case Format::md: return "text/markdown; charset=utf-8";
-    case Format::html: return "text/html; charset=utf-8";
-    case Format::txt: return "text/plain; charset=utf-8";
+    case Format::csv:
+      return "text/csv; charset=utf-8";
+    case Format::json:
+      return "application/x-ndjson";
+    case Format::xlsx:
+      return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    case Format::md:
+      return "text/markdown; charset=utf-8";
+    case Format::html:
+      return "text/html; charset=utf-8";
+    case Format::txt:
+      return "text/plain; charset=utf-8";
   }
   return "application/octet-stream";
 }
@@ -105,7 +115,9 @@ ExportJob::ExportJob(const ExportOptions& options, const v1::Event& event,
   }
 }
 
-bool ExportJob::needs_fold() const { return options_.table != Table::scans; }
+bool ExportJob::needs_fold() const {
+  return options_.table != Table::scans;
+}
 
 void ExportJob::feed(const LogEntry& entry) {
   if (options_.table == Table::scans || options_.table == Table::all) {
@@ -117,12 +129,12 @@ void ExportJob::feed(const LogEntry& entry) {
 void ExportJob::finish() {
   if (needs_fold()) fold_.finish();
   if (!sink_) {
-    report_ = headline_report(fold_.event(), fold_.days(), summary_figures(fold_),
-                              options_.language,
-                              options_.format == Format::md     ? ReportFormat::md
-                              : options_.format == Format::html ? ReportFormat::html
-                                                                : ReportFormat::txt,
-                              suppression_);
+    report_ =
+        headline_report(fold_.event(), fold_.days(), summary_figures(fold_), options_.language,
+                        options_.format == Format::md     ? ReportFormat::md
+                        : options_.format == Format::html ? ReportFormat::html
+                                                          : ReportFormat::txt,
+                        suppression_);
     return;
   }
   const auto table = options_.table;

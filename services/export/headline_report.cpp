@@ -78,8 +78,7 @@ const std::map<std::string, CategoryWords>& category_words() {
         {"jeune", "", "jeunes", "", ""},
         "الشباب"}},
       {"technical",
-       {{"member of the technical community", "", "members of the technical community", "",
-         ""},
+       {{"member of the technical community", "", "members of the technical community", "", ""},
         {"membre de la communauté technique", "", "membres de la communauté technique", "", ""},
         "المجتمع التقني"}},
       {"academia",
@@ -100,7 +99,7 @@ std::string month_name(int month, Language language) {
   static const char* fr[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
                              "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
   static const char* ar[] = {"يناير", "فبراير", "مارس",   "أبريل",  "مايو",   "يونيو",
-                             "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"};
+                             "يوليو", "أغسطس",  "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"};
   const int i = (month >= 1 && month <= 12) ? month - 1 : 0;
   return language == Language::en ? en[i] : language == Language::fr ? fr[i] : ar[i];
 }
@@ -202,7 +201,9 @@ Report compose(const v1::Event& event, const std::vector<std::string>& days,
   };
 
   Report report;
-  report.title = en ? name + ": participation" : fr ? name + " : participation" : name + ": المشاركة";
+  report.title = en   ? name + ": participation"
+                 : fr ? name + " : participation"
+                      : name + ": المشاركة";
 
   const auto participants = figures.get("participants"), onsite = figures.get("onsite"),
              remote = figures.get("remote"), hybrid = figures.get("hybrid");
@@ -214,7 +215,8 @@ Report compose(const v1::Event& event, const std::vector<std::string>& days,
     p1 = name + " took place over " + plural(n_days, days_noun(language), language) +
          (range.empty() ? "" : " (" + range + ")") + " and brought together " +
          counted(participants, people);
-    p1 += remote > 0 ? ": " + count(onsite) + " on site and " + count(remote) + " online" : " on site";
+    p1 += remote > 0 ? ": " + count(onsite) + " on site and " + count(remote) + " online"
+                     : " on site";
     if (hybrid > 0) p1 += ", " + count(hybrid) + " of whom took part both on site and online";
     p1 += ".";
   } else if (fr) {
@@ -295,8 +297,7 @@ Report compose(const v1::Event& event, const std::vector<std::string>& days,
              : "في ذروة المشاركة، كان عدد المتصلين في آن واحد " + online + ".");
   }
 
-  report.columns = en   ? std::vector<std::string>{"Day", "On site", "Online",
-                                                   "Most inside at once"}
+  report.columns = en ? std::vector<std::string>{"Day", "On site", "Online", "Most inside at once"}
                    : fr ? std::vector<std::string>{"Jour", "Sur place", "En ligne",
                                                    "Maximum présents simultanément"}
                         : std::vector<std::string>{"اليوم", "في الموقع", "عبر الإنترنت",
@@ -308,8 +309,8 @@ Report compose(const v1::Event& event, const std::vector<std::string>& days,
   }
   report.note = en ? "Computed by rollcall from the event log of " + event.event_id() +
                          "; each person is counted once."
-                : fr ? "Calculé par rollcall à partir du journal de l’événement " + event.event_id() +
-                           " ; chaque personne est comptée une fois."
+                : fr ? "Calculé par rollcall à partir du journal de l’événement " +
+                           event.event_id() + " ; chaque personne est comptée une fois."
                      : "حُسبت هذه الأرقام بواسطة rollcall من سجل الفعالية " + event.event_id() +
                            "، وكل شخص يُحتسب مرة واحدة.";
   return report;
@@ -319,11 +320,20 @@ std::string escape_html(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -436,9 +446,12 @@ std::string headline_report(const v1::Event& event, const std::vector<std::strin
                             ReportFormat format, const Suppression& suppression) {
   const auto report = compose(event, days, figures, language, suppression);
   switch (format) {
-    case ReportFormat::md: return render_md(report);
-    case ReportFormat::html: return render_html(report, language);
-    case ReportFormat::txt: break;
+    case ReportFormat::md:
+      return render_md(report);
+    case ReportFormat::html:
+      return render_html(report, language);
+    case ReportFormat::txt:
+      break;
   }
   return render_txt(report);
 }

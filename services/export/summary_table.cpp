@@ -35,12 +35,10 @@ std::vector<Figure> summary_figures(const AttendanceFold& fold) {
     }
     const std::string label = category.label().empty() ? category.id() : category.label();
     figures.push_back({"category", "", category.id(), label, counts.either, category.headline()});
-    figures.push_back(
-        {"category_onsite", "", category.id(), label + " on site", counts.onsite,
-         category.headline()});
-    figures.push_back(
-        {"category_remote", "", category.id(), label + " online", counts.remote,
-         category.headline()});
+    figures.push_back({"category_onsite", "", category.id(), label + " on site", counts.onsite,
+                       category.headline()});
+    figures.push_back({"category_remote", "", category.id(), label + " online", counts.remote,
+                       category.headline()});
   }
   return figures;
 }

@@ -17,8 +17,8 @@ constexpr std::uint32_t kMaxRows = 1'048'576;  // what a spreadsheet sheet can h
 fs::path make_private_dir() {
   static std::atomic<unsigned> counter{0};
   for (int attempt = 0; attempt < 100; ++attempt) {
-    auto dir = fs::temp_directory_path() / ("rollcall-export-" + std::to_string(::getpid()) + "-" +
-                                            std::to_string(counter++));
+    auto dir = fs::temp_directory_path() /
+               ("rollcall-export-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::error_code ec;
     if (fs::create_directory(dir, ec)) return dir;
   }
@@ -84,8 +84,7 @@ void XlsxSink::finish() {
   const lxw_error error = workbook_close(workbook_);
   workbook_ = nullptr;
   if (error != LXW_NO_ERROR) {
-    throw std::runtime_error(std::string("cannot write the XLSX workbook: ") +
-                             lxw_strerror(error));
+    throw std::runtime_error(std::string("cannot write the XLSX workbook: ") + lxw_strerror(error));
   }
   done_.open(dir_ / "export.xlsx", std::ios::binary);
   if (!done_) throw std::runtime_error("cannot read back the XLSX workbook");

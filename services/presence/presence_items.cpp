@@ -75,8 +75,8 @@ std::optional<std::string> validate_presence(v1::PresenceEvent* item,
 }
 
 std::vector<std::string> presence_command(std::string_view event_id, const Holder& holder,
-                                          const checkin::ScanTiming& timing,
-                                          std::int64_t server_ms, bool resync,
+                                          const checkin::ScanTiming& timing, std::int64_t server_ms,
+                                          bool resync,
                                           const std::vector<const v1::PresenceEvent*>& items) {
   std::vector<std::string> command = {"FCALL",
                                       std::string(store::kPresenceFunction),

@@ -26,8 +26,8 @@ struct Holder {
 
 // The arguments of `FCALL rollcall_presence` for validated items.
 std::vector<std::string> presence_command(std::string_view event_id, const Holder& holder,
-                                          const checkin::ScanTiming& timing,
-                                          std::int64_t server_ms, bool resync,
+                                          const checkin::ScanTiming& timing, std::int64_t server_ms,
+                                          bool resync,
                                           const std::vector<const v1::PresenceEvent*>& items);
 
 // Reads the function's reply ({status, replay} per item, then the seq) into acks, in order.

@@ -4,8 +4,8 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-#include <boost/json.hpp>
 #include <google/protobuf/util/time_util.h>
+#include <boost/json.hpp>
 
 namespace rollcall::services::presence {
 namespace {

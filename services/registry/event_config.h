@@ -20,10 +20,10 @@ class EventConfigError : public std::runtime_error {
 rollcall::v1::Event default_event(std::string_view event_id);
 std::vector<rollcall::v1::Category> default_categories();
 
-bool is_valid_event_id(std::string_view id);     // [a-z0-9][a-z0-9_.-]{0,63}
-bool is_valid_zone_id(std::string_view zone);    // [A-Za-z0-9_.-]{1,64}
-bool is_valid_category_id(std::string_view id);  // [a-z0-9_]{1,32}
-bool is_valid_day(std::string_view day);         // YYYY-MM-DD, a real calendar date
+bool is_valid_event_id(std::string_view id);      // [a-z0-9][a-z0-9_.-]{0,63}
+bool is_valid_zone_id(std::string_view zone);     // [A-Za-z0-9_.-]{1,64}
+bool is_valid_category_id(std::string_view id);   // [a-z0-9_]{1,32}
+bool is_valid_day(std::string_view day);          // YYYY-MM-DD, a real calendar date
 bool is_known_time_zone(std::string_view name);   // IANA name in the system's tz database
 bool is_valid_clock_time(std::string_view text);  // HH:MM, 00:00 to 23:59
 

@@ -8,26 +8,40 @@
 // event lives in one slot and its functions stay atomic under Redis Cluster.
 namespace rollcall::services::store {
 
-inline std::string tag(std::string_view event_id) { return "{" + std::string(event_id) + "}"; }
+inline std::string tag(std::string_view event_id) {
+  return "{" + std::string(event_id) + "}";
+}
 
 // Set of all event ids (not per event: only the importer touches it).
 inline constexpr std::string_view kEventsKey = "rollcall:events";
 
 // Hash: config (Event as proto JSON), days (",D1,D2," or ""), zones (",Z1,Z2," or "").
-inline std::string event_key(std::string_view e) { return tag(e) + ":event"; }
+inline std::string event_key(std::string_view e) {
+  return tag(e) + ":event";
+}
 // Hash per badge: country, category, name, organization, revoked ("1" when revoked).
 inline std::string badge_key(std::string_view e, std::string_view badge_id) {
   return tag(e) + ":badge:" + std::string(badge_id);
 }
 // Hash of every counter of the event (field names: see services/totals/counter_names.h).
-inline std::string counters_key(std::string_view e) { return tag(e) + ":counters"; }
+inline std::string counters_key(std::string_view e) {
+  return tag(e) + ":counters";
+}
 // Stream: the event log, one entry per state change or rejected scan.
-inline std::string log_key(std::string_view e) { return tag(e) + ":log"; }
+inline std::string log_key(std::string_view e) {
+  return tag(e) + ":log";
+}
 // Hash of per-event secrets (e.g. "zoom": the webhook secret token). Never sent to clients.
-inline std::string secrets_key(std::string_view e) { return tag(e) + ":secrets"; }
+inline std::string secrets_key(std::string_view e) {
+  return tag(e) + ":secrets";
+}
 // Set of every badge id in the registry (for exports).
-inline std::string badges_key(std::string_view e) { return tag(e) + ":badges"; }
+inline std::string badges_key(std::string_view e) {
+  return tag(e) + ":badges";
+}
 // Pub/sub channel: {"seq":N,"set":{"counter":value,...}} after every change.
-inline std::string changes_channel(std::string_view e) { return tag(e) + ":changes"; }
+inline std::string changes_channel(std::string_view e) {
+  return tag(e) + ":changes";
+}
 
 }  // namespace rollcall::services::store

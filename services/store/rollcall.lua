@@ -36,6 +36,25 @@ local function leave_zone(batch, tag, badge_id, state_key, zone)
   redis.call('SREM', key(tag, 'inside'), badge_id)
 end
 
+-- The badge's first entry on `day` counts the day (and, the first time ever, the event).
+-- Days are remembered per badge, so scans may arrive in any order across days.
+local function count_first_entry(batch, tag, badge_id, state_key, country, category, day, minute)
+  if redis.call('HSETNX', state_key, 'day:' .. day, 1) == 0 then return false end
+  if redis.call('SADD', key(tag, 'onsite'), badge_id) == 1 then
+    bump(batch, 'onsite', 1)
+    bump(batch, 'onsite:country:' .. country, 1)
+    bump(batch, 'onsite:category:' .. category, 1)
+    if redis.call('SISMEMBER', key(tag, 'remote_badges'), badge_id) == 1 then
+      bump(batch, 'hybrid', 1)
+    end
+  end
+  bump(batch, 'day:' .. day .. ':onsite', 1)
+  bump(batch, 'day:' .. day .. ':country:' .. country, 1)
+  bump(batch, 'day:' .. day .. ':category:' .. category, 1)
+  bump(batch, 'arrivals:' .. minute, 1)
+  return true
+end
+
 -- Statuses that refuse the badge (as opposed to warnings such as already_inside).
 local rejections = { unknown_badge = true, revoked = true, invalid_signature = true,
                      wrong_day = true, not_allowed = true }
@@ -83,56 +102,54 @@ local function scan(keys, args)
 
   if not status then
     local state_key = key(tag, 'state:' .. badge_id)
-    local state = redis.call('HMGET', state_key, 'zone', 'inside_day', 'since', 'last_day')
-    local inside_zone, inside_day, inside_since, last_day = state[1], state[2], state[3], state[4]
-    -- An entry from an earlier day that never saw its exit: the end-of-day reset missed this
-    -- badge, so correct it now rather than leave it inside for ever.
-    if inside_zone and inside_day ~= day then
-      leave_zone(batch, tag, badge_id, state_key, inside_zone)
-      inside_zone = nil
-    end
-
-    if direction == 'in' then
-      if inside_zone == zone then
-        status, zone_now, since = 'already_inside', zone, inside_since
+    local state = redis.call('HMGET', state_key, 'zone', 'inside_day', 'since', 'state_day')
+    local inside_zone, inside_day, inside_since, state_day = state[1], state[2], state[3], state[4]
+    if state_day and day < state_day then
+      -- A desk replaying its offline queue late, after this badge was already scanned on a
+      -- later day: the scan still counts for its own day, but it is history, so the person's
+      -- present state (inside or not, where) is left as the newer scans made it.
+      if direction == 'in' then
+        status = count_first_entry(batch, tag, badge_id, state_key, country, category, day,
+                                   minute) and 'accepted' or 'reentry'
       else
-        if inside_zone then
-          -- Moving between zones: occupancy follows, the person is still inside.
-          bump(batch, 'inside:zone:' .. inside_zone, -1)
-          bump(batch, 'inside:zone:' .. zone, 1)
-          status = 'reentry'
+        status = 'exit'
+      end
+      zone_now = inside_zone or ''
+    else
+      if state_day ~= day then redis.call('HSET', state_key, 'state_day', day) end
+      -- An entry from an earlier day that never saw its exit: the end-of-day reset missed
+      -- this badge, so correct it now rather than leave it inside for ever.
+      if inside_zone and inside_day ~= day then
+        leave_zone(batch, tag, badge_id, state_key, inside_zone)
+        inside_zone = nil
+      end
+
+      if direction == 'in' then
+        if inside_zone == zone then
+          status, zone_now, since = 'already_inside', zone, inside_since
         else
-          bump(batch, 'inside', 1)
-          bump(batch, 'inside:zone:' .. zone, 1)
-          redis.call('SADD', key(tag, 'inside'), badge_id)
-          if last_day == day then
+          if inside_zone then
+            -- Moving between zones: occupancy follows, the person is still inside.
+            bump(batch, 'inside:zone:' .. inside_zone, -1)
+            bump(batch, 'inside:zone:' .. zone, 1)
             status = 'reentry'
           else
-            status = 'accepted'
-            if redis.call('SADD', key(tag, 'onsite'), badge_id) == 1 then
-              bump(batch, 'onsite', 1)
-              bump(batch, 'onsite:country:' .. country, 1)
-              bump(batch, 'onsite:category:' .. category, 1)
-              if redis.call('SISMEMBER', key(tag, 'remote_badges'), badge_id) == 1 then
-                bump(batch, 'hybrid', 1)
-              end
-            end
-            bump(batch, 'day:' .. day .. ':onsite', 1)
-            bump(batch, 'day:' .. day .. ':country:' .. country, 1)
-            bump(batch, 'day:' .. day .. ':category:' .. category, 1)
-            bump(batch, 'arrivals:' .. minute, 1)
-            redis.call('HSET', state_key, 'last_day', day)
+            bump(batch, 'inside', 1)
+            bump(batch, 'inside:zone:' .. zone, 1)
+            redis.call('SADD', key(tag, 'inside'), badge_id)
+            status = count_first_entry(batch, tag, badge_id, state_key, country, category, day,
+                                       minute) and 'accepted' or 'reentry'
           end
+          zone_now, since = zone, server_ms
+          redis.call('HSET', state_key, 'zone', zone, 'inside_day', day, 'since', since)
         end
-        zone_now, since = zone, server_ms
-        redis.call('HSET', state_key, 'zone', zone, 'inside_day', day, 'since', since)
-      end
-    else
-      if inside_zone then
-        leave_zone(batch, tag, badge_id, state_key, inside_zone)
-        status = 'exit'
       else
-        status = 'not_inside'
+        if inside_zone then
+          leave_zone(batch, tag, badge_id, state_key, inside_zone)
+          status = 'exit'
+        else
+          status = 'not_inside'
+        end
       end
     end
   end
@@ -213,12 +230,15 @@ local function drop_connections(batch, tag, participant_key, n)
   return false
 end
 
-local function log_presence(tag, kind, item, status, participant, day, server_ms, via)
+-- Every presence outcome is logged (with how many connections it opened or closed), so an
+-- audit can rebuild each counter from the log alone.
+local function log_presence(tag, kind, item, status, participant, day, server_ms, via, count)
   redis.call('XADD', key(tag, 'log'), '*', 'type', kind, 'presence_id', item.presence_id,
-             'participant_id', item.participant_id, 'badge_id', participant.badge_id,
-             'country', participant.country, 'category', participant.category,
-             'platform', item.platform, 'session', item.session, 'status', status, 'day', day,
-             'time_ms', item.time_ms, 'server_ms', server_ms, 'via', via)
+             'participant_id', item.participant_id, 'badge_id', participant.badge_id or '',
+             'country', participant.country or '', 'category', participant.category or '',
+             'platform', item.platform or '', 'session', item.session or '', 'status', status,
+             'day', day, 'time_ms', item.time_ms or server_ms, 'server_ms', server_ms, 'via', via,
+             'count', tostring(count or 1))
 end
 
 local function join(batch, tag, holder, item, day, minute, server_ms, via)
@@ -279,7 +299,10 @@ end
 local function leave(batch, tag, holder, item, day, server_ms, via)
   local held_key = key(tag, 'held:' .. holder)
   local held = tonumber(redis.call('HGET', held_key, item.participant_id) or '0')
-  if held <= 0 then return 'already_left' end
+  if held <= 0 then
+    log_presence(tag, 'leave', item, 'already_left', {}, day, server_ms, via, 0)
+    return 'already_left'
+  end
   if held == 1 then
     redis.call('HDEL', held_key, item.participant_id)
   else
@@ -306,7 +329,8 @@ local function presence(keys, args)
   local tag = keys[1]
   local holder, lease_until, server_ms, day, minute, via, resync =
       args[1], tonumber(args[2]), args[3], args[4], args[5], args[6], args[7] == '1'
-  if lease_until > 0 then redis.call('ZADD', key(tag, 'leases'), lease_until, holder) end
+  -- GT: a late call carrying an older lease never shortens the holder's current one.
+  if lease_until > 0 then redis.call('ZADD', key(tag, 'leases'), 'GT', lease_until, holder) end
   local ids_key = key(tag, 'presence_ids')
   local batch = counter_batch(tag)
   local out = {}
@@ -339,7 +363,8 @@ local function presence(keys, args)
   end
 
   for _, item in ipairs(items) do
-    local previous = redis.call('HGET', ids_key, item.presence_id)
+    -- A resync states the present; it may reuse the ids of the original joins.
+    local previous = not resync and redis.call('HGET', ids_key, item.presence_id)
     local status
     if previous then
       out[#out + 1] = previous
@@ -348,6 +373,7 @@ local function presence(keys, args)
       if item.kind == 'join' then
         if resync and (listed[item.participant_id] or 0) <= 0 then
           status = 'rejoined'  -- already held: still connected, nothing to count
+          log_presence(tag, 'join', item, status, {}, day, server_ms, via, 0)
         else
           if resync then listed[item.participant_id] = listed[item.participant_id] - 1 end
           status = join(batch, tag, holder, item, day, minute, server_ms, via)
@@ -392,7 +418,7 @@ local function expire_leases(keys, args)
       log_presence(tag, 'leave', { presence_id = 'lease:' .. holder, participant_id = participant_id,
                                    platform = '', session = '', time_ms = now },
                    'left', { country = known[1] or '', category = known[2] or '',
-                             badge_id = known[3] or '' }, day, now, 'lease')
+                             badge_id = known[3] or '' }, day, now, 'lease', count)
       folded = folded + count
     end
     redis.call('DEL', held_key)

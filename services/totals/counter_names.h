@@ -16,9 +16,9 @@ namespace rollcall::services::totals {
 // ignored (an older gateway facing a newer function library).
 struct Placement {
   bool known = false;
-  std::string_view day;     // non-empty: the counter is inside days[day]
-  bool derived = false;     // a figure derive_figures() computes from it may have changed
-  std::string_view desk;    // non-empty: the counter is inside desks[desk]
+  std::string_view day;   // non-empty: the counter is inside days[day]
+  bool derived = false;   // a figure derive_figures() computes from it may have changed
+  std::string_view desk;  // non-empty: the counter is inside desks[desk]
 };
 Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* totals);
 

@@ -42,7 +42,7 @@ class TotalsFolder {
 
   v1::Totals state_;
   v1::Totals pending_;  // changed parts since the last take_update (days copied at take time)
-  std::set<std::string> pending_days_;   // maps of messages travel whole: copied at take time
+  std::set<std::string> pending_days_;  // maps of messages travel whole: copied at take time
   std::set<std::string> pending_desks_;
   std::uint64_t sent_seq_ = 0;  // seq of the last update taken (or of the last reset)
   bool synced_ = false;

@@ -91,12 +91,12 @@ class GatewayE2E : public ::testing::Test {
 
   v1::Totals http_totals() {
     const auto response = tools::client::http_get(gateway_->host(), gateway_->port(),
-                                                   std::string("/v1/events/") + kEvent + "/totals");
+                                                  std::string("/v1/events/") + kEvent + "/totals");
     EXPECT_EQ(response.status, 200) << response.body;
     v1::Totals totals;
     std::string error;
-    EXPECT_TRUE(services::wire::decode(response.body, services::wire::Encoding::json, &totals,
-                                       &error))
+    EXPECT_TRUE(
+        services::wire::decode(response.body, services::wire::Encoding::json, &totals, &error))
         << error;
     return totals;
   }
@@ -133,9 +133,8 @@ TEST_F(GatewayE2E, ScansReachTheDisplayWithTheRightCounts) {
 
   ASSERT_TRUE(screen->wait_until([](const v1::Totals& t) { return t.onsite() == 4; }))
       << screen->state().DebugString();
-  ASSERT_TRUE(screen->wait_until([](const v1::Totals& t) {
-    return t.scans_by_status().contains("not_inside");
-  }));
+  ASSERT_TRUE(screen->wait_until(
+      [](const v1::Totals& t) { return t.scans_by_status().contains("not_inside"); }));
   const auto& totals = screen->state();
   EXPECT_EQ(totals.inside_now(), 3);
   EXPECT_EQ(totals.countries_onsite(), 3);  // ZA, EG, CH; the UN badge has no country
@@ -191,8 +190,8 @@ TEST_F(GatewayE2E, ConcurrentDesksScanningOneBadgeAdmitItOnce) {
       ++ready;
       while (ready < kDesks) std::this_thread::yield();
       for (int round = 0; round < 5; ++round) {
-        const auto result = client->scan(scan("c" + std::to_string(d) + "-" + std::to_string(round),
-                                             "Y1"));
+        const auto result =
+            client->scan(scan("c" + std::to_string(d) + "-" + std::to_string(round), "Y1"));
         (result.status() == v1::accepted         ? accepted
          : result.status() == v1::already_inside ? already_inside
                                                  : other)++;
@@ -250,7 +249,7 @@ TEST_F(GatewayE2E, BadInputGetsAClearAnswerAndCountsNothing) {
 
   auto json = desk(Encoding::json);
   json->send_text(R"({"scan_id":"bad-1","badge_id":"M1","desk_id":"d","zone":"hall",)"
-                 R"("direction":"sideways"})");
+                  R"("direction":"sideways"})");
   frame = json->read_raw();
   ASSERT_TRUE(frame);
   result = json->decode(*frame);
@@ -303,9 +302,9 @@ TEST_F(GatewayE2E, BadInputGetsAClearAnswerAndCountsNothing) {
   // A socket without ?event= is refused before the upgrade.
   const auto no_event = tools::client::http_get(gateway_->host(), gateway_->port(), "/v1/desk");
   EXPECT_NE(no_event.status, 200);
-  EXPECT_EQ(tools::client::http_get(gateway_->host(), gateway_->port(), "/v1/events/nope/totals")
-                .status,
-            404);
+  EXPECT_EQ(
+      tools::client::http_get(gateway_->host(), gateway_->port(), "/v1/events/nope/totals").status,
+      404);
   EXPECT_EQ(tools::client::http_get(gateway_->host(), gateway_->port(), "/../etc/passwd").status,
             404);
 

@@ -55,8 +55,8 @@ int http_status(unsigned short port, const char* path) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   int status = 0;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    const std::string request = std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\n" +
-                                "Connection: close\r\n\r\n";
+    const std::string request =
+        std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\n" + "Connection: close\r\n\r\n";
     if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
       char buffer[64] = {};
       if (::read(fd, buffer, sizeof buffer - 1) > 12) status = std::atoi(buffer + 9);
@@ -123,7 +123,9 @@ GatewayProcess::~GatewayProcess() {
   ::unlink(log_path_.c_str());
 }
 
-std::string GatewayProcess::log() const { return read_file(log_path_); }
+std::string GatewayProcess::log() const {
+  return read_file(log_path_);
+}
 
 bool GatewayProcess::alive() {
   if (pid_ <= 0) return false;

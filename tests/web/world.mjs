@@ -74,6 +74,8 @@ function spawnLogged(command, args, logPrefix) {
   return child;
 }
 
+const GUEST_COUNTRIES = ['CH', 'CH', 'CH', 'FR', 'FR', 'DE', 'DE', 'US', 'US', 'BR', 'KE', 'IN', 'IN', 'EG', 'CN', 'MX', 'NG', 'ZA', 'AR', 'CA', 'AU', 'JP', 'KR', 'SA', 'AE', 'MA', 'SN', 'ID', 'TR', 'IT', 'ES', 'GB', 'RU', 'PK', 'BD', 'CO', 'PE', 'GH', 'ET', 'SE', 'NO', 'PL', 'UA', 'VN', 'TH', 'PH'];
+
 // The registry every test uses (names are fictional).
 export const REGISTRY = [
   ['badge_id', 'country', 'category', 'name', 'organization', 'revoked'],
@@ -91,7 +93,8 @@ export const REGISTRY = [
   ['B-IN-1', 'IN', 'technical', 'Arjun Rao', 'NIXI', ''],
   ['B-UN-1', '', 'un', 'Sam Okafor', 'ITU', ''],
   ['B-REV-1', 'DE', 'other', 'Revoked Person', 'Nowhere', 'true'],
-  ...Array.from({ length: 40 }, (_, i) => [`B-X-${i + 1}`, ['CH', 'FR', 'DE', 'BR', 'KE', 'IN', 'US', 'EG', 'CN', 'MX'][i % 10], ['academia', 'civil_society', 'private_sector', 'technical'][i % 4], `Guest ${i + 1}`, 'Example Org', '']),
+  // Guests from many countries (more from some than from others) for a realistic screen.
+  ...Array.from({ length: 240 }, (_, i) => [`B-X-${i + 1}`, GUEST_COUNTRIES[Math.floor(GUEST_COUNTRIES.length * (((i * 17) % 240) / 240) ** 1.6)], ['academia', 'civil_society', 'private_sector', 'technical', 'un', 'youth'][i % 6], `Guest ${i + 1}`, 'Example Org', '']),
 ];
 
 export const EVENT_ID = 'web-test-2025';
@@ -182,14 +185,14 @@ export class World {
     const queue = [];
     ws.on('message', (data) => queue.shift()?.(JSON.parse(data.toString())));
     return {
-      scan(badge, { direction = 'in', zone: z = zone, scanId } = {}) {
+      scan(badge, { direction = 'in', zone: z = zone, scanId, deviceTime = new Date() } = {}) {
         const request = {
           scan_id: scanId || `${deskId}:${process.pid}:${Date.now()}:${n++}`,
           badge_id: badge,
           desk_id: deskId,
           zone: z,
           direction,
-          device_time: new Date().toISOString(),
+          device_time: deviceTime.toISOString(),
         };
         return new Promise((ok) => {
           queue.push(ok);
@@ -208,10 +211,10 @@ export class World {
     return { context, page };
   }
 
-  async screenshot(page, name) {
+  async screenshot(page, name, options = {}) {
     await mkdir(screenshotDir, { recursive: true });
     const file = join(screenshotDir, name);
-    await page.screenshot({ path: file });
+    await page.screenshot({ path: file, ...options });
     return file;
   }
 

@@ -2,17 +2,17 @@
 
 #include <string>
 
+#include "services/wire/codec.h"
+
 namespace rollcall::tools::client {
 
-// How frames travel on a channel: binary protobuf (the default), or protobuf's JSON mapping in
-// text frames, negotiated with the `rollcall.v1.json` subprotocol.
-enum class Encoding { binary, json };
-
-inline constexpr const char* json_subprotocol = "rollcall.v1.json";
+// Clients speak what the gateway speaks: binary protobuf, or the JSON mapping negotiated with
+// the `rollcall.v1.json` subprotocol.
+using services::wire::Encoding;
 
 // The subprotocol to request for an encoding; empty for binary (no subprotocol).
 inline std::string subprotocol(Encoding encoding) {
-  return encoding == Encoding::json ? json_subprotocol : "";
+  return encoding == Encoding::json ? std::string(services::wire::kJsonSubprotocol) : "";
 }
 
 }  // namespace rollcall::tools::client

@@ -7,9 +7,8 @@
 
 namespace rollcall::tools::client {
 
-// protobuf's JSON mapping with proto field names kept (snake_case), as every rollcall JSON is.
+// The wire codec's JSON, with exceptions instead of error strings (clients and scripts).
 std::string to_json(const google::protobuf::Message& message);
-
 // Parses JSON into `message` (cleared first); throws std::runtime_error with the parser's reason.
 void from_json(std::string_view json, google::protobuf::Message& message);
 

@@ -58,7 +58,9 @@ struct WebSocketConnection::Impl {
   void mark_closed(const beast::error_code& ec) {
     open = false;
     if (close_info) return;
-    if (ec == websocket::error::closed && ws) {
+    // A close frame may arrive and then the socket break while answering it (the server had
+    // already gone): the frame's code still says why.
+    if (ws && (ec == websocket::error::closed || ws->reason().code != 0)) {
       const auto& reason = ws->reason();
       close_info = CloseInfo{static_cast<int>(reason.code),
                              std::string(reason.reason.data(), reason.reason.size())};
@@ -116,6 +118,10 @@ void WebSocketConnection::connect(const std::string& host, unsigned short port,
     }));
   }
   s.ws->read_message_max(64 * 1024 * 1024);
+  // One frame per message, as browsers send them: a server refusing an oversized message then
+  // answers before the rest arrives, and the close code (1009) is not lost in a broken pipe.
+  s.ws->auto_fragment(false);
+  s.ws->write_buffer_bytes(1024 * 1024);
   websocket::response_type response;
   done = false;
   s.ws->async_handshake(response, host + ":" + std::to_string(port), target,

@@ -1,5 +1,7 @@
 #include "tools/demo/crowd.h"
 
+#include "tools/demo/audience.h"
+
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -300,6 +302,7 @@ int run_crowd(const CrowdOptions& options, const std::atomic<bool>& stop) {
     return 1;
   }
 
+  const auto registered = badges;  // the online audience includes some registered people
   World world(std::move(badges), options.zones, std::random_device{}());
   Stats stats;
   Shared shared(options, stop, world, stats);
@@ -312,6 +315,16 @@ int run_crowd(const CrowdOptions& options, const std::atomic<bool>& stop) {
 
   std::vector<std::thread> desks;
   for (int i = 0; i < options.desks; ++i) desks.emplace_back(run_desk, i, std::ref(shared));
+  if (options.joins_per_second > 0) {
+    desks.emplace_back([&] {
+      const AudienceOptions audience{.host = options.host,
+                                     .port = options.port,
+                                     .event = options.event,
+                                     .joins_per_second = options.joins_per_second};
+      auto failure = run_audience(audience, registered, [&] { return shared.stopping(); });
+      if (!failure.empty()) shared.fail(failure);
+    });
+  }
 
   auto start = Clock::now();
   auto next_progress = start + std::chrono::duration<double>(options.progress);

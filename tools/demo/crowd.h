@@ -12,9 +12,10 @@ struct CrowdOptions {
   std::string event;
   std::string registry;  // CSV path; only badge_id is used
   int desks = 4;
-  double rate = 20;     // scans per second over all desks
-  double duration = 0;  // seconds; 0 = until stopped
-  double progress = 5;  // seconds between progress lines
+  double rate = 20;              // scans per second over all desks
+  double joins_per_second = 10;  // online joins and leaves by a platform bridge; 0: none
+  double duration = 0;           // seconds; 0 = until stopped
+  double progress = 5;           // seconds between progress lines
   std::vector<std::string> zones = {"hall_a", "hall_b", "room_1"};
 };
 

@@ -82,6 +82,8 @@ int run_crowd(const std::vector<std::string>& args) {
       "rate", po::value(&crowd.rate)->default_value(20), "scans per second over all desks")(
       "duration", po::value(&crowd.duration)->default_value(0), "seconds; 0 = until Ctrl-C")(
       "progress", po::value(&crowd.progress)->default_value(5), "seconds between progress lines")(
+      "joins", po::value(&crowd.joins_per_second)->default_value(10),
+      "online joins and leaves per second through a platform bridge (0: none)")(
       "zones", po::value(&zones)->default_value("hall_a,hall_b,room_1"),
       "comma-separated zones; desks are spread over them");
   po::variables_map vm;
@@ -110,6 +112,7 @@ int run_crowd(const std::vector<std::string>& args) {
   }
   if (crowd.desks <= 0) return usage_error("--desks must be positive");
   if (!(crowd.rate > 0)) return usage_error("--rate must be positive");
+  if (crowd.joins_per_second < 0) return usage_error("--joins must not be negative");
   if (crowd.duration < 0) return usage_error("--duration must not be negative");
   if (!(crowd.progress > 0)) return usage_error("--progress must be positive");
   crowd.zones.clear();

@@ -14,7 +14,9 @@ namespace store = services::store;
 using import::RedisValue;
 using services::exporting::LogEntry;
 
-const std::string& text(const RedisValue& value) { return value.str; }
+const std::string& text(const RedisValue& value) {
+  return value.str;
+}
 
 }  // namespace
 
@@ -36,8 +38,7 @@ v1::Event EventReader::event() {
 }
 
 std::vector<std::string> EventReader::badge_ids() {
-  // TODO(lead): store::badges_key(event_id_) once keys.h has it.
-  const auto set_key = store::tag(event_id_) + ":badges";
+  const auto set_key = store::badges_key(event_id_);
   std::vector<std::string> ids;
   const auto members = redis_.query({"SMEMBERS", set_key});
   for (const auto& m : members.elements) ids.push_back(m.str);
@@ -86,11 +87,11 @@ std::vector<v1::Badge> EventReader::registry() {
 }
 
 EventReader::CounterSnapshot EventReader::counters() {
-  const auto replies = redis_.pipeline({{"MULTI"},
-                                        {"HGETALL", store::counters_key(event_id_)},
-                                        {"XREVRANGE", store::log_key(event_id_), "+", "-", "COUNT",
-                                         "1"},
-                                        {"EXEC"}});
+  const auto replies =
+      redis_.pipeline({{"MULTI"},
+                       {"HGETALL", store::counters_key(event_id_)},
+                       {"XREVRANGE", store::log_key(event_id_), "+", "-", "COUNT", "1"},
+                       {"EXEC"}});
   const auto& results = replies.back();
   if (results.elements.size() != 2) throw std::runtime_error("the counters could not be read");
   CounterSnapshot snapshot;

@@ -218,8 +218,7 @@ int main(int argc, char** argv) {
     if (options.format == ex::Format::xlsx && out == "-" && ::isatty(STDOUT_FILENO)) {
       return usage_error("an xlsx workbook is binary: give --out FILE.xlsx");
     }
-  } else if (vm.count("format") || vm.count("suppress-below") && suppress_below != 0 ||
-             out != "-") {
+  } else if (vm.count("format") || suppress_below != 0 || out != "-") {
     return usage_error("verify takes only --event and --redis");
   }
 

@@ -9,7 +9,9 @@ namespace rollcall::tools::exporting {
 ProgressBar::ProgressBar(std::string what, std::size_t total)
     : what_(std::move(what)), total_(total), enabled_(::isatty(STDERR_FILENO) == 1) {}
 
-ProgressBar::~ProgressBar() { done(); }
+ProgressBar::~ProgressBar() {
+  done();
+}
 
 void ProgressBar::advance(std::size_t by) {
   done_ += by;
@@ -25,8 +27,7 @@ void ProgressBar::draw() {
   constexpr int kWidth = 30;
   const int filled = percent * kWidth / 100;
   std::fprintf(stderr, "\r%s [%s%s] %3d%% %zu/%zu", what_.c_str(), std::string(filled, '#').c_str(),
-               std::string(kWidth - filled, ' ').c_str(), percent, std::min(done_, total_),
-               total_);
+               std::string(kWidth - filled, ' ').c_str(), percent, std::min(done_, total_), total_);
   std::fflush(stderr);
 }
 

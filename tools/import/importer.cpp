@@ -89,8 +89,7 @@ ImportResult run_import(const ImportOptions& options, std::ostream& diagnostics)
   for (const auto& row : file.badges) {
     redis.append(badge_fields(event_id, row.badge));
     // The set of badge ids, so that exports can list the registry without scanning keys.
-    // (The lead is to add store::badges_key(); until then the name is spelled here.)
-    redis.append({"SADD", store::tag(event_id) + ":badges", row.badge.badge_id()});
+    redis.append({"SADD", store::badges_key(event_id), row.badge.badge_id()});
   }
   redis.flush();
   return {file.badges.size(), file.errors.size()};

@@ -69,6 +69,23 @@ function renderTables() {
 
   const statuses = Object.entries(tt.scans_by_status || {}).sort(([, a], [, b]) => b - a);
   table($('statuses'), ['Result', 'Scans'], statuses.map(([s, n]) => ({ attrs: { 'data-status': s }, cells: [s, fmt(n)] })), [1]);
+  const peakAt = tt.peak_online_at ? new Date(tt.peak_online_at).toLocaleString() : '';
+  table(
+    $('people'),
+    ['Figure', 'Value'],
+    [
+      ['participants', 'Unique participants', tt.participants],
+      ['onsite', 'On site', tt.onsite ?? 0],
+      ['remote', 'Remote', tt.remote],
+      ['hybrid', 'Hybrid (both)', tt.hybrid],
+      ['online_now', 'Online now', tt.online_now],
+      ['peak_online', peakAt ? `Peak online (${peakAt})` : 'Peak online', tt.peak_online],
+      ['countries_onsite', 'Countries on site', tt.countries_onsite ?? 0],
+      ['countries_remote', 'Countries remote', tt.countries_remote],
+      ['countries_any', 'Countries, on site or remote', tt.countries_any],
+    ].map(([key, label, v]) => ({ attrs: { 'data-figure': key }, cells: [label, fmt(v)] })),
+    [1],
+  );
   renderDesks();
 }
 
@@ -85,7 +102,7 @@ function renderDesks() {
       const samples = deskSamples.get(id) || [];
       const recent = samples.filter((s) => now - s.at <= 60000);
       let rate = '—';
-      if (recent.length && now - recent[0].at >= 5000) {
+      if (recent.length && now - recent[0].at >= 2000) {
         rate = ((scans - recent[0].scans) / ((now - recent[0].at) / 60000)).toFixed(1);
       } else if (silent) {
         rate = '0';
@@ -262,7 +279,7 @@ function start() {
   setInterval(() => {
     sampleDesks();
     renderDesks();
-  }, 5000);
+  }, 2000);
   loadRejected();
   setInterval(loadRejected, 15000);
 }

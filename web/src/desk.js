@@ -163,7 +163,9 @@ async function pump() {
       await queue.remove(head.n);
       await updateWaiting();
       addHistory(result, head.scan, late);
-      if (head.scan.scan_id === lastSubmitted) showResult(result, head.scan, { late });
+      // The big answer is for the scan just made; after a reload (nothing scanned yet on this
+      // page) the queue's answers show there too, marked as sent from the queue.
+      if (lastSubmitted === null || head.scan.scan_id === lastSubmitted) showResult(result, head.scan, { late });
     }
   } finally {
     pumping = false;

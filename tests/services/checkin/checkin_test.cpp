@@ -21,7 +21,9 @@ v1::ScanRequest good_scan() {
   return request;
 }
 
-TEST(ScanValidator, AcceptsAGoodScan) { EXPECT_FALSE(validate_scan(good_scan())); }
+TEST(ScanValidator, AcceptsAGoodScan) {
+  EXPECT_FALSE(validate_scan(good_scan()));
+}
 
 TEST(ScanValidator, RefusesEachBadField) {
   auto check = [](auto mutate) {
@@ -41,7 +43,9 @@ TEST(ScanValidator, RefusesEachBadField) {
   EXPECT_TRUE(check([](auto& r) { r.mutable_device_time()->set_seconds(-5); }));
 }
 
-const date::time_zone* zurich() { return date::locate_zone("Europe/Zurich"); }
+const date::time_zone* zurich() {
+  return date::locate_zone("Europe/Zurich");
+}
 
 std::int64_t ms(const char* rfc3339) {
   google::protobuf::Timestamp at;
@@ -90,9 +94,19 @@ TEST(ScanOutcome, CommandCarriesEverythingTheFunctionNeeds) {
 }
 
 TEST(ScanOutcome, ReplyBecomesAResultWithReasonAndAttendee) {
-  const std::vector<std::string> reply = {
-      "already_inside", "1", "B-100", "hall_a", "2025-07-07", "1751871600000", "0",
-      "1751871600000", "CH", "minister", "نورة الشامسي", "ITU", "0"};
+  const std::vector<std::string> reply = {"already_inside",
+                                          "1",
+                                          "B-100",
+                                          "hall_a",
+                                          "2025-07-07",
+                                          "1751871600000",
+                                          "0",
+                                          "1751871600000",
+                                          "CH",
+                                          "minister",
+                                          "نورة الشامسي",
+                                          "ITU",
+                                          "0"};
   auto result = scan_result_from_reply("desk1-0001", reply, zurich());
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status(), v1::already_inside);
@@ -105,8 +119,8 @@ TEST(ScanOutcome, ReplyBecomesAResultWithReasonAndAttendee) {
 }
 
 TEST(ScanOutcome, UnknownBadgeHasNoAttendeeAndForeignRepliesAreRefused) {
-  const std::vector<std::string> unknown = {"unknown_badge", "0", "B-9", "", "2025-07-07",
-                                            "1751871600000", "0", "", "", "", "", "", "4"};
+  const std::vector<std::string> unknown = {
+      "unknown_badge", "0", "B-9", "", "2025-07-07", "1751871600000", "0", "", "", "", "", "", "4"};
   auto result = scan_result_from_reply("s", unknown, zurich());
   ASSERT_TRUE(result);
   EXPECT_FALSE(result->has_attendee());

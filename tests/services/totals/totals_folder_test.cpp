@@ -91,7 +91,9 @@ TEST(ChangeNotice, ParsesWhatTheFunctionsPublish) {
   EXPECT_FALSE(parse_change_notice(R"({"seq":1,"set":{"onsite":"x"}})"));
 }
 
-ChangeNotice notice(std::uint64_t seq, Counters set) { return {seq, std::move(set)}; }
+ChangeNotice notice(std::uint64_t seq, Counters set) {
+  return {seq, std::move(set)};
+}
 
 TEST(TotalsFolder, FoldsNoticesInOrderAndCoalescesOneUpdatePerTick) {
   TotalsFolder folder("ev");
@@ -102,8 +104,8 @@ TEST(TotalsFolder, FoldsNoticesInOrderAndCoalescesOneUpdatePerTick) {
   EXPECT_FALSE(folder.take_update(0));  // nothing since the reset
 
   EXPECT_EQ(folder.apply(notice(10, {{"onsite", 99}})), TotalsFolder::Fold::stale);
-  EXPECT_EQ(folder.apply(notice(11, {{"onsite", 6}, {"onsite:country:FR", 1},
-                                     {"day:2025-07-07:country:FR", 1}})),
+  EXPECT_EQ(folder.apply(notice(
+                11, {{"onsite", 6}, {"onsite:country:FR", 1}, {"day:2025-07-07:country:FR", 1}})),
             TotalsFolder::Fold::applied);
   EXPECT_EQ(folder.apply(notice(12, {{"inside", 0}})), TotalsFolder::Fold::applied);
   EXPECT_EQ(folder.apply(notice(14, {{"inside", 1}})), TotalsFolder::Fold::gap);
@@ -129,7 +131,8 @@ TEST(TotalsFolder, FoldsNoticesInOrderAndCoalescesOneUpdatePerTick) {
   display.MergeFrom(update->totals());
   auto now = folder.snapshot(1000);
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(display, now))
-      << display.DebugString() << "\n vs \n" << now.DebugString();
+      << display.DebugString() << "\n vs \n"
+      << now.DebugString();
 }
 
 TEST(TotalsFolder, KeepsOnlyRecentArrivalMinutes) {

@@ -41,8 +41,8 @@ TEST(Codec, RefusesWhatIsNotAMessage) {
   EXPECT_FALSE(decode("{not json", Encoding::json, &request, &error));
   EXPECT_FALSE(decode(R"({"scan_idd":"x"})", Encoding::json, &request, &error));
   EXPECT_FALSE(decode(R"({"direction":"sideways"})", Encoding::json, &request, &error));
-  EXPECT_TRUE(decode(R"({"direction":"in","device_time":"2025-07-07T09:00:00Z"})",
-                     Encoding::json, &request, &error))
+  EXPECT_TRUE(decode(R"({"direction":"in","device_time":"2025-07-07T09:00:00Z"})", Encoding::json,
+                     &request, &error))
       << error;
 }
 

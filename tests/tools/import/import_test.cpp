@@ -135,7 +135,7 @@ TEST_F(ImportTest, GoodImportCreatesTheDefaultEventAndEveryBadge) {
   EXPECT_EQ(redis.command({"SMEMBERS", std::string(store::kEventsKey)}), "wsis20-2025");
   // badges, event, events set, the event's set of badge ids
   EXPECT_EQ(redis.command({"DBSIZE"}), std::to_string(11002 + 3));
-  const auto badges = store::tag("wsis20-2025") + ":badges";
+  const auto badges = store::badges_key("wsis20-2025");
   EXPECT_EQ(redis.command({"SCARD", badges}), "11002");
   EXPECT_EQ(redis.command({"SISMEMBER", badges, "W0"}), "1");
   EXPECT_EQ(redis.command({"SISMEMBER", badges, "W11001"}), "1");
@@ -178,7 +178,7 @@ TEST_F(ImportTest, ReimportUpdatesRowsAndNeverTouchesCounters) {
   EXPECT_EQ(hget(redis, store::badge_key("e1", "A1"), "name"), "New Name");
   EXPECT_EQ(hget(redis, store::badge_key("e1", "A1"), "inside"), "hall_a");
   EXPECT_EQ(hget(redis, store::badge_key("e1", "A2"), "name"), "Keep Me");  // not deleted
-  EXPECT_EQ(redis.command({"SCARD", store::tag("e1") + ":badges"}), "3");  // A1, A2, A3
+  EXPECT_EQ(redis.command({"SCARD", store::badges_key("e1")}), "3");        // A1, A2, A3
   EXPECT_EQ(hget(redis, store::badge_key("e1", "A3"), "revoked"), "1");
   EXPECT_EQ(redis.command({"HGETALL", counters}), "onsite\n42");
 }
@@ -271,7 +271,7 @@ TEST_F(ImportTest, SkipInvalidImportsTheGoodRows) {
   EXPECT_EQ(hget(redis, store::badge_key("e2", "G2"), "name"), "Good, Two");
   EXPECT_EQ(redis.command({"EXISTS", store::badge_key("e2", "B1")}), "0");
   EXPECT_EQ(redis.command({"EXISTS", store::badge_key("e2", "B2")}), "0");
-  EXPECT_EQ(redis.command({"SCARD", store::tag("e2") + ":badges"}), "2");  // skipped rows left out
+  EXPECT_EQ(redis.command({"SCARD", store::badges_key("e2")}), "2");  // skipped rows left out
 }
 
 TEST_F(ImportTest, UnusableFileFailsEvenWithSkipInvalid) {

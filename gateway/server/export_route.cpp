@@ -1,0 +1,346 @@
+#include "gateway/server/export_route.h"
+
+#include <charconv>
+
+#include <google/protobuf/util/json_util.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+
+#include "rollcall/v1/export.pb.h"
+#include "services/export/export_job.h"
+#include "services/export/scan_table.h"
+#include "services/registry/event_config.h"
+#include "services/store/keys.h"
+
+namespace rollcall::gateway::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ex = services::exporting;
+namespace store = services::store;
+
+constexpr std::size_t kChunk = 1000;               // log entries per XRANGE
+constexpr std::size_t kRejectedScanLimit = 20000;  // log entries a dashboard poll may read
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+
+std::vector<ex::LogEntry> log_entries(const redis::Reply& reply) {
+  std::vector<ex::LogEntry> entries;
+  entries.reserve(reply.elements.size());
+  for (const auto& item : reply.elements) {
+    if (item.elements.size() != 2) continue;
+    ex::LogEntry entry;
+    entry.id = item.elements[0].str;
+    const auto& fields = item.elements[1].elements;
+    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+      entry.fields.emplace_back(fields[i].str, fields[i + 1].str);
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+// One command on the shared connection; nullopt when Redis is away or refuses it.
+asio::awaitable<std::optional<redis::Reply>> exec(const Context& context,
+                                                  std::vector<std::string> args) {
+  auto [ec, reply] =
+      co_await context.commands->async_exec(std::move(args), asio::as_tuple(asio::use_awaitable));
+  if (ec || reply.is_error()) co_return std::nullopt;
+  co_return std::move(reply);
+}
+
+asio::awaitable<void> send(beast::tcp_stream& stream, const Request& request,
+                           http::response<http::string_body> response) {
+  const bool keep_alive = request.keep_alive();
+  response.keep_alive(keep_alive);
+  stream.expires_after(kWriteTimeout);
+  auto [ec, n] = co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+  if (ec || !keep_alive) stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> send_error(beast::tcp_stream& stream, const Request& request,
+                                 http::status status, std::string code, std::string message) {
+  co_await send(stream, request,
+                error_response(request, status, std::move(code), std::move(message)));
+}
+
+std::string query_param(const Request& request, std::string_view name) {
+  const auto url = boost::urls::parse_origin_form(request.target());
+  if (!url) return "";
+  const auto params = url->params();
+  const auto it = params.find(name);
+  return it == params.end() ? "" : std::string((*it).value);
+}
+
+std::optional<int> to_int(const std::string& text) {
+  int value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Every registered badge in one round trip: SORT ... BY nosort GET reads the hashes the set
+// names (the pattern keeps the event's hash tag, so it stays in one cluster slot).
+asio::awaitable<std::optional<std::vector<v1::Badge>>> load_registry(const Context& context,
+                                                                     const std::string& event_id) {
+  const std::string pattern = store::badge_key(event_id, "*");
+  std::vector<std::string> args = {"SORT", store::badges_key(event_id),
+                                   "BY",   "nosort",
+                                   "GET",  "#",
+                                   "GET",  pattern + "->country",
+                                   "GET",  pattern + "->category",
+                                   "GET",  pattern + "->name",
+                                   "GET",  pattern + "->organization",
+                                   "GET",  pattern + "->revoked"};
+  const auto reply = co_await exec(context, std::move(args));
+  if (!reply) co_return std::nullopt;
+  std::vector<v1::Badge> badges;
+  const auto& e = reply->elements;
+  for (std::size_t i = 0; i + 5 < e.size(); i += 6) {
+    if (e[i + 2].type == redis::Reply::Type::nil) continue;  // listed, deleted since
+    v1::Badge badge;
+    badge.set_badge_id(e[i].str);
+    badge.set_country(e[i + 1].str);
+    badge.set_category(e[i + 2].str);
+    badge.set_name(e[i + 3].str);
+    badge.set_organization(e[i + 4].str);
+    badge.set_revoked(e[i + 5].str == "1");
+    badges.push_back(std::move(badge));
+  }
+  std::sort(badges.begin(), badges.end(),
+            [](const auto& a, const auto& b) { return a.badge_id() < b.badge_id(); });
+  co_return badges;
+}
+
+}  // namespace
+
+std::optional<LogRoute> match_log_route(std::string_view path) {
+  constexpr std::string_view kEvents = "/v1/events/";
+  if (!path.starts_with(kEvents)) return std::nullopt;
+  auto rest = path.substr(kEvents.size());
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+  LogRoute route;
+  route.event_id = std::string(rest.substr(0, slash));
+  rest = rest.substr(slash);
+  constexpr std::string_view kExports = "/exports/";
+  if (rest == "/scans/rejected") {
+    route.kind = LogRoute::Kind::rejected_scans;
+    return route;
+  }
+  if (rest.starts_with(kExports) && rest.size() > kExports.size() &&
+      rest.find('/', kExports.size()) == std::string_view::npos) {
+    route.file = std::string(rest.substr(kExports.size()));
+    return route;
+  }
+  return std::nullopt;
+}
+
+asio::awaitable<void> serve_export(beast::tcp_stream& stream, const Request& request,
+                                   const Context& context, std::string event_id, std::string file) {
+  const auto dot = file.rfind('.');
+  const auto table = ex::parse_table(file.substr(0, dot));
+  const auto format =
+      dot == std::string::npos ? std::nullopt : ex::parse_format(file.substr(dot + 1));
+  if (!table || !format) {
+    co_return co_await send_error(stream, request, http::status::not_found, "not_found",
+                                  "no export named \"" + file +
+                                      "\": NAME.FORMAT with NAME attendees, scans, countries, "
+                                      "categories, summary or all, and FORMAT csv, json, xlsx (or "
+                                      "md, html, txt for summary)");
+  }
+  ex::ExportOptions options{*table, *format};
+  const auto lang = query_param(request, "lang");
+  if (!lang.empty()) {
+    const auto language = ex::parse_language(lang);
+    if (!language) {
+      co_return co_await send_error(stream, request, http::status::bad_request, "bad_request",
+                                    "lang must be en, fr or ar");
+    }
+    options.language = *language;
+  }
+  const auto below = query_param(request, "suppress_below");
+  if (!below.empty()) {
+    const auto n = to_int(below);
+    if (!n || *n < 0) {
+      co_return co_await send_error(stream, request, http::status::bad_request, "bad_request",
+                                    "suppress_below must be a whole number");
+    }
+    options.suppress_below = *n;
+  }
+  if (const auto problem = ex::options_problem(options); !problem.empty()) {
+    co_return co_await send_error(stream, request, http::status::bad_request, "bad_request",
+                                  problem);
+  }
+
+  const auto lookup = co_await context.events->find(event_id);
+  if (lookup.unavailable) {
+    co_return co_await send_error(stream, request, http::status::service_unavailable,
+                                  "redis_unavailable", "Redis is not reachable; try again shortly");
+  }
+  if (!lookup.event) {
+    co_return co_await send_error(stream, request, http::status::not_found, "unknown_event",
+                                  "no event named \"" + event_id + "\"");
+  }
+  const auto registry = co_await load_registry(context, event_id);
+  if (!registry) {
+    co_return co_await send_error(stream, request, http::status::service_unavailable,
+                                  "redis_unavailable", "Redis is not reachable; try again shortly");
+  }
+
+  std::optional<ex::ExportJob> job;
+  job.emplace(options, lookup.event->config, *registry);
+
+  http::response<http::empty_body> header{http::status::ok, request.version()};
+  header.set(http::field::server, "rollcall");
+  header.set(http::field::content_type, ex::content_type(options.format));
+  header.set(http::field::cache_control, "no-store");
+  header.set(http::field::content_disposition,
+             "attachment; filename=\"" + event_id + "-" + file + "\"");
+  header.chunked(true);
+  header.keep_alive(request.keep_alive());
+  http::response_serializer<http::empty_body> serializer{header};
+  stream.expires_after(kWriteTimeout);
+  if (auto [ec, n] = co_await http::async_write_header(stream, serializer,
+                                                       asio::as_tuple(asio::use_awaitable));
+      ec) {
+    co_return;
+  }
+
+  bool failed = false;
+  std::string bytes;
+  auto drain = [&]() -> asio::awaitable<bool> {
+    while (job->take(&bytes)) {
+      stream.expires_after(kWriteTimeout);
+      auto [ec, n] = co_await asio::async_write(stream, http::make_chunk(asio::buffer(bytes)),
+                                                asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return false;
+    }
+    co_return true;
+  };
+  try {
+    const auto key = store::log_key(event_id);
+    std::string from = "-";
+    for (;;) {
+      std::vector<std::string> args = {"XRANGE", key, from, "+", "COUNT", std::to_string(kChunk)};
+      const auto reply = co_await exec(context, std::move(args));
+      if (!reply) {
+        failed = true;
+        break;
+      }
+      const auto entries = log_entries(*reply);
+      for (const auto& entry : entries) job->feed(entry);
+      if (!co_await drain()) co_return;
+      if (entries.size() < kChunk) break;
+      from = ex::next_stream_id(entries.back().id);
+    }
+    if (!failed) {
+      job->finish();
+      if (!co_await drain()) co_return;
+    }
+  } catch (const std::exception&) {
+    failed = true;
+  }
+  boost::system::error_code ec;
+  if (failed) {
+    // The status line has gone: only an unfinished chunked body tells the client it failed.
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    stream.socket().close(ec);
+    co_return;
+  }
+  stream.expires_after(kWriteTimeout);
+  auto [last_ec, n] = co_await asio::async_write(stream, http::make_chunk_last(),
+                                                 asio::as_tuple(asio::use_awaitable));
+  if (last_ec || !request.keep_alive()) {
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  }
+}
+
+asio::awaitable<void> serve_rejected_scans(beast::tcp_stream& stream, const Request& request,
+                                           const Context& context, std::string event_id) {
+  std::size_t limit = 50;
+  const auto limit_text = query_param(request, "limit");
+  if (!limit_text.empty()) {
+    const auto n = to_int(limit_text);
+    if (!n || *n < 1 || *n > 1000) {
+      co_return co_await send_error(stream, request, http::status::bad_request, "bad_request",
+                                    "limit must be a number from 1 to 1000");
+    }
+    limit = static_cast<std::size_t>(*n);
+  }
+  const auto lookup = co_await context.events->find(event_id);
+  if (lookup.unavailable) {
+    co_return co_await send_error(stream, request, http::status::service_unavailable,
+                                  "redis_unavailable", "Redis is not reachable; try again shortly");
+  }
+  if (!lookup.event) {
+    co_return co_await send_error(stream, request, http::status::not_found, "unknown_event",
+                                  "no event named \"" + event_id + "\"");
+  }
+
+  google::protobuf::util::JsonPrintOptions print;
+  print.preserve_proto_field_names = true;
+  print.always_print_primitive_fields = true;
+  // Rows are written into a sink that keeps the proto, then printed as one JSON array.
+  struct Collect : ex::RowSink {
+    std::vector<v1::ScanRow> rows;
+    void begin_table(std::string_view, const std::vector<std::string>&) override {}
+    void row(const std::vector<ex::Cell>&, const google::protobuf::Message& m) override {
+      rows.push_back(static_cast<const v1::ScanRow&>(m));
+    }
+  } collect;
+
+  const auto key = store::log_key(event_id);
+  std::string until = "+";
+  std::size_t read = 0;
+  while (collect.rows.size() < limit && read < kRejectedScanLimit) {
+    std::vector<std::string> args = {"XREVRANGE", key, until, "-", "COUNT", "500"};
+    const auto reply = co_await exec(context, std::move(args));
+    if (!reply) {
+      co_return co_await send_error(stream, request, http::status::service_unavailable,
+                                    "redis_unavailable",
+                                    "Redis is not reachable; try again shortly");
+    }
+    const auto entries = log_entries(*reply);
+    for (const auto& entry : entries) {
+      const auto status = entry.get("status");
+      const bool rejected = status == "unknown_badge" || status == "revoked" ||
+                            status == "invalid_signature" || status == "wrong_day" ||
+                            status == "not_allowed";
+      if (rejected && collect.rows.size() < limit) {
+        ex::write_scan_row(entry, lookup.event->zone, collect);
+      }
+    }
+    read += entries.size();
+    if (entries.size() < 500) break;
+    // The id just before the oldest one read (XREVRANGE's end is inclusive).
+    const auto& oldest = entries.back().id;
+    const auto dash = oldest.find('-');
+    const auto ms = std::stoull(oldest.substr(0, dash));
+    const auto seq = std::stoull(oldest.substr(dash + 1));
+    if (ms == 0 && seq == 0) break;
+    until = seq > 0 ? std::to_string(ms) + "-" + std::to_string(seq - 1)
+                    : std::to_string(ms - 1) + "-18446744073709551615";
+  }
+
+  std::string body = "[";
+  for (std::size_t i = 0; i < collect.rows.size(); ++i) {
+    std::string line;
+    (void)google::protobuf::util::MessageToJsonString(collect.rows[i], &line, print);
+    body += (i ? "," : "") + line;
+  }
+  body += "]";
+  http::response<http::string_body> response{http::status::ok, request.version()};
+  response.set(http::field::server, "rollcall");
+  response.set(http::field::content_type, "application/json");
+  response.set(http::field::cache_control, "no-store");
+  response.body() = std::move(body);
+  response.prepare_payload();
+  co_await send(stream, request, std::move(response));
+}
+
+}  // namespace rollcall::gateway::server

@@ -1,0 +1,690 @@
+#!/usr/bin/python3
+"""tools/bench's driver: runs every benchmark against a baseline measured in the same run and
+writes bench/results.json. Called by tools/bench (which sets the limits and builds); see there.
+
+Every process it starts is its own child, stopped by pid when its part ends; every wait is
+bounded in time; all traffic stays on 127.0.0.0/8."""
+import argparse
+import csv
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+EVENT = "wsis20-2025"
+
+PROFILES = {
+    # scans per ingest run, redis-benchmark calls, latency runs (rate/s, scans), fan-out steps,
+    # seconds measured per step, presence sizes, export badges (None: the piece's default)
+    "full": dict(ingest_scans=40000, rb_calls=60000, desks=32,
+                 latency=[(1000, 15000), (10000, 50000)],
+                 fanout_steps=[1000, 2500, 5000, 10000], fanout_real_steps=[10000],
+                 fanout_measure=8, fanout_warmup=2,
+                 presence_one=19000, presence_many=100000, presence_gateways=6,
+                 export_badges=None, profile_seconds=8),
+    "quick": dict(ingest_scans=8000, rb_calls=15000, desks=32,
+                  latency=[(1000, 4000), (10000, 15000)],
+                  fanout_steps=[500, 2000], fanout_real_steps=[2000],
+                  fanout_measure=3, fanout_warmup=1,
+                  presence_one=2000, presence_many=6000, presence_gateways=6,
+                  export_badges=1500, profile_seconds=4),
+}
+
+CHILDREN = []
+
+
+def log(*parts):
+    print("bench:", *parts, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(args, logfile, cpus=None, env=None):
+    if cpus is not None and shutil.which("taskset"):
+        args = ["taskset", "-c", cpus] + args
+    out = open(logfile, "ab")
+    proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            env=env)
+    CHILDREN.append(proc)
+    return proc
+
+
+def stop(proc, sig=signal.SIGTERM, wait=10):
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        proc.send_signal(sig)
+        proc.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def stop_all():
+    for proc in reversed(CHILDREN):
+        stop(proc, wait=5)
+
+
+def wait_port(port, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+def wait_log(path, text, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with open(path, errors="replace") as f:
+                if text in f.read():
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.05)
+    return False
+
+
+def run(args, timeout, cpus=None, check=True):
+    if cpus is not None and shutil.which("taskset"):
+        args = ["taskset", "-c", cpus] + args
+    done = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+    if check and done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:3])}... exited {done.returncode}: "
+                           f"{(done.stderr or done.stdout).strip()[-600:]}")
+    return done
+
+
+def proc_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def proc_rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return -1
+
+
+def proc_hwm_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return -1
+
+
+class Redis:
+    def __init__(self, work, name, appendfsync=None, cpus=None):
+        self.port = free_port()
+        self.dir = os.path.join(work, name)
+        os.makedirs(self.dir, exist_ok=True)
+        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir,
+                "--save", "", "--protected-mode", "yes", "--maxclients", "1000",
+                "--logfile", os.path.join(self.dir, "redis.log")]
+        if appendfsync:
+            args += ["--appendonly", "yes", "--appendfsync", appendfsync]
+        else:
+            args += ["--appendonly", "no"]
+        self.proc = start(args, os.path.join(self.dir, "stdout.log"), cpus=cpus)
+        if not wait_port(self.port):
+            raise RuntimeError("redis-server did not start")
+        self.url = f"redis://127.0.0.1:{self.port}"
+
+    def cli(self, *args, timeout=30):
+        return run(["redis-cli", "-p", str(self.port)] + list(args), timeout).stdout.strip()
+
+    def close(self):
+        stop(self.proc)
+
+
+class Gateway:
+    def __init__(self, bins, work, name, redis, threads=1, cpus=None, extra=()):
+        self.port = free_port()
+        self.log = os.path.join(work, name + ".log")
+        self.proc = start([bins["gateway"], "--listen", f"127.0.0.1:{self.port}", "--redis",
+                           redis.url, "--threads", str(threads), "--tick-ms", "100"] + list(extra),
+                          self.log, cpus=cpus)
+        if not wait_port(self.port) or not wait_log(self.log, "redis ready"):
+            raise RuntimeError(f"gateway {name} did not start: see {self.log}")
+        self.pid = self.proc.pid
+        self.addr = f"127.0.0.1:{self.port}"
+
+    def close(self):
+        stop(self.proc)
+
+
+def gateway_pid(gw):
+    """The gateway's own pid (under taskset the Popen pid is the exec'd program itself)."""
+    return gw.proc.pid
+
+
+def machine():
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem_kib = 0
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem_kib = int(line.split()[1])
+    load = os.getloadavg()
+    return {"nproc": os.cpu_count(), "cpu_model": model, "memory_gib": round(mem_kib / 2**20, 1),
+            "kernel": platform.release(), "load_average_at_start": [round(x, 2) for x in load],
+            "open_files_limit": __import__("resource").getrlimit(
+                __import__("resource").RLIMIT_NOFILE)[0],
+            "redis": run(["redis-server", "--version"], 10).stdout.strip().split(" sha=")[0],
+            "node": run(["node", "--version"], 10).stdout.strip()}
+
+
+# --- the scenario -------------------------------------------------------------------------
+def make_scenario(bins, work):
+    out = os.path.join(work, "wsis20")
+    run([bins["scenario"], "--scenario", os.path.join(ROOT, "tools/scenario/wsis20.json"), "--seed",
+         "2025", "--last-day", "yesterday", "--out", out], 120)
+    with open(os.path.join(out, "truth.json")) as f:
+        truth = json.load(f)
+    header, scans = None, []
+    with open(os.path.join(out, "timeline.jsonl")) as f:
+        for line in f:
+            item = json.loads(line)
+            if item.get("type") == "header":
+                header = item
+            elif item.get("type") == "scan":
+                scans.append(item)
+    # Bench badges for redis-benchmark: __rand_int__ is 12 digits, so BENCH-000000000000...
+    registry = os.path.join(out, "registry-bench.csv")
+    with open(os.path.join(out, "registry.csv")) as src, open(registry, "w") as dst:
+        dst.write(src.read())
+        for i in range(10000):
+            dst.write(f"BENCH-{i:012d},CH,other,Bench Person {i},rollcall bench,0\n")
+    return {"dir": out, "truth": truth, "header": header, "scans": scans, "registry": registry,
+            "event_file": os.path.join(out, "event.json"),
+            "last_day": truth["dates"]["day5"]}
+
+
+def write_timeline(scn, path, scans, spacing_ms=None):
+    """A scans-only timeline; spacing_ms re-spaces them evenly (a steady rate at --speed x1)."""
+    with open(path, "w") as f:
+        f.write(json.dumps(scn["header"]) + "\n")
+        for i, item in enumerate(scans):
+            if spacing_ms is not None:
+                item = dict(item, t_ms=i * spacing_ms)
+            f.write(json.dumps(item) + "\n")
+    return path
+
+
+def import_event(bins, redis, event, registry, event_file=None):
+    args = [bins["import"], "--event", event, "--registry", registry, "--redis", redis.url]
+    if event_file:
+        args += ["--event-file", event_file]
+    run(args, 180)
+
+
+def today_in(tz):
+    try:
+        from zoneinfo import ZoneInfo
+        return datetime.now(ZoneInfo(tz)).strftime("%Y-%m-%d")
+    except Exception:
+        return datetime.now(timezone.utc).strftime("%Y-%m-%d")
+
+
+def loadgen(bins, gw, timeline, scn, report, speed="max", desks=32, displays=1, timeout=300,
+            cpus=None):
+    done = run([bins["loadgen"], "--gateway", gw.addr, "--timeline", timeline, "--speed", speed,
+                "--desks", str(desks), "--displays", str(displays), "--last-day", scn["last_day"],
+                "--settle-ms", "500", "--report", report], timeout, cpus=cpus, check=False)
+    try:
+        with open(report) as f:
+            result = json.load(f)
+    except (OSError, ValueError):
+        raise RuntimeError("loadgen wrote no report: " + (done.stderr or "")[-400:])
+    if done.returncode != 0:
+        result.setdefault("failure", (done.stderr or "").strip()[-300:])
+    return result
+
+
+def fresh_event_redis(bins, work, name, scn, appendfsync, cpus=None):
+    redis = Redis(work, name, appendfsync, cpus=cpus)
+    import_event(bins, redis, EVENT, scn["registry"], scn["event_file"])
+    return redis
+
+
+# --- 1. ingest ----------------------------------------------------------------------------
+def redis_benchmark(redis, scn, calls, depth, clients, cpus):
+    day = scn["last_day"]
+    ms = str(int(time.time() * 1000))
+    args = ["redis-benchmark", "-p", str(redis.port), "-n", str(calls), "-c", str(clients), "-P",
+            str(depth), "-r", "10000", "--csv",
+            "FCALL", "rollcall_scan", "1", "{" + EVENT + "}", "rb-__rand_int__-__rand_int__",
+            "BENCH-__rand_int__", "rb-desk", "palexpo", "in", ms, ms, day, day + "T09:00", "0"]
+    done = run(args, 300, cpus=cpus)
+    rps = None
+    for row in csv.reader(done.stdout.splitlines()):
+        if len(row) >= 2 and row[0] != "test":
+            try:
+                rps = float(row[1])
+            except ValueError:
+                pass
+    return rps
+
+
+def ingest(bins, work, scn, cfg, results):
+    scans = scn["scans"][:cfg["ingest_scans"]]
+    timeline = write_timeline(scn, os.path.join(work, "ingest.jsonl"), scans)
+    out = {}
+    profile = None
+    for fsync in ("everysec", "always"):
+        log(f"ingest, appendfsync {fsync}: {len(scans)} scans through the gateway")
+        # Redis alone on CPU 0; the gateway (one io thread) and its load on CPU 1, and then
+        # redis-benchmark on CPU 1 too: Redis gets the same core in both measurements.
+        redis = fresh_event_redis(bins, work, f"redis-ingest-{fsync}", scn, fsync, cpus="0")
+        try:
+            redis.cli("FCALL", "rollcall_reset_inside", "1", "{" + EVENT + "}",
+                      today_in(scn["header"]["time_zone"]))
+        except RuntimeError:
+            pass
+        gw = Gateway(bins, work, f"gateway-ingest-{fsync}", redis, threads=1, cpus="1")
+        perf = None
+        report = loadgen(bins, gw, timeline, scn, os.path.join(work, f"ingest-{fsync}.json"),
+                         desks=cfg["desks"], cpus="1")
+        gw_rate = report["scans"]["per_second"]
+        # The profile: a second replay of other scans, with perf attached to the gateway.
+        if fsync == "everysec" and cfg.get("profile_seconds"):
+            profile = profile_gateway(bins, work, gw, scn, cfg)
+        gw.close()
+        rb = redis_benchmark(redis, scn, cfg["rb_calls"], cfg["desks"], 1, cpus="1")
+        rb_clients = redis_benchmark(redis, scn, cfg["rb_calls"], 1, cfg["desks"], cpus="1")
+        redis.close()
+        out[fsync] = {
+            "gateway_scans_per_second": gw_rate,
+            "gateway_ok": report.get("ok"), "gateway_failure": report.get("failure", ""),
+            "scans": report["scans"]["results"],
+            "by_status": report["scans"]["by_status"],
+            "scan_to_result": report["scans"]["scan_to_result"],
+            "desk_connections": cfg["desks"],
+            "redis_benchmark_calls_per_second": rb,
+            "redis_benchmark_args": f"-c 1 -P {cfg['desks']} -r 10000 -n {cfg['rb_calls']}",
+            "redis_benchmark_clients_calls_per_second": rb_clients,
+            "redis_benchmark_clients_args": f"-c {cfg['desks']} -P 1",
+            "ratio": round(gw_rate / rb, 3) if rb else None,
+        }
+        log(f"ingest {fsync}: gateway {gw_rate}/s, redis-benchmark {rb}/s (-P {cfg['desks']}), "
+            f"{rb_clients}/s (-c {cfg['desks']})")
+    results["ingest"] = out
+    if profile:
+        results["profile"] = profile
+
+
+def profile_gateway(bins, work, gw, scn, cfg):
+    if not shutil.which("perf"):
+        return {"error": "perf is not installed"}
+    scans = scn["scans"][cfg["ingest_scans"]:cfg["ingest_scans"] * 2] or scn["scans"][:5000]
+    timeline = write_timeline(scn, os.path.join(work, "profile.jsonl"), scans)
+    data = os.path.join(work, "perf.data")
+    perf = start(["perf", "record", "-F", "499", "-e", "cpu-clock", "-g", "-p", str(gw.pid),
+                  "-o", data], os.path.join(work, "perf.log"))
+    time.sleep(0.5)
+    try:
+        loadgen(bins, gw, timeline, scn, os.path.join(work, "profile-loadgen.json"),
+                desks=cfg["desks"], cpus="1", timeout=120)
+    except RuntimeError as e:
+        log("profile replay:", e)
+    stop(perf, signal.SIGINT, wait=60)
+    done = run(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "symbol",
+                "--percent-limit", "0.8", "-g", "none"], 180, check=False)
+    top = []
+    for line in done.stdout.splitlines():
+        m = re.match(r"^\s+([0-9.]+)%\s+\[[.k]\]\s+(.*)$", line)
+        if m:
+            top.append({"percent": float(m.group(1)), "symbol": m.group(2).strip()[:160]})
+    by_dso = run(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "dso",
+                  "--percent-limit", "1", "-g", "none"], 180, check=False)
+    dsos = []
+    for line in by_dso.stdout.splitlines():
+        m = re.match(r"^\s+([0-9.]+)%\s+(\S+)\s*$", line)
+        if m:
+            dsos.append({"percent": float(m.group(1)), "dso": m.group(2)})
+    return {"tool": "perf record -e cpu-clock -g (hardware counters are not available here)",
+            "scans": len(scans), "top_symbols": top[:25], "by_dso": dsos[:12]}
+
+
+# --- 2. latency ---------------------------------------------------------------------------
+def redis_rtt(redis, seconds):
+    done = subprocess.run(["timeout", "-s", "INT", str(seconds), "redis-cli", "-p", str(redis.port),
+                           "--latency", "--raw"], capture_output=True, text=True,
+                          timeout=seconds + 10)
+    parts = done.stdout.split()
+    if len(parts) >= 4:
+        return {"min_ms": float(parts[0]), "max_ms": float(parts[1]), "avg_ms": float(parts[2]),
+                "samples": int(parts[3])}
+    return None
+
+
+def latency(bins, work, scn, cfg, results):
+    redis = fresh_event_redis(bins, work, "redis-latency", scn, "everysec")
+    rtt = redis_rtt(redis, 4)
+    gw = Gateway(bins, work, "gateway-latency", redis, threads=2)
+    runs = []
+    offset = 0
+    for rate, count in cfg["latency"]:
+        scans = scn["scans"][offset:offset + count]
+        offset += count
+        # 1 ms apart at x1 = 1,000 scans/s; --speed x(rate/1000) gives the rate.
+        timeline = write_timeline(scn, os.path.join(work, f"latency-{rate}.jsonl"), scans, 1)
+        speed = f"x{rate / 1000:g}"
+        log(f"latency at {rate} scans/s ({len(scans)} scans, --speed {speed})")
+        report = loadgen(bins, gw, timeline, scn, os.path.join(work, f"latency-{rate}.json"),
+                         speed=speed, desks=64, timeout=300)
+        runs.append({"target_rate": rate, "achieved_rate": report["scans"]["per_second"],
+                     "scans": report["scans"]["results"], "ok": report.get("ok"),
+                     "scan_to_result": report["scans"]["scan_to_result"],
+                     "scan_to_display": report["scans"]["scan_to_display"]})
+    gw.close()
+    redis.close()
+    floor = (rtt["avg_ms"] if rtt else 0) + 100
+    results["latency"] = {"redis_rtt": rtt, "tick_ms": 100, "floor_display_ms": round(floor, 2),
+                          "target_display_p99_ms": 110, "runs": runs}
+
+
+# --- 3. fan-out ---------------------------------------------------------------------------
+def benchclient_displays(bins, args, report, timeout):
+    run([bins["benchclient"], "displays"] + args + ["--report", report], timeout, cpus="1")
+    with open(report) as f:
+        return json.load(f)
+
+
+def fanout(bins, work, scn, cfg, results):
+    steps = ",".join(str(s) for s in cfg["fanout_steps"])
+    common = ["--measure-s", str(cfg["fanout_measure"]), "--warmup-s", str(cfg["fanout_warmup"]),
+              "--parallel", "200"]
+    timeout = 120 + len(cfg["fanout_steps"]) * (cfg["fanout_measure"] + cfg["fanout_warmup"] + 90)
+    out = {}
+    # The reference: npm's ws, 2 KB every 100 ms, server on CPU 0, client on CPU 1.
+    log(f"fan-out: ws reference, {steps} clients")
+    port = free_port()
+    node = start(["node", os.path.join(HERE, "ws_reference/server.js"), str(port), "2048", "100"],
+                 os.path.join(work, "ws-reference.log"), cpus="0")
+    if not wait_port(port):
+        raise RuntimeError("the ws reference server did not start")
+    try:
+        out["ws_reference"] = benchclient_displays(
+            bins, ["--port", str(port), "--format", "raw", "--target", "/", "--steps", steps,
+                   "--server-pid", str(node.pid)] + common,
+            os.path.join(work, "fanout-ws.json"), timeout)
+    finally:
+        stop(node)
+    time.sleep(2)
+
+    # rollcall: a bench event, Redis and the load on CPU 1, the gateway (one io thread) on CPU 0.
+    redis = Redis(work, "redis-fanout", None, cpus="1")
+    registry = os.path.join(work, "fanout-registry.csv")
+    with open(registry, "w") as f:
+        f.write("badge_id,country,category,name,organization,revoked\n")
+        f.write("FANOUT-1,CH,other,Fan Out,rollcall bench,0\n")
+    import_event(bins, redis, "bench-fanout", registry)
+    gw = Gateway(bins, work, "gateway-fanout", redis, threads=1, cpus="0")
+    try:
+        log(f"fan-out: rollcall with a synthetic ~2 KB update every tick, {steps} displays")
+        out["rollcall_2kb"] = benchclient_displays(
+            bins, ["--port", str(gw.port), "--format", "rollcall", "--target",
+                   "/v1/display?event=bench-fanout", "--steps", steps, "--server-pid",
+                   str(gw.pid), "--publish-redis", str(redis.port), "--publish-event",
+                   "bench-fanout", "--publish-keys", "222", "--publish-ms", "100"] + common,
+            os.path.join(work, "fanout-rollcall-2kb.json"), timeout)
+    finally:
+        gw.close()
+        redis.close()
+    time.sleep(2)
+
+    # rollcall's real updates: scans of the wsis20 timeline at a steady 100/s during the run.
+    redis = fresh_event_redis(bins, work, "redis-fanout-real", scn, None, cpus="1")
+    gw = Gateway(bins, work, "gateway-fanout-real", redis, threads=1, cpus="0")
+    real_steps = ",".join(str(s) for s in cfg["fanout_real_steps"])
+    try:
+        seconds = 150 if cfg is PROFILES["full"] else 60
+        scans = scn["scans"][:100 * seconds]
+        timeline = write_timeline(scn, os.path.join(work, "fanout-real.jsonl"), scans, 10)
+        lg_report = os.path.join(work, "fanout-real-loadgen.json")
+        lg = start([bins["loadgen"], "--gateway", gw.addr, "--timeline", timeline, "--speed", "x1",
+                    "--desks", "8", "--displays", "1", "--last-day", scn["last_day"],
+                    "--settle-ms", "0", "--report", lg_report],
+                   os.path.join(work, "fanout-real-loadgen.log"), cpus="1")
+        time.sleep(2)
+        log(f"fan-out: rollcall with real updates (scans at 100/s), {real_steps} displays")
+        out["rollcall_real"] = benchclient_displays(
+            bins, ["--port", str(gw.port), "--format", "rollcall", "--target",
+                   f"/v1/display?event={EVENT}", "--steps", real_steps, "--server-pid",
+                   str(gw.pid)] + common,
+            os.path.join(work, "fanout-rollcall-real.json"), timeout)
+        stop(lg, signal.SIGINT)
+    finally:
+        gw.close()
+        redis.close()
+    results["fanout"] = out
+
+
+# --- 4. presence --------------------------------------------------------------------------
+def poll_counter(redis, event, field, want, seconds):
+    start_t = time.monotonic()
+    deadline = start_t + seconds
+    value = 0
+    while time.monotonic() < deadline:
+        try:
+            value = int(redis.cli("HGET", "{" + event + "}:counters", field) or 0)
+        except (RuntimeError, ValueError):
+            value = 0
+        if value >= want:
+            return value, time.monotonic()
+        time.sleep(0.1)
+    return value, None
+
+
+def presence(bins, work, cfg, results):
+    registry = os.path.join(work, "presence-registry.csv")
+    with open(registry, "w") as f:
+        f.write("badge_id,country,category,name,organization,revoked\n")
+        f.write("PRESENCE-1,CH,other,Presence,rollcall bench,0\n")
+    out = {}
+    # One gateway, as many beacons as one process may hold.
+    n = cfg["presence_one"]
+    log(f"presence: {n} beacons on one gateway")
+    redis = Redis(work, "redis-presence-one", "everysec")
+    import_event(bins, redis, "bench-presence-1", registry)
+    gw = Gateway(bins, work, "gateway-presence-one", redis, threads=2,
+                 extra=["--beacon-timeout", "120"])
+    rss0 = proc_rss_kib(gw.pid)
+    cpu0 = proc_cpu_seconds(gw.pid)
+    t0 = time.monotonic()
+    client = start([bins["benchclient"], "beacons", "--port", str(gw.port), "--event",
+                    "bench-presence-1", "--count", str(n), "--prefix", "one-", "--parallel", "1000",
+                    "--hold-s", "240", "--report", os.path.join(work, "beacons-one.json")],
+                   os.path.join(work, "beacons-one.log"))
+    value, t1 = poll_counter(redis, "bench-presence-1", "online", n, 120)
+    rss1 = proc_rss_kib(gw.pid)
+    cpu1 = proc_cpu_seconds(gw.pid)
+    remote = int(redis.cli("HGET", "{bench-presence-1}:counters", "remote") or 0)
+    stop(client)
+    gw.close()
+    redis.close()
+    out["one_gateway"] = {"beacons": n, "online_counted": value, "remote_counted": remote,
+                          "join_storm_seconds": round(t1 - t0, 2) if t1 else None,
+                          "gateway_rss_kib_before": rss0, "gateway_rss_kib_after": rss1,
+                          "rss_kib_per_connection": round((rss1 - rss0) / n, 2),
+                          "gateway_cpu_seconds": round(cpu1 - cpu0, 2)}
+    log("presence one gateway:", out["one_gateway"])
+    time.sleep(2)
+
+    # Six gateways sharing one Redis, six client processes bound to 127.0.0.2..7.
+    n = cfg["presence_many"]
+    g = cfg["presence_gateways"]
+    log(f"presence: {n} beacons across {g} gateways")
+    redis = Redis(work, "redis-presence-many", "everysec")
+    import_event(bins, redis, "bench-presence-6", registry)
+    gws = [Gateway(bins, work, f"gateway-presence-{i}", redis, threads=1,
+                   extra=["--beacon-timeout", "120"]) for i in range(g)]
+    rss0 = [proc_rss_kib(x.pid) for x in gws]
+    share = [n // g + (1 if i < n % g else 0) for i in range(g)]
+    t0 = time.monotonic()
+    clients = [start([bins["benchclient"], "beacons", "--port", str(x.port), "--event",
+                      "bench-presence-6", "--count", str(share[i]), "--prefix", f"g{i}-",
+                      "--bind", f"127.0.0.{i + 2}", "--parallel", "500", "--hold-s", "240",
+                      "--report", os.path.join(work, f"beacons-many-{i}.json")],
+                     os.path.join(work, f"beacons-many-{i}.log")) for i, x in enumerate(gws)]
+    value, t1 = poll_counter(redis, "bench-presence-6", "online", n, 150)
+    rss1 = [proc_rss_kib(x.pid) for x in gws]
+    remote = int(redis.cli("HGET", "{bench-presence-6}:counters", "remote") or 0)
+    online = int(redis.cli("HGET", "{bench-presence-6}:counters", "online") or 0)
+    for c in clients:
+        stop(c)
+    client_reports = []
+    for i in range(g):
+        try:
+            with open(os.path.join(work, f"beacons-many-{i}.json")) as f:
+                client_reports.append(json.load(f))
+        except (OSError, ValueError):
+            client_reports.append(None)
+    for x in gws:
+        x.close()
+    redis.close()
+    out["six_gateways"] = {"beacons": n, "gateways": g, "online_counted": online,
+                           "remote_counted": remote, "exact": online == n and remote == n,
+                           "join_storm_seconds": round(t1 - t0, 2) if t1 else None,
+                           "rss_kib_per_connection": round(
+                               (sum(rss1) - sum(rss0)) / max(1, n), 2),
+                           "clients": client_reports}
+    log("presence six gateways:", {k: v for k, v in out["six_gateways"].items() if k != "clients"})
+    results["presence"] = out
+
+
+# --- 5. export ----------------------------------------------------------------------------
+def export(bins, work, cfg, build, results):
+    piece = None
+    for candidate in ("tools/bench.d/export_bench", "tools/bench/export_bench"):
+        path = os.path.join(ROOT, candidate)
+        if os.path.isfile(path):
+            piece = path
+            break
+    if not piece:
+        results["export"] = {"skipped": "tools/bench.d/export_bench is not there"}
+        return
+    if not os.path.exists(os.path.join(build, "tools/export/rollcall-export")):
+        results["export"] = {"skipped": "rollcall-export is not built"}
+        return
+    out = os.path.join(work, "export.json")
+    args = [sys.executable, piece, out, "--build", build]
+    if cfg["export_badges"]:
+        args += ["--badges", str(cfg["export_badges"])]
+    log("export:", " ".join(args[1:]))
+    done = run(args, 420, check=False)
+    try:
+        with open(out) as f:
+            results["export"] = json.load(f)
+    except (OSError, ValueError):
+        results["export"] = {"error": (done.stderr or done.stdout).strip()[-500:]}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", required=True)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--only", default="", help="comma list: ingest,latency,fanout,presence,"
+                                                    "export")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    a = parser.parse_args()
+    cfg = PROFILES["quick" if a.quick else "full"]
+    bins = {"gateway": "gateway/rollcall-gateway", "loadgen": "tools/loadgen/rollcall-loadgen",
+            "scenario": "tools/scenario/rollcall-scenario", "import": "tools/import/rollcall-import",
+            "benchclient": "tools/benchclient/rollcall-benchclient"}
+    bins = {k: os.path.join(a.build, v) for k, v in bins.items()}
+    for name, path in bins.items():
+        if not os.access(path, os.X_OK):
+            print(f"tools/bench: {path} is not built", file=sys.stderr)
+            return 1
+    only = set(x for x in a.only.split(",") if x)
+    work = tempfile.mkdtemp(prefix="rollcall-bench-")
+    started = time.monotonic()
+    results = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "profile": None, "mode": "quick" if a.quick else "full",
+               "machine": machine(), "errors": {}}
+    results.pop("profile")
+    try:
+        git = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, timeout=10)
+        results["commit"] = git.stdout.strip()
+    except Exception:
+        pass
+
+    def part(name, fn, *args):
+        if only and name not in only:
+            return
+        t = time.monotonic()
+        try:
+            fn(*args)
+        except Exception as e:  # a part that fails is reported, the others still run
+            log(f"{name} failed: {e}")
+            results["errors"][name] = str(e)[:800]
+        finally:
+            stop_all()
+            CHILDREN.clear()
+        results.setdefault("seconds", {})[name] = round(time.monotonic() - t, 1)
+
+    try:
+        scn = None
+        if not only or only & {"ingest", "latency", "fanout"}:
+            log("generating the wsis20 scenario")
+            scn = make_scenario(bins, work)
+            results["scenario"] = {"scans": len(scn["scans"]),
+                                   "onsite": scn["truth"].get("onsite"),
+                                   "remote": scn["truth"].get("remote")}
+        part("ingest", ingest, bins, work, scn, cfg, results)
+        part("latency", latency, bins, work, scn, cfg, results)
+        part("fanout", fanout, bins, work, scn, cfg, results)
+        part("presence", presence, bins, work, cfg, results)
+        part("export", export, bins, work, cfg, a.build, results)
+    finally:
+        stop_all()
+        results["total_seconds"] = round(time.monotonic() - started, 1)
+        os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+        with open(a.out, "w") as f:
+            json.dump(results, f, indent=2)
+            f.write("\n")
+        if a.keep:
+            log("work folder kept:", work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    log(f"wrote {a.out} in {results['total_seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    sys.exit(main())

@@ -1,0 +1,165 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <boost/json/object.hpp>
+
+#include "rollcall/v1/rollcall.pb.h"
+#include "tools/loadgen/latency_histogram.h"
+#include "tools/loadgen/timeline_file.h"
+
+namespace rollcall::tools::loadgen {
+
+struct ReplayOptions {
+  std::string host = "127.0.0.1";
+  std::string port = "8080";
+  std::string event;  // empty: the timeline's event
+  double speed = 0;   // 1 = real time, N = N times faster, 0 = as fast as possible
+  int desks = 0;      // desk connections; 0 = one per desk id in the timeline
+  int displays = 1;
+  int beacons = 0;
+  bool json = false;  // the rollcall.v1.json subprotocol instead of binary frames
+  int window = 1;     // scans in flight per desk connection (pipelined, in order)
+  int batch = 500;    // presence events per bridge batch
+  std::chrono::seconds stall_timeout{60};  // no reply at all for this long: give up
+  std::chrono::milliseconds settle{1500};  // after the last reply, for displays to catch up
+};
+
+// Replays a timeline against one gateway over real WebSocket connections, on one io_context:
+// desks (one connection per desk id, scans pipelined, results matched in order; `unavailable`
+// sent again with the same scan_id), platform bridges (batches, one in flight, rate-limited
+// batches sent again), displays and presence beacons.
+//
+// A badge's next scan waits until its previous one is answered: scans of one person travel over
+// different desks, and the counting rules (reentry, already_inside, exit) depend on their order.
+class Replay {
+ public:
+  Replay(boost::asio::io_context& io, const Timeline& timeline, ReplayOptions options);
+  ~Replay();
+
+  // Connects everything, replays, waits for the displays to settle, closes. Never throws: a
+  // failure ends the run and is reported by failure().
+  boost::asio::awaitable<void> run();
+
+  const std::string& failure() const { return failure_; }
+  bool complete() const;
+  boost::json::object report() const;
+
+ private:
+  using WebSocket = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+  using Clock = std::chrono::steady_clock;
+
+  // Wakes the one coroutine that waits on it (one waiter per notifier: a shared timer would
+  // make waiters cancel each other's waits).
+  class Notifier {
+   public:
+    explicit Notifier(boost::asio::any_io_executor executor);
+    boost::asio::awaitable<void> wait();
+    void notify();
+
+   private:
+    boost::asio::steady_timer timer_;
+  };
+
+  struct Pending {
+    std::uint32_t scan = 0;
+    Clock::time_point sent;
+  };
+  struct Desk {
+    std::string name;
+    std::unique_ptr<WebSocket> ws;
+    std::deque<Pending> queue;
+    std::deque<Pending> inflight;
+    std::unique_ptr<Notifier> ready;
+  };
+  struct Bridge {
+    std::string name;
+    std::unique_ptr<WebSocket> ws;
+    std::deque<std::uint32_t> queue;
+    std::unique_ptr<Notifier> ready;
+  };
+  struct Display {
+    std::unique_ptr<WebSocket> ws;
+    rollcall::v1::Totals state;
+    bool awaiting_snapshot = false;
+  };
+
+  boost::asio::awaitable<std::unique_ptr<WebSocket>> open(const std::string& target, bool json);
+  boost::asio::awaitable<void> connect_all();
+  boost::asio::awaitable<void> dispatch();
+  boost::asio::awaitable<void> desk_writer(Desk& desk);
+  boost::asio::awaitable<void> desk_reader(Desk& desk);
+  boost::asio::awaitable<void> retry_later(Desk& desk, Pending pending);
+  boost::asio::awaitable<void> bridge_sender(Bridge& bridge);
+  boost::asio::awaitable<void> display_reader(Display& display, bool measure);
+  boost::asio::awaitable<void> beacon_reader(WebSocket& ws);
+  boost::asio::awaitable<void> watchdog();
+  void fail(std::string why);
+  void close_all();
+  bool drained() const;
+
+  boost::asio::io_context& io_;
+  const Timeline& timeline_;
+  ReplayOptions options_;
+  boost::asio::ip::tcp::resolver::results_type endpoints_;
+  std::string failure_;
+  bool stopping_ = false;
+  bool dispatched_ = false;
+
+  std::vector<Desk> desks_;
+  std::vector<std::uint32_t> desk_of_link_;  // timeline desk index -> connection (0: by id)
+  std::vector<Bridge> bridges_;
+  std::vector<Display> displays_;
+  std::vector<std::unique_ptr<WebSocket>> beacons_;
+  std::unique_ptr<Notifier> progress_;  // the dispatcher (and run()) wait on it
+
+  std::unordered_map<std::string, int> badges_in_flight_;
+  std::int64_t scans_open_ = 0;     // dispatched, no final result yet
+  std::int64_t presence_open_ = 0;  // dispatched, not acknowledged (or failed) yet
+  std::int64_t scans_dispatched_ = 0;
+  std::int64_t presence_dispatched_ = 0;
+  std::int64_t last_progress_ = 0;                  // results + acks, for the watchdog
+  std::deque<Clock::time_point> awaiting_display_;  // send times of answered scans
+
+  // Measurements.
+  Clock::time_point started_, replay_started_, replay_ended_, finished_;
+  std::int64_t scan_frames_sent_ = 0;
+  std::int64_t scan_results_ = 0;  // final results
+  std::int64_t scan_retries_ = 0;  // `unavailable`, sent again
+  std::int64_t scan_replays_ = 0;
+  std::int64_t scan_mismatches_ = 0;  // a result for another scan_id than expected
+  std::unordered_map<std::string, std::int64_t> results_by_status_;
+  LatencyHistogram scan_to_result_;
+  LatencyHistogram scan_to_display_;
+  std::int64_t presence_items_sent_ = 0;
+  std::int64_t presence_acked_ = 0;
+  std::int64_t presence_batches_ = 0;
+  std::int64_t presence_rate_limited_ = 0;
+  std::int64_t presence_errors_ = 0;
+  std::int64_t presence_replays_ = 0;
+  std::unordered_map<std::string, std::int64_t> acks_by_status_;
+  LatencyHistogram batch_to_ack_;
+  std::int64_t display_messages_ = 0;
+  std::int64_t display_bytes_ = 0;
+  std::int64_t display_snapshots_ = 0;
+  std::int64_t display_updates_ = 0;
+  std::int64_t display_gaps_ = 0;
+  std::int64_t beacons_open_ = 0;
+  std::int64_t beacons_failed_ = 0;
+  std::int64_t bytes_sent_ = 0;
+  std::int64_t bytes_received_ = 0;
+};
+
+}  // namespace rollcall::tools::loadgen
