@@ -1,0 +1,310 @@
+#!/usr/bin/python3
+"""Turns bench/results.json into docs/bench.md (one table: figure, baseline, ratio, target) and
+docs/bench-latency.png / docs/bench-fanout.png (gnuplot, when installed).
+
+Usage: tools/bench.d/report.py RESULTS.json DOCS_DIR"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+NOTES_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
+
+
+def num(v, digits=1):
+    if v is None:
+        return "n/a"
+    if isinstance(v, (int,)) or (isinstance(v, float) and v.is_integer() and abs(v) >= 100):
+        return f"{int(v):,}"
+    return f"{v:,.{digits}f}"
+
+
+def verdict(ok):
+    return "n/a" if ok is None else ("**met**" if ok else "**missed**")
+
+
+def last_step(run):
+    steps = (run or {}).get("steps") or []
+    return steps[-1] if steps else None
+
+
+def rows_for(r):
+    rows = []  # (benchmark, figure, baseline, ratio, target, verdict)
+    ing = r.get("ingest") or {}
+    for fsync in ("everysec", "always"):
+        x = ing.get(fsync)
+        if not x:
+            continue
+        ratio = x.get("ratio")
+        rows.append((f"Ingest, appendfsync {fsync}",
+                     f"{num(x['gateway_scans_per_second'], 0)} scans/s through the gateway "
+                     f"({x['desk_connections']} desks)",
+                     f"{num(x['redis_benchmark_calls_per_second'], 0)} FCALL rollcall_scan/s "
+                     f"(redis-benchmark {x['redis_benchmark_args']}; with "
+                     f"{x['redis_benchmark_clients_args']}: "
+                     f"{num(x['redis_benchmark_clients_calls_per_second'], 0)}/s)",
+                     num(ratio, 2), "≥ 0.7", verdict(None if ratio is None else ratio >= 0.7)))
+    lat = r.get("latency")
+    if lat:
+        rtt = lat.get("redis_rtt") or {}
+        floor = lat["floor_display_ms"]
+        for run in lat["runs"]:
+            s2r, s2d = run["scan_to_result"], run["scan_to_display"]
+            rows.append((f"Latency at {num(run['target_rate'], 0)} scans/s "
+                         f"(achieved {num(run['achieved_rate'], 0)}/s)",
+                         f"scan-to-result p50/p99/p99.9 {s2r['p50_ms']}/{s2r['p99_ms']}/"
+                         f"{s2r['p999_ms']} ms",
+                         f"Redis round trip {rtt.get('avg_ms', 'n/a')} ms avg, "
+                         f"{rtt.get('max_ms', 'n/a')} ms max (redis-cli --latency)",
+                         num(s2r["p99_ms"] / rtt["avg_ms"], 1) + "× (p99 / RTT)"
+                         if rtt.get("avg_ms") else "n/a", "—", "info"))
+            rows.append(("", f"scan-to-display p50/p99/p99.9 {s2d['p50_ms']}/{s2d['p99_ms']}/"
+                             f"{s2d['p999_ms']} ms",
+                         f"floor = RTT + tick = {num(floor, 1)} ms",
+                         num(s2d["p99_ms"] / floor, 2) + " (p99 / floor)",
+                         f"p99 ≤ {lat['target_display_p99_ms']} ms",
+                         verdict(s2d["p99_ms"] <= lat["target_display_p99_ms"])))
+    fan = r.get("fanout") or {}
+    ref = last_step(fan.get("ws_reference"))
+    for key, label in (("rollcall_2kb", "synthetic ~2 KB update per tick"),
+                       ("rollcall_real", "real wsis20 updates, 100 scans/s")):
+        step = last_step(fan.get(key))
+        if not step:
+            continue
+        n = step["connections"]
+        ref_same = None
+        for s in (fan.get("ws_reference") or {}).get("steps", []):
+            if s["connections"] == n:
+                ref_same = s
+        ref_cmp = ref_same or ref
+        cpu = step["server_cpu_seconds_per_million_messages"]
+        ref_cpu = ref_cmp["server_cpu_seconds_per_million_messages"] if ref_cmp else None
+        ratio = ref_cpu / cpu if ref_cpu and cpu else None
+        rows.append((f"Fan-out, {num(n, 0)} displays, {label} "
+                     f"({num(step['mean_message_bytes'], 0)} B/message)",
+                     f"{num(cpu, 2)} CPU-s per million messages",
+                     f"ws: {num(ref_cpu, 2)} CPU-s per million" if ref_cmp else "n/a",
+                     f"{num(ratio, 2)}× less" if ratio else "n/a", "≥ 2.5× less",
+                     verdict(None if ratio is None else ratio >= 2.5)))
+        d = step["delivery_ms"]
+        rd = ref_cmp["delivery_ms"] if ref_cmp else None
+        rows.append(("", f"delivery p50/p99 {num(d['p50'], 1)}/{num(d['p99'], 1)} ms "
+                         f"({num(step['messages_per_second'], 0)} of "
+                         f"{num(step['expected_per_second'], 0)} msg/s received)",
+                     f"ws: {num(rd['p50'], 1)}/{num(rd['p99'], 1)} ms" if rd else "n/a",
+                     f"{num(d['p99'] / rd['p99'], 2)} (p99 / ws p99)" if rd and rd["p99"] else
+                     "n/a", "p99 ≤ 40 ms", verdict(d["p99"] <= 40)))
+        per = step["server_rss_kib_per_connection"]
+        rper = ref_cmp["server_rss_kib_per_connection"] if ref_cmp else None
+        rows.append(("", f"{num(per, 2)} KiB RSS per connection",
+                     f"ws: {num(rper, 2)} KiB" if rper else "n/a",
+                     f"{num(per / rper, 2)}" if rper and per else "n/a", "≤ 4 KiB",
+                     verdict(per <= 4)))
+    pres = r.get("presence") or {}
+    one = pres.get("one_gateway")
+    if one:
+        t = one["join_storm_seconds"]
+        rows.append((f"Presence, {num(one['beacons'], 0)} beacons on one gateway",
+                     f"join storm {num(t, 1)} s until all counted (online {num(one['online_counted'], 0)}); "
+                     f"{num(one['rss_kib_per_connection'], 2)} KiB RSS per beacon",
+                     "—", "—", "≤ 30 s", verdict(None if t is None else t <= 30)))
+    six = pres.get("six_gateways")
+    if six:
+        t = six["join_storm_seconds"]
+        rows.append((f"Presence, {num(six['beacons'], 0)} beacons on {six['gateways']} gateways, "
+                     "one Redis",
+                     f"join storm {num(t, 1)} s; online {num(six['online_counted'], 0)}, remote "
+                     f"{num(six['remote_counted'], 0)} ({'exact' if six['exact'] else 'NOT exact'}); "
+                     f"{num(six['rss_kib_per_connection'], 2)} KiB RSS per beacon",
+                     "—", "—", "≤ 30 s, exact",
+                     verdict(None if t is None else (t <= 30 and six["exact"]))))
+    exp = r.get("export")
+    if exp:
+        if "skipped" in exp or "error" in exp:
+            rows.append(("Export", exp.get("skipped") or ("failed: " + exp.get("error", "")[:200]),
+                         "—", "—", "—", "n/a"))
+        else:
+            rows.append(("Export (tools/bench.d/export_bench)", summarize_export(exp), "—", "—",
+                         "—", "info"))
+    return rows
+
+
+def summarize_export(exp):
+    parts = []
+    items = exp.get("exports") or exp.get("results") or exp
+    if isinstance(items, dict):
+        for name, v in items.items():
+            if isinstance(v, dict) and ("seconds" in v or "wall_seconds" in v):
+                s = v.get("seconds", v.get("wall_seconds"))
+                m = v.get("peak_rss_mib", v.get("max_rss_mib", v.get("peak_mib")))
+                if m is None and "max_rss_kib" in v:
+                    m = v["max_rss_kib"] / 1024
+                parts.append(f"{name}: {num(s, 2)} s" + (f", {num(m, 0)} MiB peak" if m else ""))
+    elif isinstance(items, list):
+        for v in items:
+            if isinstance(v, dict):
+                name = v.get("name") or v.get("export") or v.get("kind") or "?"
+                s = v.get("seconds", v.get("wall_seconds"))
+                m = v.get("peak_rss_mib", v.get("max_rss_mib"))
+                if m is None and "max_rss_kib" in v:
+                    m = v["max_rss_kib"] / 1024
+                parts.append(f"{name}: {num(s, 2)} s" + (f", {num(m, 0)} MiB peak" if m else ""))
+    return "; ".join(parts) if parts else json.dumps(exp)[:300]
+
+
+def plots(r, docs):
+    if not shutil.which("gnuplot"):
+        return []
+    made = []
+    tmp = tempfile.mkdtemp(prefix="rollcall-plot-")
+    lat = r.get("latency")
+    if lat and lat.get("runs"):
+        data = os.path.join(tmp, "latency.dat")
+        with open(data, "w") as f:
+            for i, run in enumerate(lat["runs"]):
+                s2r, s2d = run["scan_to_result"], run["scan_to_display"]
+                for q, k in ((50, "p50_ms"), (90, "p90_ms"), (99, "p99_ms"), (99.9, "p999_ms"),
+                             (100, "max_ms")):
+                    f.write(f"{i} {q} {s2r[k]} {s2d[k]}\n")
+                f.write("\n\n")
+        out = os.path.join(docs, "bench-latency.png")
+        rates = [f"{run['target_rate']}" for run in lat["runs"]]
+        cmds = [
+            "set terminal pngcairo size 900,520 font 'sans,10'" if has_cairo() else
+            "set terminal png size 900,520",
+            f"set output '{out}'",
+            "set title 'rollcall latency percentiles (ms, log scale) vs the floor'",
+            "set logscale y", "set grid", "set key left top",
+            "set xlabel 'percentile'",
+            "set xtics ('p50' 0, 'p90' 1, 'p99' 2, 'p99.9' 3, 'max' 4)",
+            f"floor = {lat['floor_display_ms']}",
+        ]
+        plot = []
+        for i, rate in enumerate(rates):
+            plot.append(f"'{data}' index {i} using 0:3 with linespoints title "
+                        f"'scan-to-result @ {rate}/s'")
+            plot.append(f"'{data}' index {i} using 0:4 with linespoints title "
+                        f"'scan-to-display @ {rate}/s'")
+        plot.append(f"{lat['target_display_p99_ms']} with lines dt 2 title 'target (tick + 10 ms)'")
+        rtt = (lat.get("redis_rtt") or {}).get("avg_ms")
+        if rtt:
+            plot.append(f"{max(rtt, 0.01)} with lines dt 3 title 'Redis RTT (redis-cli)'")
+        cmds.append("plot " + ", ".join(plot))
+        if gnuplot(cmds):
+            made.append(out)
+    fan = r.get("fanout") or {}
+    series = [(k, t) for k, t in (("ws_reference", "ws (Node) 2 KB"),
+                                  ("rollcall_2kb", "rollcall ~2 KB"),
+                                  ("rollcall_real", "rollcall real updates")) if fan.get(k)]
+    if series:
+        files = {}
+        for key, _ in series:
+            path = os.path.join(tmp, key + ".dat")
+            with open(path, "w") as f:
+                for s in fan[key]["steps"]:
+                    f.write(f"{s['connections']} {s['delivery_ms']['p50']} {s['delivery_ms']['p99']} "
+                            f"{s['server_cpu_seconds_per_million_messages']} "
+                            f"{s['server_rss_kib_per_connection']}\n")
+            files[key] = path
+        out = os.path.join(docs, "bench-fanout.png")
+        cmds = [
+            "set terminal pngcairo size 1000,420 font 'sans,10'" if has_cairo() else
+            "set terminal png size 1000,420",
+            f"set output '{out}'", "set multiplot layout 1,2", "set grid", "set key left top",
+            "set xlabel 'display connections'", "set title 'delivery p99 (ms)'",
+            "plot " + ", ".join(f"'{files[k]}' using 1:3 with linespoints title '{t}'"
+                                for k, t in series) + ", 40 with lines dt 2 title 'target'",
+            "set title 'server CPU-seconds per million messages'",
+            "plot " + ", ".join(f"'{files[k]}' using 1:4 with linespoints title '{t}'"
+                                for k, t in series),
+            "unset multiplot",
+        ]
+        if gnuplot(cmds):
+            made.append(out)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return made
+
+
+_CAIRO = None
+
+
+def has_cairo():
+    global _CAIRO
+    if _CAIRO is None:
+        done = subprocess.run(["gnuplot", "-e", "set terminal"], capture_output=True, text=True,
+                              timeout=20)
+        _CAIRO = "pngcairo" in (done.stdout + done.stderr)
+    return _CAIRO
+
+
+def gnuplot(cmds):
+    done = subprocess.run(["gnuplot"], input="\n".join(cmds) + "\n", capture_output=True,
+                          text=True, timeout=60)
+    if done.returncode != 0:
+        print("report: gnuplot:", done.stderr.strip()[-400:], file=sys.stderr)
+    return done.returncode == 0
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    with open(sys.argv[1]) as f:
+        r = json.load(f)
+    docs = sys.argv[2]
+    os.makedirs(docs, exist_ok=True)
+    made = plots(r, docs)
+    m = r.get("machine", {})
+    lines = [
+        "# rollcall benchmarks",
+        "",
+        f"Written by `tools/bench{' --quick' if r.get('mode') == 'quick' else ''}` on "
+        f"{r.get('generated_at', '?')} (commit {r.get('commit', '?')}), in "
+        f"{num(r.get('total_seconds'), 0)} s. Machine: {m.get('nproc')} cores "
+        f"({m.get('cpu_model')}), {m.get('memory_gib')} GiB, {m.get('redis')}, node "
+        f"{m.get('node')}, open files {m.get('open_files_limit')}; load average at start "
+        f"{m.get('load_average_at_start')} (a shared machine: other work ran alongside).",
+        "",
+        "Each figure is measured against a baseline taken in the same run. Regenerate with "
+        "`tools/bench` (about 12 minutes) or `tools/bench --quick` (about 2); raw figures land "
+        "in `bench/results.json`.",
+        "",
+        "| benchmark | rollcall | baseline (same run) | ratio | target | |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows_for(r):
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |")
+    if r.get("errors"):
+        lines += ["", "Parts that failed in this run:", ""]
+        for k, v in r["errors"].items():
+            lines.append(f"- {k}: {v}")
+    for png in made:
+        name = os.path.basename(png)
+        lines += ["", f"![{name}]({name})"]
+    prof = r.get("profile")
+    if prof and prof.get("top_symbols"):
+        lines += ["", "## Profile: the gateway under the ingest load", "",
+                  f"{prof['tool']}, attached to the gateway (one io thread) while "
+                  f"{num(prof['scans'], 0)} wsis20 scans were replayed at full speed. "
+                  "Top symbols (self time):", "", "| % | symbol |", "| --- | --- |"]
+        for t in prof["top_symbols"][:15]:
+            lines.append(f"| {t['percent']:.1f} | `{t['symbol'][:110]}` |")
+        if prof.get("by_dso"):
+            lines += ["", "By library: " + ", ".join(f"{d['dso']} {d['percent']:.1f}%"
+                                                     for d in prof["by_dso"][:8]) + "."]
+    if os.path.exists(NOTES_FILE):
+        with open(NOTES_FILE) as f:
+            lines += ["", f.read().strip()]
+    lines.append("")
+    with open(os.path.join(docs, "bench.md"), "w") as f:
+        f.write("\n".join(lines))
+    print(f"report: wrote {os.path.join(docs, 'bench.md')}" +
+          (" and " + ", ".join(os.path.basename(p) for p in made) if made else ""),
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
