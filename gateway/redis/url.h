@@ -16,6 +16,8 @@ struct Url {
 
   // nullopt and a one-line reason in *error when the text is not such a URL.
   static std::optional<Url> parse(std::string_view text, std::string* error);
+
+  std::string where() const { return host + ":" + std::to_string(port); }  // no secrets
 };
 
 }  // namespace rollcall::gateway::redis

@@ -290,7 +290,7 @@ def main():
                   f"{num(prof['scans'], 0)} wsis20 scans were replayed at full speed. "
                   "Top symbols (self time):", "", "| % | symbol |", "| --- | --- |"]
         for t in prof["top_symbols"][:15]:
-            lines.append(f"| {t['percent']:.1f} | `{t['symbol'][:110]}` |")
+            lines.append(f"| {t['percent']:.1f} | `{t['symbol'].strip()[:110]}` |")
         if prof.get("by_dso"):
             lines += ["", "By library: " + ", ".join(f"{d['dso']} {d['percent']:.1f}%"
                                                      for d in prof["by_dso"][:8]) + "."]

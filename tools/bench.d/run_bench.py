@@ -457,7 +457,7 @@ def fanout(bins, work, scn, cfg, results):
             bins, ["--port", str(gw.port), "--format", "rollcall", "--target",
                    "/v1/display?event=bench-fanout", "--steps", steps, "--server-pid",
                    str(gw.pid), "--publish-redis", str(redis.port), "--publish-event",
-                   "bench-fanout", "--publish-keys", "222", "--publish-ms", "100"] + common,
+                   "bench-fanout", "--publish-keys", "249", "--publish-ms", "100"] + common,
             os.path.join(work, "fanout-rollcall-2kb.json"), timeout)
     finally:
         gw.close()

@@ -16,14 +16,13 @@
 #include "tools/export/event_reader.h"
 #include "tools/export/progress_bar.h"
 #include "tools/import/redis_session.h"
-#include "tools/import/redis_url.h"
+#include "gateway/redis/url.h"
 
 namespace po = boost::program_options;
 namespace ex = rollcall::services::exporting;
 using rollcall::tools::exporting::EventReader;
 using rollcall::tools::exporting::ProgressBar;
 using rollcall::tools::import::RedisSession;
-using rollcall::tools::import::RedisUrl;
 
 namespace {
 
@@ -191,12 +190,10 @@ int main(int argc, char** argv) {
   if (!rollcall::services::registry::is_valid_event_id(event_id)) {
     return usage_error("--event \"" + event_id + "\" is not a valid event id");
   }
-  RedisUrl url;
-  try {
-    url = RedisUrl::parse(redis_url);
-  } catch (const std::invalid_argument& e) {
-    return usage_error(e.what());
-  }
+  std::string url_error;
+  const auto parsed_url = rollcall::gateway::redis::Url::parse(redis_url, &url_error);
+  if (!parsed_url) return usage_error("--redis: " + url_error);
+  const auto& url = *parsed_url;
 
   const bool verify = table_name == "verify";
   ex::ExportOptions options;

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "services/registry/country_codes.h"
-#include "tools/import/redis_url.h"
+#include "gateway/redis/url.h"
 
 namespace rollcall::tools::import {
 
@@ -16,7 +16,7 @@ struct ImportOptions {
   std::string registry_path;
   std::optional<std::string> event_file;
   bool skip_invalid = false;
-  RedisUrl redis;
+  gateway::redis::Url redis;
   std::string country_codes_path = std::string(services::registry::CountryCodes::kDefaultPath);
 };
 

@@ -10,7 +10,6 @@
 namespace po = boost::program_options;
 using rollcall::tools::import::ImportError;
 using rollcall::tools::import::ImportOptions;
-using rollcall::tools::import::RedisUrl;
 
 namespace {
 
@@ -78,11 +77,10 @@ int main(int argc, char** argv) {
   if (vm.count("event-file")) options.event_file = event_file;
   options.skip_invalid = vm["skip-invalid"].as<bool>();
   options.country_codes_path = country_codes;
-  try {
-    options.redis = RedisUrl::parse(redis_url);
-  } catch (const std::invalid_argument& e) {
-    return usage_error(e.what());
-  }
+  std::string url_error;
+  const auto url = rollcall::gateway::redis::Url::parse(redis_url, &url_error);
+  if (!url) return usage_error("--redis: " + url_error);
+  options.redis = *url;
 
   try {
     const auto result = rollcall::tools::import::run_import(options, std::cerr);

@@ -24,17 +24,17 @@ std::vector<const char*> pointers(const std::vector<std::string>& args,
 
 }  // namespace
 
-RedisSession::RedisSession(const RedisUrl& url) : where_(url.where()) {
+RedisSession::RedisSession(const gateway::redis::Url& url) : where_(url.where()) {
   context_.reset(redisConnectWithTimeout(url.host.c_str(), url.port, kConnectTimeout));
   if (!context_)
     throw std::runtime_error("cannot connect to redis at " + where_ + ": out of memory");
   if (context_->err) fail("cannot connect to redis at " + where_);
   redisSetTimeout(context_.get(), kCommandTimeout);
   if (!url.password.empty()) {
-    if (url.user.empty()) {
+    if (url.username.empty()) {
       command({"AUTH", url.password});
     } else {
-      command({"AUTH", url.user, url.password});
+      command({"AUTH", url.username, url.password});
     }
   }
   if (url.db != 0) command({"SELECT", std::to_string(url.db)});

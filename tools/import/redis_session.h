@@ -8,7 +8,7 @@
 
 #include <hiredis/hiredis.h>
 
-#include "tools/import/redis_url.h"
+#include "gateway/redis/url.h"
 
 namespace rollcall::tools::import {
 
@@ -27,7 +27,7 @@ struct RedisValue {
 class RedisSession {
  public:
   // Connects, then AUTH and SELECT as the URL asks.
-  explicit RedisSession(const RedisUrl& url);
+  explicit RedisSession(const gateway::redis::Url& url);
 
   // One command, its reply (nullopt for nil); a Redis error reply throws.
   std::optional<std::string> command(const std::vector<std::string>& args);

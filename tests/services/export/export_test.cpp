@@ -25,7 +25,8 @@ class ExportTest : public ::testing::Test {
  protected:
   std::string run(Table table, Format format, int suppress_below = 0,
                   Language language = Language::en) {
-    tools::import::RedisSession session(tools::import::RedisUrl::parse(event_.redis().url()));
+    std::string error;
+    tools::import::RedisSession session(*gateway::redis::Url::parse(event_.redis().url(), &error));
     tools::exporting::EventReader reader(session, ExportEvent::kEvent);
     const auto event = reader.event();
     const auto registry = reader.registry();
