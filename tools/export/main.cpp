@@ -10,13 +10,13 @@
 
 #include <boost/program_options.hpp>
 
+#include "gateway/redis/url.h"
 #include "services/export/counter_recount.h"
 #include "services/export/export_job.h"
 #include "services/registry/event_config.h"
 #include "tools/export/event_reader.h"
 #include "tools/export/progress_bar.h"
 #include "tools/import/redis_session.h"
-#include "gateway/redis/url.h"
 
 namespace po = boost::program_options;
 namespace ex = rollcall::services::exporting;

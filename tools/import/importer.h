@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "services/registry/country_codes.h"
 #include "gateway/redis/url.h"
+#include "services/registry/country_codes.h"
 
 namespace rollcall::tools::import {
 
