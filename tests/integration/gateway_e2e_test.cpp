@@ -268,17 +268,28 @@ TEST_F(GatewayE2E, BadInputGetsAClearAnswerAndCountsNothing) {
   // The connections are still fine after all that.
   EXPECT_EQ(binary->scan(scan("good-1", "M1")).status(), v1::accepted);
 
-  // A frame over the limit (64 KiB) is refused with close code 1009 (too big).
+  // A frame over the limit (64 KiB) is refused with close code 1009 (too big). The gateway
+  // refuses it as soon as it reads the frame's length; a client still writing the rest may see
+  // its socket reset (1006) before it can read the close frame. Either way the connection ends.
   auto big = desk();
-  big->send_binary(std::string(70 * 1024, 'x'));
-  EXPECT_THROW(
-      {
-        while (big->read_raw(2s)) {
-        }
-      },
-      ClosedError);
+  bool refused_while_writing = false;
+  try {
+    big->send_binary(std::string(70 * 1024, 'x'));
+  } catch (const ClosedError&) {
+    refused_while_writing = true;
+  }
+  if (!refused_while_writing) {
+    EXPECT_THROW(
+        {
+          while (big->read_raw(2s)) {
+          }
+        },
+        ClosedError);
+  }
   ASSERT_TRUE(big->close_info());
-  EXPECT_EQ(big->close_info()->code, 1009) << big->close_info()->reason;
+  if (!refused_while_writing || big->close_info()->code != 1006) {
+    EXPECT_EQ(big->close_info()->code, 1009) << big->close_info()->reason;
+  }
 
   // An unknown event is refused with 1008 and says why.
   DeskClient stranger;
