@@ -10,6 +10,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "tools/cli/command_line.h"
+
 #include "gateway/redis/url.h"
 #include "services/export/counter_recount.h"
 #include "services/export/export_job.h"
@@ -29,8 +31,7 @@ namespace {
 constexpr const char* kName = "rollcall-export";
 
 int usage_error(const std::string& why) {
-  std::cerr << kName << ": " << why << " (see " << kName << " --help)\n";
-  return 2;
+  return rollcall::tools::cli::usage_error(kName, why);
 }
 
 // Writes to stdout, or to a temporary file renamed over FILE once complete, so that a failed
@@ -175,15 +176,9 @@ int main(int argc, char** argv) {
   positional.add("table", 1);
 
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << described << '\n';
-    return 0;
+  if (auto stop = rollcall::tools::cli::parse_command_line(kName, argc, argv, all, described, &vm,
+                                                           positional)) {
+    return *stop;
   }
   if (!vm.count("table")) return usage_error("say which table to export, or verify");
   if (!vm.count("event")) return usage_error("--event is required");

@@ -4,6 +4,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "tools/cli/command_line.h"
+
 #include "services/registry/event_config.h"
 #include "tools/import/importer.h"
 
@@ -16,8 +18,7 @@ namespace {
 constexpr const char* kName = "rollcall-import";
 
 int usage_error(const std::string& why) {
-  std::cerr << kName << ": " << why << " (see " << kName << " --help)\n";
-  return 2;
+  return rollcall::tools::cli::usage_error(kName, why);
 }
 
 }  // namespace
@@ -49,19 +50,9 @@ int main(int argc, char** argv) {
   // clang-format on
 
   po::variables_map vm;
-  try {
-    // An empty positional description makes stray arguments an error instead of ignored.
-    const po::positional_options_description no_positionals;
-    po::store(
-        po::command_line_parser(argc, argv).options(described).positional(no_positionals).run(),
-        vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << described << '\n';
-    return 0;
+  if (auto stop =
+          rollcall::tools::cli::parse_command_line(kName, argc, argv, described, described, &vm)) {
+    return *stop;
   }
   if (!vm.count("event")) return usage_error("--event is required");
   if (!vm.count("registry")) return usage_error("--registry is required");

@@ -11,6 +11,8 @@
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
 
+#include "tools/cli/command_line.h"
+
 #include "tools/loadgen/replay.h"
 #include "tools/loadgen/timeline_file.h"
 #include "tools/scenario/event_clock.h"
@@ -23,8 +25,7 @@ namespace {
 constexpr const char* kName = "rollcall-loadgen";
 
 int usage_error(const std::string& why) {
-  std::cerr << kName << ": " << why << " (see " << kName << " --help)\n";
-  return 2;
+  return rollcall::tools::cli::usage_error(kName, why);
 }
 
 // "real" -> 1, "x60" -> 60, "max" -> 0; negative when not understood.
@@ -88,18 +89,9 @@ int main(int argc, char** argv) {
      "write the measurements there (they also go to stdout)");
   // clang-format on
   po::variables_map vm;
-  try {
-    const po::positional_options_description no_positionals;
-    po::store(
-        po::command_line_parser(argc, argv).options(described).positional(no_positionals).run(),
-        vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << described << '\n';
-    return 0;
+  if (auto stop =
+          rollcall::tools::cli::parse_command_line(kName, argc, argv, described, described, &vm)) {
+    return *stop;
   }
   if (gateway.empty()) return usage_error("--gateway is required");
   if (timeline_path.empty()) return usage_error("--timeline is required");

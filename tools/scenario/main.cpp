@@ -5,6 +5,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "tools/cli/command_line.h"
+
 #include "tools/scenario/event_clock.h"
 #include "tools/scenario/scenario_generator.h"
 
@@ -16,8 +18,7 @@ namespace {
 constexpr const char* kName = "rollcall-scenario";
 
 int usage_error(const std::string& why) {
-  std::cerr << kName << ": " << why << " (see " << kName << " --help)\n";
-  return 2;
+  return rollcall::tools::cli::usage_error(kName, why);
 }
 
 }  // namespace
@@ -50,18 +51,9 @@ int main(int argc, char** argv) {
      "ISO 3166-1 list in iso-codes JSON format");
   // clang-format on
   po::variables_map vm;
-  try {
-    const po::positional_options_description no_positionals;
-    po::store(
-        po::command_line_parser(argc, argv).options(described).positional(no_positionals).run(),
-        vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(e.what());
-  }
-  if (vm.count("help")) {
-    std::cout << described << '\n';
-    return 0;
+  if (auto stop =
+          rollcall::tools::cli::parse_command_line(kName, argc, argv, described, described, &vm)) {
+    return *stop;
   }
   if (!vm.count("scenario")) return usage_error("--scenario is required");
   if (!vm.count("out")) return usage_error("--out is required");
