@@ -539,8 +539,8 @@ class ZoomWebhook : public OnlineE2E {
   HttpResponse post(const std::string& body,
                     std::vector<std::pair<std::string, std::string>> headers,
                     const std::string& path = {}) {
-    return http_post(gateway_->host(), gateway_->port(), path.empty() ? target() : path, body,
-                     headers);
+    return tools::client::http_post(gateway_->host(), gateway_->port(),
+                                    path.empty() ? target() : path, body, headers, 10s);
   }
   HttpResponse signed_post(const std::string& body, const std::string& secret = kZoomSecret,
                            std::int64_t skew_seconds = 0, const std::string& path = {}) {

@@ -12,7 +12,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include "services/wire/codec.h"
@@ -23,7 +22,6 @@ namespace rollcall::tests::integration {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace http = beast::http;
 namespace websocket = beast::websocket;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
@@ -256,46 +254,7 @@ void AnsweringBeacon::close() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTTP POST and signatures
-
-HttpResponse http_post(const std::string& host, unsigned short port, const std::string& target,
-                       const std::string& body,
-                       const std::vector<std::pair<std::string, std::string>>& headers,
-                       Timeout timeout) {
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.expires_after(timeout);  // Beast's timeouts cover asynchronous operations only
-  const auto endpoints = asio::ip::tcp::resolver(ioc).resolve(host, std::to_string(port));
-  http::request<http::string_body> request{http::verb::post, target, 11};
-  request.set(http::field::host, host + ":" + std::to_string(port));
-  request.set(http::field::content_type, "application/json");
-  request.set(http::field::connection, "close");
-  for (const auto& [name, value] : headers) request.set(name, value);
-  request.body() = body;
-  request.prepare_payload();
-
-  beast::flat_buffer buffer;
-  http::response<http::string_body> response;
-  beast::error_code failure;
-  stream.async_connect(endpoints, [&](beast::error_code ec, const asio::ip::tcp::endpoint&) {
-    if (ec) {
-      failure = ec;
-      return;
-    }
-    http::async_write(stream, request, [&](beast::error_code ec, std::size_t) {
-      if (ec) {
-        failure = ec;
-        return;
-      }
-      http::async_read(stream, buffer, response,
-                       [&](beast::error_code ec, std::size_t) { failure = ec; });
-    });
-  });
-  ioc.run();
-  if (failure) throw std::runtime_error("http POST " + target + ": " + failure.message());
-  return HttpResponse{static_cast<int>(response.result_int()),
-                      std::string(response[http::field::content_type]), response.body()};
-}
+// Signatures
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   unsigned char digest[EVP_MAX_MD_SIZE];

@@ -129,12 +129,6 @@ class AnsweringBeacon {
   std::thread reader_;
 };
 
-// One HTTP/1.1 POST with extra headers (Connection: close).
-HttpResponse http_post(const std::string& host, unsigned short port, const std::string& target,
-                       const std::string& body,
-                       const std::vector<std::pair<std::string, std::string>>& headers,
-                       Timeout timeout = std::chrono::seconds(10));
-
 // "v0=" + HMAC-SHA256 hex of "v0:{timestamp}:{body}", computed here with OpenSSL directly
 // rather than with the gateway's own code.
 std::string zoom_signature(std::string_view secret, std::string_view timestamp,

@@ -16,15 +16,18 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-HttpResponse http_get(const std::string& host, unsigned short port, const std::string& target,
+namespace {
+
+// One request, one response, Connection: close. Beast's stream timeouts apply to asynchronous
+// operations only, hence the async chain.
+HttpResponse exchange(const std::string& host, unsigned short port,
+                      http::request<http::string_body>& request,
                       std::chrono::milliseconds timeout) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
-  // Beast's stream timeouts apply to asynchronous operations only, hence the async chain.
   stream.expires_after(timeout);
   auto endpoints = asio::ip::tcp::resolver(ioc).resolve(host, std::to_string(port));
 
-  http::request<http::empty_body> request{http::verb::get, target, 11};
   request.set(http::field::host, host + ":" + std::to_string(port));
   request.set(http::field::user_agent, "rollcall-client");
   request.set(http::field::connection, "close");
@@ -47,13 +50,35 @@ HttpResponse http_get(const std::string& host, unsigned short port, const std::s
     });
   });
   ioc.run();
-  if (failure == beast::error::timeout) throw TimeoutError("http: GET " + target + " timed out");
-  if (failure) throw std::runtime_error("http GET " + target + ": " + failure.message());
+  const std::string what =
+      "http " + std::string(request.method_string()) + " " + std::string(request.target());
+  if (failure == beast::error::timeout) throw TimeoutError(what + " timed out");
+  if (failure) throw std::runtime_error(what + ": " + failure.message());
 
   beast::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   return HttpResponse{static_cast<int>(response.result_int()),
                       std::string(response[http::field::content_type]), response.body()};
+}
+
+}  // namespace
+
+HttpResponse http_get(const std::string& host, unsigned short port, const std::string& target,
+                      std::chrono::milliseconds timeout) {
+  http::request<http::string_body> request{http::verb::get, target, 11};
+  return exchange(host, port, request, timeout);
+}
+
+HttpResponse http_post(const std::string& host, unsigned short port, const std::string& target,
+                       const std::string& body,
+                       const std::vector<std::pair<std::string, std::string>>& headers,
+                       std::chrono::milliseconds timeout) {
+  http::request<http::string_body> request{http::verb::post, target, 11};
+  request.set(http::field::content_type, "application/json");
+  for (const auto& [name, value] : headers) request.set(name, value);
+  request.body() = body;
+  request.prepare_payload();
+  return exchange(host, port, request, timeout);
 }
 
 }  // namespace rollcall::tools::client

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace rollcall::tools::client {
 
@@ -15,5 +17,11 @@ struct HttpResponse {
 // and TimeoutError when the whole exchange takes longer than `timeout`.
 HttpResponse http_get(const std::string& host, unsigned short port, const std::string& target,
                       std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+// One HTTP/1.1 POST of a JSON body with extra headers (webhook signatures, say); as http_get.
+HttpResponse http_post(const std::string& host, unsigned short port, const std::string& target,
+                       const std::string& body,
+                       const std::vector<std::pair<std::string, std::string>>& headers = {},
+                       std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 }  // namespace rollcall::tools::client
