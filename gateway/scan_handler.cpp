@@ -57,12 +57,7 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::handle(const EventInfo& even
   if (ec || reply.type != redis::Reply::Type::array) {
     co_return checkin::unavailable_result(request.scan_id());
   }
-  std::vector<std::string> fields;
-  fields.reserve(reply.elements.size());
-  for (auto& element : reply.elements) {
-    fields.push_back(element.type == redis::Reply::Type::integer ? std::to_string(element.integer)
-                                                                 : std::move(element.str));
-  }
+  const auto fields = std::move(reply).element_texts();
   auto result = checkin::scan_result_from_reply(request.scan_id(), fields, event.zone);
   co_return result ? std::move(*result) : checkin::unavailable_result(request.scan_id());
 }

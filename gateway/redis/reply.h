@@ -15,6 +15,18 @@ struct Reply {
   std::vector<Reply> elements;
 
   bool is_error() const { return type == Type::error; }
+
+  // An array reply's elements as text (integers in decimal), for the domain code that reads a
+  // function's reply field by field.
+  std::vector<std::string> element_texts() && {
+    std::vector<std::string> texts;
+    texts.reserve(elements.size());
+    for (auto& element : elements) {
+      texts.push_back(element.type == Type::integer ? std::to_string(element.integer)
+                                                    : std::move(element.str));
+    }
+    return texts;
+  }
 };
 
 }  // namespace rollcall::gateway::redis

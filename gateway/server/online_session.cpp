@@ -10,6 +10,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "gateway/presence_writer.h"
 #include "gateway/server/rate_limiter.h"
 #include "services/presence/presence_items.h"
 
@@ -28,36 +29,6 @@ std::atomic<std::uint64_t> next_connection{1};
 std::string param(const boost::urls::params_view& params, std::string_view name) {
   const auto it = params.find(name);
   return it != params.end() && (*it).has_value ? std::string((*it).value) : std::string();
-}
-
-// One call of the presence function for validated items; `unavailable` acks when Redis is away.
-asio::awaitable<std::vector<v1::PresenceAck>> apply(
-    const Context& context, const EventInfo& event, const presence::Holder& holder, bool resync,
-    const std::vector<const v1::PresenceEvent*>& items) {
-  std::vector<v1::PresenceAck> acks;
-  const auto now = unix_ms_now();
-  const auto timing =
-      services::checkin::ScanTiming{.effective_ms = now,
-                                    .day = services::checkin::local_day(now, event.zone),
-                                    .minute = services::checkin::local_minute(now, event.zone)};
-  auto command =
-      presence::presence_command(event.config.event_id(), holder, timing, now, resync, items);
-  auto [ec, reply] = co_await context.commands->async_exec(std::move(command),
-                                                           asio::as_tuple(asio::use_awaitable));
-  std::vector<std::string> fields;
-  if (!ec && reply.type == redis::Reply::Type::array) {
-    for (auto& element : reply.elements) {
-      fields.push_back(element.type == redis::Reply::Type::integer ? std::to_string(element.integer)
-                                                                   : std::move(element.str));
-    }
-  }
-  if (!presence::read_presence_reply(fields, items, &acks)) {
-    acks.clear();
-    for (const auto* item : items) {
-      acks.push_back(presence::presence_ack(item->presence_id(), v1::PresenceAck::unavailable));
-    }
-  }
-  co_return acks;
 }
 
 asio::awaitable<void> send(WebSocket& ws, const google::protobuf::Message& message,
@@ -84,7 +55,7 @@ asio::awaitable<bool> apply_until_done(const Context& context, const EventInfo& 
   for (int attempt = 0; attempt < 120; ++attempt) {
     holder.lease_until_ms = context.leases->lease_until_ms();
     const std::vector<const v1::PresenceEvent*> items{&item};  // not inside co_await: GCC 12
-    const auto acks = co_await apply(context, event, holder, false, items);
+    const auto acks = co_await apply_presence(*context.commands, event, holder, false, items);
     if (acks.front().status() != v1::PresenceAck::unavailable) co_return true;
     pause.expires_after(std::chrono::milliseconds(500));
     co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -201,7 +172,8 @@ asio::awaitable<void> run_bridge(WebSocket& ws, const EventInfo& event, Encoding
       }
     }
     if (!valid.empty() || batch.resync()) {
-      const auto applied = co_await apply(context, event, holder, batch.resync(), valid);
+      const auto applied =
+          co_await apply_presence(*context.commands, event, holder, batch.resync(), valid);
       for (std::size_t i = 0; i < applied.size(); ++i) acks[positions[i]] = applied[i];
     }
     v1::OnlineReply reply;

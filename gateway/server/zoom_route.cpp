@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/presence_writer.h"
 #include "services/checkin/scan_validator.h"
 #include "services/presence/presence_items.h"
 #include "services/presence/zoom_webhook.h"
@@ -70,24 +71,11 @@ asio::awaitable<http::message_generator> answer_zoom_webhook(const Request& requ
   if (auto invalid = presence::validate_presence(&item, *context.countries, lookup.event->config)) {
     co_return error_response(request, http::status::unprocessable_entity, "rejected", *invalid);
   }
-  const auto now = unix_ms_now();
-  const services::checkin::ScanTiming timing{
-      .effective_ms = now,
-      .day = services::checkin::local_day(now, lookup.event->zone),
-      .minute = services::checkin::local_minute(now, lookup.event->zone)};
-  auto command = presence::presence_command(event_id, {.id = "zoom", .via = "webhook"}, timing, now,
-                                            false, {&item});
-  auto [apply_ec, reply] = co_await context.commands->async_exec(
-      std::move(command), asio::as_tuple(asio::use_awaitable));
-  std::vector<std::string> fields;
-  if (!apply_ec && reply.type == redis::Reply::Type::array) {
-    for (auto& element : reply.elements) {
-      fields.push_back(element.type == redis::Reply::Type::integer ? std::to_string(element.integer)
-                                                                   : std::move(element.str));
-    }
-  }
-  std::vector<v1::PresenceAck> acks;
-  if (!presence::read_presence_reply(fields, {&item}, &acks)) {
+  // Built outside the co_await: GCC 12 miscompiles braced initializers inside its operand.
+  const presence::Holder zoom{.id = "zoom", .via = "webhook"};
+  const std::vector<const v1::PresenceEvent*> items{&item};
+  const auto acks = co_await apply_presence(*context.commands, *lookup.event, zoom, false, items);
+  if (acks.front().status() == v1::PresenceAck::unavailable) {
     // Zoom retries on errors: the same delivery will be counted once when Redis is back.
     co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
                              "Redis is not reachable; Zoom will retry");
