@@ -188,6 +188,7 @@ void TotalsHub::reload(const std::string& event_id) {
         auto read = co_await read_counters(*self->commands_, event_id);
         std::vector<std::weak_ptr<DisplaySink>> sinks;
         bool retry = false;
+        bool retry_after_pause = false;
         {
           std::lock_guard lock(self->mutex_);
           auto it = self->feeds_.find(event_id);
@@ -195,19 +196,28 @@ void TotalsHub::reload(const std::string& event_id) {
           auto& feed = it->second;
           feed.loading = false;
           if (!read) {
-            // Redis is away; the subscriber's reconnect (or the next notice) reloads.
+            // Redis is away, or only the command connection is: the subscriber may already be
+            // back and no notice may come, so try again shortly rather than wait for one.
             feed.folder.mark_unsynced();
-            co_return;
-          }
-          feed.folder.reset(read->first, read->second);
-          for (const auto& notice : feed.buffered) {
-            if (feed.folder.apply(notice) == services::totals::TotalsFolder::Fold::gap) {
-              retry = true;
-              break;
+            if (self->stopped_) co_return;
+            retry_after_pause = true;
+          } else {
+            feed.folder.reset(read->first, read->second);
+            for (const auto& notice : feed.buffered) {
+              if (feed.folder.apply(notice) == services::totals::TotalsFolder::Fold::gap) {
+                retry = true;
+                break;
+              }
             }
+            feed.buffered.clear();
+            sinks = feed.sinks;
           }
-          feed.buffered.clear();
-          sinks = feed.sinks;
+        }
+        if (retry_after_pause) {
+          asio::steady_timer pause(self->executor_, std::chrono::milliseconds(250));
+          co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+          self->reload(event_id);
+          co_return;
         }
         if (retry) {
           self->reload(event_id);
