@@ -43,6 +43,22 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
       event->zone = date::locate_zone("UTC");
     }
   }
+  if (event) {
+    std::vector<std::string> keys_command{"HGETALL", services::store::badge_keys_key(event_id)};
+    auto [keys_ec, keys] = co_await redis_->async_exec(
+        std::move(keys_command), boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (keys_ec || keys.is_error()) co_return Lookup{.unavailable = true};
+    const auto fields = std::move(keys).element_texts();
+    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+      v1::BadgeKey key;
+      google::protobuf::util::JsonParseOptions options;
+      options.ignore_unknown_fields = true;
+      if (google::protobuf::util::JsonStringToMessage(fields[i + 1], &key, options).ok()) {
+        key.set_key_id(fields[i]);
+        event->badge_keys.emplace(fields[i], std::move(key));
+      }
+    }
+  }
   if (event) {  // misses are not cached: an import may create the event any moment
     std::lock_guard lock(mutex_);
     cache_[event_id] = Entry{event, now};

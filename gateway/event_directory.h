@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "gateway/redis/connection.h"
+#include "rollcall/v1/auth.pb.h"
 #include "rollcall/v1/rollcall.pb.h"
 
 namespace date {
@@ -20,6 +21,8 @@ namespace rollcall::gateway {
 struct EventInfo {
   v1::Event config;
   const date::time_zone* zone = nullptr;
+  // Public keys that sign badge codes, by key id. Empty: the event accepts plain badge ids.
+  std::map<std::string, v1::BadgeKey, std::less<>> badge_keys;
 };
 
 // Events as the importer wrote them, cached briefly so a busy desk costs no extra round trip.

@@ -19,6 +19,7 @@
 #include <boost/program_options.hpp>
 
 #include "gateway/day_reset.h"
+#include "gateway/durability_check.h"
 #include "gateway/presence_leases.h"
 #include "gateway/server/listener.h"
 #include "services/store/function_library.h"
@@ -76,7 +77,22 @@ int main(int argc, char** argv) {
       "lease-ms", po::value<unsigned>()->default_value(15000),
       "online presence lease: a killed gateway's participants leave \"online now\" within this")(
       "beacon-timeout", po::value<unsigned>()->default_value(30),
-      "seconds of silence after which a presence beacon counts as gone");
+      "seconds of silence after which a presence beacon counts as gone")(
+      "durability", po::value<std::string>()->default_value("everysec"),
+      "refuse to run on a Redis that keeps less: none|everysec|always (AOF fsync policy)")(
+      "max-connections", po::value<std::size_t>()->default_value(19000),
+      "connections held at once; more are answered 503")(
+      "max-connections-per-address", po::value<std::size_t>()->default_value(20000),
+      "connections held at once from one source address")(
+      "messages-per-second", po::value<double>()->default_value(100),
+      "messages a desk or display may send per second (bursts of ten seconds' worth, so a kiosk "
+      "replays its offline queue at once); more: closed with 1008")(
+      "bridge-items-per-second", po::value<double>()->default_value(5000),
+      "joins and leaves a platform bridge may send per second")(
+      "slow-consumer-timeout", po::value<unsigned>()->default_value(10),
+      "seconds a display may take to accept one frame before it is disconnected")(
+      "idle-timeout", po::value<unsigned>()->default_value(300),
+      "seconds without any frame or pong after which a WebSocket is closed");
   po::variables_map args;
   try {
     po::store(po::parse_command_line(argc, argv, options), args);
@@ -100,12 +116,29 @@ int main(int argc, char** argv) {
     std::cerr << "rollcall-gateway: --redis: " << url_error << "\n";
     return 2;
   }
+  const auto durability =
+      rollcall::services::store::parse_durability(args["durability"].as<std::string>());
+  if (!durability) {
+    std::cerr << "rollcall-gateway: --durability wants none, everysec or always\n";
+    return 2;
+  }
   const auto tick = std::chrono::milliseconds(std::max(1u, args["tick-ms"].as<unsigned>()));
   const auto threads = std::max(1u, args["threads"].as<unsigned>());
 
   asio::io_context io(static_cast<int>(threads));
   auto context = std::make_shared<server::Context>();
   context->limits.max_frame = args["max-frame"].as<std::size_t>();
+  context->limits.max_connections = args["max-connections"].as<std::size_t>();
+  context->limits.max_connections_per_address =
+      args["max-connections-per-address"].as<std::size_t>();
+  context->limits.messages_per_second = args["messages-per-second"].as<double>();
+  context->limits.bridge_items_per_second = args["bridge-items-per-second"].as<double>();
+  context->limits.slow_consumer_timeout =
+      std::chrono::seconds(args["slow-consumer-timeout"].as<unsigned>());
+  context->limits.idle_timeout = std::chrono::seconds(args["idle-timeout"].as<unsigned>());
+  context->metrics = std::make_shared<Metrics>();
+  context->connection_limits = std::make_shared<server::ConnectionLimits>(
+      context->limits.max_connections, context->limits.max_connections_per_address);
   context->web_root = args["web-root"].as<std::string>();
 
   redis::Connection::Options command_options{.url = *url};
@@ -114,9 +147,10 @@ int main(int argc, char** argv) {
   context->commands = redis::Connection::create(asio::make_strand(io), command_options);
   context->subscriber = redis::Connection::create(asio::make_strand(io), {.url = *url});
   context->hub = std::make_shared<TotalsHub>(asio::make_strand(io), context->commands,
-                                             context->subscriber, tick);
+                                             context->subscriber, tick, context->metrics);
   context->events = std::make_shared<EventDirectory>(context->commands);
-  context->scans = std::make_shared<ScanHandler>(context->commands);
+  context->tokens = std::make_shared<TokenDirectory>(context->commands);
+  context->scans = std::make_shared<ScanHandler>(context->commands, context->metrics);
   try {
     context->countries = std::make_shared<const rollcall::services::registry::CountryCodes>(
         rollcall::services::registry::CountryCodes::load());
@@ -140,9 +174,21 @@ int main(int argc, char** argv) {
     return fail("cannot listen on " + args["listen"].as<std::string>() + ": " + e.what());
   }
 
-  context->commands->on_state_change([](bool ready) {
+  // Checked on every (re)connect: after a failover the new primary must keep promises too.
+  int exit_code = 0;
+  context->commands->on_state_change([&](bool ready) {
     if (ready) {
       spdlog::info("redis ready, functions loaded");
+      asio::co_spawn(io, durability_problem(*context->commands, *durability),
+                     [&](std::exception_ptr, std::optional<std::string> problem) {
+                       if (!problem) {
+                         context->durability_verified->store(true);
+                         return;
+                       }
+                       spdlog::critical("refusing to serve: {}", *problem);
+                       exit_code = 1;
+                       io.stop();
+                     });
     } else {
       spdlog::warn("redis connection lost; scans answer `unavailable` until it is back");
     }
@@ -184,5 +230,5 @@ int main(int argc, char** argv) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& thread : pool) thread.join();
-  return 0;
+  return exit_code;
 }

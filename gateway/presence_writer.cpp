@@ -11,8 +11,8 @@ namespace asio = boost::asio;
 namespace presence = services::presence;
 
 asio::awaitable<std::vector<v1::PresenceAck>> apply_presence(
-    redis::Connection& redis, const EventInfo& event, const presence::Holder& holder, bool resync,
-    std::vector<const v1::PresenceEvent*> items) {
+    redis::Connection& redis, Metrics& metrics, const EventInfo& event,
+    const presence::Holder& holder, bool resync, std::vector<const v1::PresenceEvent*> items) {
   const auto now = unix_ms_now();
   const services::checkin::ScanTiming timing{
       .effective_ms = now,
@@ -25,11 +25,13 @@ asio::awaitable<std::vector<v1::PresenceAck>> apply_presence(
   std::vector<v1::PresenceAck> acks;
   if (!ec && reply.type == redis::Reply::Type::array &&
       presence::read_presence_reply(std::move(reply).element_texts(), items, &acks)) {
+    for (const auto& ack : acks) metrics.count_presence(v1::PresenceAck::Status_Name(ack.status()));
     co_return acks;
   }
   acks.clear();
   for (const auto* item : items) {
     acks.push_back(presence::presence_ack(item->presence_id(), v1::PresenceAck::unavailable));
+    metrics.count_presence("unavailable");
   }
   co_return acks;
 }

@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
+#include "services/checkin/badge_code_check.h"
 #include "services/checkin/scan_outcome.h"
 #include "services/checkin/scan_timing.h"
 #include "services/checkin/scan_validator.h"
@@ -36,7 +37,8 @@ std::int64_t now_ms() {
 
 }  // namespace
 
-ScanHandler::ScanHandler(std::shared_ptr<redis::Connection> redis) : redis_(std::move(redis)) {}
+ScanHandler::ScanHandler(std::shared_ptr<redis::Connection> redis, std::shared_ptr<Metrics> metrics)
+    : redis_(std::move(redis)), metrics_(std::move(metrics)) {}
 
 boost::asio::awaitable<v1::ScanResult> ScanHandler::handle(const EventInfo& event,
                                                            std::string_view frame,
@@ -46,14 +48,20 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::handle(const EventInfo& even
   if (!services::wire::decode(frame, encoding, &request, &error)) {
     co_return checkin::malformed_result(salvage_scan_id(frame, encoding), error);
   }
+  // The signature is checked before anything else: a forged code never reaches Redis.
+  const auto proof = checkin::prove_badge(&request, event.config.event_id(), event.badge_keys);
+  if (proof.refusal) co_return *proof.refusal;
   if (auto why = checkin::validate_scan(request)) {
     co_return checkin::malformed_result(request.scan_id(), *why);
   }
   const auto server_ms = now_ms();
   const auto timing = checkin::scan_timing(request, server_ms, event.zone);
+  if (auto refusal = checkin::check_badge_day(proof, request, timing.day)) co_return *refusal;
+  const auto sent = std::chrono::steady_clock::now();
   auto [ec, reply] = co_await redis_->async_exec(
       checkin::scan_command(event.config.event_id(), request, timing, server_ms),
       boost::asio::as_tuple(boost::asio::use_awaitable));
+  if (!ec) metrics_->observe_redis_roundtrip(std::chrono::steady_clock::now() - sent);
   if (ec || reply.type != redis::Reply::Type::array) {
     co_return checkin::unavailable_result(request.scan_id());
   }

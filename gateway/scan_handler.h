@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "gateway/event_directory.h"
+#include "gateway/metrics.h"
 #include "gateway/redis/connection.h"
 #include "services/wire/codec.h"
 
@@ -15,13 +16,14 @@ namespace rollcall::gateway {
 // function call), describe. Never throws for bad input; Redis trouble becomes `unavailable`.
 class ScanHandler {
  public:
-  explicit ScanHandler(std::shared_ptr<redis::Connection> redis);
+  ScanHandler(std::shared_ptr<redis::Connection> redis, std::shared_ptr<Metrics> metrics);
 
   boost::asio::awaitable<v1::ScanResult> handle(const EventInfo& event, std::string_view frame,
                                                 services::wire::Encoding encoding);
 
  private:
   std::shared_ptr<redis::Connection> redis_;
+  std::shared_ptr<Metrics> metrics_;
 };
 
 }  // namespace rollcall::gateway

@@ -61,11 +61,13 @@ asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counter
 }
 
 TotalsHub::TotalsHub(asio::any_io_executor executor, std::shared_ptr<redis::Connection> commands,
-                     std::shared_ptr<redis::Connection> subscriber, std::chrono::milliseconds tick)
+                     std::shared_ptr<redis::Connection> subscriber, std::chrono::milliseconds tick,
+                     std::shared_ptr<Metrics> metrics)
     : executor_(std::move(executor)),
       commands_(std::move(commands)),
       subscriber_(std::move(subscriber)),
       tick_(tick),
+      metrics_(std::move(metrics)),
       timer_(executor_) {}
 
 void TotalsHub::start() {
@@ -272,6 +274,7 @@ void TotalsHub::tick() {
       subscriber_->unsubscribe(services::store::changes_channel(event_id));
     }
   }
+  if (!deliveries.empty()) metrics_->count_tick();
   for (const auto& [frames, sinks] : deliveries) {
     for (const auto& weak : sinks) {
       if (auto sink = weak.lock()) sink->on_update(frames);

@@ -12,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "gateway/metrics.h"
 #include "gateway/redis/connection.h"
 #include "rollcall/v1/rollcall.pb.h"
 #include "services/totals/totals_folder.h"
@@ -45,7 +46,8 @@ class DisplaySink {
 class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
  public:
   TotalsHub(boost::asio::any_io_executor executor, std::shared_ptr<redis::Connection> commands,
-            std::shared_ptr<redis::Connection> subscriber, std::chrono::milliseconds tick);
+            std::shared_ptr<redis::Connection> subscriber, std::chrono::milliseconds tick,
+            std::shared_ptr<Metrics> metrics);
 
   void start();
   void stop();
@@ -81,6 +83,7 @@ class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
   std::shared_ptr<redis::Connection> commands_;
   std::shared_ptr<redis::Connection> subscriber_;
   std::chrono::milliseconds tick_;
+  std::shared_ptr<Metrics> metrics_;
   boost::asio::steady_timer timer_;
   std::mutex mutex_;
   std::map<std::string, Feed, std::less<>> feeds_;

@@ -1,13 +1,17 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <filesystem>
 #include <memory>
 
 #include "gateway/event_directory.h"
+#include "gateway/metrics.h"
 #include "gateway/presence_leases.h"
 #include "gateway/redis/connection.h"
 #include "gateway/scan_handler.h"
+#include "gateway/server/connection_limits.h"
+#include "gateway/token_directory.h"
 #include "gateway/totals_hub.h"
 #include "services/registry/country_codes.h"
 
@@ -19,6 +23,11 @@ struct Limits {
   std::size_t max_request_body = 64 * 1024;      // HTTP
   std::chrono::seconds beacon_idle_timeout{30};  // a silent beacon has left
   double bridge_items_per_second = 5000;         // joins and leaves per bridge connection
+  double messages_per_second = 100;  // per desk or display connection (bursts of 10 s' worth)
+  std::chrono::seconds slow_consumer_timeout{10};  // a display write stuck this long: dropped
+  std::chrono::seconds idle_timeout{300};          // no frame and no pong for this long: closed
+  std::size_t max_connections = 19000;             // under the process's 20,000 open files
+  std::size_t max_connections_per_address = 20000;
 };
 
 // What every connection of the gateway shares.
@@ -29,7 +38,12 @@ struct Context {
   std::shared_ptr<EventDirectory> events;
   std::shared_ptr<ScanHandler> scans;
   std::shared_ptr<PresenceLeases> leases;
+  std::shared_ptr<TokenDirectory> tokens;
+  std::shared_ptr<Metrics> metrics;
+  std::shared_ptr<ConnectionLimits> connection_limits;
   std::shared_ptr<const services::registry::CountryCodes> countries;
+  // Set once Redis was seen to keep the durability this gateway requires; /readyz waits for it.
+  std::shared_ptr<std::atomic<bool>> durability_verified = std::make_shared<std::atomic<bool>>();
   Limits limits;
   std::filesystem::path web_root;
 };

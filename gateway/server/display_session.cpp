@@ -7,11 +7,15 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket/error.hpp>
+
+#include "gateway/server/rate_limiter.h"
 
 namespace rollcall::gateway::server {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+namespace websocket = beast::websocket;
 using namespace asio::experimental::awaitable_operators;
 
 DisplaySession::DisplaySession(WebSocket ws, std::string event_id,
@@ -21,7 +25,8 @@ DisplaySession::DisplaySession(WebSocket ws, std::string event_id,
       event_id_(std::move(event_id)),
       encoding_(encoding),
       context_(std::move(context)),
-      wake_(ws_.get_executor()) {}
+      wake_(ws_.get_executor()),
+      slow_timer_(ws_.get_executor()) {}
 
 asio::awaitable<void> DisplaySession::run() {
   context_->hub->attach(event_id_, shared_from_this());
@@ -51,10 +56,22 @@ void DisplaySession::on_resync() {
 
 asio::awaitable<void> DisplaySession::read_requests() {
   beast::flat_buffer buffer;
+  const double rate = context_->limits.messages_per_second;
+  RateLimiter limiter(rate, 10 * rate);
   for (;;) {
     buffer.clear();
     auto [ec, bytes] = co_await ws_.async_read(buffer, asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return;
+    if (ec) {
+      if (ec == websocket::error::message_too_big) {
+        context_->metrics->count_limit_rejection("frame_size");
+      }
+      co_return;
+    }
+    if (!limiter.allow(1)) {
+      context_->metrics->count_limit_rejection("message_rate");
+      // Ends the session: write_frames() is cancelled with it, then the socket closes.
+      co_return;
+    }
     v1::DisplayRequest request;
     std::string error;
     if (decode(beast::buffers_to_string(buffer.data()), encoding_, &request, &error)) {
@@ -101,9 +118,22 @@ asio::awaitable<void> DisplaySession::write_frames() {
       co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
     }
+    // A display that stops reading is dropped after a while: its frame would otherwise hold
+    // the socket's buffers forever.
+    slow_timer_.expires_after(context_->limits.slow_consumer_timeout);
+    slow_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec) return;
+      self->dropped_as_slow_ = true;
+      beast::get_lowest_layer(self->ws_).close();
+    });
     auto [ec, written] =
         co_await ws_.async_write(asio::buffer(*frame), asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return;
+    slow_timer_.cancel();
+    if (ec) {
+      if (dropped_as_slow_) context_->metrics->count_slow_consumer_dropped();
+      co_return;
+    }
+    context_->metrics->count_display_frames(1);
   }
 }
 

@@ -38,12 +38,14 @@ class DisplaySession : public DisplaySink, public std::enable_shared_from_this<D
   services::wire::Encoding encoding_;
   std::shared_ptr<const Context> context_;
   boost::asio::steady_timer wake_;
+  boost::asio::steady_timer slow_timer_;
   // Touched only on the session's strand.
   std::shared_ptr<const SharedFrames> waiting_update_;
   std::shared_ptr<const std::string> waiting_error_;
   bool want_snapshot_ = true;
   std::uint64_t seq_ = 0;  // what the display has
   bool has_state_ = false;
+  bool dropped_as_slow_ = false;
 };
 
 }  // namespace rollcall::gateway::server

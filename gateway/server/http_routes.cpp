@@ -2,6 +2,7 @@
 
 #include <boost/url/parse.hpp>
 
+#include "gateway/server/request_auth.h"
 #include "gateway/server/static_files.h"
 #include "gateway/server/zoom_route.h"
 #include "services/wire/codec.h"
@@ -22,6 +23,14 @@ http::response<http::string_body> text_response(const Request& request, http::st
   response.body() = std::move(body);
   response.prepare_payload();
   return response;
+}
+
+// The event's badge-signing public keys, so a kiosk can verify codes while offline:
+// {"keys":[{"key_id":"...","public_key":"<base64>","created_at":"...","retired_at":"..."}]}
+std::string badge_keys_json(const EventInfo& event) {
+  v1::BadgeKeys keys;
+  for (const auto& [id, key] : event.badge_keys) *keys.add_keys() = key;
+  return encode(keys, Encoding::json);
 }
 
 }  // namespace
@@ -60,8 +69,14 @@ boost::asio::awaitable<http::message_generator> answer_http(
   if (path == "/healthz") {
     co_return text_response(request, http::status::ok, "text/plain", "ok\n");
   }
+  const bool ready = context->commands->ready() && context->subscriber->ready() &&
+                     context->durability_verified->load();
+  if (path == "/metrics") {
+    co_return text_response(request, http::status::ok, "text/plain; version=0.0.4",
+                            context->metrics->render(ready));
+  }
   if (path == "/readyz") {
-    if (context->commands->ready() && context->subscriber->ready()) {
+    if (ready) {
       co_return text_response(request, http::status::ok, "text/plain", "ready\n");
     }
     co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
@@ -72,10 +87,15 @@ boost::asio::awaitable<http::message_generator> answer_http(
     std::string_view rest = std::string_view(path).substr(kEvents.size());
     const auto slash = rest.find('/');
     const std::string event_id(rest.substr(0, slash));
-    if (slash == std::string_view::npos || rest.substr(slash) != "/totals") {
+    const auto resource = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+    if (resource != "/totals" && resource != "/badge-keys") {
       co_return error_response(request, http::status::not_found, "not_found",
                                "no such resource: " + path);
     }
+    const auto access = resource == "/totals" ? services::auth::Access::watch_totals
+                                              : services::auth::Access::read_badge_keys;
+    const auto decision = co_await authorize(request, *context, event_id, access);
+    if (!decision.allowed) co_return refusal_response(request, decision);
     const auto lookup = co_await context->events->find(event_id);
     if (lookup.unavailable) {
       co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
@@ -84,6 +104,10 @@ boost::asio::awaitable<http::message_generator> answer_http(
     if (!lookup.event) {
       co_return error_response(request, http::status::not_found, "unknown_event",
                                "no event named \"" + event_id + "\"");
+    }
+    if (resource == "/badge-keys") {
+      co_return text_response(request, http::status::ok, "application/json",
+                              badge_keys_json(*lookup.event));
     }
     auto totals = co_await context->hub->totals(event_id);
     if (!totals) {

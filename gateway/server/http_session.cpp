@@ -11,6 +11,7 @@
 
 #include "gateway/server/export_route.h"
 #include "gateway/server/http_routes.h"
+#include "gateway/server/request_auth.h"
 #include "gateway/server/websocket_session.h"
 
 namespace rollcall::gateway::server {
@@ -20,7 +21,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket,
-                                       std::shared_ptr<const Context> context) {
+                                       std::shared_ptr<const Context> context,
+                                       std::unique_ptr<ConnectionLimits::Slot> slot) {
+  std::optional<ChannelGauge> gauge;
+  gauge.emplace(*context->metrics, Channel::http);
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
@@ -48,6 +52,7 @@ asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket,
     auto request = parser.release();
     if (beast::websocket::is_upgrade(request)) {
       stream.expires_never();  // the WebSocket sets its own timeouts
+      gauge.reset();           // counted in its channel from here on
       co_await run_websocket(std::move(stream), std::move(request), context);
       co_return;
     }
@@ -56,6 +61,17 @@ asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket,
     if (request.method() == http::verb::get) {
       const auto url = boost::urls::parse_origin_form(request.target());
       if (const auto route = url ? match_log_route(url->path()) : std::nullopt) {
+        const auto access = route->kind == LogRoute::Kind::export_file
+                                ? services::auth::Access::export_data
+                                : services::auth::Access::read_attendee_log;
+        const auto decision = co_await authorize(request, *context, route->event_id, access);
+        if (!decision.allowed) {
+          auto refusal = refusal_response(request, decision);
+          auto [write_ec, written] =
+              co_await http::async_write(stream, refusal, asio::as_tuple(asio::use_awaitable));
+          if (write_ec || !keep_alive) co_return;
+          continue;
+        }
         if (route->kind == LogRoute::Kind::export_file) {
           co_await serve_export(stream, request, *context, route->event_id, route->file);
         } else {

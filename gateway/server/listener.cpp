@@ -7,12 +7,31 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 
 #include "gateway/server/http_session.h"
 
 namespace rollcall::gateway::server {
 
 namespace asio = boost::asio;
+
+namespace {
+
+// Over capacity: say so in plain HTTP (a WebSocket client sees the status of its upgrade) and
+// close, without reading the request.
+asio::awaitable<void> turn_away(asio::ip::tcp::socket socket, std::string limit) {
+  const std::string body = R"({"code":"over_capacity","message":"too many connections ()" + limit +
+                           R"(), try again shortly"})";
+  const std::string response =
+      "HTTP/1.1 503 Service Unavailable\r\nServer: rollcall\r\nRetry-After: 2\r\n"
+      "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
+  co_await asio::async_write(socket, asio::buffer(response), asio::as_tuple(asio::use_awaitable));
+  boost::system::error_code ignored;
+  socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+}
+
+}  // namespace
 
 asio::awaitable<void> listen(asio::ip::tcp::acceptor& acceptor,
                              std::shared_ptr<const Context> context) {
@@ -29,7 +48,17 @@ asio::awaitable<void> listen(asio::ip::tcp::acceptor& acceptor,
     }
     // Results and display updates are small and latency-bound: never wait for Nagle.
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
-    asio::co_spawn(strand, run_http_session(std::move(socket), context), asio::detached);
+    const auto peer = socket.remote_endpoint(ec);
+    if (ec) continue;  // already gone
+    std::string refused;
+    auto slot = context->connection_limits->admit(peer.address(), &refused);
+    if (!slot) {
+      context->metrics->count_limit_rejection(refused);
+      asio::co_spawn(strand, turn_away(std::move(socket), refused), asio::detached);
+      continue;
+    }
+    asio::co_spawn(strand, run_http_session(std::move(socket), context, std::move(slot)),
+                   asio::detached);
   }
 }
 

@@ -55,7 +55,8 @@ asio::awaitable<bool> apply_until_done(const Context& context, const EventInfo& 
   for (int attempt = 0; attempt < 120; ++attempt) {
     holder.lease_until_ms = context.leases->lease_until_ms();
     const std::vector<const v1::PresenceEvent*> items{&item};  // not inside co_await: GCC 12
-    const auto acks = co_await apply_presence(*context.commands, event, holder, false, items);
+    const auto acks =
+        co_await apply_presence(*context.commands, *context.metrics, event, holder, false, items);
     if (acks.front().status() != v1::PresenceAck::unavailable) co_return true;
     pause.expires_after(std::chrono::milliseconds(500));
     co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -172,8 +173,8 @@ asio::awaitable<void> run_bridge(WebSocket& ws, const EventInfo& event, Encoding
       }
     }
     if (!valid.empty() || batch.resync()) {
-      const auto applied =
-          co_await apply_presence(*context.commands, event, holder, batch.resync(), valid);
+      const auto applied = co_await apply_presence(*context.commands, *context.metrics, event,
+                                                   holder, batch.resync(), valid);
       for (std::size_t i = 0; i < applied.size(); ++i) acks[positions[i]] = applied[i];
     }
     v1::OnlineReply reply;

@@ -9,6 +9,8 @@
 
 #include "gateway/server/display_session.h"
 #include "gateway/server/online_session.h"
+#include "gateway/server/rate_limiter.h"
+#include "gateway/server/request_auth.h"
 
 namespace rollcall::gateway::server {
 namespace {
@@ -35,15 +37,39 @@ Encoding negotiated_encoding(const Request& request) {
   return Encoding::binary;
 }
 
+// Why a read ended, for the metrics: an oversized message is a limit at work.
+void count_read_failure(const beast::error_code& ec, Metrics& metrics) {
+  if (ec == websocket::error::message_too_big) metrics.count_limit_rejection("frame_size");
+}
+
 asio::awaitable<void> run_desk(WebSocket& ws, const EventInfo& event, Encoding encoding,
-                               const Context& context) {
+                               const Request& request, const Context& context) {
   beast::flat_buffer buffer;
+  // Ten seconds' worth of burst: a kiosk back online replays its whole queue without waiting.
+  RateLimiter limiter(context.limits.messages_per_second, 10 * context.limits.messages_per_second);
   for (;;) {
     buffer.clear();
     auto [ec, bytes] = co_await ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return;  // closed, timed out, or too big (Beast answered with close code 1009)
+    if (ec) {  // closed, timed out, or too big (Beast answered with close code 1009)
+      count_read_failure(ec, *context.metrics);
+      co_return;
+    }
+    if (!limiter.allow(1)) {
+      context.metrics->count_limit_rejection("message_rate");
+      co_await ws.async_close({websocket::close_code::policy_error, "too many messages per second"},
+                              asio::as_tuple(asio::use_awaitable));
+      co_return;
+    }
+    // A stolen tablet is cut off once its token is revoked (the check is cached for seconds).
+    const auto access =
+        co_await authorize(request, context, event.config.event_id(), services::auth::Access::scan);
+    if (!access.allowed && !access.unavailable) {
+      co_await ws.async_close(refusal_close(access), asio::as_tuple(asio::use_awaitable));
+      co_return;
+    }
     const auto frame = beast::buffers_to_string(buffer.data());
     const auto result = co_await context.scans->handle(event, frame, encoding);
+    context.metrics->count_scan(v1::ScanStatus_Name(result.status()));
     const auto reply = encode(result, encoding);
     auto [write_ec, written] =
         co_await ws.async_write(asio::buffer(reply), asio::as_tuple(asio::use_awaitable));
@@ -74,9 +100,15 @@ asio::awaitable<void> run_websocket(beast::tcp_stream stream, Request request,
   }
   const std::string event_id = (*event_param).value;
   const auto encoding = negotiated_encoding(request);
+  const auto access = desk     ? services::auth::Access::scan
+                      : online ? services::auth::Access::report_presence
+                               : services::auth::Access::watch_totals;
+  const auto decision = co_await authorize(request, *context, event_id, access);
 
   WebSocket ws(std::move(stream));
-  ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.idle_timeout = context->limits.idle_timeout;
+  ws.set_option(timeouts);
   ws.set_option(websocket::stream_base::decorator([encoding](websocket::response_type& response) {
     response.set(http::field::server, "rollcall");
     if (encoding == Encoding::json) {
@@ -87,6 +119,10 @@ asio::awaitable<void> run_websocket(beast::tcp_stream stream, Request request,
   auto [accept_ec] = co_await ws.async_accept(request, asio::as_tuple(asio::use_awaitable));
   if (accept_ec) co_return;
   ws.text(encoding == Encoding::json);
+  if (!decision.allowed) {
+    co_await ws.async_close(refusal_close(decision), asio::as_tuple(asio::use_awaitable));
+    co_return;
+  }
 
   const auto lookup = co_await context->events->find(event_id);
   if (!lookup.event) {
@@ -105,8 +141,11 @@ asio::awaitable<void> run_websocket(beast::tcp_stream stream, Request request,
     co_await ws.async_close(reason, asio::as_tuple(asio::use_awaitable));
     co_return;
   }
+  ChannelGauge gauge(*context->metrics, desk     ? Channel::desk
+                                        : online ? Channel::online
+                                                 : Channel::display);
   if (desk) {
-    co_await run_desk(ws, *lookup.event, encoding, *context);
+    co_await run_desk(ws, *lookup.event, encoding, request, *context);
   } else if (online) {
     co_await run_online(ws, *lookup.event, encoding, url->params(), *context);
   } else {

@@ -74,7 +74,8 @@ asio::awaitable<http::message_generator> answer_zoom_webhook(const Request& requ
   // Built outside the co_await: GCC 12 miscompiles braced initializers inside its operand.
   const presence::Holder zoom{.id = "zoom", .via = "webhook"};
   const std::vector<const v1::PresenceEvent*> items{&item};
-  const auto acks = co_await apply_presence(*context.commands, *lookup.event, zoom, false, items);
+  const auto acks = co_await apply_presence(*context.commands, *context.metrics, *lookup.event,
+                                            zoom, false, items);
   if (acks.front().status() == v1::PresenceAck::unavailable) {
     // Zoom retries on errors: the same delivery will be counted once when Redis is back.
     co_return error_response(request, http::status::service_unavailable, "redis_unavailable",

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <google/protobuf/util/time_util.h>
+
 namespace rollcall::services::checkin {
 
 bool is_identifier(std::string_view text, std::size_t max_length) {
@@ -25,9 +27,12 @@ std::optional<std::string> validate_scan(const v1::ScanRequest& request) {
   if (request.direction() != v1::in && request.direction() != v1::out) {
     return "direction must be \"in\" or \"out\"";
   }
+  // Up to 9999-12-31, as protobuf's Timestamp itself: beyond, it has no JSON form and its
+  // milliseconds overflow.
   if (request.has_device_time() &&
-      (request.device_time().seconds() < 0 || request.device_time().nanos() < 0 ||
-       request.device_time().nanos() > 999'999'999)) {
+      (request.device_time().seconds() < 0 ||
+       request.device_time().seconds() > google::protobuf::util::TimeUtil::kTimestampMaxSeconds ||
+       request.device_time().nanos() < 0 || request.device_time().nanos() > 999'999'999)) {
     return "device_time is not a valid time";
   }
   return std::nullopt;

@@ -71,6 +71,13 @@ std::optional<std::string> validate_presence(v1::PresenceEvent* item,
   if (!is_label(item->platform()) || !is_label(item->session())) {
     return "platform and session must be short text without control characters";
   }
+  // Years 1 to 9999, as protobuf's Timestamp itself: beyond, its milliseconds overflow.
+  using google::protobuf::util::TimeUtil;
+  if (item->has_time() && (item->time().seconds() < TimeUtil::kTimestampMinSeconds ||
+                           item->time().seconds() > TimeUtil::kTimestampMaxSeconds ||
+                           item->time().nanos() < 0 || item->time().nanos() > 999'999'999)) {
+    return "time is not a valid time";
+  }
   return std::nullopt;
 }
 

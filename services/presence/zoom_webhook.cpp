@@ -37,6 +37,16 @@ std::string string_at(const boost::json::object& object, std::string_view name) 
   return {};
 }
 
+// At most `max` bytes of `text`, never cut inside a UTF-8 character: what is stored and
+// exported must stay valid text.
+std::string utf8_prefix(std::string text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text;
+}
+
 }  // namespace
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
@@ -125,9 +135,9 @@ std::optional<ZoomNotification> parse_zoom_notification(std::string_view body, s
   notification.kind = ZoomNotification::Kind::presence;
   auto& presence = notification.presence;
   presence.set_kind(joined ? v1::join : v1::leave);
-  presence.set_participant_id("zoom:" + identity.substr(0, 120));
+  presence.set_participant_id("zoom:" + utf8_prefix(identity, 120));
   presence.set_platform("zoom");
-  presence.set_session(string_at(object->get_object(), "topic").substr(0, 128));
+  presence.set_session(utf8_prefix(string_at(object->get_object(), "topic"), 128));
   presence.set_badge_id(string_at(who, "registrant_id"));
   // A retried delivery repeats event, event_ts and participant: the same presence_id.
   const auto delivery = event + "|" + string_at(root, "event_ts") + "|" + identity + "|" +

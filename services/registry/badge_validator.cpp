@@ -60,6 +60,8 @@ std::optional<bool> parse_revoked(std::string_view text) {
 
 bool is_valid_badge_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
+  // Scanned text with this prefix is a signed badge code, never a plain badge id.
+  if (id.starts_with("RC1:")) return false;
   for (char c : id) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '.' || c == ':' || c == '-';

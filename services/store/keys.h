@@ -39,6 +39,14 @@ inline std::string secrets_key(std::string_view e) {
 inline std::string badges_key(std::string_view e) {
   return tag(e) + ":badges";
 }
+// Hash of access tokens: field = hex SHA-256 of the token, value = TokenRecord as proto JSON.
+inline std::string tokens_key(std::string_view e) {
+  return tag(e) + ":tokens";
+}
+// Hash of badge-signing public keys: field = key id, value = BadgeKey as proto JSON.
+inline std::string badge_keys_key(std::string_view e) {
+  return tag(e) + ":badge_keys";
+}
 // Pub/sub channel: {"seq":N,"set":{"counter":value,...}} after every change.
 inline std::string changes_channel(std::string_view e) {
   return tag(e) + ":changes";

@@ -119,6 +119,9 @@ class Swarm {
     stream.expires_after(30s);
     stream.async_connect(endpoint_, [this, beacon, target](beast::error_code ec) {
       if (ec) return fail("connect", ec);
+      beacon->ws.set_option(websocket::stream_base::decorator([](websocket::request_type& r) {
+        r.set(beast::http::field::authorization, "Bearer " + online_tokens().platform);
+      }));
       beacon->ws.async_handshake(host_, target, [this, beacon](beast::error_code ec) {
         beast::get_lowest_layer(beacon->ws).expires_never();
         if (ec) return fail("handshake", ec);

@@ -6,6 +6,7 @@
 
 #include "tests/services/export/event_fixture.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/tokens.h"
 #include "tools/client/http_get.h"
 
 namespace rollcall::gateway {
@@ -20,14 +21,18 @@ using tools::client::http_get;
 
 class ExportRouteTest : public ::testing::Test {
  protected:
-  ExportRouteTest() : gateway_(event_.redis().url()) {}
+  ExportRouteTest()
+      : gateway_(event_.redis().url()),
+        organizer_(tests::support::issue_token(event_.redis(), "ev", v1::organizer)) {}
 
   tools::client::HttpResponse get(const std::string& target) {
-    return http_get(gateway_.host(), gateway_.port(), target, std::chrono::seconds(20));
+    return http_get(gateway_.host(), gateway_.port(), target, tools::client::bearer(organizer_),
+                    std::chrono::seconds(20));
   }
 
   ExportEvent event_;
   GatewayProcess gateway_;
+  std::string organizer_;
 };
 
 TEST_F(ExportRouteTest, TablesStreamInEveryFormat) {
@@ -72,9 +77,9 @@ TEST_F(ExportRouteTest, BadRequestsGetJsonErrors) {
   auto r = get("/v1/events/ev/exports/people.csv");
   EXPECT_EQ(r.status, 404);
   EXPECT_CONTAINS(r.body, "\"code\":\"not_found\"");
-  r = get("/v1/events/nope/exports/countries.csv");
-  EXPECT_EQ(r.status, 404);
-  EXPECT_CONTAINS(r.body, "\"code\":\"unknown_event\"");
+  r = get("/v1/events/nope/exports/countries.csv");  // tokens belong to one event
+  EXPECT_EQ(r.status, 401);
+  EXPECT_CONTAINS(r.body, "\"code\":\"unauthenticated\"");
   r = get("/v1/events/ev/exports/countries.md");
   EXPECT_EQ(r.status, 400);
   r = get("/v1/events/ev/exports/attendees.csv?suppress_below=3");

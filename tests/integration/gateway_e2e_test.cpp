@@ -11,6 +11,7 @@
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
 #include "tools/client/display_client.h"
 #include "tools/client/errors.h"
@@ -51,6 +52,9 @@ class GatewayE2E : public ::testing::Test {
                                    &output),
               0)
         << output;
+    desk_token_ = support::issue_token(redis_, kEvent, v1::desk);
+    display_token_ = support::issue_token(redis_, kEvent, v1::display);
+    organizer_token_ = support::issue_token(redis_, kEvent, v1::organizer);
     gateway_ = std::make_unique<GatewayProcess>(redis_.url(), gateway_args());
   }
 
@@ -64,11 +68,13 @@ class GatewayE2E : public ::testing::Test {
 
   std::unique_ptr<DeskClient> desk(Encoding encoding = Encoding::binary) {
     auto client = std::make_unique<DeskClient>();
+    client->set_token(desk_token_);
     client->connect(gateway_->host(), gateway_->port(), kEvent, encoding);
     return client;
   }
   std::unique_ptr<DisplayClient> display(Encoding encoding = Encoding::binary) {
     auto client = std::make_unique<DisplayClient>();
+    client->set_token(display_token_);
     client->connect(gateway_->host(), gateway_->port(), kEvent, encoding);
     return client;
   }
@@ -91,7 +97,8 @@ class GatewayE2E : public ::testing::Test {
 
   v1::Totals http_totals() {
     const auto response = tools::client::http_get(gateway_->host(), gateway_->port(),
-                                                  std::string("/v1/events/") + kEvent + "/totals");
+                                                  std::string("/v1/events/") + kEvent + "/totals",
+                                                  tools::client::bearer(organizer_token_));
     EXPECT_EQ(response.status, 200) << response.body;
     v1::Totals totals;
     std::string error;
@@ -109,6 +116,9 @@ class GatewayE2E : public ::testing::Test {
   }
 
   RedisServer redis_;
+  std::string desk_token_;
+  std::string display_token_;
+  std::string organizer_token_;
   std::unique_ptr<GatewayProcess> gateway_;
 };
 
@@ -291,8 +301,10 @@ TEST_F(GatewayE2E, BadInputGetsAClearAnswerAndCountsNothing) {
     EXPECT_EQ(big->close_info()->code, 1009) << big->close_info()->reason;
   }
 
-  // An unknown event is refused with 1008 and says why.
+  // An unknown event is refused with 1008 and says why (to a client holding a token for it:
+  // without one it learns nothing, see the security tests).
   DeskClient stranger;
+  stranger.set_token(support::issue_token(redis_, "no-such-event", v1::desk));
   stranger.connect(gateway_->host(), gateway_->port(), "no-such-event");
   EXPECT_THROW(stranger.scan(scan("x", "M1")), ClosedError);
   ASSERT_TRUE(stranger.close_info());
@@ -300,6 +312,7 @@ TEST_F(GatewayE2E, BadInputGetsAClearAnswerAndCountsNothing) {
   EXPECT_NE(stranger.close_info()->reason.find("unknown event"), std::string::npos);
 
   DisplayClient stranger_display;
+  stranger_display.set_token(support::issue_token(redis_, "no-such-event", v1::display));
   stranger_display.connect(gateway_->host(), gateway_->port(), "no-such-event", Encoding::json);
   EXPECT_THROW(
       {
@@ -313,9 +326,11 @@ TEST_F(GatewayE2E, BadInputGetsAClearAnswerAndCountsNothing) {
   // A socket without ?event= is refused before the upgrade.
   const auto no_event = tools::client::http_get(gateway_->host(), gateway_->port(), "/v1/desk");
   EXPECT_NE(no_event.status, 200);
-  EXPECT_EQ(
-      tools::client::http_get(gateway_->host(), gateway_->port(), "/v1/events/nope/totals").status,
-      404);
+  EXPECT_EQ(tools::client::http_get(
+                gateway_->host(), gateway_->port(), "/v1/events/nope/totals",
+                tools::client::bearer(support::issue_token(redis_, "nope", v1::organizer)))
+                .status,
+            404);
   EXPECT_EQ(tools::client::http_get(gateway_->host(), gateway_->port(), "/../etc/passwd").status,
             404);
 

@@ -69,6 +69,7 @@ class OnlineE2E : public OnlineTest {
 
   std::unique_ptr<tools::client::DisplayClient> display(GatewayProcess& gateway) {
     auto client = std::make_unique<tools::client::DisplayClient>();
+    client->set_token(online_tokens().display);
     client->connect(gateway.host(), gateway.port(), kOnlineEvent);
     return client;
   }
@@ -466,6 +467,7 @@ TEST_F(OnlineE2E, BridgeResyncOnTheSameGatewayKeepsTheListedOnes) {
 TEST_F(OnlineE2E, HybridPeopleAreCountedOnce) {
   auto& gateway = start_gateway();
   tools::client::DeskClient desk;
+  desk.set_token(online_tokens().desk);
   desk.connect(gateway.host(), gateway.port(), kOnlineEvent);
   auto scan = [&](const std::string& scan_id, const std::string& badge) {
     v1::ScanRequest request;

@@ -15,6 +15,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "services/wire/codec.h"
+#include "tests/support/tokens.h"
 #include "tools/client/errors.h"
 #include "tools/client/target.h"
 
@@ -63,9 +64,15 @@ std::vector<v1::PresenceAck::Status> statuses(const v1::PresenceResult& result) 
 // ---------------------------------------------------------------------------------------------
 // OnlineClient
 
+OnlineTokens& online_tokens() {
+  static OnlineTokens tokens;
+  return tokens;
+}
+
 void OnlineClient::connect(const std::string& host, unsigned short port, const std::string& event,
                            Encoding encoding, const std::string& bridge_id, Timeout timeout) {
   encoding_ = encoding;
+  connection_.set_token(online_tokens().platform);
   auto target = tools::client::channel_target("/v1/online", event);
   if (!bridge_id.empty()) target += "&bridge=" + tools::client::percent_encode(bridge_id);
   connection_.connect(host, port, target, tools::client::subprotocol(encoding), timeout);
@@ -161,6 +168,9 @@ void BeaconSocket::open(const std::string& host, unsigned short port, const std:
       done = true;
       return;
     }
+    s.ws->set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
+      request.set(beast::http::field::authorization, "Bearer " + online_tokens().platform);
+    }));
     s.ws->async_handshake(host + ":" + std::to_string(port), target, [&](beast::error_code e2) {
       ec = e2;
       done = true;
@@ -231,6 +241,7 @@ AnsweringBeacon::AnsweringBeacon(const std::string& host, unsigned short port,
   auto target = tools::client::channel_target("/v1/online", event) +
                 "&participant=" + tools::client::percent_encode(participant);
   if (!country.empty()) target += "&country=" + tools::client::percent_encode(country);
+  connection_.set_token(online_tokens().platform);
   connection_.connect(host, port, target, "", 5s);
   // The connection moves to the reader thread; the test thread touches it again after join().
   reader_ = std::thread([this] {
@@ -289,6 +300,10 @@ void OnlineTest::SetUp() {
                                  &output),
             0)
       << output;
+  online_tokens() = {.platform = support::issue_token(redis_, kOnlineEvent, v1::platform),
+                     .display = support::issue_token(redis_, kOnlineEvent, v1::display),
+                     .organizer = support::issue_token(redis_, kOnlineEvent, v1::organizer),
+                     .desk = support::issue_token(redis_, kOnlineEvent, v1::desk)};
 }
 
 void OnlineTest::TearDown() {
@@ -310,7 +325,8 @@ void OnlineTest::stop_gateway(support::GatewayProcess& gateway, int signal) {
 
 v1::Totals OnlineTest::totals(support::GatewayProcess& gateway) {
   const auto response = tools::client::http_get(
-      gateway.host(), gateway.port(), std::string("/v1/events/") + kOnlineEvent + "/totals", 10s);
+      gateway.host(), gateway.port(), std::string("/v1/events/") + kOnlineEvent + "/totals",
+      tools::client::bearer(online_tokens().organizer), 10s);
   EXPECT_EQ(response.status, 200) << response.body;
   v1::Totals totals;
   std::string error;

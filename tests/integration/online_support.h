@@ -43,6 +43,16 @@ std::vector<v1::PresenceAck::Status> statuses(const v1::PresenceResult& result);
 // Clients
 
 // A platform bridge on GET /v1/online?event=E[&bridge=ID]: PresenceBatch in, OnlineReply out.
+// The access tokens of the current test's event, one per role, issued in OnlineTest::SetUp and
+// sent by every client below (platform for bridges and beacons).
+struct OnlineTokens {
+  std::string platform;
+  std::string display;
+  std::string organizer;
+  std::string desk;
+};
+OnlineTokens& online_tokens();
+
 class OnlineClient {
  public:
   static constexpr Timeout default_timeout = std::chrono::seconds(20);

@@ -29,6 +29,9 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& output_path
   posix_spawn_file_actions_addopen(&actions, 1, output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  // Asio's sockets are not close-on-exec: without this the gateway would hold the test's own
+  // sockets open (a proxy's listener, clients the test closed).
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);

@@ -183,7 +183,12 @@ void RedisServer::start() {
     argv.push_back(nullptr);
 
     pid_t pid = -1;
-    int rc = ::posix_spawnp(&pid, "redis-server", nullptr, nullptr, argv.data(), environ);
+    // Only stdin/out/err: the test's own sockets stay with the test (see gateway_process.cpp).
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    int rc = ::posix_spawnp(&pid, "redis-server", &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
       throw std::runtime_error("cannot start redis-server: " + std::string(std::strerror(rc)));
     }

@@ -41,14 +41,14 @@ test('the dashboard shows tables, desk health and exports, and sends the login t
   });
   await page.goto(`${world.base}/dashboard?event=${EVENT_ID}`);
   assert.equal(await page.textContent('#login-state'), 'Not signed in');
-  await page.fill('#token', 'organizer-secret-1');
+  await page.fill('#token', world.tokens.organizer);
   headers.length = 0; // from here on, every API request must carry the token
   await Promise.all([page.waitForNavigation(), page.click('#login-btn')]);
   assert.equal(await page.textContent('#login-state'), 'Signed in');
-  assert.equal(await page.evaluate(() => localStorage.getItem('rollcall.token')), 'organizer-secret-1');
+  assert.equal(await page.evaluate(() => localStorage.getItem('rollcall.token')), world.tokens.organizer);
   await page.waitForSelector('#link-status[data-status="live"]');
   // The socket offered the token as a subprotocol and the gateway chose rollcall.v1.json.
-  assert.deepEqual(await page.evaluate(() => window.__offered.at(-1)), ['rollcall.v1.json', 'rollcall.token.organizer-secret-1']);
+  assert.deepEqual(await page.evaluate(() => window.__offered.at(-1)), ['rollcall.v1.json', `rollcall.token.${world.tokens.organizer}`]);
 
   await page.waitForFunction(() => document.querySelector('#fig-onsite').dataset.value === '41');
   const totals = await world.totals();
@@ -87,7 +87,7 @@ test('the dashboard shows tables, desk health and exports, and sends the login t
   t.diagnostic(`rejected scans: ${(await page.textContent('#rejected-note')) || (await page.locator('#rejected tbody tr').count()) + ' rows'}`);
   // Every HTTP call to the API carried the token.
   assert.ok(headers.length >= 2, 'API requests were made');
-  for (const h of headers) assert.equal(h, 'Bearer organizer-secret-1');
+  for (const h of headers) assert.equal(h, `Bearer ${world.tokens.organizer}`);
   await sleep(600);
   await world.screenshot(page, 'dashboard.png', { fullPage: true });
   assert.deepEqual(page.errors, []);
@@ -98,7 +98,7 @@ test('the dashboard shows tables, desk health and exports, and sends the login t
 
 test('the plain live page at / shows the figures', async () => {
   const { context, page } = await world.page({ viewport: { width: 1000, height: 700 } });
-  await page.goto(`${world.base}/?event=${EVENT_ID}`);
+  await page.goto(world.url(`/?event=${EVENT_ID}`, 'display'));
   await page.waitForSelector('#status.live');
   const totals = await world.totals();
   await page.waitForFunction((n) => document.querySelector('#onsite').textContent === String(n), totals.onsite);

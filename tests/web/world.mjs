@@ -111,7 +111,7 @@ export class World {
     const w = new World();
     w.dir = await mkdtemp(join(tmpdir(), 'rollcall-web-'));
     w.redisPort = await freePort();
-    w.redis = spawnLogged('redis-server', ['--port', String(w.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', w.dir], 'redis');
+    w.redis = spawnLogged('redis-server', ['--port', String(w.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', w.dir], 'redis');
     await waitFor('redis-server', () => redisPing(w.redisPort));
     const csv = REGISTRY.map((row) => row.join(',')).join('\n') + '\n';
     const registryPath = join(w.dir, 'registry.csv');
@@ -125,6 +125,15 @@ export class World {
       }
       await promisify(execFile)(join(buildDir, 'tools/import/rollcall-import'), args);
     }
+    // One real token per event and role, issued as an organizer would (rollcall-admin, hashed).
+    w.eventTokens = {};
+    for (const e of events) {
+      w.eventTokens[e.id] = {};
+      for (const role of ['desk', 'platform', 'display', 'organizer']) {
+        w.eventTokens[e.id][role] = await w.issueToken(role, { event: e.id });
+      }
+    }
+    w.tokens = w.eventTokens[EVENT_ID] || {};
     w.port = await freePort();
     await w.startGateway();
     w.browser = await chromium.launch({
@@ -133,6 +142,18 @@ export class World {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
     return w;
+  }
+
+  async issueToken(role, { event = EVENT_ID, extra = [] } = {}) {
+    const { stdout } = await promisify(execFile)(join(buildDir, 'tools/admin/rollcall-admin'), [
+      'token', 'issue', '--redis', this.redisUrl, '--event', event, '--role', role, '--name', `web test ${role}`, ...extra,
+    ]);
+    return stdout.trim();
+  }
+
+  // A page address carrying a role's token in its fragment, as an organizer hands it out.
+  url(path, role, event = EVENT_ID) {
+    return `${this.base}${path}#token=${this.eventTokens[event][role]}`;
   }
 
   get redisUrl() {
@@ -172,14 +193,16 @@ export class World {
   }
 
   async totals(event = EVENT_ID) {
-    const r = await fetch(`${this.base}/v1/events/${event}/totals`);
+    const r = await fetch(`${this.base}/v1/events/${event}/totals`, { headers: { Authorization: `Bearer ${this.tokens.organizer}` } });
     if (!r.ok) throw new Error(`totals: HTTP ${r.status}`);
     return r.json();
   }
 
   // A desk over the JSON subprotocol: scan(badge, {direction, zone}) → ScanResult.
   async desk({ event = EVENT_ID, deskId = 'node-desk', zone = 'hall_a', base = this.base } = {}) {
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/desk?event=${event}`, ['rollcall.v1.json']);
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/desk?event=${event}`, ['rollcall.v1.json'], {
+      headers: { Authorization: `Bearer ${this.tokens.desk}` },
+    });
     await new Promise((ok, fail) => (ws.once('open', ok), ws.once('error', fail)));
     let n = 0;
     const queue = [];

@@ -33,6 +33,8 @@ class DeskClient {
   // Decodes a frame as this client's encoding would.
   rollcall::v1::ScanResult decode(const Frame& frame) const;
 
+  // The access token sent with every later connect().
+  void set_token(std::string token) { connection_.set_token(std::move(token)); }
   void close() { connection_.close(); }
   bool is_open() const { return connection_.is_open(); }
   // Set once the server closed the connection (its code and reason, or 1006 when it dropped).

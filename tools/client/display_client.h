@@ -43,6 +43,8 @@ class DisplayClient {
   int updates_skipped() const { return updates_skipped_; }
   const std::optional<rollcall::v1::Error>& last_error() const { return last_error_; }
 
+  // The access token sent with every later connect().
+  void set_token(std::string token) { connection_.set_token(std::move(token)); }
   void close() { connection_.close(); }
   bool is_open() const { return connection_.is_open(); }
   const std::optional<CloseInfo>& close_info() const { return connection_.close_info(); }

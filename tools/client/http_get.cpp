@@ -65,13 +65,22 @@ HttpResponse exchange(const std::string& host, unsigned short port,
 
 HttpResponse http_get(const std::string& host, unsigned short port, const std::string& target,
                       std::chrono::milliseconds timeout) {
+  return http_get(host, port, target, Headers{}, timeout);
+}
+
+HttpResponse http_get(const std::string& host, unsigned short port, const std::string& target,
+                      const Headers& headers, std::chrono::milliseconds timeout) {
   http::request<http::string_body> request{http::verb::get, target, 11};
+  for (const auto& [name, value] : headers) request.set(name, value);
   return exchange(host, port, request, timeout);
 }
 
+Headers bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
 HttpResponse http_post(const std::string& host, unsigned short port, const std::string& target,
-                       const std::string& body,
-                       const std::vector<std::pair<std::string, std::string>>& headers,
+                       const std::string& body, const Headers& headers,
                        std::chrono::milliseconds timeout) {
   http::request<http::string_body> request{http::verb::post, target, 11};
   request.set(http::field::content_type, "application/json");

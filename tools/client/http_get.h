@@ -18,10 +18,19 @@ struct HttpResponse {
 HttpResponse http_get(const std::string& host, unsigned short port, const std::string& target,
                       std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// The same with extra headers, e.g. bearer(token).
+HttpResponse http_get(const std::string& host, unsigned short port, const std::string& target,
+                      const Headers& headers,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+// {"Authorization", "Bearer TOKEN"}
+Headers bearer(const std::string& token);
+
 // One HTTP/1.1 POST of a JSON body with extra headers (webhook signatures, say); as http_get.
 HttpResponse http_post(const std::string& host, unsigned short port, const std::string& target,
-                       const std::string& body,
-                       const std::vector<std::pair<std::string, std::string>>& headers = {},
+                       const std::string& body, const Headers& headers = {},
                        std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 }  // namespace rollcall::tools::client

@@ -31,6 +31,7 @@ struct WebSocketConnection::Impl {
   bool open = false;
   std::optional<CloseInfo> close_info;
   std::string accepted_subprotocol;
+  std::string token;
 
   // Runs handlers until `done()` or the deadline; true when done.
   template <class Done>
@@ -112,11 +113,11 @@ void WebSocketConnection::connect(const std::string& host, unsigned short port,
   if (ec == beast::error::timeout) throw TimeoutError("websocket: connect timed out");
   if (ec) throw std::runtime_error("websocket connect: " + ec.message());
 
-  if (!subprotocol.empty()) {
-    s.ws->set_option(websocket::stream_base::decorator([subprotocol](websocket::request_type& req) {
-      req.set(beast::http::field::sec_websocket_protocol, subprotocol);
-    }));
-  }
+  s.ws->set_option(websocket::stream_base::decorator(
+      [subprotocol, token = s.token](websocket::request_type& req) {
+        if (!subprotocol.empty()) req.set(beast::http::field::sec_websocket_protocol, subprotocol);
+        if (!token.empty()) req.set(beast::http::field::authorization, "Bearer " + token);
+      }));
   s.ws->read_message_max(64 * 1024 * 1024);
   // One frame per message, as browsers send them: a server refusing an oversized message then
   // answers before the rest arrives, and the close code (1009) is not lost in a broken pipe.
@@ -213,6 +214,10 @@ bool WebSocketConnection::is_open() const {
 
 const std::optional<CloseInfo>& WebSocketConnection::close_info() const {
   return impl_->close_info;
+}
+
+void WebSocketConnection::set_token(std::string token) {
+  impl_->token = std::move(token);
 }
 
 const std::string& WebSocketConnection::accepted_subprotocol() const {

@@ -40,6 +40,9 @@ class WebSocketConnection {
   void connect(const std::string& host, unsigned short port, const std::string& target,
                const std::string& subprotocol, Timeout timeout);
 
+  // The access token sent with every later connect(), as "Authorization: Bearer".
+  void set_token(std::string token);
+
   // Sends one frame. Throws ClosedError once closed, TimeoutError (and drops the connection).
   void write(std::string_view data, bool text, Timeout timeout);
 

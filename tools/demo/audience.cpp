@@ -27,6 +27,7 @@ std::string run_audience(const AudienceOptions& options, const std::vector<std::
                          const std::function<bool()>& stopping) {
   std::mt19937_64 rng(std::random_device{}());
   client::WebSocketConnection bridge;
+  bridge.set_token(options.token);
   try {
     bridge.connect(options.host, options.port,
                    client::channel_target("/v1/online", options.event) + "&bridge=demo-platform",

@@ -13,6 +13,7 @@ struct AudienceOptions {
   std::string event;
   double joins_per_second = 10;
   int people = 5000;  // the size of the online audience the demo draws from
+  std::string token;  // a platform token
 };
 
 // A platform bridge for the demo: remote participants join and leave in batches over

@@ -190,6 +190,7 @@ void run_desk(int index, Shared& shared) {
     if (shared.stopping()) break;
     if (!desk.is_open()) {
       try {
+        desk.set_token(options.desk_token);
         desk.connect(options.host, options.port, options.event);
       } catch (const client::ClosedError& e) {
         shared.fail("desk connection closed: " + std::string(e.what()));
@@ -292,6 +293,7 @@ int run_crowd(const CrowdOptions& options, const std::atomic<bool>& stop) {
   // One desk first, so a wrong address or event fails fast with one clear line.
   try {
     client::DeskClient probe;
+    probe.set_token(options.desk_token);
     probe.connect(options.host, options.port, options.event);
     // A gateway may accept the upgrade and then close at once for an unknown event.
     probe.read_raw(std::chrono::milliseconds(300));
@@ -320,7 +322,8 @@ int run_crowd(const CrowdOptions& options, const std::atomic<bool>& stop) {
       const AudienceOptions audience{.host = options.host,
                                      .port = options.port,
                                      .event = options.event,
-                                     .joins_per_second = options.joins_per_second};
+                                     .joins_per_second = options.joins_per_second,
+                                     .token = options.platform_token};
       auto failure = run_audience(audience, registered, [&] { return shared.stopping(); });
       if (!failure.empty()) shared.fail(failure);
     });

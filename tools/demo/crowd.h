@@ -17,6 +17,8 @@ struct CrowdOptions {
   double duration = 0;           // seconds; 0 = until stopped
   double progress = 5;           // seconds between progress lines
   std::vector<std::string> zones = {"hall_a", "hall_b", "room_1"};
+  std::string desk_token;  // access tokens, as rollcall-admin issued them
+  std::string platform_token;
 };
 
 // Drives `desks` desk clients (one thread each) at `rate` scans per second in total: people come

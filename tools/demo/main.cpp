@@ -10,6 +10,7 @@
 #include <boost/algorithm/string/split.hpp>
 #include <boost/program_options.hpp>
 
+#include "tools/client/token_file.h"
 #include "tools/demo/crowd.h"
 #include "tools/demo/registry_generator.h"
 
@@ -71,6 +72,7 @@ int run_registry(const std::vector<std::string>& args) {
 int run_crowd(const std::vector<std::string>& args) {
   demo::CrowdOptions crowd;
   std::string gateway;
+  std::string tokens_path;
   std::string zones;
   po::options_description options(
       "rollcall-demo crowd: desks scanning people in and out until Ctrl-C");
@@ -85,7 +87,9 @@ int run_crowd(const std::vector<std::string>& args) {
       "joins", po::value(&crowd.joins_per_second)->default_value(10),
       "online joins and leaves per second through a platform bridge (0: none)")(
       "zones", po::value(&zones)->default_value("hall_a,hall_b,room_1"),
-      "comma-separated zones; desks are spread over them");
+      "comma-separated zones; desks are spread over them")(
+      "tokens", po::value(&tokens_path)->required(),
+      "file of `ROLE TOKEN` lines: a desk and a platform token from rollcall-admin");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(options).run(), vm);
@@ -109,6 +113,13 @@ int run_crowd(const std::vector<std::string>& args) {
   crowd.host = gateway.substr(0, colon);
   if (crowd.host.size() > 2 && crowd.host.front() == '[') {
     crowd.host = crowd.host.substr(1, crowd.host.size() - 2);  // [::1]
+  }
+  try {
+    auto tokens = rollcall::tools::client::read_token_file(tokens_path);
+    crowd.desk_token = tokens["desk"];
+    crowd.platform_token = tokens["platform"];
+  } catch (const std::exception& e) {
+    return usage_error(e.what());
   }
   if (crowd.desks <= 0) return usage_error("--desks must be positive");
   if (!(crowd.rate > 0)) return usage_error("--rate must be positive");

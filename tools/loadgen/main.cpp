@@ -13,6 +13,7 @@
 
 #include "tools/cli/command_line.h"
 
+#include "tools/client/token_file.h"
 #include "tools/loadgen/replay.h"
 #include "tools/loadgen/timeline_file.h"
 #include "tools/scenario/event_clock.h"
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   loadgen::ReplayOptions options;
   unsigned stall = 60;
   unsigned settle_ms = 1500;
+  std::string tokens_path;
   // clang-format off
   described.add_options()
     ("help,h", "show this help and exit")
@@ -85,6 +87,9 @@ int main(int argc, char** argv) {
      "give up after S seconds without any reply")
     ("settle-ms", po::value(&settle_ms)->value_name("MS")->default_value(1500),
      "after the last reply, keep the displays open this long")
+    ("tokens", po::value(&tokens_path)->value_name("FILE"),
+     "access tokens, one `ROLE TOKEN` line each (desk, platform, display), as rollcall-admin "
+     "issued them")
     ("report", po::value(&report_path)->value_name("FILE.json"),
      "write the measurements there (they also go to stdout)");
   // clang-format on
@@ -109,6 +114,13 @@ int main(int argc, char** argv) {
     return usage_error(
         "--desks, --displays, --beacons must be >= 0, --window >= 1, "
         "--batch 1..1000");
+  }
+  if (!tokens_path.empty()) {
+    try {
+      options.tokens = rollcall::tools::client::read_token_file(tokens_path);
+    } catch (const std::exception& e) {
+      return usage_error(e.what());
+    }
   }
   options.stall_timeout = std::chrono::seconds(stall);
   options.settle = std::chrono::milliseconds(settle_ms);

@@ -104,7 +104,8 @@ bool Replay::complete() const {
 }
 
 asio::awaitable<std::unique_ptr<Replay::WebSocket>> Replay::open(const std::string& target,
-                                                                 bool json) {
+                                                                 bool json,
+                                                                 const std::string& role) {
   const auto executor = co_await asio::this_coro::executor;
   auto ws = std::make_unique<WebSocket>(executor);
   auto& stream = beast::get_lowest_layer(*ws);
@@ -112,12 +113,16 @@ asio::awaitable<std::unique_ptr<Replay::WebSocket>> Replay::open(const std::stri
   auto [connect_ec, endpoint] = co_await stream.async_connect(endpoints_, as_tuple(use_awaitable));
   if (connect_ec) throw std::runtime_error("cannot connect: " + connect_ec.message());
   stream.socket().set_option(asio::ip::tcp::no_delay(true));
-  if (json) {
-    ws->set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
-      request.set(beast::http::field::sec_websocket_protocol,
-                  std::string(services::wire::kJsonSubprotocol));
-    }));
-  }
+  const auto token = options_.tokens.find(role);
+  ws->set_option(websocket::stream_base::decorator(
+      [json, token = token == options_.tokens.end() ? std::string() : token->second](
+          websocket::request_type& request) {
+        if (json) {
+          request.set(beast::http::field::sec_websocket_protocol,
+                      std::string(services::wire::kJsonSubprotocol));
+        }
+        if (!token.empty()) request.set(beast::http::field::authorization, "Bearer " + token);
+      }));
   auto [handshake_ec] = co_await ws->async_handshake(options_.host + ":" + options_.port, target,
                                                      as_tuple(use_awaitable));
   if (handshake_ec) {
@@ -146,7 +151,8 @@ asio::awaitable<void> Replay::connect_all() {
   // Displays first, so that they see every update of the replay.
   for (int i = 0; i < options_.displays; ++i) {
     Display display;
-    display.ws = co_await open(client::channel_target("/v1/display", options_.event), false);
+    display.ws =
+        co_await open(client::channel_target("/v1/display", options_.event), false, "display");
     displays_.push_back(std::move(display));
   }
   const auto desk_count =
@@ -154,7 +160,8 @@ asio::awaitable<void> Replay::connect_all() {
   for (std::size_t i = 0; i < desk_count; ++i) {
     Desk desk;
     desk.name = options_.desks > 0 ? "connection-" + std::to_string(i + 1) : timeline_.desks[i];
-    desk.ws = co_await open(client::channel_target("/v1/desk", options_.event), options_.json);
+    desk.ws =
+        co_await open(client::channel_target("/v1/desk", options_.event), options_.json, "desk");
     desk.ready = std::make_unique<Notifier>(io_.get_executor());
     desks_.push_back(std::move(desk));
   }
@@ -163,7 +170,7 @@ asio::awaitable<void> Replay::connect_all() {
     bridge.name = name;
     bridge.ws = co_await open(client::channel_target("/v1/online", options_.event) +
                                   "&bridge=" + client::percent_encode(name),
-                              options_.json);
+                              options_.json, "platform");
     bridge.ready = std::make_unique<Notifier>(io_.get_executor());
     bridges_.push_back(std::move(bridge));
   }
@@ -172,7 +179,7 @@ asio::awaitable<void> Replay::connect_all() {
       beacons_.push_back(co_await open(client::channel_target("/v1/online", options_.event) +
                                            "&participant=loadgen-beacon-" + std::to_string(i + 1) +
                                            "&platform=loadgen",
-                                       false));
+                                       false, "platform"));
       ++beacons_open_;
     } catch (const std::exception&) {
       ++beacons_failed_;  // out of ports or descriptors: reported, the replay goes on

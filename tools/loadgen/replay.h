@@ -1,5 +1,7 @@
 #pragma once
 
+#include <map>
+
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -35,6 +37,8 @@ struct ReplayOptions {
   int batch = 500;    // presence events per bridge batch
   std::chrono::seconds stall_timeout{60};  // no reply at all for this long: give up
   std::chrono::milliseconds settle{1500};  // after the last reply, for displays to catch up
+  // Access tokens by role ("desk", "platform", "display"), sent as Authorization: Bearer.
+  std::map<std::string, std::string> tokens;
 };
 
 // Replays a timeline against one gateway over real WebSocket connections, on one io_context:
@@ -96,7 +100,9 @@ class Replay {
     bool awaiting_snapshot = false;
   };
 
-  boost::asio::awaitable<std::unique_ptr<WebSocket>> open(const std::string& target, bool json);
+  // `role` picks the token sent with the upgrade.
+  boost::asio::awaitable<std::unique_ptr<WebSocket>> open(const std::string& target, bool json,
+                                                          const std::string& role);
   boost::asio::awaitable<void> connect_all();
   boost::asio::awaitable<void> dispatch();
   boost::asio::awaitable<void> desk_writer(Desk& desk);

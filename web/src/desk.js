@@ -3,7 +3,8 @@
 // scans queue in IndexedDB and replay in order, so the desk keeps working offline.
 import './desk.css';
 import { applyDocumentLang, pickLang, strings } from './lib/i18n.js';
-import { socketUrl, subprotocols } from './lib/auth.js';
+import { AUTH_CLOSE_CODES, authHeaders, socketUrl, subprotocols } from './lib/auth.js';
+import { keysFromBadgeKeys, looksLikeBadgeCode, verifyBadgeCode } from './badge_code.js';
 import { countryName, flag } from './lib/countries.js';
 import { newScanId, openScanQueue } from './lib/scan_queue.js';
 
@@ -87,7 +88,7 @@ class DeskLink {
         waiter.reject(e);
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (closed) => {
       if (this.ws !== ws) return;
       this.ws = null;
       const wasOpen = this.open;
@@ -95,6 +96,12 @@ class DeskLink {
       if (this.waiter) this.waiter.reject(new Error('closed'));
       this.waiter = null;
       if (wasOpen) this.onChange(false);
+      if (AUTH_CLOSE_CODES.includes(closed.code)) {
+        // Scans stay queued; the desk retries slowly while an organizer fixes its token.
+        $('link-status').dataset.status = 'unauthorized';
+        $('link-text').textContent = t.unauthorized;
+        this.attempt = 6;
+      }
       this.retry();
     };
   }
@@ -129,9 +136,46 @@ class DeskLink {
   }
 }
 
+// ------------------------------------------------------------------------------------------
+// Badge keys: fetched while online and kept, so a forged or altered code is refused at once even
+// when the desk is offline (the gateway checks again). null: never fetched, the gateway decides.
+const KEYS_KEY = 'rollcall.badge_keys.' + event;
+let badgeKeys = loadBadgeKeys();
+
+function loadBadgeKeys() {
+  try {
+    return JSON.parse(localStorage.getItem(KEYS_KEY) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+async function refreshBadgeKeys() {
+  try {
+    const response = await fetch(`/v1/events/${encodeURIComponent(event)}/badge-keys`, { headers: authHeaders(), cache: 'no-store' });
+    if (!response.ok) return;
+    badgeKeys = keysFromBadgeKeys(await response.json());
+    localStorage.setItem(KEYS_KEY, JSON.stringify(badgeKeys));
+  } catch {
+    /* offline: keep what we had */
+  }
+}
+
+// A local refusal, or null when the scan should go to the gateway.
+function refuseLocally(code) {
+  if (!badgeKeys || Object.keys(badgeKeys).length === 0) return null;
+  if (!looksLikeBadgeCode(code)) return { status: 'invalid_signature', reason: t.signed_only || 'This event accepts signed badge codes only; scan the badge\'s QR code.' };
+  const check = verifyBadgeCode(code, event, badgeKeys);
+  if (check.status === 'ok') return null;
+  return { status: 'invalid_signature', reason: check.status === 'wrong_event' ? 'This badge is for another event.' : 'This badge is not genuine (its signature does not match). Send the attendee to the help desk.' };
+}
+
 const link = new DeskLink((connected) => {
   setLinkStatus(connected);
-  if (connected) pump();
+  if (connected) {
+    refreshBadgeKeys();
+    pump();
+  }
 });
 
 // ------------------------------------------------------------------------------------------
@@ -184,6 +228,12 @@ async function submit(raw) {
     device_time: new Date().toISOString(),
   };
   lastSubmitted = scan.scan_id;
+  const refusal = refuseLocally(code);
+  if (refusal) {
+    addHistory(refusal, scan, false);
+    showResult(refusal, scan);
+    return;
+  }
   await queue.add(scan); // stored before it is sent: nothing is lost on a crash or reload
   await updateWaiting();
   if (!link.open || pumping) {

@@ -19,7 +19,8 @@ function start() {
   const linkText = document.getElementById('link-text');
   const setStatus = (s) => {
     linkStatus.dataset.status = s;
-    linkText.textContent = s === 'live' ? t.live : s === 'reconnecting' ? t.reconnecting : s === 'error' ? t.unknown_event : t.connecting;
+    linkText.textContent =
+      s === 'live' ? t.live : s === 'reconnecting' ? t.reconnecting : s === 'unauthorized' ? t.unauthorized : s === 'error' ? t.unknown_event : t.connecting;
   };
   setStatus('connecting');
   const fatal = document.getElementById('fatal');

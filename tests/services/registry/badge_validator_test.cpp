@@ -217,3 +217,17 @@ TEST_F(BadgeValidatorTest, ValidatorUsedDirectly) {
 
 }  // namespace
 }  // namespace rollcall::services::registry
+
+namespace rollcall::services::registry {
+namespace {
+
+TEST(BadgeIds, ASignedCodePrefixIsNeverAPlainBadgeId) {
+  EXPECT_TRUE(is_valid_badge_id("WSIS-004217"));
+  EXPECT_TRUE(is_valid_badge_id("ext:42"));
+  EXPECT_FALSE(is_valid_badge_id("RC1:ABCDEF"));  // the gateway would read it as a badge code
+  EXPECT_FALSE(is_valid_badge_id(""));
+  EXPECT_FALSE(is_valid_badge_id("a b"));
+}
+
+}  // namespace
+}  // namespace rollcall::services::registry

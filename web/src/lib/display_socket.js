@@ -1,8 +1,8 @@
 // The /v1/display connection: snapshot, updates, gap → {"snapshot": true}, reconnect with
 // backoff; the caller gets the state after every change and the link status
-// ("connecting" | "live" | "reconnecting" | "error").
+// ("connecting" | "live" | "reconnecting" | "unauthorized" | "error").
 import { DisplayState } from './totals.js';
-import { socketUrl, subprotocols } from './auth.js';
+import { AUTH_CLOSE_CODES, socketUrl, subprotocols } from './auth.js';
 
 export function connectDisplay({ event, onState, onStatus, onError }) {
   const state = new DisplayState();
@@ -53,11 +53,14 @@ export function connectDisplay({ event, onState, onStatus, onError }) {
       }
       if (outcome === 'applied') onState(state.totals, state.seq);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (ws !== socket) return;
       ws = null;
       if (!stopped) {
-        status(everLive ? 'reconnecting' : 'connecting');
+        // A refused token is retried slowly: an organizer may issue or renew it meanwhile.
+        const refused = AUTH_CLOSE_CODES.includes(event.code);
+        if (refused) attempt = 6;
+        status(refused ? 'unauthorized' : everLive ? 'reconnecting' : 'connecting');
         schedule();
       }
     };

@@ -1,0 +1,122 @@
+#include "gateway/metrics.h"
+
+#include <fmt/format.h>
+
+namespace rollcall::gateway {
+namespace {
+
+// Label values come from clients (desk ids): escape what the text format requires.
+std::string escape(std::string_view value) {
+  std::string out;
+  for (const char c : value) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
+
+template <class Map>
+void labelled(std::string& out, std::string_view name, std::string_view label, const Map& values) {
+  for (const auto& [key, value] : values) {
+    fmt::format_to(std::back_inserter(out), "{}{{{}=\"{}\"}} {}\n", name, label, escape(key),
+                   value);
+  }
+}
+
+}  // namespace
+
+void Metrics::add(Labelled& counter, std::string_view label, std::uint64_t n) {
+  std::lock_guard lock(mutex_);
+  auto it = counter.find(label);
+  if (it == counter.end()) it = counter.emplace(std::string(label), 0).first;
+  it->second += n;
+}
+
+void Metrics::observe_redis_roundtrip(std::chrono::steady_clock::duration elapsed) {
+  const double seconds = std::chrono::duration<double>(elapsed).count();
+  std::size_t bucket = 0;
+  while (bucket < kRoundtripBuckets.size() && seconds > kRoundtripBuckets[bucket]) ++bucket;
+  roundtrip_buckets_[bucket] += 1;
+  roundtrip_micros_ += static_cast<std::uint64_t>(seconds * 1e6);
+}
+
+void Metrics::desk_scanned(std::string_view event, std::string_view desk) {
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::string key = std::string(event) + "\n" + std::string(desk);
+  std::lock_guard lock(mutex_);
+  if (auto it = desk_last_scan_.find(key); it != desk_last_scan_.end()) {
+    it->second = now;
+  } else if (desk_last_scan_.size() < kMaxDesks) {
+    desk_last_scan_.emplace(std::move(key), now);
+  }
+}
+
+std::string Metrics::render(bool redis_ready) const {
+  std::string out;
+  out.reserve(4096);
+  header(out, "rollcall_connections", "gauge", "Open client connections by channel.");
+  constexpr std::array<std::string_view, 4> kChannels = {"desk", "online", "display", "http"};
+  for (std::size_t i = 0; i < kChannels.size(); ++i) {
+    fmt::format_to(std::back_inserter(out), "rollcall_connections{{channel=\"{}\"}} {}\n",
+                   kChannels[i], connections_[i].load());
+  }
+  header(out, "rollcall_redis_ready", "gauge", "1 when Redis is reachable with functions loaded.");
+  fmt::format_to(std::back_inserter(out), "rollcall_redis_ready {}\n", redis_ready ? 1 : 0);
+  header(out, "rollcall_ticks_total", "counter", "Display ticks that carried a change.");
+  fmt::format_to(std::back_inserter(out), "rollcall_ticks_total {}\n", ticks_.load());
+  header(out, "rollcall_display_frames_total", "counter", "Frames written to displays.");
+  fmt::format_to(std::back_inserter(out), "rollcall_display_frames_total {}\n",
+                 display_frames_.load());
+  header(out, "rollcall_slow_consumers_dropped_total", "counter",
+         "Displays disconnected because they stopped reading.");
+  fmt::format_to(std::back_inserter(out), "rollcall_slow_consumers_dropped_total {}\n",
+                 slow_consumers_dropped_.load());
+
+  header(out, "rollcall_redis_roundtrip_seconds", "histogram",
+         "Time from sending a scan to Redis to its reply.");
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < kRoundtripBuckets.size(); ++i) {
+    cumulative += roundtrip_buckets_[i].load();
+    fmt::format_to(std::back_inserter(out),
+                   "rollcall_redis_roundtrip_seconds_bucket{{le=\"{}\"}} {}\n",
+                   kRoundtripBuckets[i], cumulative);
+  }
+  cumulative += roundtrip_buckets_.back().load();
+  fmt::format_to(std::back_inserter(out),
+                 "rollcall_redis_roundtrip_seconds_bucket{{le=\"+Inf\"}} {}\n"
+                 "rollcall_redis_roundtrip_seconds_sum {}\n"
+                 "rollcall_redis_roundtrip_seconds_count {}\n",
+                 cumulative, static_cast<double>(roundtrip_micros_.load()) / 1e6, cumulative);
+
+  std::lock_guard lock(mutex_);
+  header(out, "rollcall_scans_total", "counter", "Scan results sent to desks, by status.");
+  labelled(out, "rollcall_scans_total", "status", scans_);
+  header(out, "rollcall_presence_events_total", "counter",
+         "Online joins and leaves processed, by outcome.");
+  labelled(out, "rollcall_presence_events_total", "status", presence_);
+  header(out, "rollcall_auth_failures_total", "counter", "Refused credentials, by reason.");
+  labelled(out, "rollcall_auth_failures_total", "reason", auth_failures_);
+  header(out, "rollcall_limit_rejections_total", "counter",
+         "Connections or messages refused by a limit, by limit.");
+  labelled(out, "rollcall_limit_rejections_total", "limit", limit_rejections_);
+  header(out, "rollcall_desk_last_scan_timestamp_seconds", "gauge",
+         "When each desk last scanned through this gateway (unix time).");
+  for (const auto& [key, when] : desk_last_scan_) {
+    const auto newline = key.find('\n');
+    fmt::format_to(std::back_inserter(out),
+                   "rollcall_desk_last_scan_timestamp_seconds{{event=\"{}\",desk=\"{}\"}} {:.3f}\n",
+                   escape(key.substr(0, newline)), escape(key.substr(newline + 1)), when);
+  }
+  return out;
+}
+
+}  // namespace rollcall::gateway

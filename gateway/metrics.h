@@ -1,0 +1,76 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace rollcall::gateway {
+
+enum class Channel { desk, online, display, http };
+
+// The gateway's counters, rendered for GET /metrics in Prometheus' text format. Hot paths touch
+// atomics only; labelled counters take a short lock (labels are few: statuses, reasons, desks).
+class Metrics {
+ public:
+  void connection_opened(Channel channel) { connections_[index(channel)] += 1; }
+  void connection_closed(Channel channel) { connections_[index(channel)] -= 1; }
+
+  void count_scan(std::string_view status) { add(scans_, status); }
+  void count_presence(std::string_view status, std::uint64_t n = 1) { add(presence_, status, n); }
+  void count_auth_failure(std::string_view reason) { add(auth_failures_, reason); }
+  void count_limit_rejection(std::string_view limit) { add(limit_rejections_, limit); }
+  void count_tick() { ticks_ += 1; }
+  void count_display_frames(std::uint64_t n) { display_frames_ += n; }
+  void count_slow_consumer_dropped() { slow_consumers_dropped_ += 1; }
+  void observe_redis_roundtrip(std::chrono::steady_clock::duration elapsed);
+  void desk_scanned(std::string_view event, std::string_view desk);
+
+  // The whole exposition; `redis_ready` is read by the caller at scrape time.
+  std::string render(bool redis_ready) const;
+
+ private:
+  using Labelled = std::map<std::string, std::uint64_t, std::less<>>;
+  static constexpr std::array<double, 12> kRoundtripBuckets = {
+      0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5};
+  // Desks are per device: bounded so a stream of made-up desk ids cannot grow memory.
+  static constexpr std::size_t kMaxDesks = 5000;
+
+  static std::size_t index(Channel channel) { return static_cast<std::size_t>(channel); }
+  void add(Labelled& counter, std::string_view label, std::uint64_t n = 1);
+
+  std::array<std::atomic<std::int64_t>, 4> connections_{};
+  std::atomic<std::uint64_t> ticks_{0};
+  std::atomic<std::uint64_t> display_frames_{0};
+  std::atomic<std::uint64_t> slow_consumers_dropped_{0};
+  std::array<std::atomic<std::uint64_t>, kRoundtripBuckets.size() + 1> roundtrip_buckets_{};
+  std::atomic<std::uint64_t> roundtrip_micros_{0};
+
+  mutable std::mutex mutex_;
+  Labelled scans_;
+  Labelled presence_;
+  Labelled auth_failures_;
+  Labelled limit_rejections_;
+  std::map<std::string, double, std::less<>> desk_last_scan_;  // "event\ndesk" -> unix seconds
+};
+
+// Counts one connection in its channel's gauge for as long as it lives.
+class ChannelGauge {
+ public:
+  ChannelGauge(Metrics& metrics, Channel channel) : metrics_(metrics), channel_(channel) {
+    metrics_.connection_opened(channel_);
+  }
+  ~ChannelGauge() { metrics_.connection_closed(channel_); }
+  ChannelGauge(const ChannelGauge&) = delete;
+  ChannelGauge& operator=(const ChannelGauge&) = delete;
+
+ private:
+  Metrics& metrics_;
+  Channel channel_;
+};
+
+}  // namespace rollcall::gateway

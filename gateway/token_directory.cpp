@@ -1,0 +1,75 @@
+#include "gateway/token_directory.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "services/auth/token.h"
+#include "services/auth/token_check.h"
+#include "services/store/keys.h"
+
+namespace rollcall::gateway {
+
+namespace auth = services::auth;
+
+TokenDirectory::TokenDirectory(std::shared_ptr<redis::Connection> redis)
+    : redis_(std::move(redis)) {}
+
+boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::string event_id,
+                                                                           std::string token,
+                                                                           auth::Access access) {
+  Decision decision;
+  if (token.empty()) {
+    decision.refusal = "missing";
+    co_return decision;
+  }
+  const auto hash = auth::token_hash(token);
+  decision.token_id = auth::token_id(hash);
+  const auto key = event_id + "\n" + hash;
+  const auto now = std::chrono::steady_clock::now();
+
+  std::optional<Entry> entry;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = cache_.find(key); it != cache_.end() && now - it->second.fetched < kCacheFor) {
+      entry = it->second;
+    }
+  }
+  if (!entry) {
+    std::vector<std::string> command{"HGET", services::store::tokens_key(event_id), hash};
+    auto [ec, reply] = co_await redis_->async_exec(
+        std::move(command), boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (ec || reply.is_error()) {
+      decision.unavailable = true;
+      co_return decision;
+    }
+    entry.emplace(Entry{.fetched = now});
+    if (reply.type == redis::Reply::Type::string) {
+      v1::TokenRecord record;
+      google::protobuf::util::JsonParseOptions options;
+      options.ignore_unknown_fields = true;  // written by a newer rollcall-admin
+      if (google::protobuf::util::JsonStringToMessage(reply.str, &record, options).ok()) {
+        entry->record = std::move(record);
+      }
+    }
+    std::lock_guard lock(mutex_);
+    if (cache_.size() >= kMaxEntries) cache_.clear();
+    cache_[key] = *entry;
+  }
+
+  const auto verdict = auth::check_token(entry->record ? &*entry->record : nullptr,
+                                         std::chrono::system_clock::now());
+  if (verdict != auth::TokenVerdict::ok) {
+    decision.refusal = auth::verdict_name(verdict);
+    co_return decision;
+  }
+  decision.role = entry->record->role();
+  if (!auth::role_allows(decision.role, access)) {
+    decision.refusal = "forbidden";
+    co_return decision;
+  }
+  decision.allowed = true;
+  co_return decision;
+}
+
+}  // namespace rollcall::gateway

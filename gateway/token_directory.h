@@ -1,0 +1,53 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "gateway/redis/connection.h"
+#include "rollcall/v1/auth.pb.h"
+#include "services/auth/access.h"
+
+namespace rollcall::gateway {
+
+// Access tokens as rollcall-admin stored them, checked for every connection and HTTP call.
+// Records are cached briefly so a busy desk costs no extra round trip; a revocation therefore
+// takes effect within kCacheFor on every gateway.
+class TokenDirectory {
+ public:
+  static constexpr std::chrono::seconds kCacheFor{5};
+
+  explicit TokenDirectory(std::shared_ptr<redis::Connection> redis);
+
+  struct Decision {
+    bool allowed = false;
+    bool unavailable = false;  // Redis could not be asked: try again, nothing is known
+    // Why not: "missing", "unknown", "expired", "revoked" (unauthenticated) or "forbidden"
+    // (a valid token whose role may not do this).
+    std::string refusal;
+    v1::Role role = v1::role_unspecified;
+    std::string token_id;
+  };
+  boost::asio::awaitable<Decision> authorize(std::string event_id, std::string token,
+                                             services::auth::Access access);
+
+ private:
+  struct Entry {
+    std::optional<v1::TokenRecord> record;  // nullopt: no such token (misses are cached too)
+    std::chrono::steady_clock::time_point fetched;
+  };
+  // Bounds the cache against a flood of made-up tokens.
+  static constexpr std::size_t kMaxEntries = 100000;
+
+  std::shared_ptr<redis::Connection> redis_;
+  std::mutex mutex_;
+  std::map<std::string, Entry, std::less<>> cache_;  // key: event + '\n' + token hash
+};
+
+}  // namespace rollcall::gateway

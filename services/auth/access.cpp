@@ -1,0 +1,45 @@
+#include "services/auth/access.h"
+
+namespace rollcall::services::auth {
+
+bool role_allows(v1::Role role, Access access) {
+  switch (role) {
+    case v1::desk:
+      return access == Access::scan || access == Access::read_badge_keys;
+    case v1::platform:
+      return access == Access::report_presence;
+    case v1::display:
+      return access == Access::watch_totals;
+    case v1::organizer:
+      // Organizers watch and export; scanning and presence come from devices with their own
+      // tokens, so a leaked organizer token cannot forge attendance.
+      return access == Access::watch_totals || access == Access::read_badge_keys ||
+             access == Access::read_attendee_log || access == Access::export_data;
+    default:
+      return false;
+  }
+}
+
+std::string_view role_name(v1::Role role) {
+  switch (role) {
+    case v1::desk:
+      return "desk";
+    case v1::platform:
+      return "platform";
+    case v1::display:
+      return "display";
+    case v1::organizer:
+      return "organizer";
+    default:
+      return "none";
+  }
+}
+
+std::optional<v1::Role> parse_role(std::string_view name) {
+  for (const auto role : {v1::desk, v1::platform, v1::display, v1::organizer}) {
+    if (name == role_name(role)) return role;
+  }
+  return std::nullopt;
+}
+
+}  // namespace rollcall::services::auth

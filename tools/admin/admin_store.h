@@ -1,0 +1,47 @@
+#pragma once
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <google/protobuf/message.h>
+#include <google/protobuf/timestamp.pb.h>
+#include <boost/program_options.hpp>
+
+#include "gateway/redis/url.h"
+#include "tools/import/redis_session.h"
+
+namespace rollcall::tools::admin {
+
+// A failure that is not bad usage: main prints "rollcall-admin: WHAT" and exits 1.
+struct AdminError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// --redis and --event, which every command that reads or writes Redis takes.
+struct EventOptions {
+  std::string redis_url;
+  std::string event_id;
+  gateway::redis::Url url;
+
+  void add_to(boost::program_options::options_description& options);
+  // After parsing: a reason for bad usage, or empty when the options are fine (fills url).
+  std::string check(const boost::program_options::variables_map& values);
+};
+
+// Connects and makes sure the event exists (its registry was imported), so tokens and keys
+// never land under a misspelt event id. Throws AdminError.
+import::RedisSession open_event(const EventOptions& options);
+
+google::protobuf::Timestamp now_timestamp();
+std::chrono::system_clock::time_point to_time_point(const google::protobuf::Timestamp& t);
+// "2025-07-07T09:00:00Z"; "-" for an unset time.
+std::string time_text(const google::protobuf::Timestamp& t, bool set = true);
+
+// Records are stored as protobuf JSON with proto field names, exactly as the gateway reads them.
+std::string to_json(const google::protobuf::Message& message);
+// Throws AdminError naming `what` when the stored text is not such a record.
+void from_json(std::string_view json, google::protobuf::Message* message, const std::string& what);
+
+}  // namespace rollcall::tools::admin

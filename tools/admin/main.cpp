@@ -1,0 +1,61 @@
+// rollcall-admin: access tokens, badge-signing keys and signed badge codes of an event.
+// Exit codes: 0 success, 1 failure (one-line reason on stderr), 2 bad usage.
+#include <iostream>
+#include <string_view>
+
+#include "tools/admin/admin_store.h"
+#include "tools/admin/commands.h"
+#include "tools/cli/command_line.h"
+
+namespace {
+
+constexpr const char* kName = "rollcall-admin";
+
+constexpr const char* kUsage =
+    "Usage: rollcall-admin token issue  --event EVENT --role ROLE --name NAME\n"
+    "                                   [--expires-in 12h | --expires-at TIME] [--redis URL]\n"
+    "       rollcall-admin token revoke --event EVENT --id ID [--redis URL]\n"
+    "       rollcall-admin token list   --event EVENT [--redis URL]\n"
+    "       rollcall-admin badge-key new    --event EVENT --secret-file PATH [--redis URL]\n"
+    "       rollcall-admin badge-key list   --event EVENT [--redis URL]\n"
+    "       rollcall-admin badge-key retire --event EVENT --id KEYID [--redis URL]\n"
+    "       rollcall-admin badge sign --secret-file PATH --event EVENT --badge ID\n"
+    "                                 [--first-day DAY] [--last-day DAY] [--qr-dir DIR]\n"
+    "       rollcall-admin badge sign --secret-file PATH --event EVENT --registry FILE.csv\n"
+    "                                 --out CODES.csv [--first-day DAY] [--last-day DAY]\n"
+    "                                 [--qr-dir DIR]\n"
+    "\n"
+    "Access tokens for desks, platforms, displays and organizers (ROLE: desk, platform,\n"
+    "display, organizer), stored hashed in Redis; Ed25519 keys that sign badge codes, the\n"
+    "public half in Redis, the secret half in a file; badge codes for QR codes. The event must\n"
+    "have been imported (rollcall-import) first. --redis defaults to redis://127.0.0.1:6379.\n"
+    "`rollcall-admin GROUP ACTION --help` describes one command.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace admin = rollcall::tools::admin;
+  const std::string_view group = argc > 1 ? argv[1] : "";
+  if (group == "--help" || group == "-h") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (argc < 3) {
+    if (group.empty()) return rollcall::tools::cli::usage_error(kName, "say what to do");
+    return rollcall::tools::cli::usage_error(kName, "say what to do with " + std::string(group));
+  }
+  const std::string_view action = argv[2];
+  // The action stands in for the program name, so each command parses only its own options.
+  const int rest_argc = argc - 2;
+  char** rest_argv = argv + 2;
+  try {
+    if (group == "token") return admin::token_command(action, rest_argc, rest_argv);
+    if (group == "badge-key") return admin::badge_key_command(action, rest_argc, rest_argv);
+    if (group == "badge") return admin::badge_command(action, rest_argc, rest_argv);
+  } catch (const std::exception& e) {
+    std::cerr << kName << ": " << e.what() << '\n';
+    return 1;
+  }
+  return rollcall::tools::cli::usage_error(
+      kName, "unknown command \"" + std::string(group) + "\" (token, badge-key, badge)");
+}

@@ -1,0 +1,254 @@
+// rollcall-admin token issue|revoke|list: access tokens for devices and people, stored hashed.
+#include <algorithm>
+#include <iostream>
+#include <regex>
+
+#include <google/protobuf/util/time_util.h>
+
+#include "rollcall/v1/auth.pb.h"
+#include "services/auth/access.h"
+#include "services/auth/token.h"
+#include "services/auth/token_check.h"
+#include "services/registry/utf8.h"
+#include "services/store/keys.h"
+#include "tools/admin/admin_store.h"
+#include "tools/admin/commands.h"
+#include "tools/admin/text_table.h"
+#include "tools/cli/command_line.h"
+
+namespace rollcall::tools::admin {
+namespace {
+
+namespace po = boost::program_options;
+namespace auth = services::auth;
+namespace store = services::store;
+using google::protobuf::util::TimeUtil;
+
+constexpr std::size_t kMaxNameBytes = 200;
+constexpr long long kMaxLifetimeSeconds = 10LL * 366 * 24 * 3600;
+
+struct StoredToken {
+  std::string hash;
+  v1::TokenRecord record;
+};
+
+std::vector<StoredToken> read_tokens(import::RedisSession& redis, const std::string& event_id) {
+  const auto reply = redis.query({"HGETALL", store::tokens_key(event_id)});
+  std::vector<StoredToken> tokens;
+  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    StoredToken token;
+    token.hash = reply.elements[i].str;
+    from_json(reply.elements[i + 1].str, &token.record,
+              "token " + auth::token_id(token.hash) + " of " + event_id);
+    tokens.push_back(std::move(token));
+  }
+  return tokens;
+}
+
+// "12h", "5d", "90m", "3600s" -> seconds; nullopt for anything else.
+std::optional<long long> parse_lifetime(const std::string& text) {
+  static const std::regex kShape("([1-9][0-9]{0,6})([smhd])");
+  std::smatch match;
+  if (!std::regex_match(text, match, kShape)) return std::nullopt;
+  const long long n = std::stoll(match[1]);
+  switch (match[2].str()[0]) {
+    case 's':
+      return n;
+    case 'm':
+      return n * 60;
+    case 'h':
+      return n * 3600;
+    default:
+      return n * 86400;
+  }
+}
+
+bool has_control(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7F;
+  });
+}
+
+int issue(int argc, char** argv) {
+  const std::string program = "rollcall-admin token issue";
+  po::options_description options(
+      "Usage: rollcall-admin token issue --event EVENT --role ROLE --name NAME\n"
+      "                                  [--expires-in 12h | --expires-at TIME] [--redis URL]\n\n"
+      "Issues an access token for one device or person and prints it alone on stdout; it is\n"
+      "shown only this once (Redis keeps its SHA-256). Roles: desk (scans, sees the attendee\n"
+      "just scanned), platform (reports online presence), display (aggregated totals only),\n"
+      "organizer (everything, exports).\n\nOptions",
+      100, 50);
+  EventOptions event;
+  std::string role_text, name, expires_in, expires_at;
+  options.add_options()("help,h", "show this help and exit");
+  event.add_to(options);
+  // clang-format off
+  options.add_options()
+    ("role", po::value(&role_text)->value_name("ROLE"),
+     "desk, platform, display or organizer (required)")
+    ("name", po::value(&name)->value_name("NAME"),
+     "who or what holds it, e.g. \"Desk 4, hall A\" (required)")
+    ("expires-in", po::value(&expires_in)->value_name("N{s|m|h|d}"),
+     "lifetime from now, e.g. 12h or 5d (default: no expiry)")
+    ("expires-at", po::value(&expires_at)->value_name("TIME"),
+     "expiry as RFC 3339 / ISO 8601, e.g. 2025-07-11T20:00:00Z or 2025-07-11T22:00:00+02:00");
+  // clang-format on
+  po::variables_map values;
+  if (auto stop = cli::parse_command_line(program, argc, argv, options, options, &values)) {
+    return *stop;
+  }
+  if (auto why = event.check(values); !why.empty()) return cli::usage_error(program, why);
+  if (!values.count("role")) return cli::usage_error(program, "--role is required");
+  const auto role = auth::parse_role(role_text);
+  if (!role) {
+    return cli::usage_error(
+        program, "--role \"" + role_text + "\" is not one of desk, platform, display, organizer");
+  }
+  if (!values.count("name")) return cli::usage_error(program, "--name is required");
+  if (name.empty() || name.size() > kMaxNameBytes || !services::registry::is_valid_utf8(name) ||
+      has_control(name)) {
+    return cli::usage_error(program,
+                            "--name must be 1 to 200 bytes of UTF-8 text without control "
+                            "characters");
+  }
+  if (values.count("expires-in") && values.count("expires-at")) {
+    return cli::usage_error(program, "give --expires-in or --expires-at, not both");
+  }
+
+  v1::TokenRecord record;
+  record.set_role(*role);
+  record.set_name(name);
+  *record.mutable_issued_at() = now_timestamp();
+  if (values.count("expires-in")) {
+    const auto seconds = parse_lifetime(expires_in);
+    if (!seconds || *seconds > kMaxLifetimeSeconds) {
+      return cli::usage_error(program, "--expires-in \"" + expires_in +
+                                           "\" is not a lifetime like 90m, 12h or 5d (at most "
+                                           "10 years)");
+    }
+    *record.mutable_expires_at() =
+        TimeUtil::SecondsToTimestamp(record.issued_at().seconds() + *seconds);
+  } else if (values.count("expires-at")) {
+    google::protobuf::Timestamp at;
+    if (!TimeUtil::FromString(expires_at, &at)) {
+      return cli::usage_error(
+          program, "--expires-at \"" + expires_at + "\" is not a time like 2025-07-11T20:00:00Z");
+    }
+    if (at <= record.issued_at()) {
+      return cli::usage_error(program, "--expires-at " + expires_at + " is in the past");
+    }
+    at.set_nanos(0);  // whole seconds, as everything else in rollcall
+    *record.mutable_expires_at() = at;
+  }
+
+  auto redis = open_event(event);
+  const auto token = auth::generate_token();
+  const auto hash = auth::token_hash(token);
+  record.set_id(auth::token_id(hash));
+  const auto added =
+      redis.query({"HSETNX", store::tokens_key(event.event_id), hash, to_json(record)});
+  if (added.integer != 1) throw AdminError("a token with this hash exists already; try again");
+
+  std::cout << token << '\n' << std::flush;
+  std::cerr << "issued " << auth::role_name(*role) << " token " << record.id() << " (\"" << name
+            << "\") for " << event.event_id << ", expires "
+            << (record.has_expires_at() ? time_text(record.expires_at()) : "never")
+            << ". It is shown only now: hand it to its holder.\n";
+  return 0;
+}
+
+int revoke(int argc, char** argv) {
+  const std::string program = "rollcall-admin token revoke";
+  po::options_description options(
+      "Usage: rollcall-admin token revoke --event EVENT --id ID [--redis URL]\n\n"
+      "Revokes a token at once: the gateway refuses it from now on. ID is the 12-digit id\n"
+      "that token list shows.\n\nOptions",
+      100, 50);
+  EventOptions event;
+  std::string id;
+  options.add_options()("help,h", "show this help and exit");
+  event.add_to(options);
+  options.add_options()("id", po::value(&id)->value_name("ID"), "the token's id (required)");
+  po::variables_map values;
+  if (auto stop = cli::parse_command_line(program, argc, argv, options, options, &values)) {
+    return *stop;
+  }
+  if (auto why = event.check(values); !why.empty()) return cli::usage_error(program, why);
+  if (!values.count("id")) return cli::usage_error(program, "--id is required");
+
+  auto redis = open_event(event);
+  auto tokens = read_tokens(redis, event.event_id);
+  std::vector<StoredToken*> matches;
+  for (auto& token : tokens) {
+    if (token.record.id() == id) matches.push_back(&token);
+  }
+  if (matches.empty()) {
+    throw AdminError("no token " + id + " in " + event.event_id + " (see token list)");
+  }
+  if (matches.size() > 1) throw AdminError("several tokens have the id " + id);
+  auto& token = *matches.front();
+  if (token.record.has_revoked_at()) {
+    std::cerr << "token " << id << " (\"" << token.record.name() << "\") was revoked already at "
+              << time_text(token.record.revoked_at()) << '\n';
+    return 0;
+  }
+  *token.record.mutable_revoked_at() = now_timestamp();
+  redis.query({"HSET", store::tokens_key(event.event_id), token.hash, to_json(token.record)});
+  std::cerr << "revoked " << auth::role_name(token.record.role()) << " token " << id << " (\""
+            << token.record.name() << "\") of " << event.event_id << '\n';
+  return 0;
+}
+
+int list(int argc, char** argv) {
+  const std::string program = "rollcall-admin token list";
+  po::options_description options(
+      "Usage: rollcall-admin token list --event EVENT [--redis URL]\n\n"
+      "Lists the event's tokens, oldest first: id, role, name, issued, expires, state\n"
+      "(active, expired or revoked). Tokens themselves are never stored, so never shown.\n\n"
+      "Options",
+      100, 50);
+  EventOptions event;
+  options.add_options()("help,h", "show this help and exit");
+  event.add_to(options);
+  po::variables_map values;
+  if (auto stop = cli::parse_command_line(program, argc, argv, options, options, &values)) {
+    return *stop;
+  }
+  if (auto why = event.check(values); !why.empty()) return cli::usage_error(program, why);
+
+  auto redis = open_event(event);
+  auto tokens = read_tokens(redis, event.event_id);
+  std::sort(tokens.begin(), tokens.end(), [](const StoredToken& a, const StoredToken& b) {
+    if (a.record.issued_at() != b.record.issued_at()) {
+      return a.record.issued_at() < b.record.issued_at();
+    }
+    return a.record.id() < b.record.id();
+  });
+  const auto now = std::chrono::system_clock::now();
+  TextTable table({"ID", "ROLE", "NAME", "ISSUED", "EXPIRES", "STATE"});
+  for (const auto& token : tokens) {
+    const auto& r = token.record;
+    const auto verdict = auth::check_token(&r, now);
+    table.add({r.id(), std::string(auth::role_name(r.role())), r.name(), time_text(r.issued_at()),
+               time_text(r.expires_at(), r.has_expires_at()),
+               verdict == auth::TokenVerdict::ok ? "active" : auth::verdict_name(verdict)});
+  }
+  table.print(std::cout);
+  std::cerr << tokens.size() << " token" << (tokens.size() == 1 ? "" : "s") << " in "
+            << event.event_id << '\n';
+  return 0;
+}
+
+}  // namespace
+
+int token_command(std::string_view action, int argc, char** argv) {
+  if (action == "issue") return issue(argc, argv);
+  if (action == "revoke") return revoke(argc, argv);
+  if (action == "list") return list(argc, argv);
+  return cli::usage_error("rollcall-admin token",
+                          "unknown action \"" + std::string(action) + "\" (issue, revoke, list)");
+}
+
+}  // namespace rollcall::tools::admin
