@@ -1,6 +1,8 @@
 #include "gateway/redis/connection.h"
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
@@ -65,20 +67,66 @@ int send(redisAsyncContext* context, redisCallbackFn* fn, void* privdata,
 }
 
 // A caller's command in flight. It holds no pointer to the Connection, so hiredis may flush it
-// (NULL reply) even while the Connection is being destroyed.
+// (NULL reply) even while the Connection is being destroyed. With WAIT, the reply is held here
+// until the batch's WAIT answers.
 struct UserPending {
   Connection::Handler handler;
   Strand strand;
+  bool held = false;
+  bool answered = false;
+  boost::system::error_code ec;
+  Reply reply;
+
+  void deliver(boost::system::error_code code, Reply value) {
+    // Posted: the caller's code must not run inside hiredis (it may send or stop).
+    boost::asio::post(strand,
+                      [handler = std::move(handler), code, value = std::move(value)]() mutable {
+                        handler(code, std::move(value));
+                      });
+  }
 };
 
 struct InternalPending {
-  enum class Kind { setup, health } kind;
+  enum class Kind { setup, role, health } kind;
   std::uint64_t generation;
   std::string name;  // command name for errors; never the arguments (AUTH carries the password)
   bool last = false;
 };
 
+bool starts_with(const redisReply* r, std::string_view prefix) {
+  return r->type == REDIS_REPLY_ERROR && std::string_view(r->str, r->len).starts_with(prefix);
+}
+
+std::string text_of(const redisReply* r) {
+  if (r->type == REDIS_REPLY_INTEGER) return std::to_string(r->integer);
+  if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS ||
+      r->type == REDIS_REPLY_ERROR) {
+    return std::string(r->str, r->len);
+  }
+  return "";
+}
+
 }  // namespace
+
+// The commands sent since the last WAIT, answered when that WAIT is.
+struct Connection::WaitBatch {
+  std::vector<std::shared_ptr<UserPending>> commands;
+  int replicas = 0;
+
+  void complete(const redisReply* wait_reply) {
+    const bool replicated = wait_reply != nullptr && wait_reply->type == REDIS_REPLY_INTEGER &&
+                            wait_reply->integer >= replicas;
+    for (auto& pending : commands) {
+      boost::system::error_code ec = pending->answered ? pending->ec : error::unavailable;
+      // Nothing to replicate when the command itself failed: its error reply goes as it is.
+      if (!ec && !pending->reply.is_error() && !replicated) {
+        ec = wait_reply == nullptr ? error::unavailable : error::not_replicated;
+      }
+      pending->deliver(ec, ec ? Reply{} : std::move(pending->reply));
+    }
+    commands.clear();
+  }
+};
 
 std::shared_ptr<Connection> Connection::create(boost::asio::any_io_executor executor,
                                                Options options) {
@@ -97,12 +145,14 @@ Connection::Connection(boost::asio::any_io_executor executor, Options options)
 Connection::~Connection() {
   // No strand handler can be running: each one holds a shared_ptr (or a locked weak_ptr) to us.
   // Pending commands are flushed by hiredis with NULL replies and complete as unavailable.
+  cancel_lookup();
   if (context_ != nullptr) {
     redisAsyncContext* context = context_;
     context_ = nullptr;
     context->data = nullptr;
     redisAsyncFree(context);
   }
+  fail_wait_batch();
 }
 
 void Connection::start() {
@@ -165,11 +215,71 @@ void Connection::do_exec(std::vector<std::string> args, Handler handler) {
     handler(error::protocol, Reply{});
     return;
   }
-  auto* pending = new UserPending{std::move(handler), strand_};
-  if (send(context_, &Connection::on_user_reply, pending, args) != REDIS_OK) {
-    std::unique_ptr<UserPending> owned(pending);
-    owned->handler(error::unavailable, Reply{});
+  auto pending = std::make_shared<UserPending>(UserPending{
+      .handler = std::move(handler), .strand = strand_, .held = options_.wait_replicas > 0});
+  auto* privdata = new std::shared_ptr<UserPending>(pending);
+  if (send(context_, &Connection::on_user_reply, privdata, args) != REDIS_OK) {
+    delete privdata;
+    pending->deliver(error::unavailable, Reply{});
+    return;
   }
+  track_sent();
+  if (!pending->held) return;
+  if (!wait_batch_) {
+    wait_batch_ = std::make_shared<WaitBatch>();
+    wait_batch_->replicas = options_.wait_replicas;
+    // Posted: the commands already queued on the strand join this batch and share its WAIT.
+    boost::asio::post(strand_, [self = shared_from_this()] { self->flush_wait(); });
+  }
+  wait_batch_->commands.push_back(std::move(pending));
+}
+
+void Connection::flush_wait() {
+  if (!wait_batch_) return;
+  auto batch = std::move(wait_batch_);
+  wait_batch_.reset();
+  auto* privdata = new std::shared_ptr<WaitBatch>(batch);
+  const auto timeout = std::max<long long>(1, options_.wait_timeout.count());  // 0: for ever
+  if (context_ == nullptr ||
+      send(context_, &Connection::on_wait_reply, privdata,
+           {"WAIT", std::to_string(options_.wait_replicas), std::to_string(timeout)}) != REDIS_OK) {
+    delete privdata;
+    batch->complete(nullptr);
+    return;
+  }
+  track_sent();
+}
+
+void Connection::fail_wait_batch() {
+  // The link is gone: its commands were flushed as unavailable and no WAIT will follow.
+  if (!wait_batch_) return;
+  auto batch = std::move(wait_batch_);
+  wait_batch_.reset();
+  batch->complete(nullptr);
+}
+
+void Connection::track_sent() {
+  if (outstanding_ == 0) progress_at_ = std::chrono::steady_clock::now();
+  ++outstanding_;
+}
+
+void Connection::note_reply() {
+  progress_at_ = std::chrono::steady_clock::now();
+  if (outstanding_ > 0) --outstanding_;
+}
+
+std::chrono::milliseconds Connection::effective_health_timeout() const {
+  if (options_.wait_replicas <= 0) return options_.health_timeout;
+  // A WAIT may rightly stay silent for wait_timeout.
+  return std::max(options_.health_timeout, options_.wait_timeout + options_.health_interval);
+}
+
+void Connection::post_if_current(std::uint64_t generation, std::function<void(Connection&)> fn) {
+  boost::asio::post(strand_, [weak = weak_from_this(), generation, fn = std::move(fn)] {
+    auto self = weak.lock();
+    if (!self || generation != self->generation_ || self->phase_ == Phase::stopped) return;
+    fn(*self);
+  });
 }
 
 void Connection::do_start() {
@@ -191,7 +301,8 @@ void Connection::enter_subscriber_mode() {
   if (subscriber_) return;
   subscriber_ = true;
   // A link opened as a command connection is reopened in subscriber mode.
-  if (phase_ == Phase::setup || phase_ == Phase::ready || phase_ == Phase::resolving) {
+  if (phase_ == Phase::setup || phase_ == Phase::ready || phase_ == Phase::resolving ||
+      phase_ == Phase::discovering) {
     teardown();
     connect();
   }
@@ -224,9 +335,19 @@ void Connection::send_subscribe(std::vector<std::string> channels) {
 }
 
 void Connection::connect() {
+  if (options_.url.sentinel()) {
+    ask_sentinels();
+  } else {
+    connect_to(options_.url.host, options_.url.port);
+  }
+}
+
+void Connection::connect_to(const std::string& host, unsigned short port) {
   ++generation_;
   phase_ = Phase::resolving;
   health_outstanding_ = false;
+  target_ =
+      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
   const auto generation = generation_;
   std::weak_ptr<Connection> weak = weak_from_this();
 
@@ -237,8 +358,7 @@ void Connection::connect() {
     if (!self || ec || generation != self->generation_) return;
     if (self->phase_ == Phase::resolving || self->phase_ == Phase::setup ||
         self->phase_ == Phase::subscribing) {
-      self->fail("connect to " + self->options_.url.host + ":" +
-                 std::to_string(self->options_.url.port) + " timed out after " +
+      self->fail("connect to " + self->target_ + " timed out after " +
                  std::to_string(self->options_.connect_timeout.count()) + " ms");
     }
   });
@@ -246,15 +366,16 @@ void Connection::connect() {
   // hiredis would resolve names with a blocking getaddrinfo on the io thread; Asio's resolver
   // does it off-thread, and hiredis then gets a numeric address.
   resolver_.async_resolve(
-      options_.url.host, std::to_string(options_.url.port),
+      host, std::to_string(port),
       boost::asio::bind_executor(
-          strand_, [weak, generation](boost::system::error_code ec,
-                                      boost::asio::ip::tcp::resolver::results_type results) {
+          strand_,
+          [weak, generation, host, port](boost::system::error_code ec,
+                                         boost::asio::ip::tcp::resolver::results_type results) {
             auto self = weak.lock();
             if (!self || generation != self->generation_ || self->phase_ != Phase::resolving)
               return;
             if (ec || results.empty()) {
-              self->fail("cannot resolve " + self->options_.url.host + ": " + ec.message());
+              self->fail("cannot resolve " + host + ": " + ec.message());
               return;
             }
             // Prefer IPv4: "localhost" often lists ::1 first while redis binds 127.0.0.1.
@@ -265,12 +386,12 @@ void Connection::connect() {
                 break;
               }
             }
-            self->open(chosen.to_string());
+            self->open(chosen.to_string(), port);
           }));
 }
 
-void Connection::open(const std::string& address) {
-  redisAsyncContext* context = redisAsyncConnect(address.c_str(), options_.url.port);
+void Connection::open(const std::string& address, unsigned short port) {
+  redisAsyncContext* context = redisAsyncConnect(address.c_str(), port);
   if (context == nullptr) {
     fail("cannot allocate a redis context");
     return;
@@ -278,7 +399,7 @@ void Connection::open(const std::string& address) {
   if (context->err != 0) {
     std::string reason = context->errstr;
     redisAsyncFree(context);
-    fail("connect to " + address + ":" + std::to_string(options_.url.port) + ": " + reason);
+    fail("connect to " + target_ + ": " + reason);
     return;
   }
   if (!attach_to_asio(context, strand_, weak_from_this())) {
@@ -302,6 +423,12 @@ void Connection::open(const std::string& address) {
       steps.push_back({"AUTH", url.username, url.password});
     }
   }
+  // A sentinel's answer may be stale (a failover under way): only a primary will do.
+  std::optional<size_t> role_step;
+  if (url.sentinel()) {
+    role_step = steps.size();
+    steps.push_back({"ROLE"});
+  }
   if (url.db != 0) steps.push_back({"SELECT", std::to_string(url.db)});
   for (const auto& command : options_.setup) {
     if (!command.empty()) steps.push_back(command);
@@ -319,8 +446,8 @@ void Connection::open(const std::string& address) {
     steps.push_back({"PING"});  // a round trip proves the link before we say ready
   }
   for (size_t i = 0; i < steps.size(); ++i) {
-    auto* pending = new InternalPending{InternalPending::Kind::setup, generation_, steps[i][0],
-                                        i + 1 == steps.size()};
+    const auto kind = i == role_step ? InternalPending::Kind::role : InternalPending::Kind::setup;
+    auto* pending = new InternalPending{kind, generation_, steps[i][0], i + 1 == steps.size()};
     if (send(context_, &Connection::on_internal_reply, pending, steps[i]) != REDIS_OK) {
       delete pending;
       fail("cannot queue setup command " + steps[i][0]);
@@ -329,11 +456,39 @@ void Connection::open(const std::string& address) {
   }
 }
 
+void Connection::ask_sentinels() {
+  cancel_lookup();
+  ++generation_;
+  phase_ = Phase::discovering;
+  lookup_ = SentinelLookup::create(strand_, options_.url, options_.connect_timeout, sentinel_good_);
+  lookup_->start([weak = weak_from_this(), generation = generation_](
+                     std::optional<SentinelLookup::Primary> primary, const std::string& errors) {
+    auto self = weak.lock();
+    if (!self || generation != self->generation_ || self->phase_ != Phase::discovering) return;
+    self->lookup_.reset();
+    if (!primary) {
+      self->fail("no sentinel told the primary of " + self->options_.url.master_name + ": " +
+                 errors);
+      return;
+    }
+    self->sentinel_good_ = primary->sentinel;
+    self->connect_to(primary->host, primary->port);
+  });
+}
+
+void Connection::cancel_lookup() {
+  if (!lookup_) return;
+  lookup_->cancel();
+  lookup_.reset();
+}
+
 void Connection::become_ready() {
   connect_timer_.cancel();
   phase_ = Phase::ready;
   backoff_ = options_.backoff_initial;
   health_outstanding_ = false;
+  outstanding_ = 0;
+  progress_at_ = std::chrono::steady_clock::now();
   set_last_error("");
   ready_ = true;
   notify(true);
@@ -353,18 +508,25 @@ void Connection::arm_health() {
 
 void Connection::on_health_tick() {
   if (phase_ != Phase::ready || context_ == nullptr) return;
-  if (health_outstanding_) {
-    fail("health check: no reply within " + std::to_string(options_.health_interval.count()) +
-         " ms");
+  const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - progress_at_);
+  if (outstanding_ > 0 && silent >= effective_health_timeout()) {
+    fail("health check: no reply from " + target_ + " for " + std::to_string(silent.count()) +
+         " ms with " + std::to_string(outstanding_) + " requests outstanding");
     return;
   }
-  health_outstanding_ = true;
-  if (subscriber_) {
-    send_subscribe({health_channel});
-  } else {
-    auto* pending = new InternalPending{InternalPending::Kind::health, generation_, "PING", false};
-    if (send(context_, &Connection::on_internal_reply, pending, {"PING"}) != REDIS_OK) {
-      delete pending;
+  if (!health_outstanding_) {
+    // Something is always outstanding, so a silent server is noticed even on an idle link.
+    health_outstanding_ = true;
+    track_sent();
+    if (subscriber_) {
+      send_subscribe({health_channel});
+    } else {
+      auto* pending =
+          new InternalPending{InternalPending::Kind::health, generation_, "PING", false};
+      if (send(context_, &Connection::on_internal_reply, pending, {"PING"}) != REDIS_OK) {
+        delete pending;
+      }
     }
   }
   arm_health();
@@ -380,6 +542,8 @@ void Connection::teardown() {
   connect_timer_.cancel();
   health_timer_.cancel();
   resolver_.cancel();
+  cancel_lookup();
+  outstanding_ = 0;
   const bool was_ready = ready_.exchange(false);
   if (phase_ != Phase::stopped) phase_ = Phase::backoff;
   if (context_ != nullptr) {
@@ -389,6 +553,7 @@ void Connection::teardown() {
     context->data = nullptr;
     redisAsyncFree(context);
   }
+  fail_wait_batch();
   if (was_ready) notify(false);
 }
 
@@ -424,8 +589,7 @@ void Connection::on_connect(const redisAsyncContext* context, int status) {
   auto* self = static_cast<Connection*>(context->data);
   if (self == nullptr || self->context_ != context || status == REDIS_OK) return;
   // hiredis frees the context right after this callback: forget it, retry from the strand.
-  std::string reason = "connect to " + self->options_.url.host + ":" +
-                       std::to_string(self->options_.url.port) + ": " +
+  std::string reason = "connect to " + self->target_ + ": " +
                        (context->errstr != nullptr ? context->errstr : "failed");
   self->context_ = nullptr;
   self->ready_ = false;
@@ -443,8 +607,8 @@ void Connection::on_disconnect(const redisAsyncContext* context, int status) {
   auto* self = static_cast<Connection*>(context->data);
   if (self == nullptr || self->context_ != context) return;
   std::string reason =
-      std::string("connection lost: ") +
-      (context->errstr != nullptr && context->err != 0 ? context->errstr : "closed");
+      "connection to " + self->target_ +
+      " lost: " + (context->errstr != nullptr && context->err != 0 ? context->errstr : "closed");
   const bool was_ready = self->ready_.exchange(false);  // exec() fails at once from now on
   self->context_ = nullptr;
   boost::asio::post(self->strand_, [weak = self->weak_from_this(), generation = self->generation_,
@@ -469,18 +633,27 @@ void Connection::on_internal_reply(redisAsyncContext* context, void* reply, void
   auto* r = static_cast<redisReply*>(reply);
   if (pending->kind == InternalPending::Kind::health) {
     self->health_outstanding_ = false;
+    self->note_reply();
     return;
   }
+  std::string failure;
   if (r->type == REDIS_REPLY_ERROR) {
-    std::string reason =
-        "setup command " + pending->name + " failed: " + std::string(r->str, r->len);
+    failure = "setup command " + pending->name + " failed: " + std::string(r->str, r->len);
+  } else if (pending->kind == InternalPending::Kind::role) {
+    const bool primary =
+        r->type == REDIS_REPLY_ARRAY && r->elements > 0 && text_of(r->element[0]) == "master";
+    if (!primary) {
+      failure = self->target_ + " is not the primary (ROLE: " +
+                (r->type == REDIS_REPLY_ARRAY && r->elements > 0 ? text_of(r->element[0])
+                                                                 : std::string("?")) +
+                "); the sentinels' answer is stale";
+    }
+  }
+  if (!failure.empty()) {
     // Not from inside hiredis: fail() frees the context.
-    boost::asio::post(self->strand_,
-                      [weak = self->weak_from_this(), generation = self->generation_, reason] {
-                        auto s = weak.lock();
-                        if (s && generation == s->generation_ && s->phase_ == Phase::failing)
-                          s->fail(reason);
-                      });
+    self->post_if_current(self->generation_, [failure](Connection& s) {
+      if (s.phase_ == Phase::failing) s.fail(failure);
+    });
     self->phase_ = Phase::failing;  // the rest of this setup is ignored
     return;
   }
@@ -496,24 +669,52 @@ void Connection::on_internal_reply(redisAsyncContext* context, void* reply, void
 }
 
 void Connection::on_user_reply(redisAsyncContext* context, void* reply, void* privdata) {
-  std::unique_ptr<UserPending> pending(static_cast<UserPending*>(privdata));
+  std::unique_ptr<std::shared_ptr<UserPending>> owned(
+      static_cast<std::shared_ptr<UserPending>*>(privdata));
+  UserPending& pending = **owned;
+  auto* self = static_cast<Connection*>(context->data);
+  if (self != nullptr && self->context_ != context) self = nullptr;
   boost::system::error_code ec;
   Reply converted;
   if (reply == nullptr) {
     ec = error::unavailable;  // the link died (or is being freed) with the command in flight
   } else {
-    converted = convert(static_cast<redisReply*>(reply));
+    auto* r = static_cast<redisReply*>(reply);
+    if (self != nullptr) self->note_reply();
+    if (self != nullptr && self->options_.url.sentinel() && starts_with(r, "READONLY")) {
+      // A failover demoted our primary under us: the command was refused, so it is as if the
+      // link were down; reconnecting asks the sentinels for the new primary.
+      ec = error::unavailable;
+      const std::string reason = self->target_ + " is no longer the primary (READONLY)";
+      self->post_if_current(self->generation_, [reason](Connection& s) {
+        if (s.phase_ == Phase::ready) s.fail(reason);
+      });
+    } else {
+      converted = convert(r);
+    }
   }
-  // Posted: the caller's code must not run inside hiredis (it may send or stop).
-  boost::asio::post(pending->strand, [handler = std::move(pending->handler), ec,
-                                      converted = std::move(converted)]() mutable {
-    handler(ec, std::move(converted));
-  });
+  if (pending.held) {
+    pending.answered = true;
+    pending.ec = ec;
+    pending.reply = std::move(converted);
+    return;  // delivered with its batch's WAIT
+  }
+  pending.deliver(ec, std::move(converted));
+}
+
+void Connection::on_wait_reply(redisAsyncContext* context, void* reply, void* privdata) {
+  std::unique_ptr<std::shared_ptr<WaitBatch>> batch(
+      static_cast<std::shared_ptr<WaitBatch>*>(privdata));
+  auto* self = static_cast<Connection*>(context->data);
+  if (self != nullptr && self->context_ == context && reply != nullptr) self->note_reply();
+  (*batch)->complete(static_cast<const redisReply*>(reply));
 }
 
 void Connection::on_channel_reply(redisAsyncContext* context, void* reply, void* privdata) {
   auto* self = static_cast<Connection*>(context->data);
   if (self == nullptr || reply == nullptr || self->context_ != context) return;
+  // Any push proves the link alive (messages may queue ahead of the health SUBSCRIBE's reply).
+  self->progress_at_ = std::chrono::steady_clock::now();
   auto* r = static_cast<redisReply*>(reply);
   if (r->type != REDIS_REPLY_ARRAY || r->elements < 2) return;
   const redisReply* kind = r->element[0];
@@ -532,7 +733,10 @@ void Connection::on_channel_reply(redisAsyncContext* context, void* reply, void*
                         handler(channel, payload);
                       });
   } else if (kind_text == "subscribe" && channel == health_channel) {
-    self->health_outstanding_ = false;
+    if (self->health_outstanding_) {
+      self->health_outstanding_ = false;
+      self->note_reply();
+    }
     // Channels are subscribed in one command with the health channel last, so this confirms
     // them all: messages published from now on reach us.
     if (self->phase_ == Phase::subscribing) self->become_ready();

@@ -21,6 +21,8 @@ class category final : public boost::system::error_category {
         return "redis protocol error";
       case error::subscriber_mode:
         return "redis connection is in subscriber mode";
+      case error::not_replicated:
+        return "redis write not acknowledged by enough replicas in time";
     }
     return "unknown redis error";
   }

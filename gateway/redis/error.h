@@ -15,6 +15,7 @@ enum class error {
   timeout,          // connect/setup or health check did not answer in time
   protocol,         // unexpected reply shape, or hiredis refused the command
   subscriber_mode,  // exec() on a connection that is in subscriber mode
+  not_replicated,   // executed, but WAIT saw fewer replicas acknowledge it than required
 };
 
 const boost::system::error_category& error_category();

@@ -9,6 +9,10 @@ namespace rollcall::gateway::redis {
 
 namespace {
 
+constexpr std::string_view plain_scheme = "redis://";
+constexpr std::string_view sentinel_scheme = "redis+sentinel://";
+constexpr unsigned short default_sentinel_port = 26379;
+
 bool fail(std::string* error, std::string message) {
   if (error != nullptr) *error = std::move(message);
   return false;
@@ -29,10 +33,36 @@ bool parse_number(std::string_view text, long long min, long long max, long long
   return true;
 }
 
-}  // namespace
+bool parse_port(std::string_view text, unsigned short& port) {
+  long long value = 0;
+  if (!parse_number(text, 1, 65535, value)) return false;
+  port = static_cast<unsigned short>(value);
+  return true;
+}
 
-std::optional<Url> Url::parse(std::string_view text, std::string* error) {
-  const std::string quoted = "'" + std::string(text) + "'";
+bool parse_db(std::string_view text, int& db) {
+  long long value = 0;
+  if (!parse_number(text, 0, 1 << 20, value)) return false;
+  db = static_cast<int>(value);
+  return true;
+}
+
+// user:password@ of either form.
+bool parse_userinfo(const boost::urls::url_view& u, const std::string& quoted, Url& url,
+                    std::string* error) {
+  if (!u.has_userinfo()) return true;
+  // Without the colon it is ambiguous (user or password?), so we ask for the explicit form.
+  if (!u.has_password()) {
+    return fail(error,
+                "bad redis URL " + quoted + ": write the password as redis://[user]:password@host");
+  }
+  url.username = u.user();
+  url.password = u.password();
+  return true;
+}
+
+std::optional<Url> parse_plain(std::string_view text, const std::string& quoted,
+                               std::string* error) {
   auto parsed = boost::urls::parse_uri(text);
   if (!parsed) {
     fail(error,
@@ -40,11 +70,6 @@ std::optional<Url> Url::parse(std::string_view text, std::string* error) {
     return std::nullopt;
   }
   const boost::urls::url_view& u = *parsed;
-
-  if (u.scheme() != "redis") {
-    fail(error, "bad redis URL " + quoted + ": scheme must be redis://");
-    return std::nullopt;
-  }
   if (!u.has_authority() || u.encoded_host().empty()) {
     fail(error, "bad redis URL " + quoted + ": missing host");
     return std::nullopt;
@@ -57,37 +82,124 @@ std::optional<Url> Url::parse(std::string_view text, std::string* error) {
   Url url;
   // host_address() drops the brackets of an IPv6 literal, which is what hiredis wants.
   url.host = u.host_address();
-
-  if (u.has_port()) {
-    long long port = 0;
-    if (!parse_number(u.port(), 1, 65535, port)) {
-      fail(error, "bad redis URL " + quoted + ": port must be a number from 1 to 65535");
-      return std::nullopt;
-    }
-    url.port = static_cast<unsigned short>(port);
+  if (u.has_port() && !parse_port(u.port(), url.port)) {
+    fail(error, "bad redis URL " + quoted + ": port must be a number from 1 to 65535");
+    return std::nullopt;
   }
-
-  if (u.has_userinfo()) {
-    // Without the colon it is ambiguous (user or password?), so we ask for the explicit form.
-    if (!u.has_password()) {
-      fail(error,
-           "bad redis URL " + quoted + ": write the password as redis://[user]:password@host");
-      return std::nullopt;
-    }
-    url.username = u.user();
-    url.password = u.password();
-  }
+  if (!parse_userinfo(u, quoted, url, error)) return std::nullopt;
 
   std::string_view path = u.encoded_path();
   if (!path.empty() && path != "/") {
-    long long db = 0;
-    if (path.front() != '/' || !parse_number(path.substr(1), 0, 1 << 20, db)) {
+    if (path.front() != '/' || !parse_db(path.substr(1), url.db)) {
       fail(error, "bad redis URL " + quoted + ": database must be a number, as in /0");
       return std::nullopt;
     }
-    url.db = static_cast<int>(db);
   }
   return url;
+}
+
+// The host list holds commas, which no URI parser accepts in an authority with ports, so it is
+// split off by hand; the rest (userinfo, path, query) goes through Boost.URL with a stand-in
+// host.
+std::optional<Url> parse_sentinel(std::string_view text, const std::string& quoted,
+                                  std::string* error) {
+  const std::string form =
+      ": expected redis+sentinel://[[user]:password@]host[:port][,host[:port]...]/MASTERNAME"
+      "[?db=N]";
+  std::string_view rest = text.substr(sentinel_scheme.size());
+  const size_t authority_end = std::min(rest.find_first_of("/?#"), rest.size());
+  std::string_view authority = rest.substr(0, authority_end);
+  const std::string_view tail = rest.substr(authority_end);
+  std::string_view userinfo;
+  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    userinfo = authority.substr(0, at + 1);  // with the '@'
+    authority.remove_prefix(at + 1);
+  }
+
+  Url url;
+  url.host.clear();
+  url.port = 0;
+  while (true) {
+    const size_t comma = authority.find(',');
+    const std::string_view entry = authority.substr(0, comma);
+    auto host = boost::urls::parse_authority(entry);
+    if (entry.empty() || !host || host->has_userinfo() || host->encoded_host().empty()) {
+      fail(error, "bad redis URL " + quoted + ": bad sentinel address '" + std::string(entry) +
+                      "'" + form);
+      return std::nullopt;
+    }
+    Url::Endpoint endpoint{host->host_address(), default_sentinel_port};
+    if (host->has_port() && !parse_port(host->port(), endpoint.port)) {
+      fail(error, "bad redis URL " + quoted + ": port must be a number from 1 to 65535");
+      return std::nullopt;
+    }
+    url.sentinels.push_back(std::move(endpoint));
+    if (comma == std::string_view::npos) break;
+    authority.remove_prefix(comma + 1);
+  }
+
+  const std::string rebuilt = "redis://" + std::string(userinfo) + "sentinel" + std::string(tail);
+  auto parsed = boost::urls::parse_uri(rebuilt);
+  if (!parsed) {
+    fail(error, "bad redis URL " + quoted + form);
+    return std::nullopt;
+  }
+  const boost::urls::url_view& u = *parsed;
+  if (!parse_userinfo(u, quoted, url, error)) return std::nullopt;
+  if (u.has_fragment()) {
+    fail(error, "bad redis URL " + quoted + ": fragment is not supported");
+    return std::nullopt;
+  }
+  const auto segments = u.segments();
+  if (segments.size() != 1 || (*segments.begin()).empty()) {
+    fail(error, "bad redis URL " + quoted + ": the path must be the master name, as in /mymaster");
+    return std::nullopt;
+  }
+  url.master_name = *segments.begin();
+  for (const auto& param : u.params()) {
+    if (param.key == "db") {
+      if (!param.has_value || !parse_db(param.value, url.db)) {
+        fail(error, "bad redis URL " + quoted + ": db must be a number, as in ?db=0");
+        return std::nullopt;
+      }
+    } else if (param.key == "sentinel_password") {
+      url.sentinel_password = param.value;
+    } else {
+      fail(error, "bad redis URL " + quoted + ": unknown option '" + param.key +
+                      "' (known: db, sentinel_password)");
+      return std::nullopt;
+    }
+  }
+  return url;
+}
+
+}  // namespace
+
+std::optional<Url> Url::parse(std::string_view text, std::string* error) {
+  const std::string quoted = "'" + std::string(text) + "'";
+  if (text.starts_with(sentinel_scheme)) return parse_sentinel(text, quoted, error);
+  if (!text.starts_with(plain_scheme)) {
+    if (text.find("://") != std::string_view::npos) {
+      fail(error, "bad redis URL " + quoted + ": scheme must be redis:// or redis+sentinel://");
+    } else {
+      fail(error,
+           "bad redis URL " + quoted + ": expected redis://[[user]:password@]host[:port][/db]");
+    }
+    return std::nullopt;
+  }
+  return parse_plain(text, quoted, error);
+}
+
+std::string Url::where() const {
+  if (!sentinel()) return host + ":" + std::to_string(port);
+  std::string out = "sentinel master " + master_name + " via ";
+  for (size_t i = 0; i < sentinels.size(); ++i) {
+    if (i > 0) out += ',';
+    const bool v6 = sentinels[i].host.find(':') != std::string::npos;
+    out += (v6 ? "[" + sentinels[i].host + "]" : sentinels[i].host) + ":" +
+           std::to_string(sentinels[i].port);
+  }
+  return out;
 }
 
 }  // namespace rollcall::gateway::redis

@@ -3,21 +3,50 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rollcall::gateway::redis {
 
-// redis://[[user]:password@]host[:port][/db]
+// Where Redis is, in one of two forms:
+//
+//   redis://[[user]:password@]host[:port][/db]
+//     one server (port 6379 by default).
+//
+//   redis+sentinel://[[user]:password@]host1[:port1][,host2[:port2]...]/MASTERNAME[?options]
+//     the primary of MASTERNAME, as Redis Sentinel reports it; the hosts are the sentinels
+//     (port 26379 by default), asked in turn on every (re)connect. The user and password
+//     authenticate to the primary, not to the sentinels. Options (query parameters):
+//       db=N                       database to SELECT (default 0)
+//       sentinel_password=SECRET   AUTH sent to each sentinel (requirepass of the sentinels)
+//     e.g. redis+sentinel://:s3cret@10.0.0.1,10.0.0.2:26380,[::1]/rollcall?db=2
+//
+// Percent-encoding works in the user, password, master name and option values.
 struct Url {
+  struct Endpoint {
+    std::string host;
+    unsigned short port = 0;
+  };
+
+  // The server (plain form). In the Sentinel form these are unused: the primary's address is
+  // only known at connect time.
   std::string host = "127.0.0.1";
   unsigned short port = 6379;
   std::string username;
   std::string password;
   int db = 0;
 
+  // Sentinel form only (sentinels is empty in the plain form).
+  std::vector<Endpoint> sentinels;
+  std::string master_name;
+  std::string sentinel_password;
+
+  bool sentinel() const { return !sentinels.empty(); }
+
   // nullopt and a one-line reason in *error when the text is not such a URL.
   static std::optional<Url> parse(std::string_view text, std::string* error);
 
-  std::string where() const { return host + ":" + std::to_string(port); }  // no secrets
+  // For logs; never contains a secret. "host:port", or "sentinel master NAME via h1:p1,h2:p2".
+  std::string where() const;
 };
 
 }  // namespace rollcall::gateway::redis

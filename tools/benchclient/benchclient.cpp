@@ -288,6 +288,11 @@ class Swarm {
     stream.expires_after(std::chrono::seconds(60));
     stream.async_connect(endpoint_, [this, c, target](beast::error_code ec) {
       if (ec) return fail("connect", ec);
+      if (!arg("token").empty()) {  // the gateway's access token (display or platform role)
+        c->ws.set_option(websocket::stream_base::decorator([](websocket::request_type& r) {
+          r.set(beast::http::field::authorization, "Bearer " + arg("token"));
+        }));
+      }
       c->ws.async_handshake(host_, target, [this, c](beast::error_code ec) {
         beast::get_lowest_layer(c->ws).expires_never();
         if (ec) return fail("handshake", ec);

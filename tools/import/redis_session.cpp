@@ -25,6 +25,10 @@ std::vector<const char*> pointers(const std::vector<std::string>& args,
 }  // namespace
 
 RedisSession::RedisSession(const gateway::redis::Url& url) : where_(url.where()) {
+  // The tools write to one server for a short while: following failovers is the gateway's job.
+  if (url.sentinel()) {
+    throw std::runtime_error("give the primary's redis:// URL; Sentinel URLs are for the gateway");
+  }
   context_.reset(redisConnectWithTimeout(url.host.c_str(), url.port, kConnectTimeout));
   if (!context_)
     throw std::runtime_error("cannot connect to redis at " + where_ + ": out of memory");

@@ -28,5 +28,11 @@ TEST(RedisError, StdErrorCode) {
   EXPECT_EQ(converted, rr::error::protocol);
 }
 
+TEST(RedisError, NotReplicatedIsItsOwnCode) {
+  boost::system::error_code ec = rr::error::not_replicated;
+  EXPECT_NE(ec, rr::error::unavailable);
+  EXPECT_NE(ec.message().find("replicas"), std::string::npos) << ec.message();
+}
+
 }  // namespace
 }  // namespace rollcall::tests::gateway::redis

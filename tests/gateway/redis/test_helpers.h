@@ -120,6 +120,7 @@ inline rr::Connection::Options options_for(const std::string& url_text) {
   options.backoff_initial = 20ms;
   options.backoff_max = 200ms;
   options.health_interval = 200ms;
+  options.health_timeout = 500ms;
   return options;
 }
 

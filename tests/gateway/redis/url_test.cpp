@@ -82,5 +82,56 @@ TEST(RedisUrl, BadDbHostAndExtras) {
   must_fail("redis://user@h");  // ambiguous: a password needs the colon
 }
 
+TEST(RedisUrl, PlainUrlIsNoSentinel) {
+  Url url = must_parse("redis://h:1");
+  EXPECT_FALSE(url.sentinel());
+  EXPECT_EQ(url.where(), "h:1");
+}
+
+TEST(RedisUrl, SentinelHostsMasterAndDefaults) {
+  Url url = must_parse("redis+sentinel://10.0.0.1,10.0.0.2:26380,[::1]/rollcall");
+  ASSERT_TRUE(url.sentinel());
+  ASSERT_EQ(url.sentinels.size(), 3u);
+  EXPECT_EQ(url.sentinels[0].host, "10.0.0.1");
+  EXPECT_EQ(url.sentinels[0].port, 26379);  // Sentinel's default port
+  EXPECT_EQ(url.sentinels[1].host, "10.0.0.2");
+  EXPECT_EQ(url.sentinels[1].port, 26380);
+  EXPECT_EQ(url.sentinels[2].host, "::1");
+  EXPECT_EQ(url.master_name, "rollcall");
+  EXPECT_EQ(url.db, 0);
+  EXPECT_TRUE(url.password.empty());
+  EXPECT_TRUE(url.sentinel_password.empty());
+  EXPECT_EQ(url.where(), "sentinel master rollcall via 10.0.0.1:26379,10.0.0.2:26380,[::1]:26379");
+}
+
+TEST(RedisUrl, SentinelCredentialsAndOptions) {
+  Url url = must_parse(
+      "redis+sentinel://gw:p%40ss@s1:1,s2:2/my%20master?db=3&sentinel_password=s%26cret");
+  EXPECT_EQ(url.username, "gw");
+  EXPECT_EQ(url.password, "p@ss");
+  EXPECT_EQ(url.master_name, "my master");
+  EXPECT_EQ(url.db, 3);
+  EXPECT_EQ(url.sentinel_password, "s&cret");
+  EXPECT_EQ(url.sentinels.size(), 2u);
+  EXPECT_EQ(url.where().find("p@ss"), std::string::npos) << "no secrets in where()";
+  EXPECT_EQ(url.where().find("s&cret"), std::string::npos);
+  EXPECT_EQ(must_parse("redis+sentinel://:pw@s1/m").password, "pw");
+}
+
+TEST(RedisUrl, BadSentinelUrls) {
+  EXPECT_NE(must_fail("redis+sentinel://s1:1,s2:2").find("master name"), std::string::npos);
+  must_fail("redis+sentinel://s1/");
+  must_fail("redis+sentinel://s1/a/b");
+  EXPECT_NE(must_fail("redis+sentinel://s1,,s2/m").find("sentinel address"), std::string::npos);
+  must_fail("redis+sentinel://s1,/m");
+  must_fail("redis+sentinel:///m");
+  EXPECT_NE(must_fail("redis+sentinel://s1:0/m").find("port"), std::string::npos);
+  must_fail("redis+sentinel://s1:x/m");
+  EXPECT_NE(must_fail("redis+sentinel://s1/m?db=x").find("db"), std::string::npos);
+  EXPECT_NE(must_fail("redis+sentinel://s1/m?tls=1").find("unknown option"), std::string::npos);
+  must_fail("redis+sentinel://user@s1/m");  // ambiguous, as in the plain form
+  must_fail("redis+sentinel://s1/m#x");
+}
+
 }  // namespace
 }  // namespace rollcall::tests::gateway::redis

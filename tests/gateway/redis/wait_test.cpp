@@ -1,0 +1,93 @@
+// Issue 8: Options::wait_replicas delivers a reply only once replicas acknowledged it.
+#include <atomic>
+#include <iostream>
+
+#include <gtest/gtest.h>
+
+#include "gateway/redis/connection.h"
+#include "tests/gateway/redis/replication_cluster.h"
+#include "tests/gateway/redis/test_helpers.h"
+
+namespace rollcall::tests::gateway::redis {
+namespace {
+
+using rr::Reply;
+
+class RedisWait : public ::testing::Test {
+ protected:
+  std::shared_ptr<rr::Connection> connect(int replicas) {
+    auto options = options_for(cluster_.primary().url());
+    options.wait_replicas = replicas;
+    options.wait_timeout = 300ms;
+    auto conn = rr::Connection::create(io_.executor(), options);
+    conn->on_state_change([states = states_](bool ready) { states->push(ready); });
+    conn->start();
+    return conn;
+  }
+
+  ReplicationCluster cluster_{0};
+  IoThreads io_;
+  std::shared_ptr<Events<bool>> states_ = std::make_shared<Events<bool>>();
+};
+
+TEST_F(RedisWait, RepliesOnlyOnceTheReplicaHasTheWrite) {
+  ASSERT_TRUE(cluster_.wait_until_ready(wait_limit)) << "replica not in sync";
+  auto conn = connect(1);
+  ASSERT_TRUE(states_->wait_for(true)) << conn->last_error();
+
+  // Many callers at once: they share WAITs, and each reply means "on the replica".
+  constexpr int writes = 300;
+  std::atomic<int> ok{0}, failed{0};
+  for (int i = 0; i < writes; ++i) {
+    conn->exec({"INCR", "acked"}, [&](boost::system::error_code ec, Reply reply) {
+      if (!ec && reply.type == Reply::Type::integer) {
+        ok++;
+      } else {
+        failed++;
+      }
+    });
+  }
+  ASSERT_TRUE(eventually([&] { return ok + failed == writes; }));
+  EXPECT_EQ(failed.load(), 0);
+  // Acknowledged means applied on the replica: it has every write now, without waiting.
+  EXPECT_EQ(cluster_.replica().command({"GET", "acked"}), std::to_string(writes));
+  const auto waits =
+      info_field(cluster_.primary().command({"INFO", "commandstats"}), "cmdstat_wait");
+  EXPECT_NE(waits.find("calls="), std::string::npos) << waits;
+  std::cout << "[   info   ] " << writes << " writes acknowledged with " << waits << "\n";
+
+  // An error reply is delivered as it is: nothing was written, nothing to replicate.
+  run(*conn, {"SET", "text", "x"});
+  auto wrong = run(*conn, {"INCR", "text"});
+  EXPECT_FALSE(wrong.ec) << wrong.ec.message();
+  EXPECT_TRUE(wrong.reply.is_error());
+  conn->stop();
+}
+
+TEST_F(RedisWait, NotReplicatedWhenNoReplicaAcknowledges) {
+  ASSERT_TRUE(cluster_.wait_until_ready(wait_limit)) << "replica not in sync";
+  auto conn = connect(1);
+  ASSERT_TRUE(states_->wait_for(true)) << conn->last_error();
+  ASSERT_FALSE(run(*conn, {"SET", "k", "1"}).ec);
+
+  cluster_.replica().kill();
+  auto lost = run(*conn, {"INCR", "k"});
+  EXPECT_EQ(lost.ec, rr::error::not_replicated) << lost.ec.message();
+  // It did run on the primary: the caller must treat it as "maybe lost in a failover".
+  EXPECT_EQ(cluster_.primary().command({"GET", "k"}), "2");
+  // The link itself is fine: WAIT's own timeout is no health failure.
+  EXPECT_TRUE(conn->ready());
+  EXPECT_EQ(states_->size(), 0u) << conn->last_error();
+  conn->stop();
+}
+
+TEST_F(RedisWait, MoreReplicasThanExistIsNeverAcknowledged) {
+  ASSERT_TRUE(cluster_.wait_until_ready(wait_limit)) << "replica not in sync";
+  auto conn = connect(2);
+  ASSERT_TRUE(states_->wait_for(true)) << conn->last_error();
+  EXPECT_EQ(run(*conn, {"SET", "k", "1"}).ec, rr::error::not_replicated);
+  conn->stop();
+}
+
+}  // namespace
+}  // namespace rollcall::tests::gateway::redis
