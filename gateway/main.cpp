@@ -21,7 +21,9 @@
 #include "gateway/day_reset.h"
 #include "gateway/durability_check.h"
 #include "gateway/presence_leases.h"
+#include "gateway/server/json_log_format.h"
 #include "gateway/server/listener.h"
+#include "gateway/server/tls_context.h"
 #include "services/store/function_library.h"
 
 namespace {
@@ -65,7 +67,13 @@ int main(int argc, char** argv) {
   options.add_options()("help,h", "show this help and exit")(
       "listen", po::value<std::string>()->default_value("127.0.0.1:8080"), "HOST:PORT to serve")(
       "redis", po::value<std::string>()->default_value("redis://127.0.0.1:6379"),
-      "Redis URL redis://[[user]:password@]host[:port][/db]")(
+      "Redis URL redis://[[user]:password@]host[:port][/db], or through Sentinels "
+      "redis+sentinel://[password@]host:port,host:port,.../MASTER[?db=N] (follows failovers)")(
+      "redis-wait-replicas", po::value<int>()->default_value(0),
+      "acknowledge a scan or join only once this many replicas have it (Redis WAIT): nothing "
+      "acknowledged is lost when a replica takes over")(
+      "redis-wait-timeout-ms", po::value<unsigned>()->default_value(1000),
+      "how long to wait for those replicas before answering `unavailable` (the desk resends)")(
       "tick-ms", po::value<unsigned>()->default_value(100),
       "push display updates at most this often (milliseconds)")(
       "threads",
@@ -92,7 +100,14 @@ int main(int argc, char** argv) {
       "slow-consumer-timeout", po::value<unsigned>()->default_value(10),
       "seconds a display may take to accept one frame before it is disconnected")(
       "idle-timeout", po::value<unsigned>()->default_value(300),
-      "seconds without any frame or pong after which a WebSocket is closed");
+      "seconds without any frame or pong after which a WebSocket is closed")(
+      "tls-cert", po::value<std::string>(),
+      "PEM certificate chain: with --tls-key, every endpoint is served over TLS (https, wss)")(
+      "tls-key", po::value<std::string>(), "PEM private key of --tls-cert")(
+      "tls-handshake-timeout", po::value<unsigned>()->default_value(10),
+      "seconds a client has from connecting to the end of its TLS handshake")(
+      "log-format", po::value<std::string>()->default_value("text"),
+      "text, or json: one JSON object per line (time, level, message)");
   po::variables_map args;
   try {
     po::store(po::parse_command_line(argc, argv, options), args);
@@ -122,6 +137,17 @@ int main(int argc, char** argv) {
     std::cerr << "rollcall-gateway: --durability wants none, everysec or always\n";
     return 2;
   }
+  const auto log_format = args["log-format"].as<std::string>();
+  if (log_format == "json") {
+    spdlog::set_formatter(server::make_json_log_formatter());
+  } else if (log_format != "text") {
+    std::cerr << "rollcall-gateway: --log-format wants text or json\n";
+    return 2;
+  }
+  if (args.count("tls-cert") != args.count("tls-key")) {
+    std::cerr << "rollcall-gateway: --tls-cert and --tls-key go together\n";
+    return 2;
+  }
   const auto tick = std::chrono::milliseconds(std::max(1u, args["tick-ms"].as<unsigned>()));
   const auto threads = std::max(1u, args["threads"].as<unsigned>());
 
@@ -140,8 +166,21 @@ int main(int argc, char** argv) {
   context->connection_limits = std::make_shared<server::ConnectionLimits>(
       context->limits.max_connections, context->limits.max_connections_per_address);
   context->web_root = args["web-root"].as<std::string>();
+  context->limits.tls_handshake_timeout =
+      std::chrono::seconds(std::max(1u, args["tls-handshake-timeout"].as<unsigned>()));
+  if (args.count("tls-cert")) {
+    try {
+      context->tls = server::make_server_tls_context(args["tls-cert"].as<std::string>(),
+                                                     args["tls-key"].as<std::string>());
+    } catch (const std::exception& e) {
+      return fail(e.what());
+    }
+  }
 
   redis::Connection::Options command_options{.url = *url};
+  command_options.wait_replicas = std::max(0, args["redis-wait-replicas"].as<int>());
+  command_options.wait_timeout =
+      std::chrono::milliseconds(args["redis-wait-timeout-ms"].as<unsigned>());
   command_options.setup.push_back(
       {"FUNCTION", "LOAD", "REPLACE", std::string(rollcall::services::store::function_library())});
   context->commands = redis::Connection::create(asio::make_strand(io), command_options);
@@ -224,8 +263,9 @@ int main(int argc, char** argv) {
         });
   });
 
-  spdlog::info("rollcall-gateway listening on {} (redis {}:{}, tick {} ms, {} threads)",
-               args["listen"].as<std::string>(), url->host, url->port, tick.count(), threads);
+  spdlog::info("rollcall-gateway listening on {} ({}, redis {}, tick {} ms, {} threads)",
+               args["listen"].as<std::string>(), context->tls ? "TLS" : "plain, no TLS",
+               url->where(), tick.count(), threads);
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();

@@ -15,6 +15,10 @@
 #include "gateway/totals_hub.h"
 #include "services/registry/country_codes.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace rollcall::gateway::server {
 
 struct Limits {
@@ -28,6 +32,7 @@ struct Limits {
   std::chrono::seconds idle_timeout{300};          // no frame and no pong for this long: closed
   std::size_t max_connections = 19000;             // under the process's 20,000 open files
   std::size_t max_connections_per_address = 20000;
+  std::chrono::seconds tls_handshake_timeout{10};  // from accept to the end of the TLS handshake
 };
 
 // What every connection of the gateway shares.
@@ -46,6 +51,8 @@ struct Context {
   std::shared_ptr<std::atomic<bool>> durability_verified = std::make_shared<std::atomic<bool>>();
   Limits limits;
   std::filesystem::path web_root;
+  // Set when the gateway has a certificate: every connection is then TLS (https, wss).
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 }  // namespace rollcall::gateway::server

@@ -5,10 +5,10 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 #include "gateway/server/context.h"
+#include "gateway/server/flex_stream.h"
 #include "gateway/totals_hub.h"
 
 namespace rollcall::gateway::server {
@@ -18,7 +18,7 @@ namespace rollcall::gateway::server {
 // by a fresh snapshot, so a slow screen costs no memory and still shows the newest state.
 class DisplaySession : public DisplaySink, public std::enable_shared_from_this<DisplaySession> {
  public:
-  using WebSocket = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+  using WebSocket = boost::beast::websocket::stream<FlexStream>;
 
   DisplaySession(WebSocket ws, std::string event_id, services::wire::Encoding encoding,
                  std::shared_ptr<const Context> context);

@@ -53,17 +53,21 @@ asio::awaitable<std::optional<redis::Reply>> exec(const Context& context,
   co_return std::move(reply);
 }
 
-asio::awaitable<void> send(beast::tcp_stream& stream, const Request& request,
+asio::awaitable<void> send(FlexStream& stream, const Request& request,
                            http::response<http::string_body> response) {
   const bool keep_alive = request.keep_alive();
   response.keep_alive(keep_alive);
-  stream.expires_after(kWriteTimeout);
+  beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
   auto [ec, n] = co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
-  if (ec || !keep_alive) stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (ec) {
+    beast::get_lowest_layer(stream).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  } else if (!keep_alive) {
+    co_await stream.async_shutdown();
+  }
 }
 
-asio::awaitable<void> send_error(beast::tcp_stream& stream, const Request& request,
-                                 http::status status, std::string code, std::string message) {
+asio::awaitable<void> send_error(FlexStream& stream, const Request& request, http::status status,
+                                 std::string code, std::string message) {
   co_await send(stream, request,
                 error_response(request, status, std::move(code), std::move(message)));
 }
@@ -140,7 +144,7 @@ std::optional<LogRoute> match_log_route(std::string_view path) {
   return std::nullopt;
 }
 
-asio::awaitable<void> serve_export(beast::tcp_stream& stream, const Request& request,
+asio::awaitable<void> serve_export(FlexStream& stream, const Request& request,
                                    const Context& context, std::string event_id, std::string file) {
   const auto dot = file.rfind('.');
   const auto table = ex::parse_table(file.substr(0, dot));
@@ -204,7 +208,7 @@ asio::awaitable<void> serve_export(beast::tcp_stream& stream, const Request& req
   header.chunked(true);
   header.keep_alive(request.keep_alive());
   http::response_serializer<http::empty_body> serializer{header};
-  stream.expires_after(kWriteTimeout);
+  beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
   if (auto [ec, n] = co_await http::async_write_header(stream, serializer,
                                                        asio::as_tuple(asio::use_awaitable));
       ec) {
@@ -215,7 +219,7 @@ asio::awaitable<void> serve_export(beast::tcp_stream& stream, const Request& req
   std::string bytes;
   auto drain = [&]() -> asio::awaitable<bool> {
     while (job->take(&bytes)) {
-      stream.expires_after(kWriteTimeout);
+      beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
       auto [ec, n] = co_await asio::async_write(stream, http::make_chunk(asio::buffer(bytes)),
                                                 asio::as_tuple(asio::use_awaitable));
       if (ec) co_return false;
@@ -248,19 +252,21 @@ asio::awaitable<void> serve_export(beast::tcp_stream& stream, const Request& req
   boost::system::error_code ec;
   if (failed) {
     // The status line has gone: only an unfinished chunked body tells the client it failed.
-    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    stream.socket().close(ec);
+    beast::get_lowest_layer(stream).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(stream).socket().close(ec);
     co_return;
   }
-  stream.expires_after(kWriteTimeout);
+  beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
   auto [last_ec, n] = co_await asio::async_write(stream, http::make_chunk_last(),
                                                  asio::as_tuple(asio::use_awaitable));
-  if (last_ec || !request.keep_alive()) {
-    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (last_ec) {
+    beast::get_lowest_layer(stream).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  } else if (!request.keep_alive()) {
+    co_await stream.async_shutdown();
   }
 }
 
-asio::awaitable<void> serve_rejected_scans(beast::tcp_stream& stream, const Request& request,
+asio::awaitable<void> serve_rejected_scans(FlexStream& stream, const Request& request,
                                            const Context& context, std::string event_id) {
   std::size_t limit = 50;
   const auto limit_text = query_param(request, "limit");

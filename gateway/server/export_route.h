@@ -5,9 +5,9 @@
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include "gateway/server/context.h"
+#include "gateway/server/flex_stream.h"
 #include "gateway/server/http_routes.h"
 
 namespace rollcall::gateway::server {
@@ -31,11 +31,10 @@ std::optional<LogRoute> match_log_route(std::string_view path);
 // Both write their whole response on `stream` (errors as JSON Error bodies). A failure after the
 // header of a chunked export has gone out closes the connection, so the client never takes a
 // truncated export for a complete one.
-boost::asio::awaitable<void> serve_export(boost::beast::tcp_stream& stream, const Request& request,
+boost::asio::awaitable<void> serve_export(FlexStream& stream, const Request& request,
                                           const Context& context, std::string event_id,
                                           std::string file);
-boost::asio::awaitable<void> serve_rejected_scans(boost::beast::tcp_stream& stream,
-                                                  const Request& request, const Context& context,
-                                                  std::string event_id);
+boost::asio::awaitable<void> serve_rejected_scans(FlexStream& stream, const Request& request,
+                                                  const Context& context, std::string event_id);
 
 }  // namespace rollcall::gateway::server

@@ -54,7 +54,11 @@ asio::awaitable<void> listen(asio::ip::tcp::acceptor& acceptor,
     auto slot = context->connection_limits->admit(peer.address(), &refused);
     if (!slot) {
       context->metrics->count_limit_rejection(refused);
-      asio::co_spawn(strand, turn_away(std::move(socket), refused), asio::detached);
+      // Over TLS the answer would cost a handshake, the very work an overloaded gateway must
+      // shed: the client just sees the connection close.
+      if (!context->tls) {
+        asio::co_spawn(strand, turn_away(std::move(socket), refused), asio::detached);
+      }
       continue;
     }
     asio::co_spawn(strand, run_http_session(std::move(socket), context, std::move(slot)),

@@ -4,15 +4,15 @@
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <boost/url/params_view.hpp>
 
 #include "gateway/server/context.h"
+#include "gateway/server/flex_stream.h"
 
 namespace rollcall::gateway::server {
 
-using WebSocket = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+using WebSocket = boost::beast::websocket::stream<FlexStream>;
 
 // GET /v1/online?event=E. With &participant=ID the socket is a presence beacon (open = join,
 // close or silence = leave); without it, a platform bridge sending batches of joins and leaves.

@@ -79,7 +79,7 @@ asio::awaitable<void> run_desk(WebSocket& ws, const EventInfo& event, Encoding e
 
 }  // namespace
 
-asio::awaitable<void> run_websocket(beast::tcp_stream stream, Request request,
+asio::awaitable<void> run_websocket(FlexStream stream, Request request,
                                     std::shared_ptr<const Context> context) {
   const auto url = boost::urls::parse_origin_form(request.target());
   const std::string path = url ? std::string(url->path()) : std::string();

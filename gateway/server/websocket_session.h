@@ -3,16 +3,16 @@
 #include <memory>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include "gateway/server/context.h"
+#include "gateway/server/flex_stream.h"
 #include "gateway/server/http_routes.h"
 
 namespace rollcall::gateway::server {
 
 // Completes a WebSocket upgrade on /v1/desk or /v1/display (?event=EVENT) and runs the channel.
 // Requests that cannot become a channel get an HTTP error instead of the upgrade.
-boost::asio::awaitable<void> run_websocket(boost::beast::tcp_stream stream, Request request,
+boost::asio::awaitable<void> run_websocket(FlexStream stream, Request request,
                                            std::shared_ptr<const Context> context);
 
 }  // namespace rollcall::gateway::server

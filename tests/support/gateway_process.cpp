@@ -6,8 +6,11 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <openssl/ssl.h>
 
 #include <chrono>
 #include <cstdio>
@@ -69,6 +72,36 @@ int http_status(unsigned short port, const char* path) {
   return status;
 }
 
+// The same over TLS, for a gateway started with --tls-cert. The certificate is not checked: the
+// probe asks whether the gateway is up, the tests check what clients trust.
+int https_status(unsigned short port, const char* path) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const timeval limit{2, 0};  // a probe must not hang the fixture
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int status = 0;
+  SSL_CTX* context = SSL_CTX_new(TLS_client_method());
+  SSL* ssl = SSL_new(context);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      SSL_set_fd(ssl, fd) == 1 && SSL_connect(ssl) == 1) {
+    const std::string request =
+        std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\n" + "Connection: close\r\n\r\n";
+    if (SSL_write(ssl, request.data(), static_cast<int>(request.size())) ==
+        static_cast<int>(request.size())) {
+      char buffer[64] = {};
+      if (SSL_read(ssl, buffer, sizeof buffer - 1) > 12) status = std::atoi(buffer + 9);
+    }
+  }
+  SSL_free(ssl);
+  SSL_CTX_free(context);
+  ::close(fd);
+  return status;
+}
+
 }  // namespace
 
 unsigned short free_loopback_port() {
@@ -104,6 +137,8 @@ GatewayProcess::GatewayProcess(std::string redis_url, std::vector<std::string> e
   const int fd = ::mkstemp(path);
   ::close(fd);
   log_path_ = path;
+  bool tls = false;
+  for (const auto& arg : extra_args) tls = tls || arg == "--tls-cert";
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_loopback_port();
     std::vector<std::string> argv = {ROLLCALL_GATEWAY_BIN, "--listen",
@@ -112,7 +147,7 @@ GatewayProcess::GatewayProcess(std::string redis_url, std::vector<std::string> e
     pid_ = spawn(argv, log_path_);
     const auto deadline = std::chrono::steady_clock::now() + 15s;
     while (std::chrono::steady_clock::now() < deadline && alive()) {
-      if (http_status(port_, "/readyz") == 200) return;
+      if ((tls ? https_status(port_, "/readyz") : http_status(port_, "/readyz")) == 200) return;
       std::this_thread::sleep_for(20ms);
     }
     stop(SIGKILL);

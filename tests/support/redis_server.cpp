@@ -18,6 +18,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "tests/support/gateway_process.h"
+
 extern char** environ;
 
 namespace rollcall::tests::support {
@@ -28,24 +30,6 @@ using namespace std::chrono_literals;
 
 // Bind port 0 on loopback and read what the kernel picked. Another process could take it
 // before redis-server binds, which start() detects and retries.
-unsigned short free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int e = errno;
-    ::close(fd);
-    throw std::runtime_error("bind 127.0.0.1:0: " + std::string(std::strerror(e)));
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 std::string log_tail(const std::string& path, size_t lines = 20) {
   std::ifstream in(path);
   std::vector<std::string> all;
@@ -55,27 +39,6 @@ std::string log_tail(const std::string& path, size_t lines = 20) {
     out += all[i] + "\n";
   }
   return out.empty() ? "(empty log)\n" : out;
-}
-
-std::string reply_text(const redisReply* r) {
-  switch (r->type) {
-    case REDIS_REPLY_STRING:
-    case REDIS_REPLY_STATUS:
-    case REDIS_REPLY_ERROR:
-      return std::string(r->str, r->len);
-    case REDIS_REPLY_INTEGER:
-      return std::to_string(r->integer);
-    case REDIS_REPLY_ARRAY: {
-      std::string out;
-      for (size_t i = 0; i < r->elements; ++i) {
-        if (i > 0) out += '\n';
-        out += reply_text(r->element[i]);
-      }
-      return out;
-    }
-    default:
-      return "";
-  }
 }
 
 // The password the server was started with (--requirepass), so that the fixture's own
@@ -117,6 +80,27 @@ bool answers_ping(unsigned short port) {
 
 }  // namespace
 
+std::string reply_text(const redisReply* r) {
+  switch (r->type) {
+    case REDIS_REPLY_STRING:
+    case REDIS_REPLY_STATUS:
+    case REDIS_REPLY_ERROR:
+      return std::string(r->str, r->len);
+    case REDIS_REPLY_INTEGER:
+      return std::to_string(r->integer);
+    case REDIS_REPLY_ARRAY: {
+      std::string out;
+      for (size_t i = 0; i < r->elements; ++i) {
+        if (i > 0) out += '\n';
+        out += reply_text(r->element[i]);
+      }
+      return out;
+    }
+    default:
+      return "";
+  }
+}
+
 RedisServer::RedisServer(std::vector<std::string> extra_args) : extra_args_(std::move(extra_args)) {
   char pattern[] = "/tmp/rollcall-redis-XXXXXX";
   if (::mkdtemp(pattern) == nullptr) {
@@ -157,7 +141,7 @@ void RedisServer::start() {
   const std::string log = data_dir_ + "/redis.log";
   std::string last_failure;
   for (int attempt = 0; attempt < (fixed_port ? 1 : 5); ++attempt) {
-    if (!fixed_port) port_ = free_port();
+    if (!fixed_port) port_ = free_loopback_port();
     std::vector<std::string> args = {"redis-server",
                                      "--port",
                                      std::to_string(port_),

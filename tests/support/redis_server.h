@@ -6,6 +6,8 @@
 
 #include <sys/types.h>
 
+struct redisReply;
+
 namespace rollcall::tests::support {
 
 // A private redis-server for one test: free loopback port, its own data directory (AOF on),
@@ -36,5 +38,9 @@ class RedisServer {
   unsigned short port_ = 0;
   pid_t pid_ = -1;
 };
+
+// A reply as RedisServer::command gives it: strings and statuses as they are, integers in
+// decimal, arrays joined by '\n', nil as "".
+std::string reply_text(const redisReply* reply);
 
 }  // namespace rollcall::tests::support

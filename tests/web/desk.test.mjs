@@ -10,6 +10,7 @@ before(async () => {
     events: [
       { id: EVENT_ID, eventFile: EVENT_FILE },
       { id: 'closed-2020', eventFile: { event_id: 'closed-2020', name: 'Past event', time_zone: 'UTC', days: ['2020-01-01'] } },
+      { id: 'signed-2025', eventFile: { event_id: 'signed-2025', name: 'Signed badges', time_zone: 'UTC', days: [], zones: [] } },
     ],
   });
 });
@@ -209,5 +210,30 @@ test('gateway down: the kiosk queues, and replays when the gateway is back', asy
   const after = await world.totals();
   assert.equal(after.onsite, before.onsite + 2);
   assert.equal(after.desks['kiosk-restart'].scans, 2);
+  await context.close();
+});
+
+test('signed badges: the kiosk refuses forged and altered codes itself, even offline', async () => {
+  const event = 'signed-2025';
+  const secret = `${world.dir}/signed-2025.key`;
+  await world.admin('badge-key', 'new', '--redis', world.redisUrl, '--event', event, '--secret-file', secret);
+  const genuine = await world.admin('badge', 'sign', '--secret-file', secret, '--event', event, '--badge', 'B-BR-1');
+  const other = await world.admin('badge', 'sign', '--secret-file', secret, '--event', event, '--badge', 'B-KE-1');
+  const { context, page } = await openDesk({ event, desk: 'kiosk-signed', zone: 'hall_a' });
+  // The kiosk keeps the event's public keys once it has been online.
+  await page.waitForFunction((e) => localStorage.getItem('rollcall.badge_keys.' + e), event, { timeout: 5000 });
+  let r = await scan(page, genuine);
+  assert.equal(r.status, 'accepted');
+
+  await context.setOffline(true);
+  await page.waitForSelector('#link-status[data-status="offline"]', { timeout: 5000 });
+  const altered = other.slice(0, 20) + (other[20] === 'A' ? 'B' : 'A') + other.slice(21);
+  r = await scan(page, altered);
+  assert.equal(r.status, 'invalid_signature', 'refused on the spot, not queued');
+  assert.equal(r.tone, 'bad');
+  r = await scan(page, 'B-KE-1');
+  assert.equal(r.status, 'invalid_signature', 'a typed badge number cannot stand in for a signed code');
+  assert.equal(await page.getAttribute('#waiting', 'data-count'), '0', 'nothing refused was queued');
+  await context.setOffline(false);
   await context.close();
 });

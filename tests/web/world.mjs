@@ -144,11 +144,14 @@ export class World {
     return w;
   }
 
-  async issueToken(role, { event = EVENT_ID, extra = [] } = {}) {
-    const { stdout } = await promisify(execFile)(join(buildDir, 'tools/admin/rollcall-admin'), [
-      'token', 'issue', '--redis', this.redisUrl, '--event', event, '--role', role, '--name', `web test ${role}`, ...extra,
-    ]);
+  // rollcall-admin with these arguments; its standard output, trimmed.
+  async admin(...args) {
+    const { stdout } = await promisify(execFile)(join(buildDir, 'tools/admin/rollcall-admin'), args);
     return stdout.trim();
+  }
+
+  issueToken(role, { event = EVENT_ID, extra = [] } = {}) {
+    return this.admin('token', 'issue', '--redis', this.redisUrl, '--event', event, '--role', role, '--name', `web test ${role}`, ...extra);
   }
 
   // A page address carrying a role's token in its fragment, as an organizer hands it out.

@@ -31,12 +31,14 @@ PROFILES = {
                  fanout_steps=[1000, 2500, 5000, 10000], fanout_real_steps=[10000],
                  fanout_measure=8, fanout_warmup=2,
                  presence_one=19000, presence_many=100000, presence_gateways=6,
+                 scaling_per_gateway=18000,
                  export_badges=None, profile_seconds=8),
     "quick": dict(ingest_scans=8000, rb_calls=15000, desks=32,
                   latency=[(1000, 4000), (10000, 15000)],
                   fanout_steps=[500, 2000], fanout_real_steps=[2000],
                   fanout_measure=3, fanout_warmup=1,
                   presence_one=2000, presence_many=6000, presence_gateways=6,
+                  scaling_per_gateway=2000,
                   export_badges=1500, profile_seconds=4),
 }
 
@@ -562,46 +564,68 @@ def presence(bins, work, cfg, results):
     time.sleep(2)
 
     # Six gateways sharing one Redis, six client processes bound to 127.0.0.2..7.
-    n = cfg["presence_many"]
-    g = cfg["presence_gateways"]
+    out["six_gateways"] = beacons_across(bins, work, registry, cfg["presence_many"],
+                                         cfg["presence_gateways"])
+    log("presence six gateways:", {k: v for k, v in out["six_gateways"].items() if k != "clients"})
+    results["presence"] = out
+
+def beacons_across(bins, work, registry, n, g):
+    """n beacons spread over g gateways sharing one Redis (clients bound to 127.0.0.2...)."""
+    event = f"bench-presence-{g}x{n}"
     log(f"presence: {n} beacons across {g} gateways")
-    redis = Redis(work, "redis-presence-many", "everysec")
-    import_event(bins, redis, "bench-presence-6", registry)
-    gws = [Gateway(bins, work, f"gateway-presence-{i}", redis, threads=1,
+    redis = Redis(work, f"redis-{event}", "everysec")
+    import_event(bins, redis, event, registry)
+    gws = [Gateway(bins, work, f"gateway-{event}-{i}", redis, threads=1,
                    extra=["--beacon-timeout", "120"]) for i in range(g)]
     rss0 = [proc_rss_kib(x.pid) for x in gws]
+    cpu0 = sum(proc_cpu_seconds(x.pid) for x in gws)
     share = [n // g + (1 if i < n % g else 0) for i in range(g)]
     t0 = time.monotonic()
     clients = [start([bins["benchclient"], "beacons", "--port", str(x.port), "--event",
-                      "bench-presence-6", "--count", str(share[i]), "--prefix", f"g{i}-",
-                      "--token", TOKENS["bench-presence-6"]["platform"],
+                      event, "--count", str(share[i]), "--prefix", f"g{i}-",
+                      "--token", TOKENS[event]["platform"],
                       "--bind", f"127.0.0.{i + 2}", "--parallel", "500", "--hold-s", "240",
-                      "--report", os.path.join(work, f"beacons-many-{i}.json")],
-                     os.path.join(work, f"beacons-many-{i}.log")) for i, x in enumerate(gws)]
-    value, t1 = poll_counter(redis, "bench-presence-6", "online", n, 150)
+                      "--report", os.path.join(work, f"beacons-{event}-{i}.json")],
+                     os.path.join(work, f"beacons-{event}-{i}.log")) for i, x in enumerate(gws)]
+    value, t1 = poll_counter(redis, event, "online", n, 150)
     rss1 = [proc_rss_kib(x.pid) for x in gws]
-    remote = int(redis.cli("HGET", "{bench-presence-6}:counters", "remote") or 0)
-    online = int(redis.cli("HGET", "{bench-presence-6}:counters", "online") or 0)
+    cpu1 = sum(proc_cpu_seconds(x.pid) for x in gws)
+    remote = int(redis.cli("HGET", "{" + event + "}:counters", "remote") or 0)
+    online = int(redis.cli("HGET", "{" + event + "}:counters", "online") or 0)
     for c in clients:
         stop(c)
     client_reports = []
     for i in range(g):
         try:
-            with open(os.path.join(work, f"beacons-many-{i}.json")) as f:
+            with open(os.path.join(work, f"beacons-{event}-{i}.json")) as f:
                 client_reports.append(json.load(f))
         except (OSError, ValueError):
             client_reports.append(None)
     for x in gws:
         x.close()
     redis.close()
-    out["six_gateways"] = {"beacons": n, "gateways": g, "online_counted": online,
-                           "remote_counted": remote, "exact": online == n and remote == n,
-                           "join_storm_seconds": round(t1 - t0, 2) if t1 else None,
-                           "rss_kib_per_connection": round(
-                               (sum(rss1) - sum(rss0)) / max(1, n), 2),
-                           "clients": client_reports}
-    log("presence six gateways:", {k: v for k, v in out["six_gateways"].items() if k != "clients"})
-    results["presence"] = out
+    seconds = round(t1 - t0, 2) if t1 else None
+    return {"beacons": n, "gateways": g, "online_counted": online, "remote_counted": remote,
+            "exact": online == n and remote == n, "join_storm_seconds": seconds,
+            "joins_per_second": round(n / seconds) if seconds else None,
+            "gateway_cpu_seconds": round(cpu1 - cpu0, 2),
+            "rss_kib_per_connection": round((sum(rss1) - sum(rss0)) / max(1, n), 2),
+            "clients": client_reports}
+
+
+# --- 4b. scaling: 1, 2, 3 gateways, each holding as many beacons as one process may --------
+def scaling(bins, work, cfg, results):
+    registry = os.path.join(work, "scaling-registry.csv")
+    with open(registry, "w") as f:
+        f.write("badge_id,country,category,name,organization,revoked\n")
+        f.write("PRESENCE-1,CH,other,Presence,rollcall bench,0\n")
+    out = []
+    for g in (1, 2, 3):
+        row = beacons_across(bins, work, registry, cfg["scaling_per_gateway"] * g, g)
+        log("scaling:", {k: v for k, v in row.items() if k != "clients"})
+        out.append(row)
+        time.sleep(2)
+    results["scaling"] = out
 
 
 # --- 5. export ----------------------------------------------------------------------------
@@ -636,7 +660,7 @@ def main():
     parser.add_argument("--build", required=True)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--only", default="", help="comma list: ingest,latency,fanout,presence,"
+    parser.add_argument("--only", default="", help="comma list: ingest,latency,fanout,presence,scaling,"
                                                     "export")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     a = parser.parse_args()
@@ -690,6 +714,7 @@ def main():
         part("latency", latency, bins, work, scn, cfg, results)
         part("fanout", fanout, bins, work, scn, cfg, results)
         part("presence", presence, bins, work, cfg, results)
+        part("scaling", scaling, bins, work, cfg, results)
         part("export", export, bins, work, cfg, a.build, results)
     finally:
         stop_all()

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "tools/client/http_get.h"
+
 namespace rollcall::tools::client {
 
 using Timeout = std::chrono::milliseconds;
@@ -42,6 +44,11 @@ class WebSocketConnection {
 
   // The access token sent with every later connect(), as "Authorization: Bearer".
   void set_token(std::string token);
+
+  // Every later connect() speaks TLS (wss) with these options, or plain TCP (ws) when nullopt,
+  // the default. A server whose certificate does not verify fails connect() with
+  // std::runtime_error. Throws std::runtime_error when the CA file cannot be read.
+  void set_tls(std::optional<TlsOptions> tls);
 
   // Sends one frame. Throws ClosedError once closed, TimeoutError (and drops the connection).
   void write(std::string_view data, bool text, Timeout timeout);

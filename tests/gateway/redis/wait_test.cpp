@@ -5,11 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "gateway/redis/connection.h"
-#include "tests/gateway/redis/replication_cluster.h"
 #include "tests/gateway/redis/test_helpers.h"
+#include "tests/support/replication_cluster.h"
 
 namespace rollcall::tests::gateway::redis {
 namespace {
+
+using support::info_field;
+using support::ReplicationCluster;
 
 using rr::Reply;
 

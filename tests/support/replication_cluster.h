@@ -9,7 +9,7 @@
 
 #include "tests/support/redis_server.h"
 
-namespace rollcall::tests::gateway::redis {
+namespace rollcall::tests::support {
 
 // A redis-server in Sentinel mode on a free loopback port, with the config file it needs (and
 // rewrites) in its own directory. Killed and removed when the object goes.
@@ -40,8 +40,8 @@ class ReplicationCluster {
 
   explicit ReplicationCluster(int sentinel_count);
 
-  support::RedisServer& primary() { return *primary_; }
-  support::RedisServer& replica() { return *replica_; }
+  RedisServer& primary() { return *primary_; }
+  RedisServer& replica() { return *replica_; }
   SentinelProcess& sentinel(size_t i) { return *sentinels_.at(i); }
 
   // redis+sentinel://127.0.0.1:P1,127.0.0.1:P2,.../rolltest
@@ -52,15 +52,15 @@ class ReplicationCluster {
   bool wait_until_ready(std::chrono::milliseconds limit);
 
   // The pid of a server, from INFO (RedisServer does not expose it), for SIGSTOP/SIGCONT.
-  static pid_t pid_of(const support::RedisServer& server);
+  static pid_t pid_of(const RedisServer& server);
 
  private:
-  std::unique_ptr<support::RedisServer> primary_;
-  std::unique_ptr<support::RedisServer> replica_;
+  std::unique_ptr<RedisServer> primary_;
+  std::unique_ptr<RedisServer> replica_;
   std::vector<std::unique_ptr<SentinelProcess>> sentinels_;
 };
 
 // The value of `field` in INFO-style "field:value" text ("" if absent).
 std::string info_field(const std::string& info, const std::string& field);
 
-}  // namespace rollcall::tests::gateway::redis
+}  // namespace rollcall::tests::support

@@ -1,4 +1,4 @@
-#include "tests/gateway/redis/replication_cluster.h"
+#include "tests/support/replication_cluster.h"
 
 #include <netinet/in.h>
 #include <signal.h>
@@ -16,50 +16,15 @@
 
 #include <hiredis/hiredis.h>
 
+#include "tests/support/gateway_process.h"
+
 extern char** environ;
 
-namespace rollcall::tests::gateway::redis {
+namespace rollcall::tests::support {
 
 namespace {
 
 using namespace std::chrono_literals;
-
-unsigned short free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("bind 127.0.0.1:0 failed");
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-std::string reply_text(const redisReply* r) {
-  switch (r->type) {
-    case REDIS_REPLY_STRING:
-    case REDIS_REPLY_STATUS:
-    case REDIS_REPLY_ERROR:
-      return std::string(r->str, r->len);
-    case REDIS_REPLY_INTEGER:
-      return std::to_string(r->integer);
-    case REDIS_REPLY_ARRAY: {
-      std::string out;
-      for (size_t i = 0; i < r->elements; ++i) {
-        if (i > 0) out += '\n';
-        out += reply_text(r->element[i]);
-      }
-      return out;
-    }
-    default:
-      return "";
-  }
-}
 
 // "" when the server does not answer (a test polls until it does).
 std::string try_command(unsigned short port, const std::vector<std::string>& args) {
@@ -122,7 +87,7 @@ SentinelProcess::SentinelProcess(const std::string& master_name, unsigned short 
   char pattern[] = "/tmp/rollcall-sentinel-XXXXXX";
   if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
-  port_ = free_port();
+  port_ = free_loopback_port();
   const std::string config = dir_ + "/sentinel.conf";
   {
     std::ofstream out(config);
@@ -182,12 +147,13 @@ std::string SentinelProcess::command(const std::vector<std::string>& args) const
 }
 
 ReplicationCluster::ReplicationCluster(int sentinel_count) {
-  // No AOF (nothing here needs it) and no diskless-sync delay (5 s by default).
-  primary_ = std::make_unique<support::RedisServer>(
-      std::vector<std::string>{"--appendonly", "no", "--repl-diskless-sync-delay", "0"});
-  replica_ = std::make_unique<support::RedisServer>(
-      std::vector<std::string>{"--appendonly", "no", "--repl-diskless-sync-delay", "0",
-                               "--replicaof", "127.0.0.1", std::to_string(primary_->port())});
+  // AOF on, as gateways require (RedisServer's default), and no diskless-sync delay (5 s by
+  // default).
+  primary_ =
+      std::make_unique<RedisServer>(std::vector<std::string>{"--repl-diskless-sync-delay", "0"});
+  replica_ = std::make_unique<RedisServer>(
+      std::vector<std::string>{"--repl-diskless-sync-delay", "0", "--replicaof", "127.0.0.1",
+                               std::to_string(primary_->port())});
   for (int i = 0; i < sentinel_count; ++i) {
     sentinels_.push_back(std::make_unique<SentinelProcess>(master_name, primary_->port()));
   }
@@ -227,9 +193,9 @@ bool ReplicationCluster::wait_until_ready(std::chrono::milliseconds limit) {
   return false;
 }
 
-pid_t ReplicationCluster::pid_of(const support::RedisServer& server) {
+pid_t ReplicationCluster::pid_of(const RedisServer& server) {
   return static_cast<pid_t>(
       std::stol(info_field(server.command({"INFO", "server"}), "process_id")));
 }
 
-}  // namespace rollcall::tests::gateway::redis
+}  // namespace rollcall::tests::support
