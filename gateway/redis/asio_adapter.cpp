@@ -125,4 +125,33 @@ bool attach_to_asio(redisAsyncContext* context, Strand strand, std::weak_ptr<voi
   return true;
 }
 
+redisAsyncContext* connect_on_strand(const std::string& address, unsigned short port, Strand strand,
+                                     std::weak_ptr<void> guard, std::string_view what,
+                                     std::string* error) {
+  redisAsyncContext* context = redisAsyncConnect(address.c_str(), port);
+  if (context == nullptr) {
+    *error = "cannot allocate a redis context";
+    return nullptr;
+  }
+  if (context->err != 0) {
+    *error = std::string(what) + context->errstr;
+    redisAsyncFree(context);
+    return nullptr;
+  }
+  if (!attach_to_asio(context, std::move(strand), std::move(guard))) {
+    redisAsyncFree(context);
+    *error = "cannot attach the redis socket to asio";
+    return nullptr;
+  }
+  return context;
+}
+
+boost::asio::ip::address preferred_address(
+    const boost::asio::ip::tcp::resolver::results_type& results) {
+  for (const auto& entry : results) {
+    if (entry.endpoint().address().is_v4()) return entry.endpoint().address();
+  }
+  return results.begin()->endpoint().address();
+}
+
 }  // namespace rollcall::gateway::redis

@@ -378,33 +378,16 @@ void Connection::connect_to(const std::string& host, unsigned short port) {
               self->fail("cannot resolve " + host + ": " + ec.message());
               return;
             }
-            // Prefer IPv4: "localhost" often lists ::1 first while redis binds 127.0.0.1.
-            auto chosen = results.begin()->endpoint().address();
-            for (const auto& entry : results) {
-              if (entry.endpoint().address().is_v4()) {
-                chosen = entry.endpoint().address();
-                break;
-              }
-            }
-            self->open(chosen.to_string(), port);
+            self->open(preferred_address(results).to_string(), port);
           }));
 }
 
 void Connection::open(const std::string& address, unsigned short port) {
-  redisAsyncContext* context = redisAsyncConnect(address.c_str(), port);
+  std::string error;
+  redisAsyncContext* context = connect_on_strand(address, port, strand_, weak_from_this(),
+                                                 "connect to " + target_ + ": ", &error);
   if (context == nullptr) {
-    fail("cannot allocate a redis context");
-    return;
-  }
-  if (context->err != 0) {
-    std::string reason = context->errstr;
-    redisAsyncFree(context);
-    fail("connect to " + target_ + ": " + reason);
-    return;
-  }
-  if (!attach_to_asio(context, strand_, weak_from_this())) {
-    redisAsyncFree(context);
-    fail("cannot attach the redis socket to asio");
+    fail(error);
     return;
   }
   context_ = context;

@@ -102,32 +102,16 @@ void SentinelLookup::ask_next() {
                                   self->failed("cannot resolve: " + ec.message());
                                   return;
                                 }
-                                auto chosen = results.begin()->endpoint().address();
-                                for (const auto& entry : results) {
-                                  if (entry.endpoint().address().is_v4()) {
-                                    chosen = entry.endpoint().address();
-                                    break;
-                                  }
-                                }
-                                self->open(chosen.to_string(), port);
+                                self->open(preferred_address(results).to_string(), port);
                               }));
 }
 
 void SentinelLookup::open(const std::string& address, unsigned short port) {
-  redisAsyncContext* context = redisAsyncConnect(address.c_str(), port);
+  std::string error;
+  redisAsyncContext* context =
+      connect_on_strand(address, port, strand_, weak_from_this(), "", &error);
   if (context == nullptr) {
-    failed("cannot allocate a redis context");
-    return;
-  }
-  if (context->err != 0) {
-    std::string reason = context->errstr;
-    redisAsyncFree(context);
-    failed(reason);
-    return;
-  }
-  if (!attach_to_asio(context, strand_, weak_from_this())) {
-    redisAsyncFree(context);
-    failed("cannot attach the socket to asio");
+    failed(error);
     return;
   }
   context_ = context;
