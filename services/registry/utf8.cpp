@@ -1,5 +1,7 @@
 #include "services/registry/utf8.h"
 
+#include <algorithm>
+
 namespace rollcall::services::registry {
 
 std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
@@ -43,6 +45,31 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
     i += len;
   }
   return std::nullopt;
+}
+
+std::string quote_input(std::string_view text, std::size_t max_bytes) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+  std::string quoted;
+  quoted.reserve(std::min(text.size(), max_bytes) + 3);
+  while (!text.empty()) {
+    const auto bad = first_invalid_utf8(text);
+    const std::size_t good = bad.value_or(text.size());
+    // Whole characters of the valid run, as many as still fit.
+    std::size_t take = std::min(good, max_bytes - quoted.size());
+    while (take < good && take > 0 && (static_cast<unsigned char>(text[take]) & 0xC0) == 0x80) {
+      --take;
+    }
+    quoted.append(text.substr(0, take));
+    if (take < good) break;
+    text.remove_prefix(good);
+    if (text.empty()) return quoted;
+    if (quoted.size() + kReplacement.size() > max_bytes) break;
+    quoted.append(kReplacement);
+    text.remove_prefix(1);
+  }
+  if (text.empty()) return quoted;
+  quoted.append("\xE2\x80\xA6");  // "…": the client sent more than this
+  return quoted;
 }
 
 }  // namespace rollcall::services::registry

@@ -25,5 +25,49 @@ TEST(Utf8, FindsTheFirstBadByte) {
   EXPECT_EQ(first_invalid_utf8("\x80"), 0u);              // lone continuation byte
 }
 
+TEST(Utf8, QuotesShortValidInputWhole) {
+  EXPECT_EQ(quote_input(""), "");
+  EXPECT_EQ(quote_input("RC25-000001"), "RC25-000001");
+  EXPECT_EQ(quote_input("محمد العربي"), "محمد العربي");
+}
+
+TEST(Utf8, QuotesAtMostTheLimitAndMarksTheCut) {
+  const std::string long_input(10'000, 'x');
+  const auto quoted = quote_input(long_input);
+  EXPECT_EQ(quoted, std::string(kMaxQuoted, 'x') + "\xE2\x80\xA6");
+  EXPECT_EQ(quote_input(std::string(kMaxQuoted, 'y')), std::string(kMaxQuoted, 'y'));
+}
+
+TEST(Utf8, CutsAtACharacterBoundary) {
+  std::string arabic;
+  for (int i = 0; i < 100; ++i) arabic += "م";  // 2 bytes each
+  const auto quoted = quote_input(arabic, 5);
+  EXPECT_EQ(quoted, "مم\xE2\x80\xA6");
+  EXPECT_TRUE(is_valid_utf8(quoted));
+}
+
+TEST(Utf8, ReplacesBrokenBytes) {
+  EXPECT_EQ(quote_input("Jos\xE9"), "Jos\xEF\xBF\xBD");
+  EXPECT_EQ(quote_input("\xFF\xFEok"), "\xEF\xBF\xBD\xEF\xBF\xBDok");
+  EXPECT_EQ(quote_input("a\xC0\xAFb"),
+            "a\xEF\xBF\xBD\xEF\xBF\xBD"
+            "b");
+}
+
+TEST(Utf8, AnyBytesQuoteAsBoundedValidUtf8) {
+  // Every short byte string, and long runs of each byte: always valid, never over the limit + "…".
+  for (int a = 0; a < 256; ++a) {
+    for (int b = 0; b < 256; b += 7) {
+      const std::string input{static_cast<char>(a), static_cast<char>(b), static_cast<char>(a)};
+      const auto quoted = quote_input(input, 4);
+      EXPECT_TRUE(is_valid_utf8(quoted)) << a << "," << b;
+      EXPECT_LE(quoted.size(), 4u + 3u);
+    }
+    const auto quoted = quote_input(std::string(1000, static_cast<char>(a)));
+    EXPECT_TRUE(is_valid_utf8(quoted)) << a;
+    EXPECT_LE(quoted.size(), kMaxQuoted + 3u) << a;
+  }
+}
+
 }  // namespace
 }  // namespace rollcall::services::registry
