@@ -23,6 +23,8 @@
 #include "gateway/presence_leases.h"
 #include "gateway/server/json_log_format.h"
 #include "gateway/server/listener.h"
+#include "gateway/server/routes.h"
+#include "gateway/server/static_path.h"
 #include "gateway/server/tls_context.h"
 #include "services/store/function_library.h"
 
@@ -108,9 +110,14 @@ int main(int argc, char** argv) {
       "seconds a client has from connecting to the end of its TLS handshake")(
       "log-format", po::value<std::string>()->default_value("text"),
       "text, or json: one JSON object per line (time, level, message)");
+  // Not in --help: for tests and audits, which enumerate every route the gateway serves.
+  po::options_description hidden;
+  hidden.add_options()("list-routes", "print the route catalogue and exit");
+  po::options_description all;
+  all.add(options).add(hidden);
   po::variables_map args;
   try {
-    po::store(po::parse_command_line(argc, argv, options), args);
+    po::store(po::parse_command_line(argc, argv, all), args);
     po::notify(args);
   } catch (const std::exception& e) {
     std::cerr << "rollcall-gateway: " << e.what() << "\n" << options;
@@ -118,6 +125,10 @@ int main(int argc, char** argv) {
   }
   if (args.count("help")) {
     std::cout << "Usage: rollcall-gateway [options]\n" << options;
+    return 0;
+  }
+  if (args.count("list-routes")) {
+    std::cout << server::list_routes();
     return 0;
   }
   const auto endpoint = parse_listen(args["listen"].as<std::string>());
@@ -165,7 +176,13 @@ int main(int argc, char** argv) {
   context->metrics = std::make_shared<Metrics>();
   context->connection_limits = std::make_shared<server::ConnectionLimits>(
       context->limits.max_connections, context->limits.max_connections_per_address);
-  context->web_root = args["web-root"].as<std::string>();
+  // Resolved once: every file served is checked against this canonical path.
+  if (auto root = server::canonical_web_root(args["web-root"].as<std::string>())) {
+    context->web_root = std::move(*root);
+  } else {
+    spdlog::warn("web root {} is missing or not a directory: no static files are served",
+                 args["web-root"].as<std::string>());
+  }
   context->limits.tls_handshake_timeout =
       std::chrono::seconds(std::max(1u, args["tls-handshake-timeout"].as<unsigned>()));
   if (args.count("tls-cert")) {

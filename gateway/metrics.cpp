@@ -108,6 +108,9 @@ std::string Metrics::render(bool redis_ready) const {
   header(out, "rollcall_limit_rejections_total", "counter",
          "Connections or messages refused by a limit, by limit.");
   labelled(out, "rollcall_limit_rejections_total", "limit", limit_rejections_);
+  header(out, "rollcall_http_refusals_total", "counter",
+         "HTTP requests refused for their form (framing, static_path), by reason.");
+  labelled(out, "rollcall_http_refusals_total", "reason", http_refusals_);
   header(out, "rollcall_desk_last_scan_timestamp_seconds", "gauge",
          "When each desk last scanned through this gateway (unix time).");
   for (const auto& [key, when] : desk_last_scan_) {

@@ -24,6 +24,9 @@ class Metrics {
   void count_presence(std::string_view status, std::uint64_t n = 1) { add(presence_, status, n); }
   void count_auth_failure(std::string_view reason) { add(auth_failures_, reason); }
   void count_limit_rejection(std::string_view limit) { add(limit_rejections_, limit); }
+  // HTTP requests refused for their form: "framing" (ambiguous message length), "static_path"
+  // (a path that tries to leave the web root).
+  void count_http_refusal(std::string_view reason) { add(http_refusals_, reason); }
   void count_tick() { ticks_ += 1; }
   void count_display_frames(std::uint64_t n) { display_frames_ += n; }
   void count_slow_consumer_dropped() { slow_consumers_dropped_ += 1; }
@@ -55,6 +58,7 @@ class Metrics {
   Labelled presence_;
   Labelled auth_failures_;
   Labelled limit_rejections_;
+  Labelled http_refusals_;
   std::map<std::string, double, std::less<>> desk_last_scan_;  // "event\ndesk" -> unix seconds
 };
 

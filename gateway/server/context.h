@@ -50,7 +50,7 @@ struct Context {
   // Set once Redis was seen to keep the durability this gateway requires; /readyz waits for it.
   std::shared_ptr<std::atomic<bool>> durability_verified = std::make_shared<std::atomic<bool>>();
   Limits limits;
-  std::filesystem::path web_root;
+  std::filesystem::path web_root;  // canonical (canonical_web_root); empty: no files served
   // Set when the gateway has a certificate: every connection is then TLS (https, wss).
   std::shared_ptr<boost::asio::ssl::context> tls;
 };

@@ -13,6 +13,7 @@
 #include "services/export/export_job.h"
 #include "services/export/scan_table.h"
 #include "services/registry/event_config.h"
+#include "services/registry/utf8.h"
 #include "services/store/keys.h"
 
 namespace rollcall::gateway::server {
@@ -122,28 +123,6 @@ asio::awaitable<std::optional<std::vector<v1::Badge>>> load_registry(const Conte
 
 }  // namespace
 
-std::optional<LogRoute> match_log_route(std::string_view path) {
-  constexpr std::string_view kEvents = "/v1/events/";
-  if (!path.starts_with(kEvents)) return std::nullopt;
-  auto rest = path.substr(kEvents.size());
-  const auto slash = rest.find('/');
-  if (slash == std::string_view::npos || slash == 0) return std::nullopt;
-  LogRoute route;
-  route.event_id = std::string(rest.substr(0, slash));
-  rest = rest.substr(slash);
-  constexpr std::string_view kExports = "/exports/";
-  if (rest == "/scans/rejected") {
-    route.kind = LogRoute::Kind::rejected_scans;
-    return route;
-  }
-  if (rest.starts_with(kExports) && rest.size() > kExports.size() &&
-      rest.find('/', kExports.size()) == std::string_view::npos) {
-    route.file = std::string(rest.substr(kExports.size()));
-    return route;
-  }
-  return std::nullopt;
-}
-
 asio::awaitable<void> serve_export(FlexStream& stream, const Request& request,
                                    const Context& context, std::string event_id, std::string file) {
   const auto dot = file.rfind('.');
@@ -152,7 +131,7 @@ asio::awaitable<void> serve_export(FlexStream& stream, const Request& request,
       dot == std::string::npos ? std::nullopt : ex::parse_format(file.substr(dot + 1));
   if (!table || !format) {
     co_return co_await send_error(stream, request, http::status::not_found, "not_found",
-                                  "no export named \"" + file +
+                                  "no export named \"" + services::registry::quote_input(file) +
                                       "\": NAME.FORMAT with NAME attendees, scans, countries, "
                                       "categories, summary or all, and FORMAT csv, json, xlsx (or "
                                       "md, html, txt for summary)");
@@ -187,8 +166,9 @@ asio::awaitable<void> serve_export(FlexStream& stream, const Request& request,
                                   "redis_unavailable", "Redis is not reachable; try again shortly");
   }
   if (!lookup.event) {
-    co_return co_await send_error(stream, request, http::status::not_found, "unknown_event",
-                                  "no event named \"" + event_id + "\"");
+    co_return co_await send_error(
+        stream, request, http::status::not_found, "unknown_event",
+        "no event named \"" + services::registry::quote_input(event_id) + "\"");
   }
   const auto registry = co_await load_registry(context, event_id);
   if (!registry) {
@@ -284,8 +264,9 @@ asio::awaitable<void> serve_rejected_scans(FlexStream& stream, const Request& re
                                   "redis_unavailable", "Redis is not reachable; try again shortly");
   }
   if (!lookup.event) {
-    co_return co_await send_error(stream, request, http::status::not_found, "unknown_event",
-                                  "no event named \"" + event_id + "\"");
+    co_return co_await send_error(
+        stream, request, http::status::not_found, "unknown_event",
+        "no event named \"" + services::registry::quote_input(event_id) + "\"");
   }
 
   google::protobuf::util::JsonPrintOptions print;

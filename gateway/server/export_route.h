@@ -1,6 +1,5 @@
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,22 +11,13 @@
 
 namespace rollcall::gateway::server {
 
-// Organizer routes that read the event log (auth, organizer role, comes with a later issue):
+// Organizer routes that read the event log (gateway/server/routes.cpp lists them; the caller has
+// checked the token):
 //   GET /v1/events/EVENT/exports/NAME.FORMAT[?lang=en|fr|ar][&suppress_below=N]
 //       a post-event export (services/export), streamed as a chunked response while the log is
 //       read, so that memory stays flat however large the event;
 //   GET /v1/events/EVENT/scans/rejected[?limit=N]
 //       the most recent rejected scans, newest first, as a JSON array of rollcall.v1.ScanRow.
-struct LogRoute {
-  enum class Kind { export_file, rejected_scans };
-  Kind kind = Kind::export_file;
-  std::string event_id;
-  std::string file;  // export_file: "NAME.FORMAT"
-};
-
-// Which of these routes `path` (the target without its query) names, if any.
-std::optional<LogRoute> match_log_route(std::string_view path);
-
 // Both write their whole response on `stream` (errors as JSON Error bodies). A failure after the
 // header of a chunked export has gone out closes the connection, so the client never takes a
 // truncated export for a complete one.

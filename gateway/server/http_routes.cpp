@@ -1,10 +1,8 @@
 #include "gateway/server/http_routes.h"
 
-#include <boost/url/parse.hpp>
-
-#include "gateway/server/request_auth.h"
 #include "gateway/server/static_files.h"
 #include "gateway/server/zoom_route.h"
+#include "services/registry/utf8.h"
 #include "services/wire/codec.h"
 
 namespace rollcall::gateway::server {
@@ -44,80 +42,63 @@ http::response<http::string_body> error_response(const Request& request, http::s
 }
 
 boost::asio::awaitable<http::message_generator> answer_http(
-    Request request, std::shared_ptr<const Context> context) {
-  const auto url = boost::urls::parse_origin_form(request.target());
-  if (!url) {
-    co_return error_response(request, http::status::bad_request, "bad_target",
-                             "the request target is not a valid path");
-  }
-  const std::string path = url->path();
-  if (request.method() == http::verb::post) {
-    // Webhooks: /v1/events/EVENT/webhooks/zoom, or /v1/webhooks/zoom?event=EVENT.
-    std::string event_id;
-    if (path == "/v1/webhooks/zoom") {
-      const auto param = url->params().find("event");
-      if (param != url->params().end()) event_id = (*param).value;
-    } else if (path.starts_with("/v1/events/") && path.ends_with("/webhooks/zoom")) {
-      event_id = path.substr(11, path.size() - 11 - std::string_view("/webhooks/zoom").size());
-    }
-    if (!event_id.empty()) co_return co_await answer_zoom_webhook(request, *context, event_id);
-  }
-  if (request.method() != http::verb::get && request.method() != http::verb::head) {
-    co_return error_response(request, http::status::method_not_allowed, "method_not_allowed",
-                             "only GET and HEAD are served here");
-  }
-  if (path == "/healthz") {
-    co_return text_response(request, http::status::ok, "text/plain", "ok\n");
-  }
-  const bool ready = context->commands->ready() && context->subscriber->ready() &&
-                     context->durability_verified->load();
-  if (path == "/metrics") {
-    co_return text_response(request, http::status::ok, "text/plain; version=0.0.4",
-                            context->metrics->render(ready));
-  }
-  if (path == "/readyz") {
-    if (ready) {
-      co_return text_response(request, http::status::ok, "text/plain", "ready\n");
-    }
-    co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
-                             "Redis is not reachable or its functions are not loaded yet");
-  }
-  constexpr std::string_view kEvents = "/v1/events/";
-  if (path.starts_with(kEvents)) {
-    std::string_view rest = std::string_view(path).substr(kEvents.size());
-    const auto slash = rest.find('/');
-    const std::string event_id(rest.substr(0, slash));
-    const auto resource = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
-    if (resource != "/totals" && resource != "/badge-keys") {
+    Request request, RouteMatch route, std::shared_ptr<const Context> context) {
+  const auto ready = [&] {
+    return context->commands->ready() && context->subscriber->ready() &&
+           context->durability_verified->load();
+  };
+  switch (route.route->id) {
+    case RouteId::healthz:
+      co_return text_response(request, http::status::ok, "text/plain", "ok\n");
+    case RouteId::metrics:
+      co_return text_response(request, http::status::ok, "text/plain; version=0.0.4",
+                              context->metrics->render(ready()));
+    case RouteId::readyz:
+      if (ready()) co_return text_response(request, http::status::ok, "text/plain", "ready\n");
+      co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
+                               "Redis is not reachable or its functions are not loaded yet");
+    case RouteId::zoom_webhook:
+    case RouteId::zoom_webhook_query:
+      if (route.event_missing) {
+        co_return error_response(request, http::status::bad_request, "missing_event",
+                                 "name the event: /v1/webhooks/zoom?event=EVENT");
+      }
+      co_return co_await answer_zoom_webhook(request, *context, route.event_id);
+    case RouteId::totals:
+    case RouteId::badge_keys:
+      break;
+    case RouteId::static_file:
+      co_return serve_static(request, *context, route.path);
+    case RouteId::export_file:
+    case RouteId::rejected_scans:
+    case RouteId::desk:
+    case RouteId::online:
+    case RouteId::display:
+      // Served by http_session (streamed) and websocket_session; never routed here.
       co_return error_response(request, http::status::not_found, "not_found",
-                               "no such resource: " + path);
-    }
-    const auto access = resource == "/totals" ? services::auth::Access::watch_totals
-                                              : services::auth::Access::read_badge_keys;
-    const auto decision = co_await authorize(request, *context, event_id, access);
-    if (!decision.allowed) co_return refusal_response(request, decision);
-    const auto lookup = co_await context->events->find(event_id);
-    if (lookup.unavailable) {
-      co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
-                               "Redis is not reachable; try again shortly");
-    }
-    if (!lookup.event) {
-      co_return error_response(request, http::status::not_found, "unknown_event",
-                               "no event named \"" + event_id + "\"");
-    }
-    if (resource == "/badge-keys") {
-      co_return text_response(request, http::status::ok, "application/json",
-                              badge_keys_json(*lookup.event));
-    }
-    auto totals = co_await context->hub->totals(event_id);
-    if (!totals) {
-      co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
-                               "Redis is not reachable; try again shortly");
-    }
-    co_return text_response(request, http::status::ok, "application/json",
-                            encode(*totals, Encoding::json));
+                               "not served over plain HTTP");
   }
-  co_return serve_static(request, context->web_root, path);
+  const auto lookup = co_await context->events->find(route.event_id);
+  if (lookup.unavailable) {
+    co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
+                             "Redis is not reachable; try again shortly");
+  }
+  if (!lookup.event) {
+    co_return error_response(
+        request, http::status::not_found, "unknown_event",
+        "no event named \"" + services::registry::quote_input(route.event_id) + "\"");
+  }
+  if (route.route->id == RouteId::badge_keys) {
+    co_return text_response(request, http::status::ok, "application/json",
+                            badge_keys_json(*lookup.event));
+  }
+  auto totals = co_await context->hub->totals(route.event_id);
+  if (!totals) {
+    co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
+                             "Redis is not reachable; try again shortly");
+  }
+  co_return text_response(request, http::status::ok, "application/json",
+                          encode(*totals, Encoding::json));
 }
 
 }  // namespace rollcall::gateway::server

@@ -6,14 +6,16 @@
 #include <boost/beast/http.hpp>
 
 #include "gateway/server/context.h"
+#include "gateway/server/routes.h"
 
 namespace rollcall::gateway::server {
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 
-// Plain HTTP: /healthz, /readyz, /v1/events/EVENT/totals, and static files from the web root.
+// The answer of a plain HTTP route (health, metrics, totals, badge keys, webhooks, static
+// files) that `route` matched; its token, if the route needs one, has been checked.
 boost::asio::awaitable<boost::beast::http::message_generator> answer_http(
-    Request request, std::shared_ptr<const Context> context);
+    Request request, RouteMatch route, std::shared_ptr<const Context> context);
 
 // A JSON error body (the Error message) with the given status.
 boost::beast::http::response<boost::beast::http::string_body> error_response(

@@ -1,6 +1,10 @@
 #include "gateway/server/static_files.h"
 
+#include <spdlog/spdlog.h>
+
 #include "gateway/server/http_routes.h"
+#include "gateway/server/static_path.h"
+#include "services/registry/utf8.h"
 
 namespace rollcall::gateway::server {
 namespace {
@@ -21,34 +25,25 @@ std::string_view mime_type(const std::filesystem::path& file) {
   return "application/octet-stream";
 }
 
-std::optional<std::filesystem::path> resolve(const std::filesystem::path& root,
-                                             std::string_view path) {
-  if (path.empty() || path.front() != '/') return std::nullopt;
-  std::filesystem::path relative = path == "/" ? "index.html" : std::string(path.substr(1));
-  for (const auto& part : relative) {
-    const auto text = part.string();
-    if (text.empty() || text.front() == '.') return std::nullopt;
-  }
-  auto file = root / relative;
-  std::error_code ec;
-  if (!file.has_extension() && std::filesystem::is_regular_file(file.string() + ".html", ec)) {
-    file += ".html";
-  }
-  if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
-  return file;
-}
-
 }  // namespace
 
 http::message_generator serve_static(const http::request<http::string_body>& request,
-                                     const std::filesystem::path& root, std::string_view path) {
-  const auto file = resolve(root, path);
+                                     const Context& context, std::string_view encoded_path) {
+  std::string refusal;
+  const auto file = resolve_static_path(context.web_root, encoded_path, &refusal);
+  if (!refusal.empty()) {
+    context.metrics->count_http_refusal("static_path");
+    spdlog::info("static file refused ({}): {}", refusal,
+                 services::registry::quote_input(encoded_path));
+  }
   http::file_body::value_type body;
   boost::beast::error_code ec;
   if (file) body.open(file->c_str(), boost::beast::file_mode::scan, ec);
   if (!file || ec) {
+    std::string decoded;
+    if (!percent_decode(encoded_path, &decoded)) decoded = encoded_path;
     return error_response(request, http::status::not_found, "not_found",
-                          "no such resource: " + std::string(path));
+                          "no such resource: " + services::registry::quote_input(decoded));
   }
   const auto size = body.size();
   http::response<http::file_body> response{std::piecewise_construct,

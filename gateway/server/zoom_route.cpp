@@ -7,6 +7,7 @@
 #include "services/checkin/scan_validator.h"
 #include "services/presence/presence_items.h"
 #include "services/presence/zoom_webhook.h"
+#include "services/registry/utf8.h"
 #include "services/store/keys.h"
 
 namespace rollcall::gateway::server {
@@ -24,8 +25,9 @@ asio::awaitable<http::message_generator> answer_zoom_webhook(const Request& requ
                              "Redis is not reachable; Zoom will retry");
   }
   if (!lookup.event) {
-    co_return error_response(request, http::status::not_found, "unknown_event",
-                             "no event named \"" + event_id + "\"");
+    co_return error_response(
+        request, http::status::not_found, "unknown_event",
+        "no event named \"" + services::registry::quote_input(event_id) + "\"");
   }
   std::vector<std::string> get_secret{"HGET", services::store::secrets_key(event_id), "zoom"};
   auto [ec, secret] = co_await context.commands->async_exec(std::move(get_secret),

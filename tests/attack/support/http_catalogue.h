@@ -1,0 +1,34 @@
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rollcall::tests::attack::web {
+
+// One line of `rollcall-gateway --list-routes`: the routes the gateway under test serves, so
+// that a test walking them covers a route added later without being told about it.
+struct CatalogueRoute {
+  std::vector<std::string> methods;  // "GET", "HEAD", "POST"
+  std::string pattern;               // "/v1/events/{event}/totals", "/v1/desk?event={event}"
+  bool websocket = false;
+  std::string guard;            // "public", "zoom_signature" or "token"
+  std::string access;           // with "token": what it allows, e.g. "watch_totals"
+  std::set<std::string> roles;  // with "token": the role names it admits
+  std::string example;          // a target naming an existing resource, but for {event}
+
+  bool takes_event() const { return example.find("{event}") != std::string::npos; }
+  // The example with {event} replaced by `encoded_event` (already percent-encoded by the caller).
+  std::string target(std::string_view encoded_event) const;
+  // The example's path up to (and with) its last "/" before any placeholder or query, e.g.
+  // "/v1/events/{event}/exports/" -> with the event filled in: where a traversal can start.
+  std::string prefix(std::string_view encoded_event) const;
+  const std::string& method() const { return methods.front(); }
+};
+
+// Runs the gateway binary with --list-routes and parses every line (a line it cannot parse fails
+// the calling test).
+std::vector<CatalogueRoute> route_catalogue();
+
+}  // namespace rollcall::tests::attack::web

@@ -1,0 +1,51 @@
+#include "tests/attack/support/http_world.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "services/auth/access.h"
+#include "tests/support/tokens.h"
+
+namespace rollcall::tests::attack::web {
+
+HttpWorld::HttpWorld() {
+  import(kEvent, kRegistry);
+  import(kOtherEvent, kRegistry);
+  for (const auto role : {v1::desk, v1::platform, v1::display, v1::organizer}) {
+    tokens_[role] = support::issue_token(redis_, kEvent, role);
+  }
+  other_organizer_ = support::issue_token(redis_, kOtherEvent, v1::organizer);
+}
+
+void HttpWorld::import(const std::string& event, const std::string& csv) {
+  const std::string file =
+      redis_.data_dir() + "/registry-" + std::to_string(std::hash<std::string>{}(event)) + ".csv";
+  std::ofstream(file) << csv;
+  std::string output;
+  ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", event, "--registry", file,
+                                  "--redis", redis_.url()},
+                                 &output),
+            0)
+      << output;
+}
+
+support::GatewayProcess& HttpWorld::start_gateway(std::vector<std::string> args) {
+  args.insert(args.end(), {"--tick-ms", "20", "--threads", "2"});
+  gateways_.push_back(std::make_unique<support::GatewayProcess>(redis_.url(), args));
+  return *gateways_.back();
+}
+
+std::vector<Identity> HttpWorld::identities() const {
+  std::vector<Identity> all = {
+      {"none", "", false},
+      {"garbage", "rc_this-token-was-never-issued", false},
+      {"other-event organizer", other_organizer_, false},
+  };
+  for (const auto& [role, token] : tokens_) {
+    all.push_back({std::string(services::auth::role_name(role)), token, true});
+  }
+  return all;
+}
+
+}  // namespace rollcall::tests::attack::web

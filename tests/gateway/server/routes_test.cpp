@@ -1,0 +1,107 @@
+#include "gateway/server/routes.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include <boost/url/parse.hpp>
+
+namespace rollcall::gateway::server {
+namespace {
+
+RouteLookup lookup(std::string_view method, RouteKind kind, std::string_view target) {
+  const auto url = boost::urls::parse_origin_form(target);
+  EXPECT_TRUE(url) << target;
+  return find_route(method, kind, *url);
+}
+
+std::optional<RouteId> http_get(std::string_view target) {
+  const auto found = lookup("GET", RouteKind::http, target);
+  return found.match ? std::optional(found.match->route->id) : std::nullopt;
+}
+
+TEST(Routes, EveryExampleFindsItsOwnRoute) {
+  std::set<RouteId> ids;
+  for (const auto& route : routes()) {
+    SCOPED_TRACE(route.pattern);
+    EXPECT_TRUE(ids.insert(route.id).second) << "listed twice";
+    std::string target(route.example);
+    if (const auto at = target.find("{event}"); at != std::string::npos) {
+      target.replace(at, 7, "wsis%2B20");
+    }
+    const auto method = route.methods.substr(0, route.methods.find(' '));
+    const auto found = lookup(method, route.kind, target);
+    ASSERT_TRUE(found.match) << target;
+    EXPECT_EQ(found.match->route->id, route.id);
+    if (route.pattern.find("{event}") != std::string_view::npos) {
+      EXPECT_EQ(found.match->event_id, "wsis+20");
+      EXPECT_FALSE(found.match->event_missing);
+    }
+    EXPECT_EQ(route.guard == Guard::token,
+              route.id != RouteId::healthz && route.id != RouteId::readyz &&
+                  route.id != RouteId::metrics && route.id != RouteId::static_file &&
+                  route.id != RouteId::zoom_webhook && route.id != RouteId::zoom_webhook_query);
+  }
+}
+
+TEST(Routes, SegmentsAreComparedDecodedAndWhole) {
+  EXPECT_EQ(http_get("/v1/events/e/totals"), RouteId::totals);
+  EXPECT_EQ(http_get("/v1/events/%65/%74otals"), RouteId::totals);
+  // An encoded slash stays inside its segment: this is an event named "a/b".
+  const auto found = lookup("GET", RouteKind::http, "/v1/events/a%2Fb/totals");
+  ASSERT_TRUE(found.match);
+  EXPECT_EQ(found.match->event_id, "a/b");
+  // Anything else is a static file (which the resolver then judges).
+  EXPECT_EQ(http_get("/v1/events//totals"), RouteId::static_file);
+  EXPECT_EQ(http_get("/v1/events/e/totals/"), RouteId::static_file);
+  EXPECT_EQ(http_get("//healthz"), RouteId::static_file);
+  EXPECT_EQ(http_get("/v1/events/e/exports/a/b"), RouteId::static_file);
+  EXPECT_EQ(http_get("/v1/desk?event=e"), RouteId::static_file);  // not an upgrade
+  const auto exported = lookup("GET", RouteKind::http, "/v1/events/e/exports/scans.csv?lang=fr");
+  ASSERT_TRUE(exported.match);
+  EXPECT_EQ(exported.match->route->id, RouteId::export_file);
+  EXPECT_EQ(exported.match->file, "scans.csv");
+  const auto file = lookup("GET", RouteKind::http, "/a/%2e%2e/b?x=1");
+  ASSERT_TRUE(file.match);
+  EXPECT_EQ(file.match->path, "/a/%2e%2e/b");  // as sent: the resolver decodes it
+}
+
+TEST(Routes, MethodsAndKinds) {
+  EXPECT_TRUE(lookup("POST", RouteKind::http, "/healthz").other_method);
+  EXPECT_TRUE(lookup("DELETE", RouteKind::http, "/index.html").other_method);
+  const auto webhook = lookup("POST", RouteKind::http, "/v1/events/e/webhooks/zoom");
+  ASSERT_TRUE(webhook.match);
+  EXPECT_EQ(webhook.match->route->id, RouteId::zoom_webhook);
+  EXPECT_EQ(http_get("/v1/events/e/webhooks/zoom"), RouteId::static_file);
+  const auto query = lookup("POST", RouteKind::http, "/v1/webhooks/zoom");
+  ASSERT_TRUE(query.match);
+  EXPECT_TRUE(query.match->event_missing);
+
+  const auto desk = lookup("GET", RouteKind::websocket, "/v1/desk?event=e&desk=1");
+  ASSERT_TRUE(desk.match);
+  EXPECT_EQ(desk.match->route->id, RouteId::desk);
+  EXPECT_EQ(desk.match->event_id, "e");
+  EXPECT_TRUE(lookup("GET", RouteKind::websocket, "/v1/display?event=").match->event_missing);
+  EXPECT_TRUE(lookup("GET", RouteKind::websocket, "/v1/display").match->event_missing);
+  EXPECT_FALSE(lookup("GET", RouteKind::websocket, "/healthz").match);
+  EXPECT_FALSE(lookup("GET", RouteKind::websocket, "/v1/desk/x?event=e").match);
+}
+
+TEST(Routes, ListingHasOneLinePerRouteWithItsRoles) {
+  const auto text = list_routes();
+  std::size_t lines = 0;
+  for (std::size_t at = 0; (at = text.find('\n', at)) != std::string::npos; ++at) ++lines;
+  EXPECT_EQ(lines, routes().size());
+  EXPECT_NE(text.find("GET,HEAD\t/v1/events/{event}/totals\thttp\t"
+                      "token:watch_totals:display,organizer\t/v1/events/{event}/totals\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("GET\t/v1/desk?event={event}\twebsocket\ttoken:scan:desk\t"),
+            std::string::npos);
+  EXPECT_NE(text.find("GET,HEAD\t/healthz\thttp\tpublic\t/healthz\n"), std::string::npos);
+  EXPECT_NE(text.find("POST\t/v1/events/{event}/webhooks/zoom\thttp\tzoom_signature\t"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace rollcall::gateway::server
