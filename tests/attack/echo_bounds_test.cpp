@@ -4,7 +4,9 @@
 // types belong and members with hostile names. Whatever comes back (replies, errors, close
 // reasons) is small, valid UTF-8 and quotes at most ~128 bytes of what was sent; whatever is
 // refused is not counted; a well-behaved desk is answered all along.
+#include <algorithm>
 #include <iostream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -77,6 +79,35 @@ class EchoBounds : public FrameFixture {
   std::unique_ptr<PoliteClient> polite_;
 };
 
+// The channels attacked below and the message a client sends on each (a beacon's fields come in
+// its /v1/online URL). A test checks this covers every channel the gateway names and every
+// client message of the schema.
+const std::map<std::string, const google::protobuf::Descriptor*>& attacked() {
+  static const std::map<std::string, const google::protobuf::Descriptor*> channels = {
+      {"/v1/desk", v1::ScanRequest::descriptor()},
+      {"/v1/online", v1::OnlineRequest::descriptor()},
+      {"/v1/display", v1::DisplayRequest::descriptor()}};
+  return channels;
+}
+
+TEST_F(EchoBounds, EveryChannelAndEveryClientMessageIsAttacked) {
+  for (const auto& path : named_channels(gateway())) {
+    EXPECT_TRUE(attacked().count(path)) << path << " is not attacked";
+  }
+  // Clients send the schema's ...Request messages: each has its channel here.
+  const auto* file = v1::ScanRequest::descriptor()->file();
+  int requests = 0;
+  for (int i = 0; i < file->message_type_count(); ++i) {
+    const auto* type = file->message_type(i);
+    if (!type->name().ends_with("Request")) continue;
+    ++requests;
+    EXPECT_TRUE(std::any_of(attacked().begin(), attacked().end(),
+                            [&](const auto& entry) { return entry.second == type; }))
+        << type->full_name() << " is not attacked";
+  }
+  EXPECT_GE(requests, 3);
+}
+
 // A text frame that is not UTF-8 (1007) and a message over the size limit (1009) end the
 // connection; nothing else may.
 const std::vector<int> kFrameCloses = {1007, 1009};
@@ -88,7 +119,7 @@ TEST_F(EchoBounds, DeskRepliesToEveryVariantOfEveryFieldAreBoundedAndRefusalsCou
   for (const bool json : {false, true}) {
     FrameClient desk;
     desk.connect(g.host(), g.port(), target("/v1/desk"), token(v1::desk), json);
-    for (const auto& attack : attacks_on(v1::ScanRequest::descriptor(), json, variants)) {
+    for (const auto& attack : attacks_on(attacked().at("/v1/desk"), json, variants)) {
       const auto id = "echo-" + std::to_string(sent++);
       const auto reply = exchange(desk, g, "/v1/desk", v1::desk, attack,
                                   attack.frame(good_scan(id, "B1")), kFrameCloses, &closes);
@@ -138,7 +169,7 @@ TEST_F(EchoBounds, BridgeAcksAndErrorsForEveryVariantAreBoundedAndRefusalsCountN
   for (const bool json : {false, true}) {
     FrameClient bridge;
     bridge.connect(g.host(), g.port(), target("/v1/online"), token(v1::platform), json);
-    for (const auto& attack : attacks_on(v1::OnlineRequest::descriptor(), json, variants)) {
+    for (const auto& attack : attacks_on(attacked().at("/v1/online"), json, variants)) {
       const auto n = std::to_string(sent++);
       v1::OnlineRequest request;
       *request.mutable_batch()->add_events() = good_join("echo-" + n, "q" + n);
@@ -198,7 +229,7 @@ TEST_F(EchoBounds, DisplayErrorsForEveryVariantAreBounded) {
     v1::DisplayRequest request;
     request.set_snapshot(true);
     // Binary: DisplayRequest has no text field today; this still runs the moment one is added.
-    for (const auto& attack : attacks_on(v1::DisplayRequest::descriptor(), json, variants)) {
+    for (const auto& attack : attacks_on(attacked().at("/v1/display"), json, variants)) {
       ++sent;
       auto reply = exchange(display, g, "/v1/display", v1::display, attack, attack.frame(request),
                             kFrameCloses, &closes);

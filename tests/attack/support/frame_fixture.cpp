@@ -1,9 +1,12 @@
 #include "tests/attack/support/frame_fixture.h"
 
 #include <fstream>
+#include <regex>
 
 #include "services/wire/codec.h"
+#include "tests/attack/support/frame_client.h"
 #include "tests/support/tokens.h"
+#include "tools/client/errors.h"
 #include "tools/client/http_get.h"
 #include "tools/client/target.h"
 
@@ -49,6 +52,24 @@ v1::Totals FrameFixture::totals(support::GatewayProcess& g) {
       services::wire::decode(response.body, services::wire::Encoding::json, &totals, &error))
       << error;
   return totals;
+}
+
+std::set<std::string> FrameFixture::named_channels(support::GatewayProcess& g) {
+  FrameClient client;
+  std::string body;
+  try {
+    client.connect(g.host(), g.port(), target("/v1/no-such-channel"), token(v1::organizer), false);
+  } catch (const tools::client::HandshakeError& e) {
+    body = e.body();
+  }
+  std::set<std::string> named;
+  const std::regex path(R"(/v1/[a-z_]+)");
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), path); it != std::sregex_iterator();
+       ++it) {
+    named.insert(it->str());
+  }
+  EXPECT_GE(named.size(), 3u) << "the gateway named fewer channels than it has: " << body;
+  return named;
 }
 
 std::string FrameFixture::target(const std::string& path, const std::string& query) {

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,6 +39,9 @@ class FrameFixture : public ::testing::Test {
   support::GatewayProcess& gateway(std::vector<std::string> args = {});
   const std::string& token(v1::Role role) { return tokens_.at(role); }
   std::string metrics(support::GatewayProcess& g);
+  // The WebSocket channels the gateway names when asked for one it does not serve ("/v1/desk",
+  // ...): what the attacks must cover.
+  std::set<std::string> named_channels(support::GatewayProcess& g);
 
   support::RedisServer redis_;
   std::map<v1::Role, std::string> tokens_;
