@@ -48,6 +48,10 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::handle(const EventInfo& even
   if (!services::wire::decode(frame, encoding, &request, &error)) {
     co_return checkin::malformed_result(salvage_scan_id(frame, encoding), error);
   }
+  // Lengths first: from here on no field holds more of the client's text than its limit.
+  if (auto why = checkin::check_scan_fields(request)) {
+    co_return checkin::malformed_result(request.scan_id(), *why);
+  }
   // The signature is checked before anything else: a forged code never reaches Redis.
   const auto proof = checkin::prove_badge(&request, event.config.event_id(), event.badge_keys);
   if (proof.refusal) co_return *proof.refusal;

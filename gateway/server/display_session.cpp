@@ -7,9 +7,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/websocket/error.hpp>
 
-#include "gateway/server/rate_limiter.h"
+#include "gateway/server/frame_gate.h"
 
 namespace rollcall::gateway::server {
 
@@ -57,21 +56,9 @@ void DisplaySession::on_resync() {
 asio::awaitable<void> DisplaySession::read_requests() {
   beast::flat_buffer buffer;
   const double rate = context_->limits.messages_per_second;
-  RateLimiter limiter(rate, 10 * rate);
-  for (;;) {
-    buffer.clear();
-    auto [ec, bytes] = co_await ws_.async_read(buffer, asio::as_tuple(asio::use_awaitable));
-    if (ec) {
-      if (ec == websocket::error::message_too_big) {
-        context_->metrics->count_limit_rejection("frame_size");
-      }
-      co_return;
-    }
-    if (!limiter.allow(1)) {
-      context_->metrics->count_limit_rejection("message_rate");
-      // Ends the session: write_frames() is cancelled with it, then the socket closes.
-      co_return;
-    }
+  // Past the limit the gate closes the socket; write_frames() is cancelled when this returns.
+  FrameGate gate(ws_, *context_->metrics, "display", rate, 10 * rate);
+  while (co_await gate.read(buffer)) {
     v1::DisplayRequest request;
     std::string error;
     if (decode(beast::buffers_to_string(buffer.data()), encoding_, &request, &error)) {

@@ -11,8 +11,11 @@
 #include <boost/beast/websocket.hpp>
 
 #include "gateway/presence_writer.h"
+#include "gateway/server/frame_gate.h"
 #include "gateway/server/rate_limiter.h"
 #include "services/presence/presence_items.h"
+#include "services/registry/utf8.h"
+#include "services/wire/field_limits.h"
 
 namespace rollcall::gateway::server {
 namespace {
@@ -21,6 +24,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace presence = services::presence;
+namespace wire = services::wire;
 using services::wire::Encoding;
 
 constexpr std::size_t kMaxBatch = 1000;
@@ -79,9 +83,10 @@ asio::awaitable<void> run_beacon(WebSocket& ws, const EventInfo& event, Encoding
   item.set_session(param(params, "session"));
   if (auto why = presence::validate_presence(&item, *context.countries, event.config)) {
     co_await send_error(ws, encoding, "rejected", *why);
-    co_await ws.async_close(
-        {websocket::close_code::policy_error, "rejected: " + why->substr(0, 100)},
-        asio::as_tuple(asio::use_awaitable));
+    // Close reasons are limited to 123 bytes.
+    co_await ws.async_close({websocket::close_code::policy_error,
+                             "rejected: " + services::registry::quote_input(*why, 110)},
+                            asio::as_tuple(asio::use_awaitable));
     co_return;
   }
   // Silence is a leave: Beast pings an idle beacon and drops it if no pong comes back.
@@ -95,13 +100,10 @@ asio::awaitable<void> run_beacon(WebSocket& ws, const EventInfo& event, Encoding
   const auto& event_id = event.config.event_id();
   context.leases->hold(event_id, holder.id);
   if (co_await apply_until_done(context, event, holder, item)) {
-    RateLimiter limiter(5, 10);
+    // A beacon has nothing to say but heartbeats: a few a second at most.
+    FrameGate gate(ws, *context.metrics, "beacon", 5, 10);
     beast::flat_buffer buffer;
-    for (;;) {
-      buffer.clear();
-      auto [ec, bytes] = co_await ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
-      if (ec) break;
-      if (!limiter.allow(1)) break;  // a beacon has nothing to say but heartbeats
+    while (co_await gate.read(buffer)) {
     }
     item.set_kind(v1::leave);
     item.set_presence_id("beacon-" + context.leases->beacon_holder().substr(3) + "-" +
@@ -124,13 +126,14 @@ asio::awaitable<void> run_bridge(WebSocket& ws, const EventInfo& event, Encoding
   ws.read_message_max(std::max(context.limits.max_frame, context.limits.max_bridge_frame));
   const auto& event_id = event.config.event_id();
   context.leases->hold(event_id, holder.id);
+  // Every frame counts against the frame rate, errors and heartbeats included; the items of a
+  // batch count against the item rate besides.
+  const double rate = context.limits.messages_per_second;
+  FrameGate gate(ws, *context.metrics, "bridge", rate, 10 * rate);
   RateLimiter limiter(context.limits.bridge_items_per_second,
                       context.limits.bridge_items_per_second * 2);
   beast::flat_buffer buffer;
-  for (;;) {
-    buffer.clear();
-    auto [ec, bytes] = co_await ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
-    if (ec) break;
+  while (co_await gate.read(buffer)) {
     v1::OnlineRequest request;
     std::string error;
     if (!decode(beast::buffers_to_string(buffer.data()), encoding, &request, &error)) {
@@ -139,6 +142,10 @@ asio::awaitable<void> run_bridge(WebSocket& ws, const EventInfo& event, Encoding
     }
     if (request.kind_case() != v1::OnlineRequest::kBatch) continue;  // heartbeats need no answer
     auto& batch = *request.mutable_batch();
+    if (auto why = wire::check_text_fields(batch, {{"bridge_id", 64}})) {
+      co_await send_error(ws, encoding, "malformed", *why + ": nothing in this batch was applied");
+      continue;
+    }
     if (static_cast<std::size_t>(batch.events_size()) > kMaxBatch) {
       co_await send_error(ws, encoding, "too_large",
                           "at most " + std::to_string(kMaxBatch) + " events per batch");
@@ -152,7 +159,7 @@ asio::awaitable<void> run_bridge(WebSocket& ws, const EventInfo& event, Encoding
     }
     if (!batch.bridge_id().empty() && "bridge:" + batch.bridge_id() != holder.id) {
       context.leases->release(event_id, holder.id);
-      holder.id = "bridge:" + batch.bridge_id().substr(0, 64);
+      holder.id = "bridge:" + batch.bridge_id();
       context.leases->hold(event_id, holder.id);
     }
     holder.lease_until_ms = context.leases->lease_until_ms();

@@ -8,8 +8,8 @@
 #include <boost/url/parse.hpp>
 
 #include "gateway/server/display_session.h"
+#include "gateway/server/frame_gate.h"
 #include "gateway/server/online_session.h"
-#include "gateway/server/rate_limiter.h"
 #include "gateway/server/request_auth.h"
 #include "gateway/server/routes.h"
 #include "services/registry/utf8.h"
@@ -39,29 +39,13 @@ Encoding negotiated_encoding(const Request& request) {
   return Encoding::binary;
 }
 
-// Why a read ended, for the metrics: an oversized message is a limit at work.
-void count_read_failure(const beast::error_code& ec, Metrics& metrics) {
-  if (ec == websocket::error::message_too_big) metrics.count_limit_rejection("frame_size");
-}
-
 asio::awaitable<void> run_desk(WebSocket& ws, const EventInfo& event, Encoding encoding,
                                const Request& request, const Context& context) {
   beast::flat_buffer buffer;
   // Ten seconds' worth of burst: a kiosk back online replays its whole queue without waiting.
-  RateLimiter limiter(context.limits.messages_per_second, 10 * context.limits.messages_per_second);
-  for (;;) {
-    buffer.clear();
-    auto [ec, bytes] = co_await ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
-    if (ec) {  // closed, timed out, or too big (Beast answered with close code 1009)
-      count_read_failure(ec, *context.metrics);
-      co_return;
-    }
-    if (!limiter.allow(1)) {
-      context.metrics->count_limit_rejection("message_rate");
-      co_await ws.async_close({websocket::close_code::policy_error, "too many messages per second"},
-                              asio::as_tuple(asio::use_awaitable));
-      co_return;
-    }
+  const double rate = context.limits.messages_per_second;
+  FrameGate gate(ws, *context.metrics, "desk", rate, 10 * rate);
+  while (co_await gate.read(buffer)) {
     // A stolen tablet is cut off once its token is revoked (the check is cached for seconds).
     const auto access =
         co_await authorize(request, context, event.config.event_id(), services::auth::Access::scan);

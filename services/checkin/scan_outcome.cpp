@@ -5,6 +5,7 @@
 #include <date/tz.h>
 #include <google/protobuf/util/time_util.h>
 
+#include "services/registry/utf8.h"
 #include "services/store/function_library.h"
 
 namespace rollcall::services::checkin {
@@ -98,7 +99,9 @@ std::optional<v1::ScanResult> scan_result_from_reply(const std::string& scan_id,
 
 v1::ScanResult malformed_result(const std::string& scan_id, const std::string& why) {
   v1::ScanResult result;
-  result.set_scan_id(scan_id);
+  // Whatever the desk sent as scan_id, a bounded quote: its own ids (at most 128 bytes) come
+  // back unchanged, so it still matches the answer to its scan.
+  result.set_scan_id(registry::quote_input(scan_id));
   result.set_status(v1::malformed);
   result.set_reason("The scan could not be read: " + why + ". Nothing was counted; scan again.");
   return result;

@@ -24,7 +24,8 @@ std::optional<v1::ScanResult> scan_result_from_reply(const std::string& scan_id,
                                                      const std::vector<std::string>& fields,
                                                      const date::time_zone* zone);
 
-// Answers made without Redis: the request could not be read, or Redis is away.
+// Answers made without Redis: the request could not be read (its scan_id is echoed as
+// registry::quote_input gives it), or Redis is away.
 v1::ScanResult malformed_result(const std::string& scan_id, const std::string& why);
 v1::ScanResult unavailable_result(const std::string& scan_id);
 

@@ -4,6 +4,9 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include "services/badges/badge_code.h"
+#include "services/wire/field_limits.h"
+
 namespace rollcall::services::checkin {
 
 bool is_identifier(std::string_view text, std::size_t max_length) {
@@ -12,6 +15,13 @@ bool is_identifier(std::string_view text, std::size_t max_length) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '.' || c == ':' || c == '-';
   });
+}
+
+std::optional<std::string> check_scan_fields(const v1::ScanRequest& request) {
+  // badge_id carries a signed badge code until it is proven: longer than the id it vouches for.
+  return wire::check_text_fields(
+      request,
+      {{"scan_id", 128}, {"badge_id", badges::kMaxCodeLength}, {"desk_id", 64}, {"zone", 64}});
 }
 
 std::optional<std::string> validate_scan(const v1::ScanRequest& request) {

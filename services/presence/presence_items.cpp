@@ -5,8 +5,10 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "services/checkin/scan_validator.h"
+#include "services/registry/utf8.h"
 #include "services/store/function_library.h"
 #include "services/store/keys.h"
+#include "services/wire/field_limits.h"
 
 namespace rollcall::services::presence {
 namespace {
@@ -46,6 +48,8 @@ std::string describe(v1::PresenceAck::Status status) {
 std::optional<std::string> validate_presence(v1::PresenceEvent* item,
                                              const registry::CountryCodes& countries,
                                              const v1::Event& event) {
+  // Lengths first: every other check, and every reason, then sees bounded text.
+  if (auto why = wire::check_text_fields(*item, {{"badge_id", 64}})) return why;
   if (!checkin::is_identifier(item->presence_id(), 128)) {
     return "presence_id is missing or not 1-128 letters, digits or _.:-";
   }
@@ -60,13 +64,17 @@ std::optional<std::string> validate_presence(v1::PresenceEvent* item,
   }
   if (!item->country().empty()) {
     auto code = countries.normalize(item->country());
-    if (!code) return "country \"" + item->country() + "\" is not an ISO 3166-1 alpha-2 code";
+    if (!code) {
+      return "country \"" + registry::quote_input(item->country()) +
+             "\" is not an ISO 3166-1 alpha-2 code";
+    }
     item->set_country(*code);
   }
   if (!item->category().empty() && !event.categories().empty() &&
       std::none_of(event.categories().begin(), event.categories().end(),
                    [&](const auto& c) { return c.id() == item->category(); })) {
-    return "category \"" + item->category() + "\" is not one of this event's categories";
+    return "category \"" + registry::quote_input(item->category()) +
+           "\" is not one of this event's categories";
   }
   if (!is_label(item->platform()) || !is_label(item->session())) {
     return "platform and session must be short text without control characters";
@@ -130,7 +138,8 @@ bool read_presence_reply(const std::vector<std::string>& fields,
 v1::PresenceAck presence_ack(const std::string& presence_id, v1::PresenceAck::Status status,
                              std::string reason) {
   v1::PresenceAck ack;
-  ack.set_presence_id(presence_id);
+  // Bounded whatever the sender put there: a rejected item's id may be anything.
+  ack.set_presence_id(registry::quote_input(presence_id));
   ack.set_status(status);
   ack.set_reason(reason.empty() ? describe(status) : std::move(reason));
   return ack;

@@ -12,7 +12,8 @@
 namespace rollcall::services::presence {
 
 // Checks one join/leave and normalizes it (upper-case country). Returns the reason in plain
-// words when it cannot be counted; the sender gets `rejected` for that item only.
+// words when it cannot be counted; the sender gets `rejected` for that item only. Field lengths
+// are checked first (wire::check_text_fields: badge_id 64 bytes, the others 128).
 std::optional<std::string> validate_presence(v1::PresenceEvent* item,
                                              const registry::CountryCodes& countries,
                                              const v1::Event& event);
@@ -36,6 +37,7 @@ bool read_presence_reply(const std::vector<std::string>& fields,
                          const std::vector<const v1::PresenceEvent*>& items,
                          std::vector<v1::PresenceAck>* acks);
 
+// The ack of one item; its presence_id is echoed as registry::quote_input gives it.
 v1::PresenceAck presence_ack(const std::string& presence_id, v1::PresenceAck::Status status,
                              std::string reason = {});
 

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "services/registry/utf8.h"
+
 namespace rollcall::services::wire {
 
 std::string encode(const google::protobuf::Message& message, Encoding encoding) {
@@ -32,10 +34,11 @@ bool decode(std::string_view bytes, Encoding encoding, google::protobuf::Message
   auto status = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(bytes.data(), bytes.size()), message, options);
   if (status.ok()) return true;
-  // The parser's message can span lines (it quotes the input); the first line says enough.
+  // The parser's message can span lines and quotes the input (an unknown field's name, a bad
+  // value): its first line, bounded, says enough.
   const std::string detail(status.message());
   *error = "not a valid JSON " + message->GetDescriptor()->name() + ": " +
-           detail.substr(0, detail.find('\n'));
+           registry::quote_input(detail.substr(0, detail.find('\n')));
   return false;
 }
 

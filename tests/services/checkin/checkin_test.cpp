@@ -43,6 +43,31 @@ TEST(ScanValidator, RefusesEachBadField) {
   EXPECT_TRUE(check([](auto& r) { r.mutable_device_time()->set_seconds(-5); }));
 }
 
+TEST(ScanFields, EachFieldHasALimitNamedInTheReason) {
+  EXPECT_FALSE(check_scan_fields(good_scan()));
+  const std::vector<std::pair<std::string, std::size_t>> limits = {
+      {"scan_id", 128}, {"badge_id", 1024}, {"desk_id", 64}, {"zone", 64}};
+  for (const auto& [name, limit] : limits) {
+    auto request = good_scan();
+    const auto* field = request.GetDescriptor()->FindFieldByName(name);
+    request.GetReflection()->SetString(&request, field, std::string(limit, 'a'));
+    EXPECT_FALSE(check_scan_fields(request)) << name;
+    request.GetReflection()->SetString(&request, field, std::string(limit + 1, 'a'));
+    const auto why = check_scan_fields(request);
+    ASSERT_TRUE(why) << name;
+    EXPECT_EQ(*why, name + " is " + std::to_string(limit + 1) + " bytes long; at most " +
+                        std::to_string(limit) + " are allowed");
+  }
+}
+
+TEST(ScanOutcome, AMalformedResultEchoesABoundedScanId) {
+  EXPECT_EQ(malformed_result("desk1-0001", "why").scan_id(), "desk1-0001");
+  const auto result = malformed_result(std::string(10240, 'x'), "why");
+  EXPECT_LE(result.scan_id().size(), 131u);
+  EXPECT_TRUE(result.scan_id().starts_with(std::string(120, 'x')));
+  EXPECT_EQ(malformed_result("a\xff", "why").scan_id(), "a\xEF\xBF\xBD");
+}
+
 const date::time_zone* zurich() {
   return date::locate_zone("Europe/Zurich");
 }

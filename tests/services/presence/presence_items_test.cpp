@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "services/presence/presence_items.h"
+#include "services/registry/utf8.h"
 #include "services/store/function_library.h"
 
 namespace rollcall::services::presence {
@@ -92,6 +93,33 @@ TEST(ValidatePresence, ReasonsNameTheProblem) {
   EXPECT_NE(why->find("ISO 3166-1"), std::string::npos) << *why;
 }
 
+TEST(ValidatePresence, LongFieldsAreRefusedFirstAndNoReasonQuotesMuchOfThem) {
+  const auto event = event_with_categories({"youth"});
+  const auto* descriptor = v1::PresenceEvent::descriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING) continue;
+    const std::size_t limit = field->name() == "badge_id" ? 64 : 128;
+    for (const std::size_t size : {limit + 1, std::size_t{50000}}) {
+      auto item = good_join();
+      item.GetReflection()->SetString(&item, field, std::string(size, 'Q'));
+      const auto why = validate_presence(&item, countries(), event);
+      ASSERT_TRUE(why) << field->name();
+      EXPECT_EQ(*why, field->name() + " is " + std::to_string(size) + " bytes long; at most " +
+                          std::to_string(limit) + " are allowed");
+    }
+  }
+  // Within the limits, a bad value is quoted (bounded), and invalid UTF-8 is refused as such.
+  auto item = good_join();
+  item.set_country(std::string(128, 'Q'));
+  const auto why = validate_presence(&item, countries(), event);
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("country \"" + std::string(128, 'Q') + "\""), std::string::npos) << *why;
+  item = good_join();
+  item.set_category("\xc3(");
+  EXPECT_EQ(validate_presence(&item, countries(), event), "category is not valid UTF-8");
+}
+
 TEST(ValidatePresence, AnyCategoryWhenTheEventListsNone) {
   auto item = good_join();
   item.set_category("anything_goes");
@@ -169,6 +197,10 @@ TEST(PresenceAck, EveryStatusSaysWhyUnlessGivenAReason) {
   EXPECT_EQ(ack.presence_id(), "p");
   EXPECT_EQ(ack.status(), v1::PresenceAck::rejected);
   EXPECT_EQ(ack.reason(), "because");
+  // A rejected item's id comes back bounded.
+  EXPECT_LE(
+      presence_ack(std::string(10240, 'p'), v1::PresenceAck::rejected, "x").presence_id().size(),
+      131u);
 }
 
 }  // namespace

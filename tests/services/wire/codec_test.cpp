@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "rollcall/v1/rollcall.pb.h"
+#include "services/registry/utf8.h"
 
 namespace rollcall::services::wire {
 namespace {
@@ -44,6 +45,20 @@ TEST(Codec, RefusesWhatIsNotAMessage) {
   EXPECT_TRUE(decode(R"({"direction":"in","device_time":"2025-07-07T09:00:00Z"})", Encoding::json,
                      &request, &error))
       << error;
+}
+
+TEST(Codec, ReasonsQuoteAtMostABoundedValidPartOfTheInput) {
+  // The JSON parser's own message names what it could not take: an unknown field, a bad value.
+  for (const auto& frame : {R"({")" + std::string(50000, 'k') + R"(":"x"})",
+                            R"({"direction":")" + std::string(50000, 'd') + R"("})",
+                            R"({"zone":)" + std::string(50000, '7') + "}",
+                            std::string(R"({"scan_id":"\udc80\ud800)") + std::string(50000, 'x')}) {
+    v1::ScanRequest request;
+    std::string error;
+    ASSERT_FALSE(decode(frame, Encoding::json, &request, &error));
+    EXPECT_LE(error.size(), 200u) << error.substr(0, 300);
+    EXPECT_TRUE(registry::is_valid_utf8(error)) << error.substr(0, 300);
+  }
 }
 
 }  // namespace

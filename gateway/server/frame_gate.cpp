@@ -1,0 +1,65 @@
+#include "gateway/server/frame_gate.h"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/websocket/error.hpp>
+
+#include "gateway/server/log_throttle.h"
+
+namespace rollcall::gateway::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+FrameGate::FrameGate(WebSocket& ws, Metrics& metrics, std::string_view channel, double rate,
+                     double burst)
+    : ws_(ws), metrics_(metrics), channel_(channel), rate_(rate), limiter_(rate, burst) {
+  // Pings and pongs never reach read(): Beast answers them inside it. They are counted here, and
+  // a flood of them is closed from here: Beast lets a close start while its read is under way
+  // (that read then ends with the closing handshake); the close's completion touches nothing of
+  // this gate or the stream, which its operation outlives safely.
+  ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+    if (kind == websocket::frame_type::close || refused_ || limiter_.allow(1)) return;
+    ws_.async_close(over_limit(), [](beast::error_code) {});
+  });
+}
+
+FrameGate::~FrameGate() {
+  ws_.control_callback();
+}
+
+asio::awaitable<bool> FrameGate::read(beast::flat_buffer& buffer) {
+  buffer.clear();
+  auto [ec, bytes] = co_await ws_.async_read(buffer, asio::as_tuple(asio::use_awaitable));
+  if (ec) {  // closed, timed out, over the limit in a ping, or too big (Beast sent 1009)
+    if (ec == websocket::error::message_too_big) {
+      metrics_.count_limit_rejection("frame_size");
+      log_refusal(fmt::format("closed (1009): a message over {} bytes", ws_.read_message_max()));
+    }
+    co_return false;
+  }
+  if (refused_ || limiter_.allow(1)) co_return !refused_;
+  co_await ws_.async_close(over_limit(), asio::as_tuple(asio::use_awaitable));
+  co_return false;
+}
+
+websocket::close_reason FrameGate::over_limit() {
+  refused_ = true;
+  metrics_.count_limit_rejection("message_rate");
+  log_refusal(fmt::format("closed (1008): over {} frames per second", rate_));
+  return {websocket::close_code::policy_error, "too many frames per second"};
+}
+
+void FrameGate::log_refusal(const std::string& what) {
+  static LogThrottle throttle(5);
+  const auto skipped = throttle.admit();
+  if (!skipped) return;
+  beast::error_code ec;
+  const auto peer = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+  spdlog::warn("{} connection from {} {} ({} such lines skipped before)", channel_,
+               ec ? std::string("?") : peer.address().to_string(), what, *skipped);
+}
+
+}  // namespace rollcall::gateway::server

@@ -1,0 +1,142 @@
+#include "tests/attack/support/frame_fixture.h"
+
+#include <fstream>
+#include <regex>
+
+#include "services/wire/codec.h"
+#include "tests/attack/support/frame_client.h"
+#include "tests/support/tokens.h"
+#include "tools/client/errors.h"
+#include "tools/client/http_get.h"
+#include "tools/client/target.h"
+
+namespace rollcall::tests::attack {
+
+using namespace std::chrono_literals;
+
+void FrameFixture::SetUp() {
+  const std::string csv = redis_.data_dir() + "/registry.csv";
+  std::ofstream out(csv);
+  out << "badge_id,country,category,name,organization\n";
+  for (int i = 0; i < 10; ++i) out << "B" << i << ",CH,youth,Person " << i << ",Org\n";
+  out.close();
+  std::string output;
+  ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", csv,
+                                  "--redis", redis_.url()},
+                                 &output),
+            0)
+      << output;
+  for (const auto role : {v1::desk, v1::platform, v1::display, v1::organizer}) {
+    tokens_[role] = support::issue_token(redis_, kEvent, role);
+  }
+}
+
+support::GatewayProcess& FrameFixture::gateway(std::vector<std::string> args) {
+  args.insert(args.end(), {"--tick-ms", "20"});
+  gateways_.push_back(std::make_unique<support::GatewayProcess>(redis_.url(), args));
+  return *gateways_.back();
+}
+
+std::string FrameFixture::metrics(support::GatewayProcess& g) {
+  return tools::client::http_get(g.host(), g.port(), "/metrics").body;
+}
+
+v1::Totals FrameFixture::totals(support::GatewayProcess& g) {
+  const auto response =
+      tools::client::http_get(g.host(), g.port(), std::string("/v1/events/") + kEvent + "/totals",
+                              tools::client::bearer(token(v1::display)));
+  v1::Totals totals;
+  std::string error;
+  EXPECT_EQ(response.status, 200) << response.body;
+  EXPECT_TRUE(
+      services::wire::decode(response.body, services::wire::Encoding::json, &totals, &error))
+      << error;
+  return totals;
+}
+
+std::set<std::string> FrameFixture::named_channels(support::GatewayProcess& g) {
+  FrameClient client;
+  std::string body;
+  try {
+    client.connect(g.host(), g.port(), target("/v1/no-such-channel"), token(v1::organizer), false);
+  } catch (const tools::client::HandshakeError& e) {
+    body = e.body();
+  }
+  std::set<std::string> named;
+  const std::regex path(R"(/v1/[a-z_]+)");
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), path); it != std::sregex_iterator();
+       ++it) {
+    named.insert(it->str());
+  }
+  EXPECT_GE(named.size(), 3u) << "the gateway named fewer channels than it has: " << body;
+  return named;
+}
+
+std::string FrameFixture::target(const std::string& path, const std::string& query) {
+  return tools::client::channel_target(path, kEvent) + query;
+}
+
+v1::ScanRequest FrameFixture::good_scan(const std::string& scan_id, const std::string& badge) {
+  v1::ScanRequest request;
+  request.set_scan_id(scan_id);
+  request.set_badge_id(badge);
+  request.set_desk_id("desk-1");
+  request.set_zone("hall_a");
+  request.set_direction(v1::in);
+  return request;
+}
+
+v1::PresenceEvent FrameFixture::good_join(const std::string& presence_id,
+                                          const std::string& participant) {
+  v1::PresenceEvent item;
+  item.set_presence_id(presence_id);
+  item.set_kind(v1::join);
+  item.set_participant_id(participant);
+  item.set_country("CH");
+  item.set_category("youth");
+  item.set_platform("zoom");
+  item.set_session("plenary");
+  return item;
+}
+
+PoliteClient::PoliteClient(Exchange exchange, std::chrono::milliseconds pause)
+    : exchange_(std::move(exchange)), pause_(pause) {
+  thread_ = std::thread([this] {
+    while (!stop_) {
+      std::string failure;
+      try {
+        failure = exchange_();
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+      if (!failure.empty()) {
+        failure_ = failure;
+        failed_ = true;
+        return;
+      }
+      ++served_;
+      std::this_thread::sleep_for(pause_);
+    }
+  });
+}
+
+PoliteClient::~PoliteClient() {
+  stop();
+}
+
+bool PoliteClient::wait_for(int n) {
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (served_ < n && std::chrono::steady_clock::now() < deadline) {
+    if (failed_) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return served_ >= n;
+}
+
+std::string PoliteClient::stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  return failure_;
+}
+
+}  // namespace rollcall::tests::attack
