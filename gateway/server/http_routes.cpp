@@ -4,6 +4,7 @@
 
 #include "gateway/server/request_auth.h"
 #include "gateway/server/static_files.h"
+#include "gateway/server/ticket_route.h"
 #include "gateway/server/zoom_route.h"
 #include "services/wire/codec.h"
 
@@ -61,6 +62,13 @@ boost::asio::awaitable<http::message_generator> answer_http(
       event_id = path.substr(11, path.size() - 11 - std::string_view("/webhooks/zoom").size());
     }
     if (!event_id.empty()) co_return co_await answer_zoom_webhook(request, *context, event_id);
+    // Beacon tickets: /v1/events/EVENT/tickets.
+    constexpr std::string_view kTickets = "/tickets";
+    if (path.starts_with("/v1/events/") && path.ends_with(kTickets) &&
+        path.size() > 11 + kTickets.size()) {
+      co_return co_await answer_ticket_request(request, *context,
+                                               path.substr(11, path.size() - 11 - kTickets.size()));
+    }
   }
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
     co_return error_response(request, http::status::method_not_allowed, "method_not_allowed",
