@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "services/auth/ticket.h"
 #include "services/registry/event_config.h"
 #include "services/store/keys.h"
 
@@ -57,6 +58,16 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
         key.set_key_id(fields[i]);
         event->badge_keys.emplace(fields[i], std::move(key));
       }
+    }
+  }
+  if (event) {
+    std::vector<std::string> key_command{"HGET", services::store::secrets_key(event_id),
+                                         std::string(services::store::kTicketKeyField)};
+    auto [key_ec, key] = co_await redis_->async_exec(
+        std::move(key_command), boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (key_ec || key.is_error()) co_return Lookup{.unavailable = true};
+    if (key.type == redis::Reply::Type::string) {
+      event->ticket_key = services::auth::ticket_key_bytes(key.str).value_or(std::string());
     }
   }
   if (event) {  // misses are not cached: an import may create the event any moment

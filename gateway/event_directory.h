@@ -23,6 +23,8 @@ struct EventInfo {
   const date::time_zone* zone = nullptr;
   // Public keys that sign badge codes, by key id. Empty: the event accepts plain badge ids.
   std::map<std::string, v1::BadgeKey, std::less<>> badge_keys;
+  // The key that MACs the event's beacon tickets (32 bytes); empty until one was made.
+  std::string ticket_key;
 };
 
 // Events as the importer wrote them, cached briefly so a busy desk costs no extra round trip.

@@ -99,6 +99,9 @@ int main(int argc, char** argv) {
       "replays its offline queue at once); more: closed with 1008")(
       "bridge-items-per-second", po::value<double>()->default_value(5000),
       "joins and leaves a platform bridge may send per second")(
+      "max-desks", po::value<std::size_t>()->default_value(ScanHandler::kDefaultMaxDesks),
+      "desks an event tracks in its totals (each desk is a desk token); the scans of desks "
+      "beyond count but their desk is not shown")(
       "slow-consumer-timeout", po::value<unsigned>()->default_value(10),
       "seconds a display may take to accept one frame before it is disconnected")(
       "idle-timeout", po::value<unsigned>()->default_value(300),
@@ -206,7 +209,8 @@ int main(int argc, char** argv) {
                                              context->subscriber, tick, context->metrics);
   context->events = std::make_shared<EventDirectory>(context->commands);
   context->tokens = std::make_shared<TokenDirectory>(context->commands);
-  context->scans = std::make_shared<ScanHandler>(context->commands, context->metrics);
+  context->scans = std::make_shared<ScanHandler>(context->commands, context->metrics,
+                                                 args["max-desks"].as<std::size_t>());
   try {
     context->countries = std::make_shared<const rollcall::services::registry::CountryCodes>(
         rollcall::services::registry::CountryCodes::load());

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
@@ -10,6 +11,7 @@
 #include "services/checkin/scan_outcome.h"
 #include "services/checkin/scan_timing.h"
 #include "services/checkin/scan_validator.h"
+#include "services/registry/utf8.h"
 
 namespace rollcall::gateway {
 namespace {
@@ -37,12 +39,14 @@ std::int64_t now_ms() {
 
 }  // namespace
 
-ScanHandler::ScanHandler(std::shared_ptr<redis::Connection> redis, std::shared_ptr<Metrics> metrics)
-    : redis_(std::move(redis)), metrics_(std::move(metrics)) {}
+ScanHandler::ScanHandler(std::shared_ptr<redis::Connection> redis, std::shared_ptr<Metrics> metrics,
+                         std::size_t max_desks)
+    : redis_(std::move(redis)), metrics_(std::move(metrics)), max_desks_(max_desks) {}
 
 boost::asio::awaitable<v1::ScanResult> ScanHandler::handle(const EventInfo& event,
                                                            std::string_view frame,
-                                                           services::wire::Encoding encoding) {
+                                                           services::wire::Encoding encoding,
+                                                           Desk& desk) {
   v1::ScanRequest request;
   std::string error;
   if (!services::wire::decode(frame, encoding, &request, &error)) {
@@ -51,6 +55,17 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::handle(const EventInfo& even
   // Lengths first: from here on no field holds more of the client's text than its limit.
   if (auto why = checkin::check_scan_fields(request)) {
     co_return checkin::malformed_result(request.scan_id(), *why);
+  }
+  // A desk is its token: the frame's desk_id cannot invent desks. Kiosks keep sending their own
+  // id (an offline queue replays as it was recorded), so a different one is noted, not refused.
+  if (request.desk_id() != desk.id) {
+    if (!desk.told_renamed) {
+      desk.told_renamed = true;
+      spdlog::info("desk token {} of {} sends desk_id \"{}\": its scans count for desk {}",
+                   desk.token_id, event.config.event_id(),
+                   services::registry::quote_input(request.desk_id()), desk.id);
+    }
+    request.set_desk_id(desk.id);
   }
   // The signature is checked before anything else: a forged code never reaches Redis.
   const auto proof = checkin::prove_badge(&request, event.config.event_id(), event.badge_keys);
@@ -63,13 +78,29 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::handle(const EventInfo& even
   if (auto refusal = checkin::check_badge_day(proof, request, timing.day)) co_return *refusal;
   const auto sent = std::chrono::steady_clock::now();
   auto [ec, reply] = co_await redis_->async_exec(
-      checkin::scan_command(event.config.event_id(), request, timing, server_ms),
+      checkin::scan_command(event.config.event_id(), request, timing, server_ms, max_desks_),
       boost::asio::as_tuple(boost::asio::use_awaitable));
   if (!ec) metrics_->observe_redis_roundtrip(std::chrono::steady_clock::now() - sent);
   if (ec || reply.type != redis::Reply::Type::array) {
     co_return checkin::unavailable_result(request.scan_id());
   }
   const auto fields = std::move(reply).element_texts();
+  const auto tracking = checkin::desk_tracking(fields);
+  if (tracking == checkin::DeskTracking::full) {
+    // Counted, but the event already tracks max_desks desks: this one is not shown.
+    metrics_->count_limit_rejection("desks");
+    if (!desk.told_untracked) {
+      desk.told_untracked = true;
+      spdlog::warn(
+          "event {} tracks {} desks already: desk {} (token {}) is counted but not "
+          "tracked (rollcall-gateway --max-desks)",
+          event.config.event_id(), max_desks_, desk.id, desk.token_id);
+    }
+  } else if (tracking == checkin::DeskTracking::forgotten && !desk.told_untracked) {
+    desk.told_untracked = true;
+    spdlog::info("desk {} of {} (token {}) was forgotten: its scans count, the desk is not shown",
+                 desk.id, event.config.event_id(), desk.token_id);
+  }
   auto result = checkin::scan_result_from_reply(request.scan_id(), fields, event.zone);
   co_return result ? std::move(*result) : checkin::unavailable_result(request.scan_id());
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
@@ -16,14 +17,26 @@ namespace rollcall::gateway {
 // function call), describe. Never throws for bad input; Redis trouble becomes `unavailable`.
 class ScanHandler {
  public:
-  ScanHandler(std::shared_ptr<redis::Connection> redis, std::shared_ptr<Metrics> metrics);
+  static constexpr std::size_t kDefaultMaxDesks = 500;
 
+  // The event tracks at most `max_desks` desks (desk:ID:... counters in its totals).
+  ScanHandler(std::shared_ptr<redis::Connection> redis, std::shared_ptr<Metrics> metrics,
+              std::size_t max_desks = kDefaultMaxDesks);
+
+  // One desk connection as the handler sees it.
+  struct Desk {
+    std::string id;  // from the desk's token: every scan counts for this desk, whatever it says
+    std::string token_id;
+    bool told_renamed = false;  // logged once per connection, not per frame
+    bool told_untracked = false;
+  };
   boost::asio::awaitable<v1::ScanResult> handle(const EventInfo& event, std::string_view frame,
-                                                services::wire::Encoding encoding);
+                                                services::wire::Encoding encoding, Desk& desk);
 
  private:
   std::shared_ptr<redis::Connection> redis_;
   std::shared_ptr<Metrics> metrics_;
+  std::size_t max_desks_;
 };
 
 }  // namespace rollcall::gateway

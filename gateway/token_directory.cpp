@@ -64,6 +64,7 @@ boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::
     co_return decision;
   }
   decision.role = entry->record->role();
+  if (decision.role == v1::desk) decision.desk_id = auth::desk_id_of(*entry->record);
   if (!auth::role_allows(decision.role, access)) {
     decision.refusal = "forbidden";
     co_return decision;

@@ -33,6 +33,7 @@ class TokenDirectory {
     std::string refusal;
     v1::Role role = v1::role_unspecified;
     std::string token_id;
+    std::string desk_id;  // desk tokens: the desk every scan of this token counts for
   };
   boost::asio::awaitable<Decision> authorize(std::string event_id, std::string token,
                                              services::auth::Access access);

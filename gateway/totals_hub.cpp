@@ -146,7 +146,9 @@ void TotalsHub::on_message(const std::string& channel, const std::string& payloa
     spdlog::warn("ignoring unreadable change notice on {}", channel);
     return;
   }
-  bool gap = false;
+  using Fold = services::totals::TotalsFolder::Fold;
+  auto fold = Fold::applied;
+  std::vector<std::weak_ptr<DisplaySink>> sinks;
   {
     std::lock_guard lock(mutex_);
     auto it = feeds_.find(*event_id);
@@ -156,9 +158,14 @@ void TotalsHub::on_message(const std::string& channel, const std::string& payloa
       feed.buffered.push_back(std::move(*notice));
       return;
     }
-    gap = feed.folder.apply(*notice) == services::totals::TotalsFolder::Fold::gap;
+    fold = feed.folder.apply(*notice);
+    if (fold == Fold::reshaped) sinks = feed.sinks;
   }
-  if (gap) reload(*event_id);
+  if (fold == Fold::gap) reload(*event_id);
+  // Something was removed (a forgotten desk): every display takes a fresh snapshot.
+  for (const auto& weak : sinks) {
+    if (auto sink = weak.lock()) sink->on_resync();
+  }
 }
 
 void TotalsHub::on_subscriber_state(bool ready) {

@@ -26,8 +26,8 @@ await build({
   loader: { '.json': 'json' },
 });
 
-// index.html: the plain live page (self-contained, no bundle).
-for (const page of ['index', ...pages]) await copyFile(join(src, page + '.html'), join(dist, page + '.html'));
+// index.html: the plain live page; beacon.html: a participant's presence (self-contained, no bundle).
+for (const page of ['index', 'beacon', ...pages]) await copyFile(join(src, page + '.html'), join(dist, page + '.html'));
 await copyFile(join(src, 'icon.svg'), join(dist, 'icon.svg'));
 
 // The desk kiosk must reload while offline: the service worker precaches the desk and its files.

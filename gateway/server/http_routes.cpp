@@ -1,6 +1,7 @@
 #include "gateway/server/http_routes.h"
 
 #include "gateway/server/static_files.h"
+#include "gateway/server/ticket_route.h"
 #include "gateway/server/zoom_route.h"
 #include "services/registry/utf8.h"
 #include "services/wire/codec.h"
@@ -64,6 +65,8 @@ boost::asio::awaitable<http::message_generator> answer_http(
                                  "name the event: /v1/webhooks/zoom?event=EVENT");
       }
       co_return co_await answer_zoom_webhook(request, *context, route.event_id);
+    case RouteId::tickets:
+      co_return co_await answer_ticket_request(request, *context, route.event_id);
     case RouteId::totals:
     case RouteId::badge_keys:
       break;

@@ -69,16 +69,18 @@ asio::awaitable<bool> apply_until_done(const Context& context, const EventInfo& 
 }
 
 asio::awaitable<void> run_beacon(WebSocket& ws, const EventInfo& event, Encoding encoding,
-                                 const boost::urls::params_view& params, const Context& context) {
+                                 const boost::urls::params_view& params, const Context& context,
+                                 const v1::BeaconTicket* ticket) {
   const auto connection = next_connection++;
   v1::PresenceEvent item;
   item.set_kind(v1::join);
   item.set_presence_id("beacon-" + context.leases->beacon_holder().substr(3) + "-" +
                        std::to_string(connection) + "-join");
-  item.set_participant_id(param(params, "participant"));
-  item.set_badge_id(param(params, "badge"));
-  item.set_country(param(params, "country"));
-  item.set_category(param(params, "category"));
+  // Who the participant is comes from the ticket when there is one, never from the query.
+  item.set_participant_id(ticket ? ticket->participant_id() : param(params, "participant"));
+  item.set_badge_id(ticket ? ticket->badge_id() : param(params, "badge"));
+  item.set_country(ticket ? ticket->country() : param(params, "country"));
+  item.set_category(ticket ? ticket->category() : param(params, "category"));
   item.set_platform(param(params, "platform").empty() ? "beacon" : param(params, "platform"));
   item.set_session(param(params, "session"));
   if (auto why = presence::validate_presence(&item, *context.countries, event.config)) {
@@ -194,9 +196,10 @@ asio::awaitable<void> run_bridge(WebSocket& ws, const EventInfo& event, Encoding
 }  // namespace
 
 asio::awaitable<void> run_online(WebSocket& ws, const EventInfo& event, Encoding encoding,
-                                 const boost::urls::params_view& params, const Context& context) {
-  if (params.contains("participant")) {
-    co_await run_beacon(ws, event, encoding, params, context);
+                                 const boost::urls::params_view& params, const Context& context,
+                                 const v1::BeaconTicket* ticket) {
+  if (ticket || params.contains("participant")) {
+    co_await run_beacon(ws, event, encoding, params, context, ticket);
   } else {
     co_await run_bridge(ws, event, encoding, params, context);
   }

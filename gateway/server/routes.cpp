@@ -36,6 +36,8 @@ constexpr std::array kRoutes = std::to_array<Route>({
      Guard::zoom_signature,
      {},
      "/v1/webhooks/zoom?event={event}"},
+    {RouteId::tickets, RouteKind::http, "POST", "/v1/events/{event}/tickets", Guard::token,
+     Access::issue_tickets, "/v1/events/{event}/tickets"},
     {RouteId::desk, RouteKind::websocket, "GET", "/v1/desk?event={event}", Guard::token,
      Access::scan, "/v1/desk?event={event}"},
     {RouteId::online, RouteKind::websocket, "GET", "/v1/online?event={event}", Guard::token,
@@ -60,6 +62,8 @@ std::string_view access_name(Access access) {
       return "read_attendee_log";
     case Access::export_data:
       return "export_data";
+    case Access::issue_tickets:
+      return "issue_tickets";
   }
   return "?";
 }

@@ -21,6 +21,7 @@ enum class RouteId {
   rejected_scans,
   zoom_webhook,        // the event in the path
   zoom_webhook_query,  // the event in ?event= (how Zoom's dashboard is often filled in)
+  tickets,
   desk,
   online,
   display,

@@ -12,6 +12,7 @@
 #include "gateway/server/online_session.h"
 #include "gateway/server/request_auth.h"
 #include "gateway/server/routes.h"
+#include "gateway/server/ticket_auth.h"
 #include "services/registry/utf8.h"
 
 namespace rollcall::gateway::server {
@@ -40,7 +41,9 @@ Encoding negotiated_encoding(const Request& request) {
 }
 
 asio::awaitable<void> run_desk(WebSocket& ws, const EventInfo& event, Encoding encoding,
-                               const Request& request, const Context& context) {
+                               const Request& request, const Context& context,
+                               const TokenDirectory::Decision& admitted) {
+  ScanHandler::Desk desk{.id = admitted.desk_id, .token_id = admitted.token_id};
   beast::flat_buffer buffer;
   // Ten seconds' worth of burst: a kiosk back online replays its whole queue without waiting.
   const double rate = context.limits.messages_per_second;
@@ -54,7 +57,7 @@ asio::awaitable<void> run_desk(WebSocket& ws, const EventInfo& event, Encoding e
       co_return;
     }
     const auto frame = beast::buffers_to_string(buffer.data());
-    const auto result = co_await context.scans->handle(event, frame, encoding);
+    const auto result = co_await context.scans->handle(event, frame, encoding, desk);
     context.metrics->count_scan(v1::ScanStatus_Name(result.status()));
     const auto reply = encode(result, encoding);
     auto [write_ec, written] =
@@ -91,7 +94,15 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
   const auto access = desk     ? services::auth::Access::scan
                       : online ? services::auth::Access::report_presence
                                : services::auth::Access::watch_totals;
-  const auto decision = co_await authorize(request, *context, event_id, access);
+  // A beacon ticket, when presented, is the only credential looked at: it names the participant.
+  const auto ticket = online ? presented_ticket(request, url->params()) : std::nullopt;
+  TokenDirectory::Decision decision;
+  TicketDecision ticket_decision;
+  if (ticket) {
+    ticket_decision = co_await check_beacon_ticket(*ticket, *context, event_id, url->params());
+  } else {
+    decision = co_await authorize(request, *context, event_id, access);
+  }
 
   WebSocket ws(std::move(stream));
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -107,8 +118,9 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
   auto [accept_ec] = co_await ws.async_accept(request, asio::as_tuple(asio::use_awaitable));
   if (accept_ec) co_return;
   ws.text(encoding == Encoding::json);
-  if (!decision.allowed) {
-    co_await ws.async_close(refusal_close(decision), asio::as_tuple(asio::use_awaitable));
+  if (ticket ? !ticket_decision.allowed : !decision.allowed) {
+    const auto reason = ticket ? refusal_close(ticket_decision) : refusal_close(decision);
+    co_await ws.async_close(reason, asio::as_tuple(asio::use_awaitable));
     co_return;
   }
 
@@ -134,9 +146,10 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
                                         : online ? Channel::online
                                                  : Channel::display);
   if (desk) {
-    co_await run_desk(ws, *lookup.event, encoding, request, *context);
+    co_await run_desk(ws, *lookup.event, encoding, request, *context, decision);
   } else if (online) {
-    co_await run_online(ws, *lookup.event, encoding, url->params(), *context);
+    co_await run_online(ws, *lookup.event, encoding, url->params(), *context,
+                        ticket ? &ticket_decision.claims : nullptr);
   } else {
     auto session = std::make_shared<DisplaySession>(std::move(ws), event_id, encoding, context);
     co_await session->run();

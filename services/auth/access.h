@@ -15,6 +15,7 @@ enum class Access {
   read_badge_keys,    // GET .../badge-keys: public keys, so a kiosk can verify codes offline
   read_attendee_log,  // GET .../rejected-scans: names of people turned away
   export_data,        // GET .../exports/...: everything about every attendee
+  issue_tickets,      // POST .../tickets: beacon tickets, each letting one participant be online
 };
 
 // The one table of who may do what (docs/security.md prints it).

@@ -22,6 +22,23 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The first item of the list that starts with `prefix`, without it.
+std::optional<std::string_view> subprotocol_value(std::string_view protocols,
+                                                  std::string_view prefix) {
+  while (!protocols.empty()) {
+    const auto comma = protocols.find(',');
+    const auto item = trim(protocols.substr(0, comma));
+    if (item.starts_with(prefix) && item.size() > prefix.size()) {
+      const auto token = item.substr(prefix.size());
+      // As for bearer tokens: blanks inside mean no single token was offered.
+      if (token.find_first_of(" \t") != std::string_view::npos) return std::nullopt;
+      return token;
+    }
+    protocols = comma == std::string_view::npos ? std::string_view{} : protocols.substr(comma + 1);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string_view> bearer_token(std::string_view authorization) {
@@ -36,18 +53,11 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
 }
 
 std::optional<std::string_view> subprotocol_token(std::string_view protocols) {
-  while (!protocols.empty()) {
-    const auto comma = protocols.find(',');
-    const auto item = trim(protocols.substr(0, comma));
-    if (item.starts_with(kTokenSubprotocolPrefix) && item.size() > kTokenSubprotocolPrefix.size()) {
-      const auto token = item.substr(kTokenSubprotocolPrefix.size());
-      // As for bearer tokens: blanks inside mean no single token was offered.
-      if (token.find_first_of(" \t") != std::string_view::npos) return std::nullopt;
-      return token;
-    }
-    protocols = comma == std::string_view::npos ? std::string_view{} : protocols.substr(comma + 1);
-  }
-  return std::nullopt;
+  return subprotocol_value(protocols, kTokenSubprotocolPrefix);
+}
+
+std::optional<std::string_view> subprotocol_ticket(std::string_view protocols) {
+  return subprotocol_value(protocols, kTicketSubprotocolPrefix);
 }
 
 }  // namespace rollcall::services::auth

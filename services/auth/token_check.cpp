@@ -28,4 +28,8 @@ const char* verdict_name(TokenVerdict verdict) {
   return "unknown";
 }
 
+std::string desk_id_of(const v1::TokenRecord& record) {
+  return record.desk_id().empty() ? record.id() : record.desk_id();
+}
+
 }  // namespace rollcall::services::auth

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 
 #include "rollcall/v1/auth.pb.h"
 
@@ -13,5 +14,9 @@ TokenVerdict check_token(const v1::TokenRecord* record, std::chrono::system_cloc
 
 // "unknown", "expired", "revoked": the words sent back to the client and counted in metrics.
 const char* verdict_name(TokenVerdict verdict);
+
+// The desk a desk token scans for: the desk id it was issued with, else the token's own id. A
+// desk is its token, so a frame cannot invent desks.
+std::string desk_id_of(const v1::TokenRecord& record);
 
 }  // namespace rollcall::services::auth

@@ -27,7 +27,8 @@ enum Field {
   kName,
   kOrganization,
   kSeq,
-  kFieldCount
+  kFieldCount,
+  kDeskTracked = kFieldCount,  // newer libraries only
 };
 
 std::optional<std::int64_t> to_int(const std::string& text) {
@@ -46,7 +47,8 @@ std::string clock_time(const google::protobuf::Timestamp& at, const date::time_z
 }  // namespace
 
 std::vector<std::string> scan_command(std::string_view event_id, const v1::ScanRequest& request,
-                                      const ScanTiming& timing, std::int64_t server_ms) {
+                                      const ScanTiming& timing, std::int64_t server_ms,
+                                      std::size_t max_desks) {
   const auto device_ms = request.has_device_time()
                              ? TimeUtil::TimestampToMilliseconds(request.device_time())
                              : server_ms;
@@ -63,7 +65,15 @@ std::vector<std::string> scan_command(std::string_view event_id, const v1::ScanR
           std::to_string(server_ms),
           timing.day,
           timing.minute,
-          timing.late ? "1" : "0"};
+          timing.late ? "1" : "0",
+          std::to_string(max_desks)};
+}
+
+DeskTracking desk_tracking(const std::vector<std::string>& fields) {
+  if (fields.size() <= kDeskTracked) return DeskTracking::tracked;  // an older library
+  if (fields[kDeskTracked] == "full") return DeskTracking::full;
+  if (fields[kDeskTracked] == "forgotten") return DeskTracking::forgotten;
+  return DeskTracking::tracked;
 }
 
 std::optional<v1::ScanResult> scan_result_from_reply(const std::string& scan_id,

@@ -38,6 +38,12 @@ void CounterRecount::feed(const LogEntry& entry) {
     reset_inside(entry);
   } else if (type == "join" || type == "leave") {
     presence(entry);
+  } else if (type == "desk_forgotten") {
+    // rollcall-admin removed the desk from the totals: its counters went, its scans stay.
+    const std::string prefix = "desk:" + std::string(entry.get("desk_id")) + ":";
+    for (const char* field : {"scans", "rejected", "late", "last_seen"}) {
+      counters_.erase(prefix + field);
+    }
   }
 }
 
@@ -51,10 +57,13 @@ void CounterRecount::scan(const LogEntry& entry) {
   const std::string status(entry.get("status")), badge_id(entry.get("badge_id")),
       desk(entry.get("desk_id")), zone(entry.get("zone")), day(entry.get("day"));
   add("scans:" + status);
-  add("desk:" + desk + ":scans");
-  if (is_rejection(status)) add("desk:" + desk + ":rejected");
-  if (entry.get("late") == "1") add("desk:" + desk + ":late");
-  counters_["desk:" + desk + ":last_seen"] = entry.get_int("server_ms");
+  // Beyond the event's desk limit, or from a forgotten desk, a scan counts without its desk.
+  if (entry.get("desk_untracked").empty()) {
+    add("desk:" + desk + ":scans");
+    if (is_rejection(status)) add("desk:" + desk + ":rejected");
+    if (entry.get("late") == "1") add("desk:" + desk + ":late");
+    counters_["desk:" + desk + ":last_seen"] = entry.get_int("server_ms");
+  }
   if (is_rejection(status)) return;
 
   auto& state = state_[badge_id];

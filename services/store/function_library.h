@@ -14,5 +14,6 @@ inline constexpr std::string_view kResetInsideFunction = "rollcall_reset_inside"
 inline constexpr std::string_view kPresenceFunction = "rollcall_presence";
 inline constexpr std::string_view kRenewLeasesFunction = "rollcall_renew_leases";
 inline constexpr std::string_view kExpireLeasesFunction = "rollcall_expire_leases";
+inline constexpr std::string_view kForgetDeskFunction = "rollcall_forget_desk";
 
 }  // namespace rollcall::services::store

@@ -35,6 +35,8 @@ inline std::string log_key(std::string_view e) {
 inline std::string secrets_key(std::string_view e) {
   return tag(e) + ":secrets";
 }
+// Field of secrets_key: the key that MACs beacon tickets, 64 hex digits (services/auth/ticket.h).
+inline constexpr std::string_view kTicketKeyField = "tickets";
 // Set of every badge id in the registry (for exports).
 inline std::string badges_key(std::string_view e) {
   return tag(e) + ":badges";
@@ -47,7 +49,18 @@ inline std::string tokens_key(std::string_view e) {
 inline std::string badge_keys_key(std::string_view e) {
   return tag(e) + ":badge_keys";
 }
-// Pub/sub channel: {"seq":N,"set":{"counter":value,...}} after every change.
+// Set of the desks whose counters the event keeps (desk:ID:... in counters), at most
+// --max-desks of them.
+inline std::string desks_key(std::string_view e) {
+  return tag(e) + ":desks";
+}
+// Set of the desks an organizer removed from the totals (rollcall-admin desk forget): their scans
+// count, the desks are not tracked again until a token is issued for them anew.
+inline std::string forgotten_desks_key(std::string_view e) {
+  return tag(e) + ":forgotten_desks";
+}
+// Pub/sub channel: {"seq":N,"set":{"counter":value,...}} after every change, with
+// "unset":["counter",...] when counters were removed (a forgotten desk).
 inline std::string changes_channel(std::string_view e) {
   return tag(e) + ":changes";
 }

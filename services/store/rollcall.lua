@@ -59,29 +59,47 @@ end
 local rejections = { unknown_badge = true, revoked = true, invalid_signature = true,
                      wrong_day = true, not_allowed = true }
 
+-- Desks an event tracks (desk:ID:... counters) unless the caller says otherwise.
+local default_max_desks = 500
+
+-- Whether the desk's counters are kept: 'tracked' for desks already tracked and for new ones
+-- while the event tracks fewer than max_desks; 'full' beyond that; 'forgotten' for a desk an
+-- organizer removed (rollcall_forget_desk). Either way the scan itself counts.
+local function track_desk(tag, desk_id, max_desks)
+  local desks_key = key(tag, 'desks')
+  if redis.call('SISMEMBER', desks_key, desk_id) == 1 then return 'tracked' end
+  if redis.call('SISMEMBER', key(tag, 'forgotten_desks'), desk_id) == 1 then return 'forgotten' end
+  if redis.call('SCARD', desks_key) >= max_desks then return 'full' end
+  redis.call('SADD', desks_key, desk_id)
+  return 'tracked'
+end
+
 -- FCALL rollcall_scan 1 {EVENT} scan_id badge_id desk_id zone direction device_ms server_ms
---                                day minute late
+--                                day minute late [max_desks]
 -- direction: "in" | "out"; day: the event day (YYYY-MM-DD, event time zone), minute:
--- YYYY-MM-DDTHH:MM of the scan in event time; late: "1" when the desk replayed it late.
+-- YYYY-MM-DDTHH:MM of the scan in event time; late: "1" when the desk replayed it late;
+-- max_desks: how many desks the event tracks (default 500). desk_id is the desk of the token
+-- that sent the scan (the gateway's word, never the frame's).
 -- Returns {status, replay, badge_id, zone, day, server_ms, late, since_ms,
---          country, category, name, organization, seq}
+--          country, category, name, organization, seq, desk} with desk: tracked|full|forgotten
 local function scan(keys, args)
   local tag = keys[1]
   local scan_id, badge_id, desk_id, zone, direction = args[1], args[2], args[3], args[4], args[5]
   local device_ms, server_ms, day, minute, late = args[6], args[7], args[8], args[9], args[10]
+  local max_desks = tonumber(args[11] or '') or default_max_desks
 
   local badge_key = key(tag, 'badge:' .. badge_id)
-  local function answer(stored, replay, seq)
+  local function answer(stored, replay, seq, desk)
     local b = redis.call('HMGET', key(tag, 'badge:' .. stored.b), 'country', 'category', 'name',
                          'organization')
     return { stored.s, replay, stored.b, stored.z, stored.d, stored.t, stored.l, stored.since,
-             b[1] or '', b[2] or '', b[3] or '', b[4] or '', seq }
+             b[1] or '', b[2] or '', b[3] or '', b[4] or '', seq, desk }
   end
 
   local ids_key = key(tag, 'scan_ids')
   local previous = redis.call('HGET', ids_key, scan_id)
   if previous then
-    return answer(cjson.decode(previous), 1, 0)
+    return answer(cjson.decode(previous), 1, 0, 'tracked')
   end
 
   local event = redis.call('HMGET', key(tag, 'event'), 'days', 'zones')
@@ -155,20 +173,51 @@ local function scan(keys, args)
   end
 
   bump(batch, 'scans:' .. status, 1)
-  bump(batch, 'desk:' .. desk_id .. ':scans', 1)
-  if rejections[status] then bump(batch, 'desk:' .. desk_id .. ':rejected', 1) end
-  if late == '1' then bump(batch, 'desk:' .. desk_id .. ':late', 1) end
-  redis.call('HSET', batch.key, 'desk:' .. desk_id .. ':last_seen', server_ms)
-  batch.changed['desk:' .. desk_id .. ':last_seen'] = tonumber(server_ms)
+  local desk = track_desk(tag, desk_id, max_desks)
+  if desk == 'tracked' then
+    bump(batch, 'desk:' .. desk_id .. ':scans', 1)
+    if rejections[status] then bump(batch, 'desk:' .. desk_id .. ':rejected', 1) end
+    if late == '1' then bump(batch, 'desk:' .. desk_id .. ':late', 1) end
+    redis.call('HSET', batch.key, 'desk:' .. desk_id .. ':last_seen', server_ms)
+    batch.changed['desk:' .. desk_id .. ':last_seen'] = tonumber(server_ms)
+  end
   local stored = { s = status, b = badge_id, z = zone_now, d = day, t = server_ms, l = late,
                    since = since }
   redis.call('HSET', ids_key, scan_id, cjson.encode(stored))
-  redis.call('XADD', key(tag, 'log'), '*', 'type', 'scan', 'scan_id', scan_id,
-             'badge_id', badge_id, 'desk_id', desk_id, 'zone', zone, 'direction', direction,
-             'status', status, 'day', day, 'device_ms', device_ms, 'server_ms', server_ms,
-             'late', late)
+  local entry = { 'type', 'scan', 'scan_id', scan_id, 'badge_id', badge_id, 'desk_id', desk_id,
+                  'zone', zone, 'direction', direction, 'status', status, 'day', day,
+                  'device_ms', device_ms, 'server_ms', server_ms, 'late', late }
+  -- The audit recount must know which scans left their desk untracked, and why.
+  if desk ~= 'tracked' then
+    entry[#entry + 1] = 'desk_untracked'
+    entry[#entry + 1] = desk
+  end
+  redis.call('XADD', key(tag, 'log'), '*', unpack(entry))
   local seq = publish(batch)
-  return answer(stored, 0, seq)
+  return answer(stored, 0, seq, desk)
+end
+
+local desk_fields = { 'scans', 'rejected', 'late', 'last_seen' }
+
+-- FCALL rollcall_forget_desk 1 {EVENT} desk_id server_ms -> counters removed
+-- Removes a desk from the totals (its token was revoked, or it never was a real desk): its
+-- counters go, it gives up its place among the tracked desks and is not tracked again (gateways
+-- may accept a revoked token for a few more seconds; a new token for the desk id brings it back),
+-- the log says so and displays are told to drop it ({"seq":N,"set":{},"unset":[...]}). Its
+-- scans stay counted and logged.
+local function forget_desk(keys, args)
+  local tag, desk_id, server_ms = keys[1], args[1], args[2]
+  local fields = {}
+  for _, field in ipairs(desk_fields) do fields[#fields + 1] = 'desk:' .. desk_id .. ':' .. field end
+  local removed = redis.call('HDEL', key(tag, 'counters'), unpack(fields))
+  local untracked = redis.call('SREM', key(tag, 'desks'), desk_id)
+  local newly = redis.call('SADD', key(tag, 'forgotten_desks'), desk_id)
+  if removed == 0 and untracked == 0 and newly == 0 then return 0 end
+  redis.call('XADD', key(tag, 'log'), '*', 'type', 'desk_forgotten', 'desk_id', desk_id,
+             'server_ms', server_ms)
+  local seq = redis.call('INCR', key(tag, 'seq'))
+  redis.call('PUBLISH', key(tag, 'changes'), cjson.encode({ seq = seq, set = {}, unset = fields }))
+  return removed
 end
 
 -- FCALL rollcall_totals 1 {EVENT} -> {seq, {field, value, field, value, ...}}
@@ -432,6 +481,7 @@ redis.register_function('rollcall_scan', scan)
 redis.register_function{ function_name = 'rollcall_totals', callback = totals,
                          flags = { 'no-writes' } }
 redis.register_function('rollcall_reset_inside', reset_inside)
+redis.register_function('rollcall_forget_desk', forget_desk)
 redis.register_function('rollcall_presence', presence)
 redis.register_function('rollcall_renew_leases', renew_leases)
 redis.register_function('rollcall_expire_leases', expire_leases)

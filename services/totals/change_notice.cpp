@@ -23,6 +23,17 @@ std::optional<ChangeNotice> parse_change_notice(std::string_view payload) {
   } else if (set && !(set->is_array() && set->get_array().empty())) {
     return std::nullopt;
   }
+  if (const auto* unset = object.if_contains("unset")) {
+    // Again {} or [] when empty.
+    if (unset->is_array()) {
+      for (const auto& name : unset->get_array()) {
+        if (!name.is_string()) return std::nullopt;
+        notice.unset.emplace_back(name.get_string());
+      }
+    } else if (!(unset->is_object() && unset->get_object().empty())) {
+      return std::nullopt;
+    }
+  }
   return notice;
 }
 

@@ -113,6 +113,15 @@ Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* t
   return placement;
 }
 
+bool forget_counter(std::string_view name, v1::Totals* totals) {
+  if (!take_prefix(&name, "desk:")) return false;
+  const auto colon = name.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  // A desk's counters go together, so the desk goes with the first of them.
+  totals->mutable_desks()->erase(std::string(name.substr(0, colon)));
+  return true;
+}
+
 namespace {
 
 std::int32_t countries_in(const google::protobuf::Map<std::string, std::int32_t>& map) {

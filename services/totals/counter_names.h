@@ -22,6 +22,10 @@ struct Placement {
 };
 Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* totals);
 
+// Removes what a counter that no longer exists put into *totals. Only desk counters are ever
+// removed (a forgotten desk): the desk leaves totals->desks. Returns whether the name was one.
+bool forget_counter(std::string_view name, v1::Totals* totals);
+
 // Figures computed from counters rather than kept in Redis: countries represented on site,
 // online and either (international organizations excluded), and unique participants
 // (on site + remote - hybrid, each person once).

@@ -68,7 +68,15 @@ TotalsFolder::Fold TotalsFolder::apply(const ChangeNotice& notice) {
   trim_arrivals(&pending_);
   state_.set_seq(notice.seq);
   pending_.set_seq(notice.seq);
-  return Fold::applied;
+  if (notice.unset.empty()) return Fold::applied;
+  for (const auto& name : notice.unset) forget_counter(name, &state_);
+  // An update only adds and replaces (the display rule), so removals travel as a snapshot:
+  // like reset(), the next update starts from this state.
+  pending_.Clear();
+  pending_days_.clear();
+  pending_desks_.clear();
+  sent_seq_ = state_.seq();
+  return Fold::reshaped;
 }
 
 void TotalsFolder::apply_counters(const Counters& counters, v1::Totals* changes) {

@@ -19,12 +19,15 @@ class TotalsFolder {
 
   explicit TotalsFolder(std::string event_id);
 
-  enum class Fold { applied, stale, gap };
+  // reshaped: applied, but it removed something (a forgotten desk), which an update cannot say:
+  // displays must be sent a fresh snapshot.
+  enum class Fold { applied, stale, gap, reshaped };
 
   // Replaces the state by a fresh read of every counter at `seq`.
   void reset(std::uint64_t seq, const Counters& counters);
   // applied: folded in; stale: already included (seq <= current), ignored; gap: notices were
-  // missed, the state is unchanged and the caller must reset() from a fresh read.
+  // missed, the state is unchanged and the caller must reset() from a fresh read; reshaped:
+  // folded in, and displays need a snapshot.
   Fold apply(const ChangeNotice& notice);
 
   // What changed since the previous call, or nullopt when nothing did.

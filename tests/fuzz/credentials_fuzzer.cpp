@@ -1,6 +1,7 @@
 // Credentials in the WebSocket upgrade and HTTP calls (services/auth/credentials.h): the
-// Authorization header and the Sec-WebSocket-Protocol list. A token found is a non-empty piece
-// of the header itself, without the separators around it, and writing it back finds it again.
+// Authorization header and the Sec-WebSocket-Protocol list (tokens and beacon tickets). A token
+// found is a non-empty piece of the header itself, without the separators around it, and writing it
+// back finds it again.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -40,6 +41,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string again =
         "rollcall.v1.json, " + std::string(auth::kTokenSubprotocolPrefix) + std::string(*token);
     FUZZ_CHECK(auth::subprotocol_token(again) == std::string_view(*token));
+  }
+
+  if (const auto ticket = auth::subprotocol_ticket(header)) {
+    FUZZ_CHECK(!ticket->empty() && inside(*ticket, header));
+    FUZZ_CHECK(ticket->find(',') == std::string_view::npos && !edge_is_blank(*ticket));
+    const std::string again = std::string(auth::kTokenSubprotocolPrefix) + "x, " +
+                              std::string(auth::kTicketSubprotocolPrefix) + std::string(*ticket);
+    FUZZ_CHECK(auth::subprotocol_ticket(again) == std::string_view(*ticket));
   }
   return 0;
 }

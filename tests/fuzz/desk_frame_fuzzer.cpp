@@ -59,7 +59,7 @@ void check_accepted(const v1::ScanRequest& request, const checkin::BadgeProof& p
     return;
   }
 
-  const auto command = checkin::scan_command("fuzz", request, timing, kServerMs);
+  const auto command = checkin::scan_command("fuzz", request, timing, kServerMs, 500);
   FUZZ_CHECK(command.size() > 9);
   FUZZ_CHECK(command[4] == request.scan_id());
 }

@@ -526,7 +526,6 @@ class Faults : public ::testing::Test {
                                    &output),
               0)
         << output;
-    desk_token_ = support::issue_token(*redis_, kEvent, v1::Role::desk);
     display_token_ = support::issue_token(*redis_, kEvent, v1::Role::display);
     organizer_token_ = support::issue_token(*redis_, kEvent, v1::Role::organizer);
   }
@@ -549,9 +548,15 @@ class Faults : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<PersistentDesk> new_desk(std::chrono::milliseconds pace = kDeskPace) {
+  // A desk is its token: each desk of a test has its own, bound to the desk id its scans use.
+  std::string desk_token(const std::string& desk_id) {
+    return support::issue_desk_token(*redis_, kEvent, desk_id);
+  }
+
+  std::unique_ptr<PersistentDesk> new_desk(const std::string& desk_id,
+                                           std::chrono::milliseconds pace = kDeskPace) {
     return std::make_unique<PersistentDesk>(
-        "127.0.0.1", [this] { return gateway_port_.load(); }, desk_token_, pace);
+        "127.0.0.1", [this] { return gateway_port_.load(); }, desk_token(desk_id), pace);
   }
 
   // Runs the desks on their own threads; `during` runs on this one meanwhile (the fault).
@@ -752,7 +757,7 @@ class Faults : public ::testing::Test {
       for (int n = first_badge + d; n < first_badge + badge_count; n += desk_count) {
         badges.push_back(n);
       }
-      desks.push_back(new_desk(pace));
+      desks.push_back(new_desk(prefix + std::to_string(d), pace));
       plan(*desks.back(), prefix + std::to_string(d), badges, 2, device_ms, 0, false);
     }
     return desks;
@@ -807,7 +812,7 @@ class Faults : public ::testing::Test {
   std::atomic<unsigned short> gateway_port_ = 0;
   std::unique_ptr<CountingModel> model_;
   std::map<std::string, v1::ScanStatus> statuses_;
-  std::string desk_token_, display_token_, organizer_token_;
+  std::string display_token_, organizer_token_;
   std::atomic<int> acknowledged_ = 0;
   std::atomic<int> not_acknowledged_ = 0;
 };
@@ -929,7 +934,7 @@ TEST_F(Faults, OfflineDeskReplaysAnHourOfScansExactlyOnce) {
   // Live desks at a person's pace; the offline desk sends its queue as fast as answers come
   // back, as the kiosk does (web/src/desk.js), and reconnects if the gateway's limits cut it off.
   auto desks = plan_desks(3, 100, kBadges - 100, "live-", 40ms);
-  desks.push_back(new_desk(0ms));
+  desks.push_back(new_desk("offline", 0ms));
   // Made a second apart over some eight minutes, an hour ago.
   plan(*desks.back(), "offline", offline_badges, 0, hour_ago, 1000, true, offline_script);
   const auto& offline = *desks.back();
@@ -953,7 +958,7 @@ TEST_F(Faults, OfflineDeskReplaysAnHourOfScansExactlyOnce) {
   const auto counters_before = redis_counters();
   const auto log_before = redis_->command({"XLEN", kTag + ":log"});
   std::vector<std::unique_ptr<PersistentDesk>> again;
-  again.push_back(new_desk(0ms));
+  again.push_back(new_desk("offline", 0ms));
   for (const auto& scan : offline.queue()) again.back()->enqueue(scan);
   run_desks(again);
   ASSERT_EQ(again.back()->results().size(), 500u);
@@ -997,7 +1002,7 @@ class NetworkFaults : public Faults {
     // A desk connected before the fault (opening a socket needs Redis, to check the token),
     // to see what one scan gets while the link is down.
     DeskClient probe;
-    probe.set_token(desk_token_);
+    probe.set_token(desk_token("probe"));
     probe.connect("127.0.0.1", gateway_port_, kEvent);
     const auto probe_scan =
         make_scan("probe-1", badge_id(kBadges - 1), "probe", v1::in, "hall", now_ms());

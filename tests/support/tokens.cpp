@@ -23,4 +23,12 @@ std::string issue_token(const RedisServer& redis, std::string_view event, rollca
   return issue_token(redis, event, std::move(record));
 }
 
+std::string issue_desk_token(const RedisServer& redis, std::string_view event,
+                             std::string_view desk_id) {
+  rollcall::v1::TokenRecord record;
+  record.set_role(rollcall::v1::desk);
+  record.set_desk_id(std::string(desk_id));
+  return issue_token(redis, event, std::move(record));
+}
+
 }  // namespace rollcall::tests::support

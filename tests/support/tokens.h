@@ -14,5 +14,8 @@ namespace rollcall::tests::support {
 std::string issue_token(const RedisServer& redis, std::string_view event,
                         rollcall::v1::TokenRecord record);
 std::string issue_token(const RedisServer& redis, std::string_view event, rollcall::v1::Role role);
+// A desk token whose scans count for `desk_id` (as `token issue --role desk --desk ID`).
+std::string issue_desk_token(const RedisServer& redis, std::string_view event,
+                             std::string_view desk_id);
 
 }  // namespace rollcall::tests::support

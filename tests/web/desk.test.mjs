@@ -22,7 +22,7 @@ async function openDesk({ event = EVENT_ID, desk = 'kiosk-1', zone = 'hall_a', l
   const { context, page } = await world.page({ viewport: { width: 1280, height: 800 } });
   const q = new URLSearchParams({ event, desk, zone });
   if (lang) q.set('lang', lang);
-  await page.goto(world.url(`/desk?${q}`, 'desk', event));
+  await page.goto(await world.deskUrl(`/desk?${q}`, desk, event));
   await page.waitForSelector('body[data-ready="1"]');
   await page.waitForSelector('#link-status[data-status="live"]', { timeout: 5000 });
   return { context, page };

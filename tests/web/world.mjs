@@ -159,6 +159,22 @@ export class World {
     return `${this.base}${path}#token=${this.eventTokens[event][role]}`;
   }
 
+  // A desk is its token: desk `deskId`'s own token (rollcall-admin token issue --desk), issued
+  // once. Scans count for this desk whatever desk_id the frames carry.
+  async deskToken(deskId, event = EVENT_ID) {
+    this.deskTokens ??= new Map();
+    const key = `${event}\n${deskId}`;
+    if (!this.deskTokens.has(key)) {
+      this.deskTokens.set(key, await this.issueToken('desk', { event, extra: ['--desk', deskId] }));
+    }
+    return this.deskTokens.get(key);
+  }
+
+  // A kiosk's address with its desk's token in the fragment.
+  async deskUrl(path, deskId, event = EVENT_ID) {
+    return `${this.base}${path}#token=${await this.deskToken(deskId, event)}`;
+  }
+
   get redisUrl() {
     return `redis://127.0.0.1:${this.redisPort}`;
   }
@@ -203,8 +219,9 @@ export class World {
 
   // A desk over the JSON subprotocol: scan(badge, {direction, zone}) → ScanResult.
   async desk({ event = EVENT_ID, deskId = 'node-desk', zone = 'hall_a', base = this.base } = {}) {
+    const token = await this.deskToken(deskId, event);
     const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/desk?event=${event}`, ['rollcall.v1.json'], {
-      headers: { Authorization: `Bearer ${this.tokens.desk}` },
+      headers: { Authorization: `Bearer ${token}` },
     });
     await new Promise((ok, fail) => (ws.once('open', ok), ws.once('error', fail)));
     let n = 0;

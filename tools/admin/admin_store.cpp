@@ -1,8 +1,11 @@
 #include "tools/admin/admin_store.h"
 
+#include <regex>
+
 #include <google/protobuf/util/time_util.h>
 
 #include "services/registry/event_config.h"
+#include "services/store/function_library.h"
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
 
@@ -47,6 +50,39 @@ catch (const AdminError&) {
 catch (const std::exception& e) {
   throw AdminError(e.what());
 }
+}
+
+long long forget_desk(import::RedisSession& redis, const std::string& event_id,
+                      const std::string& desk_id) {
+  const std::vector<std::string> call = {"FCALL", std::string(services::store::kForgetDeskFunction),
+                                         "1",     services::store::tag(event_id),
+                                         desk_id, std::to_string(now_timestamp().seconds() * 1000)};
+  try {
+    return redis.query(call).integer;
+  } catch (const std::runtime_error& e) {
+    // No gateway of this version has loaded the functions yet: load them as it would.
+    if (std::string_view(e.what()).find("Function not found") == std::string_view::npos) throw;
+  }
+  redis.query({"FUNCTION", "LOAD", "REPLACE", std::string(services::store::function_library())});
+  return redis.query(call).integer;
+}
+
+// "12h", "5d", "90m", "3600s" -> seconds; nullopt for anything else.
+std::optional<long long> parse_lifetime(const std::string& text) {
+  static const std::regex kShape("([1-9][0-9]{0,6})([smhd])");
+  std::smatch match;
+  if (!std::regex_match(text, match, kShape)) return std::nullopt;
+  const long long n = std::stoll(match[1]);
+  switch (match[2].str()[0]) {
+    case 's':
+      return n;
+    case 'm':
+      return n * 60;
+    case 'h':
+      return n * 3600;
+    default:
+      return n * 86400;
+  }
 }
 
 google::protobuf::Timestamp now_timestamp() {

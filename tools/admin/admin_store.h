@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -33,6 +34,14 @@ struct EventOptions {
 // Connects and makes sure the event exists (its registry was imported), so tokens and keys
 // never land under a misspelt event id. Throws AdminError.
 import::RedisSession open_event(const EventOptions& options);
+
+// Removes a desk from the event's totals (FCALL rollcall_forget_desk: its counters, its place
+// among the tracked desks; displays are told). Returns how many counters went (0: none had it).
+long long forget_desk(import::RedisSession& redis, const std::string& event_id,
+                      const std::string& desk_id);
+
+// "12h", "5d", "90m", "3600s" -> seconds; nullopt for anything else.
+std::optional<long long> parse_lifetime(const std::string& text);
 
 google::protobuf::Timestamp now_timestamp();
 std::chrono::system_clock::time_point to_time_point(const google::protobuf::Timestamp& t);

@@ -10,5 +10,7 @@ namespace rollcall::tools::admin {
 int token_command(std::string_view action, int argc, char** argv);
 int badge_key_command(std::string_view action, int argc, char** argv);
 int badge_command(std::string_view action, int argc, char** argv);
+int desk_command(std::string_view action, int argc, char** argv);
+int ticket_command(std::string_view action, int argc, char** argv);
 
 }  // namespace rollcall::tools::admin

@@ -12,10 +12,15 @@ namespace {
 constexpr const char* kName = "rollcall-admin";
 
 constexpr const char* kUsage =
-    "Usage: rollcall-admin token issue  --event EVENT --role ROLE --name NAME\n"
+    "Usage: rollcall-admin token issue  --event EVENT --role ROLE --name NAME [--desk ID]\n"
     "                                   [--expires-in 12h | --expires-at TIME] [--redis URL]\n"
-    "       rollcall-admin token revoke --event EVENT --id ID [--redis URL]\n"
+    "       rollcall-admin token revoke --event EVENT --id ID [--forget-desk] [--redis URL]\n"
     "       rollcall-admin token list   --event EVENT [--redis URL]\n"
+    "       rollcall-admin desk list    --event EVENT [--redis URL]\n"
+    "       rollcall-admin desk forget  --event EVENT --desk ID [--desk ID...] [--redis URL]\n"
+    "       rollcall-admin ticket issue --event EVENT --participant ID [--badge B]\n"
+    "                                   [--country CC] [--category C] [--expires-in 8h]\n"
+    "       rollcall-admin ticket rotate-key --event EVENT [--redis URL]\n"
     "       rollcall-admin badge-key new    --event EVENT --secret-file PATH [--redis URL]\n"
     "       rollcall-admin badge-key list   --event EVENT [--redis URL]\n"
     "       rollcall-admin badge-key retire --event EVENT --id KEYID [--redis URL]\n"
@@ -26,9 +31,11 @@ constexpr const char* kUsage =
     "                                 [--qr-dir DIR]\n"
     "\n"
     "Access tokens for desks, platforms, displays and organizers (ROLE: desk, platform,\n"
-    "display, organizer), stored hashed in Redis; Ed25519 keys that sign badge codes, the\n"
-    "public half in Redis, the secret half in a file; badge codes for QR codes. The event must\n"
-    "have been imported (rollcall-import) first. --redis defaults to redis://127.0.0.1:6379.\n"
+    "display, organizer), stored hashed in Redis; the desks in an event's totals (a desk is\n"
+    "its token); beacon tickets for remote participants' pages; Ed25519 keys that sign badge\n"
+    "codes, the public half in Redis, the secret half in a file; badge codes for QR codes.\n"
+    "The event must have been imported (rollcall-import) first. --redis defaults to\n"
+    "redis://127.0.0.1:6379.\n"
     "`rollcall-admin GROUP ACTION --help` describes one command.\n";
 
 }  // namespace
@@ -52,10 +59,12 @@ int main(int argc, char** argv) {
     if (group == "token") return admin::token_command(action, rest_argc, rest_argv);
     if (group == "badge-key") return admin::badge_key_command(action, rest_argc, rest_argv);
     if (group == "badge") return admin::badge_command(action, rest_argc, rest_argv);
+    if (group == "desk") return admin::desk_command(action, rest_argc, rest_argv);
+    if (group == "ticket") return admin::ticket_command(action, rest_argc, rest_argv);
   } catch (const std::exception& e) {
     std::cerr << kName << ": " << e.what() << '\n';
     return 1;
   }
-  return rollcall::tools::cli::usage_error(
-      kName, "unknown command \"" + std::string(group) + "\" (token, badge-key, badge)");
+  return rollcall::tools::cli::usage_error(kName, "unknown command \"" + std::string(group) +
+                                                      "\" (token, desk, ticket, badge-key, badge)");
 }

@@ -1,7 +1,6 @@
 // rollcall-admin token issue|revoke|list: access tokens for devices and people, stored hashed.
 #include <algorithm>
 #include <iostream>
-#include <regex>
 
 #include <google/protobuf/util/time_util.h>
 
@@ -9,6 +8,7 @@
 #include "services/auth/access.h"
 #include "services/auth/token.h"
 #include "services/auth/token_check.h"
+#include "services/checkin/scan_validator.h"
 #include "services/registry/utf8.h"
 #include "services/store/keys.h"
 #include "tools/admin/admin_store.h"
@@ -45,24 +45,6 @@ std::vector<StoredToken> read_tokens(import::RedisSession& redis, const std::str
   return tokens;
 }
 
-// "12h", "5d", "90m", "3600s" -> seconds; nullopt for anything else.
-std::optional<long long> parse_lifetime(const std::string& text) {
-  static const std::regex kShape("([1-9][0-9]{0,6})([smhd])");
-  std::smatch match;
-  if (!std::regex_match(text, match, kShape)) return std::nullopt;
-  const long long n = std::stoll(match[1]);
-  switch (match[2].str()[0]) {
-    case 's':
-      return n;
-    case 'm':
-      return n * 60;
-    case 'h':
-      return n * 3600;
-    default:
-      return n * 86400;
-  }
-}
-
 bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
@@ -73,15 +55,17 @@ bool has_control(std::string_view s) {
 int issue(int argc, char** argv) {
   const std::string program = "rollcall-admin token issue";
   po::options_description options(
-      "Usage: rollcall-admin token issue --event EVENT --role ROLE --name NAME\n"
+      "Usage: rollcall-admin token issue --event EVENT --role ROLE --name NAME [--desk ID]\n"
       "                                  [--expires-in 12h | --expires-at TIME] [--redis URL]\n\n"
       "Issues an access token for one device or person and prints it alone on stdout; it is\n"
       "shown only this once (Redis keeps its SHA-256). Roles: desk (scans, sees the attendee\n"
-      "just scanned), platform (reports online presence), display (aggregated totals only),\n"
-      "organizer (everything, exports).\n\nOptions",
+      "just scanned), platform (reports online presence, issues beacon tickets), display\n"
+      "(aggregated totals only), organizer (everything, exports). A desk is its token: every\n"
+      "scan made with a desk token counts for its --desk (default: the token's id), whatever\n"
+      "desk_id the frames carry.\n\nOptions",
       100, 50);
   EventOptions event;
-  std::string role_text, name, expires_in, expires_at;
+  std::string role_text, name, desk_id, expires_in, expires_at;
   options.add_options()("help,h", "show this help and exit");
   event.add_to(options);
   // clang-format off
@@ -90,6 +74,9 @@ int issue(int argc, char** argv) {
      "desk, platform, display or organizer (required)")
     ("name", po::value(&name)->value_name("NAME"),
      "who or what holds it, e.g. \"Desk 4, hall A\" (required)")
+    ("desk", po::value(&desk_id)->value_name("ID"),
+     "desk tokens: the desk its scans count for, e.g. hall-a-4 (1-64 letters, digits or _.:-; "
+     "default: the token's id)")
     ("expires-in", po::value(&expires_in)->value_name("N{s|m|h|d}"),
      "lifetime from now, e.g. 12h or 5d (default: no expiry)")
     ("expires-at", po::value(&expires_at)->value_name("TIME"),
@@ -113,6 +100,12 @@ int issue(int argc, char** argv) {
                             "--name must be 1 to 200 bytes of UTF-8 text without control "
                             "characters");
   }
+  if (values.count("desk")) {
+    if (*role != v1::desk) return cli::usage_error(program, "--desk is for desk tokens only");
+    if (!services::checkin::is_identifier(desk_id)) {
+      return cli::usage_error(program, "--desk must be 1 to 64 letters, digits or _.:-");
+    }
+  }
   if (values.count("expires-in") && values.count("expires-at")) {
     return cli::usage_error(program, "give --expires-in or --expires-at, not both");
   }
@@ -120,6 +113,7 @@ int issue(int argc, char** argv) {
   v1::TokenRecord record;
   record.set_role(*role);
   record.set_name(name);
+  record.set_desk_id(desk_id);
   *record.mutable_issued_at() = now_timestamp();
   if (values.count("expires-in")) {
     const auto seconds = parse_lifetime(expires_in);
@@ -150,10 +144,17 @@ int issue(int argc, char** argv) {
   const auto added =
       redis.query({"HSETNX", store::tokens_key(event.event_id), hash, to_json(record)});
   if (added.integer != 1) throw AdminError("a token with this hash exists already; try again");
+  if (*role == v1::desk && !desk_id.empty()) {
+    // A desk forgotten earlier (its tablet lost) shows again under its new token.
+    const auto back = redis.query({"SREM", store::forgotten_desks_key(event.event_id), desk_id});
+    if (back.integer == 1) std::cerr << "desk " << desk_id << " was forgotten; it shows again\n";
+  }
 
   std::cout << token << '\n' << std::flush;
   std::cerr << "issued " << auth::role_name(*role) << " token " << record.id() << " (\"" << name
-            << "\") for " << event.event_id << ", expires "
+            << "\")"
+            << (*role == v1::desk ? " for desk " + auth::desk_id_of(record) : std::string())
+            << " of " << event.event_id << ", expires "
             << (record.has_expires_at() ? time_text(record.expires_at()) : "never")
             << ". It is shown only now: hand it to its holder.\n";
   return 0;
@@ -162,15 +163,17 @@ int issue(int argc, char** argv) {
 int revoke(int argc, char** argv) {
   const std::string program = "rollcall-admin token revoke";
   po::options_description options(
-      "Usage: rollcall-admin token revoke --event EVENT --id ID [--redis URL]\n\n"
+      "Usage: rollcall-admin token revoke --event EVENT --id ID [--forget-desk] [--redis URL]\n\n"
       "Revokes a token at once: the gateway refuses it from now on. ID is the 12-digit id\n"
-      "that token list shows.\n\nOptions",
+      "that token list shows. --forget-desk also removes a desk token's desk from the totals\n"
+      "(its counters; displays drop it); its scans stay counted and logged.\n\nOptions",
       100, 50);
   EventOptions event;
   std::string id;
   options.add_options()("help,h", "show this help and exit");
   event.add_to(options);
-  options.add_options()("id", po::value(&id)->value_name("ID"), "the token's id (required)");
+  options.add_options()("id", po::value(&id)->value_name("ID"), "the token's id (required)")(
+      "forget-desk", "desk tokens: remove the desk from the event's totals too");
   po::variables_map values;
   if (auto stop = cli::parse_command_line(program, argc, argv, options, options, &values)) {
     return *stop;
@@ -189,15 +192,28 @@ int revoke(int argc, char** argv) {
   }
   if (matches.size() > 1) throw AdminError("several tokens have the id " + id);
   auto& token = *matches.front();
+  const bool forget = values.count("forget-desk") > 0;
+  if (forget && token.record.role() != v1::desk) {
+    throw AdminError("token " + id + " is a " + std::string(auth::role_name(token.record.role())) +
+                     " token: only desk tokens have a desk to forget");
+  }
   if (token.record.has_revoked_at()) {
     std::cerr << "token " << id << " (\"" << token.record.name() << "\") was revoked already at "
               << time_text(token.record.revoked_at()) << '\n';
-    return 0;
+  } else {
+    *token.record.mutable_revoked_at() = now_timestamp();
+    redis.query({"HSET", store::tokens_key(event.event_id), token.hash, to_json(token.record)});
+    std::cerr << "revoked " << auth::role_name(token.record.role()) << " token " << id << " (\""
+              << token.record.name() << "\") of " << event.event_id << '\n';
   }
-  *token.record.mutable_revoked_at() = now_timestamp();
-  redis.query({"HSET", store::tokens_key(event.event_id), token.hash, to_json(token.record)});
-  std::cerr << "revoked " << auth::role_name(token.record.role()) << " token " << id << " (\""
-            << token.record.name() << "\") of " << event.event_id << '\n';
+  if (forget) {
+    // Revoked first: a desk still scanning would otherwise reappear at its next scan (until the
+    // gateways' token cache, at most 5 s, has seen the revocation).
+    const auto desk = auth::desk_id_of(token.record);
+    const auto removed = forget_desk(redis, event.event_id, desk);
+    std::cerr << "desk " << desk << (removed > 0 ? " removed from" : " was not in")
+              << " the totals of " << event.event_id << '\n';
+  }
   return 0;
 }
 
@@ -205,8 +221,9 @@ int list(int argc, char** argv) {
   const std::string program = "rollcall-admin token list";
   po::options_description options(
       "Usage: rollcall-admin token list --event EVENT [--redis URL]\n\n"
-      "Lists the event's tokens, oldest first: id, role, name, issued, expires, state\n"
-      "(active, expired or revoked). Tokens themselves are never stored, so never shown.\n\n"
+      "Lists the event's tokens, oldest first: id, role, desk (desk tokens), name, issued,\n"
+      "expires, state (active, expired or revoked). Tokens themselves are never stored, so\n"
+      "never shown.\n\n"
       "Options",
       100, 50);
   EventOptions event;
@@ -227,11 +244,12 @@ int list(int argc, char** argv) {
     return a.record.id() < b.record.id();
   });
   const auto now = std::chrono::system_clock::now();
-  TextTable table({"ID", "ROLE", "NAME", "ISSUED", "EXPIRES", "STATE"});
+  TextTable table({"ID", "ROLE", "DESK", "NAME", "ISSUED", "EXPIRES", "STATE"});
   for (const auto& token : tokens) {
     const auto& r = token.record;
     const auto verdict = auth::check_token(&r, now);
-    table.add({r.id(), std::string(auth::role_name(r.role())), r.name(), time_text(r.issued_at()),
+    table.add({r.id(), std::string(auth::role_name(r.role())),
+               r.role() == v1::desk ? auth::desk_id_of(r) : "-", r.name(), time_text(r.issued_at()),
                time_text(r.expires_at(), r.has_expires_at()),
                verdict == auth::TokenVerdict::ok ? "active" : auth::verdict_name(verdict)});
   }

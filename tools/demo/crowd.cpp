@@ -190,7 +190,8 @@ void run_desk(int index, Shared& shared) {
     if (shared.stopping()) break;
     if (!desk.is_open()) {
       try {
-        desk.set_token(options.desk_token);
+        const auto own = options.desk_tokens.find(desk_id);
+        desk.set_token(own != options.desk_tokens.end() ? own->second : options.desk_token);
         desk.connect(options.host, options.port, options.event);
       } catch (const client::ClosedError& e) {
         shared.fail("desk connection closed: " + std::string(e.what()));
@@ -293,7 +294,8 @@ int run_crowd(const CrowdOptions& options, const std::atomic<bool>& stop) {
   // One desk first, so a wrong address or event fails fast with one clear line.
   try {
     client::DeskClient probe;
-    probe.set_token(options.desk_token);
+    probe.set_token(options.desk_tokens.contains("desk-1") ? options.desk_tokens.at("desk-1")
+                                                           : options.desk_token);
     probe.connect(options.host, options.port, options.event);
     // A gateway may accept the upgrade and then close at once for an unknown event.
     probe.read_raw(std::chrono::milliseconds(300));

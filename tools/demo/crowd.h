@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct CrowdOptions {
   std::vector<std::string> zones = {"hall_a", "hall_b", "room_1"};
   std::string desk_token;  // access tokens, as rollcall-admin issued them
   std::string platform_token;
+  // A desk is its token: desk-N scans with desk_tokens["desk-N"] when there is one (else with
+  // desk_token, and the gateway counts it under that token's desk).
+  std::map<std::string, std::string> desk_tokens;
 };
 
 // Drives `desks` desk clients (one thread each) at `rate` scans per second in total: people come

@@ -89,7 +89,8 @@ int run_crowd(const std::vector<std::string>& args) {
       "zones", po::value(&zones)->default_value("hall_a,hall_b,room_1"),
       "comma-separated zones; desks are spread over them")(
       "tokens", po::value(&tokens_path)->required(),
-      "file of `ROLE TOKEN` lines: a desk and a platform token from rollcall-admin");
+      "file of `ROLE TOKEN` lines: a desk and a platform token from rollcall-admin, and "
+      "`desk:desk-N TOKEN` lines for desks with their own token (a desk is its token)");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(options).run(), vm);
@@ -118,6 +119,9 @@ int run_crowd(const std::vector<std::string>& args) {
     auto tokens = rollcall::tools::client::read_token_file(tokens_path);
     crowd.desk_token = tokens["desk"];
     crowd.platform_token = tokens["platform"];
+    for (const auto& [role, token] : tokens) {
+      if (role.starts_with("desk:")) crowd.desk_tokens[role.substr(5)] = token;
+    }
   } catch (const std::exception& e) {
     return usage_error(e.what());
   }

@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
      "after the last reply, keep the displays open this long")
     ("tokens", po::value(&tokens_path)->value_name("FILE"),
      "access tokens, one `ROLE TOKEN` line each (desk, platform, display), as rollcall-admin "
-     "issued them")
+     "issued them; `desk:NAME TOKEN` lines give desk NAME its own token")
     ("report", po::value(&report_path)->value_name("FILE.json"),
      "write the measurements there (they also go to stdout)");
   // clang-format on

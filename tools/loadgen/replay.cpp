@@ -160,8 +160,12 @@ asio::awaitable<void> Replay::connect_all() {
   for (std::size_t i = 0; i < desk_count; ++i) {
     Desk desk;
     desk.name = options_.desks > 0 ? "connection-" + std::to_string(i + 1) : timeline_.desks[i];
+    // A desk is its token: a `desk:NAME TOKEN` line gives this desk its own, else all desks
+    // share the `desk` token (and count as its one desk).
+    const auto role =
+        options_.tokens.contains("desk:" + desk.name) ? "desk:" + desk.name : std::string("desk");
     desk.ws =
-        co_await open(client::channel_target("/v1/desk", options_.event), options_.json, "desk");
+        co_await open(client::channel_target("/v1/desk", options_.event), options_.json, role);
     desk.ready = std::make_unique<Notifier>(io_.get_executor());
     desks_.push_back(std::move(desk));
   }

@@ -25,5 +25,13 @@ TEST(Credentials, SubprotocolTokenIsFoundAnywhereInTheList) {
   EXPECT_EQ(subprotocol_token(""), std::nullopt);
 }
 
+TEST(Credentials, TicketsAndTokensHaveTheirOwnSubprotocols) {
+  EXPECT_EQ(subprotocol_ticket("rollcall.v1.json, rollcall.ticket.rt1.a.b"), "rt1.a.b");
+  EXPECT_EQ(subprotocol_ticket("rollcall.token.rc_x"), std::nullopt);
+  EXPECT_EQ(subprotocol_token("rollcall.ticket.rt1.a.b"), std::nullopt);
+  EXPECT_EQ(subprotocol_ticket("rollcall.ticket."), std::nullopt);
+  EXPECT_EQ(subprotocol_ticket("rollcall.ticket.a\tb"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace rollcall::services::auth

@@ -53,5 +53,14 @@ TEST(TokenCheck, RefusesUnknownRevokedAndExpiredTokens) {
   EXPECT_STREQ(verdict_name(TokenVerdict::revoked), "revoked");
 }
 
+TEST(TokenCheck, ADeskIsItsToken) {
+  v1::TokenRecord record;
+  record.set_id("3f1c0a9b2e7d");
+  record.set_role(v1::desk);
+  EXPECT_EQ(desk_id_of(record), "3f1c0a9b2e7d");  // issued without --desk
+  record.set_desk_id("hall-a-1");
+  EXPECT_EQ(desk_id_of(record), "hall-a-1");
+}
+
 }  // namespace
 }  // namespace rollcall::services::auth

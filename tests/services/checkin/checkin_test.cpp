@@ -109,13 +109,14 @@ TEST(ScanTiming, ImplausibleDeviceClocksAreOverruled) {
 TEST(ScanOutcome, CommandCarriesEverythingTheFunctionNeeds) {
   auto request = good_scan();
   const ScanTiming timing{.effective_ms = 5, .day = "2025-07-07", .minute = "2025-07-07T09:00"};
-  const auto command = scan_command("wsis20-2025", request, timing, 5);
-  ASSERT_EQ(command.size(), 14u);
+  const auto command = scan_command("wsis20-2025", request, timing, 5, 500);
+  ASSERT_EQ(command.size(), 15u);
   EXPECT_EQ(command[0], "FCALL");
   EXPECT_EQ(command[1], "rollcall_scan");
   EXPECT_EQ(command[3], "{wsis20-2025}");
   EXPECT_EQ(command[8], "in");
   EXPECT_EQ(command[11], "2025-07-07");
+  EXPECT_EQ(command[14], "500");
 }
 
 TEST(ScanOutcome, ReplyBecomesAResultWithReasonAndAttendee) {
@@ -154,6 +155,19 @@ TEST(ScanOutcome, UnknownBadgeHasNoAttendeeAndForeignRepliesAreRefused) {
   auto bad_status = unknown;
   bad_status[0] = "teleported";
   EXPECT_FALSE(scan_result_from_reply("s", bad_status, zurich()));
+}
+
+TEST(ScanOutcome, TheReplySaysWhetherTheDeskIsTracked) {
+  std::vector<std::string> reply = {
+      "accepted", "0", "B-9", "hall", "2025-07-07", "1751871600000", "0", "", "", "", "", "", "4"};
+  EXPECT_EQ(desk_tracking(reply), DeskTracking::tracked);  // a library from before the bound
+  reply.push_back("tracked");
+  EXPECT_EQ(desk_tracking(reply), DeskTracking::tracked);
+  reply.back() = "full";
+  EXPECT_EQ(desk_tracking(reply), DeskTracking::full);
+  reply.back() = "forgotten";
+  EXPECT_EQ(desk_tracking(reply), DeskTracking::forgotten);
+  EXPECT_TRUE(scan_result_from_reply("s", reply, zurich()));
 }
 
 TEST(ScanOutcome, EveryStatusHasWords) {

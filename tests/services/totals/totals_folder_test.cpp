@@ -91,6 +91,18 @@ TEST(ChangeNotice, ParsesWhatTheFunctionsPublish) {
   EXPECT_FALSE(parse_change_notice(R"({"seq":1,"set":{"onsite":"x"}})"));
 }
 
+TEST(ChangeNotice, ReadsTheCountersAForgottenDeskRemoved) {
+  auto notice = parse_change_notice(
+      R"({"seq":7,"set":{},"unset":["desk:gate-1:scans","desk:gate-1:last_seen"]})");
+  ASSERT_TRUE(notice);
+  EXPECT_EQ(notice->unset,
+            (std::vector<std::string>{"desk:gate-1:scans", "desk:gate-1:last_seen"}));
+  EXPECT_TRUE(parse_change_notice(R"({"seq":1,"set":{},"unset":{}})"));
+  EXPECT_TRUE(parse_change_notice(R"({"seq":1,"set":{},"unset":[]})"));
+  EXPECT_FALSE(parse_change_notice(R"({"seq":1,"set":{},"unset":[3]})"));
+  EXPECT_FALSE(parse_change_notice(R"({"seq":1,"set":{},"unset":"desk:a:scans"})"));
+}
+
 ChangeNotice notice(std::uint64_t seq, Counters set) {
   return {seq, std::move(set)};
 }
@@ -133,6 +145,30 @@ TEST(TotalsFolder, FoldsNoticesInOrderAndCoalescesOneUpdatePerTick) {
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(display, now))
       << display.DebugString() << "\n vs \n"
       << now.DebugString();
+}
+
+TEST(TotalsFolder, AForgottenDeskLeavesTheSnapshotAndDisplaysStartAfresh) {
+  TotalsFolder folder("ev");
+  folder.reset(3, {{"onsite", 2}, {"desk:gate-1:scans", 4}, {"desk:gate-2:scans", 1}});
+  // A scan from gate-1 and then the forgetting of gate-1 in the same tick.
+  EXPECT_EQ(folder.apply(notice(4, {{"desk:gate-1:scans", 5}, {"onsite", 3}})),
+            TotalsFolder::Fold::applied);
+  ChangeNotice forget{.seq = 5,
+                      .unset = {"desk:gate-1:scans", "desk:gate-1:rejected", "desk:gate-1:late",
+                                "desk:gate-1:last_seen"}};
+  EXPECT_EQ(folder.apply(forget), TotalsFolder::Fold::reshaped);
+  const auto snapshot = folder.snapshot(0);
+  EXPECT_EQ(snapshot.seq(), 5u);
+  EXPECT_FALSE(snapshot.desks().contains("gate-1"));
+  EXPECT_EQ(snapshot.desks().at("gate-2").scans(), 1);
+  EXPECT_EQ(snapshot.onsite(), 3);
+  // Displays get the snapshot instead; the next update follows on from it.
+  EXPECT_FALSE(folder.take_update(0));
+  EXPECT_EQ(folder.apply(notice(6, {{"desk:gate-2:scans", 2}})), TotalsFolder::Fold::applied);
+  const auto update = folder.take_update(0);
+  ASSERT_TRUE(update);
+  EXPECT_EQ(update->prev_seq(), 5u);
+  EXPECT_FALSE(update->totals().desks().contains("gate-1"));
 }
 
 TEST(TotalsFolder, KeepsOnlyRecentArrivalMinutes) {

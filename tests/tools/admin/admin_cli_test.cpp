@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "rollcall/v1/auth.pb.h"
+#include "services/auth/ticket.h"
 #include "services/auth/token.h"
 #include "services/auth/token_check.h"
 #include "services/badges/badge_code.h"
@@ -198,18 +199,18 @@ TEST_F(AdminCliTest, ListAndRevokeRoundTrip) {
   std::getline(lines, second);
   std::getline(lines, third);
   EXPECT_FALSE(std::getline(lines, extra)) << out;
-  EXPECT_TRUE(std::regex_match(header, std::regex("ID +ROLE +NAME +ISSUED +EXPIRES +STATE")))
+  EXPECT_TRUE(std::regex_match(header, std::regex("ID +ROLE +DESK +NAME +ISSUED +EXPIRES +STATE")))
       << out;
   // Oldest first: the expired one, then the two just issued.
-  EXPECT_TRUE(
-      std::regex_match(first, std::regex("0123456789ab +display +Old wall +2023-11-14T22:13:20Z +"
-                                         "2023-11-15T22:13:20Z +expired")))
+  EXPECT_TRUE(std::regex_match(
+      first, std::regex("0123456789ab +display +- +Old wall +2023-11-14T22:13:20Z +"
+                        "2023-11-15T22:13:20Z +expired")))
       << out;
   const auto desk_line = first.find(desk_id) == 0    ? first
                          : second.find(desk_id) == 0 ? second
                                                      : third;
-  EXPECT_TRUE(
-      std::regex_match(desk_line, std::regex(desk_id + " +desk +Desk 1 +\\S+Z +\\S+Z +active")))
+  EXPECT_TRUE(std::regex_match(
+      desk_line, std::regex(desk_id + " +desk +" + desk_id + " +Desk 1 +\\S+Z +\\S+Z +active")))
       << out;
   EXPECT_CONTAINS(out, "Zoom bridge");
   EXPECT_CONTAINS(err, "3 tokens in wsis20-2025");
@@ -223,13 +224,148 @@ TEST_F(AdminCliTest, ListAndRevokeRoundTrip) {
             services::auth::TokenVerdict::revoked);
   EXPECT_EQ(stored_token(platform)->has_revoked_at(), false);
   ASSERT_EQ(run(on_event({"token", "list"}), &out), 0);
-  EXPECT_TRUE(std::regex_search(out, std::regex(desk_id + " +desk +Desk 1 .* revoked\n"))) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex(desk_id + " +desk +\\S+ +Desk 1 .* revoked\n")))
+      << out;
 
   ASSERT_EQ(run(on_event({"token", "revoke", "--id", desk_id}), &out), 0) << out;
   EXPECT_CONTAINS(out, "was revoked already");
   EXPECT_EQ(stored_token(desk)->revoked_at(), record->revoked_at());
   EXPECT_EQ(run(on_event({"token", "revoke", "--id", "ffffffffffff"}), &out), 1);
   EXPECT_CONTAINS(out, "rollcall-admin: no token ffffffffffff in wsis20-2025");
+}
+
+TEST_F(AdminCliTest, ADeskTokenIsBoundToItsDesk) {
+  const auto named = issue({"--role", "desk", "--name", "Desk 4", "--desk", "hall-a-4"});
+  EXPECT_EQ(stored_token(named)->desk_id(), "hall-a-4");
+  const auto unnamed = issue({"--role", "desk", "--name", "Desk 5"});
+  const auto record = stored_token(unnamed);
+  EXPECT_EQ(record->desk_id(), "");
+  EXPECT_EQ(services::auth::desk_id_of(*record), record->id());  // the token's id stands in
+
+  std::string out;
+  ASSERT_EQ(run(on_event({"token", "list"}), &out), 0) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex(" desk +hall-a-4 +Desk 4 "))) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex(record->id() + " +desk +" + record->id()))) << out;
+  const auto issue_with = [&](std::vector<std::string> more) {
+    std::vector<std::string> args = {"token", "issue", "--name", "x"};
+    args.insert(args.end(), more.begin(), more.end());
+    return run(on_event(args), &out);
+  };
+  EXPECT_EQ(issue_with({"--role", "display", "--desk", "d1"}), 2);
+  EXPECT_CONTAINS(out, "--desk is for desk tokens only");
+  for (const char* bad : {"", "two words", "desk/1", "ü",
+                          "0123456789012345678901234567890123456789"
+                          "012345678901234567890123456789"}) {
+    EXPECT_EQ(issue_with({"--role", "desk", "--desk", bad}), 2) << bad;
+  }
+  EXPECT_EQ(redis_.command({"HLEN", store::tokens_key(kEvent)}), "2");
+}
+
+TEST_F(AdminCliTest, ARevokedDeskCanBeForgottenAndJunkDesksListedAndForgotten) {
+  const auto token = issue({"--role", "desk", "--name", "Lost tablet", "--desk", "hall-b-2"});
+  const auto id = stored_token(token)->id();
+  const auto counters = store::counters_key(kEvent);
+  // What scans left: the desk's counters, two made-up desks, and a figure that must stay.
+  for (const std::string desk : {"hall-b-2", "junk-1", "junk-2"}) {
+    redis_.command({"HSET", counters, "desk:" + desk + ":scans", "3", "desk:" + desk + ":last_seen",
+                    "1751871600000"});
+    redis_.command({"SADD", store::desks_key(kEvent), desk});
+  }
+  redis_.command({"HSET", counters, "onsite", "3"});
+
+  std::string out, err;
+  ASSERT_EQ(run_split(on_event({"desk", "list"}), &out, &err), 0) << err;
+  EXPECT_TRUE(std::regex_search(out, std::regex("hall-b-2 +3 +0 +" + id + " \\(active\\)"))) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("junk-1 +3 +0 +no token"))) << out;
+  EXPECT_CONTAINS(err, "3 desks in the totals of wsis20-2025");
+
+  // A platform token has no desk to forget: refused, nothing revoked.
+  const auto platform = issue({"--role", "platform", "--name", "Bridge"});
+  EXPECT_EQ(
+      run(on_event({"token", "revoke", "--id", stored_token(platform)->id(), "--forget-desk"}),
+          &out),
+      1);
+  EXPECT_CONTAINS(out, "only desk tokens have a desk to forget");
+  EXPECT_FALSE(stored_token(platform)->has_revoked_at());
+
+  // The functions were never loaded into this Redis (no gateway ran): the CLI loads them.
+  ASSERT_EQ(run_split(on_event({"token", "revoke", "--id", id, "--forget-desk"}), &out, &err), 0)
+      << err;
+  EXPECT_CONTAINS(err, "revoked desk token " + id);
+  EXPECT_CONTAINS(err, "desk hall-b-2 removed from the totals of wsis20-2025");
+  EXPECT_TRUE(stored_token(token)->has_revoked_at());
+  EXPECT_EQ(redis_.command({"HEXISTS", counters, "desk:hall-b-2:scans"}), "0");
+  EXPECT_EQ(redis_.command({"HEXISTS", counters, "desk:hall-b-2:last_seen"}), "0");
+  EXPECT_EQ(redis_.command({"SISMEMBER", store::desks_key(kEvent), "hall-b-2"}), "0");
+  EXPECT_EQ(redis_.command({"SISMEMBER", store::forgotten_desks_key(kEvent), "hall-b-2"}), "1");
+  // Its replacement tablet gets a new token for the same desk, which shows again.
+  issue({"--role", "desk", "--name", "New tablet", "--desk", "hall-b-2"});
+  EXPECT_EQ(redis_.command({"SISMEMBER", store::forgotten_desks_key(kEvent), "hall-b-2"}), "0");
+
+  ASSERT_EQ(run_split(on_event({"desk", "forget", "--desk", "junk-1", "--desk", "junk-2", "--desk",
+                                "never-was"}),
+                      &out, &err),
+            0)
+      << err;
+  EXPECT_CONTAINS(err, "desk never-was was not in the totals");
+  EXPECT_CONTAINS(err, "2 of 3 desks forgotten");
+  EXPECT_EQ(redis_.command({"HKEYS", counters}), "onsite");
+  EXPECT_EQ(redis_.command({"SCARD", store::desks_key(kEvent)}), "0");
+  EXPECT_EQ(run(on_event({"desk", "forget"}), &out), 2);
+  EXPECT_EQ(run(on_event({"desk", "burn"}), &out), 2);
+}
+
+TEST_F(AdminCliTest, ATicketNamesOneParticipantAndVerifiesWithTheEventsKey) {
+  std::string out, err;
+  ASSERT_EQ(
+      run_split(on_event({"ticket", "issue", "--participant", "jill@example.org", "--country", "ke",
+                          "--category", "youth", "--badge", "B-7", "--expires-in", "2h"}),
+                &out, &err),
+      0)
+      << err;
+  ASSERT_TRUE(std::regex_match(out, std::regex("rt1\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}\n")))
+      << out;
+  const auto ticket = out.substr(0, out.size() - 1);
+  EXPECT_CONTAINS(err, "ticket for participant jill@example.org of wsis20-2025, expires ");
+  const auto hex = redis_.command({"HGET", store::secrets_key(kEvent), "tickets"});
+  const auto key = services::auth::ticket_key_bytes(hex);
+  ASSERT_TRUE(key) << hex;
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  auto check = services::auth::check_ticket(ticket, *key, kEvent, now);
+  ASSERT_EQ(check.verdict, services::auth::TicketVerdict::ok);
+  EXPECT_EQ(check.claims.participant_id(), "jill@example.org");
+  EXPECT_EQ(check.claims.country(), "KE");
+  EXPECT_EQ(check.claims.category(), "youth");
+  EXPECT_EQ(check.claims.badge_id(), "B-7");
+  EXPECT_EQ(check.claims.expires_at() - check.claims.issued_at(), 2 * 3600);
+  EXPECT_EQ(services::auth::check_ticket(ticket, *key, kEvent, now + 2 * 3600).verdict,
+            services::auth::TicketVerdict::expired);
+
+  // A second ticket uses the same key; rotating it refuses both.
+  ASSERT_EQ(run_split(on_event({"ticket", "issue", "--participant", "p2"}), &out, &err), 0) << err;
+  EXPECT_EQ(redis_.command({"HGET", store::secrets_key(kEvent), "tickets"}), hex);
+  ASSERT_EQ(run_split(on_event({"ticket", "rotate-key"}), &out, &err), 0) << err;
+  const auto rotated = services::auth::ticket_key_bytes(
+      redis_.command({"HGET", store::secrets_key(kEvent), "tickets"}));
+  ASSERT_TRUE(rotated);
+  EXPECT_EQ(services::auth::check_ticket(ticket, *rotated, kEvent, now).verdict,
+            services::auth::TicketVerdict::forged);
+
+  for (const auto& bad :
+       std::vector<std::vector<std::string>>{{},
+                                             {"--participant", ""},
+                                             {"--participant", "two words"},
+                                             {"--participant", "p", "--country", "XX"},
+                                             {"--participant", "p", "--badge", "not a badge"},
+                                             {"--participant", "p", "--expires-in", "8d"},
+                                             {"--participant", "p", "--expires-in", "soon"}}) {
+    std::vector<std::string> args = {"ticket", "issue"};
+    args.insert(args.end(), bad.begin(), bad.end());
+    EXPECT_EQ(run(on_event(args), &out), 2) << ::testing::PrintToString(bad) << out;
+  }
+  EXPECT_EQ(run(on_event({"ticket", "forge"}), &out), 2);
 }
 
 TEST_F(AdminCliTest, TokenCommandsRefuseBadInput) {
