@@ -108,6 +108,14 @@ std::string Metrics::render(bool redis_ready) const {
   header(out, "rollcall_limit_rejections_total", "counter",
          "Connections or messages refused by a limit, by limit.");
   labelled(out, "rollcall_limit_rejections_total", "limit", limit_rejections_);
+  header(out, "rollcall_client_times_ignored_total", "counter",
+         "Client clocks not believed (the server's time counted instead), by channel and reason.");
+  for (const auto& [key, count] : client_times_ignored_) {
+    const auto newline = key.find('\n');
+    fmt::format_to(std::back_inserter(out),
+                   "rollcall_client_times_ignored_total{{channel=\"{}\",reason=\"{}\"}} {}\n",
+                   escape(key.substr(0, newline)), escape(key.substr(newline + 1)), count);
+  }
   header(out, "rollcall_desk_last_scan_timestamp_seconds", "gauge",
          "When each desk last scanned through this gateway (unix time).");
   for (const auto& [key, when] : desk_last_scan_) {

@@ -24,6 +24,11 @@ class Metrics {
   void count_presence(std::string_view status, std::uint64_t n = 1) { add(presence_, status, n); }
   void count_auth_failure(std::string_view reason) { add(auth_failures_, reason); }
   void count_limit_rejection(std::string_view limit) { add(limit_rejections_, limit); }
+  // A client's clock that was not believed (the server's time counted instead), by channel
+  // ("desk", "bridge", "webhook") and reason (checkin::ignored_time_kind).
+  void count_client_time_ignored(std::string_view channel, std::string_view reason) {
+    add(client_times_ignored_, std::string(channel) + "\n" + std::string(reason));
+  }
   void count_tick() { ticks_ += 1; }
   void count_display_frames(std::uint64_t n) { display_frames_ += n; }
   void count_slow_consumer_dropped() { slow_consumers_dropped_ += 1; }
@@ -55,6 +60,7 @@ class Metrics {
   Labelled presence_;
   Labelled auth_failures_;
   Labelled limit_rejections_;
+  Labelled client_times_ignored_;                              // "channel\nreason"
   std::map<std::string, double, std::less<>> desk_last_scan_;  // "event\ndesk" -> unix seconds
 };
 
