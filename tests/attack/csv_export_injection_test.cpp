@@ -183,146 +183,145 @@ class ExportInjectionAttack : public ::testing::Test {
     }
     event["zones"] = zones;
     event["categories"] = categories;
-    import(kHostile, event, [&](std::ostream& csv) {
-      for (std::size_t i = 0;
-    i < payloads_.size(); ++i) {
-      csv << "X" << i << ",CH,c" << i << "," << csv_cell(payloads_[i]) << ","
-          << csv_cell(payloads_[(i + 7) % payloads_.size()]) << "\n";
+    import_event(kHostile, event, [&](std::ostream& csv) {
+      for (std::size_t i = 0; i < payloads_.size(); ++i) {
+        csv << "X" << i << ",CH,c" << i << "," << csv_cell(payloads_[i]) << ","
+            << csv_cell(payloads_[(i + 7) % payloads_.size()]) << "\n";
+      }
+    });
+    // Names the importer refuses (control characters) reach Redis anyway in old data.
+    for (std::size_t i = 0; i < payloads_.size(); ++i) {
+      const auto badge = services::store::badge_key(kHostile, "X" + std::to_string(i));
+      if (redis_.command({"HGET", badge, "name"}).empty()) {
+        redis_.command({"HSET", badge, "country", "CH", "category", "c" + std::to_string(i), "name",
+                        payloads_[i], "organization", payloads_[(i + 7) % payloads_.size()]});
+        redis_.command({"SADD", services::store::badges_key(kHostile), "X" + std::to_string(i)});
+        ++written_directly_;
+      }
     }
-  });
-  // Names the importer refuses (control characters) reach Redis anyway in old data.
-  for (std::size_t i = 0; i < payloads_.size(); ++i) {
-    const auto badge = services::store::badge_key(kHostile, "X" + std::to_string(i));
-    if (redis_.command({"HGET", badge, "name"}).empty()) {
-      redis_.command({"HSET", badge, "country", "CH", "category", "c" + std::to_string(i), "name",
-                      payloads_[i], "organization", payloads_[(i + 7) % payloads_.size()]});
-      redis_.command({"SADD", services::store::badges_key(kHostile), "X" + std::to_string(i)});
-      ++written_directly_;
+
+    // The plain event: the same shape in harmless words, for the reports to be compared with.
+    boost::json::object plain{{"event_id", kPlain}, {"name", "Plain"}, {"time_zone", "UTC"}};
+    boost::json::array plain_categories;
+    for (std::size_t i = 0; i < payloads_.size(); ++i) {
+      plain_categories.emplace_back(boost::json::object{{"id", "c" + std::to_string(i)},
+                                                        {"label", "Label " + std::to_string(i)},
+                                                        {"headline", true}});
+    }
+    plain["categories"] = plain_categories;
+    import_event(kPlain, plain, [](std::ostream& csv) { csv << "P0,CH,c0,Plain Person,Org\n"; });
+
+    gateway_ = std::make_unique<GatewayProcess>(redis_.url());
+    organizer_[kHostile] = tests::support::issue_token(redis_, kHostile, v1::organizer);
+    organizer_[kPlain] = tests::support::issue_token(redis_, kPlain, v1::organizer);
+  }
+
+  void TearDown() override {
+    EXPECT_TRUE(gateway_->alive()) << gateway_->log();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  void import_event(const std::string& event_id, const boost::json::object& event,
+                    const std::function<void(std::ostream&)>& rows) {
+    const auto registry = dir_ / (event_id + ".csv"), event_file = dir_ / (event_id + ".json");
+    {
+      std::ofstream csv(registry, std::ios::binary);
+      csv << "badge_id,country,category,name,organization\n";
+      rows(csv);
+      std::ofstream(event_file, std::ios::binary) << boost::json::serialize(event);
+    }
+    std::string out;
+    ASSERT_EQ(tests::support::run_program(
+                  {ROLLCALL_IMPORT_BIN, "--event", event_id, "--registry", registry.string(),
+                   "--event-file", event_file.string(), "--skip-invalid", "--redis", redis_.url()},
+                  &out),
+              0)
+        << out;
+  }
+
+  void scan_everyone(const std::string& event_id, const std::vector<std::string>& badges) {
+    client::DeskClient desk;
+    desk.set_token(tests::support::issue_token(redis_, event_id, v1::desk));
+    desk.connect(gateway_->host(), gateway_->port(), event_id, client::Encoding::binary);
+    for (std::size_t i = 0; i < badges.size(); ++i) {
+      v1::ScanRequest request;
+      request.set_scan_id("s" + std::to_string(i));
+      request.set_badge_id(badges[i]);
+      request.set_desk_id(event_id == kHostile ? desks_[i % desks_.size()] : "desk-1");
+      request.set_zone(event_id == kHostile ? zones_[i % zones_.size()] : "hall");
+      request.set_direction(v1::in);
+      const auto result = desk.scan(request, 10s);
+      ASSERT_EQ(result.status(), v1::accepted) << badges[i] << ": " << result.reason();
     }
   }
 
-  // The plain event: the same shape in harmless words, for the reports to be compared with.
-  boost::json::object plain{{"event_id", kPlain}, {"name", "Plain"}, {"time_zone", "UTC"}};
-  boost::json::array plain_categories;
-  for (std::size_t i = 0; i < payloads_.size(); ++i) {
-    plain_categories.emplace_back(boost::json::object{{"id", "c" + std::to_string(i)},
-                                                      {"label", "Label " + std::to_string(i)},
-                                                      {"headline", true}});
+  // One export over HTTP and from the CLI: {HTTP status, body}, {exit code, file}.
+  struct Fetched {
+    int status = 0;
+    std::string http;
+    int code = 0;
+    std::string cli;
+  };
+  Fetched fetch(const std::string& event_id, std::string_view table, std::string_view format) {
+    Fetched f;
+    const auto name = std::string(table) + "." + std::string(format);
+    const auto r = client::http_get(gateway_->host(), gateway_->port(),
+                                    "/v1/events/" + event_id + "/exports/" + name,
+                                    client::bearer(organizer_[event_id]), 60s);
+    f.status = r.status;
+    f.http = r.body;
+    const auto out = dir_ / (event_id + "-" + name);
+    std::string output;
+    f.code = tests::support::run_program(
+        {ROLLCALL_EXPORT_BIN, std::string(table), "--event", event_id, "--format",
+         std::string(format), "--out", out.string(), "--redis", redis_.url()},
+        &output);
+    std::ifstream in(out, std::ios::binary);
+    f.cli.assign(std::istreambuf_iterator<char>(in), {});
+    if (f.code != 0) f.cli = output;
+    return f;
   }
-  plain["categories"] = plain_categories;
-    import(kPlain, plain, [](std::ostream& csv) { csv << "P0,CH,c0,Plain Person,Org\n"; });
 
-gateway_ = std::make_unique<GatewayProcess>(redis_.url());
-organizer_[kHostile] = tests::support::issue_token(redis_, kHostile, v1::organizer);
-organizer_[kPlain] = tests::support::issue_token(redis_, kPlain, v1::organizer);
-}  // namespace
-
-void TearDown() override {
-  EXPECT_TRUE(gateway_->alive()) << gateway_->log();
-  std::error_code ec;
-  fs::remove_all(dir_, ec);
-}
-
-void import(const std::string& event_id, const boost::json::object& event,
-            const std::function<void(std::ostream&)>& rows) {
-  const auto registry = dir_ / (event_id + ".csv"), event_file = dir_ / (event_id + ".json");
-  {
-    std::ofstream csv(registry, std::ios::binary);
-    csv << "badge_id,country,category,name,organization\n";
-    rows(csv);
-    std::ofstream(event_file, std::ios::binary) << boost::json::serialize(event);
+  // Every cell of every row; the CSV must parse.
+  static std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+    std::istringstream in(text);
+    services::registry::CsvReader reader(in);
+    std::vector<std::vector<std::string>> rows;
+    while (auto record = reader.next()) {
+      EXPECT_TRUE(record->ok()) << record->error;
+      rows.push_back(record->fields);
+    }
+    EXPECT_FALSE(reader.broken());
+    return rows;
   }
-  std::string out;
-  ASSERT_EQ(tests::support::run_program(
-                {ROLLCALL_IMPORT_BIN, "--event", event_id, "--registry", registry.string(),
-                 "--event-file", event_file.string(), "--skip-invalid", "--redis", redis_.url()},
-                &out),
-            0)
-      << out;
-}
 
-void scan_everyone(const std::string& event_id, const std::vector<std::string>& badges) {
-  client::DeskClient desk;
-  desk.set_token(tests::support::issue_token(redis_, event_id, v1::desk));
-  desk.connect(gateway_->host(), gateway_->port(), event_id, client::Encoding::binary);
-  for (std::size_t i = 0; i < badges.size(); ++i) {
-    v1::ScanRequest request;
-    request.set_scan_id("s" + std::to_string(i));
-    request.set_badge_id(badges[i]);
-    request.set_desk_id(event_id == kHostile ? desks_[i % desks_.size()] : "desk-1");
-    request.set_zone(event_id == kHostile ? zones_[i % zones_.size()] : "hall");
-    request.set_direction(v1::in);
-    const auto result = desk.scan(request, 10s);
-    ASSERT_EQ(result.status(), v1::accepted) << badges[i] << ": " << result.reason();
+  // Each worksheet's XML, read with Python's zipfile as any reader of the format would.
+  std::string worksheets(const std::string& xlsx) {
+    const auto path = dir_ / "book.xlsx";
+    std::ofstream(path, std::ios::binary) << xlsx;
+    std::string xml;
+    EXPECT_EQ(tests::support::run_program(
+                  {"/usr/bin/python3", "-c",
+                   "import sys, zipfile\n"
+                   "book = zipfile.ZipFile(sys.argv[1])\n"
+                   "assert book.testzip() is None\n"
+                   "for name in book.namelist():\n"
+                   "    if name.startswith('xl/worksheets/'): print(book.read(name).decode())\n",
+                   path.string()},
+                  &xml),
+              0)
+        << xml;
+    return xml;
   }
-}
 
-// One export over HTTP and from the CLI: {HTTP status, body}, {exit code, file}.
-struct Fetched {
-  int status = 0;
-  std::string http;
-  int code = 0;
-  std::string cli;
+  RedisServer redis_;
+  std::unique_ptr<GatewayProcess> gateway_;
+  std::map<std::string, std::string> organizer_;
+  fs::path dir_;
+  std::vector<std::string> payloads_, zones_, desks_;
+  int written_directly_ = 0;
 };
-Fetched fetch(const std::string& event_id, std::string_view table, std::string_view format) {
-  Fetched f;
-  const auto name = std::string(table) + "." + std::string(format);
-  const auto r = client::http_get(gateway_->host(), gateway_->port(),
-                                  "/v1/events/" + event_id + "/exports/" + name,
-                                  client::bearer(organizer_[event_id]), 60s);
-  f.status = r.status;
-  f.http = r.body;
-  const auto out = dir_ / (event_id + "-" + name);
-  std::string output;
-  f.code = tests::support::run_program(
-      {ROLLCALL_EXPORT_BIN, std::string(table), "--event", event_id, "--format",
-       std::string(format), "--out", out.string(), "--redis", redis_.url()},
-      &output);
-  std::ifstream in(out, std::ios::binary);
-  f.cli.assign(std::istreambuf_iterator<char>(in), {});
-  if (f.code != 0) f.cli = output;
-  return f;
-}
-
-// Every cell of every row; the CSV must parse.
-static std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-  std::istringstream in(text);
-  services::registry::CsvReader reader(in);
-  std::vector<std::vector<std::string>> rows;
-  while (auto record = reader.next()) {
-    EXPECT_TRUE(record->ok()) << record->error;
-    rows.push_back(record->fields);
-  }
-  EXPECT_FALSE(reader.broken());
-  return rows;
-}
-
-// Each worksheet's XML, read with Python's zipfile as any reader of the format would.
-std::string worksheets(const std::string& xlsx) {
-  const auto path = dir_ / "book.xlsx";
-  std::ofstream(path, std::ios::binary) << xlsx;
-  std::string xml;
-  EXPECT_EQ(tests::support::run_program(
-                {"/usr/bin/python3", "-c",
-                 "import sys, zipfile\n"
-                 "book = zipfile.ZipFile(sys.argv[1])\n"
-                 "assert book.testzip() is None\n"
-                 "for name in book.namelist():\n"
-                 "    if name.startswith('xl/worksheets/'): print(book.read(name).decode())\n",
-                 path.string()},
-                &xml),
-            0)
-      << xml;
-  return xml;
-}
-
-RedisServer redis_;
-std::unique_ptr<GatewayProcess> gateway_;
-std::map<std::string, std::string> organizer_;
-fs::path dir_;
-std::vector<std::string> payloads_, zones_, desks_;
-int written_directly_ = 0;
-};  // namespace rollcall::attack
 
 TEST_F(ExportInjectionAttack, EveryExportInEveryFormatIsInert) {
   std::vector<std::string> badges;
