@@ -11,8 +11,9 @@
 
 namespace rollcall::gateway {
 
-EventDirectory::EventDirectory(std::shared_ptr<redis::Connection> redis)
-    : redis_(std::move(redis)) {}
+EventDirectory::EventDirectory(std::shared_ptr<redis::Connection> redis,
+                               std::chrono::milliseconds time_margin)
+    : redis_(std::move(redis)), time_margin_(time_margin) {}
 
 boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string event_id) {
   if (!services::registry::is_valid_event_id(event_id)) co_return Lookup{};
@@ -43,6 +44,8 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
     } catch (const std::exception&) {
       event->zone = date::locate_zone("UTC");
     }
+    event->days_window =
+        services::checkin::event_time_window(event->config, event->zone, time_margin_);
   }
   if (event) {
     std::vector<std::string> keys_command{"HGETALL", services::store::badge_keys_key(event_id)};

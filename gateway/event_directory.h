@@ -11,6 +11,7 @@
 #include "gateway/redis/connection.h"
 #include "rollcall/v1/auth.pb.h"
 #include "rollcall/v1/rollcall.pb.h"
+#include "services/checkin/time_window.h"
 
 namespace date {
 class time_zone;
@@ -25,6 +26,9 @@ struct EventInfo {
   std::map<std::string, v1::BadgeKey, std::less<>> badge_keys;
   // The key that MACs the event's beacon tickets (32 bytes); empty until one was made.
   std::string ticket_key;
+  // The event's days widened by the gateway's --time-margin: clients' clocks are believed only
+  // inside it (services/checkin/time_window.h).
+  services::checkin::TimeWindow days_window;
 };
 
 // Events as the importer wrote them, cached briefly so a busy desk costs no extra round trip.
@@ -32,7 +36,9 @@ class EventDirectory {
  public:
   static constexpr std::chrono::seconds kCacheFor{5};
 
-  explicit EventDirectory(std::shared_ptr<redis::Connection> redis);
+  explicit EventDirectory(
+      std::shared_ptr<redis::Connection> redis,
+      std::chrono::milliseconds time_margin = services::checkin::kDefaultTimeMargin);
 
   struct Lookup {
     std::shared_ptr<const EventInfo> event;  // null: no such event, or Redis unavailable
@@ -47,6 +53,7 @@ class EventDirectory {
   };
 
   std::shared_ptr<redis::Connection> redis_;
+  std::chrono::milliseconds time_margin_;
   std::mutex mutex_;
   std::map<std::string, Entry, std::less<>> cache_;
 };

@@ -88,6 +88,10 @@ int main(int argc, char** argv) {
       "online presence lease: a killed gateway's participants leave \"online now\" within this")(
       "beacon-timeout", po::value<unsigned>()->default_value(30),
       "seconds of silence after which a presence beacon counts as gone")(
+      "time-margin", po::value<unsigned>()->default_value(24),
+      "hours before an event's first day and after its last in which a client's clock (a desk's "
+      "device_time, a join or leave time) is still believed; other times are ignored, the "
+      "server's time counts and the item is flagged")(
       "durability", po::value<std::string>()->default_value("everysec"),
       "refuse to run on a Redis that keeps less: none|everysec|always (AOF fsync policy)")(
       "max-connections", po::value<std::size_t>()->default_value(19000),
@@ -207,7 +211,8 @@ int main(int argc, char** argv) {
   context->subscriber = redis::Connection::create(asio::make_strand(io), {.url = *url});
   context->hub = std::make_shared<TotalsHub>(asio::make_strand(io), context->commands,
                                              context->subscriber, tick, context->metrics);
-  context->events = std::make_shared<EventDirectory>(context->commands);
+  context->events = std::make_shared<EventDirectory>(
+      context->commands, std::chrono::hours(args["time-margin"].as<unsigned>()));
   context->tokens = std::make_shared<TokenDirectory>(context->commands);
   context->scans = std::make_shared<ScanHandler>(context->commands, context->metrics,
                                                  args["max-desks"].as<std::size_t>());

@@ -111,6 +111,14 @@ std::string Metrics::render(bool redis_ready) const {
   header(out, "rollcall_http_refusals_total", "counter",
          "HTTP requests refused for their form (framing, static_path), by reason.");
   labelled(out, "rollcall_http_refusals_total", "reason", http_refusals_);
+  header(out, "rollcall_client_times_ignored_total", "counter",
+         "Client clocks not believed (the server's time counted instead), by channel and reason.");
+  for (const auto& [key, count] : client_times_ignored_) {
+    const auto newline = key.find('\n');
+    fmt::format_to(std::back_inserter(out),
+                   "rollcall_client_times_ignored_total{{channel=\"{}\",reason=\"{}\"}} {}\n",
+                   escape(key.substr(0, newline)), escape(key.substr(newline + 1)), count);
+  }
   header(out, "rollcall_desk_last_scan_timestamp_seconds", "gauge",
          "When each desk last scanned through this gateway (unix time).");
   for (const auto& [key, when] : desk_last_scan_) {

@@ -27,6 +27,11 @@ class Metrics {
   // HTTP requests refused for their form: "framing" (ambiguous message length), "static_path"
   // (a path that tries to leave the web root).
   void count_http_refusal(std::string_view reason) { add(http_refusals_, reason); }
+  // A client's clock that was not believed (the server's time counted instead), by channel
+  // ("desk", "bridge", "webhook") and reason (checkin::ignored_time_kind).
+  void count_client_time_ignored(std::string_view channel, std::string_view reason) {
+    add(client_times_ignored_, std::string(channel) + "\n" + std::string(reason));
+  }
   void count_tick() { ticks_ += 1; }
   void count_display_frames(std::uint64_t n) { display_frames_ += n; }
   void count_slow_consumer_dropped() { slow_consumers_dropped_ += 1; }
@@ -59,6 +64,7 @@ class Metrics {
   Labelled auth_failures_;
   Labelled limit_rejections_;
   Labelled http_refusals_;
+  Labelled client_times_ignored_;                              // "channel\nreason"
   std::map<std::string, double, std::less<>> desk_last_scan_;  // "event\ndesk" -> unix seconds
 };
 

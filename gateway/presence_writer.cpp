@@ -3,7 +3,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "gateway/totals_hub.h"
+#include "services/registry/utf8.h"
 
 namespace rollcall::gateway {
 
@@ -14,6 +17,25 @@ asio::awaitable<std::vector<v1::PresenceAck>> apply_presence(
     redis::Connection& redis, Metrics& metrics, const EventInfo& event,
     const presence::Holder& holder, bool resync, std::vector<const v1::PresenceEvent*> items) {
   const auto now = unix_ms_now();
+  // Times the server does not believe are dropped from copies of their items (the server's time
+  // counts instead) and their acks flagged.
+  const auto window = services::checkin::client_time_window(event.days_window, now);
+  std::vector<v1::PresenceEvent> corrected;
+  corrected.reserve(items.size());  // stable addresses for the pointers below
+  std::vector<std::optional<std::string>> ignored(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i]->has_time() || services::checkin::believed_ms(items[i]->time(), window)) {
+      continue;
+    }
+    metrics.count_client_time_ignored(
+        holder.via, services::checkin::ignored_time_kind(items[i]->time(), window));
+    auto& copy = corrected.emplace_back(*items[i]);
+    ignored[i] = presence::drop_unbelieved_time(&copy, window);
+    spdlog::warn("event {} {} {} presence {}: {}", event.config.event_id(), holder.via,
+                 services::registry::quote_input(holder.id),
+                 services::registry::quote_input(items[i]->presence_id()), *ignored[i]);
+    items[i] = &copy;
+  }
   const services::checkin::ScanTiming timing{
       .effective_ms = now,
       .day = services::checkin::local_day(now, event.zone),
@@ -25,7 +47,12 @@ asio::awaitable<std::vector<v1::PresenceAck>> apply_presence(
   std::vector<v1::PresenceAck> acks;
   if (!ec && reply.type == redis::Reply::Type::array &&
       presence::read_presence_reply(std::move(reply).element_texts(), items, &acks)) {
-    for (const auto& ack : acks) metrics.count_presence(v1::PresenceAck::Status_Name(ack.status()));
+    for (std::size_t i = 0; i < acks.size(); ++i) {
+      metrics.count_presence(v1::PresenceAck::Status_Name(acks[i].status()));
+      if (!ignored[i]) continue;
+      acks[i].set_time_ignored(true);
+      acks[i].set_reason(acks[i].reason() + "; its " + *ignored[i]);
+    }
     co_return acks;
   }
   acks.clear();

@@ -74,7 +74,17 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::handle(const EventInfo& even
     co_return checkin::malformed_result(request.scan_id(), *why);
   }
   const auto server_ms = now_ms();
-  const auto timing = checkin::scan_timing(request, server_ms, event.zone);
+  const auto timing = checkin::scan_timing(request, server_ms, event.zone, event.days_window);
+  if (timing.device_time_ignored) {
+    // Counted anyway, at the server's time: a desk with a wrong clock still scans real people.
+    const auto window = checkin::client_time_window(event.days_window, server_ms);
+    metrics_->count_client_time_ignored("desk",
+                                        checkin::ignored_time_kind(request.device_time(), window));
+    spdlog::warn("event {} desk {} scan {}: device_time {}", event.config.event_id(),
+                 services::registry::quote_input(request.desk_id()),
+                 services::registry::quote_input(request.scan_id()),
+                 checkin::ignored_time_reason(request.device_time(), window));
+  }
   if (auto refusal = checkin::check_badge_day(proof, request, timing.day)) co_return *refusal;
   const auto sent = std::chrono::steady_clock::now();
   auto [ec, reply] = co_await redis_->async_exec(

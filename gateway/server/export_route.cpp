@@ -130,11 +130,17 @@ asio::awaitable<void> serve_export(FlexStream& stream, const Request& request,
   const auto format =
       dot == std::string::npos ? std::nullopt : ex::parse_format(file.substr(dot + 1));
   if (!table || !format) {
+    auto listed = [](const std::vector<std::string_view>& names) {
+      std::string text;
+      for (const auto name : names) text += (text.empty() ? "" : ", ") + std::string(name);
+      return text;
+    };
     co_return co_await send_error(stream, request, http::status::not_found, "not_found",
                                   "no export named \"" + services::registry::quote_input(file) +
-                                      "\": NAME.FORMAT with NAME attendees, scans, countries, "
-                                      "categories, summary or all, and FORMAT csv, json, xlsx (or "
-                                      "md, html, txt for summary)");
+                                      "\": NAME.FORMAT with NAME one of " +
+                                      listed(ex::table_names()) + " and FORMAT one of " +
+                                      listed(ex::format_names()) +
+                                      " (md, html and txt for summary only, all as xlsx only)");
   }
   ex::ExportOptions options{*table, *format};
   const auto lang = query_param(request, "lang");

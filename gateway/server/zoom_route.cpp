@@ -1,5 +1,6 @@
 #include "gateway/server/zoom_route.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -83,7 +84,17 @@ asio::awaitable<http::message_generator> answer_zoom_webhook(const Request& requ
     co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
                              "Redis is not reachable; Zoom will retry");
   }
-  co_return respond(http::status::ok, encode(acks.front(), services::wire::Encoding::json));
+  auto ack = acks.front();
+  if (!notification->unreadable_time.empty()) {
+    // Counted at the server's time, like any client time the server does not believe.
+    context.metrics->count_client_time_ignored("webhook", "invalid");
+    spdlog::warn("event {} zoom presence {}: time {} is no RFC 3339 time", event_id,
+                 ack.presence_id(), notification->unreadable_time);
+    ack.set_time_ignored(true);
+    ack.set_reason(ack.reason() + "; its time " + notification->unreadable_time +
+                   " is no RFC 3339 time: the server's time counted");
+  }
+  co_return respond(http::status::ok, encode(ack, services::wire::Encoding::json));
 }
 
 }  // namespace rollcall::gateway::server

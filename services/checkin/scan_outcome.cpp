@@ -27,9 +27,10 @@ enum Field {
   kName,
   kOrganization,
   kSeq,
-  kFieldCount,
-  kDeskTracked = kFieldCount,  // newer libraries only
+  kDeskTracked,        // absent from replies of libraries older than desk tracking
+  kDeviceTimeIgnored,  // absent from replies of libraries older than the flag
 };
+constexpr std::size_t kFieldCount = kSeq + 1;
 
 std::optional<std::int64_t> to_int(const std::string& text) {
   std::int64_t value = 0;
@@ -49,9 +50,7 @@ std::string clock_time(const google::protobuf::Timestamp& at, const date::time_z
 std::vector<std::string> scan_command(std::string_view event_id, const v1::ScanRequest& request,
                                       const ScanTiming& timing, std::int64_t server_ms,
                                       std::size_t max_desks) {
-  const auto device_ms = request.has_device_time()
-                             ? TimeUtil::TimestampToMilliseconds(request.device_time())
-                             : server_ms;
+  // Only a believed device time is kept: an absurd one would otherwise reach the exports.
   return {"FCALL",
           std::string(store::kScanFunction),
           "1",
@@ -61,12 +60,13 @@ std::vector<std::string> scan_command(std::string_view event_id, const v1::ScanR
           request.desk_id(),
           request.zone(),
           request.direction() == v1::in ? "in" : "out",
-          std::to_string(device_ms),
+          std::to_string(timing.device_ms.value_or(server_ms)),
           std::to_string(server_ms),
           timing.day,
           timing.minute,
           timing.late ? "1" : "0",
-          std::to_string(max_desks)};
+          std::to_string(max_desks),
+          timing.device_time_ignored ? "1" : "0"};
 }
 
 DeskTracking desk_tracking(const std::vector<std::string>& fields) {
@@ -91,6 +91,8 @@ std::optional<v1::ScanResult> scan_result_from_reply(const std::string& scan_id,
   result.set_zone(fields[kZone]);
   result.set_day(fields[kDay]);
   result.set_late(fields[kLate] == "1");
+  result.set_device_time_ignored(fields.size() > kDeviceTimeIgnored &&
+                                 fields[kDeviceTimeIgnored] == "1");
   *result.mutable_server_time() = TimeUtil::MillisecondsToTimestamp(*server_ms);
   if (const auto since = to_int(fields[kSinceMs])) {
     *result.mutable_since() = TimeUtil::MillisecondsToTimestamp(*since);
@@ -169,6 +171,9 @@ std::string describe(const v1::ScanResult& result, const date::time_zone* zone) 
       return result.reason();
   }
   if (result.replay()) text = "Already recorded earlier: " + text;
+  if (result.device_time_ignored()) {
+    text += " This desk's clock is wrong: the server's time was used; please set the clock.";
+  }
   return text;
 }
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include <google/protobuf/util/time_util.h>
+#include "services/checkin/time_window.h"
 
 #include "services/badges/badge_code.h"
 #include "services/wire/field_limits.h"
@@ -37,12 +37,10 @@ std::optional<std::string> validate_scan(const v1::ScanRequest& request) {
   if (request.direction() != v1::in && request.direction() != v1::out) {
     return "direction must be \"in\" or \"out\"";
   }
-  // Up to 9999-12-31, as protobuf's Timestamp itself: beyond, it has no JSON form and its
-  // milliseconds overflow.
-  if (request.has_device_time() &&
-      (request.device_time().seconds() < 0 ||
-       request.device_time().seconds() > google::protobuf::util::TimeUtil::kTimestampMaxSeconds ||
-       request.device_time().nanos() < 0 || request.device_time().nanos() > 999'999'999)) {
+  // Years 1 to 9999, as a JSON frame can say it: beyond, a binary frame carries no time at all.
+  // Any time in that range is read: an implausible one is ignored and flagged (scan_timing),
+  // never refused, since the scan itself is genuine.
+  if (request.has_device_time() && !timestamp_ms(request.device_time())) {
     return "device_time is not a valid time";
   }
   return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/checkin/scan_timing.h"
 #include "services/export/local_time.h"
 
 namespace rollcall::services::exporting {
@@ -20,7 +21,10 @@ bool is_entry_status(std::string_view status) {
 }
 
 AttendanceFold::AttendanceFold(const v1::Event& event, const std::vector<v1::Badge>& registry)
-    : event_(event), zone_(zone_or_utc(event.time_zone())), registry_(registry) {
+    : event_(event),
+      zone_(zone_or_utc(event.time_zone())),
+      registry_(registry),
+      event_days_(event.days().begin(), event.days().end()) {
   badges_.reserve(registry.size());
   for (const auto& badge : registry) badges_.emplace(badge.badge_id(), &badge);
 }
@@ -65,9 +69,8 @@ void AttendanceFold::on_scan(const LogEntry& entry) {
   if (!entry_status && status != "exit") return;  // rejections and no-ops change no attendance
   Person& person = person_of_badge(std::string(entry.get("badge_id")));
   const std::string day(entry.get("day"));
-  const auto server_ms = entry.get_int("server_ms");
-  // When the badge was scanned: the desk's clock, which offline replays keep.
-  const auto at = entry.get_int("device_ms", server_ms);
+  // When the badge was scanned: the desk's clock, which offline replays keep, when believed.
+  const auto at = entry.believed_device_ms().value_or(entry.server_ms());
   seen_days_.insert(day);
   // An entry of an earlier day without its exit: the functions count it out at the next scan.
   if (person.inside && person.inside_day != day) leave(person);
@@ -113,7 +116,7 @@ void AttendanceFold::on_presence(const LogEntry& entry) {
     person.country = entry.get("country");
     person.category = entry.get("category");
   }
-  const auto at = entry.get_int("time_ms", entry.get_int("server_ms", entry.id_ms()));
+  const auto at = entry.presence_ms();
   note_time(at);
   if (status == "joined" || status == "rejoined") {
     const std::string day(entry.get("day"));
@@ -152,13 +155,29 @@ void AttendanceFold::leave(Person& person) {
 }
 
 void AttendanceFold::add_online(Person& person, std::int64_t from_ms, std::int64_t to_ms) {
-  // Split at local midnights so that each day gets its own minutes.
-  while (from_ms < to_ms) {
-    const auto midnight = next_local_midnight(from_ms, zone_);
-    const auto until = std::min(to_ms, midnight);
-    person.days[local_date(from_ms, zone_)].online_ms += until - from_ms;
-    from_ms = until;
+  if (from_ms >= to_ms) return;
+  // Each day gets its own minutes, but only the days a table can show: the day of each end, and
+  // between them the event's days (or, when it lists none, the days the log has shown so far;
+  // the log is in server order, so no later entry shows a day before the leave). Walking from
+  // midnight to midnight instead would cost the span of the session, which a wrong clock or a
+  // hand-edited log makes millennia long.
+  const auto first = local_date(from_ms, zone_), last = local_date(to_ms - 1, zone_);
+  add_day_part(person, first, from_ms, to_ms);
+  if (last == first) return;
+  const auto& days = event_days_.empty() ? seen_days_ : event_days_;
+  for (auto day = days.upper_bound(first); day != days.end() && *day < last; ++day) {
+    add_day_part(person, *day, from_ms, to_ms);
   }
+  add_day_part(person, last, from_ms, to_ms);
+}
+
+void AttendanceFold::add_day_part(Person& person, const std::string& day, std::int64_t from_ms,
+                                  std::int64_t to_ms) {
+  const auto start = checkin::local_day_start_ms(day, zone_);
+  const auto end = start ? checkin::local_day_start_ms(day, zone_, 1) : std::nullopt;
+  if (!end) return;  // not a date: a hand-edited log
+  const auto part = std::min(to_ms, *end) - std::max(from_ms, *start);
+  if (part > 0) person.days[day].online_ms += part;
 }
 
 void AttendanceFold::finish() {

@@ -89,6 +89,8 @@ class AttendanceFold {
   void enter(Person& person, const std::string& day);
   void leave(Person& person);
   void add_online(Person& person, std::int64_t from_ms, std::int64_t to_ms);
+  void add_day_part(Person& person, const std::string& day, std::int64_t from_ms,
+                    std::int64_t to_ms);
   void note_time(std::int64_t ms);
 
   rollcall::v1::Event event_;
@@ -97,6 +99,7 @@ class AttendanceFold {
   std::unordered_map<std::string, const rollcall::v1::Badge*> badges_;
   std::unordered_map<std::string, Person> people_;             // key "b:ID" or "p:ID"
   std::unordered_map<std::string, std::string> participants_;  // participant id -> person key
+  std::set<std::string> event_days_;
   std::set<std::string> seen_days_;
   std::vector<std::string> days_;
 

@@ -39,6 +39,18 @@ std::unique_ptr<RowSink> make_sink(Format format) {
 
 }  // namespace
 
+std::vector<std::string_view> table_names() {
+  std::vector<std::string_view> names;
+  for (const auto& [text, table] : kTables) names.push_back(text);
+  return names;
+}
+
+std::vector<std::string_view> format_names() {
+  std::vector<std::string_view> names;
+  for (const auto& [text, format] : kFormats) names.push_back(text);
+  return names;
+}
+
 std::optional<Table> parse_table(std::string_view name) {
   for (const auto& [text, table] : kTables) {
     if (text == name) return table;

@@ -20,6 +20,12 @@ namespace rollcall::services::exporting {
 enum class Table { attendees, scans, countries, categories, summary, all };
 enum class Format { csv, json, xlsx, md, html, txt };
 
+// Every table and every format by name, in the order of the enums: what the HTTP route, the CLI
+// and the tests enumerate, so that a new export is served and tried everywhere at once. Not every
+// pair makes an export: see options_problem().
+std::vector<std::string_view> table_names();
+std::vector<std::string_view> format_names();
+
 std::optional<Table> parse_table(std::string_view name);
 std::optional<Format> parse_format(std::string_view name);
 std::string_view table_name(Table table);

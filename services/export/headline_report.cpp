@@ -1,6 +1,8 @@
 #include "services/export/headline_report.h"
 
+#include <charconv>
 #include <map>
+#include <string_view>
 
 namespace rollcall::services::exporting {
 namespace {
@@ -108,13 +110,21 @@ struct Date {
   int year = 0, month = 0, day = 0;
 };
 
+int digits(std::string_view text) {
+  int value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc{} && end == text.data() + text.size() ? value : 0;
+}
+
+// {0, 0, 0} when `text` is no YYYY-MM-DD (a day a hand-edited log made up).
 Date parse_date(const std::string& text) {
   Date d;
-  if (text.size() == 10) {
-    d.year = std::stoi(text.substr(0, 4));
-    d.month = std::stoi(text.substr(5, 2));
-    d.day = std::stoi(text.substr(8, 2));
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    d.year = digits(std::string_view(text).substr(0, 4));
+    d.month = digits(std::string_view(text).substr(5, 2));
+    d.day = digits(std::string_view(text).substr(8, 2));
   }
+  if (d.year == 0 || d.month == 0 || d.day == 0) return {};
   return d;
 }
 
@@ -126,6 +136,12 @@ std::string day_of_month(int day, Language language) {
 std::string one_date(const Date& d, Language language) {
   return day_of_month(d.day, language) + " " + month_name(d.month, language) + " " +
          std::to_string(d.year);
+}
+
+// A day as the report says it; what is no date stays as it is (escaped like any text).
+std::string say_day(const std::string& day, Language language) {
+  const auto d = parse_date(day);
+  return d.year == 0 ? day : one_date(d, language);
 }
 
 // "7–11 July 2025", "du 7 au 11 juillet 2025", "من 7 إلى 11 يوليو 2025".
@@ -303,7 +319,7 @@ Report compose(const v1::Event& event, const std::vector<std::string>& days,
                         : std::vector<std::string>{"اليوم", "في الموقع", "عبر الإنترنت",
                                                    "أكبر عدد في الداخل في آن واحد"};
   for (const auto& day : days) {
-    report.rows.push_back({one_date(parse_date(day), language), count(figures.get("onsite", day)),
+    report.rows.push_back({say_day(day, language), count(figures.get("onsite", day)),
                            count(figures.get("remote", day)),
                            count(figures.get("inside_peak", day))});
   }
@@ -339,10 +355,52 @@ std::string escape_html(const std::string& text) {
   return out;
 }
 
-std::string escape_md(const std::string& text) {
+// The byte length of a C0 or C1 control character or DEL at text[i] (UTF-8), else 0.
+std::size_t control_at(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  if (c < 0x20 || c == 0x7f) return 1;
+  if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+      static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+    return 2;
+  }
+  return 0;
+}
+
+// Text for a terminal or a plain-text reader: control characters (a line break inside a name,
+// an escape sequence that recolours or moves the cursor) become spaces.
+std::string escape_txt(std::string_view text) {
   std::string out;
-  for (char c : text) {
-    if (c == '|' || c == '*' || c == '_' || c == '`' || c == '\\') out += '\\';
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (const auto n = control_at(text, i)) {
+      out += ' ';
+      i += n;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+// Text that Markdown shows as it is, never as markup, wherever it stands (a heading, a
+// paragraph, a table cell): control characters become spaces (a line break would end the table
+// row or open a block), every ASCII character that CommonMark or GitHub's Markdown reads as
+// inline markup is backslash-escaped, and so is what would open a block at the start of a line
+// (heading, list, quote, thematic break, ordered list, indented code).
+std::string escape_md(std::string_view raw) {
+  auto text = escape_txt(raw);
+  const auto start = text.find_first_not_of(' ');
+  text.erase(0, start == std::string::npos ? text.size() : start);
+  std::string out;
+  out.reserve(text.size() + 8);
+  const auto digits_end = text.find_first_not_of("0123456789");
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool inline_markup = std::string_view("\\`*_[]<>|~!&$").find(c) != std::string_view::npos;
+    const bool opens_block =
+        (i == 0 && std::string_view("#+-=").find(c) != std::string_view::npos) ||
+        (i > 0 && i == digits_end && (c == '.' || c == ')'));
+    if (inline_markup || opens_block) out += '\\';
     out += c;
   }
   return out;
@@ -369,16 +427,19 @@ std::string render_md(const Report& r) {
 }
 
 std::string render_txt(const Report& r) {
-  std::string out = r.title + "\n\n";
-  for (const auto& p : r.paragraphs) out += p + "\n\n";
+  std::string out = escape_txt(r.title) + "\n\n";
+  for (const auto& p : r.paragraphs) out += escape_txt(p) + "\n\n";
   for (const auto& row : r.rows) {
     for (std::size_t i = 0; i < row.size(); ++i) {
-      out += (i == 0 ? "" : i == 1 ? ": " : "; ") + (i == 0 ? row[i] : r.columns[i] + " " + row[i]);
+      out += (i == 0   ? ""
+              : i == 1 ? ": "
+                       : "; ") +
+             escape_txt(i == 0 ? row[i] : r.columns[i] + " " + row[i]);
     }
     out += "\n";
   }
   if (!r.rows.empty()) out += "\n";
-  out += r.note + "\n";
+  out += escape_txt(r.note) + "\n";
   return out;
 }
 

@@ -1,17 +1,27 @@
 #include "services/export/local_time.h"
 
+#include <algorithm>
+
 #include <date/tz.h>
+#include <google/protobuf/util/time_util.h>
 
 namespace rollcall::services::exporting {
 namespace {
 
 using Ms = std::chrono::milliseconds;
+using google::protobuf::util::TimeUtil;
 
 date::local_time<Ms> to_local(std::int64_t ms, const date::time_zone* zone) {
-  return zone->to_local(date::sys_time<Ms>{Ms{ms}});
+  return zone->to_local(date::sys_time<Ms>{Ms{clamp_to_timestamp_range(ms)}});
 }
 
 }  // namespace
+
+std::int64_t clamp_to_timestamp_range(std::int64_t ms) {
+  constexpr std::int64_t kMin = TimeUtil::kTimestampMinSeconds * 1000;
+  constexpr std::int64_t kMax = TimeUtil::kTimestampMaxSeconds * 1000 + 999;
+  return std::clamp(ms, kMin, kMax);
+}
 
 std::string local_date_time(std::int64_t ms, const date::time_zone* zone) {
   return date::format("%F %T", date::floor<std::chrono::seconds>(to_local(ms, zone)));
@@ -25,14 +35,8 @@ std::string local_date(std::int64_t ms, const date::time_zone* zone) {
   return date::format("%F", date::floor<date::days>(to_local(ms, zone)));
 }
 
-std::int64_t next_local_midnight(std::int64_t ms, const date::time_zone* zone) {
-  const auto next = date::floor<date::days>(to_local(ms, zone)) + date::days{1};
-  // A midnight that a DST change skips or repeats: take its earliest UTC instant.
-  const auto sys = zone->to_sys(date::local_time<Ms>{next}, date::choose::earliest);
-  return std::chrono::duration_cast<Ms>(sys.time_since_epoch()).count();
-}
-
 google::protobuf::Timestamp timestamp(std::int64_t ms) {
+  ms = clamp_to_timestamp_range(ms);
   google::protobuf::Timestamp t;
   auto seconds = ms / 1000, rest = ms % 1000;
   if (rest < 0) {

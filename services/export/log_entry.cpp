@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "services/checkin/time_window.h"
+
 namespace rollcall::services::exporting {
 
 std::string_view LogEntry::get(std::string_view name) const {
@@ -23,6 +25,28 @@ std::int64_t LogEntry::id_ms() const {
   std::int64_t value = 0;
   std::from_chars(id.data(), id.data() + id.size(), value);
   return value;
+}
+
+std::int64_t LogEntry::server_ms() const {
+  return get_int("server_ms", id_ms());
+}
+
+std::optional<std::int64_t> LogEntry::believed_device_ms() const {
+  if (get("device_time_ignored") == "1") return std::nullopt;
+  const auto server = server_ms();
+  const auto device = get_int("device_ms", server);
+  if (!checkin::client_time_window({}, server).contains(device)) return std::nullopt;
+  return device;
+}
+
+bool LogEntry::device_time_ignored() const {
+  return !get("device_ms").empty() && !believed_device_ms();
+}
+
+std::int64_t LogEntry::presence_ms() const {
+  const auto server = server_ms();
+  const auto at = get_int("time_ms", server);
+  return checkin::client_time_window({}, server).contains(at) ? at : server;
 }
 
 std::string next_stream_id(std::string_view id) {

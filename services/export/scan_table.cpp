@@ -6,8 +6,8 @@
 namespace rollcall::services::exporting {
 
 std::vector<std::string> scan_columns() {
-  return {"log_id", "scan_id", "badge_id",    "desk_id",     "zone", "direction",
-          "status", "reason",  "device_time", "server_time", "day",  "late"};
+  return {"log_id", "scan_id",     "badge_id",    "desk_id", "zone", "direction",          "status",
+          "reason", "device_time", "server_time", "day",     "late", "device_time_ignored"};
 }
 
 std::string scan_reason(std::string_view status) {
@@ -42,15 +42,20 @@ bool write_scan_row(const LogEntry& entry, const date::time_zone* zone, RowSink&
   row.set_status(parsed);
   row.set_reason(scan_reason(status));
   row.set_day(std::string(entry.get("day")));
-  const auto server_ms = entry.get_int("server_ms", entry.id_ms());
-  const auto device_ms = entry.get_int("device_ms", server_ms);
-  *row.mutable_device_time() = timestamp(device_ms);
+  const auto server_ms = entry.server_ms();
+  // A desk time the gateway did not believe is no time at all: left out, and flagged.
+  const auto device_ms = entry.believed_device_ms();
+  if (device_ms) *row.mutable_device_time() = timestamp(*device_ms);
   *row.mutable_server_time() = timestamp(server_ms);
   row.set_late(entry.get("late") == "1");
+  row.set_device_time_ignored(entry.device_time_ignored());
 
+  auto yes_no = [](bool value) { return std::string(value ? "yes" : "no"); };
   sink.row({row.log_id(), row.scan_id(), row.badge_id(), row.desk_id(), row.zone(),
-            std::string(direction), status, row.reason(), local_date_time(device_ms, zone),
-            local_date_time(server_ms, zone), row.day(), std::string(row.late() ? "yes" : "no")},
+            std::string(direction), status, row.reason(),
+            device_ms ? local_date_time(*device_ms, zone) : std::string(),
+            local_date_time(server_ms, zone), row.day(), yes_no(row.late()),
+            yes_no(row.device_time_ignored())},
            row);
   return true;
 }

@@ -89,6 +89,14 @@ std::optional<std::string> validate_presence(v1::PresenceEvent* item,
   return std::nullopt;
 }
 
+std::optional<std::string> drop_unbelieved_time(v1::PresenceEvent* item,
+                                                const checkin::TimeWindow& window) {
+  if (!item->has_time() || checkin::believed_ms(item->time(), window)) return std::nullopt;
+  auto why = "time " + checkin::ignored_time_reason(item->time(), window);
+  item->clear_time();
+  return why;
+}
+
 std::vector<std::string> presence_command(std::string_view event_id, const Holder& holder,
                                           const checkin::ScanTiming& timing, std::int64_t server_ms,
                                           bool resync,

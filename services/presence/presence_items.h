@@ -18,6 +18,12 @@ std::optional<std::string> validate_presence(v1::PresenceEvent* item,
                                              const registry::CountryCodes& countries,
                                              const v1::Event& event);
 
+// Clears a time the server does not believe (checkin/time_window.h: outside `window`), so that
+// the server's time counts instead; returns why, in words, when it did. Never a refusal: the
+// join or leave itself is genuine, and only the online minutes depend on its time.
+std::optional<std::string> drop_unbelieved_time(v1::PresenceEvent* item,
+                                                const checkin::TimeWindow& window);
+
 // Who holds a connection, and until when (0: no lease, e.g. webhooks).
 struct Holder {
   std::string id;  // "gw:ID", "bridge:ID", "zoom"

@@ -7,6 +7,8 @@
 #include <google/protobuf/util/time_util.h>
 #include <boost/json.hpp>
 
+#include "services/registry/utf8.h"
+
 namespace rollcall::services::presence {
 namespace {
 
@@ -145,10 +147,16 @@ std::optional<ZoomNotification> parse_zoom_notification(std::string_view body, s
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(delivery.data()), delivery.size(), digest);
   presence.set_presence_id("zoom-" + hex(digest, 16));
-  google::protobuf::Timestamp at;
-  if (google::protobuf::util::TimeUtil::FromString(
-          string_at(who, joined ? "join_time" : "leave_time"), &at)) {
-    *presence.mutable_time() = at;
+  // The time is checked like any client's clock when it is applied (checkin/time_window.h).
+  // event_ts stays out of it: it only tells deliveries apart, above.
+  if (const auto* given = who.if_contains(joined ? "join_time" : "leave_time")) {
+    google::protobuf::Timestamp at;
+    if (given->is_string() &&
+        google::protobuf::util::TimeUtil::FromString(std::string(given->get_string()), &at)) {
+      *presence.mutable_time() = at;
+    } else {
+      notification.unreadable_time = registry::quote_input(boost::json::serialize(*given));
+    }
   }
   return notification;
 }

@@ -28,6 +28,9 @@ struct ZoomNotification {
   std::string plain_token;     // url_validation
   v1::PresenceEvent presence;  // presence: participant_id "zoom:...", presence_id stable per
                                // delivery, so Zoom's retries change nothing
+  // The join_time or leave_time given (in JSON, quoted) when it is no RFC 3339 time: the item is
+  // counted at the server's time, and flagged.
+  std::string unreadable_time;
 };
 
 // nullopt and *why when the body is not a Zoom notification.

@@ -75,25 +75,28 @@ local function track_desk(tag, desk_id, max_desks)
 end
 
 -- FCALL rollcall_scan 1 {EVENT} scan_id badge_id desk_id zone direction device_ms server_ms
---                                day minute late [max_desks]
+--                                day minute late [max_desks [device_time_ignored]]
 -- direction: "in" | "out"; day: the event day (YYYY-MM-DD, event time zone), minute:
 -- YYYY-MM-DDTHH:MM of the scan in event time; late: "1" when the desk replayed it late;
 -- max_desks: how many desks the event tracks (default 500). desk_id is the desk of the token
--- that sent the scan (the gateway's word, never the frame's).
+-- that sent the scan (the gateway's word, never the frame's). device_time_ignored: "1" when the
+-- desk's clock was not believed (device_ms is then the server's time).
 -- Returns {status, replay, badge_id, zone, day, server_ms, late, since_ms,
---          country, category, name, organization, seq, desk} with desk: tracked|full|forgotten
+--          country, category, name, organization, seq, desk, device_time_ignored}
+-- with desk: tracked|full|forgotten
 local function scan(keys, args)
   local tag = keys[1]
   local scan_id, badge_id, desk_id, zone, direction = args[1], args[2], args[3], args[4], args[5]
   local device_ms, server_ms, day, minute, late = args[6], args[7], args[8], args[9], args[10]
   local max_desks = tonumber(args[11] or '') or default_max_desks
+  local clock_ignored = args[12] == '1' and '1' or '0'
 
   local badge_key = key(tag, 'badge:' .. badge_id)
   local function answer(stored, replay, seq, desk)
     local b = redis.call('HMGET', key(tag, 'badge:' .. stored.b), 'country', 'category', 'name',
                          'organization')
     return { stored.s, replay, stored.b, stored.z, stored.d, stored.t, stored.l, stored.since,
-             b[1] or '', b[2] or '', b[3] or '', b[4] or '', seq, desk }
+             b[1] or '', b[2] or '', b[3] or '', b[4] or '', seq, desk, stored.c or '0' }
   end
 
   local ids_key = key(tag, 'scan_ids')
@@ -182,11 +185,12 @@ local function scan(keys, args)
     batch.changed['desk:' .. desk_id .. ':last_seen'] = tonumber(server_ms)
   end
   local stored = { s = status, b = badge_id, z = zone_now, d = day, t = server_ms, l = late,
-                   since = since }
+                   since = since, c = clock_ignored }
   redis.call('HSET', ids_key, scan_id, cjson.encode(stored))
   local entry = { 'type', 'scan', 'scan_id', scan_id, 'badge_id', badge_id, 'desk_id', desk_id,
                   'zone', zone, 'direction', direction, 'status', status, 'day', day,
-                  'device_ms', device_ms, 'server_ms', server_ms, 'late', late }
+                  'device_ms', device_ms, 'server_ms', server_ms, 'late', late,
+                  'device_time_ignored', clock_ignored }
   -- The audit recount must know which scans left their desk untracked, and why.
   if desk ~= 'tracked' then
     entry[#entry + 1] = 'desk_untracked'

@@ -60,8 +60,13 @@ void check_accepted(const v1::ScanRequest& request, const checkin::BadgeProof& p
   }
 
   const auto command = checkin::scan_command("fuzz", request, timing, kServerMs, 500);
-  FUZZ_CHECK(command.size() > 9);
+  FUZZ_CHECK(command.size() == 16);
   FUZZ_CHECK(command[4] == request.scan_id());
+  // No absurd clock reaches the log: the device time kept is a believed one, or the server's.
+  const auto stored = std::stoll(command[9]);
+  FUZZ_CHECK(stored >= kOldestMs && stored <= kServerMs + 5 * 60'000);
+  FUZZ_CHECK(timing.device_time_ignored == (request.has_device_time() && !timing.device_ms));
+  FUZZ_CHECK(command[14] == (timing.device_time_ignored ? "1" : "0"));
 }
 
 void check_request(v1::ScanRequest request, const checkin::BadgeKeys& keys,

@@ -78,9 +78,24 @@ void handle_batch(v1::PresenceBatch* batch, wire::Encoding encoding) {
       .effective_ms = kServerMs, .day = "2026-05-28", .minute = "2026-05-28T20:26"};
   const presence::Holder holder{
       .id = "bridge:fuzz", .lease_until_ms = kServerMs + 30'000, .via = "bridge"};
+  // As the gateway applies them: a time the server does not believe is dropped first.
+  const auto window = services::checkin::client_time_window({}, kServerMs);
+  std::vector<v1::PresenceEvent> applied;
+  applied.reserve(valid.size());
+  std::vector<const v1::PresenceEvent*> items;
+  for (const auto* item : valid) {
+    auto& copy = applied.emplace_back(*item);
+    const auto why = presence::drop_unbelieved_time(&copy, window);
+    FUZZ_CHECK(why.has_value() == (item->has_time() && !copy.has_time()));
+    items.push_back(&copy);
+  }
   const auto command =
-      presence::presence_command("fuzz", holder, timing, kServerMs, batch->resync(), valid);
+      presence::presence_command("fuzz", holder, timing, kServerMs, batch->resync(), items);
   FUZZ_CHECK(command.size() == 11 + 9 * valid.size());
+  // No absurd clock reaches the log.
+  for (std::size_t i = 19; i < command.size(); i += 9) {
+    FUZZ_CHECK(window.contains(std::stoll(command[i])));
+  }
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ class GatewayProcess {
   GatewayProcess& operator=(const GatewayProcess&) = delete;
 
   unsigned short port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& host() const { return host_; }
   // Everything the gateway wrote to stdout and stderr so far.
   std::string log() const;

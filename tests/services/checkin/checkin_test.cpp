@@ -40,7 +40,14 @@ TEST(ScanValidator, RefusesEachBadField) {
   EXPECT_TRUE(check([](auto& r) { r.clear_zone(); }));
   EXPECT_TRUE(check([](auto& r) { r.set_direction(v1::direction_unspecified); }));
   EXPECT_TRUE(check([](auto& r) { r.set_direction(static_cast<v1::Direction>(7)); }));
-  EXPECT_TRUE(check([](auto& r) { r.mutable_device_time()->set_seconds(-5); }));
+  // A device time must be a time (years 1 to 9999, as JSON can say it); which one is another
+  // matter (ScanTiming): the scan is genuine whatever the desk's clock says.
+  EXPECT_TRUE(check([](auto& r) { r.mutable_device_time()->set_nanos(-1); }));
+  EXPECT_TRUE(check([](auto& r) { r.mutable_device_time()->set_seconds(253402300800); }));
+  EXPECT_TRUE(check([](auto& r) { r.mutable_device_time()->set_seconds(-62135596801); }));
+  EXPECT_FALSE(check([](auto& r) { r.mutable_device_time()->set_seconds(-5); }));
+  EXPECT_FALSE(check([](auto& r) { r.mutable_device_time()->set_seconds(-62135596800); }));
+  EXPECT_FALSE(check([](auto& r) { r.mutable_device_time()->set_seconds(253402300799); }));
 }
 
 TEST(ScanFields, EachFieldHasALimitNamedInTheReason) {
@@ -106,17 +113,84 @@ TEST(ScanTiming, ImplausibleDeviceClocksAreOverruled) {
   EXPECT_EQ(scan_timing(request, server, zurich()).effective_ms, server);  // skew, not future
 }
 
+TEST(ScanTiming, DeviceTimesOutsideTheEventDaysAreIgnoredAndFlagged) {
+  v1::Event event;
+  for (const char* day : {"2025-07-09", "2025-07-07", "2025-07-08"}) event.add_days(day);
+  const auto days = event_time_window(event, zurich(), std::chrono::hours(24));
+  const auto server = ms("2025-07-08T07:00:00Z");
+  auto request = good_scan();
+  // Each absurd clock: the scan counts at the server's time, on the server's day, flagged.
+  for (const char* absurd : {"0001-01-01T00:00:00Z", "1900-01-01T00:00:00Z", "1969-12-31T23:59:59Z",
+                             "1970-01-01T00:00:00Z", "2025-07-05T21:59:59Z", "2025-07-08T07:05:01Z",
+                             "9999-12-31T23:59:59Z"}) {
+    *request.mutable_device_time() = TimeUtil::MillisecondsToTimestamp(ms(absurd));
+    const auto timing = scan_timing(request, server, zurich(), days);
+    EXPECT_EQ(timing.effective_ms, server) << absurd;
+    EXPECT_EQ(timing.day, "2025-07-08") << absurd;
+    EXPECT_TRUE(timing.device_time_ignored) << absurd;
+    EXPECT_FALSE(timing.device_ms) << absurd;
+    EXPECT_FALSE(timing.late) << absurd;
+  }
+  // A replay from the day before the event (inside the margin) keeps its own day and time.
+  *request.mutable_device_time() = TimeUtil::MillisecondsToTimestamp(ms("2025-07-06T09:00:00Z"));
+  auto timing = scan_timing(request, server, zurich(), days);
+  EXPECT_FALSE(timing.device_time_ignored);
+  EXPECT_EQ(timing.device_ms, ms("2025-07-06T09:00:00Z"));
+  EXPECT_EQ(timing.day, "2025-07-06");
+  EXPECT_TRUE(timing.late);
+  // Without a device time there is nothing to flag.
+  request.clear_device_time();
+  timing = scan_timing(request, server, zurich(), days);
+  EXPECT_FALSE(timing.device_time_ignored);
+  EXPECT_EQ(timing.effective_ms, server);
+}
+
 TEST(ScanOutcome, CommandCarriesEverythingTheFunctionNeeds) {
   auto request = good_scan();
   const ScanTiming timing{.effective_ms = 5, .day = "2025-07-07", .minute = "2025-07-07T09:00"};
   const auto command = scan_command("wsis20-2025", request, timing, 5, 500);
-  ASSERT_EQ(command.size(), 15u);
+  ASSERT_EQ(command.size(), 16u);
   EXPECT_EQ(command[0], "FCALL");
   EXPECT_EQ(command[1], "rollcall_scan");
   EXPECT_EQ(command[3], "{wsis20-2025}");
   EXPECT_EQ(command[8], "in");
+  EXPECT_EQ(command[9], "5");  // no device time: the server's
   EXPECT_EQ(command[11], "2025-07-07");
   EXPECT_EQ(command[14], "500");
+  EXPECT_EQ(command[15], "0");
+}
+
+TEST(ScanOutcome, OnlyABelievedDeviceTimeIsStored) {
+  auto request = good_scan();
+  *request.mutable_device_time() = TimeUtil::MillisecondsToTimestamp(ms("9999-12-31T23:59:59Z"));
+  const auto server = ms("2025-07-08T07:00:00Z");
+  auto command = scan_command("ev", request, scan_timing(request, server, zurich()), server, 500);
+  EXPECT_EQ(command[9], std::to_string(server));  // not 9999: it would show as a last exit
+  EXPECT_EQ(command[15], "1");
+  *request.mutable_device_time() = TimeUtil::MillisecondsToTimestamp(server - 60'000);
+  command = scan_command("ev", request, scan_timing(request, server, zurich()), server, 500);
+  EXPECT_EQ(command[9], std::to_string(server - 60'000));
+  EXPECT_EQ(command[15], "0");
+}
+
+TEST(ScanOutcome, AFlaggedResultAsksForTheClockToBeSet) {
+  std::vector<std::string> reply = {"accepted",   "0",
+                                    "B-100",      "hall_a",
+                                    "2025-07-07", "1751871600000",
+                                    "0",          "1751871600000",
+                                    "CH",         "minister",
+                                    "Ana",        "ITU",
+                                    "3",          "tracked",
+                                    "1"};
+  auto result = scan_result_from_reply("s", reply, zurich());
+  ASSERT_TRUE(result);
+  EXPECT_TRUE(result->device_time_ignored());
+  EXPECT_NE(result->reason().find("clock"), std::string::npos) << result->reason();
+  reply.back() = "0";
+  result = scan_result_from_reply("s", reply, zurich());
+  ASSERT_TRUE(result);
+  EXPECT_FALSE(result->device_time_ignored());
+  EXPECT_EQ(result->reason().find("clock"), std::string::npos) << result->reason();
 }
 
 TEST(ScanOutcome, ReplyBecomesAResultWithReasonAndAttendee) {

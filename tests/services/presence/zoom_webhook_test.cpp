@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "services/presence/presence_items.h"
 #include "services/presence/zoom_webhook.h"
 
 namespace rollcall::services::presence {
@@ -154,6 +155,41 @@ TEST(ZoomParticipants, RegistrantIdBecomesTheBadge) {
       &why);
   ASSERT_TRUE(n) << why;
   EXPECT_EQ(n->presence.badge_id(), "M1");
+}
+
+// Zoom's own times are a client's clock like any other: an absurd one parses, and is then not
+// believed (presence_items.h); one that is no time at all is said so.
+TEST(ZoomParticipants, AbsurdAndUnreadableTimesAreNotTaken) {
+  const auto with_time = [](const std::string& value) {
+    return R"({"event":"meeting.participant_joined","event_ts":1720425600123,"payload":{"object":)"
+           R"({"id":"1","participant":{"email":"a@b.org","join_time":)" +
+           value + "}}}}";
+  };
+  const std::int64_t server = 1'751'958'000'000;  // 2025-07-08T07:00:00Z
+  const auto window = checkin::client_time_window({}, server);
+  for (const char* absurd : {R"("1900-01-01T00:00:00Z")", R"("0001-01-01T00:00:00Z")",
+                             R"("9999-12-31T23:59:59Z")", R"("1969-12-31T23:59:59Z")"}) {
+    std::string why;
+    auto n = parse_zoom_notification(with_time(absurd), &why);
+    ASSERT_TRUE(n) << why;
+    ASSERT_TRUE(n->presence.has_time()) << absurd;
+    EXPECT_TRUE(n->unreadable_time.empty());
+    EXPECT_TRUE(drop_unbelieved_time(&n->presence, window)) << absurd;
+    EXPECT_FALSE(n->presence.has_time()) << absurd;
+  }
+  for (const char* unreadable :
+       {R"("NaN")", R"("2025-02-30T00:00:00Z")", R"("2025-07-08T23:59:60Z")", R"(1e300)", R"(-1)",
+        R"(null)", R"({"a":1})", R"("")"}) {
+    std::string why;
+    const auto n = parse_zoom_notification(with_time(unreadable), &why);
+    ASSERT_TRUE(n) << why;
+    EXPECT_FALSE(n->presence.has_time()) << unreadable;
+    EXPECT_FALSE(n->unreadable_time.empty()) << unreadable;
+  }
+  std::string why;
+  const auto huge = parse_zoom_notification(with_time('"' + std::string(5000, '9') + '"'), &why);
+  ASSERT_TRUE(huge) << why;
+  EXPECT_LE(huge->unreadable_time.size(), 140u);  // quoted, never echoed whole
 }
 
 TEST(ZoomParticipants, OtherEventsAreIgnoredNotRefused) {
