@@ -108,6 +108,9 @@ std::string Metrics::render(bool redis_ready) const {
   header(out, "rollcall_limit_rejections_total", "counter",
          "Connections or messages refused by a limit, by limit.");
   labelled(out, "rollcall_limit_rejections_total", "limit", limit_rejections_);
+  header(out, "rollcall_offline_verdicts_total", "counter",
+         "Desk decisions made offline, by how the gateway's answer compared.");
+  labelled(out, "rollcall_offline_verdicts_total", "outcome", offline_verdicts_);
   header(out, "rollcall_desk_last_scan_timestamp_seconds", "gauge",
          "When each desk last scanned through this gateway (unix time).");
   for (const auto& [key, when] : desk_last_scan_) {

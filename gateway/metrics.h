@@ -24,6 +24,7 @@ class Metrics {
   void count_presence(std::string_view status, std::uint64_t n = 1) { add(presence_, status, n); }
   void count_auth_failure(std::string_view reason) { add(auth_failures_, reason); }
   void count_limit_rejection(std::string_view limit) { add(limit_rejections_, limit); }
+  void count_offline_verdict(std::string_view outcome) { add(offline_verdicts_, outcome); }
   void count_tick() { ticks_ += 1; }
   void count_display_frames(std::uint64_t n) { display_frames_ += n; }
   void count_slow_consumer_dropped() { slow_consumers_dropped_ += 1; }
@@ -55,6 +56,7 @@ class Metrics {
   Labelled presence_;
   Labelled auth_failures_;
   Labelled limit_rejections_;
+  Labelled offline_verdicts_;  // agreed, admitted_refused, refused_admitted
   std::map<std::string, double, std::less<>> desk_last_scan_;  // "event\ndesk" -> unix seconds
 };
 

@@ -22,6 +22,9 @@ class ScanHandler {
                                                 services::wire::Encoding encoding);
 
  private:
+  // The answer to a decoded request (the signature check may rewrite its badge_id).
+  boost::asio::awaitable<v1::ScanResult> decide(const EventInfo& event, v1::ScanRequest& request);
+
   std::shared_ptr<redis::Connection> redis_;
   std::shared_ptr<Metrics> metrics_;
 };

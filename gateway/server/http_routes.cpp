@@ -2,6 +2,7 @@
 
 #include <boost/url/parse.hpp>
 
+#include "gateway/server/desk_sync_route.h"
 #include "gateway/server/request_auth.h"
 #include "gateway/server/static_files.h"
 #include "gateway/server/zoom_route.h"
@@ -88,6 +89,7 @@ boost::asio::awaitable<http::message_generator> answer_http(
     const auto slash = rest.find('/');
     const std::string event_id(rest.substr(0, slash));
     const auto resource = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+    if (resource == "/desk-sync") co_return co_await answer_desk_sync(request, *context, event_id);
     if (resource != "/totals" && resource != "/badge-keys") {
       co_return error_response(request, http::status::not_found, "not_found",
                                "no such resource: " + path);
