@@ -208,13 +208,14 @@ export class LocalPresence {
   }
 
   inside(id, day) {
+    if (day < this.state.day) return null; // a scan from an earlier day (a late replay)
     this.dayOf(day);
     return this.state.entries[this.hash(id)] || null;
   }
 
   // An entry (since: ISO time) or an exit (since: null) this desk recorded or was told about.
   record(id, day, since) {
-    if (!id) return;
+    if (!id || day < this.state.day) return;
     this.dayOf(day);
     const h = this.hash(id);
     if (since) this.state.entries[h] = { since };
