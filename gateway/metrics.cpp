@@ -119,6 +119,9 @@ std::string Metrics::render(bool redis_ready) const {
                    "rollcall_client_times_ignored_total{{channel=\"{}\",reason=\"{}\"}} {}\n",
                    escape(key.substr(0, newline)), escape(key.substr(newline + 1)), count);
   }
+  header(out, "rollcall_offline_verdicts_total", "counter",
+         "Desk decisions made offline, by how the gateway's answer compared.");
+  labelled(out, "rollcall_offline_verdicts_total", "outcome", offline_verdicts_);
   header(out, "rollcall_desk_last_scan_timestamp_seconds", "gauge",
          "When each desk last scanned through this gateway (unix time).");
   for (const auto& [key, when] : desk_last_scan_) {

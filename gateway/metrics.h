@@ -32,6 +32,7 @@ class Metrics {
   void count_client_time_ignored(std::string_view channel, std::string_view reason) {
     add(client_times_ignored_, std::string(channel) + "\n" + std::string(reason));
   }
+  void count_offline_verdict(std::string_view outcome) { add(offline_verdicts_, outcome); }
   void count_tick() { ticks_ += 1; }
   void count_display_frames(std::uint64_t n) { display_frames_ += n; }
   void count_slow_consumer_dropped() { slow_consumers_dropped_ += 1; }
@@ -64,7 +65,8 @@ class Metrics {
   Labelled auth_failures_;
   Labelled limit_rejections_;
   Labelled http_refusals_;
-  Labelled client_times_ignored_;                              // "channel\nreason"
+  Labelled client_times_ignored_;  // "channel\nreason"
+  Labelled offline_verdicts_;      // agreed, admitted_refused, refused_admitted
   std::map<std::string, double, std::less<>> desk_last_scan_;  // "event\ndesk" -> unix seconds
 };
 

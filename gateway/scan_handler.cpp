@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 
 #include "services/checkin/badge_code_check.h"
+#include "services/checkin/offline_verdict.h"
 #include "services/checkin/scan_outcome.h"
 #include "services/checkin/scan_timing.h"
 #include "services/checkin/scan_validator.h"
@@ -67,6 +68,16 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::handle(const EventInfo& even
     }
     request.set_desk_id(desk.id);
   }
+  auto result = co_await decide(event, request, desk);
+  // A desk that decided offline: organizers see where the gateway disagrees (/metrics).
+  if (const auto outcome = checkin::offline_verdict_outcome(request, result)) {
+    metrics_->count_offline_verdict(*outcome);
+  }
+  co_return result;
+}
+
+boost::asio::awaitable<v1::ScanResult> ScanHandler::decide(const EventInfo& event,
+                                                           v1::ScanRequest& request, Desk& desk) {
   // The signature is checked before anything else: a forged code never reaches Redis.
   const auto proof = checkin::prove_badge(&request, event.config.event_id(), event.badge_keys);
   if (proof.refusal) co_return *proof.refusal;

@@ -34,6 +34,10 @@ class ScanHandler {
                                                 services::wire::Encoding encoding, Desk& desk);
 
  private:
+  // The answer to a decoded request (the signature check may rewrite its badge_id).
+  boost::asio::awaitable<v1::ScanResult> decide(const EventInfo& event, v1::ScanRequest& request,
+                                                Desk& desk);
+
   std::shared_ptr<redis::Connection> redis_;
   std::shared_ptr<Metrics> metrics_;
   std::size_t max_desks_;

@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 
+#include "gateway/server/registry_loader.h"
 #include "rollcall/v1/export.pb.h"
 #include "services/export/export_job.h"
 #include "services/export/scan_table.h"
@@ -86,39 +87,6 @@ std::optional<int> to_int(const std::string& text) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return value;
-}
-
-// Every registered badge in one round trip: SORT ... BY nosort GET reads the hashes the set
-// names (the pattern keeps the event's hash tag, so it stays in one cluster slot).
-asio::awaitable<std::optional<std::vector<v1::Badge>>> load_registry(const Context& context,
-                                                                     const std::string& event_id) {
-  const std::string pattern = store::badge_key(event_id, "*");
-  std::vector<std::string> args = {"SORT", store::badges_key(event_id),
-                                   "BY",   "nosort",
-                                   "GET",  "#",
-                                   "GET",  pattern + "->country",
-                                   "GET",  pattern + "->category",
-                                   "GET",  pattern + "->name",
-                                   "GET",  pattern + "->organization",
-                                   "GET",  pattern + "->revoked"};
-  const auto reply = co_await exec(context, std::move(args));
-  if (!reply) co_return std::nullopt;
-  std::vector<v1::Badge> badges;
-  const auto& e = reply->elements;
-  for (std::size_t i = 0; i + 5 < e.size(); i += 6) {
-    if (e[i + 2].type == redis::Reply::Type::nil) continue;  // listed, deleted since
-    v1::Badge badge;
-    badge.set_badge_id(e[i].str);
-    badge.set_country(e[i + 1].str);
-    badge.set_category(e[i + 2].str);
-    badge.set_name(e[i + 3].str);
-    badge.set_organization(e[i + 4].str);
-    badge.set_revoked(e[i + 5].str == "1");
-    badges.push_back(std::move(badge));
-  }
-  std::sort(badges.begin(), badges.end(),
-            [](const auto& a, const auto& b) { return a.badge_id() < b.badge_id(); });
-  co_return badges;
 }
 
 }  // namespace

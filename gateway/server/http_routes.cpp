@@ -1,5 +1,6 @@
 #include "gateway/server/http_routes.h"
 
+#include "gateway/server/desk_sync_route.h"
 #include "gateway/server/static_files.h"
 #include "gateway/server/ticket_route.h"
 #include "gateway/server/zoom_route.h"
@@ -65,6 +66,8 @@ boost::asio::awaitable<http::message_generator> answer_http(
                                  "name the event: /v1/webhooks/zoom?event=EVENT");
       }
       co_return co_await answer_zoom_webhook(request, *context, route.event_id);
+    case RouteId::desk_sync:
+      co_return co_await answer_desk_sync(request, *context, route.event_id);
     case RouteId::tickets:
       co_return co_await answer_ticket_request(request, *context, route.event_id);
     case RouteId::totals:

@@ -18,6 +18,8 @@ constexpr std::array kRoutes = std::to_array<Route>({
      Access::watch_totals, "/v1/events/{event}/totals"},
     {RouteId::badge_keys, RouteKind::http, "GET HEAD", "/v1/events/{event}/badge-keys",
      Guard::token, Access::read_badge_keys, "/v1/events/{event}/badge-keys"},
+    {RouteId::desk_sync, RouteKind::http, "GET HEAD", "/v1/events/{event}/desk-sync", Guard::token,
+     Access::read_desk_sync, "/v1/events/{event}/desk-sync"},
     {RouteId::export_file, RouteKind::http, "GET", "/v1/events/{event}/exports/{file}",
      Guard::token, Access::export_data, "/v1/events/{event}/exports/summary.csv"},
     {RouteId::rejected_scans, RouteKind::http, "GET", "/v1/events/{event}/scans/rejected",
@@ -58,6 +60,8 @@ std::string_view access_name(Access access) {
       return "watch_totals";
     case Access::read_badge_keys:
       return "read_badge_keys";
+    case Access::read_desk_sync:
+      return "read_desk_sync";
     case Access::read_attendee_log:
       return "read_attendee_log";
     case Access::export_data:

@@ -22,6 +22,7 @@ enum class RouteId {
   zoom_webhook,        // the event in the path
   zoom_webhook_query,  // the event in ?event= (how Zoom's dashboard is often filled in)
   tickets,
+  desk_sync,
   desk,
   online,
   display,

@@ -5,7 +5,9 @@ namespace rollcall::services::auth {
 bool role_allows(v1::Role role, Access access) {
   switch (role) {
     case v1::desk:
-      return access == Access::scan || access == Access::read_badge_keys;
+      // The desk sync is for kiosks only: an organizer's laptop has no use for it offline.
+      return access == Access::scan || access == Access::read_badge_keys ||
+             access == Access::read_desk_sync;
     case v1::platform:
       // A platform's server hands each participant's page a ticket instead of its own token.
       return access == Access::report_presence || access == Access::issue_tickets;

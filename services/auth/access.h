@@ -13,6 +13,7 @@ enum class Access {
   report_presence,    // /v1/online: changes online counts
   watch_totals,       // /v1/display and GET .../totals: aggregated figures only
   read_badge_keys,    // GET .../badge-keys: public keys, so a kiosk can verify codes offline
+  read_desk_sync,     // GET .../desk-sync: sealed badge records, so a kiosk decides offline
   read_attendee_log,  // GET .../rejected-scans: names of people turned away
   export_data,        // GET .../exports/...: everything about every attendee
   issue_tickets,      // POST .../tickets: beacon tickets, each letting one participant be online

@@ -8,6 +8,8 @@
 #include <date/tz.h>
 #include <google/protobuf/util/json_util.h>
 
+#include "services/registry/utf8.h"
+
 namespace rollcall::services::registry {
 
 namespace {
@@ -140,6 +142,13 @@ std::vector<std::string> validate_event(const rollcall::v1::Event& event) {
                          " must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', '-'");
     } else if (!seen.insert(zone).second) {
       problems.push_back("zone " + quoted(zone) + " is listed twice");
+    }
+  }
+  for (const auto& [zone, label] : event.zone_labels()) {
+    if (!seen.contains(zone)) {
+      problems.push_back("zone_labels names zone " + quoted(zone) + ", which is not in zones");
+    } else if (label.empty() || label.size() > 64 || !is_valid_utf8(label)) {
+      problems.push_back("the label of zone " + quoted(zone) + " must be 1 to 64 bytes of UTF-8");
     }
   }
   seen.clear();

@@ -1,27 +1,39 @@
-// Desk kiosk: /desk?event=EVENT&desk=ID&zone=ZONE[&lang=..]. Keyboard-wedge scanners type the
-// code and Enter into the always-focused input; camera scanning where BarcodeDetector exists;
-// scans queue in IndexedDB and replay in order, so the desk keeps working offline.
+// Desk kiosk: /desk?event=EVENT&desk=ID&zone=ZONE[&lang=..][&prefix=..][&suffix=..][&sound=off].
+// Keyboard-wedge scanners type the code and Enter; whatever has the focus, a printable key goes
+// to the scan field. Every scan gets a verdict at once: the gateway's while connected, the
+// desk's own (from the desk sync: event rules and sealed badge records) while not, marked as
+// an offline decision. Scans queue in IndexedDB and replay in order; when the gateway's answer
+// to a replayed scan disagrees with what the desk decided, the history says so.
+// Keys: F2 Entry/Exit, F4 sound, F9 settings; Tab reaches every control.
 import './desk.css';
 import { applyDocumentLang, pickLang, strings } from './lib/i18n.js';
-import { AUTH_CLOSE_CODES, authHeaders, socketUrl, subprotocols } from './lib/auth.js';
-import { keysFromBadgeKeys, looksLikeBadgeCode, verifyBadgeCode } from './badge_code.js';
+import { categoryLabel, deskStrings, zoneLabel } from './lib/desk_i18n.js';
+import { AUTH_CLOSE_CODES, authHeaders, getToken, setToken, socketUrl, subprotocols } from './lib/auth.js';
+import { keysFromBadgeKeys, looksLikeBadgeCode, parseBadgeCode, verifyBadgeCode } from './badge_code.js';
 import { countryName, flag } from './lib/countries.js';
 import { newScanId, openScanQueue } from './lib/scan_queue.js';
+import { DeskSync, LocalPresence, decideOffline, eventDay, openSyncStore, reportedVerdict, syncProblem, verdictOf } from './lib/desk_sync.js';
 
 const params = new URLSearchParams(location.search);
 const lang = pickLang(params.get('lang'));
 const t = strings(lang);
+const d = deskStrings(lang);
 const event = params.get('event') || '';
 const deskId = params.get('desk') || storedDeskId();
 const zone = params.get('zone') || 'main';
 applyDocumentLang(lang);
+const locale = lang === 'ar' ? 'ar-u-nu-latn' : lang;
 
 const TONE = {
-  accepted: 'good', reentry: 'good', exit: 'good',
+  accepted: 'good', reentry: 'good', exit: 'good', offline_admit: 'good', offline_exit: 'good',
   already_inside: 'warn', not_inside: 'warn', unavailable: 'warn',
   unknown_badge: 'bad', revoked: 'bad', invalid_signature: 'bad', wrong_day: 'bad', not_allowed: 'bad', malformed: 'bad',
 };
+const SOUND = { good: 'admit', warn: 'warn', bad: 'refuse' };
 const REQUEST_TIMEOUT_MS = 5000;
+// Connected, but no answer this long after a scan: the desk decides on its own meanwhile.
+const ANSWER_PATIENCE_MS = 1500;
+const SYNC_EVERY_MS = 3 * 60 * 1000;
 
 function storedDeskId() {
   try {
@@ -40,6 +52,87 @@ const $ = (id) => document.getElementById(id);
 let direction = 'in';
 let queue = null;
 let lastSubmitted = null;
+let sync = null;
+let syncStore = null;
+let overturnedCount = 0;
+const blocks = new Set(); // why the desk cannot work: no_token, refused, no_sync, no_event
+const presence = new LocalPresence('rollcall.desk_presence.' + event);
+const TZ_KEY = 'rollcall.event_tz.' + event;
+
+// Text from outside the desk's language (names, ids, zone labels, times) inside a sentence:
+// isolated, so Arabic keeps its punctuation where it belongs around Latin words and digits.
+const iso = (text) => (text ? `\u2068${text}\u2069` : '');
+
+// ------------------------------------------------------------------------------------------
+// Settings: scanner prefix/suffix and sound, from the address (which wins) or kept locally.
+const SETTINGS_KEY = 'rollcall.desk_settings';
+const settings = loadSettings();
+
+function loadSettings() {
+  let saved = {};
+  try {
+    saved = JSON.parse(localStorage.getItem(SETTINGS_KEY) || '{}') || {};
+  } catch {
+    /* defaults */
+  }
+  const s = { prefix: saved.prefix || '', suffix: saved.suffix || '', muted: Boolean(saved.muted) };
+  if (params.has('prefix')) s.prefix = params.get('prefix');
+  if (params.has('suffix')) s.suffix = params.get('suffix');
+  if (params.has('sound')) s.muted = params.get('sound') === 'off';
+  return s;
+}
+
+function saveSettings() {
+  try {
+    localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+  } catch {
+    /* this page only */
+  }
+}
+
+// What the scanner sent, less its control characters (STX/ETX, tabs, CR) and the configured
+// prefix and suffix.
+function cleanScan(raw) {
+  let code = String(raw).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  if (settings.prefix && code.startsWith(settings.prefix)) code = code.slice(settings.prefix.length);
+  if (settings.suffix && code.endsWith(settings.suffix)) code = code.slice(0, code.length - settings.suffix.length);
+  return code.trim();
+}
+
+// ------------------------------------------------------------------------------------------
+// Event time: every time on the desk is in the event's time zone, 24-hour, with the zone named.
+// One clock: the event's zone from the desk sync (remembered across reloads), never the
+// browser's. null until the desk has learnt it: times then show as --:--.
+function timeZone() {
+  if (sync && sync.timeZone) return sync.timeZone;
+  try {
+    return localStorage.getItem(TZ_KEY) || null;
+  } catch {
+    return null;
+  }
+}
+
+function formatTime(when, { seconds = false, zoneName = true } = {}) {
+  const date = when instanceof Date ? when : new Date(when);
+  if (Number.isNaN(date.getTime())) return '';
+  if (!timeZone()) return seconds ? '--:--:--' : '--:--';
+  const options = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: timeZone() };
+  if (seconds) options.second = '2-digit';
+  if (zoneName) options.timeZoneName = 'shortGeneric';
+  return new Intl.DateTimeFormat(locale, options).format(date);
+}
+
+function zoneName() {
+  if (!timeZone()) return '—';
+  const parts = new Intl.DateTimeFormat(locale, { timeZone: timeZone(), timeZoneName: 'shortGeneric' }).formatToParts(new Date());
+  const part = parts.find((p) => p.type === 'timeZoneName');
+  return part ? part.value : timeZone();
+}
+
+function updateClock() {
+  $('clock').textContent = `${d.event_time}: ${iso(formatTime(new Date()))}`;
+  $('history-caption').textContent = d.history_caption(zoneName());
+}
 
 // ------------------------------------------------------------------------------------------
 // The desk socket: one request, one answer, in order.
@@ -51,6 +144,7 @@ class DeskLink {
     this.waiter = null;
     this.attempt = 0;
     this.timer = null;
+    this.stopped = false; // a refused token: no more attempts until the token changes
     window.addEventListener('offline', () => this.ws && this.ws.close());
     window.addEventListener('online', () => {
       this.attempt = 0;
@@ -58,9 +152,23 @@ class DeskLink {
     });
   }
 
+  // A new token (a new desk link): start again.
+  resume() {
+    this.stopped = false;
+    this.attempt = 0;
+    if (this.ws) this.ws.close();
+    else this.connect();
+  }
+
   connect() {
     clearTimeout(this.timer);
-    if (this.ws) return;
+    if (this.ws || this.stopped) return;
+    if (!getToken()) {
+      // Nothing to present: the gateway would refuse. Wait for a desk link.
+      this.stopped = true;
+      block('no_token');
+      return;
+    }
     if (navigator.onLine === false) {
       this.retry();
       return;
@@ -73,6 +181,7 @@ class DeskLink {
       return;
     }
     this.ws = ws;
+    document.body.dataset.connects = String(Number(document.body.dataset.connects || 0) + 1);
     ws.onopen = () => {
       this.open = true;
       this.attempt = 0;
@@ -95,14 +204,16 @@ class DeskLink {
       this.open = false;
       if (this.waiter) this.waiter.reject(new Error('closed'));
       this.waiter = null;
-      if (wasOpen) this.onChange(false);
       if (AUTH_CLOSE_CODES.includes(closed.code)) {
-        // Scans stay queued; the desk retries slowly while an organizer fixes its token.
-        $('link-status').dataset.status = 'unauthorized';
-        $('link-text').textContent = t.unauthorized;
-        this.attempt = 6;
+        // A refused token does not get better by retrying: the whole screen says the desk is
+        // not working, and the desk waits for a new desk link (queued scans stay queued).
+        this.stopped = true;
+        console.warn('rollcall desk: token refused by the gateway, close code', closed.code);
+        block(getToken() ? 'refused' : 'no_token');
       }
-      this.retry();
+      if (wasOpen || !this.everClosed) this.onChange(false);
+      this.everClosed = true;
+      if (!this.stopped) this.retry();
     };
   }
 
@@ -161,20 +272,97 @@ async function refreshBadgeKeys() {
   }
 }
 
-// A local refusal, or null when the scan should go to the gateway.
+// The desk sync: fetched when the link opens and every few minutes, kept in IndexedDB.
+let syncTimer = null;
+async function refreshSync() {
+  clearTimeout(syncTimer);
+  syncTimer = setTimeout(() => link.open && refreshSync(), SYNC_EVERY_MS);
+  let response;
+  try {
+    response = await fetch(`/v1/events/${encodeURIComponent(event)}/desk-sync`, { headers: authHeaders(), cache: 'no-store' });
+  } catch {
+    return; /* offline: keep what we had */
+  }
+  if (response.status === 401 || response.status === 403) {
+    link.stopped = true;
+    if (link.ws) link.ws.close();
+    block(getToken() ? 'refused' : 'no_token');
+    return;
+  }
+  if (!response.ok) {
+    console.warn('rollcall desk: desk sync refused, HTTP', response.status);
+    return;
+  }
+  try {
+    const json = await response.json();
+    const problem = syncProblem(json, event);
+    if (problem) {
+      // Not this event's, or not the right shape: keep the one we had.
+      console.warn('rollcall desk: desk sync ignored:', problem);
+      document.body.dataset.syncRejected = String(Number(document.body.dataset.syncRejected || 0) + 1);
+      return;
+    }
+    sync = new DeskSync(json);
+    try {
+      localStorage.setItem(TZ_KEY, sync.timeZone);
+    } catch {
+      /* the sync in IndexedDB has it too */
+    }
+    unblock('refused');
+    unblock('no_sync');
+    showRegistry();
+    updateClock();
+    renderLabels();
+    document.body.dataset.sync = 'ready';
+    if (syncStore) await syncStore.save(json);
+  } catch {
+    /* a bad answer: keep the one we had */
+  }
+}
+
+function showRegistry() {
+  const node = $('registry');
+  if (sync) {
+    node.dataset.state = 'ready';
+    node.textContent = d.registry_of(sync.generatedAt ? formatTime(sync.generatedAt, { zoneName: false }) : '—');
+  } else {
+    node.dataset.state = 'none';
+    node.textContent = d.no_registry;
+  }
+}
+
+// A local refusal of a signed code the keys prove false, or null when the scan goes on.
 function refuseLocally(code) {
   if (!badgeKeys || Object.keys(badgeKeys).length === 0) return null;
-  if (!looksLikeBadgeCode(code)) return { status: 'invalid_signature', reason: t.signed_only || 'This event accepts signed badge codes only; scan the badge\'s QR code.' };
+  if (!looksLikeBadgeCode(code)) return { status: 'invalid_signature', why: 'invalid_signature' };
   const check = verifyBadgeCode(code, event, badgeKeys);
   if (check.status === 'ok') return null;
-  return { status: 'invalid_signature', reason: check.status === 'wrong_event' ? 'This badge is for another event.' : 'This badge is not genuine (its signature does not match). Send the attendee to the help desk.' };
+  return { status: 'invalid_signature', why: check.status === 'wrong_event' ? 'wrong_event' : 'invalid_signature' };
+}
+
+// The badge a scan names, for display: the id a signed code carries (never the code itself), and
+// the sync's record of it when there is one. A typed id in the wrong letter case becomes the
+// registry's spelling, which is what the desk sends.
+function identify(code) {
+  if (looksLikeBadgeCode(code)) {
+    const parsed = parseBadgeCode(code);
+    const badgeId = parsed ? parsed.claim.badge_id : '';
+    return { send: code, badgeId, record: sync && badgeId ? sync.lookup(badgeId) : null };
+  }
+  const record = sync ? sync.lookup(code) : null;
+  const badgeId = record ? record.badge_id : code;
+  return { send: badgeId, badgeId, record };
 }
 
 const link = new DeskLink((connected) => {
   setLinkStatus(connected);
   if (connected) {
+    unblock('refused');
     refreshBadgeKeys();
+    refreshSync();
     pump();
+  } else if (!sync) {
+    block('no_sync');
   }
 });
 
@@ -199,29 +387,65 @@ async function pump() {
         break; // the link reconnects and calls pump() again
       }
       const late = Date.now() - head.queued_at > 3000;
+      // The desk may have decided on its own while this request was out.
+      const current = (await queue.get(head.n)) || head;
       if (result.status === 'unavailable') {
-        if (head.scan.scan_id === lastSubmitted) showResult(result, head.scan, { late });
+        // A busy gateway is no verdict: the desk gives its own while the scan waits.
+        if (head.scan.scan_id === lastSubmitted && !current.offline) {
+          if (sync) await decideForQueued(head.n, { evenIfShown: true });
+          else showServerResult(result, head.scan, { late });
+        }
         retryTimer = setTimeout(pump, 1500);
         break;
       }
+      console.info('rollcall desk:', result.status, result.reason || '');
       await queue.remove(head.n);
       await updateWaiting();
-      addHistory(result, head.scan, late);
+      const offline = current.offline;
+      const overturned = Boolean(offline) && verdictOf(result.status) !== 'retry' && verdictOf(result.status) !== offline.verdict;
+      if (overturned) {
+        overturnedCount += 1;
+        const pill = $('overturned');
+        pill.hidden = false;
+        pill.dataset.count = String(overturnedCount);
+        pill.textContent = d.overturned_count(overturnedCount);
+      }
+      const answeredId = (result.attendee && result.attendee.badge_id) || '';
+      notePresence(answeredId, result.status, { day: result.day, since: result.since, at: current.scan.device_time });
+      if (overturned && verdictOf(result.status) === 'refuse' && offline.badgeId) presence.record(offline.badgeId, result.day || eventDay(new Date(current.scan.device_time), timeZone() || 'UTC'), null);
+      addHistory(result.status, current.scan, { late, overturned, attendee: result.attendee });
       // The big answer is for the scan just made; after a reload (nothing scanned yet on this
       // page) the queue's answers show there too, marked as sent from the queue.
-      if (lastSubmitted === null || head.scan.scan_id === lastSubmitted) showResult(result, head.scan, { late });
+      if (lastSubmitted === null || head.scan.scan_id === lastSubmitted) showServerResult(result, current.scan, { late, overturned });
     }
   } finally {
     pumping = false;
   }
 }
 
+function offlineDecision(code, scan) {
+  return decideOffline({ code, direction: scan.direction, zone, sync, keys: badgeKeys, presence, now: new Date(scan.device_time) });
+}
+
+// What this desk learns about who is inside, for its own offline "already inside".
+function notePresence(badgeId, status, { day, since, at } = {}) {
+  if (!badgeId || !timeZone()) return;
+  const today = day || eventDay(new Date(at || Date.now()), timeZone());
+  if (['accepted', 'reentry', 'already_inside', 'offline_admit'].includes(status)) presence.record(badgeId, today, since || at || new Date().toISOString());
+  else if (['exit', 'not_inside', 'offline_exit'].includes(status)) presence.record(badgeId, today, null);
+}
+
 async function submit(raw) {
-  const code = raw.trim();
+  if (blocks.size > 0) {
+    flash($('blocker'));
+    return;
+  }
+  const code = cleanScan(raw);
   if (!code || !queue) return;
+  const who = identify(code);
   const scan = {
     scan_id: newScanId(deskId),
-    badge_id: code,
+    badge_id: who.send,
     desk_id: deskId,
     zone,
     direction,
@@ -230,16 +454,47 @@ async function submit(raw) {
   lastSubmitted = scan.scan_id;
   const refusal = refuseLocally(code);
   if (refusal) {
-    addHistory(refusal, scan, false);
-    showResult(refusal, scan);
+    const view = { status: refusal.status, why: refusal.why, badgeId: who.badgeId, local: true };
+    addHistory(refusal.status, scan, { badgeId: who.badgeId });
+    render(view, scan);
     return;
   }
-  await queue.add(scan); // stored before it is sent: nothing is lost on a crash or reload
+  let decision = null;
+  if (!link.open) {
+    if (!sync) {
+      block('no_sync');
+      return;
+    }
+    decision = offlineDecision(code, scan);
+    scan.offline_verdict = reportedVerdict(decision.verdict);
+  }
+  const badgeOf = (dec) => (dec.badge && dec.badge.badge_id) || '';
+  const n = await queue.add(scan, decision ? { verdict: decision.verdict, status: decision.status, badgeId: badgeOf(decision) } : null); // stored before it is sent
   await updateWaiting();
-  if (!link.open || pumping) {
-    if (!link.open) showQueued(scan);
+  if (decision) {
+    notePresence(badgeOf(decision), decision.status === 'already_inside' ? 'offline_admit' : decision.status, { at: scan.device_time, since: decision.since });
+    showDecision(decision, scan, who);
+  } else {
+    // Connected: the gateway answers within milliseconds. If it does not, decide here.
+    setTimeout(() => decideForQueued(n), ANSWER_PATIENCE_MS);
   }
   pump();
+}
+
+// The desk's own verdict for a scan still waiting for the gateway (recorded with it, so the
+// gateway's later answer can be compared), shown when it is the scan just made.
+async function decideForQueued(n, { evenIfShown = false } = {}) {
+  if (!sync) return;
+  const waiting = await queue.get(n);
+  if (!waiting || waiting.offline) return;
+  const scan = waiting.scan;
+  if (!evenIfShown && $('result').dataset.scanId === scan.scan_id) return; // answered already
+  const decision = offlineDecision(scan.badge_id, scan);
+  const item = await queue.update(n, (i) => {
+    i.offline = { verdict: decision.verdict, status: decision.status, badgeId: (decision.badge && decision.badge.badge_id) || '' };
+    i.scan.offline_verdict = reportedVerdict(decision.verdict);
+  });
+  if (item && lastSubmitted === scan.scan_id) showDecision(decision, scan, identify(scan.badge_id));
 }
 
 // ------------------------------------------------------------------------------------------
@@ -247,7 +502,7 @@ async function submit(raw) {
 function setLinkStatus(connected) {
   const node = $('link-status');
   node.dataset.status = connected ? 'live' : 'offline';
-  $('link-text').textContent = connected ? t.online : t.offline;
+  $('link-text').textContent = connected ? t.online : d.link_offline;
 }
 
 async function updateWaiting() {
@@ -258,51 +513,75 @@ async function updateWaiting() {
   badge.hidden = n === 0;
 }
 
-function categoryLabel(id) {
-  if (!id) return '';
-  return id.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+function showServerResult(result, scan, { late, overturned } = {}) {
+  const code = scan.badge_id;
+  const parsed = looksLikeBadgeCode(code) ? parseBadgeCode(code) : null;
+  const badgeId = (result.attendee && result.attendee.badge_id) || (parsed ? parsed.claim.badge_id : code);
+  let why = result.status;
+  if (result.status === 'invalid_signature' && parsed && parsed.claim.event_id !== event) why = 'wrong_event';
+  render({ status: result.status, why, attendee: result.attendee || null, zone: result.zone, since: result.since, badgeId, late: late || result.late, overturned }, scan);
 }
 
-function timeText(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
+function showDecision(decision, scan, who) {
+  const badge = decision.badge || who.record;
+  render({ status: decision.status, why: decision.why || decision.status, since: decision.since, attendee: badge, badgeId: (badge && badge.badge_id) || who.badgeId, offline: true }, scan);
 }
 
-function showResult(result, scan, { late } = {}) {
+function statusTitle(status) {
+  if (status === 'offline_admit') return d.status_offline_admit;
+  if (status === 'offline_exit') return d.status_offline_exit;
+  return t.status[status] || status;
+}
+
+function categoryText(id) {
+  return categoryLabel(id, lang, sync ? sync.categories : null);
+}
+
+function zoneText(id) {
+  return zoneLabel(id, sync ? sync.zoneLabels : null);
+}
+
+// One verdict on the big card: what to do (ADMIT / DO NOT ADMIT / EXIT), the status, who, why.
+function render(view, scan) {
   const box = $('result');
-  const status = result.status || 'malformed';
+  const status = view.status || 'malformed';
+  const verdict = verdictOf(status);
+  const tone = TONE[status] || 'bad';
   box.dataset.status = status;
-  box.dataset.tone = TONE[status] || 'bad';
+  box.dataset.tone = tone;
+  box.dataset.verdict = verdict;
+  box.dataset.offline = view.offline ? '1' : '';
   box.dataset.scanId = scan.scan_id;
-  $('result-title').textContent = t.status[status] || status;
-  const who = result.attendee || null;
+  $('result-verdict').textContent = d.verdict[verdict];
+  $('result-title').textContent = statusTitle(status);
+  $('result-offline').hidden = !view.offline;
+  $('result-offline').textContent = d.offline_decision;
+  const who = view.attendee || null;
   $('result-name').textContent = who ? who.name || '' : '';
   $('result-org').textContent = who ? who.organization || '' : '';
   if (who && who.country) {
     $('result-country').textContent = `${flag(who.country)} ${countryName(who.country, lang, t.no_country)}`;
   } else {
-    $('result-country').textContent = who ? t.no_country : '';
+    $('result-country').textContent = who && who.category ? t.no_country : '';
   }
-  $('result-category').textContent = who && who.category ? categoryLabel(who.category) : '';
-  $('result-reason').textContent = result.reason || '';
-  const meta = [scan.badge_id];
-  if (result.zone) meta.push(`${t.zone}: ${result.zone}`);
-  if (result.since) meta.push(`${t.since} ${timeText(result.since)}`);
-  if (late || result.late) meta.push(t.replayed);
+  $('result-category').textContent = who && who.category ? categoryText(who.category) : '';
+  // Protocol: a person of a headline category (ministers, heads of agencies) is let in.
+  const category = who && who.category && sync ? sync.category(who.category) : null;
+  const protocol = verdict === 'admit' && category && category.headline;
+  $('result-protocol').hidden = !protocol;
+  $('result-protocol').textContent = protocol ? d.protocol(categoryText(who.category)) : '';
+  box.dataset.protocol = protocol ? who.category : '';
+  const reasonKey = view.why && d.reason[view.why] ? view.why : status;
+  const words = d.reason[reasonKey];
+  const zoneNow = view.zone || (status === 'not_allowed' ? zone : '');
+  $('result-reason').textContent = words ? words({ name: iso(who ? who.name : ''), zone: iso(zoneNow ? zoneText(zoneNow) : ''), since: iso(view.since ? formatTime(view.since) : '') }) : '';
+  const meta = [];
+  if (view.badgeId) meta.push(`${d.badge} ${iso(view.badgeId)}`);
+  if (view.late) meta.push(t.replayed);
+  if (view.overturned) meta.push(d.overturned(statusTitle(status)));
   $('result-meta').textContent = meta.join(' · ');
   flash(box);
-}
-
-function showQueued(scan) {
-  const box = $('result');
-  box.dataset.status = 'queued';
-  box.dataset.tone = 'queued';
-  box.dataset.scanId = scan.scan_id;
-  $('result-title').textContent = t.queued;
-  for (const id of ['result-name', 'result-org', 'result-country', 'result-category', 'result-reason']) $(id).textContent = '';
-  $('result-meta').textContent = scan.badge_id;
-  flash(box);
+  beep(view.overturned ? 'refuse' : SOUND[tone] || 'refuse');
 }
 
 function flash(box) {
@@ -311,31 +590,120 @@ function flash(box) {
   box.classList.add('flash');
 }
 
-function addHistory(result, scan, late) {
+function addHistory(status, scan, { late = false, overturned = false, attendee = null, badgeId = '' } = {}) {
   const list = $('history');
   const li = document.createElement('li');
-  li.dataset.tone = TONE[result.status] || 'bad';
-  li.dataset.status = result.status;
-  const who = result.attendee;
-  const parts = [
-    new Date(scan.device_time).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' }),
-    t.status[result.status] || result.status,
-    who && who.name ? who.name : scan.badge_id,
-  ];
+  li.dataset.tone = TONE[status] || 'bad';
+  li.dataset.status = status;
+  const code = scan.badge_id;
+  const parsed = looksLikeBadgeCode(code) ? parseBadgeCode(code) : null;
+  const parts = [iso(formatTime(scan.device_time, { seconds: true, zoneName: false })), statusTitle(status), iso(attendee && attendee.name ? attendee.name : badgeId || (parsed ? parsed.claim.badge_id : code))];
   if (late) parts.push(t.replayed);
+  if (overturned) {
+    li.dataset.overturned = '1';
+    parts.push(d.overturned(statusTitle(status)));
+  }
   li.textContent = parts.join(' · ');
   list.prepend(li);
-  while (list.children.length > 6) list.lastChild.remove();
+  // An overturned decision stays in view until the page is reloaded; the rest scroll away.
+  const plain = [...list.children].filter((item) => item.dataset.overturned !== '1');
+  for (const item of plain.slice(6)) item.remove();
 }
 
 function setDirection(value) {
   direction = value === 'out' ? 'out' : 'in';
   document.body.dataset.direction = direction;
   for (const b of document.querySelectorAll('.dir-btn')) b.setAttribute('aria-pressed', String(b.dataset.direction === direction));
+  $('mode-label').textContent = `${direction === 'in' ? '→' : '←'} ${d.mode}: ${direction === 'in' ? t.entry : t.exit_dir}`;
   try {
     localStorage.setItem('rollcall.direction', direction);
   } catch {
     /* ignore */
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Sound: a short tone per verdict (WebAudio, no files), unless muted. The body records the last
+// one, so a test or an organizer can see what the desk played.
+let audio = null;
+const TONES = {
+  admit: { type: 'sine', notes: [[880, 0.09], [1320, 0.14]] },
+  warn: { type: 'triangle', notes: [[600, 0.14], [600, 0.14]] },
+  refuse: { type: 'square', notes: [[220, 0.3], [165, 0.45]] },
+};
+
+function beep(kind) {
+  document.body.dataset.sound = settings.muted ? 'muted' : kind;
+  document.body.dataset.sounds = String(Number(document.body.dataset.sounds || 0) + (settings.muted ? 0 : 1));
+  if (settings.muted) return;
+  try {
+    audio = audio || new AudioContext();
+    if (audio.state === 'suspended') audio.resume();
+    const tone = TONES[kind] || TONES.refuse;
+    let at = audio.currentTime + 0.01;
+    for (const [frequency, length] of tone.notes) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = tone.type;
+      osc.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, at);
+      gain.gain.exponentialRampToValueAtTime(0.3, at + 0.01);
+      gain.gain.exponentialRampToValueAtTime(0.0001, at + length);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(at);
+      osc.stop(at + length + 0.02);
+      at += length + 0.05;
+    }
+  } catch {
+    /* no audio device: the colours still say it */
+  }
+}
+
+function setMuted(muted) {
+  settings.muted = muted;
+  saveSettings();
+  const button = $('mute-btn');
+  button.setAttribute('aria-pressed', String(muted));
+  button.replaceChildren(muted ? d.sound_off : d.sound_on, kbd('F4'));
+}
+
+function kbd(text) {
+  const k = document.createElement('kbd');
+  k.textContent = text;
+  return k;
+}
+
+// ------------------------------------------------------------------------------------------
+// The full-screen "not working" state.
+function block(reason) {
+  blocks.add(reason);
+  showBlocker();
+}
+
+function unblock(reason) {
+  if (blocks.delete(reason)) showBlocker();
+}
+
+function showBlocker() {
+  const node = $('blocker');
+  const order = ['no_event', 'no_token', 'refused', 'no_sync'];
+  const reason = order.find((r) => blocks.has(r));
+  document.body.dataset.blocked = reason || '';
+  if (!reason) {
+    if (!node.hidden) {
+      node.hidden = true;
+      $('scan-input').focus();
+    }
+    return;
+  }
+  $('blocker-title').textContent = d.blocked_title;
+  $('blocker-text').textContent = d['blocked_' + reason];
+  $('blocker-where').textContent = [event, `${t.desk} ${deskId}`, `${t.zone} ${zoneText(zone)}`].filter(Boolean).join(' · ');
+  node.dataset.reason = reason;
+  if (node.hidden) {
+    node.hidden = false;
+    node.focus();
+    beep('refuse');
   }
 }
 
@@ -386,14 +754,61 @@ async function toggleCamera() {
 }
 
 // ------------------------------------------------------------------------------------------
+// Keyboard: shortcuts, and printable keys typed outside a text field go to the scan field, so
+// a wedge scanner works whatever control has the focus.
+function openSettings() {
+  const dialog = $('settings');
+  if (dialog.open) return;
+  $('prefix-input').value = settings.prefix;
+  $('suffix-input').value = settings.suffix;
+  dialog.showModal();
+  $('prefix-input').focus();
+}
+
+function onKey(e) {
+  const input = $('scan-input');
+  const dialog = $('settings');
+  if (e.key === 'F2' || e.key === 'F4' || e.key === 'F9') {
+    e.preventDefault();
+    if (dialog.open || blocks.size > 0) return;
+    if (e.key === 'F2') setDirection(direction === 'in' ? 'out' : 'in');
+    else if (e.key === 'F4') setMuted(!settings.muted);
+    else openSettings();
+    return;
+  }
+  if (dialog.open || blocks.size > 0 || e.ctrlKey || e.metaKey || e.altKey) return;
+  const target = e.target;
+  const inText = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
+  if (!inText && e.key.length === 1 && e.key !== ' ') {
+    input.focus({ preventScroll: true }); // the key lands in the field it now has focus
+  } else if (!inText && e.key === 'Enter' && target === document.body) {
+    e.preventDefault();
+    input.focus();
+  }
+}
+
+function renderLabels() {
+  $('where').textContent = [event, `${t.desk} ${deskId}`, `${t.zone} ${zoneText(zone)}`].join(' · ');
+}
+
+// ------------------------------------------------------------------------------------------
 async function start() {
   const input = $('scan-input');
   $('title').textContent = t.desk_title;
-  $('where').textContent = [event, `${t.desk} ${deskId}`, `${t.zone} ${zone}`].join(' · ');
-  $('dir-in').textContent = t.entry;
-  $('dir-out').textContent = t.exit_dir;
+  renderLabels();
+  $('dir-in').replaceChildren(t.entry);
+  $('dir-out').replaceChildren(t.exit_dir);
+  $('switch-hint').replaceChildren(kbd('F2'), ' ', d.switch_key.replace(/^F2\s*[:：]\s*/, ''));
   $('scan-send').textContent = t.send;
   $('camera-btn').textContent = t.camera;
+  $('settings-btn').replaceChildren(d.settings, kbd('F9'));
+  $('settings-title').textContent = d.settings_title;
+  $('prefix-label').textContent = d.prefix;
+  $('suffix-label').textContent = d.suffix;
+  $('settings-help').textContent = d.settings_help;
+  $('settings-save').textContent = d.save;
+  $('settings-close').textContent = d.close;
+  setMuted(settings.muted);
   input.placeholder = t.scan_prompt;
   input.setAttribute('aria-label', t.scan_prompt);
   document.title = `${t.desk_title} · ${deskId}`;
@@ -408,18 +823,41 @@ async function start() {
     /* ignore */
   }
   setDirection(saved);
+  updateClock();
+  setInterval(updateClock, 15000);
   if (!event) {
-    $('result-title').textContent = t.no_event;
-    $('result').dataset.tone = 'bad';
+    block('no_event');
     return;
   }
+  if (!getToken()) block('no_token');
+  // A new desk link opened in the same tab (#token=...): take the token and start again.
+  window.addEventListener('hashchange', () => {
+    const fresh = new URLSearchParams(location.hash.slice(1)).get('token');
+    if (!fresh) return;
+    setToken(fresh);
+    history.replaceState(null, '', location.pathname + location.search);
+    unblock('no_token');
+    unblock('refused');
+    link.resume();
+    refreshSync();
+  });
 
   for (const b of document.querySelectorAll('.dir-btn')) {
-    b.addEventListener('click', () => {
+    b.addEventListener('click', (e) => {
       setDirection(b.dataset.direction);
-      input.focus();
+      if (e.detail > 0) input.focus(); // a tap: back to scanning; a key press keeps its place
     });
   }
+  $('mute-btn').addEventListener('click', () => setMuted(!settings.muted));
+  $('settings-btn').addEventListener('click', openSettings);
+  $('settings').addEventListener('close', () => {
+    if ($('settings').returnValue === 'save') {
+      settings.prefix = $('prefix-input').value;
+      settings.suffix = $('suffix-input').value;
+      saveSettings();
+    }
+    input.focus();
+  });
   $('scan-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const value = input.value;
@@ -427,13 +865,10 @@ async function start() {
     submit(value);
     input.focus();
   });
-  // Always focused: a keyboard-wedge scanner types wherever the focus is.
-  const refocus = () => setTimeout(() => {
-    if (document.activeElement !== input) input.focus({ preventScroll: true });
-  }, 0);
-  input.addEventListener('blur', refocus);
-  document.addEventListener('click', refocus);
-  window.addEventListener('focus', refocus);
+  document.addEventListener('keydown', onKey, true);
+  window.addEventListener('focus', () => {
+    if (document.activeElement === document.body) input.focus({ preventScroll: true });
+  });
   if ('BarcodeDetector' in window && navigator.mediaDevices) {
     $('camera-btn').hidden = false;
     $('camera-btn').addEventListener('click', toggleCamera);
@@ -441,9 +876,23 @@ async function start() {
   input.focus();
 
   queue = await openScanQueue('rollcall-desk-' + event);
+  try {
+    syncStore = await openSyncStore(event);
+    const stored = await syncStore.load();
+    if (stored && !sync && !syncProblem(stored, event)) {
+      sync = new DeskSync(stored);
+      document.body.dataset.sync = 'ready';
+      updateClock();
+      renderLabels();
+    }
+  } catch {
+    /* no IndexedDB: the sync lives in memory only */
+  }
+  showRegistry();
   await updateWaiting();
   document.body.dataset.ready = '1';
   link.connect();
+  refreshSync();
 
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker

@@ -9,13 +9,13 @@ TEST(Access, EachRoleGetsExactlyItsTable) {
   using enum Access;
   const auto allowed = [](v1::Role role) {
     std::vector<Access> result;
-    for (const auto access : {scan, report_presence, watch_totals, read_badge_keys,
+    for (const auto access : {scan, report_presence, watch_totals, read_badge_keys, read_desk_sync,
                               read_attendee_log, export_data, issue_tickets}) {
       if (role_allows(role, access)) result.push_back(access);
     }
     return result;
   };
-  EXPECT_EQ(allowed(v1::desk), (std::vector{scan, read_badge_keys}));
+  EXPECT_EQ(allowed(v1::desk), (std::vector{scan, read_badge_keys, read_desk_sync}));
   EXPECT_EQ(allowed(v1::platform), (std::vector{report_presence, issue_tickets}));
   EXPECT_EQ(allowed(v1::display), (std::vector{watch_totals}));
   EXPECT_EQ(allowed(v1::organizer),

@@ -106,6 +106,24 @@ TEST(EventFile, Errors) {
                   "category \"un\" is listed twice");
 }
 
+// Zone labels: only for listed zones, 1..64 bytes each; generated lengths around the bound.
+TEST(EventFile, ZoneLabels) {
+  const auto e = parse_event_json(
+      R"({"zones": ["hall_a", "hall_b"], "zone_labels": {"hall_a": "Assembly Hall"}})", "a");
+  EXPECT_EQ(e.zone_labels().at("hall_a"), "Assembly Hall");
+  EXPECT_CONTAINS(error_of(R"({"zones": ["hall_a"], "zone_labels": {"hall_c": "C"}})", "a"),
+                  "zone_labels names zone \"hall_c\", which is not in zones");
+  EXPECT_CONTAINS(error_of(R"({"zone_labels": {"hall_c": "C"}})", "a"), "not in zones");
+  for (const std::size_t n : {0, 1, 63, 64, 65, 200}) {
+    const auto json = R"({"zones": ["z"], "zone_labels": {"z": ")" + std::string(n, 'x') + R"("}})";
+    if (n >= 1 && n <= 64) {
+      EXPECT_EQ(error_of(json, "a"), "(no error)") << n;
+    } else {
+      EXPECT_CONTAINS(error_of(json, "a"), "the label of zone \"z\" must be 1 to 64") << n;
+    }
+  }
+}
+
 TEST(EventFile, AllProblemsAreListed) {
   const auto e = error_of(R"({"time_zone": "Nowhere", "days": ["x"], "zones": ["a b"]})", "ok");
   EXPECT_CONTAINS(e, "time_zone");

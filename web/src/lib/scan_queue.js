@@ -1,4 +1,5 @@
-// The desk's outbox in IndexedDB: every scan is stored before it is sent and deleted only once
+// The desk's outbox in IndexedDB: every scan is stored before it is sent (with the verdict the
+// desk showed on its own, when it had to decide offline) and deleted only once
 // the gateway has answered with something other than `unavailable`, so a reload or a crash
 // loses nothing and replays keep their scan_id (the gateway de-duplicates by it).
 const STORE = 'scans';
@@ -18,9 +19,10 @@ export async function openScanQueue(name) {
   const db = await promised(open);
   const store = (mode) => db.transaction(STORE, mode).objectStore(STORE);
   return {
-    async add(scan) {
+    // offline: the verdict the desk showed on its own ({verdict, status}), or null.
+    async add(scan, offline = null) {
       const tx = db.transaction(STORE, 'readwrite');
-      const n = await promised(tx.objectStore(STORE).add({ scan, queued_at: Date.now() }));
+      const n = await promised(tx.objectStore(STORE).add({ scan, offline, queued_at: Date.now() }));
       await new Promise((resolve, reject) => {
         tx.oncomplete = resolve;
         tx.onerror = () => reject(tx.error);
@@ -31,6 +33,20 @@ export async function openScanQueue(name) {
     async first() {
       const cursor = await promised(store('readonly').openCursor());
       return cursor ? cursor.value : null;
+    },
+    async get(n) {
+      return (await promised(store('readonly').get(n))) || null;
+    },
+    // Changes a queued item in one transaction, so an item the pump removed meanwhile stays
+    // removed. Returns the changed item, or null when it is gone.
+    async update(n, change) {
+      const tx = db.transaction(STORE, 'readwrite');
+      const items = tx.objectStore(STORE);
+      const item = await promised(items.get(n));
+      if (!item) return null;
+      change(item);
+      await promised(items.put(item));
+      return item;
     },
     async remove(n) {
       await promised(store('readwrite').delete(n));
