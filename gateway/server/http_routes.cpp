@@ -1,10 +1,13 @@
 #include "gateway/server/http_routes.h"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
 
 #include "gateway/server/request_auth.h"
 #include "gateway/server/static_files.h"
 #include "gateway/server/zoom_route.h"
+#include "services/store/keys.h"
 #include "services/wire/codec.h"
 
 namespace rollcall::gateway::server {
@@ -31,6 +34,24 @@ std::string badge_keys_json(const EventInfo& event) {
   v1::BadgeKeys keys;
   for (const auto& [id, key] : event.badge_keys) *keys.add_keys() = key;
   return encode(keys, Encoding::json);
+}
+
+// Badges in the registry that are not revoked, in one round trip (SORT ... GET reads each
+// badge's revoked field; the pattern keeps the event's hash tag). nullopt: Redis unavailable.
+boost::asio::awaitable<std::optional<int>> registered_count(const Context& context,
+                                                            const std::string& event_id) {
+  std::vector<std::string> command = {
+      "SORT", services::store::badges_key(event_id),
+      "BY",   "nosort",
+      "GET",  services::store::badge_key(event_id, "*") + "->revoked"};
+  auto [ec, reply] = co_await context.commands->async_exec(
+      std::move(command), boost::asio::as_tuple(boost::asio::use_awaitable));
+  if (ec || reply.is_error()) co_return std::nullopt;
+  int registered = 0;
+  for (const auto& revoked : reply.elements) {
+    if (revoked.type != redis::Reply::Type::nil && revoked.str != "1") ++registered;
+  }
+  co_return registered;
 }
 
 }  // namespace
@@ -88,12 +109,12 @@ boost::asio::awaitable<http::message_generator> answer_http(
     const auto slash = rest.find('/');
     const std::string event_id(rest.substr(0, slash));
     const auto resource = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
-    if (resource != "/totals" && resource != "/badge-keys") {
+    if (resource != "/totals" && resource != "/badge-keys" && resource != "/info") {
       co_return error_response(request, http::status::not_found, "not_found",
                                "no such resource: " + path);
     }
-    const auto access = resource == "/totals" ? services::auth::Access::watch_totals
-                                              : services::auth::Access::read_badge_keys;
+    const auto access = resource == "/badge-keys" ? services::auth::Access::read_badge_keys
+                                                  : services::auth::Access::watch_totals;
     const auto decision = co_await authorize(request, *context, event_id, access);
     if (!decision.allowed) co_return refusal_response(request, decision);
     const auto lookup = co_await context->events->find(event_id);
@@ -108,6 +129,18 @@ boost::asio::awaitable<http::message_generator> answer_http(
     if (resource == "/badge-keys") {
       co_return text_response(request, http::status::ok, "application/json",
                               badge_keys_json(*lookup.event));
+    }
+    if (resource == "/info") {
+      const auto registered = co_await registered_count(*context, event_id);
+      if (!registered) {
+        co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
+                                 "Redis is not reachable; try again shortly");
+      }
+      // {"event": Event, "registered": N}: the Event in protobuf's JSON mapping, as the
+      // importer stored it (no personal data, no secret), and the count beside it.
+      co_return text_response(request, http::status::ok, "application/json",
+                              "{\"event\":" + encode(lookup.event->config, Encoding::json) +
+                                  ",\"registered\":" + std::to_string(*registered) + "}");
     }
     auto totals = co_await context->hub->totals(event_id);
     if (!totals) {
