@@ -150,6 +150,30 @@ test('a refused or missing organizer token is said across the page, never "Signe
     assert.equal(await page.locator('.figure-value:visible').count(), 0);
     await context.close();
   }
+  // In every language and at every size: said in the page's language, never "signed in" or
+  // "connecting", nothing cut sideways.
+  const english = new Set(['Sign in with an organizer token', 'Organizer token refused', 'Signed in', 'Connecting…']);
+  for (const viewport of [{ width: 1920, height: 1080 }, { width: 1280, height: 720 }, { width: 390, height: 844 }]) {
+    for (const lang of ['ar', 'zh', 'en', 'fr', 'ru', 'es']) {
+      for (const [hash, state] of [['', 'no_token'], ['#token=rc_not-a-real-token', 'refused']]) {
+        const { context, page } = await world.page({ viewport });
+        await page.goto(`${world.base}/dashboard?event=${EVENT_ID}&lang=${lang}${hash}`);
+        await page.waitForSelector(`#gate[data-state="${state}"]:not([hidden])`, { timeout: 10000 });
+        const said = [await page.textContent('#gate-title'), await page.textContent('#login-state'), await page.textContent('#link-text')];
+        if (lang !== 'en') assert.deepEqual(said.filter((x) => english.has(x)), [], `${lang}: English`);
+        assert.equal(await page.getAttribute('#login', 'data-state'), state === 'refused' ? 'refused' : 'none');
+        assert.notEqual(await page.getAttribute('#link-status', 'data-status'), 'connecting');
+        const cut = await page.evaluate(() =>
+          [...document.querySelectorAll('body *')]
+            .filter((n) => n.clientWidth > 0 && n.scrollWidth > n.clientWidth + 1)
+            .map((n) => `${n.tagName}#${n.id}`)
+            .concat(document.documentElement.scrollWidth > document.documentElement.clientWidth + 1 ? ['page'] : []),
+        );
+        assert.deepEqual(cut, [], `${lang} ${viewport.width} ${state}: cut sideways`);
+        await context.close();
+      }
+    }
+  }
 });
 
 test('the dashboard in Arabic: every word translated, no raw id', async () => {
@@ -165,6 +189,44 @@ test('the dashboard in Arabic: every word translated, no raw id', async () => {
   assert.match(await page.textContent('#categories tr[data-category="minister"]'), /الوزراء ونواب الوزراء/);
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+// Every word the page writes itself (headings, column heads, figure labels, legends, results,
+// categories, sign-in state), per language.
+async function pageWords(lang) {
+  const { context, page } = await world.page();
+  await page.goto(world.url(`/dashboard?event=${EVENT_ID}&lang=${lang}`, 'organizer'));
+  await page.waitForSelector('#link-status[data-status="live"]');
+  await page.waitForFunction(() => Number(document.querySelector('#fig-onsite').dataset.value) > 0);
+  await page.waitForSelector('#rejected tbody tr[data-badge]');
+  const words = await page.evaluate(() => {
+    const texts = [...document.querySelectorAll('h2, th, .figure-label, .legend-text, .export-kind, #statuses td:first-child, #categories td:first-child, #people td:first-child, #rejected td:nth-child(2), #desks td:nth-child(2), #countries td:nth-child(2), .login-state, .link-text, .country-rule .rule-text, #alerts li, .clock-zone')]
+      .map((n) => n.textContent.trim());
+    texts.push(document.querySelector('#country-search').placeholder, document.querySelector('#logout-btn').textContent);
+    return texts.filter((x) => /\p{L}/u.test(x));
+  });
+  const text = await page.evaluate(() => document.querySelector('#main').innerText + document.querySelector('.topbar').innerText);
+  const dir = await page.getAttribute('html', 'dir');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+  return { words, text, dir };
+}
+
+test('the dashboard in all six languages: no English left in the others, no raw id', async (t) => {
+  const english = await pageWords('en');
+  t.diagnostic(`${english.words.length} English texts`);
+  assert.ok(english.words.length > 60, 'the page writes its words');
+  // Badge ids and desk ids are data, not words; a few words are the same in English.
+  const same = { fr: ['Total'], es: ['Total'], ru: [], zh: [], ar: [] };
+  for (const lang of ['fr', 'es', 'ru', 'zh', 'ar']) {
+    const { words, text, dir } = await pageWords(lang);
+    assert.equal(dir, lang === 'ar' ? 'rtl' : 'ltr');
+    const englishLeft = words.filter((w) => english.words.includes(w) && !same[lang].includes(w) && !/^(B-|desk-)/.test(w));
+    assert.deepEqual([...new Set(englishLeft)], [], `${lang}: English left`);
+    for (const raw of ['private_sector', 'already_inside', 'unknown_badge', 'civil_society', 'revoked', 'minister', 'Signed in', 'Nothing yet']) {
+      assert.ok(!text.includes(raw), `${lang}: "${raw}" is shown`);
+    }
+  }
 });
 
 test('the plain live page at / shows the figures', async () => {

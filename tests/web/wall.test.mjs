@@ -25,6 +25,15 @@ async function openWall(lang) {
 test('the wall shows scans within one second', async (t) => {
   const { context, page } = await openWall('en');
   assert.equal(await figure(page, 'onsite'), '0');
+  // An empty chart's time axis ends at the current minute in event time (Europe/Zurich), not UTC.
+  const minuteIn = (timeZone, date) => {
+    const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+  };
+  assert.equal(await page.locator('.chart-box.chart-empty').count(), 1);
+  const lastMinute = await page.getAttribute('.chart-box', 'data-last-minute');
+  const nowMs = Date.now();
+  assert.ok([0, 60000].some((skew) => minuteIn('Europe/Zurich', new Date(nowMs - skew)) === lastMinute), `the empty axis ends at ${lastMinute}, not at ${minuteIn('Europe/Zurich', new Date(nowMs))} event time`);
   const desk = await world.desk({ deskId: 'wall-desk' });
   const badges = ['B-CH-1', 'B-CH-2', 'B-FR-1', 'B-KE-1', 'B-BR-1', 'B-EG-1', 'B-CN-1', 'B-JP-1', 'B-US-1', 'B-IN-1', 'B-UN-1'];
   const started = Date.now();

@@ -70,6 +70,16 @@ export function createMinuteChart(container, { labels, fontSize = () => 18, minu
     builtFor = px;
   }
 
+  // The box changes size without the window doing so (a legend that gains its "online" key and
+  // wraps, a panel that grows): the plot follows its box, or its time labels are cut off.
+  if (typeof ResizeObserver === 'function') {
+    new ResizeObserver(() => {
+      if (!plot) return;
+      const [w, h] = size();
+      if (w !== plot.width || h !== plot.height) plot.setSize({ width: w, height: h });
+    }).observe(container);
+  }
+
   return {
     update(totals) {
       const d = data(totals);
@@ -77,6 +87,8 @@ export function createMinuteChart(container, { labels, fontSize = () => 18, minu
       if (!plot) build(d);
       else plot.setData(d);
       container.classList.toggle('chart-empty', last.empty);
+      // The last minute on the time axis, in event time (as the labels show it).
+      container.dataset.lastMinute = new Date(last.xs[last.xs.length - 1] * 1000).toISOString().slice(0, 16);
       plot.setSeries(2, { show: last.hasJoins });
     },
     // After a resize: a new font size needs a new plot (uPlot fixes fonts when built).
