@@ -190,7 +190,7 @@ const DISPLAY = {
     t_people: 'Participants',
     t_desks: 'Postes d’accueil',
     t_rejected: 'Derniers scans refusés',
-    t_exports: 'Exports',
+    t_exports: 'Exportations',
     t_countries: 'Pays',
     t_alerts: 'Alertes',
     c_category: 'Catégorie',
