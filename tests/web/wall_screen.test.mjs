@@ -21,14 +21,14 @@ const EXTRA = [
   ['B-GU-1', 'GU', 'civil_society', 'Maria Cruz', 'Guam Net', ''],
   ['B-VA-1', 'VA', 'other', 'Paolo Rossi', 'Dicastery for Communication', ''],
   ['B-PS-1', 'PS', 'minister', 'Rami Haddad', 'Ministry of Telecom', ''],
-  // Small States the 110m atlas has no shape for: each still needs its circle.
-  ['B-SG-1', 'SG', 'regulator', 'Tan Wei Ling', 'IMDA', ''],
-  ['B-MT-1', 'MT', 'technical', 'Joe Borg', 'MCA', ''],
-  ['B-TV-1', 'TV', 'minister', 'Simon Kofe', 'Ministry of Justice, Communications', ''],
-  ['B-LI-1', 'LI', 'academia', 'Eva Frick', 'Universitaet Liechtenstein', ''],
   ['B-IO-1', '', 'un', 'Ada Ilo', 'UNESCO', ''],
   ['B-IO-2', '', 'un', 'Jon Berg', 'UNDP', ''],
   ['B-IO-3', '', 'regulator', 'Eva Lind', 'BEREC', ''],
+  // Small States the 110m atlas has no shape for: each still needs its circle.
+  ['B-SG-1', 'SG', 'regulator', 'Tan Wei Ling', 'IMDA', ''],
+  ['B-MT-1', 'MT', 'technical', 'Joe Borg', 'MCA', ''],
+  ['B-TV-1', 'TV', 'minister', 'Simon Kofe', 'Ministry of Communications', ''],
+  ['B-LI-1', 'LI', 'academia', 'Eva Frick', 'Universitaet Liechtenstein', ''],
 ];
 const ROWS = [...REGISTRY, ...EXTRA];
 const CATEGORIES = [
