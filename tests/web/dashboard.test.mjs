@@ -166,7 +166,7 @@ test('a refused or missing organizer token is said across the page, never "Signe
         const cut = await page.evaluate(() =>
           [...document.querySelectorAll('body *')]
             .filter((n) => n.clientWidth > 0 && n.scrollWidth > n.clientWidth + 1)
-            .map((n) => `${n.tagName}#${n.id}`)
+            .map((n) => `${n.tagName}#${n.id}.${n.className} "${n.textContent.slice(0, 40)}"`)
             .concat(document.documentElement.scrollWidth > document.documentElement.clientWidth + 1 ? ['page'] : []),
         );
         assert.deepEqual(cut, [], `${lang} ${viewport.width} ${state}: cut sideways`);

@@ -77,7 +77,7 @@ before(async () => {
   // the chart's axis ("2,000", "2 000", "2.000"), where a cut label shows.
   const joins = Array.from({ length: ONLINE }, (_, i) => ({
     presence_id: `wall-join-${i}`, kind: 'join', participant_id: `remote-${i}`,
-    country: countries[Math.floor(countries.length * (((i * 13) % ONLINE) / ONLINE) ** 1.7)], category: ['civil_society', 'academia', 'youth', 'technical'][i % 4],
+    country: countries[Math.floor(countries.length * (((i * 13) % ONLINE) / ONLINE) ** 3)], category: ['civil_society', 'academia', 'youth', 'technical'][i % 4],
     platform: 'zoom', session: 'plenary', time: new Date().toISOString(),
   }));
   for (let i = 0; i < joins.length; i += 800) {
