@@ -1,10 +1,14 @@
 #include "gateway/server/http_routes.h"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "gateway/server/desk_sync_route.h"
 #include "gateway/server/static_files.h"
 #include "gateway/server/ticket_route.h"
 #include "gateway/server/zoom_route.h"
 #include "services/registry/utf8.h"
+#include "services/store/keys.h"
 #include "services/wire/codec.h"
 
 namespace rollcall::gateway::server {
@@ -31,6 +35,24 @@ std::string badge_keys_json(const EventInfo& event) {
   v1::BadgeKeys keys;
   for (const auto& [id, key] : event.badge_keys) *keys.add_keys() = key;
   return encode(keys, Encoding::json);
+}
+
+// Badges in the registry that are not revoked, in one round trip (SORT ... GET reads each
+// badge's revoked field; the pattern keeps the event's hash tag). nullopt: Redis unavailable.
+boost::asio::awaitable<std::optional<int>> registered_count(const Context& context,
+                                                            const std::string& event_id) {
+  std::vector<std::string> command = {
+      "SORT", services::store::badges_key(event_id),
+      "BY",   "nosort",
+      "GET",  services::store::badge_key(event_id, "*") + "->revoked"};
+  auto [ec, reply] = co_await context.commands->async_exec(
+      std::move(command), boost::asio::as_tuple(boost::asio::use_awaitable));
+  if (ec || reply.is_error()) co_return std::nullopt;
+  int registered = 0;
+  for (const auto& revoked : reply.elements) {
+    if (revoked.type != redis::Reply::Type::nil && revoked.str != "1") ++registered;
+  }
+  co_return registered;
 }
 
 }  // namespace
@@ -72,6 +94,7 @@ boost::asio::awaitable<http::message_generator> answer_http(
       co_return co_await answer_ticket_request(request, *context, route.event_id);
     case RouteId::totals:
     case RouteId::badge_keys:
+    case RouteId::info:
       break;
     case RouteId::static_file:
       co_return serve_static(request, *context, route.path);
@@ -97,6 +120,18 @@ boost::asio::awaitable<http::message_generator> answer_http(
   if (route.route->id == RouteId::badge_keys) {
     co_return text_response(request, http::status::ok, "application/json",
                             badge_keys_json(*lookup.event));
+  }
+  if (route.route->id == RouteId::info) {
+    const auto registered = co_await registered_count(*context, route.event_id);
+    if (!registered) {
+      co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
+                               "Redis is not reachable; try again shortly");
+    }
+    // {"event": Event, "registered": N}: the Event in protobuf's JSON mapping, as the importer
+    // stored it (no personal data, no secret), and the count beside it.
+    co_return text_response(request, http::status::ok, "application/json",
+                            "{\"event\":" + encode(lookup.event->config, Encoding::json) +
+                                ",\"registered\":" + std::to_string(*registered) + "}");
   }
   auto totals = co_await context->hub->totals(route.event_id);
   if (!totals) {

@@ -18,6 +18,8 @@ constexpr std::array kRoutes = std::to_array<Route>({
      Access::watch_totals, "/v1/events/{event}/totals"},
     {RouteId::badge_keys, RouteKind::http, "GET HEAD", "/v1/events/{event}/badge-keys",
      Guard::token, Access::read_badge_keys, "/v1/events/{event}/badge-keys"},
+    {RouteId::info, RouteKind::http, "GET HEAD", "/v1/events/{event}/info", Guard::token,
+     Access::watch_totals, "/v1/events/{event}/info"},
     {RouteId::desk_sync, RouteKind::http, "GET HEAD", "/v1/events/{event}/desk-sync", Guard::token,
      Access::read_desk_sync, "/v1/events/{event}/desk-sync"},
     {RouteId::export_file, RouteKind::http, "GET", "/v1/events/{event}/exports/{file}",

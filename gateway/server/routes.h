@@ -17,6 +17,7 @@ enum class RouteId {
   metrics,
   totals,
   badge_keys,
+  info,
   export_file,
   rejected_scans,
   zoom_webhook,        // the event in the path

@@ -1,5 +1,6 @@
 #include "services/registry/event_config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -185,6 +186,15 @@ rollcall::v1::Event parse_event_json(std::string_view json, std::string_view exp
   if (event.time_zone().empty()) event.set_time_zone("UTC");
   if (event.categories().empty()) {
     for (auto& c : default_categories()) *event.add_categories() = std::move(c);
+  }
+  // A file that marks no headline category still gets the ones a chair quotes (walls and
+  // reports show them as cards); a file that marks any keeps exactly its own choice.
+  const bool any_headline = std::any_of(event.categories().begin(), event.categories().end(),
+                                        [](const auto& c) { return c.headline(); });
+  if (!any_headline) {
+    for (auto& c : *event.mutable_categories()) {
+      c.set_headline(c.id() == "minister" || c.id() == "regulator" || c.id() == "un");
+    }
   }
   const auto problems = validate_event(event);
   if (!problems.empty()) {

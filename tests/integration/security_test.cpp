@@ -130,6 +130,7 @@ TEST_F(Security, EveryRoleReachesExactlyItsEndpoints) {
       {"/v1/online", {"platform"}},
       {"/v1/display", {"display", "organizer"}},
       {"/totals", {"display", "organizer"}},
+      {"/info", {"display", "organizer"}},
       {"/badge-keys", {"desk", "organizer"}},
       {"/exports/countries.csv", {"organizer"}},
       {"/scans/rejected", {"organizer"}},

@@ -2,7 +2,7 @@
 // rejected scans tolerated while their routes do not exist yet.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EVENT_ID, World, sleep } from './world.mjs';
+import { EVENT_ID, REGISTRY, World, sleep } from './world.mjs';
 
 let world;
 before(async () => {
@@ -19,7 +19,7 @@ test('the dashboard shows tables, desk health and exports, and sends the login t
   for (const [i, b] of badges.entries()) await (i % 2 ? deskB : deskA).scan(b, { zone: i % 2 ? 'hall_b' : 'hall_a' });
   for (let i = 1; i <= 30; ++i) await deskA.scan(`B-X-${i}`);
   await deskB.scan('NOBODY-1');
-  await deskB.scan('B-REV-1');
+  for (let i = 0; i < 3; ++i) await deskB.scan('B-REV-1'); // the same revoked badge, again and again
   await deskA.scan('B-X-1', { direction: 'out' });
 
   const { context, page } = await world.page({ viewport: { width: 1920, height: 1080 } });
@@ -44,6 +44,7 @@ test('the dashboard shows tables, desk health and exports, and sends the login t
   await page.fill('#token', world.tokens.organizer);
   headers.length = 0; // from here on, every API request must carry the token
   await Promise.all([page.waitForNavigation(), page.click('#login-btn')]);
+  await page.waitForSelector('#login[data-state="ok"]');
   assert.equal(await page.textContent('#login-state'), 'Signed in');
   assert.equal(await page.evaluate(() => localStorage.getItem('rollcall.token')), world.tokens.organizer);
   await page.waitForSelector('#link-status[data-status="live"]');
@@ -52,9 +53,20 @@ test('the dashboard shows tables, desk health and exports, and sends the login t
 
   await page.waitForFunction(() => document.querySelector('#fig-onsite').dataset.value === '41');
   const totals = await world.totals();
-  // Categories
+  // Categories: labels, not ids; the headline ones first.
   const minister = await page.textContent('#categories tr[data-category="minister"]');
-  assert.match(minister, /minister\s*2/);
+  assert.match(minister, /Ministers and deputy ministers\s*2/);
+  assert.deepEqual((await page.locator('#categories tbody tr').evaluateAll((n) => n.map((r) => r.dataset.category))).slice(0, 3), ['minister', 'regulator', 'un']);
+  // Checked in of registered, and the no-shows (the revoked badge is not registered).
+  const registered = REGISTRY.slice(1).filter((r) => r[5] !== 'true').length;
+  assert.equal(await page.getAttribute('#fig-checked_in', 'data-value'), '41');
+  assert.equal(await page.getAttribute('#fig-registered', 'data-value'), String(registered));
+  assert.equal(await page.getAttribute('#fig-no_shows', 'data-value'), String(registered - 41));
+  assert.match(await page.textContent('#checkin-label'), new RegExp(`41 of ${registered} registered`));
+  // Exports come first.
+  const exportsBox = await page.locator('#exports-panel').boundingBox();
+  const figuresBox = await page.locator('.figures').boundingBox();
+  assert.ok(exportsBox.y < figuresBox.y, 'exports are above the figures');
   // Days
   const day = Object.keys(totals.days)[0];
   assert.match(await page.textContent(`#days tr[data-day="${day}"]`), new RegExp(`${day}\\s*41`));
@@ -62,7 +74,21 @@ test('the dashboard shows tables, desk health and exports, and sends the login t
   assert.match(await page.textContent('#zones tr[data-zone="hall_a"]'), new RegExp(`hall_a\\s*${totals.inside_by_zone.hall_a}`));
   assert.match(await page.textContent('#zones tr[data-zone="hall_b"]'), new RegExp(`hall_b\\s*${totals.inside_by_zone.hall_b}`));
   // Scans by result
-  assert.match(await page.textContent('#statuses tr[data-status="unknown_badge"]'), /unknown_badge\s*1/);
+  assert.match(await page.textContent('#statuses tr[data-status="unknown_badge"]'), /Unknown badge\s*1/);
+  assert.match(await page.textContent('#statuses tr[data-status="already_inside"], #statuses tr[data-status="accepted"]'), /First entry of the day|Already inside/);
+  // Every country, searchable and sortable (not a top 12).
+  const listed = await page.locator('#countries tbody tr[data-country]').count();
+  assert.equal(listed, new Set(Object.keys(totals.onsite_by_country)).size);
+  t.diagnostic(`${listed} rows in the countries table`);
+  await page.fill('#country-search', 'switz');
+  assert.deepEqual(await page.locator('#countries tbody tr').evaluateAll((n) => n.map((r) => r.dataset.country)), ['CH']);
+  await page.fill('#country-search', '');
+  await page.click('#countries button[data-sort="name"]');
+  const names = await page.locator('#countries tbody tr td:first-child').allTextContents();
+  assert.deepEqual(names, [...names].sort(new Intl.Collator('en').compare));
+  await page.click('#countries button[data-sort="onsite"]');
+  const counts = (await page.locator('#countries tbody tr td:nth-child(3)').allTextContents()).map(Number);
+  assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
   // Desks: scans, rejected, rejection rate, state
   const deskBRow = await page.locator('#desks tr[data-desk="desk-b"] td').allTextContents();
   assert.equal(deskBRow[0], 'desk-b');
@@ -82,9 +108,21 @@ test('the dashboard shows tables, desk health and exports, and sends the login t
   assert.equal(await page.getAttribute('[data-export="attendees.csv"]', 'href'), `/v1/events/${EVENT_ID}/exports/attendees.csv`);
   await page.click('[data-export="summary.json"]');
   await page.waitForFunction(() => /summary\.json/.test(document.querySelector('#exports-note').textContent) && !/Preparing/.test(document.querySelector('#exports-note').textContent));
-  // Rejected scans: a 404 until that route exists is shown as a note, an array as a table.
-  await page.waitForFunction(() => document.querySelector('#rejected-note').textContent || document.querySelector('#rejected tbody'));
-  t.diagnostic(`rejected scans: ${(await page.textContent('#rejected-note')) || (await page.locator('#rejected tbody tr').count()) + ' rows'}`);
+  // Rejected scans, grouped: the revoked badge tried three times is one row and one alert.
+  await page.waitForSelector('#rejected tbody tr[data-badge="B-REV-1"]');
+  const revokedRow = await page.locator('#rejected tbody tr[data-badge="B-REV-1"] td').allTextContents();
+  assert.equal(revokedRow[1], 'Revoked badge');
+  assert.equal(revokedRow[2], '3');
+  assert.equal(await page.locator('#rejected tbody tr[data-badge="B-REV-1"]').count(), 1);
+  assert.match(await page.textContent('#alerts [data-alert="repeat"][data-key="B-REV-1"]'), /Badge B-REV-1 \(Revoked badge\) tried 3 times/);
+  // Times in event time (Europe/Zurich), 24-hour, the zone named in the column head.
+  const rejected = await (await fetch(`${world.base}/v1/events/${EVENT_ID}/scans/rejected?limit=10`, { headers: { Authorization: `Bearer ${world.tokens.organizer}` } })).json();
+  const last = rejected.find((r) => r.badge_id === 'B-REV-1');
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Zurich', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(last.server_time)).map((x) => [x.type, x.value]));
+  assert.equal(revokedRow[3], `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`);
+  const zoneName = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Zurich', timeZoneName: 'longGeneric' }).formatToParts(new Date()).find((x) => x.type === 'timeZoneName').value;
+  assert.match(await page.textContent('#rejected thead'), new RegExp(`\\(${zoneName}\\)`));
+  assert.match(await page.textContent('#desks tr[data-desk="desk-b"] td:nth-child(8)'), /^\d{2}:\d{2}:\d{2} \(/);
   // Every HTTP call to the API carried the token.
   assert.ok(headers.length >= 2, 'API requests were made');
   for (const h of headers) assert.equal(h, `Bearer ${world.tokens.organizer}`);
@@ -94,6 +132,101 @@ test('the dashboard shows tables, desk health and exports, and sends the login t
   deskA.close();
   deskB.close();
   await context.close();
+});
+
+test('a refused or missing organizer token is said across the page, never "Signed in" or zeros', async () => {
+  for (const [hash, state, title] of [
+    ['', 'no_token', 'Sign in with an organizer token'],
+    ['#token=rc_not-a-real-token', 'refused', 'Organizer token refused'],
+    [`#token=${world.tokens.display}`, 'refused', 'Organizer token refused'], // a display's token
+  ]) {
+    const { context, page } = await world.page();
+    await page.goto(`${world.base}/dashboard?event=${EVENT_ID}${hash}`);
+    await page.waitForSelector(`#gate[data-state="${state}"]:not([hidden])`, { timeout: 10000 });
+    assert.equal(await page.textContent('#gate-title'), title);
+    assert.notEqual(await page.textContent('#login-state'), 'Signed in');
+    assert.notEqual(await page.textContent('#link-text'), 'Connecting…');
+    assert.equal(await page.locator('#main').isHidden(), true);
+    assert.equal(await page.locator('.figure-value:visible').count(), 0);
+    await context.close();
+  }
+  // In every language and at every size: said in the page's language, never "signed in" or
+  // "connecting", nothing cut sideways.
+  const english = new Set(['Sign in with an organizer token', 'Organizer token refused', 'Signed in', 'Connecting…']);
+  for (const viewport of [{ width: 1920, height: 1080 }, { width: 1280, height: 720 }, { width: 390, height: 844 }]) {
+    for (const lang of ['ar', 'zh', 'en', 'fr', 'ru', 'es']) {
+      for (const [hash, state] of [['', 'no_token'], ['#token=rc_not-a-real-token', 'refused']]) {
+        const { context, page } = await world.page({ viewport });
+        await page.goto(`${world.base}/dashboard?event=${EVENT_ID}&lang=${lang}${hash}`);
+        await page.waitForSelector(`#gate[data-state="${state}"]:not([hidden])`, { timeout: 10000 });
+        const said = [await page.textContent('#gate-title'), await page.textContent('#login-state'), await page.textContent('#link-text')];
+        if (lang !== 'en') assert.deepEqual(said.filter((x) => english.has(x)), [], `${lang}: English`);
+        assert.equal(await page.getAttribute('#login', 'data-state'), state === 'refused' ? 'refused' : 'none');
+        assert.notEqual(await page.getAttribute('#link-status', 'data-status'), 'connecting');
+        const cut = await page.evaluate(() =>
+          [...document.querySelectorAll('body *')]
+            .filter((n) => n.clientWidth > 0 && n.scrollWidth > n.clientWidth + 1)
+            .map((n) => `${n.tagName}#${n.id}.${n.className} "${n.textContent.slice(0, 40)}"`)
+            .concat(document.documentElement.scrollWidth > document.documentElement.clientWidth + 1 ? ['page'] : []),
+        );
+        assert.deepEqual(cut, [], `${lang} ${viewport.width} ${state}: cut sideways`);
+        await context.close();
+      }
+    }
+  }
+});
+
+test('the dashboard in Arabic: every word translated, no raw id', async () => {
+  const { context, page } = await world.page();
+  await page.goto(world.url(`/dashboard?event=${EVENT_ID}&lang=ar`, 'organizer'));
+  await page.waitForSelector('#link-status[data-status="live"]');
+  await page.waitForFunction(() => Number(document.querySelector('#fig-onsite').dataset.value) > 0);
+  assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  const text = await page.evaluate(() => document.querySelector('#main').innerText + document.querySelector('.topbar').innerText);
+  for (const raw of ['private_sector', 'already_inside', 'unknown_badge', 'civil_society', 'Signed in', 'Nothing yet', 'Categories', 'Desks', 'Exports']) {
+    assert.ok(!text.includes(raw), `"${raw}" is shown in Arabic`);
+  }
+  assert.match(await page.textContent('#categories tr[data-category="minister"]'), /الوزراء ونواب الوزراء/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+// Every word the page writes itself (headings, column heads, figure labels, legends, results,
+// categories, sign-in state), per language.
+async function pageWords(lang) {
+  const { context, page } = await world.page();
+  await page.goto(world.url(`/dashboard?event=${EVENT_ID}&lang=${lang}`, 'organizer'));
+  await page.waitForSelector('#link-status[data-status="live"]');
+  await page.waitForFunction(() => Number(document.querySelector('#fig-onsite').dataset.value) > 0);
+  await page.waitForSelector('#rejected tbody tr[data-badge]');
+  const words = await page.evaluate(() => {
+    const texts = [...document.querySelectorAll('h2, th, .figure-label, .legend-text, .export-kind, #statuses td:first-child, #categories td:first-child, #people td:first-child, #rejected td:nth-child(2), #desks td:nth-child(2), #countries td:nth-child(2), .login-state, .link-text, .country-rule .rule-text, #alerts li, .clock-zone')]
+      .map((n) => n.textContent.trim());
+    texts.push(document.querySelector('#country-search').placeholder, document.querySelector('#logout-btn').textContent);
+    return texts.filter((x) => /\p{L}/u.test(x));
+  });
+  const text = await page.evaluate(() => document.querySelector('#main').innerText + document.querySelector('.topbar').innerText);
+  const dir = await page.getAttribute('html', 'dir');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+  return { words, text, dir };
+}
+
+test('the dashboard in all six languages: no English left in the others, no raw id', async (t) => {
+  const english = await pageWords('en');
+  t.diagnostic(`${english.words.length} English texts`);
+  assert.ok(english.words.length > 60, 'the page writes its words');
+  // Badge ids and desk ids are data, not words; a few words are the same in English.
+  const same = { fr: ['Participants', 'Zone', 'Badge', 'Scans', 'Scans/min', 'Total ▼'], es: ['Total ▼'], ru: [], zh: [], ar: [] };
+  for (const lang of ['fr', 'es', 'ru', 'zh', 'ar']) {
+    const { words, text, dir } = await pageWords(lang);
+    assert.equal(dir, lang === 'ar' ? 'rtl' : 'ltr');
+    const englishLeft = words.filter((w) => english.words.includes(w) && !same[lang].includes(w) && !/^(B-|desk-)/.test(w));
+    assert.deepEqual([...new Set(englishLeft)], [], `${lang}: English left`);
+    for (const raw of ['private_sector', 'already_inside', 'unknown_badge', 'civil_society', 'revoked', 'minister', 'Signed in', 'Nothing yet']) {
+      assert.ok(!text.includes(raw), `${lang}: "${raw}" is shown`);
+    }
+  }
 });
 
 test('the plain live page at / shows the figures', async () => {

@@ -117,7 +117,13 @@ export class World {
     const registryPath = join(w.dir, 'registry.csv');
     await writeFile(registryPath, csv);
     for (const e of events) {
-      const args = ['--event', e.id, '--registry', registryPath, '--redis', w.redisUrl];
+      // An event may bring its own registry rows (same columns as REGISTRY).
+      let path = registryPath;
+      if (e.registry) {
+        path = join(w.dir, `${e.id}-registry.csv`);
+        await writeFile(path, e.registry.map((row) => row.join(',')).join('\n') + '\n');
+      }
+      const args = ['--event', e.id, '--registry', path, '--redis', w.redisUrl];
       if (e.eventFile) {
         const file = join(w.dir, `${e.id}.json`);
         await writeFile(file, JSON.stringify(e.eventFile));
@@ -212,7 +218,7 @@ export class World {
   }
 
   async totals(event = EVENT_ID) {
-    const r = await fetch(`${this.base}/v1/events/${event}/totals`, { headers: { Authorization: `Bearer ${this.tokens.organizer}` } });
+    const r = await fetch(`${this.base}/v1/events/${event}/totals`, { headers: { Authorization: `Bearer ${(this.eventTokens[event] || this.tokens).organizer}` } });
     if (!r.ok) throw new Error(`totals: HTTP ${r.status}`);
     return r.json();
   }

@@ -69,6 +69,24 @@ TEST(EventFile, MissingPiecesTakeDefaults) {
   EXPECT_EQ(comma_list(e.zones()), "");
 }
 
+TEST(EventFile, WithoutHeadlineMarkingMinistersRegulatorsAndUnAreHeadline) {
+  const auto e = parse_event_json(R"({"categories": [
+    {"id": "minister", "label": "Ministers"}, {"id": "youth", "label": "Youth"},
+    {"id": "un", "label": "UN system"}, {"id": "regulator", "label": "Regulators"}]})",
+                                  "x");
+  ASSERT_EQ(e.categories_size(), 4);
+  EXPECT_TRUE(e.categories(0).headline());
+  EXPECT_FALSE(e.categories(1).headline());
+  EXPECT_TRUE(e.categories(2).headline());
+  EXPECT_TRUE(e.categories(3).headline());
+  // A file that marks its own headline categories keeps exactly them.
+  const auto own = parse_event_json(R"({"categories": [
+    {"id": "minister", "label": "Ministers"}, {"id": "youth", "label": "Youth", "headline": true}]})",
+                                    "x");
+  EXPECT_FALSE(own.categories(0).headline());
+  EXPECT_TRUE(own.categories(1).headline());
+}
+
 TEST(EventFile, CamelCaseNamesAreAcceptedToo) {
   const auto e = parse_event_json(R"({"eventId": "x", "timeZone": "Asia/Tokyo"})");
   EXPECT_EQ(e.event_id(), "x");

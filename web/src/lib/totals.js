@@ -3,6 +3,8 @@
 // set scalar fields replace, present map entries replace whole entries (DayTotals and
 // DeskHealth included). uint64 seq/prev_seq arrive as JSON strings (and are omitted when 0).
 
+import { countCountries } from './member_states.js';
+
 const ARRIVAL_MINUTES_KEPT = 180; // like the gateway's folder: displays show recent minutes only
 
 export function seqOf(value) {
@@ -67,18 +69,22 @@ function trimMinutes(totals) {
   }
 }
 
-// What the pages draw, with absent online fields kept as undefined (shown as "—").
+// What the pages draw, with absent online fields kept as undefined (shown as "—"). Countries
+// are counted as the event's published figure counts them: UN Member and observer States with
+// participants on site; territories and international organizations apart (member_states.js).
 export function figures(totals) {
   const t = totals || {};
   const num = (v) => (typeof v === 'number' ? v : v === undefined || v === null ? undefined : Number(v));
-  const countriesAny = num(t.countries_any);
+  const onsiteCountries = countCountries(t.onsite_by_country);
   return {
     onsite: num(t.onsite) ?? 0,
     online_now: num(t.online_now),
     remote: num(t.remote),
-    countries: countriesAny !== undefined ? countriesAny : num(t.countries_onsite) ?? 0,
+    countries: onsiteCountries.states,
+    territories: onsiteCountries.territories,
+    international: onsiteCountries.international,
     inside_now: num(t.inside_now) ?? 0,
-    participants: num(t.participants),
+    participants: num(t.participants) ?? num(t.onsite) ?? 0,
     hybrid: num(t.hybrid),
     peak_online: num(t.peak_online),
   };
@@ -107,13 +113,14 @@ export function countryRows(totals) {
 
 // Per-minute series for the last `minutes` minutes that have data, zero-filled. Minute keys are
 // "YYYY-MM-DDTHH:MM" in event time: read them as UTC and draw them in UTC so labels show event
-// time.
-export function minuteSeries(totals, minutes = 60) {
+// time. `nowKey` (the current minute in event time) ends an empty series, so that an empty
+// chart's axis shows event time too, not UTC.
+export function minuteSeries(totals, minutes = 60, nowKey) {
   const arrivals = (totals && totals.arrivals_by_minute) || {};
   const joins = (totals && totals.joins_by_minute) || {};
   const keys = [...Object.keys(arrivals), ...Object.keys(joins)].sort();
   const toSec = (key) => Date.parse(key + ':00Z') / 1000;
-  let end = keys.length ? toSec(keys[keys.length - 1]) : Math.floor(Date.now() / 60000) * 60;
+  let end = keys.length ? toSec(keys[keys.length - 1]) : nowKey ? toSec(nowKey) : Math.floor(Date.now() / 60000) * 60;
   if (!Number.isFinite(end)) end = Math.floor(Date.now() / 60000) * 60;
   const xs = [], a = [], j = [];
   const byA = new Map(Object.entries(arrivals).map(([k, v]) => [toSec(k), Number(v) || 0]));
