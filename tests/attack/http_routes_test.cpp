@@ -7,6 +7,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "services/auth/access.h"
 #include "services/export/export_job.h"
 #include "services/registry/utf8.h"
 #include "services/store/keys.h"

@@ -342,14 +342,14 @@ TEST_F(Tickets, OnlyAPlatformGetsTicketsAndOnlyForWhatABeaconCouldBe) {
   for (const auto role : {v1::desk, v1::display, v1::organizer}) {
     EXPECT_EQ(post(good, world().token(role)), 403) << v1::Role_Name(role);
   }
-  for (const std::string bad :
-       {"", "not json", "[]", R"({"participant_id":""})", R"({"participant_id":"two words"})",
-        R"({"participant_id":"p","country":"XX"})",
-        R"({"participant_id":"p","category":"emperor"})",
-        R"({"participant_id":"p","badge_id":"not a badge"})",
-        R"({"participant_id":"p","expires_in_seconds":691200})",
-        R"({"participant_id":"p","expires_in_seconds":-5})", R"({"participant_id":"p","x":1})",
-        "{\"participant_id\":\"" + std::string(200, 'p') + "\"}"}) {
+  for (const std::string bad : std::vector<std::string>{
+           "", "not json", "[]", R"({"participant_id":""})", R"({"participant_id":"two words"})",
+           R"({"participant_id":"p","country":"XX"})",
+           R"({"participant_id":"p","category":"emperor"})",
+           R"({"participant_id":"p","badge_id":"not a badge"})",
+           R"({"participant_id":"p","expires_in_seconds":691200})",
+           R"({"participant_id":"p","expires_in_seconds":-5})", R"({"participant_id":"p","x":1})",
+           "{\"participant_id\":\"" + std::string(200, 'p') + "\"}"}) {
     const auto status = post(bad, world().token(v1::platform));
     EXPECT_TRUE(status == 400 || status == 422) << status << " for " << bad;
   }
