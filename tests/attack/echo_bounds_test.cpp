@@ -67,6 +67,9 @@ class EchoBounds : public FrameFixture {
     auto reply = client.next(20s);
     if (reply) return reply;
     EXPECT_TRUE(client.close_info()) << attack.label << ": no answer and no close";
+    // A frame over the gateway's 64 KiB limit may be cut off while still being written: the
+    // gateway's 1009 and its hang-up then race the rest of the frame, and the client sees 1006.
+    if (frame.size() > 64 * 1024) close_codes.push_back(1006);
     if (client.close_info()) {
       const auto problems = check_close(*client.close_info(), close_codes, attack.sent);
       EXPECT_TRUE(problems.empty()) << attack.label << ": " << join(problems);
@@ -302,8 +305,10 @@ TEST_F(EchoBounds, BeaconRefusalsAreBoundedAndCountNothing) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     const auto& v = *beacon.variant;
-    if (!beacon.client->wait_closed(std::max(left, 0ms))) {
-      EXPECT_FALSE(v.size > 128 || v.hostile()) << beacon.label << ": let in";
+    // Past the shared deadline each still gets a moment: a close frame that arrived long ago
+    // still needs its closing handshake with the gateway.
+    if (!beacon.client->wait_closed(std::max(left, 300ms))) {
+      EXPECT_FALSE(v.value.size() > 128 || v.hostile()) << beacon.label << ": let in";
       joined.insert(beacon.participant);
       continue;
     }

@@ -115,7 +115,9 @@ class HttpRoutes : public ::testing::Test {
     EXPECT_LT(verdict.status, 500);
     for (const auto& text : verdict.texts) {
       EXPECT_TRUE(is_valid_utf8(text)) << text;
-      EXPECT_LE(text.size(), 1024u) << text.substr(0, 2000);
+      // A served resource (metrics, a page) is as long as it is; what answers a request with
+      // an error, or closes a socket, quotes the client and must stay short.
+      if (verdict.status != 200) EXPECT_LE(text.size(), 1024u) << text.substr(0, 2000);
       boost::system::error_code ec;
       const auto json = boost::json::parse(text, ec);
       if (ec) continue;  // a close reason, a page
@@ -166,6 +168,10 @@ TEST_F(HttpRoutes, EveryIdentityGetsWhatTheGuardSays) {
         if (route.websocket) {
           EXPECT_EQ(verdict.status, 101);
           EXPECT_EQ(verdict.close_code, let_in ? 0 : 4000 + refusal);
+        } else if (let_in && route.method() == "POST") {
+          // Past the guard, the empty body sent here is the route's to judge (400, 422).
+          EXPECT_TRUE(verdict.status == 200 || verdict.status == 400 || verdict.status == 422)
+              << verdict.status;
         } else if (let_in) {
           EXPECT_EQ(verdict.status, 200);
         } else {
@@ -273,7 +279,8 @@ TEST_F(HttpRoutes, EveryExportOfTheCatalogue) {
         } else if (makes_one) {
           EXPECT_EQ(response.status, 200);
           EXPECT_EQ(response.header("content-type"), ex::content_type(format));
-          EXPECT_FALSE(response.body.empty());
+          // JSON exports are JSON Lines: a table without rows is an empty body.
+          EXPECT_TRUE(!response.body.empty() || format == ex::Format::json);
           ++served;
         } else {
           EXPECT_EQ(response.status, 400);
@@ -289,7 +296,10 @@ TEST_F(HttpRoutes, EveryExportOfTheCatalogue) {
     for (const auto& file : unknown) {
       SCOPED_TRACE(route.pattern + " " + file.substr(0, 64));
       const auto response = get(route, file, organizer);
-      EXPECT_EQ(response.status, 404);
+      // A name longer than the request line allows is refused before routing (413).
+      EXPECT_TRUE(response.status == 404 ||
+                  (response.status == 413 && percent_encode(file).size() > 4096))
+          << response.status;
       EXPECT_TRUE(is_valid_utf8(response.body)) << response.body.substr(0, 200);
       EXPECT_LE(response.body.size(), 1024u);
     }
@@ -301,7 +311,7 @@ TEST_F(HttpRoutes, EveryExportOfTheCatalogue) {
 
 TEST_F(HttpRoutes, AStaticPathOfInvalidUtf8IsQuotedValid) {
   for (const std::string& target : std::vector<std::string>{
-           "/%FF%FE", "/caf%C3%A9%FF", "/%C0%AF" + std::string(3000, 'x'), "/%01%02%1B[31m"}) {
+           "/%FF%FE", "/caf%C3%A9%FF", "/%C0%AF" + std::string(3000, 'x'), "/%01%02%1B%5B31m"}) {
     SCOPED_TRACE(target);
     const auto response = raw_get(gateway_->host(), gateway_->port(), target);
     EXPECT_EQ(response.status, 404);

@@ -257,7 +257,7 @@ std::vector<Attack> attacks_on(const Descriptor* type, bool json,
       Attack attack{.label = path.name() + " " + v.label() + encoding,
                     .json = json,
                     .sent = v.value,
-                    .must_refuse = !text || v.size > 128 || v.hostile(),
+                    .must_refuse = !text || v.value.size() > 128 || v.hostile(),
                     .field = path,
                     .variant = &v};
       if (json) {
