@@ -66,7 +66,8 @@ void check_accepted(const v1::ScanRequest& request, const checkin::BadgeProof& p
   const auto stored = std::stoll(command[9]);
   FUZZ_CHECK(stored >= kOldestMs && stored <= kServerMs + 5 * 60'000);
   FUZZ_CHECK(timing.device_time_ignored == (request.has_device_time() && !timing.device_ms));
-  FUZZ_CHECK(command[14] == (timing.device_time_ignored ? "1" : "0"));
+  FUZZ_CHECK(command[14] == "500");
+  FUZZ_CHECK(command[15] == (timing.device_time_ignored ? "1" : "0"));
 }
 
 void check_request(v1::ScanRequest request, const checkin::BadgeKeys& keys,

@@ -49,7 +49,8 @@ TEST(Utf8, CutsAtACharacterBoundary) {
 TEST(Utf8, ReplacesBrokenBytes) {
   EXPECT_EQ(quote_input("Jos\xE9"), "Jos\xEF\xBF\xBD");
   EXPECT_EQ(quote_input("\xFF\xFEok"), "\xEF\xBF\xBD\xEF\xBF\xBDok");
-  EXPECT_EQ(quote_input("a\xC0\xAF" "b"),
+  EXPECT_EQ(quote_input("a\xC0\xAF"
+                        "b"),
             "a\xEF\xBF\xBD\xEF\xBF\xBD"
             "b");
 }
