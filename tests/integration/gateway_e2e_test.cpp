@@ -345,6 +345,9 @@ TEST_F(GatewayE2E, RedisOutageAnswersUnavailableThenRecoversWithoutLoss) {
   auto client = desk();
   auto screen = display();
   EXPECT_EQ(client->scan(scan("o-1", "M1")).status(), v1::accepted);
+  // The display is in once its first snapshot arrives: the gateway looks its event up after the
+  // handshake, and a lookup caught by the kill below closes it with 1013 (try again later).
+  ASSERT_TRUE(screen->wait_until([](const v1::Totals&) { return true; }, 20s));
 
   redis_.kill();
   // Until the gateway notices, a scan may fail either way; it always gets an answer.
