@@ -128,7 +128,11 @@ test('offline: known, lower-case, unknown and revoked badges get their verdict a
   assert.equal(r.offline, true);
   assert.match(r.all, /Offline decision/);
   assert.equal(r.name, 'Luca Meier');
-  assert.ok(r.ms < 3000, `verdict in ${r.ms} ms`); // no network involved; 3 s allows a loaded CI machine
+  // Decided at the desk, never minutes later by the gateway. The bound is coarse on purpose:
+  // a link the browser still thinks open costs the desk's 1.5 s answer patience first, and the
+  // test machines are shared (the figure is printed, not judged finely).
+  t.diagnostic(`offline verdict in ${r.ms} ms`);
+  assert.ok(r.ms < 8000, `verdict in ${r.ms} ms`);
   assert.ok(!/Saved/.test(r.all));
   await world.screenshot(page, 'desk-offline-admit.png');
 
@@ -153,7 +157,7 @@ test('offline: known, lower-case, unknown and revoked badges get their verdict a
   assert.equal(r.background, 'rgb(111, 29, 27)');
   assert.equal(r.offline, true);
   assert.equal(r.sound, 'refuse');
-  assert.ok(r.ms < 3000, `refused in ${r.ms} ms`);
+  assert.ok(r.ms < 8000, `refused in ${r.ms} ms`);
   await world.screenshot(page, 'desk-offline-unknown.png');
 
   r = await scan(page, 'B-REV-1');
@@ -389,6 +393,13 @@ test('signed codes: the card shows the badge id, online and offline, never the c
   const genuine = await code('B-BR-1');
   const other = await code('B-CN-1');
   assert.ok(genuine.length > 100);
+  // The gateway caches an event's keys for a few seconds: open the desk once it knows the new one.
+  for (let i = 0; ; i++) {
+    const r = await fetch(`${world.base}/v1/events/${SIGNED}/badge-keys`, { headers: { Authorization: `Bearer ${world.eventTokens[SIGNED].desk}` } });
+    if (r.ok && (await r.json()).keys?.length > 0) break;
+    assert.ok(i < 100, 'the gateway never learned the new badge key');
+    await sleep(100);
+  }
   const { context, page } = await openDesk({ event: SIGNED, desk: 'k-signed', zone: 'hall_a', viewport: { width: 390, height: 844 } });
   await page.waitForFunction((e) => localStorage.getItem('rollcall.badge_keys.' + e), SIGNED);
   let r = await scan(page, genuine);
