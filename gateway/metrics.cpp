@@ -1,5 +1,7 @@
 #include "gateway/metrics.h"
 
+#include <type_traits>
+
 #include <fmt/format.h>
 
 namespace rollcall::gateway {
@@ -28,6 +30,22 @@ void labelled(std::string& out, std::string_view name, std::string_view label, c
   for (const auto& [key, value] : values) {
     fmt::format_to(std::back_inserter(out), "{}{{{}=\"{}\"}} {}\n", name, label, escape(key),
                    value);
+  }
+}
+
+// Series with two labels, kept under "first\nsecond" keys. Times are written to the millisecond.
+template <class Map>
+void labelled_pair(std::string& out, std::string_view name, std::string_view first,
+                   std::string_view second, const Map& values) {
+  for (const auto& [key, value] : values) {
+    const auto newline = key.find('\n');
+    fmt::format_to(std::back_inserter(out), "{}{{{}=\"{}\",{}=\"{}\"}} ", name, first,
+                   escape(key.substr(0, newline)), second, escape(key.substr(newline + 1)));
+    if constexpr (std::is_floating_point_v<typename Map::mapped_type>) {
+      fmt::format_to(std::back_inserter(out), "{:.3f}\n", value);
+    } else {
+      fmt::format_to(std::back_inserter(out), "{}\n", value);
+    }
   }
 }
 
@@ -113,23 +131,14 @@ std::string Metrics::render(bool redis_ready) const {
   labelled(out, "rollcall_http_refusals_total", "reason", http_refusals_);
   header(out, "rollcall_client_times_ignored_total", "counter",
          "Client clocks not believed (the server's time counted instead), by channel and reason.");
-  for (const auto& [key, count] : client_times_ignored_) {
-    const auto newline = key.find('\n');
-    fmt::format_to(std::back_inserter(out),
-                   "rollcall_client_times_ignored_total{{channel=\"{}\",reason=\"{}\"}} {}\n",
-                   escape(key.substr(0, newline)), escape(key.substr(newline + 1)), count);
-  }
+  labelled_pair(out, "rollcall_client_times_ignored_total", "channel", "reason",
+                client_times_ignored_);
   header(out, "rollcall_offline_verdicts_total", "counter",
          "Desk decisions made offline, by how the gateway's answer compared.");
   labelled(out, "rollcall_offline_verdicts_total", "outcome", offline_verdicts_);
   header(out, "rollcall_desk_last_scan_timestamp_seconds", "gauge",
          "When each desk last scanned through this gateway (unix time).");
-  for (const auto& [key, when] : desk_last_scan_) {
-    const auto newline = key.find('\n');
-    fmt::format_to(std::back_inserter(out),
-                   "rollcall_desk_last_scan_timestamp_seconds{{event=\"{}\",desk=\"{}\"}} {:.3f}\n",
-                   escape(key.substr(0, newline)), escape(key.substr(newline + 1)), when);
-  }
+  labelled_pair(out, "rollcall_desk_last_scan_timestamp_seconds", "event", "desk", desk_last_scan_);
   return out;
 }
 
