@@ -100,7 +100,14 @@ async function openWall(lang, viewport = { width: 1920, height: 1080 }) {
   await page.waitForSelector('#link-status[data-status="live"]', { timeout: 10000 });
   await page.waitForFunction((n) => document.querySelector('#fig-onsite')?.dataset.value === String(n), scanned.length, { timeout: 5000 });
   await page.waitForFunction(() => Number(document.querySelector('#fig-remote')?.dataset.value) > 0, null, { timeout: 5000 });
-  await sleep(300); // the resize-driven refits
+  // The chart is drawn with the font of the page's scale (a chart built before the viewport
+  // settled rebuilds itself), then the resize-driven refits.
+  await page.waitForFunction(() => {
+    const box = document.querySelector('.chart-box');
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+    return box && Number(box.dataset.fontPx) === Math.round(1.75 * rem);
+  }, null, { timeout: 5000 });
+  await sleep(300);
   return { context, page };
 }
 

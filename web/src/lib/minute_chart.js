@@ -68,13 +68,22 @@ export function createMinuteChart(container, { labels, fontSize = () => 18, minu
     if (plot) plot.destroy();
     plot = new uPlot(options(w, h, px), d, container);
     builtFor = px;
+    container.dataset.fontPx = String(px);
+  }
+
+  function rebuild() {
+    build(lastData);
+    plot.setSeries(2, { show: last.hasJoins });
   }
 
   // The box changes size without the window doing so (a legend that gains its "online" key and
-  // wraps, a panel that grows): the plot follows its box, or its time labels are cut off.
+  // wraps, a panel that grows): the plot follows its box, or its time labels are cut off. A box
+  // that changed with the page's scale (a plot built before the viewport settled) also needs the
+  // new font, so it is rebuilt rather than stretched.
   if (typeof ResizeObserver === 'function') {
     new ResizeObserver(() => {
       if (!plot) return;
+      if (Math.round(fontSize()) !== builtFor) return rebuild();
       const [w, h] = size();
       if (w !== plot.width || h !== plot.height) plot.setSize({ width: w, height: h });
     }).observe(container);
@@ -95,8 +104,7 @@ export function createMinuteChart(container, { labels, fontSize = () => 18, minu
     resize() {
       if (!plot) return;
       if (Math.round(fontSize()) !== builtFor) {
-        build(lastData);
-        plot.setSeries(2, { show: last.hasJoins });
+        rebuild();
       } else {
         const [w, h] = size();
         plot.setSize({ width: w, height: h });
