@@ -239,6 +239,35 @@ test('offline: a verdict the gateway overturns is raised in the history and coun
   await context.close();
 });
 
+// A cut the browser has not noticed: the socket still looks open, nothing comes back. The
+// first scan costs the desk's answer patience; the next ones are decided at once until the
+// gateway answers again (the cause is on the card, so this is checked without timing).
+test('a silent link: one scan waits the patience, the next are decided at once, then the gateway again', async (t) => {
+  const { context, page } = await openDesk({ desk: 'k-silent', zone: 'hall_b' });
+  const cause = () => page.getAttribute('#result', 'data-cause');
+  world.gateway.kill('SIGSTOP');
+  let first;
+  let rest;
+  try {
+    first = await scan(page, 'B-X-101');
+    assert.equal(first.status, 'offline_admit');
+    assert.equal(await cause(), 'no_answer');
+    rest = [await scan(page, 'B-X-102'), await scan(page, 'NOPE-SILENT-1')];
+    assert.deepEqual(rest.map((r) => r.status), ['offline_admit', 'unknown_badge']);
+    assert.equal(await cause(), 'link_silent');
+  } finally {
+    world.gateway.kill('SIGCONT');
+  }
+  t.diagnostic(`verdicts after ${first.ms} ms (patience), then ${rest.map((r) => r.ms).join(' and ')} ms`);
+  await page.waitForSelector('#waiting[data-count="0"]', { state: 'attached', timeout: 20000 });
+  const back = await scan(page, 'B-X-103');
+  assert.equal(back.status, 'accepted');
+  assert.equal(back.offline, false, 'the gateway answers again, the desk stops deciding alone');
+  assert.equal(await cause(), '');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test('a desk that cannot work says so on the whole screen, in its language', async () => {
   // A refused token.
   let { context, page } = await openDesk({ desk: 'k-bad', token: 'not-a-real-token', wait: false });

@@ -33,6 +33,9 @@ const SOUND = { good: 'admit', warn: 'warn', bad: 'refuse' };
 const REQUEST_TIMEOUT_MS = 5000;
 // Connected, but no answer this long after a scan: the desk decides on its own meanwhile.
 const ANSWER_PATIENCE_MS = 1500;
+// A scan went unanswered that long on a link the browser still thinks open (a cut it has not
+// noticed yet): until the gateway answers again, the next scans are decided at once.
+let linkSilent = false;
 const SYNC_EVERY_MS = 3 * 60 * 1000;
 
 function storedDeskId() {
@@ -386,6 +389,7 @@ async function pump() {
       } catch {
         break; // the link reconnects and calls pump() again
       }
+      linkSilent = false;
       const late = Date.now() - head.queued_at > 3000;
       // The desk may have decided on its own while this request was out.
       const current = (await queue.get(head.n)) || head;
@@ -460,12 +464,13 @@ async function submit(raw) {
     return;
   }
   let decision = null;
-  if (!link.open) {
+  if (!link.open || (linkSilent && sync)) {
     if (!sync) {
       block('no_sync');
       return;
     }
     decision = offlineDecision(code, scan);
+    decision.cause = link.open ? 'link_silent' : 'offline';
     scan.offline_verdict = reportedVerdict(decision.verdict);
   }
   const badgeOf = (dec) => (dec.badge && dec.badge.badge_id) || '';
@@ -490,6 +495,8 @@ async function decideForQueued(n, { evenIfShown = false } = {}) {
   const scan = waiting.scan;
   if (!evenIfShown && $('result').dataset.scanId === scan.scan_id) return; // answered already
   const decision = offlineDecision(scan.badge_id, scan);
+  decision.cause = evenIfShown ? 'unavailable' : 'no_answer';
+  if (!evenIfShown) linkSilent = true;
   const item = await queue.update(n, (i) => {
     i.offline = { verdict: decision.verdict, status: decision.status, badgeId: (decision.badge && decision.badge.badge_id) || '' };
     i.scan.offline_verdict = reportedVerdict(decision.verdict);
@@ -524,7 +531,7 @@ function showServerResult(result, scan, { late, overturned } = {}) {
 
 function showDecision(decision, scan, who) {
   const badge = decision.badge || who.record;
-  render({ status: decision.status, why: decision.why || decision.status, since: decision.since, attendee: badge, badgeId: (badge && badge.badge_id) || who.badgeId, offline: true }, scan);
+  render({ status: decision.status, why: decision.why || decision.status, since: decision.since, attendee: badge, badgeId: (badge && badge.badge_id) || who.badgeId, offline: true, cause: decision.cause }, scan);
 }
 
 function statusTitle(status) {
@@ -551,6 +558,8 @@ function render(view, scan) {
   box.dataset.tone = tone;
   box.dataset.verdict = verdict;
   box.dataset.offline = view.offline ? '1' : '';
+  // Why the desk decided alone (offline, no answer in time, a silent link, a busy gateway).
+  box.dataset.cause = view.offline ? view.cause || 'offline' : '';
   box.dataset.scanId = scan.scan_id;
   $('result-verdict').textContent = d.verdict[verdict];
   $('result-title').textContent = statusTitle(status);
