@@ -66,7 +66,10 @@ std::vector<std::string> scan_command(std::string_view event_id, const v1::ScanR
           timing.minute,
           timing.late ? "1" : "0",
           std::to_string(max_desks),
-          timing.device_time_ignored ? "1" : "0"};
+          timing.device_time_ignored ? "1" : "0",
+          request.offline_verdict() == v1::offline_admitted  ? "admitted"
+          : request.offline_verdict() == v1::offline_refused ? "refused"
+                                                             : ""};
 }
 
 DeskTracking desk_tracking(const std::vector<std::string>& fields) {

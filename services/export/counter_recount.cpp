@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/checkin/offline_verdict.h"
 #include "services/checkin/scan_timing.h"
 #include "services/export/local_time.h"
 
@@ -41,7 +42,7 @@ void CounterRecount::feed(const LogEntry& entry) {
   } else if (type == "desk_forgotten") {
     // rollcall-admin removed the desk from the totals: its counters went, its scans stay.
     const std::string prefix = "desk:" + std::string(entry.get("desk_id")) + ":";
-    for (const char* field : {"scans", "rejected", "late", "last_seen"}) {
+    for (const char* field : {"scans", "rejected", "late", "last_seen", "overturned"}) {
       counters_.erase(prefix + field);
     }
   }
@@ -63,6 +64,14 @@ void CounterRecount::scan(const LogEntry& entry) {
     if (is_rejection(status)) add("desk:" + desk + ":rejected");
     if (entry.get("late") == "1") add("desk:" + desk + ":late");
     counters_["desk:" + desk + ":last_seen"] = entry.get_int("server_ms");
+  }
+  // A verdict the desk gave alone that this scan's status overturned.
+  const auto offline = entry.get("offline_verdict");
+  v1::ScanStatus parsed = v1::scan_status_unspecified;
+  if ((offline == "admitted" || offline == "refused") && v1::ScanStatus_Parse(status, &parsed) &&
+      (offline == "admitted") != checkin::lets_through(parsed)) {
+    add(offline == "admitted" ? "offline:admitted_refused" : "offline:refused_admitted");
+    if (entry.get("desk_untracked").empty()) add("desk:" + desk + ":overturned");
   }
   if (is_rejection(status)) return;
 
@@ -165,8 +174,8 @@ bool recounted_counter(const std::string& name) {
   static const char* const kExact[] = {"onsite", "inside",      "remote",        "online",
                                        "hybrid", "peak_online", "peak_online_at"};
   static const char* const kPrefixes[] = {
-      "onsite:", "day:",    "inside:zone:", "scans:", "arrivals:",
-      "desk:",   "remote:", "online:",      "joins:", "presence:"};
+      "onsite:", "day:",    "inside:zone:", "scans:",    "arrivals:", "desk:",
+      "remote:", "online:", "joins:",       "presence:", "offline:"};
   for (const char* exact : kExact) {
     if (name == exact) return true;
   }

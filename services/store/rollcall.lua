@@ -58,6 +58,9 @@ end
 -- Statuses that refuse the badge (as opposed to warnings such as already_inside).
 local rejections = { unknown_badge = true, revoked = true, invalid_signature = true,
                      wrong_day = true, not_allowed = true }
+-- Statuses a desk lets the person through on (services/checkin/offline_verdict.cpp's rule).
+local lets_through = { accepted = true, reentry = true, already_inside = true, exit = true,
+                       not_inside = true }
 
 -- Desks an event tracks (desk:ID:... counters) unless the caller says otherwise.
 local default_max_desks = 500
@@ -75,12 +78,15 @@ local function track_desk(tag, desk_id, max_desks)
 end
 
 -- FCALL rollcall_scan 1 {EVENT} scan_id badge_id desk_id zone direction device_ms server_ms
---                                day minute late [max_desks [device_time_ignored]]
+--                                day minute late [max_desks [device_time_ignored
+--                                [offline_verdict]]]
 -- direction: "in" | "out"; day: the event day (YYYY-MM-DD, event time zone), minute:
 -- YYYY-MM-DDTHH:MM of the scan in event time; late: "1" when the desk replayed it late;
 -- max_desks: how many desks the event tracks (default 500). desk_id is the desk of the token
 -- that sent the scan (the gateway's word, never the frame's). device_time_ignored: "1" when the
--- desk's clock was not believed (device_ms is then the server's time).
+-- desk's clock was not believed (device_ms is then the server's time). offline_verdict:
+-- "admitted" or "refused" when the desk decided alone before sending (empty otherwise); a
+-- verdict this scan's status overturns is counted (offline:OUTCOME, desk:ID:overturned).
 -- Returns {status, replay, badge_id, zone, day, server_ms, late, since_ms,
 --          country, category, name, organization, seq, desk, device_time_ignored}
 -- with desk: tracked|full|forgotten
@@ -90,6 +96,8 @@ local function scan(keys, args)
   local device_ms, server_ms, day, minute, late = args[6], args[7], args[8], args[9], args[10]
   local max_desks = tonumber(args[11] or '') or default_max_desks
   local clock_ignored = args[12] == '1' and '1' or '0'
+  local offline = args[13]
+  if offline ~= 'admitted' and offline ~= 'refused' then offline = nil end
 
   local badge_key = key(tag, 'badge:' .. badge_id)
   local function answer(stored, replay, seq, desk)
@@ -177,6 +185,12 @@ local function scan(keys, args)
 
   bump(batch, 'scans:' .. status, 1)
   local desk = track_desk(tag, desk_id, max_desks)
+  -- The desk's own verdict against the gateway's: ADMIT (or EXIT) shown for a refused scan, or
+  -- DO NOT ADMIT for a valid one.
+  if offline and (offline == 'admitted') ~= (lets_through[status] == true) then
+    bump(batch, 'offline:' .. (offline == 'admitted' and 'admitted_refused' or 'refused_admitted'), 1)
+    if desk == 'tracked' then bump(batch, 'desk:' .. desk_id .. ':overturned', 1) end
+  end
   if desk == 'tracked' then
     bump(batch, 'desk:' .. desk_id .. ':scans', 1)
     if rejections[status] then bump(batch, 'desk:' .. desk_id .. ':rejected', 1) end
@@ -191,6 +205,10 @@ local function scan(keys, args)
                   'zone', zone, 'direction', direction, 'status', status, 'day', day,
                   'device_ms', device_ms, 'server_ms', server_ms, 'late', late,
                   'device_time_ignored', clock_ignored }
+  if offline then
+    entry[#entry + 1] = 'offline_verdict'
+    entry[#entry + 1] = offline
+  end
   -- The audit recount must know which scans left their desk untracked, and why.
   if desk ~= 'tracked' then
     entry[#entry + 1] = 'desk_untracked'
@@ -201,7 +219,7 @@ local function scan(keys, args)
   return answer(stored, 0, seq, desk)
 end
 
-local desk_fields = { 'scans', 'rejected', 'late', 'last_seen' }
+local desk_fields = { 'scans', 'rejected', 'late', 'last_seen', 'overturned' }
 
 -- FCALL rollcall_forget_desk 1 {EVENT} desk_id server_ms -> counters removed
 -- Removes a desk from the totals (its token was revoked, or it never was a real desk): its

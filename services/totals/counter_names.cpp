@@ -63,6 +63,8 @@ Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* t
     put(totals->mutable_inside_by_zone(), name, value);
   } else if (take_prefix(&name, "scans:")) {
     put(totals->mutable_scans_by_status(), name, value);
+  } else if (take_prefix(&name, "offline:")) {
+    put(totals->mutable_offline_overturned(), name, value);
   } else if (take_prefix(&name, "arrivals:")) {
     put(totals->mutable_arrivals_by_minute(), name, value);
   } else if (take_prefix(&name, "desk:")) {
@@ -80,6 +82,8 @@ Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* t
       desk.set_late(count);
     } else if (field == "last_seen") {
       *desk.mutable_last_seen() = timestamp(value);
+    } else if (field == "overturned") {
+      desk.set_overturned(count);
     } else {
       return {};
     }

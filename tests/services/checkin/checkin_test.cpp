@@ -149,7 +149,7 @@ TEST(ScanOutcome, CommandCarriesEverythingTheFunctionNeeds) {
   auto request = good_scan();
   const ScanTiming timing{.effective_ms = 5, .day = "2025-07-07", .minute = "2025-07-07T09:00"};
   const auto command = scan_command("wsis20-2025", request, timing, 5, 500);
-  ASSERT_EQ(command.size(), 16u);
+  ASSERT_EQ(command.size(), 17u);
   EXPECT_EQ(command[0], "FCALL");
   EXPECT_EQ(command[1], "rollcall_scan");
   EXPECT_EQ(command[3], "{wsis20-2025}");
@@ -158,6 +158,18 @@ TEST(ScanOutcome, CommandCarriesEverythingTheFunctionNeeds) {
   EXPECT_EQ(command[11], "2025-07-07");
   EXPECT_EQ(command[14], "500");
   EXPECT_EQ(command[15], "0");
+  EXPECT_EQ(command[16], "");  // the gateway decided, not the desk alone
+}
+
+TEST(ScanOutcome, CommandCarriesTheDesksOfflineVerdict) {
+  auto request = good_scan();
+  const ScanTiming timing{.effective_ms = 5, .day = "2025-07-07", .minute = "2025-07-07T09:00"};
+  for (const auto& [verdict, word] :
+       {std::pair{v1::offline_admitted, "admitted"}, std::pair{v1::offline_refused, "refused"},
+        std::pair{v1::offline_verdict_none, ""}}) {
+    request.set_offline_verdict(verdict);
+    EXPECT_EQ(scan_command("ev", request, timing, 5, 500).at(16), word);
+  }
 }
 
 TEST(ScanOutcome, OnlyABelievedDeviceTimeIsStored) {

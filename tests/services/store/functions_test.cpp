@@ -194,6 +194,65 @@ TEST_F(FunctionsTest, AnEventTracksAtMostMaxDesksAndTheirScansStillCount) {
   EXPECT_EQ(counter("desk:d3:scans"), "1");
 }
 
+// A desk that decided alone (offline) says so with its scan; the function compares that verdict
+// with the status it gives, for every status, and counts an overturned one once, replays too.
+TEST_F(FunctionsTest, OverturnedOfflineVerdictsAreCountedOnceAndLogged) {
+  auto offline_scan = [&](const std::string& scan_id, const std::string& badge,
+                          const std::string& dir, const std::string& verdict) {
+    last_ = redis_.command({"FCALL", "rollcall_scan", "1", tag("ev"), scan_id, badge, "dk", "hall",
+                            dir, "1000", "2000", "2025-07-07", "2025-07-07T09:00", "0", "500", "0",
+                            verdict});
+    return last_.substr(0, last_.find('\n'));
+  };
+  add_badge("R1", "CH", "minister", "1");
+  struct Case {
+    const char* badge;
+    const char* dir;
+    const char* verdict;
+    const char* status;
+    const char* outcome;  // "" when the desk and the function agree
+  };
+  // In order: each status, once with the verdict that agrees and once with the one that does not.
+  const Case cases[] = {
+      {"B1", "in", "admitted", "accepted", ""},
+      {"B1", "in", "refused", "already_inside", "refused_admitted"},
+      {"B1", "out", "admitted", "exit", ""},
+      {"B1", "out", "refused", "not_inside", "refused_admitted"},
+      {"B2", "in", "refused", "accepted", "refused_admitted"},
+      {"B2", "out", "refused", "exit", "refused_admitted"},
+      {"B2", "in", "admitted", "reentry", ""},
+      {"R1", "in", "admitted", "revoked", "admitted_refused"},
+      {"R1", "in", "refused", "revoked", ""},
+      {"NOBODY", "in", "admitted", "unknown_badge", "admitted_refused"},
+      {"NOBODY", "in", "refused", "unknown_badge", ""},
+      {"B3", "in", "", "accepted", ""},  // the gateway decided: nothing to compare
+      {"B3", "in", "bogus", "already_inside", ""},
+  };
+  std::map<std::string, int> expected;
+  int n = 0;
+  for (const auto& c : cases) {
+    const auto id = "o" + std::to_string(n++);
+    ASSERT_EQ(offline_scan(id, c.badge, c.dir, c.verdict), c.status) << id;
+    if (*c.outcome) ++expected[c.outcome];
+    // Sent again (the desk's queue replaying): the same answer, nothing counted twice.
+    ASSERT_EQ(offline_scan(id, c.badge, c.dir, c.verdict), c.status) << id;
+    const auto logged = redis_.command({"XREVRANGE", log_key("ev"), "+", "-", "COUNT", "1"});
+    const bool carried =
+        std::string_view(c.verdict) == "admitted" || std::string_view(c.verdict) == "refused";
+    EXPECT_EQ(logged.find(std::string("offline_verdict\n") + c.verdict) != std::string::npos,
+              carried)
+        << logged;
+  }
+  EXPECT_EQ(counter("offline:admitted_refused"), std::to_string(expected["admitted_refused"]));
+  EXPECT_EQ(counter("offline:refused_admitted"), std::to_string(expected["refused_admitted"]));
+  EXPECT_EQ(counter("desk:dk:overturned"),
+            std::to_string(expected["admitted_refused"] + expected["refused_admitted"]));
+  // Forgetting the desk takes its overturned count with its other counters.
+  redis_.command({"FCALL", "rollcall_forget_desk", "1", tag("ev"), "dk", "9000"});
+  EXPECT_EQ(counter("desk:dk:overturned"), "");
+  EXPECT_EQ(counter("offline:admitted_refused"), std::to_string(expected["admitted_refused"]));
+}
+
 TEST_F(FunctionsTest, AForgottenDeskLeavesTheTotalsAndTellsTheDisplays) {
   desk_scan("f1", "d1", "1");
   desk_scan("f2", "d1", "1", "NOPE");  // a rejection, so desk:d1:rejected exists too

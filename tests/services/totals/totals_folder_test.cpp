@@ -26,6 +26,10 @@ TEST(CounterNames, MapsEveryFamilyOntoTotals) {
   apply_counter("desk:gate-1:last_seen", 1751871600123, &totals);
   EXPECT_EQ(totals.desks().at("gate-1").scans(), 9);
   EXPECT_EQ(totals.desks().at("gate-1").last_seen().seconds(), 1751871600);
+  EXPECT_EQ(apply_counter("desk:gate-1:overturned", 2, &totals).desk, "gate-1");
+  EXPECT_EQ(totals.desks().at("gate-1").overturned(), 2);
+  EXPECT_TRUE(apply_counter("offline:admitted_refused", 3, &totals).known);
+  EXPECT_EQ(totals.offline_overturned().at("admitted_refused"), 3);
   EXPECT_FALSE(apply_counter("something:new", 1, &totals).known);
   EXPECT_FALSE(apply_counter("day:2025-07-07:weird", 1, &totals).known);
 

@@ -8,6 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include <date/tz.h>
+
+#include "services/checkin/scan_outcome.h"
+#include "services/checkin/scan_timing.h"
 #include "services/store/keys.h"
 #include "tests/services/export/event_fixture.h"
 #include "tests/support/gateway_process.h"
@@ -93,6 +97,46 @@ TEST_F(ExportCliTest, VerifyRecountsEveryKindOfScanCounter) {
     event_.redis().command({"HINCRBY", counters, field, "-1"});
   }
   ASSERT_EQ(export_event("verify", {}, &out), 0) << out;
+}
+
+TEST_F(ExportCliTest, VerifyRecountsOverturnedOfflineVerdicts) {
+  // Offline verdicts on top of the fixture's day: agreed ones, and overturned both ways.
+  struct Offline {
+    const char* badge;
+    const char* dir;
+    v1::OfflineVerdict verdict;
+  };
+  const Offline scans[] = {
+      {"A7", "in", v1::offline_admitted},   {"A7", "in", v1::offline_refused},
+      {"A6", "in", v1::offline_admitted},   {"NOPE", "in", v1::offline_refused},
+      {"NOPE", "in", v1::offline_admitted}, {"A7", "out", v1::offline_refused}};
+  int n = 0;
+  for (const auto& s : scans) {
+    v1::ScanRequest request;
+    request.set_scan_id("off" + std::to_string(n++));
+    request.set_badge_id(s.badge);
+    request.set_desk_id("desk-1");
+    request.set_zone("hall");
+    request.set_direction(std::string_view(s.dir) == "in" ? v1::in : v1::out);
+    request.set_offline_verdict(s.verdict);
+    const auto server_ms = ExportEvent::at("2025-07-09", "16:00") + n;
+    const auto timing =
+        services::checkin::scan_timing(request, server_ms, date::locate_zone("Europe/Zurich"));
+    event_.redis().command(
+        services::checkin::scan_command(ExportEvent::kEvent, request, timing, server_ms, 500));
+  }
+  const auto counters = services::store::counters_key(ExportEvent::kEvent);
+  EXPECT_EQ(event_.redis().command({"HGET", counters, "offline:admitted_refused"}), "2");
+  EXPECT_EQ(event_.redis().command({"HGET", counters, "offline:refused_admitted"}), "2");
+  std::string out;
+  ASSERT_EQ(export_event("verify", {}, &out), 0) << out;
+  for (const char* field :
+       {"offline:admitted_refused", "offline:refused_admitted", "desk:desk-1:overturned"}) {
+    event_.redis().command({"HINCRBY", counters, field, "1"});
+    ASSERT_EQ(export_event("verify", {}, &out), 1) << field;
+    EXPECT_CONTAINS(out, std::string("differs: ") + field + " live ");
+    event_.redis().command({"HINCRBY", counters, field, "-1"});
+  }
 }
 
 TEST_F(ExportCliTest, VerifyRecountsOnlineParticipation) {
