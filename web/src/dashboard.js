@@ -52,6 +52,8 @@ function table(node, columns, rows, sort = null) {
     { empty: t.nothing_yet },
   );
 }
+// A zone as the event file names it (zone_labels), else its id.
+const zoneName = (id) => (info && info.zone_labels && info.zone_labels[id]) || id;
 const num = (v) => ({ text: v === undefined || v === null ? '—' : fmt(v), sort: v === undefined || v === null ? undefined : Number(v) });
 
 function ago(ms) {
@@ -102,7 +104,7 @@ function renderTables() {
   );
 
   const zones = Object.entries(tt.inside_by_zone || {}).sort(([, a], [, b]) => b - a);
-  table($('zones'), [['zone', t.c_zone], ['inside', t.c_inside_now, true]], zones.map(([z, n]) => ({ attrs: { 'data-zone': z }, cells: [z, num(n)] })));
+  table($('zones'), [['zone', t.c_zone], ['inside', t.c_inside_now, true]], zones.map(([z, n]) => ({ attrs: { 'data-zone': z }, cells: [zoneName(z), num(n)] })));
 
   const statuses = Object.entries(tt.scans_by_status || {}).sort(([, a], [, b]) => b - a);
   table($('statuses'), [['result', t.c_result], ['scans', t.c_scans, true]], statuses.map(([s, n]) => ({ attrs: { 'data-status': s }, cells: [statusLabel(s, lang), num(n)] })));
@@ -286,7 +288,7 @@ async function loadRejected() {
           num(g.count),
           { text: Number.isFinite(g.last) ? clock.dateTime(new Date(g.last)) : '', sort: Number.isFinite(g.last) ? g.last : undefined },
           [...g.desks].join(', '),
-          [...g.zones].join(', '),
+          [...g.zones].map(zoneName).join(', '),
         ],
       })),
     );
