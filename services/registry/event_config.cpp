@@ -152,6 +152,29 @@ std::vector<std::string> validate_event(const rollcall::v1::Event& event) {
       problems.push_back("the label of zone " + quoted(zone) + " must be 1 to 64 bytes of UTF-8");
     }
   }
+  // Capacities: a zone the desks can scan into, a head count a hall could hold.
+  for (const auto& [zone, capacity] : event.zone_capacities()) {
+    if (!is_valid_zone_id(zone)) {
+      problems.push_back("zone_capacities names zone " + quoted(quote_input(zone, 64)) +
+                         ", which is not a zone id (1 to 64 of A-Z, a-z, 0-9, '_', '.', '-')");
+    } else if (!event.zones().empty() && !seen.contains(zone)) {
+      problems.push_back("zone_capacities names zone " + quoted(zone) + ", which is not in zones");
+    } else if (capacity < 1 || capacity > kMaxZoneCapacity) {
+      problems.push_back("the capacity of zone " + quoted(zone) + " is " +
+                         std::to_string(capacity) + "; it must be 1 to " +
+                         std::to_string(kMaxZoneCapacity));
+    }
+  }
+  if (event.has_capacity_warning()) {
+    const double warning = event.capacity_warning();
+    // NaN fails both comparisons, so it is refused too.
+    if (!(warning > 0.0 && warning <= 1.0)) {
+      std::ostringstream shown;
+      shown << warning;
+      problems.push_back("capacity_warning " + shown.str() +
+                         " must be a share of the capacity above 0 and at most 1 (e.g. 0.9)");
+    }
+  }
   seen.clear();
   if (!event.day_reset().empty() && !is_valid_clock_time(event.day_reset())) {
     problems.push_back("day_reset " + quoted(event.day_reset()) + " is not a time HH:MM");

@@ -27,6 +27,11 @@ bool is_valid_day(std::string_view day);          // YYYY-MM-DD, a real calendar
 bool is_known_time_zone(std::string_view name);   // IANA name in the system's tz database
 bool is_valid_clock_time(std::string_view text);  // HH:MM, 00:00 to 23:59
 
+// A zone's capacity (zone_capacities) is 1 to this many people; the warning share defaults to
+// kDefaultCapacityWarning when the event file leaves capacity_warning out.
+inline constexpr int kMaxZoneCapacity = 1'000'000;
+inline constexpr double kDefaultCapacityWarning = 0.9;
+
 // Every problem with the event, one sentence each; empty when it is usable.
 std::vector<std::string> validate_event(const rollcall::v1::Event& event);
 

@@ -239,3 +239,98 @@ test('the plain live page at / shows the figures', async () => {
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+// Reads a table's column in the page and says whether it is in the given order: numbers (with
+// grouping, %) as numbers, times as written (YYYY-MM-DD HH:MM / HH:MM:SS sort as text), anything
+// else by the page language's collation; cells without a value ('—', empty) last either way.
+async function columnOrder(page, tableId, column, dir, lang) {
+  return page.evaluate(
+    ({ tableId, column, dir, lang }) => {
+      const texts = [...document.querySelectorAll(`#${tableId} tbody tr`)].map((r) => (r.children[column] ? r.children[column].textContent.trim() : ''));
+      const present = texts.filter((x) => x !== '—' && x !== '');
+      const missingAt = texts.findIndex((x) => x === '—' || x === '');
+      const blanksLast = missingAt < 0 || texts.slice(missingAt).every((x) => x === '—' || x === '');
+      const numeric = present.length > 0 && present.every((x) => /^-?[\d,.\u00a0\u202f\s]+%?$/.test(x));
+      const timeLike = present.length > 0 && present.every((x) => /^(\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}(:\d{2})?/.test(x));
+      const collator = new Intl.Collator(lang, { numeric: true, sensitivity: 'base' });
+      const key = (x) => (numeric ? Number(x.replace(/[^\d.-]/g, '')) : x);
+      const when = (x) => x.match(/^(\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}(:\d{2})?/)[0];
+      const cmp = (a, b) => (numeric ? key(a) - key(b) : timeLike ? (when(a) < when(b) ? -1 : when(a) > when(b) ? 1 : 0) : collator.compare(a, b));
+      const sorted = present.every((x, i) => i === 0 || cmp(present[i - 1], x) * dir <= 0);
+      return { sorted, blanksLast, rows: texts.length, numeric, sample: texts.slice(0, 6) };
+    },
+    { tableId, column, dir, lang },
+  );
+}
+
+test('every table sorts by any column from the keyboard, and keeps its column across live updates', async (t) => {
+  const deskC = await world.desk({ deskId: 'desk-sort-c', zone: 'hall_a' });
+  const deskD = await world.desk({ deskId: 'desk-sort-d', zone: 'room_1' });
+  for (let i = 100; i < 130; ++i) await (i % 3 ? deskC : deskD).scan(`B-X-${i}`, { zone: i % 3 ? 'hall_a' : 'room_1' });
+  await deskD.scan('NOBODY-SORT');
+  await deskC.scan('B-REV-1');
+  const { context, page } = await world.page({ viewport: { width: 1920, height: 1080 } });
+  await page.goto(world.url(`/dashboard?event=${EVENT_ID}`, 'organizer'));
+  await page.waitForSelector('#link-status[data-status="live"]');
+  await page.waitForFunction(() => Number(document.querySelector('#fig-onsite').dataset.value) >= 30);
+  await page.waitForSelector('#rejected tbody tr[data-badge]');
+  let checked = 0;
+  for (const id of ['categories', 'days', 'zones', 'statuses', 'people', 'countries', 'desks', 'rejected']) {
+    const keys = await page.locator(`#${id} thead button.sort`).evaluateAll((b) => b.map((x) => x.dataset.sort));
+    assert.ok(keys.length >= 2, `${id}: sort buttons in its head`);
+    for (const [column, key] of keys.entries()) {
+      const button = page.locator(`#${id} button.sort[data-sort="${key}"]`);
+      await button.focus();
+      const first = [];
+      for (const press of ['Enter', ' ']) {
+        await page.keyboard.press(press);
+        const state = await page.evaluate(
+          ({ id, key }) => ({
+            sorts: [...document.querySelectorAll(`#${id} thead th`)].map((th) => th.getAttribute('aria-sort')),
+            focused: document.activeElement && document.activeElement.dataset.sort === key && !!document.activeElement.closest(`#${id}`),
+          }),
+          { id, key },
+        );
+        assert.ok(state.focused, `${id}.${key}: the focus stays on the button`);
+        const chosen = state.sorts[column];
+        assert.ok(chosen === 'ascending' || chosen === 'descending', `${id}.${key}: aria-sort ${chosen}`);
+        assert.deepEqual(state.sorts.filter((s, i) => i !== column && s !== 'none'), [], `${id}.${key}: one column chosen`);
+        first.push(chosen);
+        const order = await columnOrder(page, id, column, chosen === 'ascending' ? 1 : -1, 'en');
+        assert.ok(order.sorted && order.blanksLast, `${id}.${key} ${chosen}: ${JSON.stringify(order)}`);
+        checked += 1;
+      }
+      assert.notEqual(first[0], first[1], `${id}.${key}: a second press turns the order round`);
+    }
+  }
+  t.diagnostic(`${checked} column orders checked`);
+  // Live updates keep the chosen column: countries by name A→Z, zones by inside ascending.
+  await page.locator('#countries button.sort[data-sort="name"]').click();
+  if ((await page.getAttribute('#countries th[data-column="name"]', 'aria-sort')) !== 'ascending') await page.locator('#countries button.sort[data-sort="name"]').click();
+  await page.locator('#zones button.sort[data-sort="inside"]').click();
+  if ((await page.getAttribute('#zones th[data-column="inside"]', 'aria-sort')) !== 'ascending') await page.locator('#zones button.sort[data-sort="inside"]').click();
+  const before = Number(await page.getAttribute('#fig-onsite', 'data-value'));
+  for (let i = 130; i < 140; ++i) await deskD.scan(`B-X-${i}`, { zone: 'room_1' });
+  await page.waitForFunction((n) => Number(document.querySelector('#fig-onsite').dataset.value) >= n + 10, before);
+  await sleep(300);
+  assert.equal(await page.getAttribute('#countries th[data-column="name"]', 'aria-sort'), 'ascending');
+  assert.equal(await page.getAttribute('#zones th[data-column="inside"]', 'aria-sort'), 'ascending');
+  assert.ok((await columnOrder(page, 'countries', 0, 1, 'en')).sorted, 'countries still by name');
+  assert.ok((await columnOrder(page, 'zones', 1, 1, 'en')).sorted, 'zones still by inside, ascending');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+  // Text by the page language's collation (Arabic, French, Chinese, Russian names).
+  for (const lang of ['fr', 'ar', 'ru', 'zh']) {
+    const { context: c2, page: p2 } = await world.page();
+    await p2.goto(world.url(`/dashboard?event=${EVENT_ID}&lang=${lang}`, 'organizer'));
+    await p2.waitForFunction(() => document.querySelectorAll('#countries tbody tr[data-country]').length > 3);
+    await p2.locator('#countries button.sort[data-sort="name"]').click();
+    const dir = (await p2.getAttribute('#countries th[data-column="name"]', 'aria-sort')) === 'ascending' ? 1 : -1;
+    const order = await columnOrder(p2, 'countries', 0, dir, lang);
+    assert.ok(order.sorted, `${lang}: ${JSON.stringify(order)}`);
+    assert.deepEqual(p2.errors, []);
+    await c2.close();
+  }
+  deskC.close();
+  deskD.close();
+});

@@ -15,6 +15,7 @@ import { countryRows } from './lib/totals.js';
 import { countryKind } from './lib/member_states.js';
 import { loadEventInfo, orderedCategories } from './lib/event_info.js';
 import { eventTime } from './lib/event_time.js';
+import { sortableTable } from './lib/sortable_table.js';
 
 const params = new URLSearchParams(location.search);
 const lang = pickLang(params.get('lang'));
@@ -39,20 +40,21 @@ let registered = null;
 let clock = eventTime('UTC', lang);
 let rejectedGroups = [];
 const deskSamples = new Map(); // desk → [{at, scans}] for scans per minute from deltas
-const countrySort = { key: 'total', dir: -1 };
 
-function table(node, head, rows, numeric = []) {
-  const thead = el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { class: numeric.includes(i) ? 'num' : '', text: h }))));
-  const tbody = el(
-    'tbody',
-    {},
-    ...rows.map((row) =>
-      el('tr', row.attrs || {}, ...row.cells.map((c, i) => el('td', { class: numeric.includes(i) ? 'num' : '', text: c }))),
-    ),
+// Every table sorts by any column (lib/sortable_table.js); one sorter per table keeps its chosen
+// column across live updates. columns: [[key, label, numeric?]].
+const sorters = new Map();
+function table(node, columns, rows, sort = null) {
+  if (!sorters.has(node.id)) sorters.set(node.id, sortableTable(node, { lang, sort }));
+  sorters.get(node.id).render(
+    columns.map(([key, label, numeric]) => ({ key, label, numeric: !!numeric })),
+    rows,
+    { empty: t.nothing_yet },
   );
-  if (!rows.length) tbody.append(el('tr', {}, el('td', { class: 'empty', colSpan: head.length, text: t.nothing_yet })));
-  node.replaceChildren(thead, tbody);
 }
+// A zone as the event file names it (zone_labels), else its id.
+const zoneName = (id) => (info && info.zone_labels && info.zone_labels[id]) || id;
+const num = (v) => ({ text: v === undefined || v === null ? '—' : fmt(v), sort: v === undefined || v === null ? undefined : Number(v) });
 
 function ago(ms) {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -84,30 +86,28 @@ function renderTables() {
   const headline = new Set(orderedCategories(info).filter((c) => c.headline).map((c) => c.id));
   table(
     $('categories'),
-    [t.c_category, t.c_onsite, t.c_remote],
+    [['category', t.c_category], ['onsite', t.c_onsite, true], ['remote', t.c_remote, true]],
     [...known, ...extra].map((c) => ({
       attrs: { 'data-category': c, class: headline.has(c) ? 'headline' : '' },
-      cells: [categoryLabel(c, lang, info), fmt(Number(onCat[c] || 0)), tt.remote === undefined ? '—' : fmt(Number(reCat[c] || 0))],
+      cells: [categoryLabel(c, lang, info), num(Number(onCat[c] || 0)), num(tt.remote === undefined ? undefined : Number(reCat[c] || 0))],
     })),
-    [1, 2],
   );
 
   const days = Object.entries(tt.days || {}).sort(([a], [b]) => a.localeCompare(b));
   table(
     $('days'),
-    [t.c_day, t.c_onsite, t.c_countries, t.c_remote, t.c_peak_online],
+    [['day', t.c_day], ['onsite', t.c_onsite, true], ['countries', t.c_countries, true], ['remote', t.c_remote, true], ['peak_online', t.c_peak_online, true]],
     days.map(([day, d]) => ({
       attrs: { 'data-day': day },
-      cells: [day, fmt(d.onsite || 0), fmt(Object.keys(d.onsite_by_country || {}).filter((k) => countryKind(k) === 'state').length), fmt(d.remote), fmt(d.peak_online)],
+      cells: [day, num(d.onsite || 0), num(Object.keys(d.onsite_by_country || {}).filter((k) => countryKind(k) === 'state').length), num(d.remote), num(d.peak_online)],
     })),
-    [1, 2, 3, 4],
   );
 
   const zones = Object.entries(tt.inside_by_zone || {}).sort(([, a], [, b]) => b - a);
-  table($('zones'), [t.c_zone, t.c_inside_now], zones.map(([z, n]) => ({ attrs: { 'data-zone': z }, cells: [z, fmt(n)] })), [1]);
+  table($('zones'), [['zone', t.c_zone], ['inside', t.c_inside_now, true]], zones.map(([z, n]) => ({ attrs: { 'data-zone': z }, cells: [zoneName(z), num(n)] })));
 
   const statuses = Object.entries(tt.scans_by_status || {}).sort(([, a], [, b]) => b - a);
-  table($('statuses'), [t.c_result, t.c_scans], statuses.map(([s, n]) => ({ attrs: { 'data-status': s }, cells: [statusLabel(s, lang), fmt(n)] })), [1]);
+  table($('statuses'), [['result', t.c_result], ['scans', t.c_scans, true]], statuses.map(([s, n]) => ({ attrs: { 'data-status': s }, cells: [statusLabel(s, lang), num(n)] })));
 
   const onsiteStates = countryRows({ onsite_by_country: tt.onsite_by_country });
   const territories = onsiteStates.filter((r) => countryKind(r.code) === 'territory').length;
@@ -120,7 +120,7 @@ function renderTables() {
   ).size;
   table(
     $('people'),
-    [t.c_figure, t.c_value],
+    [['figure', t.c_figure], ['value', t.c_value, true]],
     [
       ['participants', t.participants, tt.participants ?? tt.onsite ?? 0],
       ['onsite', t.onsite, tt.onsite ?? 0],
@@ -133,64 +133,28 @@ function renderTables() {
       ['countries_any', t.f_countries_any, anyStates],
       ['territories', t.f_territories, territories],
       ['international', t.f_international, international],
-    ].map(([key, label, v]) => ({ attrs: { 'data-figure': key }, cells: [label, fmt(v)] })),
-    [1],
+    ].map(([key, label, v]) => ({ attrs: { 'data-figure': key }, cells: [label, num(v)] })),
   );
   renderCountries();
   renderDesks();
   renderAlerts();
 }
 
-// Every country, territory and the international organizations: searchable, sortable.
+// Every country, territory and the international organizations: searchable, sortable (largest
+// total first until another column is chosen; ties by name).
 function renderCountries() {
   const query = $('country-search').value.trim().toLocaleLowerCase(lang);
   const kindLabel = { state: t.kind_state, territory: t.kind_territory, international: t.kind_international };
+  const collator = new Intl.Collator(lang);
   let rows = countryRows(totals).map((r) => ({ ...r, name: countryName(r.code, lang, t.no_country), kind: countryKind(r.code) }));
   if (query) rows = rows.filter((r) => r.name.toLocaleLowerCase(lang).includes(query) || r.code.toLowerCase() === query);
-  const { key, dir } = countrySort;
-  const collator = new Intl.Collator(lang);
-  rows.sort((a, b) => (key === 'name' || key === 'kind' ? collator.compare(a[key], b[key]) : a[key] - b[key]) * dir || collator.compare(a.name, b.name));
-  const columns = [
-    ['name', t.c_country],
-    ['kind', t.c_kind],
-    ['onsite', t.c_onsite],
-    ['remote', t.c_remote],
-    ['total', t.c_total],
-  ];
-  const thead = el(
-    'thead',
-    {},
-    el(
-      'tr',
-      {},
-      ...columns.map(([k, label], i) => {
-        const button = el('button', { type: 'button', class: 'sort', 'data-sort': k, text: label + (k === key ? (dir < 0 ? ' ▼' : ' ▲') : '') });
-        button.addEventListener('click', () => {
-          countrySort.dir = countrySort.key === k ? -countrySort.dir : k === 'name' || k === 'kind' ? 1 : -1;
-          countrySort.key = k;
-          renderCountries();
-        });
-        return el('th', { class: i >= 2 ? 'num' : '', 'aria-sort': k === key ? (dir < 0 ? 'descending' : 'ascending') : 'none' }, button);
-      }),
-    ),
+  rows.sort((a, b) => collator.compare(a.name, b.name));
+  table(
+    $('countries'),
+    [['name', t.c_country], ['kind', t.c_kind], ['onsite', t.c_onsite, true], ['remote', t.c_remote, true], ['total', t.c_total, true]],
+    rows.map((r) => ({ attrs: { 'data-country': r.code, 'data-kind': r.kind }, cells: [r.name, kindLabel[r.kind], num(r.onsite), num(r.remote), num(r.total)] })),
+    { key: 'total', dir: -1 },
   );
-  const tbody = el(
-    'tbody',
-    {},
-    ...rows.map((r) =>
-      el(
-        'tr',
-        { 'data-country': r.code, 'data-kind': r.kind },
-        el('td', { text: r.name }),
-        el('td', { text: kindLabel[r.kind] }),
-        el('td', { class: 'num', text: fmt(r.onsite) }),
-        el('td', { class: 'num', text: fmt(r.remote) }),
-        el('td', { class: 'num', text: fmt(r.total) }),
-      ),
-    ),
-  );
-  if (!rows.length) tbody.append(el('tr', {}, el('td', { class: 'empty', colSpan: 5, text: t.nothing_yet })));
-  $('countries').replaceChildren(thead, tbody);
 }
 
 function deskRows(now = Date.now()) {
@@ -206,32 +170,40 @@ function renderDesks() {
   const now = Date.now();
   table(
     $('desks'),
-    [t.c_desk, t.c_state, t.c_scans, t.c_scans_min, t.c_rejected, t.c_rejection_rate, t.c_late, `${t.c_last_seen} (${clock.zoneName})`],
+    [
+      ['desk', t.c_desk],
+      ['state', t.c_state],
+      ['scans', t.c_scans, true],
+      ['scans_min', t.c_scans_min, true],
+      ['rejected', t.c_rejected, true],
+      ['rejection_rate', t.c_rejection_rate, true],
+      ['late', t.c_late, true],
+      ['last_seen', `${t.c_last_seen} (${clock.zoneName})`, true],
+    ],
     deskRows(now).map(({ id, d, scans, rejected, lastSeen, silentMs }) => {
       const silent = silentMs > SILENT_AFTER_MS;
       const samples = deskSamples.get(id) || [];
       const recent = samples.filter((s) => now - s.at <= 60000);
-      let rate = '—';
+      let rate;
       if (recent.length && now - recent[0].at >= 2000) {
-        rate = fmt(Math.round((10 * (scans - recent[0].scans)) / ((now - recent[0].at) / 60000)) / 10);
+        rate = Math.round((10 * (scans - recent[0].scans)) / ((now - recent[0].at) / 60000)) / 10;
       } else if (silent) {
-        rate = fmt(0);
+        rate = 0;
       }
       return {
         attrs: { 'data-desk': id, class: silent ? 'silent' : '' },
         cells: [
           id,
           silent ? t.silent : t.active,
-          fmt(scans),
-          rate,
-          fmt(rejected),
-          scans ? pct.format(rejected / scans) : '—',
-          fmt(d.late || 0),
-          Number.isFinite(lastSeen) ? `${clock.clockSeconds(new Date(lastSeen))} (${ago(silentMs)})` : '—',
+          num(scans),
+          num(rate),
+          num(rejected),
+          { text: scans ? pct.format(rejected / scans) : '—', sort: scans ? rejected / scans : undefined },
+          num(d.late || 0),
+          { text: Number.isFinite(lastSeen) ? `${clock.clockSeconds(new Date(lastSeen))} (${ago(silentMs)})` : '—', sort: Number.isFinite(lastSeen) ? lastSeen : undefined },
         ],
       };
     }),
-    [2, 3, 4, 5, 6],
   );
 }
 
@@ -288,7 +260,7 @@ function groupRejected(list) {
 
 async function loadRejected() {
   const note = $('rejected-note');
-  const head = [t.c_badge, t.c_result, t.c_scans, `${t.c_time} (${clock.zoneName})`, t.c_desk, t.c_zone];
+  const head = [['badge', t.c_badge], ['result', t.c_result], ['scans', t.c_scans, true], ['time', `${t.c_time} (${clock.zoneName})`, true], ['desk', t.c_desk], ['zone', t.c_zone]];
   try {
     const response = await fetch(`/v1/events/${encodeURIComponent(event)}/scans/rejected?limit=200`, { headers: authHeaders(), cache: 'no-store' });
     if (response.status === 404) {
@@ -310,9 +282,15 @@ async function loadRejected() {
       head,
       rejectedGroups.map((g) => ({
         attrs: { 'data-status': g.status, 'data-badge': g.badge },
-        cells: [g.badge, statusLabel(g.status, lang), fmt(g.count), Number.isFinite(g.last) ? clock.dateTime(new Date(g.last)) : '', [...g.desks].join(', '), [...g.zones].join(', ')],
+        cells: [
+          g.badge,
+          statusLabel(g.status, lang),
+          num(g.count),
+          { text: Number.isFinite(g.last) ? clock.dateTime(new Date(g.last)) : '', sort: Number.isFinite(g.last) ? g.last : undefined },
+          [...g.desks].join(', '),
+          [...g.zones].map(zoneName).join(', '),
+        ],
       })),
-      [2],
     );
     renderAlerts();
   } catch (e) {

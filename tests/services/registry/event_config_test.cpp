@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iomanip>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -140,6 +142,65 @@ TEST(EventFile, ZoneLabels) {
       EXPECT_CONTAINS(error_of(json, "a"), "the label of zone \"z\" must be 1 to 64") << n;
     }
   }
+}
+
+// Zone capacities: generated values around both bounds, for listed zones (or any valid zone id
+// when the event lists none); the warning share in (0, 1], 0.9 when left out.
+TEST(EventFile, ZoneCapacities) {
+  const auto e = parse_event_json(
+      R"({"zones": ["hall_a", "hall_b"], "zone_capacities": {"hall_a": 2000, "hall_b": 1},
+          "capacity_warning": 0.75})",
+      "a");
+  EXPECT_EQ(e.zone_capacities().at("hall_a"), 2000);
+  EXPECT_EQ(e.zone_capacities().at("hall_b"), 1);
+  ASSERT_TRUE(e.has_capacity_warning());
+  EXPECT_DOUBLE_EQ(e.capacity_warning(), 0.75);
+  EXPECT_FALSE(parse_event_json(R"({"zones": ["z"]})", "a").has_capacity_warning());
+  EXPECT_EQ(kDefaultCapacityWarning, 0.9);
+
+  for (const long long n :
+       {-1000000LL, -1LL, 0LL, 1LL, 2LL, 999999LL, 1000000LL, 1000001LL, 2147483647LL}) {
+    const auto json = R"({"zones": ["z"], "zone_capacities": {"z": )" + std::to_string(n) + "}}";
+    if (n >= 1 && n <= kMaxZoneCapacity) {
+      EXPECT_EQ(error_of(json, "a"), "(no error)") << n;
+    } else {
+      EXPECT_CONTAINS(error_of(json, "a"), "the capacity of zone \"z\" is " + std::to_string(n) +
+                                               "; it must be 1 to 1000000")
+          << n;
+    }
+  }
+  // Not an int32, not a number: the JSON parser refuses it, and says which file field.
+  for (const char* bad : {"2147483648", "1.5", "\"many\"", "[]", "1e12"}) {
+    const auto json = R"({"zones": ["z"], "zone_capacities": {"z": )" + std::string(bad) + "}}";
+    EXPECT_CONTAINS(error_of(json, "a"), "not a rollcall.v1.Event in JSON") << bad;
+  }
+  // null reads as 0, which is no capacity.
+  EXPECT_CONTAINS(error_of(R"({"zones": ["z"], "zone_capacities": {"z": null}})", "a"),
+                  "the capacity of zone \"z\" is 0");
+  // Only the listed zones when the event lists zones; any zone id when it lists none.
+  EXPECT_CONTAINS(error_of(R"({"zones": ["hall_a"], "zone_capacities": {"hall_c": 5}})", "a"),
+                  "zone_capacities names zone \"hall_c\", which is not in zones");
+  EXPECT_EQ(error_of(R"({"zone_capacities": {"hall_c": 5}})", "a"), "(no error)");
+  for (const std::string& zone : {std::string("hall c"), std::string(""), std::string(65, 'z'),
+                                  std::string(5000, 'q'), std::string("h\u00e9")}) {
+    const auto text = error_of(R"({"zone_capacities": {")" + zone + R"(": 5}})", "a");
+    EXPECT_CONTAINS(text, "which is not a zone id") << zone.size();
+    EXPECT_LT(text.size(), 400u) << "the bad id is quoted, not echoed whole";
+  }
+  // The warning share, generated around its bounds.
+  for (const double w : {-1.0, -0.0001, 0.0, 1e-9, 0.01, 0.5, 0.9, 0.999, 1.0, 1.0001, 2.0, 90.0}) {
+    std::ostringstream json;
+    json << R"({"zones": ["z"], "capacity_warning": )" << std::setprecision(17) << w << "}";
+    if (w > 0 && w <= 1) {
+      EXPECT_EQ(error_of(json.str(), "a"), "(no error)") << w;
+    } else {
+      EXPECT_CONTAINS(error_of(json.str(), "a"), "capacity_warning") << w;
+      EXPECT_CONTAINS(error_of(json.str(), "a"), "above 0 and at most 1") << w;
+    }
+  }
+  EXPECT_CONTAINS(error_of(R"({"capacity_warning": "NaN"})", "a"), "capacity_warning nan");
+  EXPECT_CONTAINS(error_of(R"({"capacity_warning": "Infinity"})", "a"), "capacity_warning inf");
+  EXPECT_CONTAINS(error_of(R"({"capacity_warning": "high"})", "a"), "not a rollcall.v1.Event");
 }
 
 TEST(EventFile, AllProblemsAreListed) {
