@@ -17,7 +17,7 @@ constexpr std::pair<std::string_view, Table> kTables[] = {
     {"attendees", Table::attendees},   {"scans", Table::scans},     {"countries", Table::countries},
     {"categories", Table::categories}, {"summary", Table::summary}, {"all", Table::all}};
 constexpr std::pair<std::string_view, Format> kFormats[] = {
-    {"csv", Format::csv}, {"json", Format::json}, {"xlsx", Format::xlsx},
+    {"csv", Format::csv}, {"json", Format::json}, {"jsonl", Format::jsonl}, {"xlsx", Format::xlsx},
     {"md", Format::md},   {"html", Format::html}, {"txt", Format::txt}};
 
 bool is_report(Format format) {
@@ -29,7 +29,9 @@ std::unique_ptr<RowSink> make_sink(Format format) {
     case Format::csv:
       return std::make_unique<CsvSink>();
     case Format::json:
-      return std::make_unique<JsonSink>();
+      return std::make_unique<JsonSink>(JsonSink::Layout::array);
+    case Format::jsonl:
+      return std::make_unique<JsonSink>(JsonSink::Layout::lines);
     case Format::xlsx:
       return std::make_unique<XlsxSink>();
     default:
@@ -84,6 +86,8 @@ std::string_view content_type(Format format) {
     case Format::csv:
       return "text/csv; charset=utf-8";
     case Format::json:
+      return "application/json";
+    case Format::jsonl:
       return "application/x-ndjson";
     case Format::xlsx:
       return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

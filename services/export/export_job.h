@@ -18,7 +18,8 @@ namespace rollcall::services::exporting {
 
 // `all` is every table in one workbook (XLSX only: other formats hold one table).
 enum class Table { attendees, scans, countries, categories, summary, all };
-enum class Format { csv, json, xlsx, md, html, txt };
+// json: one JSON document (an array of rows); jsonl: JSON Lines, one row a line.
+enum class Format { csv, json, jsonl, xlsx, md, html, txt };
 
 // Every table and every format by name, in the order of the enums: what the HTTP route, the CLI
 // and the tests enumerate, so that a new export is served and tried everywhere at once. Not every

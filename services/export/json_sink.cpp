@@ -7,9 +7,10 @@
 namespace rollcall::services::exporting {
 
 void JsonSink::begin_table(std::string_view, const std::vector<std::string>&) {
-  // Lines of different row types in one stream could not be told apart.
+  // Rows of different types in one document could not be told apart.
   if (started_) throw std::logic_error("a JSON export holds one table");
   started_ = true;
+  if (layout_ == Layout::array) buffer_ += '[';
 }
 
 void JsonSink::row(const std::vector<Cell>&, const google::protobuf::Message& message) {
@@ -19,8 +20,22 @@ void JsonSink::row(const std::vector<Cell>&, const google::protobuf::Message& me
   std::string line;
   const auto status = google::protobuf::util::MessageToJsonString(message, &line, options);
   if (!status.ok()) throw std::runtime_error("cannot write a row as JSON: " + status.ToString());
-  buffer_ += line;
-  buffer_ += '\n';
+  if (layout_ == Layout::array) {
+    // One row a line inside the array: still readable with head or grep.
+    buffer_ += any_row_ ? ",\n" : "\n";
+    buffer_ += line;
+  } else {
+    buffer_ += line;
+    buffer_ += '\n';
+  }
+  any_row_ = true;
+}
+
+void JsonSink::finish() {
+  if (layout_ != Layout::array) return;
+  // A table that never began (nothing to write) is still one document: an empty array.
+  if (!started_) buffer_ += '[';
+  buffer_ += any_row_ ? "\n]\n" : "]\n";
 }
 
 }  // namespace rollcall::services::exporting

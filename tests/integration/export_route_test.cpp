@@ -1,6 +1,7 @@
 // The organizer's export routes end to end: real redis-server written by the real Redis
 // Functions, the real rollcall-gateway, plain HTTP GETs.
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <sstream>
 
@@ -48,15 +49,34 @@ TEST_F(ExportRouteTest, TablesStreamInEveryFormat) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_CONTAINS(r.body, "\r\nall,EG,<3,<3,<3,<3\r\n");
 
-  r = get("/v1/events/ev/exports/attendees.json");
+  // .json: one JSON document (an array of rows) as a strict parser reads it, for every table.
+  for (const std::string table : {"attendees", "scans", "countries", "categories", "summary"}) {
+    r = get("/v1/events/ev/exports/" + table + ".json");
+    ASSERT_EQ(r.status, 200) << table << ": " << r.body;
+    EXPECT_EQ(r.content_type, "application/json") << table;
+    boost::system::error_code error;
+    const auto document = boost::json::parse(r.body, error);
+    ASSERT_FALSE(error) << table << ": " << error.message();
+    ASSERT_TRUE(document.is_array()) << table;
+    EXPECT_FALSE(document.as_array().empty()) << table;
+    if (table == "attendees") {
+      EXPECT_EQ(document.as_array().size(), 7u);
+      EXPECT_CONTAINS(r.body, "\"name\":\"王小明\"");
+    }
+  }
+  // .jsonl: the same rows, one a line.
+  r = get("/v1/events/ev/exports/attendees.jsonl");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.content_type, "application/x-ndjson");
   std::istringstream lines(r.body);
   std::string line;
   int rows = 0;
-  while (std::getline(lines, line)) ++rows;
+  while (std::getline(lines, line)) {
+    boost::system::error_code error;
+    EXPECT_TRUE(boost::json::parse(line, error).is_object() && !error) << line;
+    ++rows;
+  }
   EXPECT_EQ(rows, 7);
-  EXPECT_CONTAINS(r.body, "\"name\":\"王小明\"");
 
   r = get("/v1/events/ev/exports/scans.csv");
   ASSERT_EQ(r.status, 200);

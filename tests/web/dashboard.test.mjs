@@ -2,11 +2,44 @@
 // rejected scans tolerated while their routes do not exist yet.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EVENT_ID, REGISTRY, World, sleep } from './world.mjs';
+import { EVENT_FILE, EVENT_ID, REGISTRY, World, sleep } from './world.mjs';
+
+// A second event with many zones: long labels in six scripts (some zones without one), and
+// capacities generated around the warning share (0.8 here) and the capacity itself.
+const ZONES_EVENT = 'dash-zones-2025';
+const LABELS = [
+  'Assembly Hall of the International Conference Centre, level 1',
+  'Salle des Assemblées du Centre international de conférences',
+  'Sala de Asambleas del Centro Internacional de Conferencias',
+  'Пленарный зал, Международный центр',
+  '国际会议中心全体会议大厅（一层）',
+  'قاعة الجمعية، مركز المؤتمرات',
+];
+const ZONE_COUNT = 17;
+const WARNING = 0.8;
+// zone i: [id, label or null, capacity or null, people to scan in]
+const ZONES = Array.from({ length: ZONE_COUNT }, (_, i) => {
+  const id = `zone_${String(i + 1).padStart(2, '0')}`;
+  const capacity = i % 6 === 5 ? null : 3 + ((i * 7) % 11);
+  const inside =
+    capacity === null ? i % 4 : [Math.ceil(WARNING * capacity) - 1, Math.ceil(WARNING * capacity), capacity, capacity + 2, Math.floor(capacity / 3)][i % 5];
+  return [id, i % 7 === 6 ? null : LABELS[i % LABELS.length], capacity, Math.min(inside, 20)];
+});
+const ZONES_FILE = {
+  event_id: ZONES_EVENT,
+  name: 'Zones and capacities, generated',
+  time_zone: 'Europe/Zurich',
+  days: [],
+  zones: ZONES.map(([id]) => id),
+  zone_labels: Object.fromEntries(ZONES.filter(([, label]) => label).map(([id, label]) => [id, label])),
+  zone_capacities: Object.fromEntries(ZONES.filter(([, , c]) => c).map(([id, , c]) => [id, c])),
+  capacity_warning: WARNING,
+};
+const expectedState = (n, capacity) => (capacity === null ? 'none' : n >= capacity ? 'full' : n / capacity >= WARNING ? 'near' : 'ok');
 
 let world;
 before(async () => {
-  world = await World.start();
+  world = await World.start({ events: [{ id: EVENT_ID, eventFile: EVENT_FILE }, { id: ZONES_EVENT, eventFile: ZONES_FILE }] });
 });
 after(async () => {
   await world?.stop();
@@ -272,7 +305,7 @@ test('every table sorts by any column from the keyboard, and keeps its column ac
   const { context, page } = await world.page({ viewport: { width: 1920, height: 1080 } });
   await page.goto(world.url(`/dashboard?event=${EVENT_ID}`, 'organizer'));
   await page.waitForSelector('#link-status[data-status="live"]');
-  await page.waitForFunction(() => Number(document.querySelector('#fig-onsite').dataset.value) >= 30);
+  await page.waitForFunction(() => Number(document.querySelector('#fig-onsite')?.dataset.value) >= 30);
   await page.waitForSelector('#rejected tbody tr[data-badge]');
   let checked = 0;
   for (const id of ['categories', 'days', 'zones', 'statuses', 'people', 'countries', 'desks', 'rejected']) {
@@ -311,7 +344,7 @@ test('every table sorts by any column from the keyboard, and keeps its column ac
   if ((await page.getAttribute('#zones th[data-column="inside"]', 'aria-sort')) !== 'ascending') await page.locator('#zones button.sort[data-sort="inside"]').click();
   const before = Number(await page.getAttribute('#fig-onsite', 'data-value'));
   for (let i = 130; i < 140; ++i) await deskD.scan(`B-X-${i}`, { zone: 'room_1' });
-  await page.waitForFunction((n) => Number(document.querySelector('#fig-onsite').dataset.value) >= n + 10, before);
+  await page.waitForFunction((n) => Number(document.querySelector('#fig-onsite')?.dataset.value) >= n + 10, before);
   await sleep(300);
   assert.equal(await page.getAttribute('#countries th[data-column="name"]', 'aria-sort'), 'ascending');
   assert.equal(await page.getAttribute('#zones th[data-column="inside"]', 'aria-sort'), 'ascending');
@@ -333,4 +366,167 @@ test('every table sorts by any column from the keyboard, and keeps its column ac
   }
   deskC.close();
   deskD.close();
+});
+
+// Elements of the zones and alerts panels (and the page) that stick out or are cut sideways.
+async function zoneOverflow(page) {
+  return page.evaluate(() => {
+    const out = [];
+    const vw = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > vw + 1) out.push(`page ${document.documentElement.scrollWidth} > ${vw}`);
+    for (const id of ['zones-panel', 'alerts-panel', 'checkin', 'rejected-panel']) {
+      const box = document.getElementById(id);
+      if (id !== 'rejected-panel' && box.scrollWidth > box.clientWidth + 1) out.push(`#${id} scrolls sideways ${box.scrollWidth} > ${box.clientWidth}`);
+      const edge = box.getBoundingClientRect();
+      if (edge.left < -1 || edge.right > vw + 1) out.push(`#${id} outside the viewport`);
+    }
+    for (const n of document.querySelectorAll('#zones td, #zones th, #alerts li')) {
+      const r = n.getBoundingClientRect();
+      const panel = n.closest('.panel').getBoundingClientRect();
+      if (r.left < panel.left - 1 || r.right > panel.right + 1) out.push(`${n.tagName} "${n.textContent.slice(0, 30)}" outside its panel`);
+      if (n.scrollWidth > n.clientWidth + 1) out.push(`${n.tagName} "${n.textContent.slice(0, 30)}" cut`);
+    }
+    return out;
+  });
+}
+
+test('zones: labels, inside now of capacity, ok / near / full in words and colour, an alert at the threshold', async (t) => {
+  // /info carries the capacities and the warning share to the page.
+  const info = await (await fetch(`${world.base}/v1/events/${ZONES_EVENT}/info`, { headers: { Authorization: `Bearer ${world.eventTokens[ZONES_EVENT].organizer}` } })).json();
+  assert.deepEqual(info.event.zone_capacities, ZONES_FILE.zone_capacities);
+  assert.equal(info.event.capacity_warning, WARNING);
+  const desk = await world.desk({ event: ZONES_EVENT, deskId: 'desk-zones', zone: 'zone_01' });
+  let badge = 1;
+  for (const [id, , , inside] of ZONES) {
+    for (let k = 0; k < inside; ++k) {
+      const r = await desk.scan(`B-X-${badge++}`, { zone: id });
+      assert.equal(r.status, 'accepted', `${id}: ${JSON.stringify(r)}`);
+    }
+  }
+  await desk.scan('NOBODY-ZONE', { zone: ZONES[0][0] }); // a rejected scan in a labelled zone
+  const now = Object.fromEntries(ZONES.map(([id, , , n]) => [id, n])); // inside, as scans go on
+  t.diagnostic(`${ZONE_COUNT} zones, ${badge - 1} people inside; states ${JSON.stringify(ZONES.map(([, , c, n]) => expectedState(n, c)))}`);
+
+  const { context, page } = await world.page({ viewport: { width: 1920, height: 1080 } });
+  await page.goto(world.url(`/dashboard?event=${ZONES_EVENT}`, 'organizer', ZONES_EVENT));
+  await page.waitForSelector('#link-status[data-status="live"]');
+  await page.waitForFunction((n) => Number(document.querySelector('#fig-onsite')?.dataset.value) === n, badge - 1);
+  const colours = {};
+  for (const [id, label, capacity, inside] of ZONES) {
+    const row = page.locator(`#zones tr[data-zone="${id}"]`);
+    const cells = await row.locator('td').allTextContents();
+    const state = expectedState(inside, capacity);
+    assert.equal(await row.getAttribute('data-state'), state, id);
+    assert.equal(cells[0], label || id, `${id}: its label, else its id`);
+    assert.equal(cells[1], String(inside));
+    assert.equal(cells[2], capacity === null ? '—' : String(capacity));
+    assert.equal(cells[3], capacity === null ? '—' : new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 }).format(inside / capacity));
+    assert.equal(cells[4], { none: '—', ok: 'OK', near: 'Nearly full', full: 'Full' }[state], `${id}: the state in words`);
+    if (state !== 'none') colours[state] = await row.locator('td:nth-child(5)').evaluate((n) => getComputedStyle(n).color);
+    // One alert line per zone at or over the threshold, none for the others.
+    const alerts = page.locator(`#alerts [data-key="${id}"]`);
+    if (state === 'near' || state === 'full') {
+      assert.equal(await alerts.count(), 1, `${id}: one alert`);
+      assert.equal(await alerts.getAttribute('data-alert'), `zone-${state}`);
+      const text = await alerts.textContent();
+      assert.ok(text.includes(label || id) && text.includes(`${inside} inside of ${capacity}`), text);
+    } else {
+      assert.equal(await alerts.count(), 0, `${id}: no alert`);
+    }
+  }
+  assert.equal(new Set(Object.values(colours)).size, 3, `three colours for ok, near, full: ${JSON.stringify(colours)}`);
+  // The rejected scan names its zone by its label.
+  await page.waitForSelector('#rejected tbody tr[data-badge="NOBODY-ZONE"]');
+  assert.equal(await page.textContent('#rejected tr[data-badge="NOBODY-ZONE"] td:last-child'), ZONES[0][1]);
+  // Live: a zone just under the threshold reaches it with one more person; its alert appears.
+  const [underId, underLabel] = ZONES.find(([, , c, n]) => c && expectedState(n, c) === 'ok' && expectedState(n + 1, c) !== 'ok');
+  await desk.scan(`B-X-${badge++}`, { zone: underId });
+  now[underId] += 1;
+  await page.waitForSelector(`#alerts [data-key="${underId}"]`, { timeout: 10000 });
+  assert.notEqual(await page.getAttribute(`#zones tr[data-zone="${underId}"]`, 'data-state'), 'ok');
+  t.diagnostic(`${underLabel || underId}: alert after one more person`);
+  // Sorting by state puts the full zones first, and stays through a live update.
+  await page.locator('#zones button.sort[data-sort="state"]').click();
+  const order = async () => page.locator('#zones tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.state));
+  const rank = { full: 0, near: 1, ok: 2, none: 3 };
+  const states = await order();
+  assert.deepEqual(states, [...states].sort((a, b) => rank[a] - rank[b]));
+  await desk.scan(`B-X-${badge++}`, { zone: ZONES.at(-1)[0] });
+  now[ZONES.at(-1)[0]] += 1;
+  await page.waitForFunction((n) => Number(document.querySelector('#fig-onsite')?.dataset.value) === n, badge - 1);
+  const again = await order();
+  assert.deepEqual(again, [...again].sort((a, b) => rank[a] - rank[b]));
+  assert.equal(await page.getAttribute('#zones th[data-column="state"]', 'aria-sort'), 'descending');
+  await world.screenshot(page, 'dashboard-zones.png', { fullPage: true });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+  // Six languages, three sizes: the state in the page's words, nothing cut or sticking out.
+  const words = {};
+  for (const viewport of [{ width: 1920, height: 1080 }, { width: 1280, height: 720 }, { width: 390, height: 844 }]) {
+    for (const lang of ['en', 'fr', 'es', 'ru', 'zh', 'ar']) {
+      const { context: c2, page: p2 } = await world.page({ viewport });
+      await p2.goto(world.url(`/dashboard?event=${ZONES_EVENT}&lang=${lang}`, 'organizer', ZONES_EVENT));
+      await p2.waitForFunction((n) => Number(document.querySelector('#fig-onsite')?.dataset.value) === n, badge - 1);
+      await p2.waitForSelector('#rejected tbody tr[data-badge]');
+      await sleep(100);
+      assert.deepEqual(await zoneOverflow(p2), [], `${lang} ${viewport.width}×${viewport.height}`);
+      words[lang] = await p2.locator('#zones tr[data-state="full"] td:nth-child(5)').first().textContent();
+      assert.equal(await p2.locator('#alerts [data-alert^="zone-"]').count(), ZONES.filter(([id, , c]) => c && expectedState(now[id], c) !== 'ok').length);
+      assert.deepEqual(p2.errors, []);
+      if (viewport.width === 390 && (lang === 'ar' || lang === 'ru')) await world.screenshot(p2, `dashboard-zones-${lang}-390.png`, { fullPage: true });
+      await c2.close();
+    }
+  }
+  assert.equal(new Set(Object.values(words)).size, 6, `"full" in six languages: ${JSON.stringify(words)}`);
+  desk.close();
+});
+
+test('every JSON export the dashboard offers is one JSON document served as application/json', async (t) => {
+  const desk = await world.desk({ deskId: 'desk-json', zone: 'hall_b' });
+  for (let i = 200; i < 205; ++i) await desk.scan(`B-X-${i}`, { zone: 'hall_b' });
+  await desk.scan('NOBODY-JSON');
+  desk.close();
+  const { context, page } = await world.page();
+  await page.goto(world.url(`/dashboard?event=${EVENT_ID}`, 'organizer'));
+  await page.waitForSelector('#link-status[data-status="live"]');
+  const links = await page.locator('#exports .export-btn[data-export$=".json"]').evaluateAll((a) => a.map((x) => x.getAttribute('href')));
+  assert.equal(links.length, 5);
+  // Fetched as the page fetches them (its token), parsed whole by the browser's strict parser.
+  const results = await page.evaluate(async (urls) => {
+    const token = localStorage.getItem('rollcall.token');
+    const out = [];
+    for (const url of urls) {
+      const r = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
+      const text = await r.text();
+      let parsed = null;
+      let error = '';
+      try {
+        parsed = JSON.parse(text);
+      } catch (e) {
+        error = e.message;
+      }
+      out.push({ url, status: r.status, type: r.headers.get('content-type'), error, array: Array.isArray(parsed), rows: Array.isArray(parsed) ? parsed.length : -1, objects: Array.isArray(parsed) && parsed.every((x) => x && typeof x === 'object' && !Array.isArray(x)) });
+    }
+    return out;
+  }, links);
+  for (const r of results) {
+    t.diagnostic(`${r.url}: ${r.rows} rows, ${r.type}`);
+    assert.equal(r.status, 200, r.url);
+    assert.equal(r.type, 'application/json', r.url);
+    assert.equal(r.error, '', `${r.url}: ${r.error}`);
+    assert.ok(r.array && r.objects && r.rows > 0, JSON.stringify(r));
+  }
+  // The summary's figures, read as JSON, agree with the live totals.
+  const summary = await page.evaluate(async () => {
+    const r = await fetch(document.querySelector('[data-export="summary.json"]').getAttribute('href'), { headers: { Authorization: `Bearer ${localStorage.getItem('rollcall.token')}` } });
+    return r.json();
+  });
+  const onsite = summary.find((row) => row.figure === 'onsite' && row.day === '');
+  assert.equal(onsite.value, (await world.totals()).onsite);
+  // JSON Lines stays available by its own name, one object a line.
+  const lines = await (await fetch(`${world.base}/v1/events/${EVENT_ID}/exports/summary.jsonl`, { headers: { Authorization: `Bearer ${world.tokens.organizer}` } })).text();
+  const rows = lines.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(rows.length, summary.length);
+  assert.deepEqual(page.errors, []);
+  await context.close();
 });

@@ -12,6 +12,8 @@ before(async () => {
       { id: EVENT_ID, eventFile: EVENT_FILE },
       { id: 'closed-2020', eventFile: { event_id: 'closed-2020', name: 'Past event', time_zone: 'UTC', days: ['2020-01-01'] } },
       { id: 'signed-2025', eventFile: { event_id: 'signed-2025', name: 'Signed badges', time_zone: 'UTC', days: [], zones: [] } },
+      // For the docs/ screenshots: a fresh event (every badge's first entry), zones with labels.
+      { id: 'docs-2025', eventFile: { event_id: 'docs-2025', name: 'WSIS+20 High-Level Event', time_zone: 'Europe/Zurich', days: [], zones: ['hall_a', 'room_1'], zone_labels: { hall_a: 'Assembly Hall', room_1: 'Room 1' } } },
     ],
   });
 });
@@ -239,4 +241,28 @@ test('signed badges: the kiosk refuses forged and altered codes itself, even off
   assert.equal(await page.getAttribute('#waiting', 'data-count'), '0', 'nothing refused was queued');
   await context.setOffline(false);
   await context.close();
+});
+
+test('screenshots of the desk (English, Arabic) with a verdict shown, for docs/', async () => {
+  for (const [lang, badge] of [['en', 'B-EG-1'], ['ar', 'B-KE-1']]) {
+    const { context, page } = await openDesk({ event: 'docs-2025', desk: `docs-desk-${lang}`, zone: 'hall_a', lang });
+    const shown = await scan(page, badge);
+    assert.equal(shown.status, 'accepted', `${lang}: ${JSON.stringify(shown)}`);
+    assert.equal(shown.tone, 'good');
+    assert.ok(shown.name.length > 0, `${lang}: the name is shown`);
+    assert.equal(await page.getAttribute('html', 'dir'), lang === 'ar' ? 'rtl' : 'ltr');
+    // Nothing cut sideways in the picture the docs show.
+    const cut = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((n) => n.getClientRects().length && (n.getBoundingClientRect().right > innerWidth + 1 || n.getBoundingClientRect().left < -1))
+        .map((n) => `${n.tagName}#${n.id}`)
+        .concat(document.documentElement.scrollWidth > document.documentElement.clientWidth + 1 ? ['page'] : []),
+    );
+    assert.deepEqual(cut, [], `${lang}: outside the screen`);
+    await sleep(400);
+    const file = await world.screenshot(page, `desk-${lang}.png`);
+    await world.copyToDocs(file, lang === 'en' ? 'desk.png' : 'desk-ar.png');
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
 });

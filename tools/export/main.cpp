@@ -157,7 +157,8 @@ int main(int argc, char** argv) {
     ("help,h", "show this help and exit")
     ("event", po::value(&event_id)->value_name("EVENT"), "event id, e.g. wsis20-2025 (required)")
     ("format", po::value(&format_text)->value_name("FORMAT"),
-     "csv, json (newline-delimited), xlsx; md, html or txt for the summary report "
+     "csv, json (one document: an array of rows), jsonl (one row a line), xlsx; md, html or "
+     "txt for the summary report "
      "(default csv; xlsx for all)")
     ("lang", po::value(&lang_text)->value_name("LANG")->default_value("en"),
      "language of the report: en, fr or ar")

@@ -47,7 +47,7 @@ const sorters = new Map();
 function table(node, columns, rows, sort = null) {
   if (!sorters.has(node.id)) sorters.set(node.id, sortableTable(node, { lang, sort }));
   sorters.get(node.id).render(
-    columns.map(([key, label, numeric]) => ({ key, label, numeric: !!numeric })),
+    columns.map(([key, label, numeric, descFirst]) => ({ key, label, numeric: !!numeric, descFirst: !!descFirst })),
     rows,
     { empty: t.nothing_yet },
   );
@@ -103,8 +103,7 @@ function renderTables() {
     })),
   );
 
-  const zones = Object.entries(tt.inside_by_zone || {}).sort(([, a], [, b]) => b - a);
-  table($('zones'), [['zone', t.c_zone], ['inside', t.c_inside_now, true]], zones.map(([z, n]) => ({ attrs: { 'data-zone': z }, cells: [zoneName(z), num(n)] })));
+  renderZones();
 
   const statuses = Object.entries(tt.scans_by_status || {}).sort(([, a], [, b]) => b - a);
   table($('statuses'), [['result', t.c_result], ['scans', t.c_scans, true]], statuses.map(([s, n]) => ({ attrs: { 'data-status': s }, cells: [statusLabel(s, lang), num(n)] })));
@@ -138,6 +137,42 @@ function renderTables() {
   renderCountries();
   renderDesks();
   renderAlerts();
+}
+
+// Zones: inside now of the event file's capacity (zone_capacities), the share, and a state said
+// in words as well as colour: ok, near (the capacity_warning share, default 0.9) or full.
+const STATE_RANK = { ok: 0, near: 1, full: 2 };
+function zoneStates() {
+  const inside = (totals && totals.inside_by_zone) || {};
+  const capacities = (info && info.zone_capacities) || {};
+  const warning = Number(info && info.capacity_warning) > 0 ? Number(info.capacity_warning) : 0.9;
+  const ids = [...new Set([...((info && info.zones) || []), ...Object.keys(capacities), ...Object.keys(inside)])];
+  return ids.map((id) => {
+    const n = Number(inside[id] || 0);
+    const capacity = Number(capacities[id]) > 0 ? Number(capacities[id]) : null;
+    const share = capacity ? n / capacity : null;
+    const state = capacity === null ? null : n >= capacity ? 'full' : share >= warning ? 'near' : 'ok';
+    return { id, n, capacity, share, state };
+  });
+}
+
+function renderZones() {
+  const label = { ok: t.zone_ok, near: t.zone_near, full: t.zone_full };
+  table(
+    $('zones'),
+    [['zone', t.c_zone], ['inside', t.c_inside_now, true], ['capacity', t.c_capacity, true], ['share', t.c_fill, true], ['state', t.c_state, false, true]],
+    zoneStates().map(({ id, n, capacity, share, state }) => ({
+      attrs: { 'data-zone': id, 'data-state': state || 'none', class: state ? `zone-${state}` : '' },
+      cells: [
+        { text: zoneName(id), class: 'zone-name' },
+        num(n),
+        num(capacity),
+        { text: share === null ? '—' : pct.format(share), sort: share === null ? undefined : share },
+        { text: state ? label[state] : '—', sort: state ? STATE_RANK[state] : undefined, class: state ? `zone-state state-${state}` : '' },
+      ],
+    })),
+    { key: 'inside', dir: -1 },
+  );
 }
 
 // Every country, territory and the international organizations: searchable, sortable (largest
@@ -210,6 +245,13 @@ function renderDesks() {
 // Grouped alerts: one line per desk or badge, however many scans are behind it.
 function renderAlerts() {
   const alerts = [];
+  // A full or nearly full zone first: the door has to act on it now.
+  for (const { id, n, capacity, share, state } of zoneStates()) {
+    if (state === 'near' || state === 'full') {
+      const say = state === 'full' ? t.alert_zone_full : t.alert_zone_near;
+      alerts.push({ kind: `zone-${state}`, key: id, text: say(zoneName(id), fmt(n), fmt(capacity), pct.format(share)) });
+    }
+  }
   for (const { id, scans, rejected, silentMs } of deskRows()) {
     if (Number.isFinite(silentMs) && silentMs > SILENT_ALERT_MIN * 60000) {
       alerts.push({ kind: 'silent', key: id, text: t.alert_silent(id, fmt(Math.floor(silentMs / 60000))) });

@@ -2,6 +2,7 @@
 // of tests/services/export/event_fixture.cpp.
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "rollcall/v1/export.pb.h"
 #include "services/export/csv_sink.h"
 #include "services/export/export_job.h"
+#include "services/export/json_sink.h"
 #include "services/export/xlsx_sink.h"
 #include "services/registry/csv_reader.h"
 #include "services/store/keys.h"
@@ -202,15 +204,62 @@ TEST_F(ExportTest, ScansListEveryLoggedScan) {
   }
 }
 
-TEST_F(ExportTest, JsonIsOneProtoRowPerLine) {
+// A .json export is one JSON document, as a strict parser reads it: an array of rows, each in
+// protobuf's JSON mapping. Every table, with rows and without.
+std::vector<std::string> json_rows(const std::string& text) {
+  boost::system::error_code error;
+  const auto value = boost::json::parse(text, error);  // strict: no comments, no trailing comma
+  EXPECT_FALSE(error) << error.message() << "\nin: " << text.substr(0, 400);
+  std::vector<std::string> rows;
+  if (error || !value.is_array()) {
+    ADD_FAILURE() << "not one JSON array: " << text.substr(0, 400);
+    return rows;
+  }
+  for (const auto& row : value.as_array()) {
+    EXPECT_TRUE(row.is_object());
+    rows.push_back(boost::json::serialize(row));
+  }
+  return rows;
+}
+
+TEST_F(ExportTest, JsonIsOneDocumentOfEveryTable) {
+  EXPECT_EQ(content_type(Format::json), "application/json");
+  // A table without rows is still one document, and JSON Lines of it an empty file.
+  for (const bool began : {false, true}) {
+    JsonSink array(JsonSink::Layout::array), lines(JsonSink::Layout::lines);
+    if (began) array.begin_table("scans", {}), lines.begin_table("scans", {});
+    array.finish();
+    lines.finish();
+    std::string out, chunk;
+    while (array.take(&chunk, 100)) out += chunk;
+    EXPECT_TRUE(json_rows(out).empty()) << out;
+    EXPECT_FALSE(lines.take(&chunk, 100));
+  }
+  event_.add_presence();
+  std::map<std::string, std::size_t> counts;
+  for (const auto table :
+       {Table::attendees, Table::scans, Table::countries, Table::categories, Table::summary}) {
+    SCOPED_TRACE(table_name(table));
+    const auto rows = json_rows(run(table, Format::json));
+    EXPECT_FALSE(rows.empty());
+    // The same rows as JSON Lines, one a line, and as CSV (its header row aside).
+    const auto lines = run(table, Format::jsonl);
+    EXPECT_EQ(static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n')), rows.size());
+    EXPECT_EQ(parse_csv(run(table, Format::csv)).size(), rows.size() + 1);
+    counts[std::string(table_name(table))] = rows.size();
+  }
+  EXPECT_EQ(content_type(Format::jsonl), "application/x-ndjson");
+  EXPECT_EQ(parse_format("jsonl"), Format::jsonl);
+  EXPECT_EQ(counts["attendees"], 7u);
+}
+
+TEST_F(ExportTest, JsonRowsAreProtoRows) {
   event_.add_presence();
   const auto text = run(Table::summary, Format::json);
-  std::istringstream in(text);
   std::map<std::string, int> figures;
-  std::string line;
-  while (std::getline(in, line)) {
+  for (const auto& json : json_rows(text)) {
     v1::SummaryRow row;
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &row).ok()) << line;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &row).ok()) << json;
     if (row.day().empty())
       figures[row.figure() + (row.key().empty() ? "" : ":" + row.key())] = row.value();
   }
@@ -229,8 +278,9 @@ TEST_F(ExportTest, JsonIsOneProtoRowPerLine) {
   EXPECT_EQ(figures["category:media"], 1);
   EXPECT_CONTAINS(text, "{\"figure\":\"onsite\",\"day\":\"2025-07-08\",\"key\":\"\",");
 
-  const auto scans = run(Table::scans, Format::json);
+  const auto scans = run(Table::scans, Format::jsonl);
   std::istringstream scan_lines(scans);
+  std::string line;
   ASSERT_TRUE(std::getline(scan_lines, line));
   v1::ScanRow first;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &first).ok()) << line;

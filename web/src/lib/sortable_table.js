@@ -3,7 +3,7 @@
 // to the rows: render() with fresh rows (a live update) keeps them, and keeps the focus on the
 // head's button since the head is only rebuilt when its labels change.
 //
-// columns: [{key, label, numeric}]; rows: [{attrs, cells: [cell]}] where a cell is a string or
+// columns: [{key, label, numeric, descFirst}]; rows: [{attrs, cells: [cell]}] where a cell is a string or
 // {text, sort} (sort: a number compares as a number, anything else as text in the page's
 // language). Cells without a value ('—', undefined sort on a numeric column) go last either way.
 // Ties keep the order the rows came in, so callers pass them in their natural order.
@@ -85,12 +85,12 @@ export function sortableTable(node, { lang, sort = null, empty = '', onSort = nu
     if (!rows.length) tbody.append(el('tr', {}, el('td', { class: 'empty', colSpan: Math.max(1, columns.length), text: empty })));
   }
 
-  // First click: text A→Z, numbers largest first; again: the other way.
+  // First click: text A→Z, numbers (and descFirst columns) largest first; again: the other way.
   function choose(column) {
     if (state.key === column.key) state.dir = -state.dir;
     else {
       state.key = column.key;
-      state.dir = column.numeric ? -1 : 1;
+      state.dir = column.numeric || column.descFirst ? -1 : 1;
     }
     paintHead();
     paintBody();
