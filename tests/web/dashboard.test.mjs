@@ -155,7 +155,7 @@ test('the dashboard shows tables, desk health and exports, and sends the login t
   assert.equal(revokedRow[3], `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`);
   const zoneName = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Zurich', timeZoneName: 'longGeneric' }).formatToParts(new Date()).find((x) => x.type === 'timeZoneName').value;
   assert.match(await page.textContent('#rejected thead'), new RegExp(`\\(${zoneName}\\)`));
-  assert.match(await page.textContent('#desks tr[data-desk="desk-b"] td:nth-child(8)'), /^\d{2}:\d{2}:\d{2} \(/);
+  assert.match(await page.textContent('#desks tr[data-desk="desk-b"] td:nth-child(9)'), /^\d{2}:\d{2}:\d{2} \(/);
   // Every HTTP call to the API carried the token.
   assert.ok(headers.length >= 2, 'API requests were made');
   for (const h of headers) assert.equal(h, `Bearer ${world.tokens.organizer}`);
@@ -528,5 +528,44 @@ test('every JSON export the dashboard offers is one JSON document served as appl
   const rows = lines.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(rows.length, summary.length);
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+// A desk that decided offline sends its verdict with the scan; where the server disagrees the
+// dashboard says so: one alert per kind (let in but refused first) and a column per desk. A
+// replay of the same scan counts nothing twice.
+test('offline verdicts the server overturned: an alert per kind and a count per desk', async () => {
+  const desk = await world.desk({ deskId: 'desk-off', zone: 'hall_a' });
+  const sent = [
+    ['B-REV-1', 'offline_admitted', 'revoked', 'off-1'], // let in, refused: overturned
+    ['NOBODY-9', 'offline_refused', 'unknown_badge', 'off-2'], // agreed
+    ['B-X-40', 'offline_refused', 'accepted', 'off-3'], // turned away, valid: overturned
+    ['B-X-41', 'offline_admitted', 'accepted', 'off-4'], // agreed
+  ];
+  for (const [badge, offlineVerdict, status, scanId] of sent) {
+    for (let replay = 0; replay < 2; ++replay) {
+      const r = await desk.scan(badge, { offlineVerdict, scanId });
+      assert.equal(r.status, status, badge);
+    }
+  }
+  const totals = await world.totals(EVENT_ID);
+  assert.deepEqual(totals.offline_overturned, { admitted_refused: 1, refused_admitted: 1 });
+  assert.equal(totals.desks['desk-off'].overturned, 2);
+
+  const { context, page } = await world.page({ viewport: { width: 1280, height: 720 } });
+  await page.goto(world.url(`/dashboard?event=${EVENT_ID}&lang=en`, 'organizer'));
+  const admitted = page.locator('#alerts [data-alert="overturned-admitted"]');
+  await admitted.waitFor({ timeout: 10000 });
+  assert.equal(await admitted.textContent(), '1 admitted offline whose badge the server refused: check who was let in');
+  assert.equal(await page.textContent('#alerts [data-alert="overturned-refused"]'), '1 turned away offline whose badge the server accepts');
+  const alerts = await page.locator('#alerts li').evaluateAll((l) => l.map((x) => x.dataset.alert));
+  assert.ok(alerts.indexOf('overturned-admitted') < alerts.indexOf('overturned-refused'));
+  const head = await page.locator('#desks thead th').allTextContents();
+  const column = head.findIndex((h) => /Offline verdicts overturned/.test(h));
+  assert.ok(column > 0, head.join(' | '));
+  const row = await page.locator('#desks tr[data-desk="desk-off"] td').allTextContents();
+  assert.equal(row[column], '2');
+  assert.deepEqual(page.errors, []);
+  desk.close();
   await context.close();
 });

@@ -234,8 +234,9 @@ export class World {
     const queue = [];
     ws.on('message', (data) => queue.shift()?.(JSON.parse(data.toString())));
     return {
-      scan(badge, { direction = 'in', zone: z = zone, scanId, deviceTime = new Date() } = {}) {
+      scan(badge, { direction = 'in', zone: z = zone, scanId, deviceTime = new Date(), offlineVerdict } = {}) {
         const request = {
+          ...(offlineVerdict ? { offline_verdict: offlineVerdict } : {}),
           scan_id: scanId || `${deskId}:${process.pid}:${Date.now()}:${n++}`,
           badge_id: badge,
           desk_id: deskId,

@@ -213,6 +213,7 @@ function renderDesks() {
       ['rejected', t.c_rejected, true],
       ['rejection_rate', t.c_rejection_rate, true],
       ['late', t.c_late, true],
+      ['overturned', t.c_overturned, true],
       ['last_seen', `${t.c_last_seen} (${clock.zoneName})`, true],
     ],
     deskRows(now).map(({ id, d, scans, rejected, lastSeen, silentMs }) => {
@@ -235,6 +236,7 @@ function renderDesks() {
           num(rejected),
           { text: scans ? pct.format(rejected / scans) : '—', sort: scans ? rejected / scans : undefined },
           num(d.late || 0),
+          num(d.overturned || 0),
           { text: Number.isFinite(lastSeen) ? `${clock.clockSeconds(new Date(lastSeen))} (${ago(silentMs)})` : '—', sort: Number.isFinite(lastSeen) ? lastSeen : undefined },
         ],
       };
@@ -252,6 +254,11 @@ function renderAlerts() {
       alerts.push({ kind: `zone-${state}`, key: id, text: say(zoneName(id), fmt(n), fmt(capacity), pct.format(share)) });
     }
   }
+  // Verdicts desks gave offline that the server overturned: someone let in who should not have
+  // been (first: a security matter), or turned away who had the right to enter.
+  const overturned = (totals && totals.offline_overturned) || {};
+  if (overturned.admitted_refused) alerts.push({ kind: 'overturned-admitted', key: 'admitted_refused', text: t.alert_admitted_refused(fmt(overturned.admitted_refused)) });
+  if (overturned.refused_admitted) alerts.push({ kind: 'overturned-refused', key: 'refused_admitted', text: t.alert_refused_admitted(fmt(overturned.refused_admitted)) });
   for (const { id, scans, rejected, silentMs } of deskRows()) {
     if (Number.isFinite(silentMs) && silentMs > SILENT_ALERT_MIN * 60000) {
       alerts.push({ kind: 'silent', key: id, text: t.alert_silent(id, fmt(Math.floor(silentMs / 60000))) });
