@@ -211,18 +211,19 @@ TEST_F(AttendeeRoute, HostileQueriesGetAClearBoundedRefusal) {
     std::string target_query;  // raw, as sent after "?"
     std::string code;
   };
-  std::vector<Case> cases = {{"", "missing_query"},
-                             {"q=", "missing_query"},
-                             {"q=%20%20", "missing_query"},
-                             {"x=zhang", "missing_query"},
-                             {"q=a", "query_too_short"},
-                             {"q=%D9%8E", "query_too_short"},  // a lone fatha
-                             {"q=--", "query_too_short"},
-                             {"q=" + std::string(65, 'a'), "query_too_long"},
-                             {"q=" + std::string(10000, 'b'), "query_too_long"},
-                             {"q=ab%FF", "query_not_utf8"},
-                             {"q=%C0%AFab", "query_not_utf8"},
-                             {"q=ab%zz", "bad_query"}};
+  std::vector<Case> cases = {
+      {"", "missing_query"},
+      {"q=", "missing_query"},
+      {"q=%20%20", "missing_query"},
+      {"x=zhang", "missing_query"},
+      {"q=a", "query_too_short"},
+      {"q=%D9%8E", "query_too_short"},  // a lone fatha
+      {"q=--", "query_too_short"},
+      {"q=" + std::string(65, 'a'), "query_too_long"},
+      {"q=" + std::string(10000, 'b'), "query_too_long"},
+      {"q=ab%FF", "query_not_utf8"},
+      {"q=%C0%AFab", "query_not_utf8"},
+      {"q=ab%zz", "bad_target"}};  // the last one is refused before any route
   for (int i = 0; i < 200; ++i) {  // random bytes, percent-encoded
     std::string bytes(1 + rng() % 200, '\0');
     for (auto& b : bytes) b = static_cast<char>(rng());
