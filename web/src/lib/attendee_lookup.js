@@ -127,6 +127,8 @@ export function createAttendeeLookup(root, { event, lang, info = {}, fetchImpl =
       results.replaceChildren();
       return show('hint', t.lookup_too_long);
     }
+    // Said at once, so a stale "no match" or hint never stands beside the new text.
+    show('searching', t.lookup_searching);
     timer = setTimeout(() => search(query), DEBOUNCE_MS);
   }
 
