@@ -19,17 +19,17 @@ namespace {
 namespace asio = boost::asio;
 using services::registry::AttendeeIndex;
 
-// Builds the index on `pool` and resumes the caller on its own executor.
-asio::awaitable<std::shared_ptr<const AttendeeIndex>> build_on(asio::thread_pool& pool,
-                                                               std::vector<v1::Badge> badges) {
+// Runs make() on `pool` and resumes the caller on its own executor with what it returned.
+template <typename Make>
+asio::awaitable<std::shared_ptr<const AttendeeIndex>> build_on(asio::thread_pool& pool, Make make) {
   using Signature = void(std::exception_ptr, std::shared_ptr<const AttendeeIndex>);
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable), Signature>(
-      [&pool](auto handler, std::vector<v1::Badge> rows) {
-        asio::post(pool, [handler = std::move(handler), rows = std::move(rows)]() mutable {
+      [&pool](auto handler, Make make) {
+        asio::post(pool, [handler = std::move(handler), make = std::move(make)]() mutable {
           std::exception_ptr error;
           std::shared_ptr<const AttendeeIndex> index;
           try {
-            index = std::make_shared<const AttendeeIndex>(std::move(rows));
+            index = make();
           } catch (...) {
             error = std::current_exception();
           }
@@ -39,7 +39,7 @@ asio::awaitable<std::shared_ptr<const AttendeeIndex>> build_on(asio::thread_pool
           });
         });
       },
-      asio::use_awaitable, std::move(badges));
+      asio::use_awaitable, std::move(make));
 }
 
 }  // namespace
@@ -66,18 +66,33 @@ asio::awaitable<AttendeeIndexes::Lookup> AttendeeIndexes::index(const Context& c
       co_return Lookup{it->second.index, false};
     }
   }
-  const auto started = std::chrono::steady_clock::now();
   auto registry = co_await load_registry(context, event_id);
   if (!registry) co_return Lookup{};
-  const std::size_t badges = registry->size();
-  auto index = co_await build_on(builder_, std::move(*registry));
-  spdlog::info("attendee index of event {} built: {} badges, registry version \"{}\", {} ms",
-               event_id, badges, version,
-               std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::steady_clock::now() - started)
-                   .count());
-  std::lock_guard lock(mutex_);
-  built_[event_id] = Built{version, index};
+  // Builds run one at a time on builder_: of requests that all saw the same new version, the
+  // first builds and the others take its index.
+  // Named, not a temporary inside the co_await (GCC 12 mishandles such temporaries).
+  auto make = [this, event_id, version,
+               rows = std::move(*registry)]() mutable -> std::shared_ptr<const AttendeeIndex> {
+    {
+      std::lock_guard lock(mutex_);
+      if (const auto it = built_.find(event_id);
+          it != built_.end() && it->second.version == version) {
+        return it->second.index;
+      }
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const std::size_t badges = rows.size();
+    auto made = std::make_shared<const AttendeeIndex>(std::move(rows));
+    spdlog::info("attendee index of event {} built: {} badges, registry version \"{}\", {} ms",
+                 event_id, badges, version,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count());
+    std::lock_guard lock(mutex_);
+    built_[event_id] = Built{version, made};
+    return made;
+  };
+  auto index = co_await build_on(builder_, std::move(make));
   co_return Lookup{index, true};
 }
 

@@ -2,12 +2,14 @@
 // real rollcall-import, the real gateway, plain HTTP GETs with generated queries.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
 #include <fstream>
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/gateway_process.h"
@@ -257,6 +259,17 @@ TEST_F(AttendeeRoute, ANewImportIsSearchedAtOnceAndTheIndexIsBuiltOncePerImport)
   EXPECT_TRUE(ids("Ölafur").empty());
   for (int i = 0; i < 20; ++i) ids("zhang");
   import("badge_id,country,category,name,organization\nIS-1,IS,media,Ólafur Ragnarsson,RÚV\n");
+  // Eight organizers ask at once after the import: one build serves them all.
+  std::vector<std::thread> askers;
+  std::atomic<int> answered{0};
+  for (int i = 0; i < 8; ++i) {
+    askers.emplace_back([&] {
+      const auto response = find("ragnarsson", organizer_);
+      if (response.status == 200 && response.body.find("IS-1") != std::string::npos) ++answered;
+    });
+  }
+  for (auto& asker : askers) asker.join();
+  EXPECT_EQ(answered.load(), 8);
   const auto found = ids("olafur");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0], "IS-1");
