@@ -10,6 +10,7 @@
 #include "gateway/presence_leases.h"
 #include "gateway/redis/connection.h"
 #include "gateway/scan_handler.h"
+#include "gateway/server/attendee_indexes.h"
 #include "gateway/server/connection_limits.h"
 #include "gateway/token_directory.h"
 #include "gateway/totals_hub.h"
@@ -47,6 +48,7 @@ struct Context {
   std::shared_ptr<Metrics> metrics;
   std::shared_ptr<ConnectionLimits> connection_limits;
   std::shared_ptr<const services::registry::CountryCodes> countries;
+  std::shared_ptr<AttendeeIndexes> attendees = std::make_shared<AttendeeIndexes>();
   // Set once Redis was seen to keep the durability this gateway requires; /readyz waits for it.
   std::shared_ptr<std::atomic<bool>> durability_verified = std::make_shared<std::atomic<bool>>();
   Limits limits;

@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/server/attendee_route.h"
 #include "gateway/server/desk_sync_route.h"
 #include "gateway/server/static_files.h"
 #include "gateway/server/ticket_route.h"
@@ -92,6 +93,8 @@ boost::asio::awaitable<http::message_generator> answer_http(
       co_return co_await answer_desk_sync(request, *context, route.event_id);
     case RouteId::tickets:
       co_return co_await answer_ticket_request(request, *context, route.event_id);
+    case RouteId::attendees:
+      co_return co_await answer_attendee_lookup(request, *context, route.event_id);
     case RouteId::totals:
     case RouteId::badge_keys:
     case RouteId::info:

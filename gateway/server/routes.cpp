@@ -26,6 +26,8 @@ constexpr std::array kRoutes = std::to_array<Route>({
      Guard::token, Access::export_data, "/v1/events/{event}/exports/summary.csv"},
     {RouteId::rejected_scans, RouteKind::http, "GET", "/v1/events/{event}/scans/rejected",
      Guard::token, Access::read_attendee_log, "/v1/events/{event}/scans/rejected"},
+    {RouteId::attendees, RouteKind::http, "GET", "/v1/events/{event}/attendees", Guard::token,
+     Access::lookup_attendees, "/v1/events/{event}/attendees?q=an"},
     {RouteId::zoom_webhook,
      RouteKind::http,
      "POST",
@@ -70,6 +72,8 @@ std::string_view access_name(Access access) {
       return "export_data";
     case Access::issue_tickets:
       return "issue_tickets";
+    case Access::lookup_attendees:
+      return "lookup_attendees";
   }
   return "?";
 }

@@ -20,6 +20,7 @@ enum class RouteId {
   info,
   export_file,
   rejected_scans,
+  attendees,
   zoom_webhook,        // the event in the path
   zoom_webhook_query,  // the event in ?event= (how Zoom's dashboard is often filled in)
   tickets,

@@ -6,6 +6,8 @@ bool role_allows(v1::Role role, Access access) {
   switch (role) {
     case v1::desk:
       // The desk sync is for kiosks only: an organizer's laptop has no use for it offline.
+      // Finding attendees by name is the organizers' for now (issue 14 may grant it to desks
+      // with a permission of their own): a kiosk's token would otherwise list the registry.
       return access == Access::scan || access == Access::read_badge_keys ||
              access == Access::read_desk_sync;
     case v1::platform:
@@ -17,7 +19,8 @@ bool role_allows(v1::Role role, Access access) {
       // Organizers watch and export; scanning and presence come from devices with their own
       // tokens, so a leaked organizer token cannot forge attendance.
       return access == Access::watch_totals || access == Access::read_badge_keys ||
-             access == Access::read_attendee_log || access == Access::export_data;
+             access == Access::read_attendee_log || access == Access::export_data ||
+             access == Access::lookup_attendees;
     default:
       return false;
   }

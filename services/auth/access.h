@@ -17,6 +17,7 @@ enum class Access {
   read_attendee_log,  // GET .../rejected-scans: names of people turned away
   export_data,        // GET .../exports/...: everything about every attendee
   issue_tickets,      // POST .../tickets: beacon tickets, each letting one participant be online
+  lookup_attendees,   // GET .../attendees?q=: find any attendee by name, organization or badge id
 };
 
 // The one table of who may do what (docs/security.md prints it).

@@ -41,6 +41,15 @@ inline constexpr std::string_view kTicketKeyField = "tickets";
 inline std::string badges_key(std::string_view e) {
   return tag(e) + ":badges";
 }
+// String: a number the importer raises after every import, so that a gateway keeping an index
+// of the registry (attendee lookup) knows to rebuild it by reading one key.
+inline std::string registry_version_key(std::string_view e) {
+  return tag(e) + ":registry_version";
+}
+// Set of the badges inside now (kept by the scan function).
+inline std::string inside_key(std::string_view e) {
+  return tag(e) + ":inside";
+}
 // Hash of access tokens: field = hex SHA-256 of the token, value = TokenRecord as proto JSON.
 inline std::string tokens_key(std::string_view e) {
   return tag(e) + ":tokens";

@@ -91,6 +91,8 @@ ImportResult run_import(const ImportOptions& options, std::ostream& diagnostics)
     // The set of badge ids, so that exports can list the registry without scanning keys.
     redis.append({"SADD", store::badges_key(event_id), row.badge.badge_id()});
   }
+  // Last, so a gateway that sees the new version reads the new rows.
+  redis.append({"INCR", store::registry_version_key(event_id)});
   redis.flush();
   return {file.badges.size(), file.errors.size()};
 }

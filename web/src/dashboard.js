@@ -16,6 +16,7 @@ import { countryKind } from './lib/member_states.js';
 import { loadEventInfo, orderedCategories } from './lib/event_info.js';
 import { eventTime } from './lib/event_time.js';
 import { sortableTable } from './lib/sortable_table.js';
+import { createAttendeeLookup } from './lib/attendee_lookup.js';
 
 const params = new URLSearchParams(location.search);
 const lang = pickLang(params.get('lang'));
@@ -497,6 +498,7 @@ async function start() {
   $('event-clock').hidden = false;
   $('main').hidden = false;
   buildExports();
+  createAttendeeLookup($('lookup-panel'), { event, lang, info });
   const overview = createOverview($('overview'), { lang, info, clock, rankingSize: 15, chartFont: () => 14, mapSize: { width: 1000, height: 480 }, nameZone: true });
   overview.render(null);
   renderTables();

@@ -47,6 +47,10 @@ TEST(Routes, EveryExampleFindsItsOwnRoute) {
 TEST(Routes, SegmentsAreComparedDecodedAndWhole) {
   EXPECT_EQ(http_get("/v1/events/e/totals"), RouteId::totals);
   EXPECT_EQ(http_get("/v1/events/%65/%74otals"), RouteId::totals);
+  // The attendee search's query string is the route's to read, whatever it holds.
+  EXPECT_EQ(http_get("/v1/events/e/attendees?q=%D8%A7%D8%AD"), RouteId::attendees);
+  EXPECT_EQ(http_get("/v1/events/e/attendees"), RouteId::attendees);
+  EXPECT_EQ(http_get("/v1/events/e/attendees/x"), RouteId::static_file);
   // An encoded slash stays inside its segment: this is an event named "a/b".
   const auto found = lookup("GET", RouteKind::http, "/v1/events/a%2Fb/totals");
   ASSERT_TRUE(found.match);

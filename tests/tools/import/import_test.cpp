@@ -133,8 +133,11 @@ TEST_F(ImportTest, GoodImportCreatesTheDefaultEventAndEveryBadge) {
   EXPECT_EQ(r.err, "");
 
   EXPECT_EQ(redis.command({"SMEMBERS", std::string(store::kEventsKey)}), "wsis20-2025");
-  // badges, event, events set, the event's set of badge ids
-  EXPECT_EQ(redis.command({"DBSIZE"}), std::to_string(11002 + 3));
+  // badges, event, events set, the event's set of badge ids, the registry version
+  EXPECT_EQ(redis.command({"DBSIZE"}), std::to_string(11002 + 4));
+  EXPECT_EQ(redis.command({"GET", store::registry_version_key("wsis20-2025")}), "1");
+  ASSERT_EQ(import(redis, "wsis20-2025", csv).code, 0);  // every import raises it
+  EXPECT_EQ(redis.command({"GET", store::registry_version_key("wsis20-2025")}), "2");
   const auto badges = store::badges_key("wsis20-2025");
   EXPECT_EQ(redis.command({"SCARD", badges}), "11002");
   EXPECT_EQ(redis.command({"SISMEMBER", badges, "W0"}), "1");
