@@ -72,6 +72,11 @@ void Replay::fail(std::string why) {
   close_all();
 }
 
+void Replay::interrupt(int signal) {
+  fail("interrupted by signal " + std::to_string(signal) + " after " +
+       std::to_string(scan_results_) + " scan results");
+}
+
 void Replay::close_all() {
   auto shut = [](std::unique_ptr<WebSocket>& ws) {
     if (!ws) return;
@@ -123,8 +128,17 @@ asio::awaitable<std::unique_ptr<Replay::WebSocket>> Replay::open(const std::stri
         }
         if (!token.empty()) request.set(beast::http::field::authorization, "Bearer " + token);
       }));
-  auto [handshake_ec] = co_await ws->async_handshake(options_.host + ":" + options_.port, target,
-                                                     as_tuple(use_awaitable));
+  websocket::response_type response;
+  auto [handshake_ec] = co_await ws->async_handshake(response, options_.host + ":" + options_.port,
+                                                     target, as_tuple(use_awaitable));
+  if (handshake_ec && response.result_int() != 0) {
+    // The gateway answered with a status instead of an upgrade: name it (a missing or wrong
+    // token is a 401, a token of another role a 403), with the start of its reason.
+    throw std::runtime_error("WebSocket upgrade of " + target + " as " + role + " refused: HTTP " +
+                             std::to_string(response.result_int()) + " " +
+                             std::string(response.reason()) + ": " +
+                             response.body().substr(0, 200));
+  }
   if (handshake_ec) {
     throw std::runtime_error("WebSocket upgrade of " + target +
                              " failed: " + handshake_ec.message());
@@ -485,6 +499,8 @@ asio::awaitable<void> Replay::run() {
   if (!stopping_) {
     asio::steady_timer settle(executor, options_.settle);
     co_await settle.async_wait(as_tuple(use_awaitable));
+    // A display that saw nothing (not even its snapshot) measured nothing: a failed run.
+    if (!displays_.empty() && display_messages_ == 0) fail("the displays received no message");
   }
   stopping_ = true;
   close_all();

@@ -57,6 +57,8 @@ class Replay {
   // failure ends the run and is reported by failure().
   boost::asio::awaitable<void> run();
 
+  // Ends the run as failed ("interrupted by signal N"); the report still says what was measured.
+  void interrupt(int signal);
   const std::string& failure() const { return failure_; }
   bool complete() const;
   boost::json::object report() const;
