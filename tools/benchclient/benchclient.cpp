@@ -259,7 +259,8 @@ class Swarm {
 
   long opened() const { return opened_; }
   long failed() const { return failed_; }
-  // Connections the server answered with an HTTP status instead of an upgrade (401, 403...).
+  // Connections the server refused: an HTTP status instead of an upgrade, or a close code of
+  // refusal right after it (4401, 4403, 1008, 1013).
   long refused() const { return refused_; }
   long closed() const { return closed_; }
   long wanted() const { return next_index_; }
@@ -353,6 +354,16 @@ class Swarm {
       if (ec) {
         if (c->open) ++closed_;
         c->open = false;
+        // The gateway refuses a token after the upgrade, with a close code of its own (4401
+        // missing or wrong token, 4403 wrong role) or 1008/1013 (unknown event, Redis down).
+        const auto code = static_cast<int>(c->ws.reason().code);
+        if (ec == websocket::error::closed && (code >= 4000 || code == 1008 || code == 1013)) {
+          ++refused_;
+          if (first_error_.empty()) {
+            first_error_ = "closed by the server with code " + std::to_string(code) + ": " +
+                           std::string(c->ws.reason().reason.c_str());
+          }
+        }
         return;
       }
       if (measuring) on_message(c, size);
@@ -513,6 +524,11 @@ int run_displays() {
     }
     run_until(
         io, [] { return false; }, std::chrono::milliseconds(static_cast<long>(warmup_s * 1000)));
+    if (swarm.refused() > 0) {
+      problems.push_back(std::to_string(swarm.refused()) + " of " + std::to_string(swarm.wanted()) +
+                         " displays " + swarm.first_error());
+      break;
+    }
     swarm.measuring = true;
     swarm.messages = swarm.updates = swarm.snapshots = swarm.unstamped = 0;
     swarm.bytes = 0;
@@ -595,28 +611,40 @@ int run_beacons() {
       io, [&] { return stop || swarm.opened() + swarm.failed() >= count; },
       std::chrono::seconds(static_cast<long>(arg_double("open-timeout-s", 120))));
   const double open_s = std::chrono::duration<double>(Clock::now() - start).count();
-  std::ostringstream report;
-  report << "{\"mode\":\"beacons\",\"wanted\":" << count << ",\"opened\":" << swarm.opened()
-         << ",\"failed\":" << swarm.failed() << ",\"open_seconds\":" << fmt(open_s)
-         << ",\"refused\":" << swarm.refused()
-         << ",\"first_error\":" << json_string(swarm.first_error()) << "}";
-  std::cout << report.str() << std::endl;
-  if (!arg("report").empty()) {
-    std::ofstream out(arg("report"));
-    out << report.str() << "\n";
-  }
-  if (swarm.opened() < count) {
+  // A refusal comes as a close right after the upgrade: wait that long before reporting.
+  run_until(
+      io, [&] { return stop; }, std::chrono::milliseconds(300));
+  auto write_report = [&] {
+    std::ostringstream report;
+    report << "{\"mode\":\"beacons\",\"wanted\":" << count << ",\"opened\":" << swarm.opened()
+           << ",\"failed\":" << swarm.failed() << ",\"open_seconds\":" << fmt(open_s)
+           << ",\"refused\":" << swarm.refused() << ",\"closed\":" << swarm.closed()
+           << ",\"first_error\":" << json_string(swarm.first_error()) << "}";
+    std::cout << report.str() << std::endl;
+    if (!arg("report").empty()) {
+      std::ofstream out(arg("report"));
+      out << report.str() << "\n";
+    }
+  };
+  write_report();
+  const auto refused = [&] {
+    if (swarm.opened() == count && swarm.refused() == 0) return false;
     std::cerr << "benchclient: " << swarm.opened() << " of " << count << " beacons open ("
               << swarm.refused() << " refused): " << swarm.first_error() << "\n";
+    return true;
+  };
+  if (swarm.opened() == 0 || swarm.refused() == swarm.opened()) {
+    refused();
+    return 1;  // nothing to hold
   }
-  if (swarm.opened() == 0) return 1;  // nothing to hold
   run_until(
       io, [&] { return stop; },
       std::chrono::milliseconds(static_cast<long>(arg_double("hold-s", 60) * 1000)));
+  write_report();  // what held: refusals and closes after the first report count too
   swarm.close_all();
   run_until(
       io, [] { return false; }, std::chrono::milliseconds(200));
-  return swarm.opened() == count ? 0 : 1;
+  return refused() ? 1 : 0;
 }
 
 }  // namespace

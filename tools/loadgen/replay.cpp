@@ -72,6 +72,17 @@ void Replay::fail(std::string why) {
   close_all();
 }
 
+// Why a connection ended; a close from the gateway carries its code and reason (4401: the token
+// is missing or wrong, 4403: a token of another role, 1008: unknown event).
+std::string Replay::lost(const WebSocket& ws, const boost::system::error_code& ec) {
+  if (ec != websocket::error::closed) return "connection lost: " + ec.message();
+  const auto& reason = ws.reason();
+  const auto code = static_cast<int>(reason.code);
+  return std::string(code >= 4000 || code == 1008 ? "refused" : "closed") +
+         " by the gateway with code " + std::to_string(code) + ": " +
+         std::string(reason.reason.c_str());
+}
+
 void Replay::interrupt(int signal) {
   fail("interrupted by signal " + std::to_string(signal) + " after " +
        std::to_string(scan_results_) + " scan results");
@@ -285,7 +296,7 @@ asio::awaitable<void> Replay::desk_reader(Desk& desk) {
     buffer.clear();
     auto [ec, bytes] = co_await desk.ws->async_read(buffer, as_tuple(use_awaitable));
     if (ec) {
-      if (!stopping_) fail("desk " + desk.name + ": connection lost: " + ec.message());
+      if (!stopping_) fail("desk " + desk.name + ": " + lost(*desk.ws, ec));
       co_return;
     }
     bytes_received_ += static_cast<std::int64_t>(bytes);
@@ -359,7 +370,7 @@ asio::awaitable<void> Replay::bridge_sender(Bridge& bridge) {
       buffer.clear();
       auto [read_ec, bytes] = co_await bridge.ws->async_read(buffer, as_tuple(use_awaitable));
       if (read_ec) {
-        if (!stopping_) fail("bridge " + bridge.name + ": connection lost: " + read_ec.message());
+        if (!stopping_) fail("bridge " + bridge.name + ": " + lost(*bridge.ws, read_ec));
         co_return;
       }
       bytes_received_ += static_cast<std::int64_t>(bytes);
@@ -409,7 +420,7 @@ asio::awaitable<void> Replay::display_reader(Display& display, bool measure) {
     buffer.clear();
     auto [ec, bytes] = co_await display.ws->async_read(buffer, as_tuple(use_awaitable));
     if (ec) {
-      if (!stopping_) fail("display: connection lost: " + ec.message());
+      if (!stopping_) fail("display: " + lost(*display.ws, ec));
       co_return;
     }
     const auto now = Clock::now();

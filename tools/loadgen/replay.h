@@ -115,6 +115,7 @@ class Replay {
   boost::asio::awaitable<void> beacon_reader(WebSocket& ws);
   boost::asio::awaitable<void> watchdog();
   void fail(std::string why);
+  static std::string lost(const WebSocket& ws, const boost::system::error_code& ec);
   void close_all();
   bool drained() const;
 
