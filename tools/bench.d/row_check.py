@@ -53,7 +53,7 @@ def _latency(rows, lat):
             rows.append((name, "the display received no update (scan-to-display is empty)"))
 
 
-def _fanout_run(rows, name, run):
+def _fanout_run(rows, name, run, with_load=False):
     if not isinstance(run, dict):
         rows.append((name, "no report"))
         return
@@ -75,8 +75,8 @@ def _fanout_run(rows, name, run):
             rows.append((at, "0 messages delivered"))
         elif _nothing((step.get("delivery_ms") or {}).get("count")):
             rows.append((at, "no timestamped update delivered (only snapshots)"))
-    load = run.get("loadgen")
-    if load is not None:
+    if with_load or "loadgen" in run:  # the scans behind "real updates"
+        load = run.get("loadgen")
         if not isinstance(load, dict):
             rows.append((name, "the load generator wrote no report"))
             return
@@ -145,7 +145,7 @@ def problems(results, parts=None):
     fan = results.get("fanout")
     if fan is not None:
         for key in ("ws_reference", "rollcall_2kb", "rollcall_real"):
-            _fanout_run(rows, f"fan-out {key}", fan.get(key))
+            _fanout_run(rows, f"fan-out {key}", fan.get(key), with_load=key == "rollcall_real")
     pres = results.get("presence")
     if pres is not None:
         _beacons(rows, "presence, one gateway", pres.get("one_gateway"))

@@ -525,6 +525,9 @@ int run_displays() {
     run_until(
         io, [] { return false; }, std::chrono::milliseconds(static_cast<long>(warmup_s * 1000)));
     if (swarm.refused() > 0) {
+      // The others are likely refused too, some later (unknown tokens are answered slowly).
+      run_until(
+          io, [&] { return swarm.refused() >= swarm.opened(); }, std::chrono::seconds(3));
       problems.push_back(std::to_string(swarm.refused()) + " of " + std::to_string(swarm.wanted()) +
                          " displays " + swarm.first_error());
       break;
