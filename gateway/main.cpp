@@ -255,7 +255,8 @@ int main(int argc, char** argv) {
                        io.stop();
                      });
     } else {
-      spdlog::warn("redis connection lost; scans answer `unavailable` until it is back");
+      spdlog::warn("redis connection lost ({}); scans answer `unavailable` until it is back",
+                   context->commands->last_error());
     }
   });
   context->hub->start();

@@ -33,6 +33,11 @@ class Metrics {
     add(client_times_ignored_, std::string(channel) + "\n" + std::string(reason));
   }
   void count_offline_verdict(std::string_view outcome) { add(offline_verdicts_, outcome); }
+  // A Redis call answered `unavailable`, by site ("scan", "presence", "totals") and kind ("link",
+  // "error_reply", "reply_shape"; see redis_failure.h).
+  void count_redis_failure(std::string_view site, std::string_view kind) {
+    add(redis_failures_, std::string(site) + "\n" + std::string(kind));
+  }
   void count_tick() { ticks_ += 1; }
   void count_display_frames(std::uint64_t n) { display_frames_ += n; }
   void count_slow_consumer_dropped() { slow_consumers_dropped_ += 1; }
@@ -67,6 +72,7 @@ class Metrics {
   Labelled http_refusals_;
   Labelled client_times_ignored_;  // "channel\nreason"
   Labelled offline_verdicts_;      // agreed, admitted_refused, refused_admitted
+  Labelled redis_failures_;        // "site\nkind"
   std::map<std::string, double, std::less<>> desk_last_scan_;  // "event\ndesk" -> unix seconds
 };
 

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "gateway/redis_failure.h"
 #include "gateway/totals_hub.h"
 #include "services/registry/utf8.h"
 
@@ -45,8 +46,19 @@ asio::awaitable<std::vector<v1::PresenceAck>> apply_presence(
   auto [ec, reply] =
       co_await redis.async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
   std::vector<v1::PresenceAck> acks;
-  if (!ec && reply.type == redis::Reply::Type::array &&
-      presence::read_presence_reply(std::move(reply).element_texts(), items, &acks)) {
+  std::optional<RedisFailure> failure;
+  if (ec) {
+    failure = link_failure(ec, redis.last_error());
+  } else if (reply.type != redis::Reply::Type::array) {
+    failure = reply_failure(reply, "the presence function's array");
+  } else if (const auto fields = reply.elements.size();
+             !presence::read_presence_reply(std::move(reply).element_texts(), items, &acks)) {
+    failure = RedisFailure{.kind = "reply_shape",
+                           .cause = "the presence function's reply of " + std::to_string(fields) +
+                                    " fields for " + std::to_string(items.size()) +
+                                    " items is not understood"};
+  }
+  if (!failure) {
     for (std::size_t i = 0; i < acks.size(); ++i) {
       metrics.count_presence(v1::PresenceAck::Status_Name(acks[i].status()));
       if (!ignored[i]) continue;
@@ -55,6 +67,7 @@ asio::awaitable<std::vector<v1::PresenceAck>> apply_presence(
     }
     co_return acks;
   }
+  note_redis_failure(metrics, "presence", event.config.event_id(), *failure);
   acks.clear();
   for (const auto* item : items) {
     acks.push_back(presence::presence_ack(item->presence_id(), v1::PresenceAck::unavailable));

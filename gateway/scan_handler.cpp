@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
+#include "gateway/redis_failure.h"
 #include "services/checkin/badge_code_check.h"
 #include "services/checkin/offline_verdict.h"
 #include "services/checkin/scan_outcome.h"
@@ -48,6 +49,8 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::handle(const EventInfo& even
                                                            std::string_view frame,
                                                            services::wire::Encoding encoding,
                                                            Desk& desk) {
+  // Any frame shows the desk is at work: the "desk silent" alert watches this time.
+  metrics_->desk_scanned(event.config.event_id(), desk.id);
   v1::ScanRequest request;
   std::string error;
   if (!services::wire::decode(frame, encoding, &request, &error)) {
@@ -103,6 +106,9 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::decide(const EventInfo& even
       boost::asio::as_tuple(boost::asio::use_awaitable));
   if (!ec) metrics_->observe_redis_roundtrip(std::chrono::steady_clock::now() - sent);
   if (ec || reply.type != redis::Reply::Type::array) {
+    note_redis_failure(*metrics_, "scan", event.config.event_id(),
+                       ec ? link_failure(ec, redis_->last_error())
+                          : reply_failure(reply, "the scan function's array"));
     co_return checkin::unavailable_result(request.scan_id());
   }
   const auto fields = std::move(reply).element_texts();
@@ -123,6 +129,12 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::decide(const EventInfo& even
                  desk.id, event.config.event_id(), desk.token_id);
   }
   auto result = checkin::scan_result_from_reply(request.scan_id(), fields, event.zone);
+  if (!result) {
+    note_redis_failure(*metrics_, "scan", event.config.event_id(),
+                       {.kind = "reply_shape",
+                        .cause = "the scan function's reply of " + std::to_string(fields.size()) +
+                                 " fields is not understood"});
+  }
   co_return result ? std::move(*result) : checkin::unavailable_result(request.scan_id());
 }
 

@@ -6,6 +6,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/redis_failure.h"
 #include "services/store/function_library.h"
 #include "services/store/keys.h"
 #include "services/totals/change_notice.h"
@@ -41,7 +42,7 @@ std::int64_t unix_ms_now() {
 }
 
 asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counters>>> read_counters(
-    redis::Connection& redis, const std::string& event_id) {
+    redis::Connection& redis, Metrics& metrics, const std::string& event_id) {
   // Built outside the co_await: GCC 12 miscompiles initializer lists inside co_await operands.
   std::vector<std::string> command{"FCALL", std::string(services::store::kTotalsFunction), "1",
                                    services::store::tag(event_id)};
@@ -49,6 +50,9 @@ asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counter
       co_await redis.async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
   if (ec || reply.type != redis::Reply::Type::array || reply.elements.size() != 2 ||
       reply.elements[0].type != redis::Reply::Type::integer) {
+    note_redis_failure(metrics, "totals", event_id,
+                       ec ? link_failure(ec, redis.last_error())
+                          : reply_failure(reply, "the totals function's [seq, counters]"));
     co_return std::nullopt;
   }
   services::totals::Counters counters;
@@ -132,7 +136,7 @@ asio::awaitable<std::optional<v1::Totals>> TotalsHub::totals(const std::string& 
       co_return it->second.folder.snapshot(unix_ms_now());
     }
   }
-  auto read = co_await read_counters(*commands_, event_id);
+  auto read = co_await read_counters(*commands_, *metrics_, event_id);
   if (!read) co_return std::nullopt;
   services::totals::TotalsFolder folder(event_id);
   folder.reset(read->first, read->second);
@@ -194,7 +198,7 @@ void TotalsHub::reload(const std::string& event_id) {
   asio::co_spawn(
       executor_,
       [self = shared_from_this(), event_id]() -> asio::awaitable<void> {
-        auto read = co_await read_counters(*self->commands_, event_id);
+        auto read = co_await read_counters(*self->commands_, *self->metrics_, event_id);
         std::vector<std::weak_ptr<DisplaySink>> sinks;
         bool retry = false;
         bool retry_after_pause = false;

@@ -90,9 +90,10 @@ class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
   bool stopped_ = false;
 };
 
-// Reads every counter of an event in one step: {seq, counters}, or nullopt if unavailable.
+// Reads every counter of an event in one step: {seq, counters}, or nullopt if unavailable (then
+// counted and logged with its cause in `metrics`).
 boost::asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counters>>>
-read_counters(redis::Connection& redis, const std::string& event_id);
+read_counters(redis::Connection& redis, Metrics& metrics, const std::string& event_id);
 
 std::int64_t unix_ms_now();
 

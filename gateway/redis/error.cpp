@@ -15,8 +15,6 @@ class category final : public boost::system::error_category {
     switch (static_cast<error>(ev)) {
       case error::unavailable:
         return "redis unavailable";
-      case error::timeout:
-        return "redis timed out";
       case error::protocol:
         return "redis protocol error";
       case error::subscriber_mode:

@@ -12,7 +12,6 @@ namespace rollcall::gateway::redis {
 // arrive as Reply{type=error} with a success code, and the caller decides what they mean.
 enum class error {
   unavailable = 1,  // not connected, or the link was lost with the command in flight
-  timeout,          // connect/setup or health check did not answer in time
   protocol,         // unexpected reply shape, or hiredis refused the command
   subscriber_mode,  // exec() on a connection that is in subscriber mode
   not_replicated,   // executed, but WAIT saw fewer replicas acknowledge it than required

@@ -2,13 +2,17 @@
 """Turns bench/results.json into docs/bench.md (one table: figure, baseline, ratio, target) and
 docs/bench-latency.png / docs/bench-fanout.png (gnuplot, when installed).
 
-Usage: tools/bench.d/report.py RESULTS.json DOCS_DIR"""
+Usage: tools/bench.d/report.py RESULTS.json DOCS_DIR
+Exits 1 without writing anything when a row measured nothing (row_check.py names it)."""
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import row_check  # noqa: E402  (beside this file)
 
 NOTES_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
 
@@ -256,6 +260,12 @@ def main():
         return 2
     with open(sys.argv[1]) as f:
         r = json.load(f)
+    failed = row_check.problems(r)
+    if failed:
+        print(f"report: {len(failed)} row(s) of {sys.argv[1]} measured nothing or failed; "
+              "docs/bench.md is not written from them:\n" + row_check.describe(failed),
+              file=sys.stderr)
+        return 1
     docs = sys.argv[2]
     os.makedirs(docs, exist_ok=True)
     made = plots(r, docs)

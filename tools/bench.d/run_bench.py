@@ -19,6 +19,9 @@ import tempfile
 import time
 from datetime import datetime, timezone
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import row_check  # noqa: E402  (beside this file)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.dirname(os.path.abspath(__file__))
 EVENT = "wsis20-2025"
@@ -424,6 +427,7 @@ def latency(bins, work, scn, cfg, results):
                          speed=speed, desks=64, timeout=300)
         runs.append({"target_rate": rate, "achieved_rate": report["scans"]["per_second"],
                      "scans": report["scans"]["results"], "ok": report.get("ok"),
+                     "failure": report.get("failure", ""),
                      "scan_to_result": report["scans"]["scan_to_result"],
                      "scan_to_display": report["scans"]["scan_to_display"]})
     gw.close()
@@ -435,9 +439,20 @@ def latency(bins, work, scn, cfg, results):
 
 # --- 3. fan-out ---------------------------------------------------------------------------
 def benchclient_displays(bins, args, report, timeout):
-    run([bins["benchclient"], "displays"] + args + ["--report", report], timeout, cpus="1")
-    with open(report) as f:
-        return json.load(f)
+    """The client's report; a failed client (refused, nothing received) keeps its report, with
+    its exit code and the end of its stderr, for row_check to name."""
+    done = run([bins["benchclient"], "displays"] + args + ["--report", report], timeout, cpus="1",
+               check=False)
+    try:
+        with open(report) as f:
+            result = json.load(f)
+    except (OSError, ValueError):
+        raise RuntimeError(f"rollcall-benchclient exited {done.returncode} and wrote no report: "
+                           + (done.stderr or done.stdout).strip()[-600:])
+    if done.returncode != 0:
+        result["exit_code"] = done.returncode
+        result["stderr"] = (done.stderr or "").strip()[-600:]
+    return result
 
 
 def fanout(bins, work, scn, cfg, results):
@@ -445,7 +460,7 @@ def fanout(bins, work, scn, cfg, results):
     common = ["--measure-s", str(cfg["fanout_measure"]), "--warmup-s", str(cfg["fanout_warmup"]),
               "--parallel", "200"]
     timeout = 120 + len(cfg["fanout_steps"]) * (cfg["fanout_measure"] + cfg["fanout_warmup"] + 90)
-    out = {}
+    out = results["fanout"] = {}  # rows land as they are measured: a failed step keeps the others
     # The reference: npm's ws, 2 KB every 100 ms, server on CPU 0, client on CPU 1.
     log(f"fan-out: ws reference, {steps} clients")
     port = free_port()
@@ -495,20 +510,28 @@ def fanout(bins, work, scn, cfg, results):
         lg_report = os.path.join(work, "fanout-real-loadgen.json")
         lg = start([bins["loadgen"], "--gateway", gw.addr, "--timeline", timeline, "--speed", "x1",
                     "--desks", "8", "--displays", "1", "--last-day", scn["last_day"],
-                    "--settle-ms", "0", "--report", lg_report],
+                    "--settle-ms", "0", "--report", lg_report, "--tokens", TOKENS[EVENT]["file"]],
                    os.path.join(work, "fanout-real-loadgen.log"), cpus="1")
         time.sleep(2)
         log(f"fan-out: rollcall with real updates (scans at 100/s), {real_steps} displays")
         out["rollcall_real"] = benchclient_displays(
             bins, ["--port", str(gw.port), "--format", "rollcall", "--target",
                    f"/v1/display?event={EVENT}", "--steps", real_steps, "--server-pid",
-                   str(gw.pid)] + common,
+                   str(gw.pid), "--token", TOKENS[EVENT]["display"]] + common,
             os.path.join(work, "fanout-rollcall-real.json"), timeout)
-        stop(lg, signal.SIGINT)
+        # The load generator writes its report when interrupted: what it did is part of the row.
+        stop(lg, signal.SIGINT, wait=30)
+        try:
+            with open(lg_report) as f:
+                out["rollcall_real"]["loadgen"] = json.load(f)
+        except (OSError, ValueError):
+            out["rollcall_real"]["loadgen"] = None
+        log("fan-out real updates, load generator:",
+            (out["rollcall_real"]["loadgen"] or {}).get("scans", {}).get("results"),
+            "scans answered", (out["rollcall_real"]["loadgen"] or {}).get("failure", ""))
     finally:
         gw.close()
         redis.close()
-    results["fanout"] = out
 
 
 # --- 4. presence --------------------------------------------------------------------------
@@ -553,14 +576,20 @@ def presence(bins, work, cfg, results):
     cpu1 = proc_cpu_seconds(gw.pid)
     remote = int(redis.cli("HGET", "{bench-presence-1}:counters", "remote") or 0)
     stop(client)
+    try:
+        with open(os.path.join(work, "beacons-one.json")) as f:
+            client_report = json.load(f)
+    except (OSError, ValueError):
+        client_report = None
     gw.close()
     redis.close()
     out["one_gateway"] = {"beacons": n, "online_counted": value, "remote_counted": remote,
                           "join_storm_seconds": round(t1 - t0, 2) if t1 else None,
                           "gateway_rss_kib_before": rss0, "gateway_rss_kib_after": rss1,
                           "rss_kib_per_connection": round((rss1 - rss0) / n, 2),
-                          "gateway_cpu_seconds": round(cpu1 - cpu0, 2)}
-    log("presence one gateway:", out["one_gateway"])
+                          "gateway_cpu_seconds": round(cpu1 - cpu0, 2),
+                          "clients": [client_report]}
+    log("presence one gateway:", {k: v for k, v in out["one_gateway"].items() if k != "clients"})
     time.sleep(2)
 
     # Six gateways sharing one Redis, six client processes bound to 127.0.0.2..7.
@@ -728,6 +757,13 @@ def main():
         else:
             shutil.rmtree(work, ignore_errors=True)
     log(f"wrote {a.out} in {results['total_seconds']} s")
+    ran = [p for p in ("ingest", "latency", "fanout", "presence", "scaling", "export")
+           if not only or p in only]
+    failed = row_check.problems(results, ran)
+    if failed:
+        log(f"{len(failed)} row(s) measured nothing or failed; not reported:\n"
+            + row_check.describe(failed))
+        return 1
     return 0
 
 

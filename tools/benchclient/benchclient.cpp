@@ -19,7 +19,10 @@
 //     local address ADDR (IP_BIND_ADDRESS_NO_PORT, so ports are shared across destinations),
 //     holds them S seconds (or until SIGTERM/SIGINT), then exits.
 //
-// Exit codes: 0 done, 1 failure (one line on stderr), 2 bad usage.
+// Exit codes: 0 done, 1 failure (one line on stderr), 2 bad usage. A run that measured nothing is
+// a failure: a connection refused by the server (its HTTP status and reason are named), a display
+// step that received no message, beacons that did not all open. The report is written anyway,
+// with the causes under "problems", so that tools/bench can name them.
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -184,6 +187,25 @@ Percentiles percentiles(std::vector<float>& samples_ms) {
   return out;
 }
 
+// A JSON string literal of at most `limit` bytes of `text` (server replies end up in reports).
+std::string json_string(std::string_view text, std::size_t limit = 300) {
+  std::string out = "\"";
+  for (const char c : text.substr(0, limit)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
 std::string fmt(double v) {
   char text[64];
   std::snprintf(text, sizeof text, "%.3f", v);
@@ -216,6 +238,7 @@ class Swarm {
     explicit Conn(asio::io_context& io) : ws(io) {}
     websocket::stream<beast::tcp_stream> ws;
     beast::flat_buffer buffer;
+    websocket::response_type response;  // the upgrade's answer: its status when refused
     bool open = false;
   };
 
@@ -236,6 +259,9 @@ class Swarm {
 
   long opened() const { return opened_; }
   long failed() const { return failed_; }
+  // Connections the server refused: an HTTP status instead of an upgrade, or a close code of
+  // refusal right after it (4401, 4403, 1008, 1013).
+  long refused() const { return refused_; }
   long closed() const { return closed_; }
   long wanted() const { return next_index_; }
   const std::string& first_error() const { return first_error_; }
@@ -258,6 +284,17 @@ class Swarm {
     ++failed_;
     --in_flight_;
     if (first_error_.empty()) first_error_ = what + ": " + ec.message();
+    pump();
+  }
+
+  void refuse(const websocket::response_type& response) {
+    ++refused_;
+    if (first_error_.empty()) {
+      first_error_ = "refused by the server: HTTP " + std::to_string(response.result_int()) + " " +
+                     std::string(response.reason()) + ": " + response.body().substr(0, 200);
+    }
+    ++failed_;
+    --in_flight_;
     pump();
   }
 
@@ -293,8 +330,9 @@ class Swarm {
           r.set(beast::http::field::authorization, "Bearer " + arg("token"));
         }));
       }
-      c->ws.async_handshake(host_, target, [this, c](beast::error_code ec) {
+      c->ws.async_handshake(c->response, host_, target, [this, c](beast::error_code ec) {
         beast::get_lowest_layer(c->ws).expires_never();
+        if (ec && c->response.result_int() != 0) return refuse(c->response);
         if (ec) return fail("handshake", ec);
         websocket::stream_base::timeout t{};
         t.handshake_timeout = std::chrono::seconds(30);
@@ -316,6 +354,16 @@ class Swarm {
       if (ec) {
         if (c->open) ++closed_;
         c->open = false;
+        // The gateway refuses a token after the upgrade, with a close code of its own (4401
+        // missing or wrong token, 4403 wrong role) or 1008/1013 (unknown event, Redis down).
+        const auto code = static_cast<int>(c->ws.reason().code);
+        if (ec == websocket::error::closed && (code >= 4000 || code == 1008 || code == 1013)) {
+          ++refused_;
+          if (first_error_.empty()) {
+            first_error_ = "closed by the server with code " + std::to_string(code) + ": " +
+                           std::string(c->ws.reason().reason.c_str());
+          }
+        }
         return;
       }
       if (measuring) on_message(c, size);
@@ -356,7 +404,7 @@ class Swarm {
   int parallel_;
   std::deque<std::string> queue_;
   std::vector<std::unique_ptr<Conn>> conns_;
-  long next_index_ = 0, in_flight_ = 0, opened_ = 0, failed_ = 0, closed_ = 0;
+  long next_index_ = 0, in_flight_ = 0, opened_ = 0, failed_ = 0, refused_ = 0, closed_ = 0;
   std::string first_error_;
 };
 
@@ -450,6 +498,7 @@ int run_displays() {
   report << "{\"mode\":\"displays\",\"format\":\"" << (raw ? "raw" : "rollcall")
          << "\",\"server_rss_kib_before\":" << rss_before << ",\"steps\":[";
   bool first_step = true;
+  std::vector<std::string> problems;  // why this run measured less than it should
   for (const auto step : steps) {
     const auto connect_start = Clock::now();
     swarm.open(step - swarm.wanted(), [&](long) { return target; });
@@ -459,12 +508,30 @@ int run_displays() {
     const double connect_s = std::chrono::duration<double>(Clock::now() - connect_start).count();
     std::cerr << "benchclient: " << swarm.opened() << " displays open (" << swarm.failed()
               << " failed) in " << connect_s << " s\n";
+    if (swarm.refused() > 0) {
+      problems.push_back(std::to_string(swarm.refused()) + " of " + std::to_string(swarm.wanted()) +
+                         " displays " + swarm.first_error());
+      break;  // measuring displays that were turned away would report nothing
+    }
     if (!all || swarm.opened() == 0) {
-      std::cerr << "benchclient: connections did not open: " << swarm.first_error() << "\n";
-      return 1;
+      problems.push_back("displays did not open (" + std::to_string(swarm.opened()) + " of " +
+                         std::to_string(swarm.wanted()) + "): " + swarm.first_error());
+      break;
+    }
+    if (swarm.failed() > 0) {
+      problems.push_back(std::to_string(swarm.failed()) + " of " + std::to_string(swarm.wanted()) +
+                         " displays never connected: " + swarm.first_error());
     }
     run_until(
         io, [] { return false; }, std::chrono::milliseconds(static_cast<long>(warmup_s * 1000)));
+    if (swarm.refused() > 0) {
+      // The others are likely refused too, some later (unknown tokens are answered slowly).
+      run_until(
+          io, [&] { return swarm.refused() >= swarm.opened(); }, std::chrono::seconds(3));
+      problems.push_back(std::to_string(swarm.refused()) + " of " + std::to_string(swarm.wanted()) +
+                         " displays " + swarm.first_error());
+      break;
+    }
     swarm.measuring = true;
     swarm.messages = swarm.updates = swarm.snapshots = swarm.unstamped = 0;
     swarm.bytes = 0;
@@ -501,11 +568,19 @@ int run_displays() {
            << ",\"server_cpu_seconds_per_million_messages\":" << fmt(per_million)
            << ",\"server_rss_kib\":" << rss
            << ",\"server_rss_kib_per_connection\":" << fmt(rss_per_conn) << "}";
+    if (swarm.messages == 0) {
+      problems.push_back("step " + std::to_string(swarm.opened()) + ": 0 messages received in " +
+                         fmt(elapsed) + " s");
+    }
     std::cerr << "benchclient: step " << swarm.opened() << ": " << swarm.messages
               << " messages, p50 " << p.p50 << " ms, p99 " << p.p99 << " ms, cpu/M " << per_million
               << " s, rss/conn " << rss_per_conn << " KiB\n";
   }
-  report << "],\"published\":" << (publisher ? publisher->published() : 0) << "}";
+  report << "],\"published\":" << (publisher ? publisher->published() : 0) << ",\"problems\":[";
+  for (std::size_t i = 0; i < problems.size(); ++i) {
+    report << (i ? "," : "") << json_string(problems[i]);
+  }
+  report << "]}";
   swarm.close_all();
   run_until(
       io, [] { return false; }, std::chrono::milliseconds(300));
@@ -515,7 +590,8 @@ int run_displays() {
     std::ofstream out(arg("report"));
     out << text << "\n";
   }
-  return 0;
+  for (const auto& problem : problems) std::cerr << "benchclient: " << problem << "\n";
+  return problems.empty() ? 0 : 1;
 }
 
 int run_beacons() {
@@ -538,22 +614,40 @@ int run_beacons() {
       io, [&] { return stop || swarm.opened() + swarm.failed() >= count; },
       std::chrono::seconds(static_cast<long>(arg_double("open-timeout-s", 120))));
   const double open_s = std::chrono::duration<double>(Clock::now() - start).count();
-  std::ostringstream report;
-  report << "{\"mode\":\"beacons\",\"wanted\":" << count << ",\"opened\":" << swarm.opened()
-         << ",\"failed\":" << swarm.failed() << ",\"open_seconds\":" << fmt(open_s)
-         << ",\"first_error\":\"" << swarm.first_error() << "\"}";
-  std::cout << report.str() << std::endl;
-  if (!arg("report").empty()) {
-    std::ofstream out(arg("report"));
-    out << report.str() << "\n";
+  // A refusal comes as a close right after the upgrade: wait that long before reporting.
+  run_until(
+      io, [&] { return stop; }, std::chrono::milliseconds(300));
+  auto write_report = [&] {
+    std::ostringstream report;
+    report << "{\"mode\":\"beacons\",\"wanted\":" << count << ",\"opened\":" << swarm.opened()
+           << ",\"failed\":" << swarm.failed() << ",\"open_seconds\":" << fmt(open_s)
+           << ",\"refused\":" << swarm.refused() << ",\"closed\":" << swarm.closed()
+           << ",\"first_error\":" << json_string(swarm.first_error()) << "}";
+    std::cout << report.str() << std::endl;
+    if (!arg("report").empty()) {
+      std::ofstream out(arg("report"));
+      out << report.str() << "\n";
+    }
+  };
+  write_report();
+  const auto refused = [&] {
+    if (swarm.opened() == count && swarm.refused() == 0) return false;
+    std::cerr << "benchclient: " << swarm.opened() << " of " << count << " beacons open ("
+              << swarm.refused() << " refused): " << swarm.first_error() << "\n";
+    return true;
+  };
+  if (swarm.opened() == 0 || swarm.refused() == swarm.opened()) {
+    refused();
+    return 1;  // nothing to hold
   }
   run_until(
       io, [&] { return stop; },
       std::chrono::milliseconds(static_cast<long>(arg_double("hold-s", 60) * 1000)));
+  write_report();  // what held: refusals and closes after the first report count too
   swarm.close_all();
   run_until(
       io, [] { return false; }, std::chrono::milliseconds(200));
-  return swarm.opened() == count ? 0 : 1;
+  return refused() ? 1 : 0;
 }
 
 }  // namespace

@@ -1,13 +1,14 @@
 // rollcall-loadgen: replays a rollcall-scenario timeline against a gateway with many desks,
 // bridges, displays and beacons as real WebSocket clients, and reports what it measured.
-// Exit codes: 0 the whole timeline was answered, 1 failure (one-line reason), 2 bad usage.
+// Exit codes: 0 the whole timeline was answered, 1 failure (one-line reason: a refused upgrade
+// names its HTTP status; displays that received nothing fail the run), 2 bad usage.
 #include <chrono>
 #include <fstream>
 #include <iostream>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
 
@@ -148,7 +149,13 @@ int main(int argc, char** argv) {
 
   boost::asio::io_context io(1);
   loadgen::Replay replay(io, timeline, options);
-  boost::asio::co_spawn(io, replay.run(), boost::asio::detached);
+  // SIGINT/SIGTERM end the replay early and still write the report (tools/bench stops a
+  // background load this way and reads what it did); the exit code says it did not complete.
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&replay](const boost::system::error_code& ec, int number) {
+    if (!ec) replay.interrupt(number);
+  });
+  boost::asio::co_spawn(io, replay.run(), [&signals](std::exception_ptr) { signals.cancel(); });
   io.run();
 
   const auto report = replay.report();

@@ -72,6 +72,22 @@ void Replay::fail(std::string why) {
   close_all();
 }
 
+// Why a connection ended; a close from the gateway carries its code and reason (4401: the token
+// is missing or wrong, 4403: a token of another role, 1008: unknown event).
+std::string Replay::lost(const WebSocket& ws, const boost::system::error_code& ec) {
+  if (ec != websocket::error::closed) return "connection lost: " + ec.message();
+  const auto& reason = ws.reason();
+  const auto code = static_cast<int>(reason.code);
+  return std::string(code >= 4000 || code == 1008 ? "refused" : "closed") +
+         " by the gateway with code " + std::to_string(code) + ": " +
+         std::string(reason.reason.c_str());
+}
+
+void Replay::interrupt(int signal) {
+  fail("interrupted by signal " + std::to_string(signal) + " after " +
+       std::to_string(scan_results_) + " scan results");
+}
+
 void Replay::close_all() {
   auto shut = [](std::unique_ptr<WebSocket>& ws) {
     if (!ws) return;
@@ -123,8 +139,17 @@ asio::awaitable<std::unique_ptr<Replay::WebSocket>> Replay::open(const std::stri
         }
         if (!token.empty()) request.set(beast::http::field::authorization, "Bearer " + token);
       }));
-  auto [handshake_ec] = co_await ws->async_handshake(options_.host + ":" + options_.port, target,
-                                                     as_tuple(use_awaitable));
+  websocket::response_type response;
+  auto [handshake_ec] = co_await ws->async_handshake(response, options_.host + ":" + options_.port,
+                                                     target, as_tuple(use_awaitable));
+  if (handshake_ec && response.result_int() != 0) {
+    // The gateway answered with a status instead of an upgrade: name it (a missing or wrong
+    // token is a 401, a token of another role a 403), with the start of its reason.
+    throw std::runtime_error("WebSocket upgrade of " + target + " as " + role + " refused: HTTP " +
+                             std::to_string(response.result_int()) + " " +
+                             std::string(response.reason()) + ": " +
+                             response.body().substr(0, 200));
+  }
   if (handshake_ec) {
     throw std::runtime_error("WebSocket upgrade of " + target +
                              " failed: " + handshake_ec.message());
@@ -271,7 +296,7 @@ asio::awaitable<void> Replay::desk_reader(Desk& desk) {
     buffer.clear();
     auto [ec, bytes] = co_await desk.ws->async_read(buffer, as_tuple(use_awaitable));
     if (ec) {
-      if (!stopping_) fail("desk " + desk.name + ": connection lost: " + ec.message());
+      if (!stopping_) fail("desk " + desk.name + ": " + lost(*desk.ws, ec));
       co_return;
     }
     bytes_received_ += static_cast<std::int64_t>(bytes);
@@ -345,7 +370,7 @@ asio::awaitable<void> Replay::bridge_sender(Bridge& bridge) {
       buffer.clear();
       auto [read_ec, bytes] = co_await bridge.ws->async_read(buffer, as_tuple(use_awaitable));
       if (read_ec) {
-        if (!stopping_) fail("bridge " + bridge.name + ": connection lost: " + read_ec.message());
+        if (!stopping_) fail("bridge " + bridge.name + ": " + lost(*bridge.ws, read_ec));
         co_return;
       }
       bytes_received_ += static_cast<std::int64_t>(bytes);
@@ -395,7 +420,7 @@ asio::awaitable<void> Replay::display_reader(Display& display, bool measure) {
     buffer.clear();
     auto [ec, bytes] = co_await display.ws->async_read(buffer, as_tuple(use_awaitable));
     if (ec) {
-      if (!stopping_) fail("display: connection lost: " + ec.message());
+      if (!stopping_) fail("display: " + lost(*display.ws, ec));
       co_return;
     }
     const auto now = Clock::now();
@@ -485,6 +510,8 @@ asio::awaitable<void> Replay::run() {
   if (!stopping_) {
     asio::steady_timer settle(executor, options_.settle);
     co_await settle.async_wait(as_tuple(use_awaitable));
+    // A display that saw nothing (not even its snapshot) measured nothing: a failed run.
+    if (!displays_.empty() && display_messages_ == 0) fail("the displays received no message");
   }
   stopping_ = true;
   close_all();

@@ -57,6 +57,8 @@ class Replay {
   // failure ends the run and is reported by failure().
   boost::asio::awaitable<void> run();
 
+  // Ends the run as failed ("interrupted by signal N"); the report still says what was measured.
+  void interrupt(int signal);
   const std::string& failure() const { return failure_; }
   bool complete() const;
   boost::json::object report() const;
@@ -113,6 +115,7 @@ class Replay {
   boost::asio::awaitable<void> beacon_reader(WebSocket& ws);
   boost::asio::awaitable<void> watchdog();
   void fail(std::string why);
+  static std::string lost(const WebSocket& ws, const boost::system::error_code& ec);
   void close_all();
   bool drained() const;
 

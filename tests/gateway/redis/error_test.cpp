@@ -13,15 +13,15 @@ TEST(RedisError, BoostErrorCode) {
   boost::system::error_code ec = rr::error::unavailable;
   EXPECT_TRUE(ec.failed());
   EXPECT_EQ(ec, rr::error::unavailable);
-  EXPECT_NE(ec, rr::error::timeout);
+  EXPECT_NE(ec, rr::error::protocol);
   EXPECT_EQ(ec.message(), "redis unavailable");
   EXPECT_STREQ(ec.category().name(), "rollcall.redis");
 }
 
 TEST(RedisError, StdErrorCode) {
-  std::error_code ec = rr::error::timeout;
-  EXPECT_EQ(ec, rr::error::timeout);
-  EXPECT_EQ(ec.message(), "redis timed out");
+  std::error_code ec = rr::error::subscriber_mode;
+  EXPECT_EQ(ec, rr::error::subscriber_mode);
+  EXPECT_EQ(ec.message(), "redis connection is in subscriber mode");
   // A Boost code converted to std compares equal to the enum too.
   boost::system::error_code boost_ec = rr::error::protocol;
   std::error_code converted = boost_ec;

@@ -1,0 +1,77 @@
+#include "gateway/redis_failure.h"
+
+#include <map>
+#include <mutex>
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/redis/error.h"
+#include "gateway/server/log_throttle.h"
+#include "services/registry/utf8.h"
+
+namespace rollcall::gateway {
+namespace {
+
+std::string_view type_name(redis::Reply::Type type) {
+  switch (type) {
+    case redis::Reply::Type::string:
+      return "string";
+    case redis::Reply::Type::array:
+      return "array";
+    case redis::Reply::Type::integer:
+      return "integer";
+    case redis::Reply::Type::nil:
+      return "nil";
+    case redis::Reply::Type::status:
+      return "status";
+    case redis::Reply::Type::error:
+      return "error";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+RedisFailure link_failure(const boost::system::error_code& ec, std::string_view link_error) {
+  std::string cause = ec.message();
+  // Not connected: the connection's own account of why (refused, reset, health check...).
+  if (ec == redis::error::unavailable && !link_error.empty()) {
+    cause += ": " + services::registry::quote_input(link_error);
+  }
+  return {.kind = "link", .cause = std::move(cause)};
+}
+
+RedisFailure reply_failure(const redis::Reply& reply, std::string_view expected) {
+  if (reply.is_error()) {
+    return {.kind = "error_reply",
+            .cause = "Redis answered \"" + services::registry::quote_input(reply.str) + "\""};
+  }
+  std::string shape(type_name(reply.type));
+  if (reply.type == redis::Reply::Type::array) {
+    shape += " of " + std::to_string(reply.elements.size()) + " elements";
+  }
+  return {.kind = "reply_shape",
+          .cause = "Redis answered " + shape + " where " + std::string(expected) + " was expected"};
+}
+
+void note_redis_failure(Metrics& metrics, std::string_view site, std::string_view event_id,
+                        const RedisFailure& failure) {
+  metrics.count_redis_failure(site, failure.kind);
+  static std::mutex mutex;
+  static std::map<std::string, server::LogThrottle, std::less<>> throttles;
+  std::optional<std::uint64_t> admitted;
+  {
+    std::lock_guard lock(mutex);
+    auto it = throttles.find(site);
+    if (it == throttles.end()) it = throttles.try_emplace(std::string(site), 1.0).first;
+    admitted = it->second.admit();
+  }
+  if (!admitted) return;
+  spdlog::warn("redis failure ({}) answering {} of event \"{}\" `unavailable`: {}{}", failure.kind,
+               site, services::registry::quote_input(event_id), failure.cause,
+               *admitted
+                   ? fmt::format(" ({} more {} failures since the last such line)", *admitted, site)
+                   : std::string());
+}
+
+}  // namespace rollcall::gateway
