@@ -7,6 +7,8 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "gateway/server/context.h"
@@ -18,6 +20,9 @@ namespace {
 
 namespace asio = boost::asio;
 using services::registry::AttendeeIndex;
+
+constexpr auto kWaitStep = std::chrono::milliseconds(20);
+constexpr int kMaxWaits = 500;  // 10 s, several times a 15,000-badge build on a slow machine
 
 // Runs make() on `pool` and resumes the caller on its own executor with what it returned.
 template <typename Make>
@@ -59,13 +64,30 @@ asio::awaitable<AttendeeIndexes::Lookup> AttendeeIndexes::index(const Context& c
   if (ec || reply.is_error()) co_return Lookup{};
   // No version: imported before versions were kept; the index then lasts until the next import.
   const std::string version = reply.type == redis::Reply::Type::nil ? "" : reply.str;
-  {
-    std::lock_guard lock(mutex_);
-    if (const auto it = built_.find(event_id);
-        it != built_.end() && it->second.version == version) {
-      co_return Lookup{it->second.index, false};
+  // One load per event at a time: a request that finds another loading this event's registry
+  // waits for its index (polling, holding no copy of the registry) rather than loading again.
+  for (int waited = 0;; ++waited) {
+    {
+      std::lock_guard lock(mutex_);
+      const auto it = built_.find(event_id);
+      if (it != built_.end() && it->second.version == version) {
+        co_return Lookup{it->second.index, false};
+      }
+      if (building_.insert(event_id).second) break;
     }
+    if (waited >= kMaxWaits) co_return Lookup{nullptr, false, true};
+    const auto executor = co_await asio::this_coro::executor;  // named: see above
+    asio::steady_timer pause(executor, kWaitStep);
+    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
   }
+  struct Done {
+    AttendeeIndexes* self;
+    std::string event_id;
+    ~Done() {
+      std::lock_guard lock(self->mutex_);
+      self->building_.erase(event_id);
+    }
+  } done{this, event_id};
   auto registry = co_await load_registry(context, event_id);
   if (!registry) co_return Lookup{};
   // Builds run one at a time on builder_: of requests that all saw the same new version, the

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -25,8 +26,9 @@ class AttendeeIndexes {
   ~AttendeeIndexes();
 
   struct Lookup {
-    std::shared_ptr<const services::registry::AttendeeIndex> index;  // null: Redis unavailable
+    std::shared_ptr<const services::registry::AttendeeIndex> index;  // null: see `busy`
     bool rebuilt = false;
+    bool busy = false;  // another request's build took too long: ask again shortly
   };
   boost::asio::awaitable<Lookup> index(const Context& context, const std::string& event_id);
 
@@ -37,6 +39,9 @@ class AttendeeIndexes {
   };
   std::mutex mutex_;
   std::map<std::string, Built> built_;
+  // Events whose registry is being loaded and indexed: one load at a time per event, so requests
+  // arriving meanwhile neither read the registry again nor park copies of it in the queue.
+  std::set<std::string> building_;
   boost::asio::thread_pool builder_{1};
 };
 

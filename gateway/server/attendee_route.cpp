@@ -37,6 +37,10 @@ asio::awaitable<http::message_generator> answer_attendee_lookup(const Request& r
                              "no event named \"" + registry::quote_input(event_id) + "\"");
   }
   const auto index = co_await context.attendees->index(context, event_id);
+  if (index.busy) {
+    co_return error_response(request, http::status::service_unavailable, "index_building",
+                             "the registry is being indexed for search; try again in a moment");
+  }
   if (!index.index) {
     co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
                              "Redis is not reachable; try again shortly");

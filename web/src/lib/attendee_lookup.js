@@ -110,16 +110,15 @@ export function createAttendeeLookup(root, { event, lang, info = {}, fetchImpl =
 
   function changed() {
     clearTimeout(timer);
+    // Whatever the new text, an answer for the old one must not land on top of it.
+    if (controller) controller.abort();
+    controller = null;
     const query = input.value.trim();
     if (!query) {
-      if (controller) controller.abort();
-      controller = null;
       results.replaceChildren();
       return show('idle', '');
     }
     if (searchableLength(query) < MIN_CHARS) {
-      if (controller) controller.abort();
-      controller = null;
       results.replaceChildren();
       return show('hint', t.lookup_hint);
     }
