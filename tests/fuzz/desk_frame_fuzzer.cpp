@@ -60,7 +60,7 @@ void check_accepted(const v1::ScanRequest& request, const checkin::BadgeProof& p
   }
 
   const auto command = checkin::scan_command("fuzz", request, timing, kServerMs, 500);
-  FUZZ_CHECK(command.size() == 16);
+  FUZZ_CHECK(command.size() == 17);
   FUZZ_CHECK(command[4] == request.scan_id());
   // No absurd clock reaches the log: the device time kept is a believed one, or the server's.
   const auto stored = std::stoll(command[9]);
@@ -68,6 +68,10 @@ void check_accepted(const v1::ScanRequest& request, const checkin::BadgeProof& p
   FUZZ_CHECK(timing.device_time_ignored == (request.has_device_time() && !timing.device_ms));
   FUZZ_CHECK(command[14] == "500");
   FUZZ_CHECK(command[15] == (timing.device_time_ignored ? "1" : "0"));
+  // The desk's offline verdict reaches the function as one of three words, never raw input.
+  FUZZ_CHECK(command[16] == (request.offline_verdict() == v1::offline_admitted  ? "admitted"
+                             : request.offline_verdict() == v1::offline_refused ? "refused"
+                                                                                : ""));
 }
 
 void check_request(v1::ScanRequest request, const checkin::BadgeKeys& keys,
