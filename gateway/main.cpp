@@ -4,6 +4,7 @@
 #include <iostream>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -113,6 +114,9 @@ int main(int argc, char** argv) {
       "tls-cert", po::value<std::string>(),
       "PEM certificate chain: with --tls-key, every endpoint is served over TLS (https, wss)")(
       "tls-key", po::value<std::string>(), "PEM private key of --tls-cert")(
+      "badge-signing-key", po::value<std::vector<std::string>>()->value_name("FILE"),
+      "rollcall-admin's secret badge key file of an event (repeatable, one per event): walk-ins, "
+      "replacement badges and printed badges of signed events get their codes here")(
       "tls-handshake-timeout", po::value<unsigned>()->default_value(10),
       "seconds a client has from connecting to the end of its TLS handshake")(
       "log-format", po::value<std::string>()->default_value("text"),
@@ -199,6 +203,17 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
       return fail(e.what());
     }
+  }
+
+  {
+    std::string error;
+    auto keys = rollcall::services::badges::SigningKeys::load(
+        args.count("badge-signing-key") ? args["badge-signing-key"].as<std::vector<std::string>>()
+                                        : std::vector<std::string>{},
+        &error);
+    if (!keys) return fail(error);
+    context->signing_keys =
+        std::make_shared<const rollcall::services::badges::SigningKeys>(std::move(*keys));
   }
 
   redis::Connection::Options command_options{.url = *url};

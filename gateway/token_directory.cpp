@@ -65,7 +65,9 @@ boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::
   }
   decision.role = entry->record->role();
   if (decision.role == v1::desk) decision.desk_id = auth::desk_id_of(*entry->record);
-  if (!auth::role_allows(decision.role, access)) {
+  decision.scopes.assign(entry->record->scopes().begin(), entry->record->scopes().end());
+  decision.name = entry->record->name();
+  if (!auth::token_allows(*entry->record, access)) {
     decision.refusal = "forbidden";
     co_return decision;
   }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -33,7 +34,9 @@ class TokenDirectory {
     std::string refusal;
     v1::Role role = v1::role_unspecified;
     std::string token_id;
-    std::string desk_id;  // desk tokens: the desk every scan of this token counts for
+    std::string desk_id;      // desk tokens: the desk every scan of this token counts for
+    std::vector<int> scopes;  // v1::Scope values the token carries
+    std::string name;         // the token's name, e.g. "Desk 4, hall A"
   };
   boost::asio::awaitable<Decision> authorize(std::string event_id, std::string token,
                                              services::auth::Access access);

@@ -14,6 +14,7 @@
 #include "gateway/server/connection_limits.h"
 #include "gateway/token_directory.h"
 #include "gateway/totals_hub.h"
+#include "services/badges/signing_keys.h"
 #include "services/registry/country_codes.h"
 
 namespace boost::asio::ssl {
@@ -49,6 +50,10 @@ struct Context {
   std::shared_ptr<ConnectionLimits> connection_limits;
   std::shared_ptr<const services::registry::CountryCodes> countries;
   std::shared_ptr<AttendeeIndexes> attendees = std::make_shared<AttendeeIndexes>();
+  // Secret badge keys this gateway holds (--badge-signing-key): codes for walk-ins, replacements
+  // and printed badges of signed events. Empty: such requests are refused for signed events.
+  std::shared_ptr<const services::badges::SigningKeys> signing_keys =
+      std::make_shared<const services::badges::SigningKeys>();
   // Set once Redis was seen to keep the durability this gateway requires; /readyz waits for it.
   std::shared_ptr<std::atomic<bool>> durability_verified = std::make_shared<std::atomic<bool>>();
   Limits limits;

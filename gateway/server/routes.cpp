@@ -54,30 +54,6 @@ constexpr std::array kRoutes = std::to_array<Route>({
     {RouteId::static_file, RouteKind::http, "GET HEAD", "/{path}", Guard::none, {}, "/wall"},
 });
 
-std::string_view access_name(Access access) {
-  switch (access) {
-    case Access::scan:
-      return "scan";
-    case Access::report_presence:
-      return "report_presence";
-    case Access::watch_totals:
-      return "watch_totals";
-    case Access::read_badge_keys:
-      return "read_badge_keys";
-    case Access::read_desk_sync:
-      return "read_desk_sync";
-    case Access::read_attendee_log:
-      return "read_attendee_log";
-    case Access::export_data:
-      return "export_data";
-    case Access::issue_tickets:
-      return "issue_tickets";
-    case Access::lookup_attendees:
-      return "lookup_attendees";
-  }
-  return "?";
-}
-
 bool has_method(std::string_view methods, std::string_view method) {
   while (!methods.empty()) {
     const auto space = methods.find(' ');
@@ -167,13 +143,19 @@ std::string list_routes() {
         text += "zoom_signature";
         break;
       case Guard::token: {
-        text += "token:" + std::string(access_name(route.access)) + ":";
+        text += "token:" + std::string(services::auth::access_name(route.access)) + ":";
         std::string roles;
         for (int role = v1::Role_MIN; role <= v1::Role_MAX; ++role) {
           if (!v1::Role_IsValid(role)) continue;
           if (!services::auth::role_allows(static_cast<v1::Role>(role), route.access)) continue;
           if (!roles.empty()) roles += ",";
           roles += services::auth::role_name(static_cast<v1::Role>(role));
+        }
+        for (int scope = v1::Scope_MIN; scope <= v1::Scope_MAX; ++scope) {
+          if (!v1::Scope_IsValid(scope)) continue;
+          if (!services::auth::scope_allows(static_cast<v1::Scope>(scope), route.access)) continue;
+          if (!roles.empty()) roles += ",";
+          roles += "desk+" + std::string(services::auth::scope_name(static_cast<v1::Scope>(scope)));
         }
         text += roles;
         break;

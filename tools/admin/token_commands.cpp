@@ -56,16 +56,20 @@ int issue(int argc, char** argv) {
   const std::string program = "rollcall-admin token issue";
   po::options_description options(
       "Usage: rollcall-admin token issue --event EVENT --role ROLE --name NAME [--desk ID]\n"
-      "                                  [--expires-in 12h | --expires-at TIME] [--redis URL]\n\n"
+      "                                  [--scope registration] [--expires-in 12h | --expires-at\n"
+      "                                  TIME] [--redis URL]\n\n"
       "Issues an access token for one device or person and prints it alone on stdout; it is\n"
       "shown only this once (Redis keeps its SHA-256). Roles: desk (scans, sees the attendee\n"
       "just scanned), platform (reports online presence, issues beacon tickets), display\n"
       "(aggregated totals only), organizer (everything, exports). A desk is its token: every\n"
       "scan made with a desk token counts for its --desk (default: the token's id), whatever\n"
-      "desk_id the frames carry.\n\nOptions",
+      "desk_id the frames carry. A desk token with --scope registration may also find attendees\n"
+      "by name, check people in by hand, replace lost badges, register walk-ins and print\n"
+      "badges.\n\nOptions",
       100, 50);
   EventOptions event;
   std::string role_text, name, desk_id, expires_in, expires_at;
+  std::vector<std::string> scope_texts;
   options.add_options()("help,h", "show this help and exit");
   event.add_to(options);
   // clang-format off
@@ -77,6 +81,9 @@ int issue(int argc, char** argv) {
     ("desk", po::value(&desk_id)->value_name("ID"),
      "desk tokens: the desk its scans count for, e.g. hall-a-4 (1-64 letters, digits or _.:-; "
      "default: the token's id)")
+    ("scope", po::value(&scope_texts)->value_name("SCOPE"),
+     "desk tokens: an extra permission; registration (find, check in by hand, replace, "
+     "register walk-ins, print). Repeatable")
     ("expires-in", po::value(&expires_in)->value_name("N{s|m|h|d}"),
      "lifetime from now, e.g. 12h or 5d (default: no expiry)")
     ("expires-at", po::value(&expires_at)->value_name("TIME"),
@@ -106,6 +113,13 @@ int issue(int argc, char** argv) {
       return cli::usage_error(program, "--desk must be 1 to 64 letters, digits or _.:-");
     }
   }
+  std::vector<v1::Scope> scopes;
+  for (const auto& text : scope_texts) {
+    if (*role != v1::desk) return cli::usage_error(program, "--scope is for desk tokens only");
+    const auto scope = auth::parse_scope(text);
+    if (!scope) return cli::usage_error(program, "--scope \"" + text + "\" is not registration");
+    if (std::find(scopes.begin(), scopes.end(), *scope) == scopes.end()) scopes.push_back(*scope);
+  }
   if (values.count("expires-in") && values.count("expires-at")) {
     return cli::usage_error(program, "give --expires-in or --expires-at, not both");
   }
@@ -114,6 +128,7 @@ int issue(int argc, char** argv) {
   record.set_role(*role);
   record.set_name(name);
   record.set_desk_id(desk_id);
+  for (const auto scope : scopes) record.add_scopes(scope);
   *record.mutable_issued_at() = now_timestamp();
   if (values.count("expires-in")) {
     const auto seconds = parse_lifetime(expires_in);
@@ -154,7 +169,8 @@ int issue(int argc, char** argv) {
   std::cerr << "issued " << auth::role_name(*role) << " token " << record.id() << " (\"" << name
             << "\")"
             << (*role == v1::desk ? " for desk " + auth::desk_id_of(record) : std::string())
-            << " of " << event.event_id << ", expires "
+            << (scopes.empty() ? std::string() : " with scope registration") << " of "
+            << event.event_id << ", expires "
             << (record.has_expires_at() ? time_text(record.expires_at()) : "never")
             << ". It is shown only now: hand it to its holder.\n";
   return 0;
