@@ -83,9 +83,11 @@ bool fits(const Route& route, const boost::urls::url_view& url, RouteMatch* matc
       pattern.remove_prefix(expected.size());
       path.remove_prefix(encoded.size());
       if (!percent_decode(encoded, &segment)) return false;
-      if (expected == "{event}" || expected == "{file}") {
+      if (expected == "{event}" || expected == "{file}" || expected == "{badge}") {
         if (segment.empty()) return false;
-        (expected == "{event}" ? match->event_id : match->file) = segment;
+        (expected == "{event}"  ? match->event_id
+         : expected == "{file}" ? match->file
+                                : match->badge) = segment;
       } else if (segment != expected) {
         return false;
       }

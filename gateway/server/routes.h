@@ -38,7 +38,7 @@ enum class RouteKind { http, websocket };
 enum class Guard { none, token, zoom_signature };
 
 // One endpoint. `pattern` is the path with placeholders, each one whole segment: {event} (the
-// event id), {file} (a file name), and {path}, the whole remaining path (static files); a
+// event id), {file} (a file name), {badge} (a badge id), and {path}, the whole remaining path (static files); a
 // "?event={event}" suffix takes the event from the query instead.
 struct Route {
   RouteId id;
@@ -59,6 +59,7 @@ struct RouteMatch {
   std::string event_id;        // {event}, percent-decoded; may be any bytes the client sent
   bool event_missing = false;  // the route takes ?event= and the request names none
   std::string file;            // {file}, percent-decoded
+  std::string badge;           // {badge}, percent-decoded; may be any bytes the client sent
   std::string path;            // {path}: the request's path as sent, still percent-encoded
 };
 
