@@ -5,6 +5,7 @@
 #include <date/tz.h>
 #include <google/protobuf/util/time_util.h>
 
+#include "services/checkin/manual_checkin.h"
 #include "services/registry/utf8.h"
 #include "services/store/function_library.h"
 
@@ -49,27 +50,32 @@ std::string clock_time(const google::protobuf::Timestamp& at, const date::time_z
 
 std::vector<std::string> scan_command(std::string_view event_id, const v1::ScanRequest& request,
                                       const ScanTiming& timing, std::int64_t server_ms,
-                                      std::size_t max_desks) {
+                                      std::size_t max_desks, const v1::ManualCheckin* manual) {
   // Only a believed device time is kept: an absurd one would otherwise reach the exports.
-  return {"FCALL",
-          std::string(store::kScanFunction),
-          "1",
-          "{" + std::string(event_id) + "}",
-          request.scan_id(),
-          request.badge_id(),
-          request.desk_id(),
-          request.zone(),
-          request.direction() == v1::in ? "in" : "out",
-          std::to_string(timing.device_ms.value_or(server_ms)),
-          std::to_string(server_ms),
-          timing.day,
-          timing.minute,
-          timing.late ? "1" : "0",
-          std::to_string(max_desks),
-          timing.device_time_ignored ? "1" : "0",
-          request.offline_verdict() == v1::offline_admitted  ? "admitted"
-          : request.offline_verdict() == v1::offline_refused ? "refused"
-                                                             : ""};
+  std::vector<std::string> command = {"FCALL",
+                                      std::string(store::kScanFunction),
+                                      "1",
+                                      "{" + std::string(event_id) + "}",
+                                      request.scan_id(),
+                                      request.badge_id(),
+                                      request.desk_id(),
+                                      request.zone(),
+                                      request.direction() == v1::in ? "in" : "out",
+                                      std::to_string(timing.device_ms.value_or(server_ms)),
+                                      std::to_string(server_ms),
+                                      timing.day,
+                                      timing.minute,
+                                      timing.late ? "1" : "0",
+                                      std::to_string(max_desks),
+                                      timing.device_time_ignored ? "1" : "0",
+                                      request.offline_verdict() == v1::offline_admitted ? "admitted"
+                                      : request.offline_verdict() == v1::offline_refused ? "refused"
+                                                                                         : ""};
+  if (manual) {
+    command.push_back(manual_reason_word(manual->reason()));
+    command.push_back(manual->note());
+  }
+  return command;
 }
 
 DeskTracking desk_tracking(const std::vector<std::string>& fields) {

@@ -62,6 +62,9 @@ local rejections = { unknown_badge = true, revoked = true, invalid_signature = t
 local lets_through = { accepted = true, reentry = true, already_inside = true, exit = true,
                        not_inside = true }
 
+-- Reasons for a check-in by hand (ManualReason names); anything else is not one.
+local manual_reasons = { badge_forgotten = true, badge_unreadable = true, other = true }
+
 -- Desks an event tracks (desk:ID:... counters) unless the caller says otherwise.
 local default_max_desks = 500
 
@@ -79,7 +82,7 @@ end
 
 -- FCALL rollcall_scan 1 {EVENT} scan_id badge_id desk_id zone direction device_ms server_ms
 --                                day minute late [max_desks [device_time_ignored
---                                [offline_verdict]]]
+--                                [offline_verdict [manual note]]]]
 -- direction: "in" | "out"; day: the event day (YYYY-MM-DD, event time zone), minute:
 -- YYYY-MM-DDTHH:MM of the scan in event time; late: "1" when the desk replayed it late;
 -- max_desks: how many desks the event tracks (default 500). desk_id is the desk of the token
@@ -87,6 +90,10 @@ end
 -- desk's clock was not believed (device_ms is then the server's time). offline_verdict:
 -- "admitted" or "refused" when the desk decided alone before sending (empty otherwise); a
 -- verdict this scan's status overturns is counted (offline:OUTCOME, desk:ID:overturned).
+-- manual: a check-in by hand (services/checkin/manual_checkin.h): the ManualReason's name
+-- (badge_forgotten, badge_unreadable, other), empty for a scanned badge; note: the desk's words.
+-- A manual check-in that is not refused counts manual:REASON and desk:ID:manual besides
+-- everything a scan counts; its log entry has manual=REASON and note=... either way.
 -- Returns {status, replay, badge_id, zone, day, server_ms, late, since_ms,
 --          country, category, name, organization, seq, desk, device_time_ignored}
 -- with desk: tracked|full|forgotten
@@ -98,6 +105,7 @@ local function scan(keys, args)
   local clock_ignored = args[12] == '1' and '1' or '0'
   local offline = args[13]
   if offline ~= 'admitted' and offline ~= 'refused' then offline = nil end
+  local manual, note = manual_reasons[args[14] or ''] and args[14] or nil, args[15] or ''
 
   local badge_key = key(tag, 'badge:' .. badge_id)
   local function answer(stored, replay, seq, desk)
@@ -184,6 +192,7 @@ local function scan(keys, args)
   end
 
   bump(batch, 'scans:' .. status, 1)
+  if manual and not rejections[status] then bump(batch, 'manual:' .. manual, 1) end
   local desk = track_desk(tag, desk_id, max_desks)
   -- The desk's own verdict against the gateway's: ADMIT (or EXIT) shown for a refused scan, or
   -- DO NOT ADMIT for a valid one.
@@ -195,6 +204,7 @@ local function scan(keys, args)
     bump(batch, 'desk:' .. desk_id .. ':scans', 1)
     if rejections[status] then bump(batch, 'desk:' .. desk_id .. ':rejected', 1) end
     if late == '1' then bump(batch, 'desk:' .. desk_id .. ':late', 1) end
+    if manual and not rejections[status] then bump(batch, 'desk:' .. desk_id .. ':manual', 1) end
     redis.call('HSET', batch.key, 'desk:' .. desk_id .. ':last_seen', server_ms)
     batch.changed['desk:' .. desk_id .. ':last_seen'] = tonumber(server_ms)
   end
@@ -209,6 +219,12 @@ local function scan(keys, args)
     entry[#entry + 1] = 'offline_verdict'
     entry[#entry + 1] = offline
   end
+  if manual then
+    entry[#entry + 1] = 'manual'
+    entry[#entry + 1] = manual
+    entry[#entry + 1] = 'note'
+    entry[#entry + 1] = note
+  end
   -- The audit recount must know which scans left their desk untracked, and why.
   if desk ~= 'tracked' then
     entry[#entry + 1] = 'desk_untracked'
@@ -219,7 +235,7 @@ local function scan(keys, args)
   return answer(stored, 0, seq, desk)
 end
 
-local desk_fields = { 'scans', 'rejected', 'late', 'last_seen', 'overturned' }
+local desk_fields = { 'scans', 'rejected', 'late', 'last_seen', 'overturned', 'manual' }
 
 -- FCALL rollcall_forget_desk 1 {EVENT} desk_id server_ms -> counters removed
 -- Removes a desk from the totals (its token was revoked, or it never was a real desk): its
