@@ -10,6 +10,9 @@
 #include <set>
 #include <sstream>
 
+#include <date/tz.h>
+
+#include "services/checkin/scan_timing.h"
 #include "services/export/counter_recount.h"
 #include "services/export/export_job.h"
 #include "services/registry/csv_reader.h"
@@ -90,11 +93,15 @@ class DeskRegistryEvent : public ::testing::Test {
     const auto reply = redis_.command(args);
     return reply.substr(0, reply.find('\n'));
   }
+  // The minute a Function is given is the one of its server time, as the gateway computes it.
+  static std::string minute(std::int64_t ms) {
+    return checkin::local_minute(ms, date::locate_zone("UTC"));
+  }
   std::string scan(const std::string& badge, const std::string& dir, const std::string& day,
                    std::int64_t ms) {
     return fcall({"FCALL", "rollcall_scan", "1", store::tag(kEvent), "s" + std::to_string(++n_),
                   badge, "desk1", "hall", dir, std::to_string(ms), std::to_string(ms), day,
-                  day + "T09:00", "0"});
+                  minute(ms), "0"});
   }
 
   tests::support::RedisServer redis_;
@@ -114,10 +121,11 @@ TEST_F(DeskRegistryEvent, ExportsFoldPeopleAndTheRecountIsExact) {
     }
     std::set<int> onsite;
     int walk_ins = 0, replaced = 0;
-    std::int64_t ms = 1'751'871'600'000 + seed * 10'000'000;
     for (int step = 0; step < 200; ++step) {
-      ms += 1000;
-      const auto day = step < 100 ? "2025-07-07" : "2025-07-08";
+      // 2025-07-07T07:00Z, a second a step; the second hundred steps a day later.
+      const std::int64_t ms =
+          1'751'871'600'000 + (step < 100 ? 0 : 86'400'000) + step * 1000 + seed * 600'000;
+      const std::string day = step < 100 ? "2025-07-07" : "2025-07-08";
       const int p = static_cast<int>(random() % current.size());
       const int action = static_cast<int>(random() % 20);
       const auto rid = "S" + std::to_string(seed) + "r" + std::to_string(step);
@@ -145,7 +153,7 @@ TEST_F(DeskRegistryEvent, ExportsFoldPeopleAndTheRecountIsExact) {
                         "0",
                         std::to_string(ms),
                         day,
-                        std::string(day) + "T10:00",
+                        minute(ms),
                         "bridge",
                         "0",
                         rid,
