@@ -30,6 +30,9 @@ enum Field {
   kSeq,
   kDeskTracked,        // absent from replies of libraries older than desk tracking
   kDeviceTimeIgnored,  // absent from replies of libraries older than the flag
+  kRevokedReason,      // these three: absent from replies of libraries before replacements
+  kReplacedBy,
+  kPerson,
 };
 constexpr std::size_t kFieldCount = kSeq + 1;
 
@@ -113,6 +116,11 @@ std::optional<v1::ScanResult> scan_result_from_reply(const std::string& scan_id,
     attendee->set_category(fields[kCategory]);
     attendee->set_name(fields[kName]);
     attendee->set_organization(fields[kOrganization]);
+    if (fields.size() > kPerson) {
+      attendee->set_revoked_reason(fields[kRevokedReason]);
+      attendee->set_replaced_by(fields[kReplacedBy]);
+      attendee->set_person_id(fields[kPerson]);
+    }
   }
   result.set_reason(describe(result, zone));
   return result;
@@ -163,7 +171,10 @@ std::string describe(const v1::ScanResult& result, const date::time_zone* zone) 
       text = "This badge is not in the registry of this event. Send the person to the help desk.";
       break;
     case v1::revoked:
-      text = "This badge has been revoked. Do not admit; call a supervisor.";
+      // A replaced badge is the usual case at a desk: the person has a new one.
+      text = result.has_attendee() && result.attendee().revoked_reason() == "replaced"
+                 ? "This badge was replaced (reported lost). Do not admit: ask for the new badge."
+                 : "This badge has been revoked. Do not admit; call a supervisor.";
       break;
     case v1::invalid_signature:
       text = "This badge code is forged or damaged. Do not admit; call a supervisor.";

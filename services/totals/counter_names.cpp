@@ -45,6 +45,10 @@ Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* t
   } else if (name == "hybrid") {
     totals->set_hybrid(count);
     placement.derived = true;
+  } else if (name == "walk_ins") {
+    totals->set_walk_ins(count);  // badges registered at a desk (rollcall_register_badge)
+  } else if (name == "badges_replaced") {
+    totals->set_badges_replaced(count);
   } else if (take_prefix(&name, "remote:country:")) {
     put(totals->mutable_remote_by_country(), name, value);
     placement.derived = true;
