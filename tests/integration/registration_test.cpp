@@ -67,7 +67,9 @@ class Registration : public ::testing::Test {
     organizer_ = support::issue_token(redis_, kEvent, v1::organizer);
   }
   void TearDown() override {
-    if (gateway_) EXPECT_TRUE(gateway_->alive()) << gateway_->log();
+    if (gateway_) {
+      EXPECT_TRUE(gateway_->alive()) << gateway_->log();
+    }
   }
 
   void start_gateway(std::vector<std::string> args = {}) {
@@ -252,7 +254,8 @@ TEST_F(Registration, BadWalkInsSayWhichFieldAndCreateNothing) {
     ASSERT_EQ(response.status, 400) << body << " -> " << response.body;
     const auto answer = json(response);
     EXPECT_EQ(std::string(answer.at("code").as_string()), "invalid_field") << response.body;
-    EXPECT_EQ(std::string(answer.at("field").as_string()), field) << body << " -> " << response.body;
+    EXPECT_EQ(std::string(answer.at("field").as_string()), field)
+        << body << " -> " << response.body;
     EXPECT_LE(response.body.size(), 600u);
   }
   // Days outside the event's, a body that is no WalkIn, a taken id.
@@ -394,7 +397,9 @@ TEST_F(Registration, ConcurrentReplacementsOfOneBadgeHaveOneWinner) {
   }
   ASSERT_EQ(won, 1);
   for (int i = 0; i < kRequests; ++i) {
-    if (statuses[i] == 409) EXPECT_NE(bodies[i].find(winner), std::string::npos) << bodies[i];
+    if (statuses[i] == 409) {
+      EXPECT_NE(bodies[i].find(winner), std::string::npos) << bodies[i];
+    }
   }
   EXPECT_EQ(counter("badges_replaced"), "1");
   EXPECT_EQ(redis_.command({"HGET", store::badge_key(kEvent, "M2"), "replaced_by"}), winner);
