@@ -132,6 +132,18 @@ class Registration : public ::testing::Test {
     request.set_direction(direction);
     return desk.scan(request);
   }
+  // The figures as displays and organizers get them (GET …/totals).
+  v1::Totals totals() {
+    const auto response = tools::client::http_get(
+        gateway_->host(), gateway_->port(), std::string("/v1/events/") + kEvent + "/totals",
+        tools::client::bearer(organizer_), std::chrono::seconds(10));
+    EXPECT_EQ(response.status, 200) << response.body;
+    v1::Totals out;
+    std::string error;
+    EXPECT_TRUE(services::wire::decode(response.body, services::wire::Encoding::json, &out, &error))
+        << error;
+    return out;
+  }
   std::string counter(const std::string& field) {
     return redis_.command({"HGET", store::counters_key(kEvent), field});
   }
@@ -218,6 +230,7 @@ TEST_F(Registration, AWalkInIsRegisteredFoundScannedAndReplayed) {
   const auto refused = walk_in("w-3", R"({"category":"media","name":"Nobody"})", scanner_);
   EXPECT_EQ(refused.status, 403) << refused.body;
   EXPECT_EQ(counter("walk_ins"), "2");
+  EXPECT_EQ(totals().walk_ins(), 2);
   verify_exact();
 }
 
@@ -312,6 +325,10 @@ TEST_F(Registration, AReplacementWhileInsideGoesOnAsTheSamePerson) {
   EXPECT_EQ(counter("onsite"), onsite);
   EXPECT_EQ(counter("inside"), inside);
   EXPECT_EQ(counter("onsite:country:ZA"), "1");
+  const auto figures = totals();
+  EXPECT_EQ(figures.badges_replaced(), 1);
+  EXPECT_EQ(figures.onsite(), 2);
+  EXPECT_EQ(figures.inside_now(), 2);
 
   // Replayed: the same answer; again with another request: already replaced, by whom.
   const auto replay = replace("M1", "rep-1");
