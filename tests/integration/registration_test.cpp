@@ -439,6 +439,17 @@ TEST_F(Registration, ASignedEventSignsAtOnceOrCreatesNothing) {
   EXPECT_EQ(footprint(), before);
   EXPECT_EQ(redis_.command({"HGET", store::badge_key(kEvent, "M1"), "revoked"}), "0");
 
+  // With a key of the event that is not one of its badge keys (rotated away): refused too.
+  const auto stranger = services::badges::generate_key_pair();
+  const std::string stranger_file = redis_.data_dir() + "/stranger.key";
+  std::ofstream(stranger_file) << services::badges::format_key_file(kEvent, stranger);
+  start_gateway({"--badge-signing-key", stranger_file});
+  const auto foreign =
+      walk_in("s-1", R"({"category":"media","name":"Signed Person"})", registration_);
+  EXPECT_EQ(foreign.status, 409) << foreign.body;
+  EXPECT_EQ(code_of(foreign), "no_signing_key");
+  EXPECT_EQ(footprint(), before);
+
   // With it: codes signed at once, and they scan.
   start_gateway({"--badge-signing-key", key_file});
   const auto response =
@@ -450,6 +461,31 @@ TEST_F(Registration, ASignedEventSignsAtOnceOrCreatesNothing) {
   const auto first = scan(*door, walk.code());
   EXPECT_EQ(first.status(), v1::accepted) << first.reason();
   EXPECT_EQ(first.attendee().badge_id(), walk.badge().badge_id());
+  // Its validity days go into the code, and a replacement keeps them.
+  const auto dated =
+      post("/badges",
+           R"({"request_id":"s-days","badge":{"category":"media","name":"Day Guest"},)"
+           R"("first_day":"2026-03-02","last_day":"2026-03-03"})",
+           registration_);
+  ASSERT_EQ(dated.status, 201) << dated.body;
+  const auto key_for = [&](std::string_view id) -> std::optional<v1::BadgeKey> {
+    if (id != key.key_id) return std::nullopt;
+    v1::BadgeKey k;
+    k.set_key_id(key.key_id);
+    k.set_public_key(key.public_key);
+    return k;
+  };
+  auto check = services::badges::verify_badge_code(issued(dated).code(), kEvent, key_for);
+  ASSERT_EQ(check.status, services::badges::CodeStatus::ok);
+  EXPECT_EQ(check.claim.badge_id, issued(dated).badge().badge_id());
+  EXPECT_EQ(check.claim.first_day, "2026-03-02");
+  EXPECT_EQ(check.claim.last_day, "2026-03-03");
+  const auto dated_again = replace(issued(dated).badge().badge_id(), "s-days-2");
+  ASSERT_EQ(dated_again.status, 201) << dated_again.body;
+  check = services::badges::verify_badge_code(issued(dated_again).code(), kEvent, key_for);
+  ASSERT_EQ(check.status, services::badges::CodeStatus::ok);
+  EXPECT_EQ(check.claim.badge_id, issued(dated_again).badge().badge_id());
+  EXPECT_EQ(check.claim.last_day, "2026-03-03");
   // A typed id is no code in a signed event.
   EXPECT_NE(scan(*door, walk.badge().badge_id()).status(), v1::accepted);
 
