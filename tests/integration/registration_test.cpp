@@ -222,6 +222,24 @@ TEST_F(Registration, AWalkInIsRegisteredFoundScannedAndReplayed) {
   auto door = desk();
   EXPECT_EQ(scan(*door, badge.badge_id()).status(), v1::accepted);
   EXPECT_EQ(counter("onsite:category:media"), "1");
+  // Desks that decide offline know it too.
+  const auto sync_response = tools::client::http_get(
+      gateway_->host(), gateway_->port(), std::string("/v1/events/") + kEvent + "/desk-sync",
+      tools::client::bearer(scanner_), std::chrono::seconds(10));
+  ASSERT_EQ(sync_response.status, 200) << sync_response.body;
+  v1::DeskSync sync;
+  std::string error;
+  ASSERT_TRUE(
+      services::wire::decode(sync_response.body, services::wire::Encoding::json, &sync, &error))
+      << error;
+  bool sealed = false;
+  for (const auto& record : sync.badges()) {
+    v1::Badge opened;
+    if (services::checkin::open_desk_sync_record(record, sync.salt(), badge.badge_id(), &opened)) {
+      sealed = opened.name() == "Wanjiru Kamau" && opened.registered_by() == badge.registered_by();
+    }
+  }
+  EXPECT_TRUE(sealed);
   // An organizer may register too, with an id of its choosing; a scanning desk may not.
   EXPECT_EQ(
       walk_in("w-2", R"({"badge_id":"PRESS-9","category":"media","name":"Li Na"})", organizer_)
