@@ -4,6 +4,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "gateway/server/attendee_route.h"
+#include "gateway/server/badge_pdf_route.h"
 #include "gateway/server/desk_sync_route.h"
 #include "gateway/server/static_files.h"
 #include "gateway/server/ticket_route.h"
@@ -95,6 +96,8 @@ boost::asio::awaitable<http::message_generator> answer_http(
       co_return co_await answer_ticket_request(request, *context, route.event_id);
     case RouteId::attendees:
       co_return co_await answer_attendee_lookup(request, *context, route.event_id);
+    case RouteId::badge_pdf:
+      co_return co_await answer_badge_pdf(request, *context, route.event_id, route.badge);
     case RouteId::totals:
     case RouteId::badge_keys:
     case RouteId::info:
