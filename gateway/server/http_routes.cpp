@@ -4,6 +4,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "gateway/server/attendee_route.h"
+#include "gateway/server/checkin_route.h"
 #include "gateway/server/desk_sync_route.h"
 #include "gateway/server/static_files.h"
 #include "gateway/server/ticket_route.h"
@@ -95,6 +96,10 @@ boost::asio::awaitable<http::message_generator> answer_http(
       co_return co_await answer_ticket_request(request, *context, route.event_id);
     case RouteId::attendees:
       co_return co_await answer_attendee_lookup(request, *context, route.event_id);
+    case RouteId::token_info:
+      co_return co_await answer_token_info(request, *context, route.event_id);
+    case RouteId::manual_checkins:
+      co_return co_await answer_manual_checkin(request, *context, route.event_id);
     case RouteId::totals:
     case RouteId::badge_keys:
     case RouteId::info:
