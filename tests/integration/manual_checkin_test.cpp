@@ -362,7 +362,8 @@ TEST_F(ManualCheckinRoute, ExportsAndTheAuditRecountAfterAMix) {
                              bearer(tokens_[kEvent]["organizer"]), 20s);
   ASSERT_EQ(json.status, 200);
   std::size_t json_marked = 0;
-  for (const auto& row : boost::json::parse(json.body).as_array()) {
+  const auto document = boost::json::parse(json.body);
+  for (const auto& row : document.as_array()) {
     const auto& object = row.as_object();
     const std::string id(object.at("scan_id").as_string());
     const std::string manual(object.at("manual").as_string());
