@@ -38,6 +38,8 @@ export function createRegistrationPanel(root, { event, lang, deskId, zone, allow
   const keys = { checkin: new PendingKey(deskId), replace: new PendingKey(deskId), walkin: new PendingKey(deskId) };
 
   const kbd = (text) => el('kbd', { text });
+  // replaceChildren with the absent parts left out (it would write "null").
+  const fill = (node, ...children) => node.replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
   const button = (id, label, key, attrs = {}) => el('button', { type: 'button', id, class: 'reg-btn', ...attrs }, label, key ? kbd(key) : null);
   const say = (node, text, kind = 'error') => {
     node.textContent = text || '';
@@ -66,7 +68,8 @@ export function createRegistrationPanel(root, { event, lang, deskId, zone, allow
   views.person = el('div', { id: 'reg-person', class: 'reg-view', hidden: true });
   views.walkin = el('div', { id: 'reg-walkin-view', class: 'reg-view', hidden: true });
   views.issued = el('div', { id: 'reg-issued', class: 'reg-view', hidden: true });
-  root.replaceChildren(
+  fill(
+    root,
     el('div', { class: 'reg-head' }, title, el('span', { class: 'reg-keys', id: 'reg-keys', text: s.keys_hint }), walkInButton, closeButton),
     scanStrip,
     views.search,
@@ -84,6 +87,7 @@ export function createRegistrationPanel(root, { event, lang, deskId, zone, allow
   function showView(name) {
     current = name;
     root.dataset.view = name;
+    title.textContent = name === 'search' ? s.title : s.mode;
     for (const [key, node] of Object.entries(views)) node.hidden = key !== name;
   }
 
@@ -109,7 +113,8 @@ export function createRegistrationPanel(root, { event, lang, deskId, zone, allow
       can('print_badges') ? button('reg-act-print', s.print, null, { 'data-action': 'print' }) : null,
       button('reg-act-back', s.back, 'Esc', { 'data-action': 'back' }),
     );
-    views.person.replaceChildren(
+    fill(
+      views.person,
       el('div', { class: 'reg-card', 'data-badge': match.badge_id }, el('div', { class: 'reg-name', dir: 'auto', text: match.name }), el('div', { class: 'reg-org', dir: 'auto', text: match.organization || '' }), facts),
       actions,
       el('div', { id: 'reg-action', class: 'reg-action' }),
@@ -309,13 +314,15 @@ export function createRegistrationPanel(root, { event, lang, deskId, zone, allow
       say(status, s.printed({ kb: Math.max(1, Math.round(answer.bytes / 1024)) }), 'ok');
       status.dataset.bytes = String(answer.bytes);
       status.dataset.size = size;
-      printFrame(lastPdfUrl);
+      printFrame(lastPdfUrl, file);
       file.focus();
     });
     return form;
   }
 
-  function printFrame(url) {
+  // The frame's print() takes the focus into the frame: it comes back to `returnTo`, so the
+  // keyboard (Escape, Tab) keeps working on the desk.
+  function printFrame(url, returnTo) {
     let frame = document.getElementById('reg-print-frame');
     if (!frame) {
       frame = el('iframe', { id: 'reg-print-frame', class: 'reg-print-frame', title: s.print, tabIndex: -1, 'aria-hidden': 'true' });
@@ -323,10 +330,13 @@ export function createRegistrationPanel(root, { event, lang, deskId, zone, allow
     }
     frame.onload = () => {
       try {
-        frame.contentWindow.focus();
         frame.contentWindow.print();
       } catch {
         /* no print from the frame (a browser without a PDF viewer): the file link is there */
+      }
+      if (returnTo && returnTo.isConnected && root.contains(returnTo)) {
+        window.focus();
+        returnTo.focus();
       }
       document.body.dataset.printed = String(Number(document.body.dataset.printed || 0) + 1);
     };
@@ -342,7 +352,8 @@ export function createRegistrationPanel(root, { event, lang, deskId, zone, allow
     subform = null;
     const done = button('reg-issued-done', s.done, 'Esc');
     done.addEventListener('click', () => back());
-    views.issued.replaceChildren(
+    fill(
+      views.issued,
       el('h3', { id: 'reg-issued-title', text: walkIn ? s.issued_walk_in : s.issued_title }),
       el(
         'div',
@@ -406,7 +417,7 @@ export function createRegistrationPanel(root, { event, lang, deskId, zone, allow
     const inputs = {
       name: el('input', { type: 'text', id: 'reg-f-name', autocomplete: 'off', spellcheck: false, dir: 'auto', maxLength: 1000 }),
       organization: el('input', { type: 'text', id: 'reg-f-organization', autocomplete: 'off', spellcheck: false, dir: 'auto', maxLength: 1000 }),
-      country: el('input', { type: 'text', id: 'reg-f-country', autocomplete: 'off', spellcheck: false, list: 'reg-countries', placeholder: s.country_hint }),
+      country: el('input', { type: 'text', id: 'reg-f-country', autocomplete: 'off', spellcheck: false, placeholder: s.country_hint }),
       category: el('select', { id: 'reg-f-category' }, el('option', { value: '', text: '—' }), ...categories().map((c) => el('option', { value: c.id, text: categoryText(c.id) }))),
       first_day: dayField('reg-f-first_day'),
       last_day: dayField('reg-f-last_day'),
@@ -552,7 +563,8 @@ export function createRegistrationPanel(root, { event, lang, deskId, zone, allow
     scanStrip.hidden = false;
     scanStrip.dataset.tone = tone;
     scanStrip.dataset.status = status;
-    scanStrip.replaceChildren(
+    fill(
+      scanStrip,
       el('span', { class: 'reg-scan-label', text: s.scan_while_open }),
       el('strong', { class: 'reg-scan-verdict', text: verdictText }),
       el('span', { class: 'reg-scan-title', text: statusTitle }),
