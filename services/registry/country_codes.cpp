@@ -49,6 +49,13 @@ CountryCodes CountryCodes::parse(std::string_view json, std::string_view source)
     const auto i = text ? index(*text) : std::nullopt;
     if (!i) throw std::runtime_error(where + " has an entry without a two-letter \"alpha_2\"");
     codes.codes_.set(*i);
+    for (const char* field : {"common_name", "name"}) {
+      const auto* words = object->if_contains(field);
+      if (words && words->is_string() && !words->get_string().empty()) {
+        codes.names_[*i] = std::string(words->get_string());
+        break;
+      }
+    }
   }
   if (codes.codes_.none()) throw std::runtime_error(where + " lists no countries");
   return codes;
@@ -58,6 +65,11 @@ std::optional<std::string> CountryCodes::normalize(std::string_view text) const 
   const auto i = index(text);
   if (!i || !codes_.test(*i)) return std::nullopt;
   return std::string{static_cast<char>('A' + *i / 26), static_cast<char>('A' + *i % 26)};
+}
+
+std::string CountryCodes::name(std::string_view code) const {
+  const auto i = index(code);
+  return i && codes_.test(*i) ? names_[*i] : std::string();
 }
 
 }  // namespace rollcall::services::registry

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rollcall::services::registry {
 
@@ -23,11 +24,15 @@ class CountryCodes {
   std::optional<std::string> normalize(std::string_view text) const;
   bool contains(std::string_view text) const { return normalize(text).has_value(); }
   std::size_t size() const { return codes_.count(); }
+  // The country's name in English as iso-codes spells it for everyday use (its common_name when
+  // it has one: "Bolivia", not "Bolivia, Plurinational State of"); empty for an unknown code.
+  std::string name(std::string_view code) const;
 
  private:
   static std::optional<std::size_t> index(std::string_view text);
 
   std::bitset<26 * 26> codes_;
+  std::vector<std::string> names_ = std::vector<std::string>(26 * 26);
 };
 
 }  // namespace rollcall::services::registry

@@ -237,7 +237,8 @@ int list(int argc, char** argv) {
   const std::string program = "rollcall-admin token list";
   po::options_description options(
       "Usage: rollcall-admin token list --event EVENT [--redis URL]\n\n"
-      "Lists the event's tokens, oldest first: id, role, desk (desk tokens), name, issued,\n"
+      "Lists the event's tokens, oldest first: id, role (with scopes, e.g. desk+registration),\n"
+      "desk (desk tokens), name, issued,\n"
       "expires, state (active, expired or revoked). Tokens themselves are never stored, so\n"
       "never shown.\n\n"
       "Options",
@@ -264,9 +265,12 @@ int list(int argc, char** argv) {
   for (const auto& token : tokens) {
     const auto& r = token.record;
     const auto verdict = auth::check_token(&r, now);
-    table.add({r.id(), std::string(auth::role_name(r.role())),
-               r.role() == v1::desk ? auth::desk_id_of(r) : "-", r.name(), time_text(r.issued_at()),
-               time_text(r.expires_at(), r.has_expires_at()),
+    auto role = std::string(auth::role_name(r.role()));
+    for (const int scope : r.scopes()) {
+      if (v1::Scope_IsValid(scope)) role += "+" + std::string(auth::scope_name(v1::Scope(scope)));
+    }
+    table.add({r.id(), role, r.role() == v1::desk ? auth::desk_id_of(r) : "-", r.name(),
+               time_text(r.issued_at()), time_text(r.expires_at(), r.has_expires_at()),
                verdict == auth::TokenVerdict::ok ? "active" : auth::verdict_name(verdict)});
   }
   table.print(std::cout);

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "rollcall/v1/auth.pb.h"
+#include "services/auth/access.h"
 #include "services/auth/ticket.h"
 #include "services/auth/token.h"
 #include "services/auth/token_check.h"
@@ -259,6 +260,34 @@ TEST_F(AdminCliTest, ADeskTokenIsBoundToItsDesk) {
     EXPECT_EQ(issue_with({"--role", "desk", "--desk", bad}), 2) << bad;
   }
   EXPECT_EQ(redis_.command({"HLEN", store::tokens_key(kEvent)}), "2");
+}
+
+TEST_F(AdminCliTest, OnlyDeskTokensTakeTheRegistrationScope) {
+  const auto token = issue({"--role", "desk", "--name", "Registration 1", "--desk", "reg-1",
+                            "--scope", "registration", "--scope", "registration"});
+  const auto record = stored_token(token);
+  ASSERT_TRUE(record);
+  ASSERT_EQ(record->scopes_size(), 1);  // named twice, held once
+  EXPECT_EQ(record->scopes(0), v1::registration);
+  EXPECT_TRUE(services::auth::token_allows(*record, services::auth::Access::check_in_by_hand));
+  std::string out;
+  ASSERT_EQ(run(on_event({"token", "list"}), &out), 0) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex(" desk\\+registration +reg-1 +Registration 1 ")))
+      << out;
+  const auto issue_with = [&](std::vector<std::string> more) {
+    std::vector<std::string> args = {"token", "issue", "--name", "x"};
+    args.insert(args.end(), more.begin(), more.end());
+    return run(on_event(args), &out);
+  };
+  for (const char* role : {"organizer", "display", "platform"}) {
+    EXPECT_EQ(issue_with({"--role", role, "--scope", "registration"}), 2) << role;
+    EXPECT_CONTAINS(out, "--scope is for desk tokens only");
+  }
+  for (const char* bad : {"", "admin", "Registration", "registration,admin", "scan"}) {
+    EXPECT_EQ(issue_with({"--role", "desk", "--scope", bad}), 2) << bad;
+    EXPECT_CONTAINS(out, "is not registration");
+  }
+  EXPECT_EQ(redis_.command({"HLEN", store::tokens_key(kEvent)}), "1");
 }
 
 TEST_F(AdminCliTest, ARevokedDeskCanBeForgottenAndJunkDesksListedAndForgotten) {
