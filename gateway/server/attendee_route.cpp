@@ -48,7 +48,11 @@ asio::awaitable<http::message_generator> answer_attendee_lookup(const Request& r
   const auto found = index.index->search(query);
   // Who is inside now, for these few badges only: one SMISMEMBER.
   std::vector<std::string> ask = {"SMISMEMBER", services::store::inside_key(event_id)};
-  for (const auto& match : found.matches) ask.push_back(match.badge->badge_id());
+  // The inside set holds people: a replacement badge is inside as its person.
+  for (const auto& match : found.matches) {
+    const auto& badge = *match.badge;
+    ask.push_back(badge.person_id().empty() ? badge.badge_id() : badge.person_id());
+  }
   redis::Reply inside;
   if (!found.matches.empty()) {
     auto [ec, reply] =
@@ -68,6 +72,7 @@ asio::awaitable<http::message_generator> answer_attendee_lookup(const Request& r
                        {"country", badge.country()},
                        {"category", badge.category()},
                        {"revoked", badge.revoked()},
+                       {"replaced_by", badge.replaced_by()},
                        {"inside", inside.elements[i].integer == 1},
                        {"match", registry::match_kind_name(found.matches[i].kind)}});
   }

@@ -5,6 +5,7 @@
 
 #include "gateway/server/attendee_route.h"
 #include "gateway/server/desk_sync_route.h"
+#include "gateway/server/registration_route.h"
 #include "gateway/server/static_files.h"
 #include "gateway/server/ticket_route.h"
 #include "gateway/server/zoom_route.h"
@@ -95,6 +96,10 @@ boost::asio::awaitable<http::message_generator> answer_http(
       co_return co_await answer_ticket_request(request, *context, route.event_id);
     case RouteId::attendees:
       co_return co_await answer_attendee_lookup(request, *context, route.event_id);
+    case RouteId::walk_ins:
+      co_return co_await answer_walk_in(request, *context, route.event_id);
+    case RouteId::badge_replacement:
+      co_return co_await answer_replacement(request, *context, route.event_id, route.badge);
     case RouteId::totals:
     case RouteId::badge_keys:
     case RouteId::info:

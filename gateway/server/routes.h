@@ -24,6 +24,8 @@ enum class RouteId {
   zoom_webhook,        // the event in the path
   zoom_webhook_query,  // the event in ?event= (how Zoom's dashboard is often filled in)
   tickets,
+  walk_ins,           // POST a walk-in badge (registration desk)
+  badge_replacement,  // POST: replace a lost badge
   desk_sync,
   desk,
   online,
@@ -38,7 +40,8 @@ enum class RouteKind { http, websocket };
 enum class Guard { none, token, zoom_signature };
 
 // One endpoint. `pattern` is the path with placeholders, each one whole segment: {event} (the
-// event id), {file} (a file name), {badge} (a badge id), and {path}, the whole remaining path (static files); a
+// event id), {file} (a file name), {badge} (a badge id), and {path}, the whole remaining path
+// (static files); a
 // "?event={event}" suffix takes the event from the query instead.
 struct Route {
   RouteId id;

@@ -5,6 +5,7 @@
 #include <date/tz.h>
 #include <google/protobuf/util/time_util.h>
 
+#include "services/checkin/manual_checkin.h"
 #include "services/registry/utf8.h"
 #include "services/store/function_library.h"
 
@@ -29,6 +30,9 @@ enum Field {
   kSeq,
   kDeskTracked,        // absent from replies of libraries older than desk tracking
   kDeviceTimeIgnored,  // absent from replies of libraries older than the flag
+  kRevokedReason,      // these three: absent from replies of libraries before replacements
+  kReplacedBy,
+  kPerson,
 };
 constexpr std::size_t kFieldCount = kSeq + 1;
 
@@ -49,27 +53,32 @@ std::string clock_time(const google::protobuf::Timestamp& at, const date::time_z
 
 std::vector<std::string> scan_command(std::string_view event_id, const v1::ScanRequest& request,
                                       const ScanTiming& timing, std::int64_t server_ms,
-                                      std::size_t max_desks) {
+                                      std::size_t max_desks, const v1::ManualCheckin* manual) {
   // Only a believed device time is kept: an absurd one would otherwise reach the exports.
-  return {"FCALL",
-          std::string(store::kScanFunction),
-          "1",
-          "{" + std::string(event_id) + "}",
-          request.scan_id(),
-          request.badge_id(),
-          request.desk_id(),
-          request.zone(),
-          request.direction() == v1::in ? "in" : "out",
-          std::to_string(timing.device_ms.value_or(server_ms)),
-          std::to_string(server_ms),
-          timing.day,
-          timing.minute,
-          timing.late ? "1" : "0",
-          std::to_string(max_desks),
-          timing.device_time_ignored ? "1" : "0",
-          request.offline_verdict() == v1::offline_admitted  ? "admitted"
-          : request.offline_verdict() == v1::offline_refused ? "refused"
-                                                             : ""};
+  std::vector<std::string> command = {"FCALL",
+                                      std::string(store::kScanFunction),
+                                      "1",
+                                      "{" + std::string(event_id) + "}",
+                                      request.scan_id(),
+                                      request.badge_id(),
+                                      request.desk_id(),
+                                      request.zone(),
+                                      request.direction() == v1::in ? "in" : "out",
+                                      std::to_string(timing.device_ms.value_or(server_ms)),
+                                      std::to_string(server_ms),
+                                      timing.day,
+                                      timing.minute,
+                                      timing.late ? "1" : "0",
+                                      std::to_string(max_desks),
+                                      timing.device_time_ignored ? "1" : "0",
+                                      request.offline_verdict() == v1::offline_admitted ? "admitted"
+                                      : request.offline_verdict() == v1::offline_refused ? "refused"
+                                                                                         : ""};
+  if (manual) {
+    command.push_back(manual_reason_word(manual->reason()));
+    command.push_back(manual->note());
+  }
+  return command;
 }
 
 DeskTracking desk_tracking(const std::vector<std::string>& fields) {
@@ -107,6 +116,11 @@ std::optional<v1::ScanResult> scan_result_from_reply(const std::string& scan_id,
     attendee->set_category(fields[kCategory]);
     attendee->set_name(fields[kName]);
     attendee->set_organization(fields[kOrganization]);
+    if (fields.size() > kPerson) {
+      attendee->set_revoked_reason(fields[kRevokedReason]);
+      attendee->set_replaced_by(fields[kReplacedBy]);
+      attendee->set_person_id(fields[kPerson]);
+    }
   }
   result.set_reason(describe(result, zone));
   return result;
@@ -157,7 +171,10 @@ std::string describe(const v1::ScanResult& result, const date::time_zone* zone) 
       text = "This badge is not in the registry of this event. Send the person to the help desk.";
       break;
     case v1::revoked:
-      text = "This badge has been revoked. Do not admit; call a supervisor.";
+      // A replaced badge is the usual case at a desk: the person has a new one.
+      text = result.has_attendee() && result.attendee().revoked_reason() == "replaced"
+                 ? "This badge was replaced (reported lost). Do not admit: ask for the new badge."
+                 : "This badge has been revoked. Do not admit; call a supervisor.";
       break;
     case v1::invalid_signature:
       text = "This badge code is forged or damaged. Do not admit; call a supervisor.";

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "rollcall/v1/registration.pb.h"
 #include "rollcall/v1/rollcall.pb.h"
 #include "services/checkin/scan_timing.h"
 
@@ -15,10 +16,12 @@ class time_zone;
 namespace rollcall::services::checkin {
 
 // The arguments of `FCALL rollcall_scan` for a validated request. The request's desk_id must be
-// the desk of the token that sent it; the event tracks at most `max_desks` desks.
+// the desk of the token that sent it; the event tracks at most `max_desks` desks. `manual`: the
+// validated check-in by hand the request stands for (its reason and note are passed on).
 std::vector<std::string> scan_command(std::string_view event_id, const v1::ScanRequest& request,
                                       const ScanTiming& timing, std::int64_t server_ms,
-                                      std::size_t max_desks);
+                                      std::size_t max_desks,
+                                      const v1::ManualCheckin* manual = nullptr);
 
 // Turns the function's reply (its elements as text) into the desk's answer. nullopt when the
 // reply is not what the function returns (a gateway talking to a foreign library).

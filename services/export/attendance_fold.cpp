@@ -24,26 +24,35 @@ AttendanceFold::AttendanceFold(const v1::Event& event, const std::vector<v1::Bad
     : event_(event),
       zone_(zone_or_utc(event.time_zone())),
       registry_(registry),
+      person_badges_(registry),
       event_days_(event.days().begin(), event.days().end()) {
   badges_.reserve(registry.size());
   for (const auto& badge : registry) badges_.emplace(badge.badge_id(), &badge);
 }
 
-AttendanceFold::Person& AttendanceFold::person_of_badge(const std::string& badge_id) {
-  auto [it, created] = people_.try_emplace("b:" + badge_id);
+AttendanceFold::Person& AttendanceFold::person_of_badge(const std::string& badge_id,
+                                                        std::string_view person_id) {
+  const std::string person =
+      person_id.empty() ? person_badges_.person_of(badge_id) : std::string(person_id);
+  auto [it, created] = people_.try_emplace("b:" + person);
   if (created) {
+    // The current badge speaks for the person (a replacement copies country and category).
+    const auto* known = person_badges_.find(person);
     const auto found = badges_.find(badge_id);
-    if (found != badges_.end()) {
-      it->second.badge = found->second;
-      it->second.country = found->second->country();
-      it->second.category = found->second->category();
+    const v1::Badge* badge = known                    ? known->current
+                             : found != badges_.end() ? found->second
+                                                      : nullptr;
+    if (badge) {
+      it->second.badge = badge;
+      it->second.country = badge->country();
+      it->second.category = badge->category();
     }
   }
   return it->second;
 }
 
 const AttendanceFold::Person* AttendanceFold::badge_person(const std::string& badge_id) const {
-  const auto it = people_.find("b:" + badge_id);
+  const auto it = people_.find("b:" + person_badges_.person_of(badge_id));
   return it == people_.end() ? nullptr : &it->second;
 }
 
@@ -67,7 +76,7 @@ void AttendanceFold::on_scan(const LogEntry& entry) {
   const auto status = entry.get("status");
   const bool entry_status = is_entry_status(status);
   if (!entry_status && status != "exit") return;  // rejections and no-ops change no attendance
-  Person& person = person_of_badge(std::string(entry.get("badge_id")));
+  Person& person = person_of_badge(std::string(entry.get("badge_id")), entry.get("person"));
   const std::string day(entry.get("day"));
   // When the badge was scanned: the desk's clock, which offline replays keep, when believed.
   const auto at = entry.believed_device_ms().value_or(entry.server_ms());
@@ -101,18 +110,14 @@ void AttendanceFold::on_presence(const LogEntry& entry) {
   auto known = participants_.find(participant);
   if (known == participants_.end()) {
     const std::string badge_id(entry.get("badge_id"));
-    std::string key =
-        !badge_id.empty() && badges_.contains(badge_id) ? "b:" + badge_id : "p:" + participant;
+    const bool registered = !badge_id.empty() && badges_.contains(badge_id);
+    std::string key = registered ? "b:" + person_badges_.person_of(badge_id) : "p:" + participant;
+    if (registered) person_of_badge(badge_id);  // creates the person with their badge
     known = participants_.emplace(participant, std::move(key)).first;
   }
   auto [it, created] = people_.try_emplace(known->second);
   Person& person = it->second;
-  if (created && known->second.starts_with("b:")) {
-    const auto* badge = badges_.at(known->second.substr(2));
-    person.badge = badge;
-    person.country = badge->country();
-    person.category = badge->category();
-  } else if (created) {
+  if (created) {
     person.country = entry.get("country");
     person.category = entry.get("category");
   }

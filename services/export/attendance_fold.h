@@ -9,6 +9,7 @@
 
 #include "rollcall/v1/rollcall.pb.h"
 #include "services/export/log_entry.h"
+#include "services/export/person_badges.h"
 
 namespace date {
 class time_zone;
@@ -20,8 +21,9 @@ namespace rollcall::services::exporting {
 // countries, categories and summary tables. State is per person and day (bounded by the
 // registry and the online participants), never per scan, so memory stays flat in the log size.
 //
-// A person is a registered badge, or an online participant that names no known badge; an
-// online participant that names a known badge is that badge's person (hybrid participation).
+// A person is a registered badge with the badges that replaced it (PersonBadges), or an online
+// participant that names no known badge; an online participant that names a known badge is that
+// badge's person (hybrid participation).
 class AttendanceFold {
  public:
   struct PersonDay {
@@ -33,7 +35,8 @@ class AttendanceFold {
   };
 
   struct Person {
-    const rollcall::v1::Badge* badge = nullptr;  // null: an online participant without a badge
+    // The person's current badge; null: an online participant without a badge.
+    const rollcall::v1::Badge* badge = nullptr;
     std::string country;
     std::string category;
     std::map<std::string, PersonDay> days;
@@ -66,8 +69,10 @@ class AttendanceFold {
   // The event's days, or when it has none configured, every day the log shows activity on.
   const std::vector<std::string>& days() const { return days_; }
   const std::vector<rollcall::v1::Badge>& registry() const { return registry_; }
-  // The person of a registered badge; null when the badge never took part.
+  // The person of a registered badge (any of their badges); null when they never took part.
   const Person* badge_person(const std::string& badge_id) const;
+  // The registry grouped by person.
+  const PersonBadges& person_badges() const { return person_badges_; }
 
   const GroupTable& by_country() const { return by_country_; }
   const GroupTable& by_category() const { return by_category_; }
@@ -82,7 +87,8 @@ class AttendanceFold {
   static constexpr const char* kAll = "all";
 
  private:
-  Person& person_of_badge(const std::string& badge_id);
+  // `person_id`: the person the log names for the badge, if any (a scan of a replacement).
+  Person& person_of_badge(const std::string& badge_id, std::string_view person_id = {});
   void on_scan(const LogEntry& entry);
   void on_reset(const LogEntry& entry);
   void on_presence(const LogEntry& entry);
@@ -97,7 +103,8 @@ class AttendanceFold {
   const date::time_zone* zone_;
   const std::vector<rollcall::v1::Badge>& registry_;
   std::unordered_map<std::string, const rollcall::v1::Badge*> badges_;
-  std::unordered_map<std::string, Person> people_;             // key "b:ID" or "p:ID"
+  PersonBadges person_badges_;
+  std::unordered_map<std::string, Person> people_;             // key "b:PERSON" or "p:PARTICIPANT"
   std::unordered_map<std::string, std::string> participants_;  // participant id -> person key
   std::set<std::string> event_days_;
   std::set<std::string> seen_days_;

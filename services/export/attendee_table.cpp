@@ -8,7 +8,8 @@
 namespace rollcall::services::exporting {
 
 void write_attendees(const AttendanceFold& fold, RowSink& sink) {
-  std::vector<std::string> columns = {"badge_id", "name", "organization", "country", "category"};
+  std::vector<std::string> columns = {"badge_id", "name",           "organization", "country",
+                                      "category", "earlier_badges", "registered_by"};
   for (const auto& day : fold.days()) {
     for (const char* what : {" attendance", " first_entry", " last_exit", " minutes_online"}) {
       columns.push_back(day + what);
@@ -16,22 +17,24 @@ void write_attendees(const AttendanceFold& fold, RowSink& sink) {
   }
   sink.begin_table("attendees", columns);
 
-  std::vector<const v1::Badge*> order;
-  order.reserve(fold.registry().size());
-  for (const auto& badge : fold.registry()) order.push_back(&badge);
-  std::sort(order.begin(), order.end(),
-            [](const auto* a, const auto* b) { return a->badge_id() < b->badge_id(); });
-
+  // One row per person (a replaced badge and its successors are one), under the current badge.
   const AttendanceFold::PersonDay nothing;
-  for (const auto* badge : order) {
+  for (const auto& holder : fold.person_badges().people()) {
+    const auto* badge = holder.current;
     v1::AttendeeRow row;
     row.set_badge_id(badge->badge_id());
     row.set_name(badge->name());
     row.set_organization(badge->organization());
     row.set_country(badge->country());
     row.set_category(badge->category());
+    std::string earlier;
+    for (const auto& id : holder.earlier) {
+      row.add_earlier_badges(id);
+      earlier += (earlier.empty() ? "" : " ") + id;
+    }
+    row.set_registered_by(holder.registered_by);
     std::vector<Cell> cells = {row.badge_id(), row.name(), row.organization(), row.country(),
-                               row.category()};
+                               row.category(), earlier,    row.registered_by()};
     const auto* person = fold.badge_person(badge->badge_id());
     for (const auto& day : fold.days()) {
       const AttendanceFold::PersonDay* today = &nothing;

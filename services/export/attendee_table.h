@@ -5,7 +5,9 @@
 
 namespace rollcall::services::exporting {
 
-// The attendees table: one row per registered badge, in badge id order, with per event day its
+// The attendees table: one row per registered person, in the order of their current badge's id
+// (earlier_badges: the badges it replaced, space-separated in CSV; registered_by: the desk token
+// of a walk-in), with per event day its
 // attendance (onsite, remote, both, absent), first entry and last exit (local time) and minutes
 // online. Personal data: organizers only.
 void write_attendees(const AttendanceFold& fold, RowSink& sink);

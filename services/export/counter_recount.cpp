@@ -26,7 +26,7 @@ std::string arrival_minute(const LogEntry& entry, const date::time_zone* zone) {
 }  // namespace
 
 CounterRecount::CounterRecount(const v1::Event& event, const std::vector<v1::Badge>& registry)
-    : zone_(zone_or_utc(event.time_zone())) {
+    : zone_(zone_or_utc(event.time_zone())), people_(registry) {
   badges_.reserve(registry.size());
   for (const auto& badge : registry) badges_.emplace(badge.badge_id(), &badge);
 }
@@ -39,6 +39,10 @@ void CounterRecount::feed(const LogEntry& entry) {
     reset_inside(entry);
   } else if (type == "join" || type == "leave") {
     presence(entry);
+  } else if (type == "badge_registered") {
+    add("walk_ins");  // a walk-in registered at a desk
+  } else if (type == "badge_replaced") {
+    add("badges_replaced");  // nothing else: the person's attendance goes on unchanged
   } else if (type == "desk_forgotten") {
     // rollcall-admin removed the desk from the totals: its counters went, its scans stay.
     const std::string prefix = "desk:" + std::string(entry.get("desk_id")) + ":";
@@ -75,7 +79,11 @@ void CounterRecount::scan(const LogEntry& entry) {
   }
   if (is_rejection(status)) return;
 
-  auto& state = state_[badge_id];
+  // The person behind the badge: the log names it for a replacement badge; the registry knows it
+  // too (for logs written before the field).
+  const std::string person =
+      entry.get("person").empty() ? people_.person_of(badge_id) : std::string(entry.get("person"));
+  auto& state = state_[person];
   // Still inside from an earlier day: counted out before anything else.
   if (!state.zone.empty() && state.day != day) leave(state);
   if (status == "accepted" || status == "reentry") {
@@ -95,11 +103,11 @@ void CounterRecount::scan(const LogEntry& entry) {
   const auto found = badges_.find(badge_id);
   const std::string country = found == badges_.end() ? "" : found->second->country();
   const std::string category = found == badges_.end() ? "" : found->second->category();
-  if (onsite_.insert(badge_id).second) {
+  if (onsite_.insert(person).second) {
     add("onsite");
     add("onsite:country:" + country);
     add("onsite:category:" + category);
-    note_hybrid(badge_id);
+    note_hybrid(person);
   }
   add("day:" + day + ":onsite");
   add("day:" + day + ":country:" + country);
@@ -109,7 +117,7 @@ void CounterRecount::scan(const LogEntry& entry) {
 
 void CounterRecount::reset_inside(const LogEntry& entry) {
   const std::string day(entry.get("day"));
-  for (auto& [badge_id, state] : state_) {
+  for (auto& [person, state] : state_) {
     if (!state.zone.empty() && state.day < day) leave(state);
   }
 }
@@ -131,7 +139,10 @@ void CounterRecount::presence(const LogEntry& entry) {
     add("remote:country:" + country);
     add("remote:category:" + category);
     const std::string badge_id(entry.get("badge_id"));
-    if (!badge_id.empty() && remote_badges_.insert(badge_id).second) note_hybrid(badge_id);
+    if (!badge_id.empty()) {
+      const auto person = people_.person_of(badge_id);
+      if (remote_badges_.insert(person).second) note_hybrid(person);
+    }
   }
   if (status == "joined" || status == "rejoined") {
     if (participant.days.insert(day).second) {
@@ -163,16 +174,17 @@ void CounterRecount::presence(const LogEntry& entry) {
   }
 }
 
-void CounterRecount::note_hybrid(const std::string& badge_id) {
-  if (onsite_.contains(badge_id) && remote_badges_.contains(badge_id) &&
-      hybrid_.insert(badge_id).second) {
+void CounterRecount::note_hybrid(const std::string& person) {
+  if (onsite_.contains(person) && remote_badges_.contains(person) &&
+      hybrid_.insert(person).second) {
     add("hybrid");
   }
 }
 
 bool recounted_counter(const std::string& name) {
-  static const char* const kExact[] = {"onsite", "inside",      "remote",        "online",
-                                       "hybrid", "peak_online", "peak_online_at"};
+  static const char* const kExact[] = {"onsite",         "inside",   "remote",
+                                       "online",         "hybrid",   "peak_online",
+                                       "peak_online_at", "walk_ins", "badges_replaced"};
   static const char* const kPrefixes[] = {
       "onsite:", "day:",    "inside:zone:", "scans:",    "arrivals:", "desk:",
       "remote:", "online:", "joins:",       "presence:", "offline:"};

@@ -9,6 +9,7 @@
 
 #include "rollcall/v1/rollcall.pb.h"
 #include "services/export/log_entry.h"
+#include "services/export/person_badges.h"
 
 namespace date {
 class time_zone;
@@ -43,12 +44,14 @@ class CounterRecount {
   void reset_inside(const LogEntry& entry);
   void presence(const LogEntry& entry);
   void leave(BadgeState& state);
-  void note_hybrid(const std::string& badge_id);
+  void note_hybrid(const std::string& person);
 
   const date::time_zone* zone_;
   std::unordered_map<std::string, const rollcall::v1::Badge*> badges_;
-  std::unordered_map<std::string, BadgeState> state_;
-  std::set<std::string> onsite_, remote_badges_, hybrid_;
+  // A replaced badge and its successors are one person: state, onsite and hybrid are theirs.
+  PersonBadges people_;
+  std::unordered_map<std::string, BadgeState> state_;      // by person
+  std::set<std::string> onsite_, remote_badges_, hybrid_;  // persons
   std::unordered_map<std::string, Participant> participants_;
   std::map<std::string, std::int64_t> counters_;
 };

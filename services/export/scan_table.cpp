@@ -30,6 +30,7 @@ bool write_scan_row(const LogEntry& entry, const date::time_zone* zone, RowSink&
   row.set_log_id(entry.id);
   row.set_scan_id(std::string(entry.get("scan_id")));
   row.set_badge_id(std::string(entry.get("badge_id")));
+  row.set_person_id(std::string(entry.get("person")));  // a replacement badge: its person
   row.set_desk_id(std::string(entry.get("desk_id")));
   row.set_zone(std::string(entry.get("zone")));
   const auto direction = entry.get("direction");

@@ -70,10 +70,69 @@ bool is_valid_badge_id(std::string_view id) {
   return true;
 }
 
-BadgeValidator::BadgeValidator(const rollcall::v1::Event& event, const CountryCodes& countries)
-    : event_(event), countries_(countries) {
-  for (const auto& c : event.categories()) categories_.insert(c.id());
+std::vector<FieldProblem> check_badge_fields(std::string_view badge_id, std::string_view country,
+                                             std::string_view category, const std::string& name,
+                                             const std::string& organization,
+                                             const rollcall::v1::Event& event,
+                                             const CountryCodes& countries,
+                                             rollcall::v1::Badge* badge) {
+  std::vector<FieldProblem> problems;
+  const auto problem = [&](std::string_view field, std::string why) {
+    problems.push_back({std::string(field), std::move(why)});
+  };
+
+  const std::string_view id = trim(badge_id);
+  if (id.empty()) {
+    problem("badge_id", "badge_id is empty");
+  } else if (!is_valid_badge_id(id)) {
+    problem("badge_id", "badge_id " + quoted(id) +
+                            " must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', ':', '-'");
+  } else {
+    badge->set_badge_id(std::string(id));
+  }
+
+  country = trim(country);
+  if (!country.empty()) {
+    if (auto code = countries.normalize(country)) {
+      badge->set_country(std::move(*code));
+    } else {
+      problem("country", "country " + quoted(country) + " is not an ISO 3166-1 alpha-2 code");
+    }
+  }
+
+  category = trim(category);
+  if (category.empty()) {
+    problem("category", "category is empty");
+  } else if (std::none_of(event.categories().begin(), event.categories().end(),
+                          [&](const auto& c) { return c.id() == category; })) {
+    problem("category",
+            "category " + quoted(category) + " is not a category of event " + event.event_id());
+  } else {
+    badge->set_category(std::string(category));
+  }
+
+  const auto text = [&](std::string_view field, const std::string& value, bool required,
+                        std::string* out) {
+    if (required && trim(value).empty()) {
+      problem(field, std::string(field) + " is empty");
+    } else if (value.size() > kMaxTextBytes) {
+      problem(field, std::string(field) + " is " + std::to_string(value.size()) +
+                         " bytes long (at most " + std::to_string(kMaxTextBytes) + ")");
+    } else if (!is_valid_utf8(value)) {
+      problem(field, std::string(field) + " is not valid UTF-8");
+    } else if (has_control(value)) {
+      problem(field, std::string(field) + " contains a line break, tab or other control character");
+    } else {
+      *out = value;
+    }
+  };
+  text("name", name, true, badge->mutable_name());
+  text("organization", organization, false, badge->mutable_organization());
+  return problems;
 }
+
+BadgeValidator::BadgeValidator(const rollcall::v1::Event& event, const CountryCodes& countries)
+    : event_(event), countries_(countries) {}
 
 std::optional<RowError> BadgeValidator::header(const CsvRecord& record) {
   const auto bad = [&](std::string why) {
@@ -118,64 +177,20 @@ std::variant<BadgeRow, RowError> BadgeValidator::row(const CsvRecord& record) {
     return error;
   }
 
-  std::vector<std::string> problems;
   BadgeRow out{record.line, {}};
   auto& badge = out.badge;
-
+  std::vector<std::string> problems;
   const std::string_view id = trim(f[0]);
-  if (id.empty()) {
-    problems.push_back("badge_id is empty");
-  } else if (!is_valid_badge_id(id)) {
-    problems.push_back("badge_id " + quoted(id) +
-                       " must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', ':', '-'");
-  } else {
+  for (auto& problem :
+       check_badge_fields(f[0], f[1], f[2], f[3], f[4], event_, countries_, &badge)) {
+    problems.push_back(std::move(problem.why));
+  }
+  if (is_valid_badge_id(id)) {
     const auto [it, inserted] = first_line_.emplace(std::string(id), record.line);
     if (!inserted) {
-      problems.push_back("badge_id " + quoted(id) + " already appears on line " +
-                         std::to_string(it->second));
+      problems.insert(problems.begin(), "badge_id " + quoted(id) + " already appears on line " +
+                                            std::to_string(it->second));
     }
-    badge.set_badge_id(std::string(id));
-  }
-
-  const std::string_view country = trim(f[1]);
-  if (!country.empty()) {
-    if (auto code = countries_.normalize(country)) {
-      badge.set_country(std::move(*code));
-    } else {
-      problems.push_back("country " + quoted(country) + " is not an ISO 3166-1 alpha-2 code");
-    }
-  }
-
-  const std::string_view category = trim(f[2]);
-  if (category.empty()) {
-    problems.push_back("category is empty");
-  } else if (!categories_.count(std::string(category))) {
-    problems.push_back("category " + quoted(category) + " is not a category of event " +
-                       event_.event_id());
-  } else {
-    badge.set_category(std::string(category));
-  }
-
-  const std::string& name = f[3];
-  if (trim(name).empty()) {
-    problems.push_back("name is empty");
-  } else if (name.size() > kMaxTextBytes) {
-    problems.push_back("name is " + std::to_string(name.size()) + " bytes long (at most " +
-                       std::to_string(kMaxTextBytes) + ")");
-  } else if (has_control(name)) {
-    problems.push_back("name contains a line break, tab or other control character");
-  } else {
-    badge.set_name(name);
-  }
-
-  const std::string& organization = f[4];
-  if (organization.size() > kMaxTextBytes) {
-    problems.push_back("organization is " + std::to_string(organization.size()) +
-                       " bytes long (at most " + std::to_string(kMaxTextBytes) + ")");
-  } else if (has_control(organization)) {
-    problems.push_back("organization contains a line break, tab or other control character");
-  } else {
-    badge.set_organization(organization);
   }
 
   if (columns_ == 6) {

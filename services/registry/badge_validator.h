@@ -32,6 +32,25 @@ struct BadgeRow {
 
 bool is_valid_badge_id(std::string_view id);  // [A-Za-z0-9_.:-]{1,64}
 
+// One field that breaks the registry's rules: its proto field name and why, in plain words
+// (e.g. field "country", why "country \"XY\" is not an ISO 3166-1 alpha-2 code").
+struct FieldProblem {
+  std::string field;
+  std::string why;
+};
+
+// The registry's rules for one badge's fields, the same for an imported row and a walk-in
+// registered at a desk: badge_id, country (ISO alpha-2 or empty), category (one of
+// `categories`), name (required) and organization, each within its length, valid UTF-8 and
+// free of control characters. Codes are trimmed of spaces and the country upper-cased into
+// *badge; every problem is returned, in field order.
+std::vector<FieldProblem> check_badge_fields(std::string_view badge_id, std::string_view country,
+                                             std::string_view category, const std::string& name,
+                                             const std::string& organization,
+                                             const rollcall::v1::Event& event,
+                                             const CountryCodes& countries,
+                                             rollcall::v1::Badge* badge);
+
 // Turns registry CSV records into badges of one event. Columns, in this order and with a header
 // row: badge_id,country,category,name,organization and optionally revoked. Stateful: it
 // remembers the header and every badge_id seen, so a repeated id is an error on its second
@@ -51,7 +70,6 @@ class BadgeValidator {
  private:
   const rollcall::v1::Event& event_;
   const CountryCodes& countries_;
-  std::unordered_set<std::string> categories_;
   std::unordered_map<std::string, std::size_t> first_line_;  // badge_id -> line
   std::size_t columns_ = 0;                                  // 0 until the header was accepted
 };

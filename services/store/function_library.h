@@ -15,5 +15,7 @@ inline constexpr std::string_view kPresenceFunction = "rollcall_presence";
 inline constexpr std::string_view kRenewLeasesFunction = "rollcall_renew_leases";
 inline constexpr std::string_view kExpireLeasesFunction = "rollcall_expire_leases";
 inline constexpr std::string_view kForgetDeskFunction = "rollcall_forget_desk";
+inline constexpr std::string_view kRegisterBadgeFunction = "rollcall_register_badge";
+inline constexpr std::string_view kReplaceBadgeFunction = "rollcall_replace_badge";
 
 }  // namespace rollcall::services::store

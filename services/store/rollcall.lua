@@ -28,23 +28,31 @@ local function listed(list, item)
   return string.find(list, ',' .. item .. ',', 1, true) ~= nil
 end
 
+-- The person a badge belongs to: its `person` field, else the badge itself. Every per-person key
+-- (state, inside, onsite, remote_badges) uses it, so a replacement badge goes on counting as
+-- the same person.
+local function person_of(badge_id, person)
+  if person == false or person == nil or person == '' then return badge_id end
+  return person
+end
+
 -- The badge leaves its zone: counters follow, state is cleared.
-local function leave_zone(batch, tag, badge_id, state_key, zone)
+local function leave_zone(batch, tag, person, state_key, zone)
   bump(batch, 'inside', -1)
   bump(batch, 'inside:zone:' .. zone, -1)
   redis.call('HDEL', state_key, 'zone', 'inside_day', 'since')
-  redis.call('SREM', key(tag, 'inside'), badge_id)
+  redis.call('SREM', key(tag, 'inside'), person)
 end
 
 -- The badge's first entry on `day` counts the day (and, the first time ever, the event).
--- Days are remembered per badge, so scans may arrive in any order across days.
-local function count_first_entry(batch, tag, badge_id, state_key, country, category, day, minute)
+-- Days are remembered per person, so scans may arrive in any order across days.
+local function count_first_entry(batch, tag, person, state_key, country, category, day, minute)
   if redis.call('HSETNX', state_key, 'day:' .. day, 1) == 0 then return false end
-  if redis.call('SADD', key(tag, 'onsite'), badge_id) == 1 then
+  if redis.call('SADD', key(tag, 'onsite'), person) == 1 then
     bump(batch, 'onsite', 1)
     bump(batch, 'onsite:country:' .. country, 1)
     bump(batch, 'onsite:category:' .. category, 1)
-    if redis.call('SISMEMBER', key(tag, 'remote_badges'), badge_id) == 1 then
+    if redis.call('SISMEMBER', key(tag, 'remote_badges'), person) == 1 then
       bump(batch, 'hybrid', 1)
     end
   end
@@ -61,6 +69,9 @@ local rejections = { unknown_badge = true, revoked = true, invalid_signature = t
 -- Statuses a desk lets the person through on (services/checkin/offline_verdict.cpp's rule).
 local lets_through = { accepted = true, reentry = true, already_inside = true, exit = true,
                        not_inside = true }
+
+-- Reasons for a check-in by hand (ManualReason names); anything else is not one.
+local manual_reasons = { badge_forgotten = true, badge_unreadable = true, other = true }
 
 -- Desks an event tracks (desk:ID:... counters) unless the caller says otherwise.
 local default_max_desks = 500
@@ -79,7 +90,7 @@ end
 
 -- FCALL rollcall_scan 1 {EVENT} scan_id badge_id desk_id zone direction device_ms server_ms
 --                                day minute late [max_desks [device_time_ignored
---                                [offline_verdict]]]
+--                                [offline_verdict [manual note]]]]
 -- direction: "in" | "out"; day: the event day (YYYY-MM-DD, event time zone), minute:
 -- YYYY-MM-DDTHH:MM of the scan in event time; late: "1" when the desk replayed it late;
 -- max_desks: how many desks the event tracks (default 500). desk_id is the desk of the token
@@ -87,9 +98,14 @@ end
 -- desk's clock was not believed (device_ms is then the server's time). offline_verdict:
 -- "admitted" or "refused" when the desk decided alone before sending (empty otherwise); a
 -- verdict this scan's status overturns is counted (offline:OUTCOME, desk:ID:overturned).
+-- manual: a check-in by hand (services/checkin/manual_checkin.h): the ManualReason's name
+-- (badge_forgotten, badge_unreadable, other), empty for a scanned badge; note: the desk's words.
+-- A manual check-in that is not refused counts manual:REASON and desk:ID:manual besides
+-- everything a scan counts; its log entry has manual=REASON and note=... either way.
 -- Returns {status, replay, badge_id, zone, day, server_ms, late, since_ms,
---          country, category, name, organization, seq, desk, device_time_ignored}
--- with desk: tracked|full|forgotten
+--          country, category, name, organization, seq, desk, device_time_ignored,
+--          revoked_reason, replaced_by, person}
+-- with desk: tracked|full|forgotten; person: the badge's person id, empty when the badge's own.
 local function scan(keys, args)
   local tag = keys[1]
   local scan_id, badge_id, desk_id, zone, direction = args[1], args[2], args[3], args[4], args[5]
@@ -98,13 +114,15 @@ local function scan(keys, args)
   local clock_ignored = args[12] == '1' and '1' or '0'
   local offline = args[13]
   if offline ~= 'admitted' and offline ~= 'refused' then offline = nil end
+  local manual, note = manual_reasons[args[14] or ''] and args[14] or nil, args[15] or ''
 
   local badge_key = key(tag, 'badge:' .. badge_id)
   local function answer(stored, replay, seq, desk)
     local b = redis.call('HMGET', key(tag, 'badge:' .. stored.b), 'country', 'category', 'name',
-                         'organization')
+                         'organization', 'revoked_reason', 'replaced_by', 'person')
     return { stored.s, replay, stored.b, stored.z, stored.d, stored.t, stored.l, stored.since,
-             b[1] or '', b[2] or '', b[3] or '', b[4] or '', seq, desk, stored.c or '0' }
+             b[1] or '', b[2] or '', b[3] or '', b[4] or '', seq, desk, stored.c or '0',
+             b[5] or '', b[6] or '', (b[7] and b[7] ~= stored.b) and b[7] or '' }
   end
 
   local ids_key = key(tag, 'scan_ids')
@@ -117,8 +135,10 @@ local function scan(keys, args)
   local batch = counter_batch(tag)
   local status, zone_now, since = nil, '', ''
 
-  local badge = redis.call('HMGET', badge_key, 'country', 'category', 'revoked')
+  local badge = redis.call('HMGET', badge_key, 'country', 'category', 'revoked', 'person')
   local country, category, revoked = badge[1], badge[2], badge[3]
+  -- From here on per-person state is the person's (the badge id unless it was replaced).
+  local person = person_of(badge_id, badge[4])
   if not listed(event[1], day) then
     status = 'wrong_day'
   elseif not listed(event[2], zone) then
@@ -130,7 +150,7 @@ local function scan(keys, args)
   end
 
   if not status then
-    local state_key = key(tag, 'state:' .. badge_id)
+    local state_key = key(tag, 'state:' .. person)
     local state = redis.call('HMGET', state_key, 'zone', 'inside_day', 'since', 'state_day')
     local inside_zone, inside_day, inside_since, state_day = state[1], state[2], state[3], state[4]
     if state_day and day < state_day then
@@ -138,7 +158,7 @@ local function scan(keys, args)
       -- later day: the scan still counts for its own day, but it is history, so the person's
       -- present state (inside or not, where) is left as the newer scans made it.
       if direction == 'in' then
-        status = count_first_entry(batch, tag, badge_id, state_key, country, category, day,
+        status = count_first_entry(batch, tag, person, state_key, country, category, day,
                                    minute) and 'accepted' or 'reentry'
       else
         status = 'exit'
@@ -149,7 +169,7 @@ local function scan(keys, args)
       -- An entry from an earlier day that never saw its exit: the end-of-day reset missed
       -- this badge, so correct it now rather than leave it inside for ever.
       if inside_zone and inside_day ~= day then
-        leave_zone(batch, tag, badge_id, state_key, inside_zone)
+        leave_zone(batch, tag, person, state_key, inside_zone)
         inside_zone = nil
       end
 
@@ -165,8 +185,8 @@ local function scan(keys, args)
           else
             bump(batch, 'inside', 1)
             bump(batch, 'inside:zone:' .. zone, 1)
-            redis.call('SADD', key(tag, 'inside'), badge_id)
-            status = count_first_entry(batch, tag, badge_id, state_key, country, category, day,
+            redis.call('SADD', key(tag, 'inside'), person)
+            status = count_first_entry(batch, tag, person, state_key, country, category, day,
                                        minute) and 'accepted' or 'reentry'
           end
           zone_now, since = zone, server_ms
@@ -174,7 +194,7 @@ local function scan(keys, args)
         end
       else
         if inside_zone then
-          leave_zone(batch, tag, badge_id, state_key, inside_zone)
+          leave_zone(batch, tag, person, state_key, inside_zone)
           status = 'exit'
         else
           status = 'not_inside'
@@ -184,6 +204,7 @@ local function scan(keys, args)
   end
 
   bump(batch, 'scans:' .. status, 1)
+  if manual and not rejections[status] then bump(batch, 'manual:' .. manual, 1) end
   local desk = track_desk(tag, desk_id, max_desks)
   -- The desk's own verdict against the gateway's: ADMIT (or EXIT) shown for a refused scan, or
   -- DO NOT ADMIT for a valid one.
@@ -195,6 +216,7 @@ local function scan(keys, args)
     bump(batch, 'desk:' .. desk_id .. ':scans', 1)
     if rejections[status] then bump(batch, 'desk:' .. desk_id .. ':rejected', 1) end
     if late == '1' then bump(batch, 'desk:' .. desk_id .. ':late', 1) end
+    if manual and not rejections[status] then bump(batch, 'desk:' .. desk_id .. ':manual', 1) end
     redis.call('HSET', batch.key, 'desk:' .. desk_id .. ':last_seen', server_ms)
     batch.changed['desk:' .. desk_id .. ':last_seen'] = tonumber(server_ms)
   end
@@ -205,9 +227,19 @@ local function scan(keys, args)
                   'zone', zone, 'direction', direction, 'status', status, 'day', day,
                   'device_ms', device_ms, 'server_ms', server_ms, 'late', late,
                   'device_time_ignored', clock_ignored }
+  if person ~= badge_id then
+    entry[#entry + 1] = 'person'
+    entry[#entry + 1] = person
+  end
   if offline then
     entry[#entry + 1] = 'offline_verdict'
     entry[#entry + 1] = offline
+  end
+  if manual then
+    entry[#entry + 1] = 'manual'
+    entry[#entry + 1] = manual
+    entry[#entry + 1] = 'note'
+    entry[#entry + 1] = note
   end
   -- The audit recount must know which scans left their desk untracked, and why.
   if desk ~= 'tracked' then
@@ -219,7 +251,7 @@ local function scan(keys, args)
   return answer(stored, 0, seq, desk)
 end
 
-local desk_fields = { 'scans', 'rejected', 'late', 'last_seen', 'overturned' }
+local desk_fields = { 'scans', 'rejected', 'late', 'last_seen', 'overturned', 'manual' }
 
 -- FCALL rollcall_forget_desk 1 {EVENT} desk_id server_ms -> counters removed
 -- Removes a desk from the totals (its token was revoked, or it never was a real desk): its
@@ -261,13 +293,13 @@ local function reset_inside(keys, args)
   local inside_key = key(tag, 'inside')
   local batch = counter_batch(tag)
   local moved = 0
-  for _, badge_id in ipairs(redis.call('SMEMBERS', inside_key)) do
-    local state_key = key(tag, 'state:' .. badge_id)
+  for _, person in ipairs(redis.call('SMEMBERS', inside_key)) do
+    local state_key = key(tag, 'state:' .. person)
     local state = redis.call('HMGET', state_key, 'zone', 'inside_day')
     if not state[1] then
-      redis.call('SREM', inside_key, badge_id)
+      redis.call('SREM', inside_key, person)
     elseif state[2] < day then
-      leave_zone(batch, tag, badge_id, state_key, state[1])
+      leave_zone(batch, tag, person, state_key, state[1])
       moved = moved + 1
     end
   end
@@ -335,10 +367,15 @@ local function join(batch, tag, holder, item, day, minute, server_ms, via)
     bump(batch, 'remote', 1)
     bump(batch, 'remote:country:' .. participant.country, 1)
     bump(batch, 'remote:category:' .. participant.category, 1)
-    if participant.badge_id ~= '' and
-        redis.call('SADD', key(tag, 'remote_badges'), participant.badge_id) == 1 and
-        redis.call('SISMEMBER', key(tag, 'onsite'), participant.badge_id) == 1 then
-      bump(batch, 'hybrid', 1)
+    if participant.badge_id ~= '' then
+      -- Hybrid is per person: a replaced badge's holder is one person with either badge.
+      local person = person_of(participant.badge_id,
+                               redis.call('HGET', key(tag, 'badge:' .. participant.badge_id),
+                                          'person'))
+      if redis.call('SADD', key(tag, 'remote_badges'), person) == 1 and
+          redis.call('SISMEMBER', key(tag, 'onsite'), person) == 1 then
+        bump(batch, 'hybrid', 1)
+      end
     end
   end
   if redis.call('HSETNX', participant_key, 'day:' .. day, 1) == 1 then
@@ -499,7 +536,116 @@ local function expire_leases(keys, args)
   return folded
 end
 
+-- ---------------------------------------------------------------------------------------------
+-- The registry at the desk: walk-ins and lost-badge replacements. Each is one atomic step,
+-- idempotent by its request_id (a success is remembered; a refusal created nothing, so a retry
+-- simply asks again), raises registry_version (gateways rebuild their attendee index) and is
+-- logged with the token that did it.
+
+-- Both answer {status, replay, badge_id, country, category, name, organization, person,
+--              registered_by, replaced, first_day, last_day, detail, seq}
+-- status: issued | badge_exists | unknown_badge | already_replaced; detail: the successor of an
+-- already replaced badge (empty when it was revoked for another reason).
+local function registry_answer(status, fields, replay, seq)
+  fields = fields or {}
+  return { status, replay or 0, fields.badge_id or '', fields.country or '', fields.category or '',
+           fields.name or '', fields.organization or '', fields.person or '',
+           fields.registered_by or '', fields.replaced or '', fields.first_day or '',
+           fields.last_day or '', fields.detail or '', seq or 0 }
+end
+
+local function registry_replay(tag, kind, request_id)
+  local previous = redis.call('HGET', key(tag, 'registry_requests'), kind .. ':' .. request_id)
+  if not previous then return nil end
+  return registry_answer('issued', cjson.decode(previous), 1, 0)
+end
+
+local function registry_done(tag, kind, request_id, fields, batch, entry)
+  redis.call('HSET', key(tag, 'registry_requests'), kind .. ':' .. request_id, cjson.encode(fields))
+  redis.call('INCR', key(tag, 'registry_version'))
+  redis.call('XADD', key(tag, 'log'), '*', unpack(entry))
+  return registry_answer('issued', fields, 0, publish(batch))
+end
+
+-- FCALL rollcall_register_badge 1 {EVENT} request_id badge_id country category name organization
+--       first_day last_day who server_ms
+-- A walk-in, already validated by the gateway (services/registry/walk_in.h) and given an id when
+-- the desk left it empty. who: the id of the token that registered it.
+local function register_badge(keys, args)
+  local tag = keys[1]
+  local request_id, badge_id = args[1], args[2]
+  local replay = registry_replay(tag, 'walk_in', request_id)
+  if replay then return replay end
+  local badge_key = key(tag, 'badge:' .. badge_id)
+  if redis.call('EXISTS', badge_key) == 1 or
+      redis.call('SISMEMBER', key(tag, 'badges'), badge_id) == 1 then
+    return registry_answer('badge_exists', { badge_id = badge_id })
+  end
+  local b = { badge_id = badge_id, country = args[3], category = args[4], name = args[5],
+              organization = args[6], first_day = args[7], last_day = args[8],
+              registered_by = args[9] }
+  local who, server_ms = args[9], args[10]
+  redis.call('HSET', badge_key, 'country', b.country, 'category', b.category, 'name', b.name,
+             'organization', b.organization, 'revoked', '0', 'registered_by', who,
+             'registered_ms', server_ms)
+  if b.first_day ~= '' then redis.call('HSET', badge_key, 'first_day', b.first_day) end
+  if b.last_day ~= '' then redis.call('HSET', badge_key, 'last_day', b.last_day) end
+  redis.call('SADD', key(tag, 'badges'), badge_id)
+  local batch = counter_batch(tag)
+  bump(batch, 'walk_ins', 1)
+  return registry_done(tag, 'walk_in', request_id, b, batch,
+                       { 'type', 'badge_registered', 'request_id', request_id, 'badge_id', badge_id,
+                         'country', b.country, 'category', b.category, 'by', who,
+                         'server_ms', server_ms })
+end
+
+-- FCALL rollcall_replace_badge 1 {EVENT} request_id old_badge_id new_badge_id reason who server_ms
+-- Revokes the old badge as "replaced" and issues the new one for the same person (its person,
+-- country, category, name, organization, validity and registrar copied): the person's state,
+-- presence and counters stay where they are, so nobody is counted twice, even while inside.
+local function replace_badge(keys, args)
+  local tag = keys[1]
+  local request_id, old_id, new_id, reason, who, server_ms =
+      args[1], args[2], args[3], args[4], args[5], args[6]
+  local replay = registry_replay(tag, 'replace', request_id)
+  if replay then return replay end
+  local old_key = key(tag, 'badge:' .. old_id)
+  local old = redis.call('HMGET', old_key, 'country', 'category', 'name', 'organization', 'revoked',
+                         'replaced_by', 'person', 'registered_by', 'first_day', 'last_day')
+  if not old[2] then return registry_answer('unknown_badge', { badge_id = old_id }) end
+  if old[5] == '1' then
+    return registry_answer('already_replaced', { badge_id = old_id, detail = old[6] or '' })
+  end
+  local new_key = key(tag, 'badge:' .. new_id)
+  if redis.call('EXISTS', new_key) == 1 or
+      redis.call('SISMEMBER', key(tag, 'badges'), new_id) == 1 then
+    return registry_answer('badge_exists', { badge_id = new_id })
+  end
+  local b = { badge_id = new_id, country = old[1] or '', category = old[2], name = old[3] or '',
+              organization = old[4] or '', person = person_of(old_id, old[7]),
+              registered_by = old[8] or '', replaced = old_id, first_day = old[9] or '',
+              last_day = old[10] or '' }
+  redis.call('HSET', new_key, 'country', b.country, 'category', b.category, 'name', b.name,
+             'organization', b.organization, 'revoked', '0', 'person', b.person, 'replaces', old_id,
+             'issued_by', who, 'issued_ms', server_ms)
+  if b.registered_by ~= '' then redis.call('HSET', new_key, 'registered_by', b.registered_by) end
+  if b.first_day ~= '' then redis.call('HSET', new_key, 'first_day', b.first_day) end
+  if b.last_day ~= '' then redis.call('HSET', new_key, 'last_day', b.last_day) end
+  -- The old badge keeps its person explicitly, so either badge resolves to the same one.
+  redis.call('HSET', old_key, 'revoked', '1', 'revoked_reason', 'replaced', 'replaced_by', new_id,
+             'replacement_reason', reason, 'person', b.person)
+  redis.call('SADD', key(tag, 'badges'), new_id)
+  local batch = counter_batch(tag)
+  bump(batch, 'badges_replaced', 1)
+  return registry_done(tag, 'replace', request_id, b, batch,
+                       { 'type', 'badge_replaced', 'request_id', request_id, 'badge_id', old_id,
+                         'new_badge_id', new_id, 'person', b.person, 'reason', reason, 'by', who,
+                         'server_ms', server_ms })
+end
+
 redis.register_function('rollcall_scan', scan)
+redis.register_function('rollcall_register_badge', register_badge)
+redis.register_function('rollcall_replace_badge', replace_badge)
 redis.register_function{ function_name = 'rollcall_totals', callback = totals,
                          flags = { 'no-writes' } }
 redis.register_function('rollcall_reset_inside', reset_inside)

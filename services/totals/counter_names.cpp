@@ -45,6 +45,10 @@ Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* t
   } else if (name == "hybrid") {
     totals->set_hybrid(count);
     placement.derived = true;
+  } else if (name == "walk_ins") {
+    totals->set_walk_ins(count);  // badges registered at a desk (rollcall_register_badge)
+  } else if (name == "badges_replaced") {
+    totals->set_badges_replaced(count);
   } else if (take_prefix(&name, "remote:country:")) {
     put(totals->mutable_remote_by_country(), name, value);
     placement.derived = true;
@@ -65,11 +69,14 @@ Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* t
     put(totals->mutable_scans_by_status(), name, value);
   } else if (take_prefix(&name, "offline:")) {
     put(totals->mutable_offline_overturned(), name, value);
+  } else if (take_prefix(&name, "manual:")) {
+    // Check-ins by hand that were not refused, by ManualReason name (also in scans:STATUS).
+    put(totals->mutable_manual_checkins(), name, value);
   } else if (take_prefix(&name, "arrivals:")) {
     put(totals->mutable_arrivals_by_minute(), name, value);
   } else if (take_prefix(&name, "desk:")) {
-    // desk:ID:scans|rejected|late|last_seen (desk ids have no ':' of their own... but may: the
-    // field is the part after the last ':').
+    // desk:ID:scans|rejected|late|last_seen|overturned|manual (desk ids have no ':' of their own...
+    // but may: the field is the part after the last ':').
     const auto colon = name.rfind(':');
     if (colon == std::string_view::npos) return {};
     auto& desk = (*totals->mutable_desks())[std::string(name.substr(0, colon))];
@@ -84,6 +91,8 @@ Placement apply_counter(std::string_view name, std::int64_t value, v1::Totals* t
       *desk.mutable_last_seen() = timestamp(value);
     } else if (field == "overturned") {
       desk.set_overturned(count);
+    } else if (field == "manual") {
+      desk.set_manual(count);
     } else {
       return {};
     }

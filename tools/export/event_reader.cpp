@@ -65,12 +65,13 @@ std::vector<v1::Badge> EventReader::registry() {
     std::vector<std::vector<std::string>> commands;
     for (std::size_t i = start; i < end; ++i) {
       commands.push_back({"HMGET", store::badge_key(event_id_, ids[i]), "country", "category",
-                          "name", "organization", "revoked"});
+                          "name", "organization", "revoked", "person", "revoked_reason",
+                          "replaced_by", "registered_by"});
     }
     const auto replies = redis_.pipeline(commands);
     for (std::size_t i = start; i < end; ++i) {
       const auto& fields = replies[i - start];
-      if (fields.elements.size() != 5 || fields.elements[1].type == RedisValue::Type::nil) {
+      if (fields.elements.size() != 9 || fields.elements[1].type == RedisValue::Type::nil) {
         continue;  // listed but deleted since
       }
       v1::Badge badge;
@@ -80,6 +81,11 @@ std::vector<v1::Badge> EventReader::registry() {
       badge.set_name(text(fields.elements[2]));
       badge.set_organization(text(fields.elements[3]));
       badge.set_revoked(text(fields.elements[4]) == "1");
+      // Desk replacements and walk-ins (services/store/rollcall.lua): exports fold per person.
+      if (text(fields.elements[5]) != ids[i]) badge.set_person_id(text(fields.elements[5]));
+      badge.set_revoked_reason(text(fields.elements[6]));
+      badge.set_replaced_by(text(fields.elements[7]));
+      badge.set_registered_by(text(fields.elements[8]));
       badges.push_back(std::move(badge));
     }
   }

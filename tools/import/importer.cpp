@@ -1,5 +1,6 @@
 #include "tools/import/importer.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "services/registry/badge_validator.h"
@@ -20,13 +21,35 @@ std::vector<std::string> event_fields(const rollcall::v1::Event& event) {
       "days", registry::comma_list(event.days()), "zones",  registry::comma_list(event.zones())};
 }
 
-std::vector<std::string> badge_fields(const std::string& event_id, const rollcall::v1::Badge& b) {
-  return {"HSET",         store::badge_key(event_id, b.badge_id()),
-          "country",      b.country(),
-          "category",     b.category(),
-          "name",         b.name(),
-          "organization", b.organization(),
-          "revoked",      b.revoked() ? "1" : "0"};
+// One badge written unless a desk changed it during the event: a badge replaced at a desk
+// (revoked_reason "replaced": its revocation and successor stay), a replacement badge (its
+// person is another badge) and a walk-in (registered_by) are left exactly as the desk made them,
+// whatever the file says, so a re-import never revives a lost badge nor rewrites a desk's
+// record. Atomic per badge, so a replacement made while the import runs is never undone.
+// Returns 1 when written, 0 when kept.
+constexpr const char* kWriteBadgeScript = R"lua(
+local desk = redis.call('HMGET', KEYS[1], 'revoked_reason', 'registered_by', 'person')
+if desk[1] == 'replaced' or (desk[2] and desk[2] ~= '') or
+    (desk[3] and desk[3] ~= '' and desk[3] ~= ARGV[1]) then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'country', ARGV[2], 'category', ARGV[3], 'name', ARGV[4],
+           'organization', ARGV[5], 'revoked', ARGV[6])
+return 1
+)lua";
+
+std::vector<std::string> badge_write(const std::string& script_sha, const std::string& event_id,
+                                     const rollcall::v1::Badge& b) {
+  return {"EVALSHA",
+          script_sha,
+          "1",
+          store::badge_key(event_id, b.badge_id()),
+          b.badge_id(),
+          b.country(),
+          b.category(),
+          b.name(),
+          b.organization(),
+          b.revoked() ? "1" : "0"};
 }
 
 }  // namespace
@@ -84,17 +107,35 @@ ImportResult run_import(const ImportOptions& options, std::ostream& diagnostics)
                       "; nothing imported (--skip-invalid imports the valid rows)");
   }
 
+  const auto sha = redis.command({"SCRIPT", "LOAD", kWriteBadgeScript});
+  if (!sha) throw ImportError("redis did not load the import script");
   redis.append({"SADD", std::string(store::kEventsKey), event_id});
   if (from_file || !stored) redis.append(event_fields(event));
-  for (const auto& row : file.badges) {
-    redis.append(badge_fields(event_id, row.badge));
-    // The set of badge ids, so that exports can list the registry without scanning keys.
-    redis.append({"SADD", store::badges_key(event_id), row.badge.badge_id()});
+  redis.flush();
+  ImportResult result{0, file.errors.size(), 0};
+  for (std::size_t start = 0; start < file.badges.size(); start += RedisSession::kBatch) {
+    const auto end = std::min(file.badges.size(), start + RedisSession::kBatch);
+    std::vector<std::vector<std::string>> commands;
+    for (std::size_t i = start; i < end; ++i) {
+      const auto& badge = file.badges[i].badge;
+      commands.push_back(badge_write(*sha, event_id, badge));
+      // The set of badge ids, so that exports can list the registry without scanning keys.
+      commands.push_back({"SADD", store::badges_key(event_id), badge.badge_id()});
+    }
+    const auto replies = redis.pipeline(commands);
+    for (std::size_t i = 0; i < replies.size(); i += 2) {
+      if (replies[i].integer == 1) {
+        ++result.imported;
+      } else {
+        ++result.kept;
+        diagnostics << "badge " << file.badges[start + i / 2].badge.badge_id()
+                    << " kept as a desk changed it (replaced or registered at the desk)\n";
+      }
+    }
   }
   // Last, so a gateway that sees the new version reads the new rows.
-  redis.append({"INCR", store::registry_version_key(event_id)});
-  redis.flush();
-  return {file.badges.size(), file.errors.size()};
+  redis.command({"INCR", store::registry_version_key(event_id)});
+  return result;
 }
 
 }  // namespace rollcall::tools::import

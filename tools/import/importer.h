@@ -23,6 +23,7 @@ struct ImportOptions {
 struct ImportResult {
   std::size_t imported = 0;
   std::size_t skipped = 0;
+  std::size_t kept = 0;  // rows of badges a desk replaced or registered: left as the desk made them
 };
 
 // Why an import did not happen, in one line (the bad rows have been listed before).
@@ -34,7 +35,9 @@ class ImportError : public std::runtime_error {
 // Validates the whole registry against the event (the event file, else the stored config, else
 // the defaults) and then writes the event and every badge in pipelined batches. Bad rows go to
 // `diagnostics` as "line N: reason"; with any of them and no skip_invalid nothing is written.
-// Counters and attendance state are never touched, and badges missing from the file stay.
+// Counters and attendance state are never touched, and badges missing from the file stay (walk-ins
+// among them); badges a desk replaced or registered are kept as the desk made them (listed in
+// `diagnostics`, counted in `kept`).
 ImportResult run_import(const ImportOptions& options, std::ostream& diagnostics);
 
 }  // namespace rollcall::tools::import

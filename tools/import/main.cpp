@@ -76,7 +76,10 @@ int main(int argc, char** argv) {
   try {
     const auto result = rollcall::tools::import::run_import(options, std::cerr);
     std::cout << "imported " << result.imported << " badges into " << event_id << " ("
-              << result.skipped << " skipped)\n";
+              << result.skipped << " skipped"
+              << (result.kept ? ", " + std::to_string(result.kept) + " kept as a desk changed them"
+                              : std::string())
+              << ")\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << kName << ": " << e.what() << '\n';

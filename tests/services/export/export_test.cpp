@@ -137,9 +137,11 @@ TEST_F(ExportTest, AttendeesRoundTripNamesAndHoldTheDays) {
   const auto text = run(Table::attendees, Format::csv);
   const auto csv = parse_csv(text);
   ASSERT_EQ(csv.size(), 8u);  // header and the seven registered badges
-  EXPECT_EQ(csv[0].size(), 5u + 3 * 4);
-  EXPECT_EQ(csv[0][5], "2025-07-07 attendance");
-  EXPECT_EQ(csv[0][16], "2025-07-09 minutes_online");
+  EXPECT_EQ(csv[0].size(), 7u + 3 * 4);
+  EXPECT_EQ(csv[0][5], "earlier_badges");
+  EXPECT_EQ(csv[0][6], "registered_by");
+  EXPECT_EQ(csv[0][7], "2025-07-07 attendance");
+  EXPECT_EQ(csv[0][18], "2025-07-09 minutes_online");
 
   auto a1 = find_row(csv, {"A1"});
   EXPECT_EQ(a1["name"], "Zoë Müller-Ångström");

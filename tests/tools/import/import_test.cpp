@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "services/store/function_library.h"
 #include "services/store/keys.h"
 #include "tests/support/redis_server.h"
 
@@ -184,6 +185,51 @@ TEST_F(ImportTest, ReimportUpdatesRowsAndNeverTouchesCounters) {
   EXPECT_EQ(redis.command({"SCARD", store::badges_key("e1")}), "3");        // A1, A2, A3
   EXPECT_EQ(hget(redis, store::badge_key("e1", "A3"), "revoked"), "1");
   EXPECT_EQ(redis.command({"HGETALL", counters}), "onsite\n42");
+}
+
+TEST_F(ImportTest, ReimportKeepsWhatADeskReplacedOrRegistered) {
+  RedisServer redis;
+  redis.command({"FUNCTION", "LOAD", "REPLACE", std::string(store::function_library())});
+  const auto csv = write("a.csv", std::string(kHeader) +
+                                      "A1,CH,minister,Ana Lima,Org\n"
+                                      "A2,FR,un,Ben Roy,UN\n");
+  ASSERT_EQ(import(redis, "e1", csv).code, 0);
+  // At the desk: A1's badge is lost and replaced by N1; a walk-in W-1 is registered.
+  ASSERT_EQ(redis
+                .command({"FCALL", "rollcall_replace_badge", "1", "{e1}", "r1", "A1", "N1", "lost",
+                          "tok", "1"})
+                .substr(0, 6),
+            "issued");
+  ASSERT_EQ(redis
+                .command({"FCALL", "rollcall_register_badge", "1", "{e1}", "w1", "W-1", "BR",
+                          "media", "Walk In", "Press", "", "", "tok", "2"})
+                .substr(0, 6),
+            "issued");
+  const auto walk_in = redis.command({"HGETALL", store::badge_key("e1", "W-1")});
+  const auto replacement = redis.command({"HGETALL", store::badge_key("e1", "N1")});
+
+  // The same file again, then one that names the desk's badges with other data.
+  auto r = import(redis, "e1", csv);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "imported 1 badges into e1 (0 skipped, 1 kept as a desk changed them)\n");
+  EXPECT_CONTAINS(r.err, "badge A1 kept");
+  const auto other = write("b.csv", std::string(kHeader) +
+                                        "A1,CH,minister,Ana Lima,Org\n"
+                                        "N1,DE,youth,Someone Else,X\n"
+                                        "W-1,JP,other,Overwritten,Y\n"
+                                        "A2,FR,un,Ben Roy Jr,UN\n");
+  r = import(redis, "e1", other);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "imported 1 badges into e1 (0 skipped, 3 kept as a desk changed them)\n");
+  EXPECT_EQ(hget(redis, store::badge_key("e1", "A1"), "revoked"), "1");
+  EXPECT_EQ(hget(redis, store::badge_key("e1", "A1"), "replaced_by"), "N1");
+  EXPECT_EQ(redis.command({"HGETALL", store::badge_key("e1", "N1")}), replacement);
+  EXPECT_EQ(redis.command({"HGETALL", store::badge_key("e1", "W-1")}), walk_in);
+  EXPECT_EQ(hget(redis, store::badge_key("e1", "A2"), "name"), "Ben Roy Jr");
+  // A file without the walk-in leaves it in the registry.
+  ASSERT_EQ(import(redis, "e1", csv).code, 0);
+  EXPECT_EQ(redis.command({"SISMEMBER", store::badges_key("e1"), "W-1"}), "1");
+  EXPECT_EQ(redis.command({"SCARD", store::badges_key("e1")}), "4");
 }
 
 TEST_F(ImportTest, EventFileCreatesAndRefinesTheEvent) {
