@@ -52,6 +52,8 @@ const focused = (page) => page.evaluate(() => document.activeElement && (documen
 // F3, then a name typed at a person's speed; the matches once the gateway answered.
 async function find(page, text) {
   if (!(await page.evaluate(() => document.body.dataset.reg === 'open'))) await page.keyboard.press('F3');
+  // Back from a person, the focus is on their row: Escape there returns to the box.
+  if (await page.evaluate(() => Boolean(document.activeElement.closest('#lookup-table')))) await page.keyboard.press('Escape');
   assert.equal(await focused(page), 'lookup-q', 'F3 puts the focus in the search box');
   await page.keyboard.press('Control+A');
   await page.keyboard.type(text, { delay: HUMAN_MS });
@@ -307,7 +309,10 @@ test('walk-in: a refused field says so at the field and creates nothing; then re
   await context.close();
 });
 
-test('replace a lost badge: the old code scans as replaced, the new one admits the same person; print A6 and CR80 PDFs', async (t) => {
+// The replacement made by the next test, for the printing test after it.
+let replaced = null;
+
+test('replace a lost badge: a confirmation, the old code scans as replaced, the new one admits the same person', async () => {
   const { context, page } = await openDesk({ desk: 'reg-3' });
   await scannerTypes(page, 'B-BR-1');
   assert.equal((await card(page)).status, 'accepted');
@@ -332,41 +337,10 @@ test('replace a lost badge: the old code scans as replaced, the new one admits t
   const issued = await page.evaluate(() => ({ badge: document.querySelector('#reg-issued-badge').dataset.badge, code: document.querySelector('#reg-issued-badge').dataset.code, old: document.querySelector('#reg-issued-old').dataset.badge }));
   assert.ok(issued.badge && issued.badge !== 'B-BR-1', JSON.stringify(issued));
   assert.equal(issued.old, 'B-BR-1');
+  assert.equal(await focused(page), 'reg-print-go', 'printing is offered at once');
   await until('the replacement counted', async () => Number((await world.totals()).badges_replaced || 0) >= 1);
-
-  // Print from the issued card: A6 first (Enter on Print), then CR80 (arrows in the sizes).
-  assert.equal(await focused(page), 'reg-print-go');
-  const pdfs = {};
-  for (const size of ['a6', 'cr80']) {
-    if (size === 'cr80') {
-      await page.focus('#reg-size-a6');
-      await page.keyboard.press('ArrowDown');
-      assert.equal(await page.evaluate(() => document.activeElement.value), 'cr80');
-      await page.keyboard.press('Tab');
-      assert.equal(await focused(page), 'reg-print-go');
-    }
-    await page.keyboard.press('Enter');
-    await page.waitForSelector(`#reg-print-status[data-size="${size}"][data-bytes]`, { timeout: 10000 });
-    const got = await page.evaluate(async () => {
-      const link = document.querySelector('#reg-print-file');
-      const bytes = new Uint8Array(await (await fetch(link.href)).arrayBuffer());
-      return { head: String.fromCharCode(...bytes.slice(0, 5)), size: bytes.length, name: link.download, visible: !link.hidden, frame: document.querySelector('#reg-print-frame')?.src || '' };
-    });
-    assert.equal(got.head, '%PDF-', `${size}: a PDF`);
-    assert.ok(got.size > 2000, `${size}: ${got.size} bytes`);
-    assert.equal(got.name, `${issued.badge}-${size}.pdf`);
-    assert.ok(got.visible, 'the file is offered too');
-    assert.match(got.frame, /^blob:/, 'printed from the hidden frame');
-    pdfs[size] = got.size;
-  }
-  assert.ok(page.requests.some((r) => r.includes(`/badges/${issued.badge}/badge.pdf?size=cr80`)));
-  // The file as a volunteer saves it: Enter on the link downloads the PDF.
-  assert.equal(await focused(page), 'reg-print-file');
-  const [download] = await Promise.all([page.waitForEvent('download', (d) => d.suggestedFilename() === `${issued.badge}-cr80.pdf`), page.keyboard.press('Enter')]);
-  const saved = await readFile(await download.path());
-  assert.equal(saved.subarray(0, 5).toString('latin1'), '%PDF-');
-  assert.ok(saved.length > 2000);
-  await world.screenshot(page, 'desk-replaced-print.png');
+  replaced = issued;
+  await world.screenshot(page, 'desk-replaced.png');
 
   // Back to scanning: the old code is refused in words, the new one admits the same person.
   for (let i = 0; i < 5 && (await page.evaluate(() => document.body.dataset.reg === 'open')); i++) await page.keyboard.press('Escape');
@@ -385,7 +359,7 @@ test('replace a lost badge: the old code scans as replaced, the new one admits t
   assert.equal(r.status, 'already_inside', 'the same person, still inside: attendance goes on');
   assert.equal((await world.totals()).onsite, onsite, 'no second participant');
 
-  // The old badge again: replacing it and printing it are refused, in words, by code.
+  // The old badge again: a second replacement is refused, in words, by code.
   await find(page, 'Pedro Souza');
   await choose(page, 'B-BR-1');
   assert.equal(await page.getAttribute('#reg-person .reg-state', 'data-state'), 'revoked');
@@ -397,9 +371,61 @@ test('replace a lost badge: the old code scans as replaced, the new one admits t
   await page.keyboard.press('Enter');
   await page.waitForSelector('#reg-replace-error[data-code="already_replaced"]');
   const refused = await page.textContent('#reg-replace-error');
-  assert.match(refused, /replaced already|no longer valid/);
+  assert.match(refused, new RegExp(`replaced already, by badge \u2068${issued.badge}\u2069`), refused);
   await page.keyboard.press('Escape'); // closes the form; the person's actions stay
   assert.equal(await focused(page), 'reg-act-replace');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('print: A6 and CR80 PDFs of the new badge, printed and offered as a file; the old badge is refused as revoked', async (t) => {
+  assert.ok(replaced, 'the replacement test ran first');
+  const { context, page } = await openDesk({ desk: 'reg-4' });
+  await find(page, replaced.badge);
+  await choose(page, replaced.badge);
+  await page.focus('#reg-act-print');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#reg-print-form');
+  assert.equal(await page.evaluate(() => document.activeElement.value), 'a6');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(page), 'reg-print-go');
+  const pdfs = {};
+  for (const size of ['a6', 'cr80']) {
+    if (size === 'cr80') {
+      await page.focus('#reg-size-a6');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await page.evaluate(() => document.activeElement.value), 'cr80');
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(page), 'reg-print-go');
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`#reg-print-status[data-size="${size}"][data-bytes]`, { timeout: 15000 });
+    const got = await page.evaluate(async () => {
+      const link = document.querySelector('#reg-print-file');
+      const bytes = new Uint8Array(await (await fetch(link.href)).arrayBuffer());
+      return { head: String.fromCharCode(...bytes.slice(0, 5)), size: bytes.length, name: link.download, visible: !link.hidden, frame: document.querySelector('#reg-print-frame')?.src || '' };
+    });
+    assert.equal(got.head, '%PDF-', `${size}: a PDF`);
+    assert.ok(got.size > 2000, `${size}: ${got.size} bytes`);
+    assert.equal(got.name, `${replaced.badge}-${size}.pdf`);
+    assert.ok(got.visible, 'the file is offered too');
+    assert.match(got.frame, /^blob:/, 'printed from the hidden frame');
+    pdfs[size] = got.size;
+  }
+  assert.ok(page.requests.some((r) => r.includes(`/badges/${replaced.badge}/badge.pdf?size=cr80`)));
+  // The file as a volunteer saves it: Enter on the link downloads the PDF.
+  assert.equal(await focused(page), 'reg-print-file');
+  const [download] = await Promise.all([page.waitForEvent('download', (d) => d.suggestedFilename() === `${replaced.badge}-cr80.pdf`), page.keyboard.press('Enter')]);
+  const saved = await readFile(await download.path());
+  assert.equal(saved.subarray(0, 5).toString('latin1'), '%PDF-');
+  assert.ok(saved.length > 2000);
+  await world.screenshot(page, 'desk-print.png');
+
+  // The old, replaced badge cannot be printed: said in words, by code.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await find(page, 'B-BR-1');
+  await choose(page, 'B-BR-1');
   await page.focus('#reg-act-print');
   await page.keyboard.press('Enter');
   await page.waitForSelector('#reg-print-form');
@@ -409,10 +435,12 @@ test('replace a lost badge: the old code scans as replaced, the new one admits t
   assert.match(await page.textContent('#reg-print-status'), /revoked: it cannot be printed/);
   assert.deepEqual(page.errors, []);
   await context.close();
-  t.diagnostic(`new badge ${issued.badge}; PDFs ${JSON.stringify(pdfs)} bytes`);
+  t.diagnostic(`new badge ${replaced.badge}; PDFs ${JSON.stringify(pdfs)} bytes`);
 });
 
-test('an event that signs its badges and a gateway without its key: walk-in and print refused as no_signing_key, in French', async () => {
+// An event that signs its badges, and this gateway started without its key.
+async function signedEventWithoutKey() {
+  if (signedReady) return;
   const secret = `${world.dir}/reg-signed.key`;
   await world.admin('badge-key', 'new', '--redis', world.redisUrl, '--event', SIGNED, '--secret-file', secret);
   // The gateway caches an event's keys for a few seconds: go on once it knows the event signs.
@@ -422,6 +450,12 @@ test('an event that signs its badges and a gateway without its key: walk-in and 
     assert.ok(i < 100, 'the gateway never learned the new badge key');
     await sleep(100);
   }
+  signedReady = true;
+}
+let signedReady = false;
+
+test('a signed event and a gateway without its key: a walk-in is refused as no_signing_key, in French, nothing created', async () => {
+  await signedEventWithoutKey();
   const { context, page } = await openDesk({ desk: 'reg-signed', event: SIGNED, lang: 'fr' });
   await page.keyboard.press('F8');
   await page.waitForSelector('#reg-walkin-form');
@@ -435,7 +469,14 @@ test('an event that signs its badges and a gateway without its key: walk-in and 
   await page.keyboard.press('Enter');
   await page.waitForSelector('#reg-walkin-error[data-code="no_signing_key"]');
   assert.match(await page.textContent('#reg-walkin-error'), /clé de signature/);
-  await page.keyboard.press('Escape');
+  assert.equal(Number((await world.totals(SIGNED)).walk_ins || 0), 0, 'nothing created');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a signed event and a gateway without its key: printing is refused as no_signing_key, in French', async () => {
+  await signedEventWithoutKey();
+  const { context, page } = await openDesk({ desk: 'reg-signed-2', event: SIGNED, lang: 'fr' });
   await find(page, 'Anna Keller');
   await choose(page, 'B-CH-1');
   await page.focus('#reg-act-print');
