@@ -136,6 +136,9 @@ std::string Metrics::render(bool redis_ready) const {
   header(out, "rollcall_offline_verdicts_total", "counter",
          "Desk decisions made offline, by how the gateway's answer compared.");
   labelled(out, "rollcall_offline_verdicts_total", "outcome", offline_verdicts_);
+  header(out, "rollcall_badge_pdfs_total", "counter",
+         "Badge PDFs asked for (GET .../badge.pdf), by outcome.");
+  labelled(out, "rollcall_badge_pdfs_total", "outcome", badge_pdfs_);
   header(out, "rollcall_redis_failures_total", "counter",
          "Redis calls answered `unavailable`, by site and kind (link, error_reply, reply_shape).");
   labelled_pair(out, "rollcall_redis_failures_total", "site", "kind", redis_failures_);

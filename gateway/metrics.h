@@ -33,6 +33,9 @@ class Metrics {
     add(client_times_ignored_, std::string(channel) + "\n" + std::string(reason));
   }
   void count_offline_verdict(std::string_view outcome) { add(offline_verdicts_, outcome); }
+  // Badge PDFs asked for, by outcome: "printed", "busy" (too many renders at once), "revoked",
+  // "no_signing_key", "unknown_badge", "bad_size", "failed".
+  void count_badge_pdf(std::string_view outcome) { add(badge_pdfs_, outcome); }
   // A Redis call answered `unavailable`, by site ("scan", "presence", "totals") and kind ("link",
   // "error_reply", "reply_shape"; see redis_failure.h).
   void count_redis_failure(std::string_view site, std::string_view kind) {
@@ -72,6 +75,7 @@ class Metrics {
   Labelled http_refusals_;
   Labelled client_times_ignored_;  // "channel\nreason"
   Labelled offline_verdicts_;      // agreed, admitted_refused, refused_admitted
+  Labelled badge_pdfs_;            // printed, busy, revoked, no_signing_key, ...
   Labelled redis_failures_;        // "site\nkind"
   std::map<std::string, double, std::less<>> desk_last_scan_;  // "event\ndesk" -> unix seconds
 };

@@ -11,6 +11,7 @@
 #include "gateway/redis/connection.h"
 #include "gateway/scan_handler.h"
 #include "gateway/server/attendee_indexes.h"
+#include "gateway/server/badge_printer.h"
 #include "gateway/server/connection_limits.h"
 #include "gateway/token_directory.h"
 #include "gateway/totals_hub.h"
@@ -54,6 +55,8 @@ struct Context {
   // and printed badges of signed events. Empty: such requests are refused for signed events.
   std::shared_ptr<const services::badges::SigningKeys> signing_keys =
       std::make_shared<const services::badges::SigningKeys>();
+  // Renders badge PDFs off the I/O threads, a bounded number at once.
+  std::shared_ptr<BadgePrinter> printer = std::make_shared<BadgePrinter>();
   // Set once Redis was seen to keep the durability this gateway requires; /readyz waits for it.
   std::shared_ptr<std::atomic<bool>> durability_verified = std::make_shared<std::atomic<bool>>();
   Limits limits;

@@ -4,6 +4,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "gateway/server/attendee_route.h"
+#include "gateway/server/badge_pdf_route.h"
 #include "gateway/server/desk_sync_route.h"
 #include "gateway/server/registration_route.h"
 #include "gateway/server/static_files.h"
@@ -100,6 +101,8 @@ boost::asio::awaitable<http::message_generator> answer_http(
       co_return co_await answer_walk_in(request, *context, route.event_id);
     case RouteId::badge_replacement:
       co_return co_await answer_replacement(request, *context, route.event_id, route.badge);
+    case RouteId::badge_pdf:
+      co_return co_await answer_badge_pdf(request, *context, route.event_id, route.badge);
     case RouteId::totals:
     case RouteId::badge_keys:
     case RouteId::info:

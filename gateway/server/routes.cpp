@@ -28,6 +28,8 @@ constexpr std::array kRoutes = std::to_array<Route>({
      Guard::token, Access::read_attendee_log, "/v1/events/{event}/scans/rejected"},
     {RouteId::attendees, RouteKind::http, "GET", "/v1/events/{event}/attendees", Guard::token,
      Access::lookup_attendees, "/v1/events/{event}/attendees?q=an"},
+    {RouteId::badge_pdf, RouteKind::http, "GET", "/v1/events/{event}/badges/{badge}/badge.pdf",
+     Guard::token, Access::print_badges, "/v1/events/{event}/badges/A1/badge.pdf?size=a6"},
     {RouteId::zoom_webhook,
      RouteKind::http,
      "POST",

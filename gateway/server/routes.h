@@ -21,6 +21,7 @@ enum class RouteId {
   export_file,
   rejected_scans,
   attendees,
+  badge_pdf,
   zoom_webhook,        // the event in the path
   zoom_webhook_query,  // the event in ?event= (how Zoom's dashboard is often filled in)
   tickets,

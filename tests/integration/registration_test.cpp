@@ -67,7 +67,9 @@ class Registration : public ::testing::Test {
     organizer_ = support::issue_token(redis_, kEvent, v1::organizer);
   }
   void TearDown() override {
-    if (gateway_) EXPECT_TRUE(gateway_->alive()) << gateway_->log();
+    if (gateway_) {
+      EXPECT_TRUE(gateway_->alive()) << gateway_->log();
+    }
   }
 
   void start_gateway(std::vector<std::string> args = {}) {
@@ -129,6 +131,18 @@ class Registration : public ::testing::Test {
     request.set_zone("hall");
     request.set_direction(direction);
     return desk.scan(request);
+  }
+  // The figures as displays and organizers get them (GET …/totals).
+  v1::Totals totals() {
+    const auto response = tools::client::http_get(
+        gateway_->host(), gateway_->port(), std::string("/v1/events/") + kEvent + "/totals",
+        tools::client::bearer(organizer_), std::chrono::seconds(10));
+    EXPECT_EQ(response.status, 200) << response.body;
+    v1::Totals out;
+    std::string error;
+    EXPECT_TRUE(services::wire::decode(response.body, services::wire::Encoding::json, &out, &error))
+        << error;
+    return out;
   }
   std::string counter(const std::string& field) {
     return redis_.command({"HGET", store::counters_key(kEvent), field});
@@ -208,6 +222,24 @@ TEST_F(Registration, AWalkInIsRegisteredFoundScannedAndReplayed) {
   auto door = desk();
   EXPECT_EQ(scan(*door, badge.badge_id()).status(), v1::accepted);
   EXPECT_EQ(counter("onsite:category:media"), "1");
+  // Desks that decide offline know it too.
+  const auto sync_response = tools::client::http_get(
+      gateway_->host(), gateway_->port(), std::string("/v1/events/") + kEvent + "/desk-sync",
+      tools::client::bearer(scanner_), std::chrono::seconds(10));
+  ASSERT_EQ(sync_response.status, 200) << sync_response.body;
+  v1::DeskSync sync;
+  std::string error;
+  ASSERT_TRUE(
+      services::wire::decode(sync_response.body, services::wire::Encoding::json, &sync, &error))
+      << error;
+  bool sealed = false;
+  for (const auto& record : sync.badges()) {
+    v1::Badge opened;
+    if (services::checkin::open_desk_sync_record(record, sync.salt(), badge.badge_id(), &opened)) {
+      sealed = opened.name() == "Wanjiru Kamau" && opened.registered_by() == badge.registered_by();
+    }
+  }
+  EXPECT_TRUE(sealed);
   // An organizer may register too, with an id of its choosing; a scanning desk may not.
   EXPECT_EQ(
       walk_in("w-2", R"({"badge_id":"PRESS-9","category":"media","name":"Li Na"})", organizer_)
@@ -216,6 +248,7 @@ TEST_F(Registration, AWalkInIsRegisteredFoundScannedAndReplayed) {
   const auto refused = walk_in("w-3", R"({"category":"media","name":"Nobody"})", scanner_);
   EXPECT_EQ(refused.status, 403) << refused.body;
   EXPECT_EQ(counter("walk_ins"), "2");
+  EXPECT_EQ(totals().walk_ins(), 2);
   verify_exact();
 }
 
@@ -252,7 +285,8 @@ TEST_F(Registration, BadWalkInsSayWhichFieldAndCreateNothing) {
     ASSERT_EQ(response.status, 400) << body << " -> " << response.body;
     const auto answer = json(response);
     EXPECT_EQ(std::string(answer.at("code").as_string()), "invalid_field") << response.body;
-    EXPECT_EQ(std::string(answer.at("field").as_string()), field) << body << " -> " << response.body;
+    EXPECT_EQ(std::string(answer.at("field").as_string()), field)
+        << body << " -> " << response.body;
     EXPECT_LE(response.body.size(), 600u);
   }
   // Days outside the event's, a body that is no WalkIn, a taken id.
@@ -309,6 +343,10 @@ TEST_F(Registration, AReplacementWhileInsideGoesOnAsTheSamePerson) {
   EXPECT_EQ(counter("onsite"), onsite);
   EXPECT_EQ(counter("inside"), inside);
   EXPECT_EQ(counter("onsite:country:ZA"), "1");
+  const auto figures = totals();
+  EXPECT_EQ(figures.badges_replaced(), 1);
+  EXPECT_EQ(figures.onsite(), 2);
+  EXPECT_EQ(figures.inside_now(), 2);
 
   // Replayed: the same answer; again with another request: already replaced, by whom.
   const auto replay = replace("M1", "rep-1");
@@ -394,7 +432,9 @@ TEST_F(Registration, ConcurrentReplacementsOfOneBadgeHaveOneWinner) {
   }
   ASSERT_EQ(won, 1);
   for (int i = 0; i < kRequests; ++i) {
-    if (statuses[i] == 409) EXPECT_NE(bodies[i].find(winner), std::string::npos) << bodies[i];
+    if (statuses[i] == 409) {
+      EXPECT_NE(bodies[i].find(winner), std::string::npos) << bodies[i];
+    }
   }
   EXPECT_EQ(counter("badges_replaced"), "1");
   EXPECT_EQ(redis_.command({"HGET", store::badge_key(kEvent, "M2"), "replaced_by"}), winner);
@@ -417,6 +457,17 @@ TEST_F(Registration, ASignedEventSignsAtOnceOrCreatesNothing) {
   EXPECT_EQ(footprint(), before);
   EXPECT_EQ(redis_.command({"HGET", store::badge_key(kEvent, "M1"), "revoked"}), "0");
 
+  // With a key of the event that is not one of its badge keys (rotated away): refused too.
+  const auto stranger = services::badges::generate_key_pair();
+  const std::string stranger_file = redis_.data_dir() + "/stranger.key";
+  std::ofstream(stranger_file) << services::badges::format_key_file(kEvent, stranger);
+  start_gateway({"--badge-signing-key", stranger_file});
+  const auto foreign =
+      walk_in("s-1", R"({"category":"media","name":"Signed Person"})", registration_);
+  EXPECT_EQ(foreign.status, 409) << foreign.body;
+  EXPECT_EQ(code_of(foreign), "no_signing_key");
+  EXPECT_EQ(footprint(), before);
+
   // With it: codes signed at once, and they scan.
   start_gateway({"--badge-signing-key", key_file});
   const auto response =
@@ -428,6 +479,31 @@ TEST_F(Registration, ASignedEventSignsAtOnceOrCreatesNothing) {
   const auto first = scan(*door, walk.code());
   EXPECT_EQ(first.status(), v1::accepted) << first.reason();
   EXPECT_EQ(first.attendee().badge_id(), walk.badge().badge_id());
+  // Its validity days go into the code, and a replacement keeps them.
+  const auto dated =
+      post("/badges",
+           R"({"request_id":"s-days","badge":{"category":"media","name":"Day Guest"},)"
+           R"("first_day":"2026-03-02","last_day":"2026-03-03"})",
+           registration_);
+  ASSERT_EQ(dated.status, 201) << dated.body;
+  const auto key_for = [&](std::string_view id) -> std::optional<v1::BadgeKey> {
+    if (id != key.key_id) return std::nullopt;
+    v1::BadgeKey k;
+    k.set_key_id(key.key_id);
+    k.set_public_key(key.public_key);
+    return k;
+  };
+  auto check = services::badges::verify_badge_code(issued(dated).code(), kEvent, key_for);
+  ASSERT_EQ(check.status, services::badges::CodeStatus::ok);
+  EXPECT_EQ(check.claim.badge_id, issued(dated).badge().badge_id());
+  EXPECT_EQ(check.claim.first_day, "2026-03-02");
+  EXPECT_EQ(check.claim.last_day, "2026-03-03");
+  const auto dated_again = replace(issued(dated).badge().badge_id(), "s-days-2");
+  ASSERT_EQ(dated_again.status, 201) << dated_again.body;
+  check = services::badges::verify_badge_code(issued(dated_again).code(), kEvent, key_for);
+  ASSERT_EQ(check.status, services::badges::CodeStatus::ok);
+  EXPECT_EQ(check.claim.badge_id, issued(dated_again).badge().badge_id());
+  EXPECT_EQ(check.claim.last_day, "2026-03-03");
   // A typed id is no code in a signed event.
   EXPECT_NE(scan(*door, walk.badge().badge_id()).status(), v1::accepted);
 

@@ -1,25 +1,32 @@
 // rollcall-admin badge sign: badge codes signed with an organizer's secret key file, for one
 // badge or every badge of a registry CSV, optionally with one SVG QR code each. Needs no Redis:
 // signing can happen on an offline machine.
+// rollcall-admin badge print: print-ready badges (one PDF, a page each) of an event's registry,
+// signed like badge sign when the event has badge keys; to a file or a CUPS printer.
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "services/badges/badge_code.h"
 #include "services/badges/badge_day.h"
 #include "services/badges/key_file.h"
+#include "services/print/badge_pdf.h"
 #include "services/registry/badge_validator.h"
 #include "services/registry/csv_reader.h"
 #include "services/registry/event_config.h"
+#include "services/store/keys.h"
 #include "tools/admin/admin_store.h"
 #include "tools/admin/commands.h"
 #include "tools/admin/qr_svg.h"
 #include "tools/cli/command_line.h"
+#include "tools/print/cups_job.h"
 
 namespace rollcall::tools::admin {
 namespace {
@@ -28,6 +35,7 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 namespace badges = services::badges;
 namespace registry = services::registry;
+namespace print = tools::print;
 
 constexpr std::size_t kMaxKeyFileBytes = 64 * 1024;
 constexpr std::size_t kErrorsShown = 20;
@@ -275,12 +283,210 @@ int sign(int argc, char** argv) {
   return 0;
 }
 
+// The event's badge keys as Redis holds them (public halves), by key id.
+std::map<std::string, v1::BadgeKey> event_badge_keys(import::RedisSession& redis,
+                                                     const std::string& event_id) {
+  const auto reply = redis.query({"HGETALL", services::store::badge_keys_key(event_id)});
+  std::map<std::string, v1::BadgeKey> keys;
+  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    from_json(reply.elements[i + 1].str, &keys[reply.elements[i].str],
+              "badge key " + reply.elements[i].str);
+  }
+  return keys;
+}
+
+// Every badge of the event in Redis, by id, a pipeline of HGETALLs per thousand.
+std::vector<v1::Badge> redis_badges(import::RedisSession& redis, const std::string& event_id) {
+  const auto members = redis.query({"SMEMBERS", services::store::badges_key(event_id)});
+  std::vector<std::string> ids;
+  for (const auto& member : members.elements) ids.push_back(member.str);
+  std::sort(ids.begin(), ids.end());
+  std::vector<v1::Badge> badges;
+  for (std::size_t start = 0; start < ids.size(); start += import::RedisSession::kBatch) {
+    std::vector<std::vector<std::string>> commands;
+    const auto end = std::min(ids.size(), start + import::RedisSession::kBatch);
+    for (std::size_t i = start; i < end; ++i) {
+      commands.push_back({"HGETALL", services::store::badge_key(event_id, ids[i])});
+    }
+    const auto replies = redis.pipeline(commands);
+    for (std::size_t i = start; i < end; ++i) {
+      const auto& fields = replies[i - start].elements;
+      if (fields.empty()) continue;  // listed, deleted since
+      v1::Badge badge;
+      badge.set_badge_id(ids[i]);
+      for (std::size_t f = 0; f + 1 < fields.size(); f += 2) {
+        const auto& name = fields[f].str;
+        const auto& value = fields[f + 1].str;
+        if (name == "name") badge.set_name(value);
+        if (name == "organization") badge.set_organization(value);
+        if (name == "country") badge.set_country(value);
+        if (name == "category") badge.set_category(value);
+        if (name == "revoked") badge.set_revoked(value == "1");
+      }
+      badges.push_back(std::move(badge));
+    }
+  }
+  return badges;
+}
+
+// The badges of a registry CSV, validated as rollcall-import validates them: all or nothing.
+std::vector<v1::Badge> csv_badges(const std::string& path, const v1::Event& event,
+                                  const registry::CountryCodes& countries) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw AdminError("cannot read registry " + path);
+  const auto read = registry::read_registry(in, event, countries);
+  if (read.fatal) throw AdminError(path + ": " + read.fatal->message());
+  if (!read.errors.empty()) {
+    for (std::size_t i = 0; i < read.errors.size() && i < kErrorsShown; ++i) {
+      std::cerr << path << ": " << read.errors[i].message() << '\n';
+    }
+    if (read.errors.size() > kErrorsShown) {
+      std::cerr << path << ": ... and " << read.errors.size() - kErrorsShown << " more\n";
+    }
+    throw AdminError(path + " has " + std::to_string(read.errors.size()) +
+                     " unusable row(s); nothing printed");
+  }
+  std::vector<v1::Badge> badges;
+  for (const auto& row : read.badges) badges.push_back(row.badge);
+  if (badges.empty()) throw AdminError(path + " has no badges");
+  return badges;
+}
+
+int print_command(int argc, char** argv) {
+  const std::string program = "rollcall-admin badge print";
+  po::options_description options(
+      "Usage: rollcall-admin badge print --event EVENT [--registry FILE.csv] [--badge ID...]\n"
+      "                                  [--key PATH] [--size a6|cr80]\n"
+      "                                  (--out FILE.pdf | --printer NAME [--cups-server H:P])\n"
+      "                                  [--redis URL]\n\n"
+      "Print-ready badges, one PDF page each: the name in its own script, organization,\n"
+      "country, the event, a colour band per category and the QR code of the badge's code.\n"
+      "The event (its categories, days and badge keys) comes from Redis; the badges from\n"
+      "Redis, or from --registry (an import CSV, validated as rollcall-import does). --badge\n"
+      "(repeatable) prints only those. Revoked badges are left out. An event with badge keys\n"
+      "needs --key (the secret key file of one of its current keys): its QR codes hold signed\n"
+      "codes valid over the event's days; without --key nothing is printed. --out writes the\n"
+      "PDF (- for stdout); --printer sends it to a CUPS printer.\n\nOptions",
+      100, 50);
+  EventOptions event;
+  std::string registry_path, key_path, size_name = "a6", out_path, printer, cups_server;
+  std::vector<std::string> only;
+  // clang-format off
+  options.add_options()
+    ("help,h", "show this help and exit")
+    ("registry", po::value(&registry_path)->value_name("FILE.csv"),
+     "print the badges of this registry CSV (default: the badges in Redis)")
+    ("badge", po::value(&only)->value_name("ID"), "print only this badge (repeatable)")
+    ("key", po::value(&key_path)->value_name("PATH"), "the secret key file (signed events)")
+    ("size", po::value(&size_name)->value_name("SIZE"),
+     "a6 (105x148 mm, default) or cr80 (85.6x54 mm card)")
+    ("out", po::value(&out_path)->value_name("FILE.pdf"), "write the PDF here (- for stdout)")
+    ("printer", po::value(&printer)->value_name("NAME"), "send the PDF to this CUPS printer")
+    ("cups-server", po::value(&cups_server)->value_name("HOST:PORT"),
+     "the CUPS scheduler (default: CUPS_SERVER or the local one)");
+  // clang-format on
+  event.add_to(options);
+  po::variables_map values;
+  if (auto stop = cli::parse_command_line(program, argc, argv, options, options, &values)) {
+    return *stop;
+  }
+  const auto usage = [&](const std::string& why) { return cli::usage_error(program, why); };
+  if (auto why = event.check(values); !why.empty()) return usage(why);
+  const auto size = services::print::parse_badge_size(size_name);
+  if (!size) return usage("--size is a6 or cr80, not \"" + size_name + "\"");
+  if (!values.count("out") && !values.count("printer")) return usage("give --out or --printer");
+  if (values.count("cups-server") && !values.count("printer")) {
+    return usage("--cups-server goes with --printer");
+  }
+  if (values.count("printer") && !print::is_valid_printer_name(printer)) {
+    return usage("--printer \"" + printer.substr(0, 64) + "\" is not a CUPS printer name");
+  }
+  for (const auto& id : only) {
+    if (!registry::is_valid_badge_id(id)) {
+      return usage("--badge \"" + id.substr(0, 64) + "\" is not 1 to 64 of A-Z a-z 0-9 _ . : -");
+    }
+  }
+
+  auto redis = open_event(event);
+  const auto stored = redis.command({"HGET", services::store::event_key(event.event_id), "config"});
+  v1::Event config = stored ? registry::parse_event_json(*stored, event.event_id)
+                            : registry::default_event(event.event_id);
+  const auto keys = event_badge_keys(redis, event.event_id);
+  std::optional<badges::SecretKeyFile> key;
+  if (!keys.empty() && key_path.empty()) {
+    throw AdminError("event " + event.event_id +
+                     " signs its badge codes: give --key (the secret key file of one of its "
+                     "keys, see badge-key list); nothing printed");
+  }
+  if (!key_path.empty()) {
+    key = load_key(key_path, event.event_id);
+    const auto listed = keys.find(key->key.key_id);
+    if (listed == keys.end()) {
+      throw AdminError("key " + key->key.key_id + " of " + key_path + " is not a badge key of " +
+                       event.event_id +
+                       " (badge-key list): its codes would be refused; nothing printed");
+    }
+    if (listed->second.has_retired_at()) {
+      throw AdminError("key " + key->key.key_id +
+                       " was retired: its codes are refused at the "
+                       "door; nothing printed");
+    }
+  }
+
+  const auto countries = registry::CountryCodes::load();
+  auto all = registry_path.empty() ? redis_badges(redis, event.event_id)
+                                   : csv_badges(registry_path, config, countries);
+  if (!only.empty()) {
+    std::vector<v1::Badge> picked;
+    for (const auto& id : only) {
+      const auto it = std::find_if(all.begin(), all.end(),
+                                   [&](const v1::Badge& b) { return b.badge_id() == id; });
+      if (it == all.end()) throw AdminError("no badge " + id + " in " + event.event_id);
+      if (it->revoked()) throw AdminError("badge " + id + " is revoked: it is not printed");
+      picked.push_back(*it);
+    }
+    all = std::move(picked);
+  }
+  const auto [first_day, last_day] = services::print::code_validity(config);
+  std::vector<services::print::BadgeFace> faces;
+  std::size_t revoked = 0;
+  for (const auto& badge : all) {
+    if (badge.revoked()) {
+      ++revoked;
+      continue;
+    }
+    std::string code = badge.badge_id();
+    if (key) {
+      badges::BadgeClaim claim{key->key.key_id, event.event_id, badge.badge_id(), first_day,
+                               last_day};
+      code = badges::sign_badge(claim, key->key.secret_key);
+    }
+    faces.push_back(services::print::badge_face(badge, config, countries, std::move(code)));
+  }
+  if (faces.empty()) throw AdminError("no badge to print (every one is revoked)");
+  const auto pdf = services::print::render_badges(faces, *size);
+  if (!out_path.empty()) write_file_atomically(out_path, pdf);
+  std::cerr << "printed " << faces.size() << " badge(s) of " << event.event_id << " ("
+            << services::print::badge_size_name(*size) << ", "
+            << (key ? "codes signed with key " + key->key.key_id : std::string("plain badge ids"))
+            << ")";
+  if (!out_path.empty() && out_path != "-") std::cerr << " in " << out_path;
+  std::cerr << '\n';
+  if (revoked) std::cerr << revoked << " revoked badge(s) left out\n";
+  if (!printer.empty()) {
+    const int job = print::submit_pdf({cups_server, printer}, "badges of " + event.event_id, pdf);
+    std::cerr << "sent to printer " << printer << " (CUPS job " << job << ")\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int badge_command(std::string_view action, int argc, char** argv) {
   if (action == "sign") return sign(argc, argv);
+  if (action == "print") return print_command(argc, argv);
   return cli::usage_error("rollcall-admin badge",
-                          "unknown action \"" + std::string(action) + "\" (sign)");
+                          "unknown action \"" + std::string(action) + "\" (sign, print)");
 }
 
 }  // namespace rollcall::tools::admin

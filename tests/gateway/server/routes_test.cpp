@@ -51,6 +51,15 @@ TEST(Routes, SegmentsAreComparedDecodedAndWhole) {
   EXPECT_EQ(http_get("/v1/events/e/attendees?q=%D8%A7%D8%AD"), RouteId::attendees);
   EXPECT_EQ(http_get("/v1/events/e/attendees"), RouteId::attendees);
   EXPECT_EQ(http_get("/v1/events/e/attendees/x"), RouteId::static_file);
+  // The badge PDF: the {badge} segment decoded whole, so an encoded slash is part of the id
+  // (which the route then refuses as no badge id).
+  EXPECT_EQ(http_get("/v1/events/e/badges/A1/badge.pdf?size=cr80"), RouteId::badge_pdf);
+  const auto badge = lookup("GET", RouteKind::http, "/v1/events/e/badges/..%2F..%2Fx/badge.pdf");
+  ASSERT_TRUE(badge.match);
+  EXPECT_EQ(badge.match->route->id, RouteId::badge_pdf);
+  EXPECT_EQ(badge.match->badge, "../../x");
+  EXPECT_EQ(http_get("/v1/events/e/badges//badge.pdf"), RouteId::static_file);
+  EXPECT_EQ(http_get("/v1/events/e/badges/A1/B2/badge.pdf"), RouteId::static_file);
   // An encoded slash stays inside its segment: this is an event named "a/b".
   const auto found = lookup("GET", RouteKind::http, "/v1/events/a%2Fb/totals");
   ASSERT_TRUE(found.match);
