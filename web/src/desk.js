@@ -1,4 +1,5 @@
-// Desk kiosk: /desk?event=EVENT&desk=ID&zone=ZONE[&lang=..][&prefix=..][&suffix=..][&sound=off].
+// Desk kiosk: /desk?event=EVENT&desk=ID&zone=ZONE[&lang=..][&prefix=..][&suffix=..][&sound=off]
+// [&print=file] (registration desks: offer badge PDFs as files instead of printing them here).
 // Keyboard-wedge scanners type the code and Enter; whatever has the focus, a printable key goes
 // to the scan field. Every scan gets a verdict at once: the gateway's while connected, the
 // desk's own (from the desk sync: event rules and sealed badge records) while not, marked as
@@ -422,6 +423,7 @@ function setupRegistration(allowed) {
     categories: () => (sync && sync.categories.length ? sync.categories : Object.keys(DEFAULT_CATEGORY_LABELS).map((id) => ({ id }))),
     days: () => (sync ? sync.days : []),
     onManualResult: showManualResult,
+    printMode: params.get('print') === 'file' ? 'file' : 'browser',
     onOpenChange: (open, { silent = false } = {}) => {
       document.body.dataset.reg = open ? 'open' : '';
       buttonNode.setAttribute('aria-pressed', String(open));

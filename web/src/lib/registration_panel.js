@@ -26,7 +26,10 @@ export function registrationAccess(info) {
   return allowed;
 }
 
-export function createRegistrationPanel(root, { event, lang, deskId, zone, allowed, iso, categoryText, categories, days, onManualResult, onOpenChange }) {
+// printMode: "browser" prints the PDF from a hidden frame (the browser's print dialog, or straight
+// to the printer in Chrome's --kiosk-printing); "file" only offers the file (a desk whose printer
+// is fed by rollcall-print, or a browser that cannot print PDFs).
+export function createRegistrationPanel(root, { event, lang, deskId, zone, allowed, iso, categoryText, categories, days, onManualResult, onOpenChange, printMode = 'browser' }) {
   const s = registrationStrings(lang);
   const t = lookupStrings(lang);
   const can = (access) => allowed.has(access);
@@ -314,7 +317,7 @@ export function createRegistrationPanel(root, { event, lang, deskId, zone, allow
       say(status, s.printed({ kb: Math.max(1, Math.round(answer.bytes / 1024)) }), 'ok');
       status.dataset.bytes = String(answer.bytes);
       status.dataset.size = size;
-      printFrame(lastPdfUrl, file);
+      if (printMode === 'browser') printFrame(lastPdfUrl, file);
       file.focus();
     });
     return form;
