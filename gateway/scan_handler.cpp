@@ -9,6 +9,7 @@
 
 #include "gateway/redis_failure.h"
 #include "services/checkin/badge_code_check.h"
+#include "services/checkin/manual_checkin.h"
 #include "services/checkin/offline_verdict.h"
 #include "services/checkin/scan_outcome.h"
 #include "services/checkin/scan_timing.h"
@@ -84,6 +85,28 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::decide(const EventInfo& even
   // The signature is checked before anything else: a forged code never reaches Redis.
   const auto proof = checkin::prove_badge(&request, event.config.event_id(), event.badge_keys);
   if (proof.refusal) co_return *proof.refusal;
+  co_return co_await count(event, request, proof, desk, nullptr);
+}
+
+boost::asio::awaitable<v1::ScanResult> ScanHandler::check_in_by_hand(
+    const EventInfo& event, const v1::ManualCheckin& manual, Desk& desk) {
+  metrics_->desk_scanned(event.config.event_id(), desk.id);
+  if (auto why = checkin::validate_manual_checkin(manual)) {
+    auto result = checkin::malformed_result(manual.checkin_id(), *why);
+    result.set_reason("The check-in by hand is not valid: " + *why + ". Nothing was counted.");
+    co_return result;
+  }
+  // No proof: the badge id stands without a code (a signed code's days do not apply either).
+  const auto request = checkin::scan_request_for(manual, desk.id);
+  const checkin::BadgeProof no_code;
+  co_return co_await count(event, request, no_code, desk, &manual);
+}
+
+boost::asio::awaitable<v1::ScanResult> ScanHandler::count(const EventInfo& event,
+                                                          const v1::ScanRequest& request,
+                                                          const checkin::BadgeProof& proof,
+                                                          Desk& desk,
+                                                          const v1::ManualCheckin* manual) {
   if (auto why = checkin::validate_scan(request)) {
     co_return checkin::malformed_result(request.scan_id(), *why);
   }
@@ -101,9 +124,10 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::decide(const EventInfo& even
   }
   if (auto refusal = checkin::check_badge_day(proof, request, timing.day)) co_return *refusal;
   const auto sent = std::chrono::steady_clock::now();
-  auto [ec, reply] = co_await redis_->async_exec(
-      checkin::scan_command(event.config.event_id(), request, timing, server_ms, max_desks_),
-      boost::asio::as_tuple(boost::asio::use_awaitable));
+  auto [ec, reply] =
+      co_await redis_->async_exec(checkin::scan_command(event.config.event_id(), request, timing,
+                                                        server_ms, max_desks_, manual),
+                                  boost::asio::as_tuple(boost::asio::use_awaitable));
   if (!ec) metrics_->observe_redis_roundtrip(std::chrono::steady_clock::now() - sent);
   if (ec || reply.type != redis::Reply::Type::array) {
     note_redis_failure(*metrics_, "scan", event.config.event_id(),

@@ -5,6 +5,7 @@
 
 #include "gateway/server/attendee_route.h"
 #include "gateway/server/badge_pdf_route.h"
+#include "gateway/server/checkin_route.h"
 #include "gateway/server/desk_sync_route.h"
 #include "gateway/server/registration_route.h"
 #include "gateway/server/static_files.h"
@@ -103,6 +104,10 @@ boost::asio::awaitable<http::message_generator> answer_http(
       co_return co_await answer_replacement(request, *context, route.event_id, route.badge);
     case RouteId::badge_pdf:
       co_return co_await answer_badge_pdf(request, *context, route.event_id, route.badge);
+    case RouteId::token_info:
+      co_return co_await answer_token_info(request, *context, route.event_id);
+    case RouteId::manual_checkins:
+      co_return co_await answer_manual_checkin(request, *context, route.event_id);
     case RouteId::totals:
     case RouteId::badge_keys:
     case RouteId::info:

@@ -27,6 +27,8 @@ enum class RouteId {
   tickets,
   walk_ins,           // POST a walk-in badge (registration desk)
   badge_replacement,  // POST: replace a lost badge
+  token_info,
+  manual_checkins,
   desk_sync,
   desk,
   online,

@@ -46,7 +46,7 @@ void CounterRecount::feed(const LogEntry& entry) {
   } else if (type == "desk_forgotten") {
     // rollcall-admin removed the desk from the totals: its counters went, its scans stay.
     const std::string prefix = "desk:" + std::string(entry.get("desk_id")) + ":";
-    for (const char* field : {"scans", "rejected", "late", "last_seen", "overturned"}) {
+    for (const char* field : {"scans", "rejected", "late", "last_seen", "overturned", "manual"}) {
       counters_.erase(prefix + field);
     }
   }
@@ -68,6 +68,11 @@ void CounterRecount::scan(const LogEntry& entry) {
     if (is_rejection(status)) add("desk:" + desk + ":rejected");
     if (entry.get("late") == "1") add("desk:" + desk + ":late");
     counters_["desk:" + desk + ":last_seen"] = entry.get_int("server_ms");
+  }
+  // A check-in by hand counts as a scan and, unless refused, as manual by its reason too.
+  if (const auto manual = entry.get("manual"); !manual.empty() && !is_rejection(status)) {
+    add("manual:" + std::string(manual));
+    if (entry.get("desk_untracked").empty()) add("desk:" + desk + ":manual");
   }
   // A verdict the desk gave alone that this scan's status overturned.
   const auto offline = entry.get("offline_verdict");
@@ -187,7 +192,7 @@ bool recounted_counter(const std::string& name) {
                                        "peak_online_at", "walk_ins", "badges_replaced"};
   static const char* const kPrefixes[] = {
       "onsite:", "day:",    "inside:zone:", "scans:",    "arrivals:", "desk:",
-      "remote:", "online:", "joins:",       "presence:", "offline:"};
+      "remote:", "online:", "joins:",       "presence:", "offline:",  "manual:"};
   for (const char* exact : kExact) {
     if (name == exact) return true;
   }

@@ -6,8 +6,9 @@
 namespace rollcall::services::exporting {
 
 std::vector<std::string> scan_columns() {
-  return {"log_id", "scan_id",     "badge_id",    "desk_id", "zone", "direction",          "status",
-          "reason", "device_time", "server_time", "day",     "late", "device_time_ignored"};
+  return {
+      "log_id", "scan_id",     "badge_id",    "desk_id", "zone", "direction",           "status",
+      "reason", "device_time", "server_time", "day",     "late", "device_time_ignored", "manual"};
 }
 
 std::string scan_reason(std::string_view status) {
@@ -50,13 +51,20 @@ bool write_scan_row(const LogEntry& entry, const date::time_zone* zone, RowSink&
   *row.mutable_server_time() = timestamp(server_ms);
   row.set_late(entry.get("late") == "1");
   row.set_device_time_ignored(entry.device_time_ignored());
+  // A check-in by hand: why (the reason's name); empty for a scanned badge. The desk's note is
+  // not exported (it is free text about a person).
+  const std::string manual(entry.get("manual"));
+  v1::ManualReason reason = v1::manual_reason_unspecified;
+  if (v1::ManualReason_Parse(manual, &reason)) row.set_manual(reason);
 
   auto yes_no = [](bool value) { return std::string(value ? "yes" : "no"); };
   sink.row({row.log_id(), row.scan_id(), row.badge_id(), row.desk_id(), row.zone(),
             std::string(direction), status, row.reason(),
             device_ms ? local_date_time(*device_ms, zone) : std::string(),
             local_date_time(server_ms, zone), row.day(), yes_no(row.late()),
-            yes_no(row.device_time_ignored())},
+            yes_no(row.device_time_ignored()),
+            row.manual() == v1::manual_reason_unspecified ? std::string()
+                                                          : v1::ManualReason_Name(row.manual())},
            row);
   return true;
 }

@@ -33,6 +33,12 @@ std::string CatalogueRoute::prefix(std::string_view encoded_event) const {
   return path.substr(0, path.rfind('/') + 1);
 }
 
+bool CatalogueRoute::admits(std::string_view identity) const {
+  if (roles.contains(std::string(identity))) return true;
+  const auto plus = identity.find('+');
+  return plus != std::string_view::npos && roles.contains(std::string(identity.substr(0, plus)));
+}
+
 std::vector<CatalogueRoute> route_catalogue() {
   std::string output;
   EXPECT_EQ(support::run_program({ROLLCALL_GATEWAY_BIN, "--list-routes"}, &output), 0) << output;

@@ -25,6 +25,10 @@ struct CatalogueRoute {
   // "/v1/events/{event}/exports/" -> with the event filled in: where a traversal can start.
   std::string prefix(std::string_view encoded_event) const;
   const std::string& method() const { return methods.front(); }
+  // Whether a token of `identity` gets past the guard: a role the route lists ("desk"), or a
+  // desk with a scope ("desk+registration") when the route lists it, or its role (a scope only
+  // adds to what the role may do).
+  bool admits(std::string_view identity) const;
 };
 
 // Runs the gateway binary with --list-routes and parses every line (a line it cannot parse fails

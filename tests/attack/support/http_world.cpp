@@ -15,7 +15,24 @@ HttpWorld::HttpWorld() {
   for (const auto role : {v1::desk, v1::platform, v1::display, v1::organizer}) {
     tokens_[role] = support::issue_token(redis_, kEvent, role);
   }
+  registration_desk_ = issue_token_as(redis_, kEvent, "desk+registration");
   other_organizer_ = support::issue_token(redis_, kOtherEvent, v1::organizer);
+}
+
+std::string issue_token_as(const support::RedisServer& redis, std::string_view event,
+                           std::string_view identity) {
+  const auto plus = identity.find('+');
+  const auto role = services::auth::parse_role(identity.substr(0, plus));
+  EXPECT_TRUE(role) << "no role in \"" << identity << "\"";
+  v1::TokenRecord record;
+  record.set_role(role.value_or(v1::desk));
+  record.set_name(std::string(identity));
+  if (plus != std::string_view::npos) {
+    const auto scope = services::auth::parse_scope(identity.substr(plus + 1));
+    EXPECT_TRUE(scope) << "no scope in \"" << identity << "\"";
+    if (scope) record.add_scopes(*scope);
+  }
+  return support::issue_token(redis, event, record);
 }
 
 void HttpWorld::import(const std::string& event, const std::string& csv) {
@@ -45,6 +62,7 @@ std::vector<Identity> HttpWorld::identities() const {
   for (const auto& [role, token] : tokens_) {
     all.push_back({std::string(services::auth::role_name(role)), token, true});
   }
+  all.push_back({"desk+registration", registration_desk_, true});
   return all;
 }
 

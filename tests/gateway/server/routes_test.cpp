@@ -116,5 +116,24 @@ TEST(Routes, ListingHasOneLinePerRouteWithItsRoles) {
             std::string::npos);
 }
 
+// Issue 14: only a registration desk checks in by hand; every token may ask what it may do.
+TEST(Routes, CheckInsByHandAndTokenInfo) {
+  const auto text = list_routes();
+  EXPECT_NE(text.find("POST\t/v1/events/{event}/checkins\thttp\ttoken:check_in_by_hand:"
+                      "desk+registration\t/v1/events/{event}/checkins\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("GET\t/v1/events/{event}/token\thttp\ttoken:read_token_info:"
+                      "desk,platform,display,organizer\t"),
+            std::string::npos)
+      << text;
+  const auto checkins = lookup("POST", RouteKind::http, "/v1/events/e/checkins");
+  ASSERT_TRUE(checkins.match);
+  EXPECT_EQ(checkins.match->route->id, RouteId::manual_checkins);
+  EXPECT_EQ(http_get("/v1/events/e/checkins"), RouteId::static_file);  // as for webhooks
+  EXPECT_EQ(http_get("/v1/events/e/token"), RouteId::token_info);
+  EXPECT_TRUE(lookup("POST", RouteKind::http, "/v1/events/e/token").other_method);
+}
+
 }  // namespace
 }  // namespace rollcall::gateway::server

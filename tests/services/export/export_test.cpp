@@ -182,7 +182,7 @@ TEST_F(ExportTest, ScansListEveryLoggedScan) {
   EXPECT_EQ(csv[0],
             (std::vector<std::string>{"log_id", "scan_id", "badge_id", "desk_id", "zone",
                                       "direction", "status", "reason", "device_time", "server_time",
-                                      "day", "late", "device_time_ignored"}));
+                                      "day", "late", "device_time_ignored", "manual"}));
   std::map<std::string, std::string> status_of;
   for (std::size_t r = 1; r < csv.size(); ++r) status_of[csv[r][1]] = csv[r][6];
   EXPECT_EQ(status_of["s1"], "accepted");
@@ -195,6 +195,7 @@ TEST_F(ExportTest, ScansListEveryLoggedScan) {
   EXPECT_EQ(csv[1][1], "s1");  // log order
   for (std::size_t r = 1; r < csv.size(); ++r) {
     EXPECT_EQ(csv[r][12], "no") << csv[r][1];
+    EXPECT_EQ(csv[r][13], "") << csv[r][1];  // every badge was scanned: no check-in by hand
     if (csv[r][1] != "s11") {
       EXPECT_EQ(csv[r][11], "no") << csv[r][1];
       continue;
