@@ -135,6 +135,20 @@ function renderTables() {
       ['international', t.f_international, international],
     ].map(([key, label, v]) => ({ attrs: { 'data-figure': key }, cells: [label, num(v)] })),
   );
+  // The registration desk: check-ins by hand (already in the scan figures) by reason, walk-ins
+  // registered and badges replaced. The gateway leaves a zero out, so absent is 0.
+  const manual = tt.manual_checkins || {};
+  const manualTotal = Object.values(manual).reduce((n, v) => n + Number(v || 0), 0);
+  table(
+    $('registration'),
+    [['figure', t.c_figure], ['value', t.c_value, true]],
+    [
+      ['manual_checkins', t.f_manual_checkins, manualTotal],
+      ...['badge_forgotten', 'badge_unreadable', 'other'].map((r) => [`manual_${r}`, t.f_manual[r], Number(manual[r] || 0)]),
+      ['walk_ins', t.f_walk_ins, Number(tt.walk_ins || 0)],
+      ['badges_replaced', t.f_badges_replaced, Number(tt.badges_replaced || 0)],
+    ].map(([key, label, v]) => ({ attrs: { 'data-figure': key }, cells: [label, num(v)] })),
+  );
   renderCountries();
   renderDesks();
   renderAlerts();
@@ -215,6 +229,7 @@ function renderDesks() {
       ['rejection_rate', t.c_rejection_rate, true],
       ['late', t.c_late, true],
       ['overturned', t.c_overturned, true],
+      ['manual', t.c_manual, true],
       ['last_seen', `${t.c_last_seen} (${clock.zoneName})`, true],
     ],
     deskRows(now).map(({ id, d, scans, rejected, lastSeen, silentMs }) => {
@@ -238,6 +253,7 @@ function renderDesks() {
           { text: scans ? pct.format(rejected / scans) : '—', sort: scans ? rejected / scans : undefined },
           num(d.late || 0),
           num(d.overturned || 0),
+          num(d.manual || 0),
           { text: Number.isFinite(lastSeen) ? `${clock.clockSeconds(new Date(lastSeen))} (${ago(silentMs)})` : '—', sort: Number.isFinite(lastSeen) ? lastSeen : undefined },
         ],
       };
@@ -443,7 +459,7 @@ function labelPage() {
   $('title').textContent = t.dash_title;
   for (const [id, key] of [
     ['h-exports', 't_exports'], ['h-alerts', 't_alerts'], ['h-categories', 't_categories'], ['h-days', 't_days'], ['h-zones', 't_zones'],
-    ['h-statuses', 't_statuses'], ['h-people', 't_people'], ['h-countries', 't_countries'], ['h-desks', 't_desks'], ['h-rejected', 't_rejected'],
+    ['h-statuses', 't_statuses'], ['h-people', 't_people'], ['h-countries', 't_countries'], ['h-desks', 't_desks'], ['h-rejected', 't_rejected'], ['h-registration', 't_registration'],
     ['registered-label', 'registered'], ['no-shows-label', 'no_shows'], ['checkin-label', 'checked_in'],
   ]) {
     $(id).textContent = t[key];
@@ -498,7 +514,7 @@ async function start() {
   $('event-clock').hidden = false;
   $('main').hidden = false;
   buildExports();
-  createAttendeeLookup($('lookup-panel'), { event, lang, info });
+  createAttendeeLookup($('lookup-panel'), { event, lang, categoryText: (id) => categoryLabel(id, lang, info) });
   const overview = createOverview($('overview'), { lang, info, clock, rankingSize: 15, chartFont: () => 14, mapSize: { width: 1000, height: 480 }, nameZone: true });
   overview.render(null);
   renderTables();

@@ -1,23 +1,32 @@
-// Desk kiosk: /desk?event=EVENT&desk=ID&zone=ZONE[&lang=..][&prefix=..][&suffix=..][&sound=off].
+// Desk kiosk: /desk?event=EVENT&desk=ID&zone=ZONE[&lang=..][&prefix=..][&suffix=..][&sound=off]
+// [&print=file] (registration desks: offer badge PDFs as files instead of printing them here).
 // Keyboard-wedge scanners type the code and Enter; whatever has the focus, a printable key goes
 // to the scan field. Every scan gets a verdict at once: the gateway's while connected, the
 // desk's own (from the desk sync: event rules and sealed badge records) while not, marked as
 // an offline decision. Scans queue in IndexedDB and replay in order; when the gateway's answer
 // to a replayed scan disagrees with what the desk decided, the history says so.
-// Keys: F2 Entry/Exit, F4 sound, F9 settings; Tab reaches every control.
+// Keys: F2 Entry/Exit, F4 sound, F9 settings; Tab reaches every control. A desk token with the
+// `registration` scope also gets the registration mode (lib/registration_panel.js): F3 finds a
+// person (check in by hand, replace or print their badge), F8 registers a walk-in, Escape goes
+// back a step. A scanner's burst typed into one of its fields is taken out and scanned.
 import './desk.css';
 import { applyDocumentLang, pickLang, strings } from './lib/i18n.js';
-import { categoryLabel, deskStrings, zoneLabel } from './lib/desk_i18n.js';
+import { DEFAULT_CATEGORY_LABELS, categoryLabel, deskStrings, zoneLabel } from './lib/desk_i18n.js';
 import { AUTH_CLOSE_CODES, authHeaders, getToken, setToken, socketUrl, subprotocols } from './lib/auth.js';
 import { keysFromBadgeKeys, looksLikeBadgeCode, parseBadgeCode, verifyBadgeCode } from './badge_code.js';
 import { countryName, flag } from './lib/countries.js';
 import { newScanId, openScanQueue } from './lib/scan_queue.js';
 import { DeskSync, LocalPresence, decideOffline, eventDay, openSyncStore, reportedVerdict, syncProblem, verdictOf } from './lib/desk_sync.js';
+import { createRegistrationPanel, registrationAccess } from './lib/registration_panel.js';
+import { registrationStrings } from './lib/registration_i18n.js';
+import { callJson, routes } from './lib/registration_api.js';
+import { ScanCatcher } from './lib/scan_catcher.js';
 
 const params = new URLSearchParams(location.search);
 const lang = pickLang(params.get('lang'));
 const t = strings(lang);
 const d = deskStrings(lang);
+const reg = registrationStrings(lang);
 const event = params.get('event') || '';
 const deskId = params.get('desk') || storedDeskId();
 const zone = params.get('zone') || 'main';
@@ -363,11 +372,85 @@ const link = new DeskLink((connected) => {
     unblock('refused');
     refreshBadgeKeys();
     refreshSync();
+    loadTokenInfo();
     pump();
   } else if (!sync) {
     block('no_sync');
   }
 });
+
+// ------------------------------------------------------------------------------------------
+// Registration mode: only for a token whose TokenInfo has the `registration` scope; a plain
+// desk token never sees it, and the kiosk then never calls the registration routes.
+let registration = null;
+let tokenInfoAsked = '';
+let returnFocus = null; // a field of the panel a scanner's first key was taken away from
+const catcher = new ScanCatcher({ onScan: (code) => submit(code) });
+
+async function loadTokenInfo() {
+  const token = getToken();
+  if (!token || tokenInfoAsked === token) return;
+  tokenInfoAsked = token;
+  const answer = await callJson('GET', routes.tokenInfo(event));
+  if (!answer.ok) {
+    // Not answered (offline, an older gateway): ask again on the next connection.
+    tokenInfoAsked = '';
+    document.body.dataset.registration = 'unknown';
+    console.warn('rollcall desk: token info not available:', answer.problem.kind, answer.problem.status);
+    return;
+  }
+  setupRegistration(registrationAccess(answer.body));
+}
+
+function setupRegistration(allowed) {
+  const buttonNode = $('reg-btn');
+  if (registration) registration.close({ silent: true });
+  registration = null;
+  $('reg-panel').replaceChildren();
+  if (!allowed) {
+    buttonNode.hidden = true;
+    document.body.dataset.registration = 'none';
+    return;
+  }
+  registration = createRegistrationPanel($('reg-panel'), {
+    event,
+    lang,
+    deskId,
+    zone,
+    allowed,
+    iso,
+    categoryText,
+    categories: () => (sync && sync.categories.length ? sync.categories : Object.keys(DEFAULT_CATEGORY_LABELS).map((id) => ({ id }))),
+    days: () => (sync ? sync.days : []),
+    onManualResult: showManualResult,
+    printMode: params.get('print') === 'file' ? 'file' : 'browser',
+    onOpenChange: (open, { silent = false } = {}) => {
+      document.body.dataset.reg = open ? 'open' : '';
+      buttonNode.setAttribute('aria-pressed', String(open));
+      if (!open && !silent) $('scan-input').focus();
+    },
+  });
+  buttonNode.replaceChildren(reg.mode, kbd('F3'));
+  buttonNode.hidden = false;
+  document.body.dataset.registration = 'available';
+}
+
+function toggleRegistration() {
+  if (!registration) return;
+  if (registration.isOpen()) registration.close();
+  else registration.open();
+}
+
+// A check-in by hand: the gateway's ScanResult on the big card like a scan's, marked manual.
+function showManualResult(result, { checkinId, badgeId, reason, reasonText }) {
+  const scan = { scan_id: checkinId, badge_id: badgeId, desk_id: deskId, zone, direction: 'in', device_time: new Date().toISOString() };
+  lastSubmitted = checkinId;
+  const answeredId = (result.attendee && result.attendee.badge_id) || '';
+  notePresence(answeredId, result.status, { day: result.day, since: result.since, at: scan.device_time });
+  addHistory(result.status, scan, { attendee: result.attendee, manual: reasonText });
+  render({ status: result.status, why: result.status, attendee: result.attendee || null, zone: result.zone, since: result.since, badgeId: answeredId || badgeId, manual: reasonText, manualReason: reason }, scan);
+  $('scan-input').focus();
+}
 
 // ------------------------------------------------------------------------------------------
 // Queue pump: the oldest scan first, one at a time; `unavailable` keeps it queued.
@@ -565,6 +648,9 @@ function render(view, scan) {
   $('result-title').textContent = statusTitle(status);
   $('result-offline').hidden = !view.offline;
   $('result-offline').textContent = d.offline_decision;
+  $('result-manual').hidden = !view.manual;
+  $('result-manual').textContent = view.manual ? reg.manual_mark(view.manual) : '';
+  box.dataset.manual = view.manual ? view.manualReason || 'manual' : '';
   const who = view.attendee || null;
   $('result-name').textContent = who ? who.name || '' : '';
   $('result-org').textContent = who ? who.organization || '' : '';
@@ -583,13 +669,24 @@ function render(view, scan) {
   const reasonKey = view.why && d.reason[view.why] ? view.why : status;
   const words = d.reason[reasonKey];
   const zoneNow = view.zone || (status === 'not_allowed' ? zone : '');
-  $('result-reason').textContent = words ? words({ name: iso(who ? who.name : ''), zone: iso(zoneNow ? zoneText(zoneNow) : ''), since: iso(view.since ? formatTime(view.since) : '') }) : '';
+  const replaced = status === 'revoked' && who && (who.replaced_by || /replaced/i.test(who.revoked_reason || ''));
+  if (replaced) {
+    // A replaced badge: say so (and why, when the gateway says it was lost, damaged or stolen).
+    const cause = /lost|damaged|stolen/i.exec(who.revoked_reason || '');
+    $('result-reason').textContent = reg.revoked_replaced({ why: cause ? reg.replaced_why[cause[0].toLowerCase()] : '' });
+  } else {
+    $('result-reason').textContent = words ? words({ name: iso(who ? who.name : ''), zone: iso(zoneNow ? zoneText(zoneNow) : ''), since: iso(view.since ? formatTime(view.since) : '') }) : '';
+  }
+  box.dataset.replaced = replaced ? '1' : '';
   const meta = [];
   if (view.badgeId) meta.push(`${d.badge} ${iso(view.badgeId)}`);
   if (view.late) meta.push(t.replayed);
   if (view.overturned) meta.push(d.overturned(statusTitle(status)));
   $('result-meta').textContent = meta.join(' · ');
   flash(box);
+  if (registration && registration.isOpen()) {
+    registration.showScan({ verdictText: d.verdict[verdict], title: statusTitle(status), name: who ? who.name || '' : view.badgeId || '', tone, status });
+  }
   beep(view.overturned ? 'refuse' : SOUND[tone] || 'refuse');
 }
 
@@ -599,7 +696,7 @@ function flash(box) {
   box.classList.add('flash');
 }
 
-function addHistory(status, scan, { late = false, overturned = false, attendee = null, badgeId = '' } = {}) {
+function addHistory(status, scan, { late = false, overturned = false, attendee = null, badgeId = '', manual = '' } = {}) {
   const list = $('history');
   const li = document.createElement('li');
   li.dataset.tone = TONE[status] || 'bad';
@@ -608,6 +705,10 @@ function addHistory(status, scan, { late = false, overturned = false, attendee =
   const parsed = looksLikeBadgeCode(code) ? parseBadgeCode(code) : null;
   const parts = [iso(formatTime(scan.device_time, { seconds: true, zoneName: false })), statusTitle(status), iso(attendee && attendee.name ? attendee.name : badgeId || (parsed ? parsed.claim.badge_id : code))];
   if (late) parts.push(t.replayed);
+  if (manual) {
+    li.dataset.manual = '1';
+    parts.push(reg.manual_mark(manual));
+  }
   if (overturned) {
     li.dataset.overturned = '1';
     parts.push(d.overturned(statusTitle(status)));
@@ -777,20 +878,27 @@ function openSettings() {
 function onKey(e) {
   const input = $('scan-input');
   const dialog = $('settings');
-  if (e.key === 'F2' || e.key === 'F4' || e.key === 'F9') {
+  if (e.key === 'F2' || e.key === 'F4' || e.key === 'F9' || ((e.key === 'F3' || e.key === 'F8') && registration)) {
     e.preventDefault();
     if (dialog.open || blocks.size > 0) return;
     if (e.key === 'F2') setDirection(direction === 'in' ? 'out' : 'in');
     else if (e.key === 'F4') setMuted(!settings.muted);
+    else if (e.key === 'F3') toggleRegistration();
+    else if (e.key === 'F8') registration.openWalkIn();
     else openSettings();
     return;
   }
   if (dialog.open || blocks.size > 0 || e.ctrlKey || e.metaKey || e.altKey) return;
   const target = e.target;
-  const inText = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
-  if (!inText && e.key.length === 1 && e.key !== ' ') {
+  const inText = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+  const inPanel = registration && registration.isOpen() && registration.contains(target);
+  // A scanner typing into a registration field: taken out of the field and scanned.
+  if (inPanel && inText && target.type !== 'radio' && target.type !== 'checkbox' && catcher.keydown(e)) return;
+  const typing = inText && target.type !== 'radio' && target.type !== 'checkbox';
+  if (!typing && e.key.length === 1 && e.key !== ' ') {
+    if (inPanel) returnFocus = target;
     input.focus({ preventScroll: true }); // the key lands in the field it now has focus
-  } else if (!inText && e.key === 'Enter' && target === document.body) {
+  } else if (!typing && e.key === 'Enter' && target === document.body) {
     e.preventDefault();
     input.focus();
   }
@@ -845,6 +953,8 @@ async function start() {
     if (!fresh) return;
     setToken(fresh);
     history.replaceState(null, '', location.pathname + location.search);
+    setupRegistration(null); // the new token says again what it may do
+    delete document.body.dataset.registration;
     unblock('no_token');
     unblock('refused');
     link.resume();
@@ -858,6 +968,13 @@ async function start() {
     });
   }
   $('mute-btn').addEventListener('click', () => setMuted(!settings.muted));
+  $('reg-btn').addEventListener('click', toggleRegistration);
+  // Escape: the registration mode one step back (after a field has used it, e.g. to clear).
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || !registration || !registration.isOpen() || $('settings').open || blocks.size > 0) return;
+    e.preventDefault();
+    registration.back();
+  });
   $('settings-btn').addEventListener('click', openSettings);
   $('settings').addEventListener('close', () => {
     if ($('settings').returnValue === 'save') {
@@ -872,7 +989,11 @@ async function start() {
     const value = input.value;
     input.value = '';
     submit(value);
-    input.focus();
+    // A scan that interrupted a registration form: back to the control it came from.
+    const back = returnFocus;
+    returnFocus = null;
+    if (back && registration && registration.isOpen() && back.isConnected) back.focus();
+    else input.focus();
   });
   document.addEventListener('keydown', onKey, true);
   window.addEventListener('focus', () => {

@@ -3,11 +3,13 @@
 // aborted), and a table of the matches: badge, name in its own script (dir=auto), organization,
 // country, category, inside or outside, revoked. Keyboard only: type, read; Escape clears;
 // the answer's state is announced (aria-live). The gateway folds case, accents and scripts.
+// With onChoose (the desk's registration mode) the matches are a list to pick from: Down from
+// the box to the first row, Up/Down/Home/End between rows, Enter chooses, Escape back to the box.
 import './attendee_lookup.css';
 import { authHeaders } from './auth.js';
 import { countryName } from './countries.js';
-import { categoryLabel, displayStrings } from './i18n_display.js';
-import { el } from './overview.js';
+import { lookupStrings } from './lookup_i18n.js';
+import { el } from './dom.js';
 
 export const DEBOUNCE_MS = 250;
 const MIN_CHARS = 2; // letters or digits, as the gateway counts them (it answers 400 below)
@@ -19,8 +21,11 @@ export function searchableLength(text) {
   return (text.match(/[\p{L}\p{N}]/gu) || []).length;
 }
 
-export function createAttendeeLookup(root, { event, lang, info = {}, fetchImpl = fetch.bind(globalThis) }) {
-  const t = displayStrings(lang);
+// categoryText(id): a category's label in the page's language (each page has its own rule).
+export function createAttendeeLookup(root, { event, lang, categoryText, fetchImpl = fetch.bind(globalThis), onChoose = null, refusedText = null }) {
+  const t = lookupStrings(lang);
+  const category = categoryText;
+  let shown = []; // the matches on screen, in row order
   const input = el('input', {
     type: 'search',
     id: 'lookup-q',
@@ -30,6 +35,7 @@ export function createAttendeeLookup(root, { event, lang, info = {}, fetchImpl =
     placeholder: t.lookup_placeholder,
     'aria-label': t.lookup_title,
     'aria-describedby': 'lookup-state',
+    'aria-controls': 'lookup-results',
   });
   const state = el('div', { class: 'lookup-state', id: 'lookup-state', role: 'status', 'aria-live': 'polite' });
   const results = el('div', { class: 'lookup-results', id: 'lookup-results' });
@@ -51,22 +57,25 @@ export function createAttendeeLookup(root, { event, lang, info = {}, fetchImpl =
 
   function render(answer) {
     const head = [t.lookup_badge, t.lookup_name, t.lookup_organization, t.lookup_country, t.lookup_category, t.lookup_presence, t.lookup_status];
-    const rows = answer.matches.map((m) =>
+    shown = answer.matches;
+    const rows = answer.matches.map((m, i) =>
       el(
         'tr',
-        { 'data-badge': m.badge_id, class: m.revoked ? 'revoked' : '' },
+        onChoose
+          ? { 'data-badge': m.badge_id, 'data-index': String(i), class: m.revoked ? 'revoked' : '', tabIndex: i === 0 ? 0 : -1, 'aria-selected': 'false' }
+          : { 'data-badge': m.badge_id, class: m.revoked ? 'revoked' : '' },
         el('td', { class: 'lookup-badge', text: m.badge_id, dir: 'ltr' }),
         el('td', { class: 'lookup-name', text: m.name, dir: 'auto' }),
         el('td', { text: m.organization, dir: 'auto' }),
         el('td', { text: countryName(m.country, lang, t.no_country) }),
-        el('td', { text: categoryLabel(m.category, lang, info) }),
+        el('td', { text: category(m.category) }),
         el('td', { class: m.inside ? 'inside' : 'outside', 'data-inside': String(m.inside), text: m.inside ? t.lookup_inside : t.lookup_outside }),
         el('td', { class: m.revoked ? 'is-revoked' : '', 'data-revoked': String(m.revoked), text: m.revoked ? t.lookup_revoked : t.lookup_valid }),
       ),
     );
     const table = el(
       'table',
-      { id: 'lookup-table' },
+      onChoose ? { id: 'lookup-table', class: 'choosable', role: 'grid', 'aria-label': t.lookup_title } : { id: 'lookup-table' },
       el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, ...rows),
     );
@@ -90,7 +99,7 @@ export function createAttendeeLookup(root, { event, lang, info = {}, fetchImpl =
       if (mine !== controller) return;
       if (response.status === 401 || response.status === 403) {
         results.replaceChildren();
-        return show('refused', t.lookup_refused);
+        return show('refused', refusedText || t.lookup_refused);
       }
       const body = await response.json().catch(() => ({}));
       if (mine !== controller) return;
@@ -114,6 +123,7 @@ export function createAttendeeLookup(root, { event, lang, info = {}, fetchImpl =
     if (controller) controller.abort();
     controller = null;
     const query = input.value.trim();
+    shown = [];
     if (!query) {
       results.replaceChildren();
       return show('idle', '');
@@ -145,6 +155,47 @@ export function createAttendeeLookup(root, { event, lang, info = {}, fetchImpl =
       changed();
     }
   });
+  // Choosing (the desk): rows take the focus one at a time (a roving tabindex).
+  const rowsNow = () => [...results.querySelectorAll('tbody tr')];
+  function focusRow(index) {
+    const rows = rowsNow();
+    if (!rows.length) return false;
+    const i = Math.max(0, Math.min(rows.length - 1, index));
+    rows.forEach((r, j) => {
+      r.tabIndex = j === i ? 0 : -1;
+      r.setAttribute('aria-selected', String(j === i));
+    });
+    rows[i].focus();
+    rows[i].scrollIntoView({ block: 'nearest' });
+    return true;
+  }
+  if (onChoose) {
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'ArrowDown' && focusRow(0)) e.preventDefault();
+    });
+    results.addEventListener('keydown', (e) => {
+      const row = e.target.closest && e.target.closest('tbody tr');
+      if (!row) return;
+      const i = Number(row.dataset.index);
+      const last = rowsNow().length - 1;
+      const moves = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: last, PageDown: i + 5, PageUp: i - 5 };
+      if (e.key in moves) {
+        e.preventDefault();
+        if (e.key === 'ArrowUp' && i === 0) input.focus();
+        else focusRow(moves[e.key]);
+      } else if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        if (shown[i]) onChoose(shown[i]);
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        input.focus();
+      }
+    });
+    results.addEventListener('click', (e) => {
+      const row = e.target.closest && e.target.closest('tbody tr');
+      if (row && shown[Number(row.dataset.index)]) onChoose(shown[Number(row.dataset.index)]);
+    });
+  }
   show('idle', '');
-  return { input, search };
+  return { input, search, focusRow, matches: () => shown };
 }

@@ -46,3 +46,8 @@ export function flag(code) {
   const up = code.toUpperCase();
   return String.fromCodePoint(base + up.charCodeAt(0), base + up.charCodeAt(1));
 }
+
+// Every ISO 3166-1 alpha-2 code the names above know (the walk-in form's country list).
+export function countryCodes() {
+  return Object.keys(countries.getAlpha2Codes());
+}

@@ -10,18 +10,9 @@ import { createMinuteChart } from './minute_chart.js';
 
 const FIGURES = ['onsite', 'remote', 'participants', 'countries', 'inside_now'];
 
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') node.className = v;
-    else if (k === 'text') node.textContent = v;
-    else if (k.startsWith('data-')) node.setAttribute(k, v);
-    else if (k in node) node[k] = v;
-    else node.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
+import { el } from './dom.js';
+
+export { el };
 
 // info: the event's public configuration (GET …/info); clock: eventTime(info.time_zone, lang).
 export function createOverview(root, { lang, info = {}, clock, rankingSize = 10, chartFont = () => 18, mapSize, nameZone = false }) {
