@@ -1,5 +1,6 @@
 #include "gateway/server/checkin_route.h"
 
+#include "gateway/server/http_routes.h"
 #include "gateway/server/request_auth.h"
 #include "services/auth/token_info.h"
 #include "services/registry/utf8.h"
@@ -10,22 +11,6 @@ namespace rollcall::gateway::server {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using services::wire::Encoding;
-
-namespace {
-
-http::response<http::string_body> json_response(const Request& request,
-                                                const google::protobuf::Message& message) {
-  http::response<http::string_body> response{http::status::ok, request.version()};
-  response.set(http::field::server, "rollcall");
-  response.set(http::field::content_type, "application/json");
-  response.set(http::field::cache_control, "no-store");
-  response.keep_alive(request.keep_alive());
-  response.body() = encode(message, Encoding::json);
-  response.prepare_payload();
-  return response;
-}
-
-}  // namespace
 
 asio::awaitable<http::message_generator> answer_token_info(const Request& request,
                                                            const Context& context,
@@ -39,7 +24,8 @@ asio::awaitable<http::message_generator> answer_token_info(const Request& reques
   record.set_name(decision.name);
   record.set_desk_id(decision.desk_id);
   for (const int scope : decision.scopes) record.add_scopes(static_cast<v1::Scope>(scope));
-  co_return json_response(request, services::auth::token_info(record));
+  co_return json_response(request, http::status::ok,
+                          encode(services::auth::token_info(record), Encoding::json));
 }
 
 asio::awaitable<http::message_generator> answer_manual_checkin(const Request& request,
@@ -85,7 +71,7 @@ asio::awaitable<http::message_generator> answer_manual_checkin(const Request& re
     co_return error_response(request, http::status::service_unavailable, "unavailable",
                              result.reason());
   }
-  co_return json_response(request, result);
+  co_return json_response(request, http::status::ok, encode(result, Encoding::json));
 }
 
 }  // namespace rollcall::gateway::server

@@ -69,6 +69,11 @@ http::response<http::string_body> error_response(const Request& request, http::s
   return text_response(request, status, "application/json", encode(error, Encoding::json));
 }
 
+http::response<http::string_body> json_response(const Request& request, http::status status,
+                                                std::string body) {
+  return text_response(request, status, "application/json", std::move(body));
+}
+
 boost::asio::awaitable<http::message_generator> answer_http(
     Request request, RouteMatch route, std::shared_ptr<const Context> context) {
   const auto ready = [&] {

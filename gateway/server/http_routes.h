@@ -22,4 +22,8 @@ boost::beast::http::response<boost::beast::http::string_body> error_response(
     const Request& request, boost::beast::http::status status, std::string code,
     std::string message);
 
+// A JSON body with the given status, never cached (every answer is about now, or about a person).
+boost::beast::http::response<boost::beast::http::string_body> json_response(
+    const Request& request, boost::beast::http::status status, std::string body);
+
 }  // namespace rollcall::gateway::server

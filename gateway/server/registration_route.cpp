@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "gateway/redis_failure.h"
+#include "gateway/server/http_routes.h"
 #include "gateway/server/request_auth.h"
 #include "services/registry/badge_validator.h"
 #include "services/registry/desk_registry.h"
@@ -29,18 +30,6 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-http::response<http::string_body> json_response(const Request& request, http::status status,
-                                                std::string body) {
-  http::response<http::string_body> response{status, request.version()};
-  response.set(http::field::server, "rollcall");
-  response.set(http::field::content_type, "application/json");
-  response.set(http::field::cache_control, "no-store");
-  response.keep_alive(request.keep_alive());
-  response.body() = std::move(body);
-  response.prepare_payload();
-  return response;
 }
 
 http::response<http::string_body> unavailable(const Request& request) {
