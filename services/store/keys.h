@@ -74,4 +74,28 @@ inline std::string changes_channel(std::string_view e) {
   return tag(e) + ":changes";
 }
 
+// ---------------------------------------------------------------------------------------------
+// Venues: a venue groups co-located events (docs/venues.md). Its keys carry "{@VENUE}" as their
+// hash tag ("@" never starts an event id), so a venue's figures live in one slot of their own and
+// the Function that folds the events' logs into them stays atomic under Redis Cluster. Counter
+// names, the seq and the changes channel have an event's shape, so the totals hub, displays and
+// the totals route serve a venue as they serve an event, under the feed id "@VENUE".
+
+// Set of all venue ids.
+inline constexpr std::string_view kVenuesKey = "rollcall:venues";
+
+// The feed id of a venue where an event id is expected (counters, seq, tokens, changes).
+inline std::string venue_feed(std::string_view venue_id) {
+  return "@" + std::string(venue_id);
+}
+// Hash: config (Venue JSON: {"id","name","events":[...]}), events (",E1,E2,").
+inline std::string venue_key(std::string_view v) {
+  return tag(venue_feed(v)) + ":venue";
+}
+// Hash: person id -> country. The persons linked across the venue's events (an explicit
+// person_id in a registry); one person, one country.
+inline std::string venue_persons_key(std::string_view v) {
+  return tag(venue_feed(v)) + ":persons";
+}
+
 }  // namespace rollcall::services::store
