@@ -9,9 +9,13 @@ namespace rollcall::services::registry {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kColumns = {"badge_id", "country",      "category",
-                                                      "name",     "organization", "revoked"};
-constexpr std::string_view kHeader = "badge_id,country,category,name,organization[,revoked]";
+constexpr std::array<std::string_view, 5> kColumns = {"badge_id", "country", "category", "name",
+                                                      "organization"};
+// After the five, in either order and each at most once.
+constexpr std::string_view kRevoked = "revoked";
+constexpr std::string_view kPersonId = "person_id";
+constexpr std::string_view kHeader =
+    "badge_id,country,category,name,organization[,revoked][,person_id]";
 
 // Spaces around codes are an artefact of hand-edited spreadsheets, never meaningful.
 std::string_view trim(std::string_view s) {
@@ -68,6 +72,10 @@ bool is_valid_badge_id(std::string_view id) {
     if (!ok) return false;
   }
   return true;
+}
+
+bool is_valid_person_id(std::string_view id) {
+  return is_valid_badge_id(id);
 }
 
 std::vector<FieldProblem> check_badge_fields(std::string_view badge_id, std::string_view country,
@@ -140,14 +148,24 @@ std::optional<RowError> BadgeValidator::header(const CsvRecord& record) {
   };
   if (!record.ok()) return RowError{record.line, record.error};
   const auto& f = record.fields;
-  if (f.size() != 5 && f.size() != 6) {
+  if (f.size() < kColumns.size() || f.size() > kColumns.size() + 2) {
     return bad("found " + std::to_string(f.size()) + " column" + (f.size() == 1 ? "" : "s"));
   }
-  for (std::size_t i = 0; i < f.size(); ++i) {
+  for (std::size_t i = 0; i < kColumns.size(); ++i) {
     if (lower(trim(f[i])) != kColumns[i]) {
       return bad("column " + std::to_string(i + 1) + " is " + quoted(f[i]) + " instead of \"" +
                  std::string(kColumns[i]) + "\"");
     }
+  }
+  revoked_column_ = person_column_ = 0;
+  for (std::size_t i = kColumns.size(); i < f.size(); ++i) {
+    const auto name = lower(trim(f[i]));
+    auto& column = name == kRevoked ? revoked_column_ : person_column_;
+    if ((name != kRevoked && name != kPersonId) || column != 0) {
+      return bad("column " + std::to_string(i + 1) + " is " + quoted(f[i]) +
+                 " instead of \"revoked\" or \"person_id\" (each at most once)");
+    }
+    column = i;
   }
   columns_ = f.size();
   return std::nullopt;
@@ -161,7 +179,10 @@ std::variant<BadgeRow, RowError> BadgeValidator::row(const CsvRecord& record) {
     // Name the column: a file saved as Latin-1 or Windows-1252 is the usual cause.
     for (std::size_t i = 0; i < f.size() && i < columns_; ++i) {
       if (!is_valid_utf8(f[i])) {
-        error.reason = std::string(kColumns[i]) + " is not valid UTF-8 (save the file as UTF-8)";
+        const std::string_view column = i < kColumns.size()    ? kColumns[i]
+                                        : i == revoked_column_ ? kRevoked
+                                                               : kPersonId;
+        error.reason = std::string(column) + " is not valid UTF-8 (save the file as UTF-8)";
         break;
       }
     }
@@ -193,12 +214,24 @@ std::variant<BadgeRow, RowError> BadgeValidator::row(const CsvRecord& record) {
     }
   }
 
-  if (columns_ == 6) {
-    if (auto revoked = parse_revoked(f[5])) {
+  if (revoked_column_ != 0) {
+    const auto& text = f[revoked_column_];
+    if (auto revoked = parse_revoked(text)) {
       badge.set_revoked(*revoked);
     } else {
-      problems.push_back("revoked " + quoted(f[5]) +
+      problems.push_back("revoked " + quoted(text) +
                          " must be true, false, yes, no, 1, 0 or empty");
+    }
+  }
+  if (person_column_ != 0) {
+    const std::string_view person = trim(f[person_column_]);
+    if (person.empty()) {
+      // No link: the badge is its own person.
+    } else if (is_valid_person_id(person)) {
+      badge.set_person_id(std::string(person));
+    } else {
+      problems.push_back("person_id " + quoted(person) +
+                         " must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', ':', '-'");
     }
   }
 

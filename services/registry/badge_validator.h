@@ -31,6 +31,9 @@ struct BadgeRow {
 };
 
 bool is_valid_badge_id(std::string_view id);  // [A-Za-z0-9_.:-]{1,64}
+// A person id links a person's badges within an event and across a venue's events: the same
+// characters as a badge id.
+bool is_valid_person_id(std::string_view id);
 
 // One field that breaks the registry's rules: its proto field name and why, in plain words
 // (e.g. field "country", why "country \"XY\" is not an ISO 3166-1 alpha-2 code").
@@ -52,7 +55,8 @@ std::vector<FieldProblem> check_badge_fields(std::string_view badge_id, std::str
                                              rollcall::v1::Badge* badge);
 
 // Turns registry CSV records into badges of one event. Columns, in this order and with a header
-// row: badge_id,country,category,name,organization and optionally revoked. Stateful: it
+// row: badge_id,country,category,name,organization, then optionally revoked and person_id (in
+// either order). Stateful: it
 // remembers the header and every badge_id seen, so a repeated id is an error on its second
 // occurrence.
 class BadgeValidator {
@@ -72,6 +76,8 @@ class BadgeValidator {
   const CountryCodes& countries_;
   std::unordered_map<std::string, std::size_t> first_line_;  // badge_id -> line
   std::size_t columns_ = 0;                                  // 0 until the header was accepted
+  std::size_t revoked_column_ = 0;                           // 0: absent
+  std::size_t person_column_ = 0;                            // 0: absent
 };
 
 // A whole registry file, validated.

@@ -46,6 +46,11 @@ inline std::string badges_key(std::string_view e) {
 inline std::string registry_version_key(std::string_view e) {
   return tag(e) + ":registry_version";
 }
+// Hash: person id -> country, every explicit person id of the event's registry (person_id
+// column), so that a venue made later links the persons its events share.
+inline std::string persons_key(std::string_view e) {
+  return tag(e) + ":persons";
+}
 // Set of the badges inside now (kept by the scan function).
 inline std::string inside_key(std::string_view e) {
   return tag(e) + ":inside";

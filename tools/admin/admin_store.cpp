@@ -17,15 +17,31 @@ using google::protobuf::util::TimeUtil;
 void EventOptions::add_to(po::options_description& options) {
   // clang-format off
   options.add_options()
-    ("event", po::value(&event_id)->value_name("EVENT"), "event id, e.g. wsis20-2025 (required)")
+    ("event", po::value(&event_id)->value_name("EVENT"),
+     venue_allowed ? "event id, e.g. wsis20-2025 (this or --venue)"
+                   : "event id, e.g. wsis20-2025 (required)");
+  if (venue_allowed) {
+    options.add_options()
+      ("venue", po::value(&venue_id)->value_name("VENUE"),
+       "a venue instead (rollcall-admin venue create): the token opens the venue and each of "
+       "its events");
+  }
+  options.add_options()
     ("redis", po::value(&redis_url)->value_name("URL")->default_value("redis://127.0.0.1:6379"),
      "redis://[[user]:password@]host[:port][/db]");
   // clang-format on
 }
 
 std::string EventOptions::check(const po::variables_map& values) {
-  if (!values.count("event")) return "--event is required";
-  if (!services::registry::is_valid_event_id(event_id)) {
+  if (venue_allowed && values.count("venue")) {
+    if (values.count("event")) return "give --event or --venue, not both";
+    if (!services::registry::is_valid_event_id(venue_id)) {
+      return "--venue \"" + venue_id + "\" is not a valid venue id";
+    }
+    event_id = services::store::venue_feed(venue_id);
+  } else if (!values.count("event")) {
+    return venue_allowed ? "--event or --venue is required" : "--event is required";
+  } else if (!services::registry::is_valid_event_id(event_id)) {
     return "--event \"" + event_id + "\" is not a valid event id";
   }
   std::string error;
@@ -37,8 +53,14 @@ std::string EventOptions::check(const po::variables_map& values) {
 
 import::RedisSession open_event(const EventOptions& options){
     try {import::RedisSession redis(options.url);
-const auto exists = redis.query({"EXISTS", services::store::event_key(options.event_id)});
-if (exists.integer == 0) {
+if (!options.venue_id.empty()) {
+  if (redis.query({"EXISTS", services::store::venue_key(options.venue_id)}).integer == 0) {
+    throw AdminError("venue " + options.venue_id + " does not exist in Redis at " +
+                     options.url.where() + ": create it first (rollcall-admin venue create)");
+  }
+  return redis;
+}
+if (redis.query({"EXISTS", services::store::event_key(options.event_id)}).integer == 0) {
   throw AdminError("event " + options.event_id + " does not exist in Redis at " +
                    options.url.where() + ": import its registry first (rollcall-import)");
 }
@@ -50,6 +72,21 @@ catch (const AdminError&) {
 catch (const std::exception& e) {
   throw AdminError(e.what());
 }
+}
+
+std::vector<std::string> venue_events(import::RedisSession& redis, const std::string& venue_id) {
+  const auto events = redis.command({"HGET", services::store::venue_key(venue_id), "events"});
+  std::vector<std::string> out;
+  if (!events) return out;
+  std::string_view rest = *events;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const auto item = rest.substr(0, comma);
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return out;
 }
 
 long long forget_desk(import::RedisSession& redis, const std::string& event_id,

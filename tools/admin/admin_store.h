@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <google/protobuf/message.h>
 #include <google/protobuf/timestamp.pb.h>
@@ -20,11 +21,15 @@ struct AdminError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// --redis and --event, which every command that reads or writes Redis takes.
+// --redis and --event, which every command that reads or writes Redis takes. Token commands also
+// take --venue instead of --event: then event_id is the venue's feed id ("@V", whose tokens are
+// the venue's) and venue_id names the venue.
 struct EventOptions {
   std::string redis_url;
   std::string event_id;
+  std::string venue_id;  // set only with --venue
   gateway::redis::Url url;
+  bool venue_allowed = false;
 
   void add_to(boost::program_options::options_description& options);
   // After parsing: a reason for bad usage, or empty when the options are fine (fills url).
@@ -34,6 +39,9 @@ struct EventOptions {
 // Connects and makes sure the event exists (its registry was imported), so tokens and keys
 // never land under a misspelt event id. Throws AdminError.
 import::RedisSession open_event(const EventOptions& options);
+
+// The member events of a venue, in its configured order (empty when it has none).
+std::vector<std::string> venue_events(import::RedisSession& redis, const std::string& venue_id);
 
 // Removes a desk from the event's totals (FCALL rollcall_forget_desk: its counters, its place
 // among the tracked desks; displays are told). Returns how many counters went (0: none had it).

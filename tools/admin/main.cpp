@@ -14,6 +14,8 @@ constexpr const char* kName = "rollcall-admin";
 constexpr const char* kUsage =
     "Usage: rollcall-admin token issue  --event EVENT --role ROLE --name NAME [--desk ID]\n"
     "                                   [--expires-in 12h | --expires-at TIME] [--redis URL]\n"
+    "       rollcall-admin token issue  --venue VENUE --role ROLE --name NAME (the venue and\n"
+    "                                   each of its events)\n"
     "       rollcall-admin token revoke --event EVENT --id ID [--forget-desk] [--redis URL]\n"
     "       rollcall-admin token list   --event EVENT [--redis URL]\n"
     "       rollcall-admin desk list    --event EVENT [--redis URL]\n"
@@ -32,6 +34,8 @@ constexpr const char* kUsage =
     "       rollcall-admin badge print --event EVENT [--registry FILE.csv] [--badge ID...]\n"
     "                                  [--key PATH] [--size a6|cr80]\n"
     "                                  (--out FILE.pdf | --printer NAME) [--redis URL]\n"
+    "       rollcall-admin venue create --venue VENUE --name NAME --events E1,E2 [--redis URL]\n"
+    "       rollcall-admin venue show   --venue VENUE [--redis URL]\n"
     "\n"
     "Access tokens for desks, platforms, displays and organizers (ROLE: desk, platform,\n"
     "display, organizer), stored hashed in Redis; the desks in an event's totals (a desk is\n"
@@ -65,10 +69,12 @@ int main(int argc, char** argv) {
     if (group == "badge") return admin::badge_command(action, rest_argc, rest_argv);
     if (group == "desk") return admin::desk_command(action, rest_argc, rest_argv);
     if (group == "ticket") return admin::ticket_command(action, rest_argc, rest_argv);
+    if (group == "venue") return admin::venue_command(action, rest_argc, rest_argv);
   } catch (const std::exception& e) {
     std::cerr << kName << ": " << e.what() << '\n';
     return 1;
   }
-  return rollcall::tools::cli::usage_error(kName, "unknown command \"" + std::string(group) +
-                                                      "\" (token, desk, ticket, badge-key, badge)");
+  return rollcall::tools::cli::usage_error(kName,
+                                           "unknown command \"" + std::string(group) +
+                                               "\" (token, desk, ticket, badge-key, badge, venue)");
 }

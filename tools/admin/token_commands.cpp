@@ -45,6 +45,12 @@ std::vector<StoredToken> read_tokens(import::RedisSession& redis, const std::str
   return tokens;
 }
 
+// The events a token of `options` also opens: a venue's member events, none for an event.
+std::vector<std::string> member_events(import::RedisSession& redis, const EventOptions& options) {
+  if (options.venue_id.empty()) return {};
+  return venue_events(redis, options.venue_id);
+}
+
 bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
@@ -68,6 +74,7 @@ int issue(int argc, char** argv) {
       "badges.\n\nOptions",
       100, 50);
   EventOptions event;
+  event.venue_allowed = true;
   std::string role_text, name, desk_id, expires_in, expires_at;
   std::vector<std::string> scope_texts;
   options.add_options()("help,h", "show this help and exit");
@@ -159,6 +166,11 @@ int issue(int argc, char** argv) {
   const auto added =
       redis.query({"HSETNX", store::tokens_key(event.event_id), hash, to_json(record)});
   if (added.integer != 1) throw AdminError("a token with this hash exists already; try again");
+  // A venue's token opens each of its events too (the venue wall shows them side by side; a
+  // desk of the venue scans for any of them). Revoking it revokes it everywhere.
+  for (const auto& member : member_events(redis, event)) {
+    redis.query({"HSET", store::tokens_key(member), hash, to_json(record)});
+  }
   if (*role == v1::desk && !desk_id.empty()) {
     // A desk forgotten earlier (its tablet lost) shows again under its new token.
     const auto back = redis.query({"SREM", store::forgotten_desks_key(event.event_id), desk_id});
@@ -185,6 +197,7 @@ int revoke(int argc, char** argv) {
       "(its counters; displays drop it); its scans stay counted and logged.\n\nOptions",
       100, 50);
   EventOptions event;
+  event.venue_allowed = true;
   std::string id;
   options.add_options()("help,h", "show this help and exit");
   event.add_to(options);
@@ -209,6 +222,9 @@ int revoke(int argc, char** argv) {
   if (matches.size() > 1) throw AdminError("several tokens have the id " + id);
   auto& token = *matches.front();
   const bool forget = values.count("forget-desk") > 0;
+  if (forget && !event.venue_id.empty()) {
+    return cli::usage_error(program, "--forget-desk is per event: give --event");
+  }
   if (forget && token.record.role() != v1::desk) {
     throw AdminError("token " + id + " is a " + std::string(auth::role_name(token.record.role())) +
                      " token: only desk tokens have a desk to forget");
@@ -219,6 +235,12 @@ int revoke(int argc, char** argv) {
   } else {
     *token.record.mutable_revoked_at() = now_timestamp();
     redis.query({"HSET", store::tokens_key(event.event_id), token.hash, to_json(token.record)});
+    for (const auto& member : member_events(redis, event)) {
+      // Only where it is the same token (a member event never had it if added to the venue later).
+      if (redis.query({"HEXISTS", store::tokens_key(member), token.hash}).integer == 1) {
+        redis.query({"HSET", store::tokens_key(member), token.hash, to_json(token.record)});
+      }
+    }
     std::cerr << "revoked " << auth::role_name(token.record.role()) << " token " << id << " (\""
               << token.record.name() << "\") of " << event.event_id << '\n';
   }
@@ -244,6 +266,7 @@ int list(int argc, char** argv) {
       "Options",
       100, 50);
   EventOptions event;
+  event.venue_allowed = true;
   options.add_options()("help,h", "show this help and exit");
   event.add_to(options);
   po::variables_map values;

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "gateway/redis/url.h"
 #include "services/registry/country_codes.h"
@@ -16,6 +17,8 @@ struct ImportOptions {
   std::string registry_path;
   std::optional<std::string> event_file;
   bool skip_invalid = false;
+  // Rows without a person_id get one by the matching rule (services/registry/person_links.h).
+  bool match_persons = false;
   gateway::redis::Url redis;
   std::string country_codes_path = std::string(services::registry::CountryCodes::kDefaultPath);
 };
@@ -24,6 +27,10 @@ struct ImportResult {
   std::size_t imported = 0;
   std::size_t skipped = 0;
   std::size_t kept = 0;  // rows of badges a desk replaced or registered: left as the desk made them
+  std::size_t linked = 0;           // badges written with a person id
+  std::size_t matched = 0;          // of the rows, those given a person id by the matching rule
+  std::size_t person_kept = 0;      // badges whose person could not change (already seen)
+  std::vector<std::string> venues;  // the venues the event is in (their persons were updated)
 };
 
 // Why an import did not happen, in one line (the bad rows have been listed before).

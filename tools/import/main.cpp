@@ -27,8 +27,10 @@ int main(int argc, char** argv) {
   po::options_description described(
       "Usage: rollcall-import --event EVENT --registry FILE.csv [options]\n\n"
       "Validates a badge registry (CSV with the header\n"
-      "badge_id,country,category,name,organization[,revoked]) and loads it into Redis.\n"
-      "Nothing is imported when a row is invalid, unless --skip-invalid is given.\n"
+      "badge_id,country,category,name,organization[,revoked][,person_id]) and loads it into\n"
+      "Redis. Nothing is imported when a row is invalid, unless --skip-invalid is given.\n"
+      "person_id links one person's badges, within the event and across the events of a venue\n"
+      "(docs/venues.md); one person id with two countries is refused with the rows named.\n"
       "A new event is created with the defaults (UTC, every day, any zone, the standard\n"
       "categories) or from --event-file; re-importing updates badges and never touches\n"
       "counters or attendance.\n\nOptions",
@@ -42,6 +44,9 @@ int main(int argc, char** argv) {
     ("event-file", po::value(&event_file)->value_name("EVENT.json"),
      "event configuration (rollcall.v1.Event as JSON) to create or refine the event with")
     ("skip-invalid", po::bool_switch(), "import the valid rows and skip (and list) the bad ones")
+    ("match-persons", po::bool_switch(),
+     "rows without a person_id get one by the matching rule: equal name, country and\n"
+     "organization after folding case and marks (docs/venues.md); duplicates stay unlinked")
     ("redis", po::value(&redis_url)->value_name("URL")->default_value("redis://127.0.0.1:6379"),
      "redis://[[user]:password@]host[:port][/db]")
     ("country-codes", po::value(&country_codes)->value_name("FILE")
@@ -67,6 +72,7 @@ int main(int argc, char** argv) {
   options.registry_path = registry;
   if (vm.count("event-file")) options.event_file = event_file;
   options.skip_invalid = vm["skip-invalid"].as<bool>();
+  options.match_persons = vm["match-persons"].as<bool>();
   options.country_codes_path = country_codes;
   std::string url_error;
   const auto url = rollcall::gateway::redis::Url::parse(redis_url, &url_error);
@@ -80,6 +86,19 @@ int main(int argc, char** argv) {
               << (result.kept ? ", " + std::to_string(result.kept) + " kept as a desk changed them"
                               : std::string())
               << ")\n";
+    if (result.linked || result.matched || result.person_kept) {
+      std::cout << "persons: " << result.linked << " badges linked to a person id"
+                << (options.match_persons
+                        ? " (" + std::to_string(result.matched) + " by the matching rule)"
+                        : std::string())
+                << (result.person_kept ? ", " + std::to_string(result.person_kept) +
+                                             " kept their person (already seen)"
+                                       : std::string())
+                << "\n";
+    }
+    for (const auto& venue : result.venues) {
+      std::cout << "venue " << venue << ": person links updated\n";
+    }
     return 0;
   } catch (const std::exception& e) {
     std::cerr << kName << ": " << e.what() << '\n';

@@ -168,6 +168,55 @@ TEST_F(BadgeValidatorTest, RevokedColumn) {
   EXPECT_EQ(r.errors[1].message(), "line 10: expected 6 columns, found 5");
 }
 
+TEST_F(BadgeValidatorTest, PersonIdColumnInEitherOrderAfterTheFive) {
+  for (const std::string header :
+       {"badge_id,country,category,name,organization,person_id\n",
+        "badge_id,country,category,name,organization,revoked,person_id\n",
+        "badge_id,country,category,name,organization,Person_ID,revoked\n"}) {
+    const bool revoked_first = header.find("revoked,person") != std::string::npos;
+    const bool has_revoked = header.find("revoked") != std::string::npos;
+    const auto line = [&](std::string id, std::string person, std::string revoked) {
+      std::string out = id + ",CH,un,N,O";
+      if (!has_revoked) return out + "," + person + "\n";
+      return out + (revoked_first ? "," + revoked + "," + person : "," + person + "," + revoked) +
+             "\n";
+    };
+    const auto r = read(header + line("A1", "P-1", "") + line("A2", " P-1 ", "yes") +
+                        line("A3", "", "") + line("A4", "P 4", "") + line("A5", "RC1:x", "") +
+                        line("A6", std::string(65, 'p'), ""));
+    ASSERT_FALSE(r.fatal) << header;
+    ASSERT_EQ(r.badges.size(), 3u) << header;
+    EXPECT_EQ(r.badges[0].badge.person_id(), "P-1");
+    EXPECT_EQ(r.badges[1].badge.person_id(), "P-1");
+    EXPECT_EQ(r.badges[1].badge.revoked(), has_revoked);
+    EXPECT_EQ(r.badges[2].badge.person_id(), "");
+    ASSERT_EQ(r.errors.size(), 3u);
+    EXPECT_EQ(r.errors[0].message(),
+              "line 5: person_id \"P 4\" must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', "
+              "':', '-'");
+    EXPECT_EQ(r.errors[1].line, 6u);
+    EXPECT_EQ(r.errors[2].line, 7u);
+  }
+}
+
+TEST_F(BadgeValidatorTest, ExtraColumnsOtherThanRevokedAndPersonIdAreRefused) {
+  const std::string five = "badge_id,country,category,name,organization";
+  for (const std::string extra : {",email", ",revoked,revoked", ",person_id,person_id",
+                                  ",person_id,revoked,x", ",,person_id", ",revoked,person"}) {
+    const auto r = read(five + extra + "\n");
+    ASSERT_TRUE(r.fatal) << extra;
+    EXPECT_NE(r.fatal->message().find("the header must be"), std::string::npos) << extra;
+  }
+}
+
+TEST_F(BadgeValidatorTest, InvalidUtf8InThePersonColumnIsNamed) {
+  const auto r = read(
+      "badge_id,country,category,name,organization,revoked,person_id\n"
+      "A1,CH,un,N,O,,P\xff\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].message(), "line 2: person_id is not valid UTF-8 (save the file as UTF-8)");
+}
+
 TEST_F(BadgeValidatorTest, HeaderIsRequiredInOrder) {
   auto fatal = [&](const std::string& text) {
     const auto r = read(text);
@@ -175,15 +224,18 @@ TEST_F(BadgeValidatorTest, HeaderIsRequiredInOrder) {
   };
   EXPECT_EQ(fatal(""),
             "line 1: the file is empty (expected the header "
-            "badge_id,country,category,name,organization[,revoked])");
+            "badge_id,country,category,name,organization[,revoked][,person_id])");
   EXPECT_EQ(fatal("A1,CH,un,N,O\n"),
-            "line 1: the header must be badge_id,country,category,name,organization[,revoked], "
+            "line 1: the header must be "
+            "badge_id,country,category,name,organization[,revoked][,person_id], "
             "column 1 is \"A1\" instead of \"badge_id\"");
   EXPECT_EQ(fatal("badge_id,category,country,name,organization\n"),
-            "line 1: the header must be badge_id,country,category,name,organization[,revoked], "
+            "line 1: the header must be "
+            "badge_id,country,category,name,organization[,revoked][,person_id], "
             "column 2 is \"category\" instead of \"country\"");
   EXPECT_EQ(fatal("badge_id,country,category,name\n"),
-            "line 1: the header must be badge_id,country,category,name,organization[,revoked], "
+            "line 1: the header must be "
+            "badge_id,country,category,name,organization[,revoked][,person_id], "
             "found 4 columns");
   EXPECT_EQ(fatal("\n\nBadge_ID , Country,CATEGORY,name,organization\r\n"), "(not fatal)");
 }

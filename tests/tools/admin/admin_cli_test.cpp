@@ -11,6 +11,7 @@
 
 #include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "rollcall/v1/auth.pb.h"
 #include "services/auth/access.h"
@@ -426,7 +427,7 @@ TEST_F(AdminCliTest, TokenCommandsRefuseBadInput) {
   EXPECT_EQ(redis_.command({"EXISTS", store::tokens_key(kEvent)}), "0") << "nothing was stored";
 
   EXPECT_EQ(run({"token", "issue", "--role", "desk", "--name", "x"}, &out), 2);
-  EXPECT_CONTAINS(out, "--event is required");
+  EXPECT_CONTAINS(out, "--event or --venue is required");
   EXPECT_EQ(run({"token", "issue", "--role", "desk", "--name", "x", "--event", "Bad Event"}, &out),
             2);
   EXPECT_EQ(run({"token", "issue", "--role", "desk", "--name", "x", "--event", kEvent, "--redis",
@@ -690,6 +691,142 @@ TEST_F(AdminCliTest, TopLevelUsage) {
   EXPECT_CONTAINS(out, "--expires-in");
   EXPECT_EQ(run({"badge", "sign", "--help"}, &out), 0);
   EXPECT_CONTAINS(out, "--qr-dir");
+}
+
+}  // namespace
+}  // namespace rollcall::tools::admin
+
+namespace rollcall::tools::admin {
+namespace {
+
+class VenueCliTest : public AdminCliTest {
+ protected:
+  void SetUp() override {
+    AdminCliTest::SetUp();
+    for (const std::string e : {"wsis20", "aifg25"}) {
+      redis_.command({"HSET", store::event_key(e), "config", "{}"});
+    }
+  }
+  std::vector<std::string> create(std::vector<std::string> args) {
+    args.insert(args.begin(), {"venue", "create"});
+    args.insert(args.end(), {"--redis", redis_.url()});
+    return args;
+  }
+};
+
+TEST_F(VenueCliTest, CreateLinksThePersonsItsEventsShareAndRefusesTwoCountries) {
+  redis_.command({"HSET", store::persons_key("wsis20"), "P-1", "CH", "P-2", "FR"});
+  redis_.command({"HSET", store::persons_key("aifg25"), "P-1", "CH", "P-3", ""});
+  std::string out;
+  ASSERT_EQ(
+      run(create({"--venue", "palexpo", "--name", "Palexpo, Genève", "--events", "wsis20,aifg25"}),
+          &out),
+      0)
+      << out;
+  EXPECT_CONTAINS(out,
+                  "created venue palexpo with 2 events; 3 linked persons, 1 of them "
+                  "registered for more than one event");
+  EXPECT_EQ(redis_.command({"HGET", store::venue_key("palexpo"), "events"}), ",wsis20,aifg25,");
+  const auto config =
+      boost::json::parse(redis_.command({"HGET", store::venue_key("palexpo"), "config"}));
+  EXPECT_EQ(config.at("name").as_string(), "Palexpo, Genève");
+  EXPECT_EQ(config.at("events").as_array().size(), 2u);
+  EXPECT_EQ(redis_.command({"SMEMBERS", std::string(store::kVenuesKey)}), "palexpo");
+  EXPECT_EQ(redis_.command({"HGET", store::venue_persons_key("palexpo"), "P-3"}), "");
+  EXPECT_EQ(redis_.command({"HLEN", store::venue_persons_key("palexpo")}), "3");
+
+  ASSERT_EQ(run({"venue", "show", "--venue", "palexpo", "--redis", redis_.url()}, &out), 0) << out;
+  EXPECT_CONTAINS(out, "venue palexpo (Palexpo, Genève)");
+  EXPECT_CONTAINS(out, "1 person registered for more than one event");
+
+  // A third event that gives P-2 another country: refused, nothing changes.
+  redis_.command({"HSET", store::event_key(kEvent), "config", "{}"});
+  redis_.command({"HSET", store::persons_key(kEvent), "P-2", "DE", "P-9", "JP"});
+  EXPECT_EQ(run(create({"--venue", "palexpo", "--name", "P", "--events",
+                        std::string("wsis20,aifg25,") + kEvent}),
+                &out),
+            1);
+  EXPECT_CONTAINS(out,
+                  "person P-2 is DE in event " + std::string(kEvent) + " but FR in venue palexpo");
+  EXPECT_CONTAINS(out, "nothing written");
+  EXPECT_EQ(redis_.command({"HEXISTS", store::venue_persons_key("palexpo"), "P-9"}), "0");
+  EXPECT_EQ(redis_.command({"HGET", store::venue_key("palexpo"), "events"}), ",wsis20,aifg25,");
+  // An event never leaves a venue.
+  EXPECT_EQ(run(create({"--venue", "palexpo", "--name", "P", "--events", "wsis20"}), &out), 1);
+  EXPECT_CONTAINS(out, "event aifg25 is in venue palexpo and stays");
+}
+
+TEST_F(VenueCliTest, CreateRefusesBadInputWithNothingWritten) {
+  std::string out;
+  const std::vector<std::vector<std::string>> bad = {
+      {"--name", "N", "--events", "wsis20"},
+      {"--venue", "Bad Venue", "--name", "N", "--events", "wsis20"},
+      {"--venue", "@v", "--name", "N", "--events", "wsis20"},
+      {"--venue", "v", "--events", "wsis20"},
+      {"--venue", "v", "--name", "", "--events", "wsis20"},
+      {"--venue", "v", "--name", "line\nbreak", "--events", "wsis20"},
+      {"--venue", "v", "--name", std::string(201, 'x'), "--events", "wsis20"},
+      {"--venue", "v", "--name", "N"},
+      {"--venue", "v", "--name", "N", "--events", ""},
+      {"--venue", "v", "--name", "N", "--events", "wsis20,"},
+      {"--venue", "v", "--name", "N", "--events", "wsis20,,aifg25"},
+      {"--venue", "v", "--name", "N", "--events", "@x"},
+      {"--venue", "v", "--name", "N", "--events", "WSIS20"},
+  };
+  for (const auto& args : bad) {
+    EXPECT_EQ(run(create(args), &out), 2) << ::testing::PrintToString(args) << out;
+    EXPECT_LT(out.size(), 600u) << "bounded echo";
+  }
+  EXPECT_EQ(run(create({"--venue", "v", "--name", "N", "--events", "wsis20,nope"}), &out), 1);
+  EXPECT_CONTAINS(out, "event nope does not exist");
+  EXPECT_EQ(redis_.command({"EXISTS", std::string(store::kVenuesKey)}), "0");
+  EXPECT_EQ(redis_.command({"EXISTS", store::venue_key("v")}), "0");
+  EXPECT_EQ(run({"venue", "show", "--venue", "v", "--redis", redis_.url()}, &out), 1);
+  EXPECT_CONTAINS(out, "venue v does not exist");
+  EXPECT_EQ(run({"venue", "burn", "--venue", "v"}, &out), 2);
+}
+
+TEST_F(VenueCliTest, AVenueTokenOpensTheVenueAndEachEventAndIsRevokedEverywhere) {
+  std::string out;
+  ASSERT_EQ(run(create({"--venue", "palexpo", "--name", "P", "--events", "wsis20,aifg25"}), &out),
+            0);
+  std::string token, err;
+  ASSERT_EQ(run_split({"token", "issue", "--venue", "palexpo", "--role", "display", "--name",
+                       "Venue wall", "--redis", redis_.url()},
+                      &token, &err),
+            0)
+      << err;
+  token.pop_back();
+  const auto hash = services::auth::token_hash(token);
+  for (const std::string feed : {"@palexpo", "wsis20", "aifg25"}) {
+    const auto json = redis_.command({"HGET", store::tokens_key(feed), hash});
+    ASSERT_FALSE(json.empty()) << feed;
+    EXPECT_EQ(parse_json<v1::TokenRecord>(json).role(), v1::display);
+  }
+  EXPECT_EQ(redis_.command({"HEXISTS", store::tokens_key(kEvent), hash}), "0");
+  ASSERT_EQ(run({"token", "list", "--venue", "palexpo", "--redis", redis_.url()}, &out), 0);
+  EXPECT_CONTAINS(out, "Venue wall");
+  const auto id =
+      parse_json<v1::TokenRecord>(redis_.command({"HGET", store::tokens_key("@palexpo"), hash}))
+          .id();
+  ASSERT_EQ(
+      run({"token", "revoke", "--venue", "palexpo", "--id", id, "--redis", redis_.url()}, &out), 0)
+      << out;
+  for (const std::string feed : {"@palexpo", "wsis20", "aifg25"}) {
+    EXPECT_TRUE(parse_json<v1::TokenRecord>(redis_.command({"HGET", store::tokens_key(feed), hash}))
+                    .has_revoked_at())
+        << feed;
+  }
+  EXPECT_EQ(run({"token", "issue", "--venue", "palexpo", "--event", "wsis20", "--role", "display",
+                 "--name", "x", "--redis", redis_.url()},
+                &out),
+            2);
+  EXPECT_CONTAINS(out, "not both");
+  EXPECT_EQ(run({"token", "issue", "--venue", "nowhere", "--role", "display", "--name", "x",
+                 "--redis", redis_.url()},
+                &out),
+            1);
+  EXPECT_CONTAINS(out, "venue nowhere does not exist");
 }
 
 }  // namespace

@@ -232,6 +232,121 @@ TEST_F(ImportTest, ReimportKeepsWhatADeskReplacedOrRegistered) {
   EXPECT_EQ(redis.command({"SCARD", store::badges_key("e1")}), "4");
 }
 
+constexpr const char* kPersonHeader = "badge_id,country,category,name,organization,person_id\n";
+
+// A venue as `rollcall-admin venue create` leaves it (docs/venues.md).
+void make_venue(const RedisServer& redis, const std::string& venue,
+                const std::vector<std::string>& events) {
+  std::string field = ",";
+  for (const auto& e : events) field += e + ",";
+  redis.command({"HSET", store::venue_key(venue), "config", "{}", "events", field});
+  redis.command({"SADD", std::string(store::kVenuesKey), venue});
+}
+
+TEST_F(ImportTest, PersonIdsLinkBadgesAndAreRecordedForTheEventAndItsVenue) {
+  RedisServer redis;
+  make_venue(redis, "geneva", {"e1", "e2"});
+  const auto csv = write("a.csv", std::string(kPersonHeader) +
+                                      "A1,CH,minister,Ana Lima,Org,P-1\n"
+                                      "A2,CH,minister,Ana Lima,Org,P-1\n"
+                                      "A3,FR,un,Ben Roy,UN,\n");
+  const auto r = import(redis, "e1", csv);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "imported 3 badges into e1 (0 skipped)\npersons: 2 badges linked to a person id\n"
+            "venue geneva: person links updated\n");
+  EXPECT_EQ(hget(redis, store::badge_key("e1", "A1"), "person"), "P-1");
+  EXPECT_EQ(hget(redis, store::badge_key("e1", "A2"), "person"), "P-1");
+  EXPECT_EQ(redis.command({"HEXISTS", store::badge_key("e1", "A3"), "person"}), "0");
+  EXPECT_EQ(redis.command({"HGETALL", store::persons_key("e1")}), "P-1\nCH");
+  EXPECT_EQ(redis.command({"HGETALL", store::venue_persons_key("geneva")}), "P-1\nCH");
+  // An event outside the venue links within itself only.
+  ASSERT_EQ(import(redis, "other", csv).code, 0);
+  EXPECT_EQ(redis.command({"HGETALL", store::persons_key("other")}), "P-1\nCH");
+  EXPECT_EQ(redis.command({"HLEN", store::venue_persons_key("geneva")}), "1");
+}
+
+TEST_F(ImportTest, OnePersonWithTwoCountriesIsRefusedWithTheRowsNamedAndNothingWritten) {
+  RedisServer redis;
+  make_venue(redis, "geneva", {"e1", "e2"});
+  redis.command({"HSET", store::venue_persons_key("geneva"), "P-1", "DE"});
+  const auto csv = write("b.csv", std::string(kPersonHeader) +
+                                      "B1,CH,minister,Ana Lima,Org,P-1\n"  // line 2: venue DE
+                                      "B2,FR,un,Ben Roy,UN,P-2\n"          // line 3
+                                      "B3,JP,un,Ben Roy,UN,P-2\n"          // line 4: line 3 FR
+                                      "B4,JP,un,Chie Ito,UN,P-3\n");
+  auto r = import(redis, "e2", csv);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_CONTAINS(r.err, "line 2: person_id P-1 is CH here but DE in venue geneva");
+  EXPECT_CONTAINS(r.err, "line 4: person_id P-2 is JP here but FR on line 3");
+  EXPECT_CONTAINS(r.err, "2 invalid rows");
+  EXPECT_EQ(redis.command({"EXISTS", store::badge_key("e2", "B4")}), "0");
+  EXPECT_EQ(redis.command({"HLEN", store::venue_persons_key("geneva")}), "1");
+  // --skip-invalid imports the others and links them.
+  r = import(redis, "e2", csv, {"--skip-invalid"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "imported 2 badges into e2 (2 skipped)");
+  EXPECT_EQ(redis.command({"HGET", store::venue_persons_key("geneva"), "P-3"}), "JP");
+  EXPECT_EQ(redis.command({"HGET", store::venue_persons_key("geneva"), "P-1"}), "DE");
+}
+
+TEST_F(ImportTest, ABadgesPersonNeverChangesOnceItWasSeen) {
+  RedisServer redis;
+  redis.command({"FUNCTION", "LOAD", "REPLACE", std::string(store::function_library())});
+  ASSERT_EQ(import(redis, "e1",
+                   write("a.csv", std::string(kHeader) + "A1,CH,un,Ana Lima,Org\n"
+                                                         "A2,CH,un,Ben Roy,Org\n"))
+                .code,
+            0);
+  const auto status =
+      redis.command({"FCALL", "rollcall_scan", "1", store::tag("e1"), "s1", "A1", "d1", "hall",
+                     "in", "1000", "2000", "2025-07-07", "2025-07-07T09:00", "0"});
+  ASSERT_EQ(status.substr(0, status.find('\n')), "accepted");
+  // A1 was counted on site as itself: linking it now would make a second person of it.
+  const auto r = import(redis, "e1",
+                        write("b.csv", std::string(kPersonHeader) + "A1,CH,un,Ana Lima,Org,P-1\n"
+                                                                    "A2,CH,un,Ben Roy,Org,P-2\n"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_CONTAINS(r.err, "badge A1 keeps its person: it was already seen");
+  EXPECT_CONTAINS(r.out, "persons: 1 badges linked to a person id, 1 kept their person");
+  EXPECT_EQ(redis.command({"HEXISTS", store::badge_key("e1", "A1"), "person"}), "0");
+  EXPECT_EQ(hget(redis, store::badge_key("e1", "A2"), "person"), "P-2");
+  // Unseen, a link can also be taken away again.
+  ASSERT_EQ(
+      import(redis, "e1", write("c.csv", std::string(kHeader) + "A2,CH,un,Ben Roy,Org\n")).code, 0);
+  EXPECT_EQ(redis.command({"HEXISTS", store::badge_key("e1", "A2"), "person"}), "0");
+}
+
+TEST_F(ImportTest, TheMatchingRuleLinksTwoRegistriesAndLeavesDuplicatesApart) {
+  RedisServer redis;
+  const auto a = write("a.csv", std::string(kHeader) +
+                                    "A1,CH,minister,Anna Müller,Bundesrat\n"
+                                    "A2,FR,un,Li Wei,ITU\n"
+                                    "A3,FR,un,LI WEI,itu\n"
+                                    "A4,BR,media,Rui Costa,\n");
+  const auto b = write("b.csv", std::string(kHeader) +
+                                    "X1,CH,un,ANNA MULLER,bundesrat\n"
+                                    "X2,BR,media,Rui Costa,Globo\n");
+  auto r = import(redis, "e1", a, {"--match-persons"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "persons: 2 badges linked to a person id (2 by the matching rule)");
+  EXPECT_CONTAINS(r.err, "line 3: not linked: the same name, country and organization as line 4");
+  EXPECT_CONTAINS(r.err, "line 4: not linked: the same name, country and organization as line 3");
+  r = import(redis, "e2", b, {"--match-persons"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto anna = hget(redis, store::badge_key("e1", "A1"), "person");
+  EXPECT_TRUE(anna.starts_with("m-")) << anna;
+  EXPECT_EQ(hget(redis, store::badge_key("e2", "X1"), "person"), anna);
+  // Same name and country, another organization: another person.
+  EXPECT_NE(hget(redis, store::badge_key("e2", "X2"), "person"),
+            hget(redis, store::badge_key("e1", "A4"), "person"));
+  EXPECT_EQ(redis.command({"HEXISTS", store::badge_key("e1", "A2"), "person"}), "0");
+  // Without the flag nothing is derived.
+  r = import(redis, "e3", a);
+  ASSERT_EQ(r.code, 0);
+  EXPECT_EQ(redis.command({"EXISTS", store::persons_key("e3")}), "0");
+}
+
 TEST_F(ImportTest, EventFileCreatesAndRefinesTheEvent) {
   RedisServer redis;
   const auto csv = write("r.csv", std::string(kHeader) + "S1,CH,speaker,Ada,Org\n");
