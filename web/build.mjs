@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const src = join(here, 'src');
 const dist = join(here, 'dist');
-const pages = ['wall', 'dashboard', 'desk'];
+const pages = ['wall', 'dashboard', 'desk', 'venue'];
 
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });

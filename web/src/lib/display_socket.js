@@ -4,7 +4,8 @@
 import { DisplayState } from './totals.js';
 import { AUTH_CLOSE_CODES, socketUrl, subprotocols } from './auth.js';
 
-export function connectDisplay({ event, onState, onStatus, onError }) {
+// `venue` instead of `event`: the venue's figures, each person once (docs/venues.md).
+export function connectDisplay({ event, venue, onState, onStatus, onError }) {
   const state = new DisplayState();
   let ws = null;
   let attempt = 0;
@@ -19,7 +20,8 @@ export function connectDisplay({ event, onState, onStatus, onError }) {
     status(everLive ? 'reconnecting' : 'connecting');
     let socket;
     try {
-      socket = new WebSocket(socketUrl('/v1/display?event=' + encodeURIComponent(event)), subprotocols());
+      const query = venue ? 'venue=' + encodeURIComponent(venue) : 'event=' + encodeURIComponent(event);
+      socket = new WebSocket(socketUrl('/v1/display?' + query), subprotocols());
     } catch (e) {
       schedule();
       return;
