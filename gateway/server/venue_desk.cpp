@@ -1,0 +1,134 @@
+#include "gateway/server/venue_desk.h"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include "gateway/redis_failure.h"
+#include "gateway/server/frame_gate.h"
+#include "gateway/server/request_auth.h"
+#include "rollcall/v1/venue.pb.h"
+#include "services/checkin/badge_code_check.h"
+#include "services/checkin/scan_outcome.h"
+#include "services/checkin/scan_validator.h"
+#include "services/checkin/venue_verdict.h"
+#include "services/store/keys.h"
+
+namespace rollcall::gateway::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace checkin = services::checkin;
+namespace store = services::store;
+
+// Which of `events` know the badge of `frame`. A frame that does not decode, or names no badge,
+// is left to the first event, whose desk answers `malformed` before anything is counted.
+asio::awaitable<std::vector<bool>> who_knows(const std::vector<EventInfo>& events,
+                                            std::string_view frame,
+                                            services::wire::Encoding encoding,
+                                            const Context& context, bool* unavailable) {
+  std::vector<bool> known(events.size(), false);
+  v1::ScanRequest request;
+  if (!services::wire::decode(frame, encoding, &request, nullptr) || request.badge_id().empty() ||
+      checkin::check_scan_fields(request)) {
+    co_return known;
+  }
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& event = events[i];
+    if (!event.badge_keys.empty()) {
+      // A signed code is the event's that signed it; its own desk checks the signature again.
+      auto copy = request;
+      known[i] = !checkin::prove_badge(&copy, event.config.event_id(), event.badge_keys).refusal;
+      continue;
+    }
+    auto [ec, reply] = co_await context.commands->async_exec(
+        {"EXISTS", store::badge_key(event.config.event_id(), request.badge_id())},
+        asio::as_tuple(asio::use_awaitable));
+    if (ec || reply.type != redis::Reply::Type::integer) {
+      note_redis_failure(*context.metrics, "venue_desk", event.config.event_id(),
+                         ec ? link_failure(ec, context.commands->last_error())
+                            : reply_failure(reply, "an integer for EXISTS"));
+      *unavailable = true;
+      co_return known;
+    }
+    known[i] = reply.integer == 1;
+  }
+  co_return known;
+}
+
+// `unavailable` for the scan of `frame`, its scan_id echoed only when it is a valid one.
+v1::ScanResult unavailable_for(std::string_view frame, services::wire::Encoding encoding) {
+  v1::ScanRequest scan;
+  services::wire::decode(frame, encoding, &scan, nullptr);
+  return checkin::unavailable_result(
+      checkin::is_identifier(scan.scan_id(), 128) ? scan.scan_id() : std::string());
+}
+
+}  // namespace
+
+asio::awaitable<void> run_venue_desk(WebSocket& ws, const services::venue::VenueConfig& venue,
+                                     services::wire::Encoding encoding, const Request& request,
+                                     const Context& context,
+                                     const TokenDirectory::Decision& admitted) {
+  const auto feed = store::venue_feed(venue.id);
+  // One desk per event: each event counts the desk under the token's desk id.
+  std::vector<ScanHandler::Desk> desks(
+      venue.events.size(), ScanHandler::Desk{.id = admitted.desk_id, .token_id = admitted.token_id});
+  beast::flat_buffer buffer;
+  const double rate = context.limits.messages_per_second;
+  FrameGate gate(ws, *context.metrics, "desk", rate, 10 * rate);
+  while (co_await gate.read(buffer)) {
+    const auto access = co_await authorize(request, context, feed, services::auth::Access::scan);
+    if (!access.allowed && !access.unavailable) {
+      co_await ws.async_close(refusal_close(access), asio::as_tuple(asio::use_awaitable));
+      co_return;
+    }
+    const auto frame = beast::buffers_to_string(buffer.data());
+    // The events as they are now (cached for seconds): an event imported after the desk
+    // connected is served from then on.
+    std::vector<EventInfo> events;
+    std::vector<std::size_t> desk_of;
+    bool unavailable = false;
+    for (std::size_t i = 0; i < venue.events.size(); ++i) {
+      const auto lookup = co_await context.events->find(venue.events[i]);
+      if (lookup.event) {
+        events.push_back(*lookup.event);
+        desk_of.push_back(i);
+      } else if (lookup.unavailable) {
+        unavailable = true;
+      }
+    }
+    v1::VenueScanResult answer;
+    if (events.empty() || unavailable) {
+      // Without every event the desk cannot say where the person may go: it resends later.
+      *answer.mutable_result() = unavailable_for(frame, encoding);
+    } else {
+      const auto known = co_await who_knows(events, frame, encoding, context, &unavailable);
+      if (unavailable) {
+        *answer.mutable_result() = unavailable_for(frame, encoding);
+      } else {
+        std::vector<v1::EventScanResult> verdicts;
+        for (const auto i : checkin::events_to_count(known)) {
+          auto result =
+              co_await context.scans->handle(events[i], frame, encoding, desks[desk_of[i]]);
+          context.metrics->count_scan(v1::ScanStatus_Name(result.status()));
+          v1::EventScanResult verdict;
+          verdict.set_event_id(events[i].config.event_id());
+          verdict.set_event_name(events[i].config.name());
+          *verdict.mutable_result() = std::move(result);
+          verdicts.push_back(std::move(verdict));
+        }
+        answer = checkin::combine_verdicts(std::move(verdicts));
+      }
+    }
+    const auto reply = services::wire::encode(answer, encoding);
+    auto [write_ec, written] =
+        co_await ws.async_write(asio::buffer(reply), asio::as_tuple(asio::use_awaitable));
+    if (write_ec) co_return;
+  }
+}
+
+}  // namespace rollcall::gateway::server
