@@ -53,7 +53,6 @@ class VenuePair : public ::testing::Test {
     overlap_ = new OverlapModel(
         load_overlap(ROLLCALL_AIFG25_SCENARIO, category_ids(*companion_), category_ids(*main_)));
     countries_ = new CountryList(CountryList::load());
-    full_ = new GeneratedVenue(make(1, 1));
   }
   static void TearDownTestSuite() {
     delete main_;
@@ -65,6 +64,12 @@ class VenuePair : public ::testing::Test {
   static GeneratedVenue make(std::uint64_t seed, double scale, std::string last_day = {}) {
     return generate_venue(*main_, *companion_, *overlap_, *countries_,
                           {.seed = seed, .scale = scale, .last_day = std::move(last_day)});
+  }
+  // The full-scale pair, made once and only for the tests that need it (ctest runs each test in a
+  // process of its own).
+  static const GeneratedVenue& full() {
+    if (!full_) full_ = new GeneratedVenue(make(1, 1));
+    return *full_;
   }
   static std::vector<std::string> lines(const GeneratedScenario& s) {
     const EventClock clock(s.event.time_zone(), s.event.days(0));
@@ -105,7 +110,7 @@ TEST_F(VenuePair, TheMainEventIsExactlyTheOneGeneratedAlone) {
 }
 
 TEST_F(VenuePair, FullScaleHasTheSummitsFiguresAndARealisticOverlap) {
-  const auto& v = *full_;
+  const auto& v = full();
   const auto& c = v.companion.truth;
   EXPECT_EQ(figure(c, "onsite"), 7850);
   EXPECT_EQ(figure(c, "countries_onsite"), 151);
@@ -161,7 +166,7 @@ TEST_F(VenuePair, FullScaleHasTheSummitsFiguresAndARealisticOverlap) {
 }
 
 TEST_F(VenuePair, SharedPersonsHaveOneIdOneNameOneCountry) {
-  const auto& v = *full_;
+  const auto& v = full();
   std::map<std::string, const Person*> main_by_person;
   std::set<std::string> main_badges;
   for (const auto& p : v.main.population.people) {
