@@ -110,6 +110,7 @@ std::string CountingModel::scan_status(const ScanAction& scan) {
         ++onsite_by_category_[category];
         if (remote_badges_.count(scan.badge_id)) ++hybrid_;
       }
+      onsite_days_[scan.badge_id].insert(day);
       auto& today = days_[day];
       ++today.onsite;
       ++today.onsite_by_country[country];
@@ -202,6 +203,21 @@ void CountingModel::presence(const Action& action) {
   const auto status = item.join ? join(holder, item, day) : leave(holder, item);
   presence_results_[item.presence_id] = status;
   ++presence_acks_[status];
+}
+
+CountingModel::Attendance CountingModel::attendance() const {
+  Attendance a;
+  for (const auto& [badge, days] : onsite_days_) a.onsite_days[badge] = days;
+  for (const auto& [badge, state] : badges_) {
+    if (!state.zone.empty()) a.inside.insert(badge);
+  }
+  for (const auto& [id, p] : participants_) {
+    a.remote[id] = {.badge_id = p.badge_id,
+                    .country = p.country,
+                    .category = p.category,
+                    .online = p.connections > 0};
+  }
+  return a;
 }
 
 json::object CountingModel::truth(const std::vector<std::string>& dates) const {

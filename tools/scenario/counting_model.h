@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -27,6 +28,21 @@ class CountingModel {
 
   // truth.json (see docs/scenario.md). `dates` names the calendar date of each day.
   boost::json::object truth(const std::vector<std::string>& dates) const;
+
+  // Who was where, badge by badge and participant by participant, after the actions applied so
+  // far: what a venue's truth needs to count people across events (venue_truth.h).
+  struct Remote {
+    std::string badge_id;  // empty: joined without a badge
+    std::string country;   // as the event counted them (the registry's for a known badge)
+    std::string category;
+    bool online = false;  // a connection still open
+  };
+  struct Attendance {
+    std::map<std::string, std::set<int>> onsite_days;  // badge -> event days with an entry
+    std::set<std::string> inside;                      // badges inside at the end
+    std::map<std::string, Remote> remote;              // participant id -> who
+  };
+  Attendance attendance() const;
 
  private:
   struct Badge {
@@ -70,6 +86,7 @@ class CountingModel {
   std::unordered_map<std::string, BadgeState> badges_;
   std::unordered_map<std::string, std::string> scan_results_;  // scan_id -> status
   std::unordered_set<std::string> onsite_;
+  std::unordered_map<std::string, std::set<int>> onsite_days_;  // badge -> days with an entry
   std::int64_t inside_ = 0;
   Tally inside_by_zone_;
   Tally onsite_by_country_;

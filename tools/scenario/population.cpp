@@ -209,7 +209,7 @@ Population build_population(const ScenarioConfig& config, const CountryList& cou
     do {
       number = badges.between(1'000'000, 9'999'999);
     } while (!used.insert(number).second);
-    person.badge_id = "W25-" + std::to_string(number);
+    person.badge_id = config.badge_prefix + std::to_string(number);
   }
 
   auto assign_online = [&](Person& person) {

@@ -23,6 +23,7 @@ struct Person {
   Role role = Role::onsite;
   bool hybrid = false;         // on site and online
   std::string badge_id;        // empty: not in the registry
+  std::string person_id;       // empty: none, the badge is its own person (registry person_id)
   std::string participant_id;  // empty: never online
   std::string bridge;          // the platform bridge that carries their joins
   std::string country;         // alpha-2, or empty (international organizations)

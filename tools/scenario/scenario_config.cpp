@@ -239,6 +239,20 @@ ScenarioConfig parse_scenario(std::string_view text) {
   const auto& o = root.get_object();
   ScenarioConfig config;
   config.name = string_of(member(o, "scenario", "scenario"), "scenario");
+  // Optional, with wsis20's values as defaults (its files stay as they were).
+  auto optional_text = [&](std::string_view name, std::string* into) {
+    if (const auto* value = o.if_contains(name)) *into = string_of(*value, name);
+  };
+  optional_text("badge_prefix", &config.badge_prefix);
+  optional_text("unknown_badge_prefix", &config.unknown_badge_prefix);
+  optional_text("malformed_url", &config.malformed_url);
+  if (config.badge_prefix.empty() || config.badge_prefix.size() > 40 ||
+      config.unknown_badge_prefix.empty() || config.unknown_badge_prefix.size() > 40) {
+    throw ScenarioError("badge_prefix and unknown_badge_prefix must be 1 to 40 characters");
+  }
+  if (config.badge_prefix == config.unknown_badge_prefix) {
+    throw ScenarioError("unknown_badge_prefix must differ from badge_prefix");
+  }
   try {
     config.event =
         services::registry::parse_event_json(json::serialize(member(o, "event", "scenario")));

@@ -101,6 +101,11 @@ struct RemoteModel {
 struct ScenarioConfig {
   std::string name;
   rollcall::v1::Event event;
+  // Printed badge ids are PREFIX + 7 digits; badges of another event shown at this event's gates
+  // are UNKNOWN_PREFIX + 5 digits; a phone reading another QR code gives MALFORMED_URL + N.
+  std::string badge_prefix = "W25-";
+  std::string unknown_badge_prefix = "AIFG25-";
+  std::string malformed_url = "https://aiforgood.itu.int/summit25/";
   OnsiteModel onsite;
   std::vector<std::pair<std::string, int>> desks;  // zone, number of desks
   std::vector<OfflinePeriod> offline;

@@ -49,6 +49,7 @@ GeneratedScenario generate(const ScenarioConfig& scenario, const CountryList& co
   CountingModel model(s.config, s.population);
   for (const auto& action : s.actions) model.apply(action);
   s.truth = model.truth({s.event.days().begin(), s.event.days().end()});
+  s.attendance = model.attendance();
   s.truth["seed"] = options.seed;
   s.truth["scale"] = options.scale;
   s.truth["registry"] = {

@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 
 #include "rollcall/v1/rollcall.pb.h"
+#include "tools/scenario/counting_model.h"
 #include "tools/scenario/country_list.h"
 #include "tools/scenario/population.h"
 #include "tools/scenario/scenario_config.h"
@@ -30,6 +31,7 @@ struct GeneratedScenario {
   Population population;
   std::vector<Action> actions;
   boost::json::object truth;
+  CountingModel::Attendance attendance;  // who was where at the end (for a venue's truth)
 };
 
 // The whole scenario in memory, deterministic from (scenario, options). Checks its own truth

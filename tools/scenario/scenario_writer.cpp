@@ -50,12 +50,18 @@ void write_registry(const std::filesystem::path& path, const Population& populat
   // By badge id, so that the file's order says nothing about who comes and who does not.
   std::sort(registered.begin(), registered.end(),
             [](const Person* a, const Person* b) { return a->badge_id < b->badge_id; });
+  // The person_id column only when someone has one (a venue's events), so that a single
+  // event's file stays as it always was.
+  const bool persons = std::any_of(registered.begin(), registered.end(),
+                                   [](const Person* p) { return !p->person_id.empty(); });
   auto out = open(path);
-  out << "badge_id,country,category,name,organization,revoked\n";
+  out << "badge_id,country,category,name,organization,revoked" << (persons ? ",person_id" : "")
+      << '\n';
   for (const auto* p : registered) {
     out << p->badge_id << ',' << p->country << ',' << p->category << ',' << csv_field(p->name)
-        << ',' << csv_field(p->organization) << ',' << (p->role == Role::revoked ? "1" : "0")
-        << '\n';
+        << ',' << csv_field(p->organization) << ',' << (p->role == Role::revoked ? "1" : "0");
+    if (persons) out << ',' << p->person_id;
+    out << '\n';
   }
   close(out, path);
 }

@@ -301,13 +301,13 @@ std::vector<Action> build_timeline(const ScenarioConfig& config, const Populatio
   }
   auto odd = random.fork(22);
   for (std::int64_t i = 0; i < config.unknown_badge_scans; ++i) {
-    // Badges of the co-located AI for Good summit, shown at the wrong event's gate.
-    builder.odd_badge("AIFG25-" + std::to_string(odd.between(10'000, 99'999)), Note::unknown_badge);
+    // Badges of the co-located event, shown at the wrong event's gate.
+    builder.odd_badge(config.unknown_badge_prefix + std::to_string(odd.between(10'000, 99'999)),
+                      Note::unknown_badge);
   }
   for (std::int64_t i = 0; i < config.malformed_scans; ++i) {
     // A phone camera reading some other QR code: not a badge at all.
-    builder.odd_badge("https://aiforgood.itu.int/summit25/" + std::to_string(odd.between(1, 999)),
-                      Note::malformed);
+    builder.odd_badge(config.malformed_url + std::to_string(odd.between(1, 999)), Note::malformed);
   }
   for (std::int64_t i = 0; i < config.remote.stray_leaves; ++i) builder.stray_leave(i + 1);
   return builder.take();
