@@ -431,6 +431,68 @@ TEST_F(VenueTotalsTest, ConcurrentDesksAndBridgesOfTwoEventsGiveTheTruthsFigures
             << redis_.command({"HGET", store::counters_key(kEvents[1]), "onsite"}) << "\n";
 }
 
+// Redis goes away and comes back: every gateway's fold counts and logs the failure with its
+// cause, then catches up, and nothing is lost or counted twice.
+TEST_F(VenueTotalsTest, TheFoldCountsAnOutageAndCatchesUpAfterIt) {
+  // A third of each event's badges enter: the first third before the outage, the next after.
+  auto scan_all = [&](const std::string& prefix, int third) {
+    for (int e = 0; e < 2; ++e) {
+      tools::client::DeskClient desk;
+      desk.set_token(support::issue_desk_token(redis_, kEvents[e], "desk-" + prefix));
+      desk.connect(gateways_[e]->host(), gateways_[e]->port(), kEvents[e]);
+      int n = 0;
+      for (const auto& badge : badges_) {
+        if (badge.event != kEvents[e] || n++ % 3 != third) continue;
+        v1::ScanRequest request;
+        request.set_scan_id(prefix + "-" + badge.id);
+        request.set_badge_id(badge.id);
+        request.set_zone("hall");
+        request.set_direction(v1::in);
+        ASSERT_EQ(desk.scan(request).status(), v1::accepted) << badge.id;
+        record_scan(badge, true);
+      }
+    }
+  };
+  auto caught_up = [&] {
+    for (const auto& event : kEvents) {
+      const auto deadline = std::chrono::steady_clock::now() + 20s;
+      while (redis_.command({"HGET", store::tag(store::venue_feed(kVenue)) + ":cursor", event}) !=
+             last_log_id(event)) {
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << event << " never caught up";
+        std::this_thread::sleep_for(20ms);
+      }
+    }
+  };
+  scan_all("before", 0);
+  caught_up();
+  redis_.kill(15);  // a clean shutdown: what was acknowledged is in the AOF
+  std::this_thread::sleep_for(1500ms);
+  redis_.start();
+  for (auto& gateway : gateways_) {
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (tools::client::http_get(gateway->host(), gateway->port(), "/readyz").status != 200) {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << gateway->log();
+      std::this_thread::sleep_for(50ms);
+    }
+    const auto metrics = tools::client::http_get(gateway->host(), gateway->port(), "/metrics").body;
+    EXPECT_NE(metrics.find("rollcall_redis_failures_total{site=\"venue_fold\",kind=\"link\"}"),
+              std::string::npos)
+        << metrics;
+    EXPECT_NE(gateway->log().find("answering venue_fold"), std::string::npos) << gateway->log();
+  }
+  scan_all("after", 1);
+  caught_up();
+  for (auto& gateway : gateways_) {
+    const auto totals = venue_totals(*gateway);
+    EXPECT_EQ(totals.onsite(), static_cast<int>(truth_.onsite.size()));
+    EXPECT_EQ(totals.inside_now(), static_cast<int>(truth_.onsite.size()));  // nobody left
+    EXPECT_EQ(without_zeros(totals.onsite_by_category()),
+              category_counts(truth_.onsite_categories));
+    const auto metrics = tools::client::http_get(gateway->host(), gateway->port(), "/metrics").body;
+    EXPECT_NE(metrics.find("rollcall_venue_entries_folded_total"), std::string::npos);
+  }
+}
+
 // The wall's list: the venue's config with each event's name, behind the venue's own tokens.
 TEST_F(VenueTotalsTest, VenueInfoNamesItsEventsAndNeedsAVenueToken) {
   auto& gateway = *gateways_[0];
