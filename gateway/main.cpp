@@ -27,6 +27,7 @@
 #include "gateway/server/routes.h"
 #include "gateway/server/static_path.h"
 #include "gateway/server/tls_context.h"
+#include "gateway/venue_folder.h"
 #include "services/store/function_library.h"
 
 namespace {
@@ -79,6 +80,9 @@ int main(int argc, char** argv) {
       "how long to wait for those replicas before answering `unavailable` (the desk resends)")(
       "tick-ms", po::value<unsigned>()->default_value(100),
       "push display updates at most this often (milliseconds)")(
+      "venue-fold-ms", po::value<unsigned>()->default_value(200),
+      "fold the member events' new log entries into each venue's figures this often "
+      "(milliseconds): how far a venue's totals lag its events'")(
       "threads",
       po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())),
       "I/O threads")("web-root", po::value<std::string>()->default_value(ROLLCALL_WEB_ROOT),
@@ -282,6 +286,11 @@ int main(int argc, char** argv) {
                  run_day_resets(context->commands, context->events, std::chrono::seconds(30)),
                  asio::detached);
   asio::co_spawn(asio::make_strand(io), context->leases->run(), asio::detached);
+  asio::co_spawn(asio::make_strand(io),
+                 run_venue_folds(
+                     context->commands, context->metrics,
+                     std::chrono::milliseconds(std::max(1u, args["venue-fold-ms"].as<unsigned>()))),
+                 asio::detached);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int signal) {

@@ -91,6 +91,10 @@ std::string Metrics::render(bool redis_ready) const {
   fmt::format_to(std::back_inserter(out), "rollcall_redis_ready {}\n", redis_ready ? 1 : 0);
   header(out, "rollcall_ticks_total", "counter", "Display ticks that carried a change.");
   fmt::format_to(std::back_inserter(out), "rollcall_ticks_total {}\n", ticks_.load());
+  header(out, "rollcall_venue_entries_folded_total", "counter",
+         "Member events' log entries this gateway folded into venue figures.");
+  fmt::format_to(std::back_inserter(out), "rollcall_venue_entries_folded_total {}\n",
+                 venue_folded_.load());
   header(out, "rollcall_display_frames_total", "counter", "Frames written to displays.");
   fmt::format_to(std::back_inserter(out), "rollcall_display_frames_total {}\n",
                  display_frames_.load());

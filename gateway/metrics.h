@@ -42,6 +42,8 @@ class Metrics {
     add(redis_failures_, std::string(site) + "\n" + std::string(kind));
   }
   void count_tick() { ticks_ += 1; }
+  // Log entries of member events folded into venue figures (gateway/venue_folder.cpp).
+  void count_venue_folded(std::uint64_t n) { venue_folded_ += n; }
   void count_display_frames(std::uint64_t n) { display_frames_ += n; }
   void count_slow_consumer_dropped() { slow_consumers_dropped_ += 1; }
   void observe_redis_roundtrip(std::chrono::steady_clock::duration elapsed);
@@ -62,6 +64,7 @@ class Metrics {
 
   std::array<std::atomic<std::int64_t>, 4> connections_{};
   std::atomic<std::uint64_t> ticks_{0};
+  std::atomic<std::uint64_t> venue_folded_{0};
   std::atomic<std::uint64_t> display_frames_{0};
   std::atomic<std::uint64_t> slow_consumers_dropped_{0};
   std::array<std::atomic<std::uint64_t>, kRoundtripBuckets.size() + 1> roundtrip_buckets_{};

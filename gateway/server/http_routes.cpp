@@ -10,6 +10,7 @@
 #include "gateway/server/registration_route.h"
 #include "gateway/server/static_files.h"
 #include "gateway/server/ticket_route.h"
+#include "gateway/server/venue_route.h"
 #include "gateway/server/zoom_route.h"
 #include "services/registry/utf8.h"
 #include "services/store/keys.h"
@@ -113,6 +114,9 @@ boost::asio::awaitable<http::message_generator> answer_http(
       co_return co_await answer_token_info(request, *context, route.event_id);
     case RouteId::manual_checkins:
       co_return co_await answer_manual_checkin(request, *context, route.event_id);
+    case RouteId::venue_totals:
+    case RouteId::venue_info:
+      co_return co_await answer_venue(request, *context, route);
     case RouteId::totals:
     case RouteId::badge_keys:
     case RouteId::info:
@@ -124,6 +128,7 @@ boost::asio::awaitable<http::message_generator> answer_http(
     case RouteId::desk:
     case RouteId::online:
     case RouteId::display:
+    case RouteId::venue_display:
       // Served by http_session (streamed) and websocket_session; never routed here.
       co_return error_response(request, http::status::not_found, "not_found",
                                "not served over plain HTTP");

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "gateway/server/static_path.h"
+#include "services/store/keys.h"
 
 namespace rollcall::gateway::server {
 namespace {
@@ -59,6 +60,13 @@ constexpr std::array kRoutes = std::to_array<Route>({
      Access::scan, "/v1/desk?event={event}"},
     {RouteId::online, RouteKind::websocket, "GET", "/v1/online?event={event}", Guard::token,
      Access::report_presence, "/v1/online?event={event}"},
+    {RouteId::venue_totals, RouteKind::http, "GET HEAD", "/v1/venues/{venue}/totals", Guard::token,
+     Access::watch_totals, "/v1/venues/{venue}/totals"},
+    {RouteId::venue_info, RouteKind::http, "GET HEAD", "/v1/venues/{venue}", Guard::token,
+     Access::watch_totals, "/v1/venues/{venue}"},
+    // Before the event's display: it takes only requests that name a venue.
+    {RouteId::venue_display, RouteKind::websocket, "GET", "/v1/display?venue={venue}", Guard::token,
+     Access::watch_totals, "/v1/display?venue={venue}"},
     {RouteId::display, RouteKind::websocket, "GET", "/v1/display?event={event}", Guard::token,
      Access::watch_totals, "/v1/display?event={event}"},
     // Last: everything else is a file under the web root, or 404.
@@ -94,7 +102,11 @@ bool fits(const Route& route, const boost::urls::url_view& url, RouteMatch* matc
       pattern.remove_prefix(expected.size());
       path.remove_prefix(encoded.size());
       if (!percent_decode(encoded, &segment)) return false;
-      if (expected == "{event}" || expected == "{file}" || expected == "{badge}") {
+      if (expected == "{venue}") {
+        if (segment.empty()) return false;
+        match->venue = segment;
+        match->event_id = services::store::venue_feed(segment);
+      } else if (expected == "{event}" || expected == "{file}" || expected == "{badge}") {
         if (segment.empty()) return false;
         (expected == "{event}"  ? match->event_id
          : expected == "{file}" ? match->file
@@ -105,11 +117,16 @@ bool fits(const Route& route, const boost::urls::url_view& url, RouteMatch* matc
     }
     if (!path.empty()) return false;
   }
-  if (question != std::string_view::npos) {  // "?event={event}"
+  if (question != std::string_view::npos) {  // "?event={event}" or "?venue={venue}"
+    const bool venue = route.pattern.substr(question) == "?venue={venue}";
     const auto params = url.params();
-    const auto param = params.find("event");
+    const auto param = params.find(venue ? "venue" : "event");
+    if (venue && param == params.end()) return false;
     if (param == params.end() || !(*param).has_value || (*param).value.empty()) {
       match->event_missing = true;
+    } else if (venue) {
+      match->venue = (*param).value;
+      match->event_id = services::store::venue_feed(match->venue);
     } else {
       match->event_id = (*param).value;
     }

@@ -33,6 +33,9 @@ enum class RouteId {
   desk,
   online,
   display,
+  venue_totals,   // GET a venue's totals (docs/venues.md)
+  venue_info,     // GET a venue's config with its events' names
+  venue_display,  // WebSocket: a venue's totals, live
   static_file,
 };
 
@@ -63,6 +66,9 @@ std::span<const Route> routes();
 struct RouteMatch {
   const Route* route = nullptr;
   std::string event_id;        // {event}, percent-decoded; may be any bytes the client sent
+                               // (a venue route: the venue's feed id "@VENUE", whose tokens
+                               // guard it)
+  std::string venue;           // {venue}, percent-decoded; may be any bytes the client sent
   bool event_missing = false;  // the route takes ?event= and the request names none
   std::string file;            // {file}, percent-decoded
   std::string badge;           // {badge}, percent-decoded; may be any bytes the client sent

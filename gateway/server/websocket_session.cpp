@@ -13,6 +13,7 @@
 #include "gateway/server/request_auth.h"
 #include "gateway/server/routes.h"
 #include "gateway/server/ticket_auth.h"
+#include "gateway/server/venue_route.h"
 #include "services/registry/utf8.h"
 
 namespace rollcall::gateway::server {
@@ -66,6 +67,21 @@ asio::awaitable<void> run_desk(WebSocket& ws, const EventInfo& event, Encoding e
   }
 }
 
+// A display for a venue that is not there (1008, with an error frame) or cannot be read (1013).
+asio::awaitable<void> refuse_display(WebSocket& ws, Encoding encoding, bool unavailable,
+                                     const std::string& words) {
+  const auto reason = unavailable ? websocket::close_reason(websocket::close_code::try_again_later,
+                                                            "redis unavailable, try again")
+                                  : websocket::close_reason(websocket::close_code::policy_error,
+                                                            words.substr(0, 120));
+  v1::DisplayMessage message;
+  message.mutable_error()->set_code(unavailable ? "unavailable" : "unknown_venue");
+  message.mutable_error()->set_message(std::string(reason.reason.c_str()));
+  const auto frame = encode(message, encoding);
+  co_await ws.async_write(asio::buffer(frame), asio::as_tuple(asio::use_awaitable));
+  co_await ws.async_close(reason, asio::as_tuple(asio::use_awaitable));
+}
+
 }  // namespace
 
 asio::awaitable<void> run_websocket(FlexStream stream, Request request,
@@ -75,7 +91,11 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
   const bool desk = path == "/v1/desk";
   const bool online = path == "/v1/online";
   // Only channels the route catalogue (routes.cpp) lists: the attack tests walk it.
-  const bool listed = url && find_route(request.method_string(), RouteKind::websocket, *url).match;
+  const auto found =
+      url ? find_route(request.method_string(), RouteKind::websocket, *url) : RouteLookup{};
+  const bool listed = found.match.has_value();
+  // /v1/display?venue=V: a venue's totals under its feed id "@V" (docs/venues.md).
+  const bool venue = listed && found.match->route->id == RouteId::venue_display;
   if (!listed || (!desk && !online && path != "/v1/display")) {
     auto response = error_response(request, http::status::not_found, "not_found",
                                    "WebSocket channels are /v1/desk, /v1/online and /v1/display");
@@ -83,13 +103,15 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
     co_return;
   }
   const auto event_param = url->params().find("event");
-  if (event_param == url->params().end() || !(*event_param).has_value) {
+  if (venue ? found.match->event_missing
+            : event_param == url->params().end() || !(*event_param).has_value) {
     auto response = error_response(request, http::status::bad_request, "missing_event",
-                                   "name the event: " + path + "?event=EVENT");
+                                   venue ? "name the venue: " + path + "?venue=VENUE"
+                                         : "name the event: " + path + "?event=EVENT");
     co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
     co_return;
   }
-  const std::string event_id = (*event_param).value;
+  const std::string event_id = venue ? found.match->event_id : std::string((*event_param).value);
   const auto encoding = negotiated_encoding(request);
   const auto access = desk     ? services::auth::Access::scan
                       : online ? services::auth::Access::report_presence
@@ -124,6 +146,19 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
     co_return;
   }
 
+  if (venue) {
+    const auto venue_lookup = co_await find_venue(*context, found.match->venue);
+    if (!venue_lookup.venue) {
+      co_await refuse_display(
+          ws, encoding, venue_lookup.unavailable,
+          "unknown venue: " + services::registry::quote_input(found.match->venue, 64));
+      co_return;
+    }
+    ChannelGauge gauge(*context->metrics, Channel::display);
+    auto session = std::make_shared<DisplaySession>(std::move(ws), event_id, encoding, context);
+    co_await session->run();
+    co_return;
+  }
   const auto lookup = co_await context->events->find(event_id);
   if (!lookup.event) {
     const auto reason =

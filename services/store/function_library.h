@@ -17,5 +17,6 @@ inline constexpr std::string_view kExpireLeasesFunction = "rollcall_expire_lease
 inline constexpr std::string_view kForgetDeskFunction = "rollcall_forget_desk";
 inline constexpr std::string_view kRegisterBadgeFunction = "rollcall_register_badge";
 inline constexpr std::string_view kReplaceBadgeFunction = "rollcall_replace_badge";
+inline constexpr std::string_view kVenueFoldFunction = "rollcall_venue_fold";
 
 }  // namespace rollcall::services::store

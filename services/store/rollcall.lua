@@ -653,3 +653,261 @@ redis.register_function('rollcall_forget_desk', forget_desk)
 redis.register_function('rollcall_presence', presence)
 redis.register_function('rollcall_renew_leases', renew_leases)
 redis.register_function('rollcall_expire_leases', expire_leases)
+
+-- ---------------------------------------------------------------------------------------------
+-- Venues (docs/venues.md): the figures of co-located events with each person counted once.
+-- KEYS[1] = "{@VENUE}"; every key below lives in the venue's slot. The gateways feed the member
+-- events' log entries here in log order (gateway/venue_folder.cpp); a per-event cursor makes each
+-- entry count once however many gateways fold the same range, or retry it.
+--   {@V}:cursor            hash event -> last folded stream id of that event's log
+--   {@V}:onsite, :remote   sets of venue persons ever on site, ever online
+--   {@V}:person:VP         hash per venue person: the dimensions already counted (day:D, cat:C,
+--                          day:D:cat:C, rcat:C, rday:D, rday:D:cat:C), live (their participants
+--                          with a connection open), online_country
+--   {@V}:inside_at         hash VP -> at how many member events the person is inside now
+--   {@V}:at:E:inside       hash event person -> "inside_day VP" (the event's inside, mirrored)
+--   {@V}:at:E:state_day    hash event person -> the event's state_day, mirrored (late scans)
+--   {@V}:participant       hash "E/participant_id" -> VP, fixed at the participant's first join
+--   {@V}:conns             hash "E/participant_id" -> open connections (the event's, mirrored)
+-- A venue person VP is the event person P when {@V}:persons has P (linked across events; its
+-- country is the one stored there), else "E/P".
+
+local venue_item_fields = { 'id', 'type', 'person', 'participant', 'country', 'category', 'day',
+                            'status', 'direction', 'count', 'server_ms' }
+-- Statuses of an entry scan that leave the person inside (and on site that day).
+local venue_entering = { accepted = true, reentry = true, already_inside = true }
+
+local function stream_id_parts(id)
+  local ms, seq = string.match(id or '', '^(%d+)-(%d+)$')
+  return tonumber(ms), tonumber(seq)
+end
+
+-- Whether stream id a comes after b (both "ms-seq").
+local function stream_id_after(a, b)
+  local am, as = stream_id_parts(a)
+  local bm, bs = stream_id_parts(b)
+  if am ~= bm then return am > bm end
+  return as > bs
+end
+
+local function venue_person(v, person)
+  if redis.call('HEXISTS', key(v.tag, 'persons'), person) == 1 then return person end
+  return v.event .. '/' .. person
+end
+
+-- A linked person's country is the venue's; anyone else's is their event's.
+local function venue_country(v, vp, fallback)
+  return redis.call('HGET', key(v.tag, 'persons'), vp) or fallback or ''
+end
+
+-- True the first time the person gets `field` (a dimension counted once per person).
+local function venue_once(v, vp, field)
+  return redis.call('HSETNX', key(v.tag, 'person:' .. vp), field, 1) == 1
+end
+
+local function venue_onsite(v, vp, country, category, day)
+  local b = v.batch
+  if redis.call('SADD', key(v.tag, 'onsite'), vp) == 1 then
+    bump(b, 'onsite', 1)
+    bump(b, 'onsite:country:' .. country, 1)
+    if redis.call('SISMEMBER', key(v.tag, 'remote'), vp) == 1 then bump(b, 'hybrid', 1) end
+  end
+  if venue_once(v, vp, 'cat:' .. category) then bump(b, 'onsite:category:' .. category, 1) end
+  if venue_once(v, vp, 'day:' .. day) then
+    bump(b, 'day:' .. day .. ':onsite', 1)
+    bump(b, 'day:' .. day .. ':country:' .. country, 1)
+  end
+  if venue_once(v, vp, 'day:' .. day .. ':cat:' .. category) then
+    bump(b, 'day:' .. day .. ':category:' .. category, 1)
+  end
+end
+
+-- Inside at one more (or one fewer) member event; the venue counts the person while at any.
+local function venue_enter(v, vp)
+  if redis.call('HINCRBY', key(v.tag, 'inside_at'), vp, 1) == 1 then bump(v.batch, 'inside', 1) end
+end
+
+local function venue_exit(v, vp)
+  local at = redis.call('HINCRBY', key(v.tag, 'inside_at'), vp, -1)
+  if at <= 0 then
+    redis.call('HDEL', key(v.tag, 'inside_at'), vp)
+    bump(v.batch, 'inside', -1)
+  end
+end
+
+local function venue_inside_value(value)
+  local day, vp = string.match(value, '^(%S+) (.*)$')
+  return day, vp
+end
+
+-- A scan, mirroring rollcall_scan's state machine for the event person (who is inside at that
+-- event), then counting the venue person.
+local function venue_fold_scan(v, it)
+  if rejections[it.status] then return end
+  if it.direction ~= 'in' and it.direction ~= 'out' then return end
+  local entering = it.direction == 'in' and venue_entering[it.status] == true
+  local vp = venue_person(v, it.person)
+  local country = venue_country(v, vp, it.country)
+  local inside_key = key(v.tag, 'at:' .. v.event .. ':inside')
+  local day_key = key(v.tag, 'at:' .. v.event .. ':state_day')
+  local state_day = redis.call('HGET', day_key, it.person)
+  if state_day and it.day < state_day then
+    -- A late scan for an earlier day: its day counts, the present state stays (as in the event).
+    if entering then venue_onsite(v, vp, country, it.category, it.day) end
+    return
+  end
+  if state_day ~= it.day then redis.call('HSET', day_key, it.person, it.day) end
+  local inside = redis.call('HGET', inside_key, it.person)
+  if inside then
+    local inside_day, inside_vp = venue_inside_value(inside)
+    if inside_day ~= it.day or not entering then
+      redis.call('HDEL', inside_key, it.person)
+      venue_exit(v, inside_vp)
+      inside = nil
+    end
+  end
+  if entering then
+    venue_onsite(v, vp, country, it.category, it.day)
+    if not inside then
+      redis.call('HSET', inside_key, it.person, it.day .. ' ' .. vp)
+      venue_enter(v, vp)
+    end
+  end
+end
+
+-- The event's end-of-day reset: whoever is still inside there from before `day` is out.
+local function venue_fold_reset(v, it)
+  local inside_key = key(v.tag, 'at:' .. v.event .. ':inside')
+  local inside = redis.call('HGETALL', inside_key)
+  for i = 1, #inside, 2 do
+    local inside_day, vp = venue_inside_value(inside[i + 1])
+    if inside_day < it.day then
+      redis.call('HDEL', inside_key, inside[i])
+      venue_exit(v, vp)
+    end
+  end
+end
+
+local function venue_went_online(v, vp, country, day, server_ms)
+  local b = v.batch
+  local online = redis.call('HINCRBY', b.key, 'online', 1)
+  b.changed['online'] = online
+  bump(b, 'online:country:' .. country, 1)
+  redis.call('HSET', key(v.tag, 'person:' .. vp), 'online_country', country)
+  local peak = tonumber(redis.call('HGET', b.key, 'peak_online') or '0')
+  if online > peak then
+    redis.call('HSET', b.key, 'peak_online', online, 'peak_online_at', server_ms)
+    b.changed['peak_online'] = online
+    b.changed['peak_online_at'] = tonumber(server_ms)
+  end
+  local day_peak_field = 'day:' .. day .. ':peak_online'
+  if online > tonumber(redis.call('HGET', b.key, day_peak_field) or '0') then
+    redis.call('HSET', b.key, day_peak_field, online)
+    b.changed[day_peak_field] = online
+  end
+end
+
+-- Joins and leaves: `count` connections opened or closed (a lease expiry closes several).
+local function venue_fold_presence(v, it)
+  local n = tonumber(it.count) or 0
+  if n <= 0 or it.participant == '' then return end
+  local pid = v.event .. '/' .. it.participant
+  local conns_key = key(v.tag, 'conns')
+  local participants_key = key(v.tag, 'participant')
+  local b = v.batch
+  if it.type == 'join' then
+    if it.status ~= 'joined' and it.status ~= 'rejoined' then return end
+    local vp = redis.call('HGET', participants_key, pid)
+    if not vp then
+      vp = venue_person(v, it.person)
+      redis.call('HSET', participants_key, pid, vp)
+    end
+    local country = venue_country(v, vp, it.country)
+    if redis.call('SADD', key(v.tag, 'remote'), vp) == 1 then
+      bump(b, 'remote', 1)
+      bump(b, 'remote:country:' .. country, 1)
+      if redis.call('SISMEMBER', key(v.tag, 'onsite'), vp) == 1 then bump(b, 'hybrid', 1) end
+    end
+    if venue_once(v, vp, 'rcat:' .. it.category) then
+      bump(b, 'remote:category:' .. it.category, 1)
+    end
+    if venue_once(v, vp, 'rday:' .. it.day) then
+      bump(b, 'day:' .. it.day .. ':remote', 1)
+      bump(b, 'day:' .. it.day .. ':remote_country:' .. country, 1)
+    end
+    if venue_once(v, vp, 'rday:' .. it.day .. ':cat:' .. it.category) then
+      bump(b, 'day:' .. it.day .. ':remote_category:' .. it.category, 1)
+    end
+    if redis.call('HINCRBY', conns_key, pid, n) == n and
+        redis.call('HINCRBY', key(v.tag, 'person:' .. vp), 'live', 1) == 1 then
+      venue_went_online(v, vp, country, it.day, it.server_ms)
+    end
+  elseif it.status == 'left' then
+    local vp = redis.call('HGET', participants_key, pid)
+    local before = tonumber(redis.call('HGET', conns_key, pid) or '0')
+    if not vp or before <= 0 then return end
+    if before > n then
+      redis.call('HSET', conns_key, pid, before - n)
+      return
+    end
+    -- As in the event, the count never goes below zero.
+    redis.call('HDEL', conns_key, pid)
+    local person_key = key(v.tag, 'person:' .. vp)
+    if redis.call('HINCRBY', person_key, 'live', -1) <= 0 then
+      redis.call('HDEL', person_key, 'live')
+      bump(b, 'online', -1)
+      bump(b, 'online:country:' .. (redis.call('HGET', person_key, 'online_country') or ''), -1)
+    end
+  end
+end
+
+-- FCALL rollcall_venue_fold 1 {@VENUE} event_id after_id [item...]
+-- item: id type person participant country category day status direction count server_ms, the
+-- member event's log entries after after_id, in order (services/venue/fold_items.h): type scan |
+-- join | leave | reset_inside | other (any other entry: only moves the cursor). person: the
+-- event person (scan: the entry's person, else the badge id; join/leave: the badge's person,
+-- else the badge id, else "~participant_id"); participant: join/leave only.
+-- Returns {status, folded, cursor, seq}: status ok | not_member (event not in the venue) |
+-- gap (after_id is past the cursor: entries in between were not given) | malformed; folded: the
+-- items applied (those at or before the cursor are skipped); seq: 0 when no counter changed.
+local function venue_fold(keys, args)
+  local tag, event_id, after = keys[1], args[1], args[2]
+  local members = redis.call('HGET', key(tag, 'venue'), 'events')
+  if not members or not string.find(members, ',' .. event_id .. ',', 1, true) then
+    return { 'not_member', 0, '', 0 }
+  end
+  local nfields = #venue_item_fields
+  local cursor = redis.call('HGET', key(tag, 'cursor'), event_id) or '0-0'
+  if (#args - 2) % nfields ~= 0 or not stream_id_parts(after) then
+    return { 'malformed', 0, cursor, 0 }
+  end
+  local items = {}
+  for i = 3, #args, nfields do
+    local item = {}
+    for f = 1, nfields do item[venue_item_fields[f]] = args[i + f - 1] end
+    if not stream_id_parts(item.id) then return { 'malformed', 0, cursor, 0 } end
+    items[#items + 1] = item
+  end
+  if stream_id_after(after, cursor) then return { 'gap', 0, cursor, 0 } end
+
+  local v = { tag = tag, event = event_id, batch = counter_batch(tag) }
+  local last, folded = cursor, 0
+  for _, it in ipairs(items) do
+    if stream_id_after(it.id, last) then
+      if it.type == 'scan' then
+        venue_fold_scan(v, it)
+      elseif it.type == 'join' or it.type == 'leave' then
+        venue_fold_presence(v, it)
+      elseif it.type == 'reset_inside' then
+        venue_fold_reset(v, it)
+      end
+      last, folded = it.id, folded + 1
+    end
+  end
+  if last ~= cursor then redis.call('HSET', key(tag, 'cursor'), event_id, last) end
+  local seq = 0
+  if next(v.batch.changed) ~= nil then seq = publish(v.batch) end
+  return { 'ok', folded, last, seq }
+end
+
+redis.register_function('rollcall_venue_fold', venue_fold)

@@ -210,7 +210,8 @@ TEST_F(HttpRoutes, AbsurdEventIdsGetABoundedValidAnswer) {
       if (route.guard == "token") {
         // A token of that very event, so the request gets past the guard to the event lookup
         // (and its "no such event" answer, which quotes the id).
-        tokens.push_back(issue_token_as(world_.redis(), id, *route.roles.begin()));
+        tokens.push_back(
+            issue_token_as(world_.redis(), route.token_owner(id), *route.roles.begin()));
       }
       for (const auto& token : tokens) {
         SCOPED_TRACE(route.pattern + " with event of " + std::to_string(id.size()) +

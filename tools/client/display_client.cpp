@@ -12,13 +12,17 @@ using Clock = std::chrono::steady_clock;
 
 void DisplayClient::connect(const std::string& host, unsigned short port, const std::string& event,
                             Encoding encoding, Timeout timeout) {
+  connect_target(host, port, channel_target("/v1/display", event), encoding, timeout);
+}
+
+void DisplayClient::connect_target(const std::string& host, unsigned short port,
+                                   const std::string& target, Encoding encoding, Timeout timeout) {
   encoding_ = encoding;
   state_.Clear();
   snapshots_ = updates_applied_ = gaps_ = updates_skipped_ = 0;
   awaiting_snapshot_ = false;
   last_error_.reset();
-  connection_.connect(host, port, channel_target("/v1/display", event), subprotocol(encoding),
-                      timeout);
+  connection_.connect(host, port, target, subprotocol(encoding), timeout);
 }
 
 std::optional<rollcall::v1::DisplayMessage> DisplayClient::next(Timeout timeout) {

@@ -21,6 +21,9 @@ class DisplayClient {
 
   void connect(const std::string& host, unsigned short port, const std::string& event,
                Encoding encoding = Encoding::binary, Timeout timeout = default_timeout);
+  // The same on another display target, e.g. "/v1/display?venue=V" (a venue's totals).
+  void connect_target(const std::string& host, unsigned short port, const std::string& target,
+                      Encoding encoding = Encoding::binary, Timeout timeout = default_timeout);
 
   // Reads one message and applies it to state(). nullopt when none arrived within `timeout`.
   // Throws ClosedError when the server closed (after an Error message, see last_error()).

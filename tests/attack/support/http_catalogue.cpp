@@ -23,6 +23,8 @@ std::string CatalogueRoute::target(std::string_view encoded_event) const {
   std::string target = example;
   if (const auto at = target.find("{event}"); at != std::string::npos) {
     target.replace(at, 7, encoded_event);
+  } else if (const auto at = target.find("{venue}"); at != std::string::npos) {
+    target.replace(at, 7, encoded_event);
   }
   return target;
 }

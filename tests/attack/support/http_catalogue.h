@@ -18,8 +18,16 @@ struct CatalogueRoute {
   std::set<std::string> roles;  // with "token": the role names it admits
   std::string example;          // a target naming an existing resource, but for {event}
 
-  bool takes_event() const { return example.find("{event}") != std::string::npos; }
-  // The example with {event} replaced by `encoded_event` (already percent-encoded by the caller).
+  // A venue route's {venue} stands in for the event: HttpWorld's venue has the event's id and
+  // the same tokens, and a venue's tokens are those of its feed id (token_owner).
+  bool takes_event() const { return example.find("{event}") != std::string::npos || takes_venue(); }
+  bool takes_venue() const { return example.find("{venue}") != std::string::npos; }
+  // Whose tokens let a request for `id` through: the event, or the venue's feed "@id".
+  std::string token_owner(std::string_view id) const {
+    return (takes_venue() ? "@" : "") + std::string(id);
+  }
+  // The example with {event} (or {venue}) replaced by `encoded_event` (already percent-encoded by
+  // the caller).
   std::string target(std::string_view encoded_event) const;
   // The example's path up to (and with) its last "/" before any placeholder or query, e.g.
   // "/v1/events/{event}/exports/" -> with the event filled in: where a traversal can start.

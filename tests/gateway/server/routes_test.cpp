@@ -29,6 +29,9 @@ TEST(Routes, EveryExampleFindsItsOwnRoute) {
     if (const auto at = target.find("{event}"); at != std::string::npos) {
       target.replace(at, 7, "wsis%2B20");
     }
+    if (const auto at = target.find("{venue}"); at != std::string::npos) {
+      target.replace(at, 7, "pal%2Bexpo");
+    }
     const auto method = route.methods.substr(0, route.methods.find(' '));
     const auto found = lookup(method, route.kind, target);
     ASSERT_TRUE(found.match) << target;
@@ -37,11 +40,43 @@ TEST(Routes, EveryExampleFindsItsOwnRoute) {
       EXPECT_EQ(found.match->event_id, "wsis+20");
       EXPECT_FALSE(found.match->event_missing);
     }
+    if (route.pattern.find("{venue}") != std::string_view::npos) {
+      // A venue route's guard reads the tokens of the venue's feed.
+      EXPECT_EQ(found.match->venue, "pal+expo");
+      EXPECT_EQ(found.match->event_id, "@pal+expo");
+      EXPECT_FALSE(found.match->event_missing);
+    }
     EXPECT_EQ(route.guard == Guard::token,
               route.id != RouteId::healthz && route.id != RouteId::readyz &&
                   route.id != RouteId::metrics && route.id != RouteId::static_file &&
                   route.id != RouteId::zoom_webhook && route.id != RouteId::zoom_webhook_query);
   }
+}
+
+// /v1/display serves an event or a venue by its query: ?venue= (even empty) is the venue's.
+TEST(Routes, DisplaysOfVenuesAndEvents) {
+  const auto ws = [](std::string_view target) {
+    return lookup("GET", RouteKind::websocket, target);
+  };
+  for (const auto* venue_target :
+       {"/v1/display?venue=geneva", "/v1/display?event=e&venue=geneva", "/v1/display?venue="}) {
+    const auto found = ws(venue_target);
+    ASSERT_TRUE(found.match) << venue_target;
+    EXPECT_EQ(found.match->route->id, RouteId::venue_display) << venue_target;
+  }
+  EXPECT_EQ(ws("/v1/display?venue=geneva").match->event_id, "@geneva");
+  EXPECT_TRUE(ws("/v1/display?venue=").match->event_missing);
+  EXPECT_EQ(ws("/v1/display?event=e").match->route->id, RouteId::display);
+  EXPECT_EQ(ws("/v1/display?event=e").match->event_id, "e");
+  EXPECT_EQ(ws("/v1/display").match->route->id, RouteId::display);
+  EXPECT_TRUE(ws("/v1/display").match->event_missing);
+  EXPECT_EQ(http_get("/v1/venues/geneva"), RouteId::venue_info);
+  EXPECT_EQ(http_get("/v1/venues/geneva/totals"), RouteId::venue_totals);
+  EXPECT_EQ(http_get("/v1/venues/geneva/totals/x"), RouteId::static_file);
+  EXPECT_EQ(http_get("/v1/venues//totals"), RouteId::static_file);
+  const auto slash = lookup("GET", RouteKind::http, "/v1/venues/a%2Fb/totals");
+  ASSERT_TRUE(slash.match);
+  EXPECT_EQ(slash.match->venue, "a/b");
 }
 
 TEST(Routes, SegmentsAreComparedDecodedAndWhole) {
