@@ -129,6 +129,7 @@ boost::asio::awaitable<http::message_generator> answer_http(
     case RouteId::online:
     case RouteId::display:
     case RouteId::venue_display:
+    case RouteId::venue_desk:
       // Served by http_session (streamed) and websocket_session; never routed here.
       co_return error_response(request, http::status::not_found, "not_found",
                                "not served over plain HTTP");

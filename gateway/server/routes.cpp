@@ -56,6 +56,9 @@ constexpr std::array kRoutes = std::to_array<Route>({
      Access::read_token_info, "/v1/events/{event}/token"},
     {RouteId::manual_checkins, RouteKind::http, "POST", "/v1/events/{event}/checkins", Guard::token,
      Access::check_in_by_hand, "/v1/events/{event}/checkins"},
+    // Before the event's desk: it takes only requests that name a venue.
+    {RouteId::venue_desk, RouteKind::websocket, "GET", "/v1/desk?venue={venue}", Guard::token,
+     Access::scan, "/v1/desk?venue={venue}"},
     {RouteId::desk, RouteKind::websocket, "GET", "/v1/desk?event={event}", Guard::token,
      Access::scan, "/v1/desk?event={event}"},
     {RouteId::online, RouteKind::websocket, "GET", "/v1/online?event={event}", Guard::token,

@@ -36,6 +36,7 @@ enum class RouteId {
   venue_totals,   // GET a venue's totals (docs/venues.md)
   venue_info,     // GET a venue's config with its events' names
   venue_display,  // WebSocket: a venue's totals, live
+  venue_desk,     // WebSocket: a desk serving every event of a venue
   static_file,
 };
 

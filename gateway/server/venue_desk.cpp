@@ -44,9 +44,10 @@ asio::awaitable<std::vector<bool>> who_knows(const std::vector<EventInfo>& event
       known[i] = !checkin::prove_badge(&copy, event.config.event_id(), event.badge_keys).refusal;
       continue;
     }
-    auto [ec, reply] = co_await context.commands->async_exec(
-        {"EXISTS", store::badge_key(event.config.event_id(), request.badge_id())},
-        asio::as_tuple(asio::use_awaitable));
+    std::vector<std::string> exists = {"EXISTS",
+                                       store::badge_key(event.config.event_id(), request.badge_id())};
+    auto [ec, reply] = co_await context.commands->async_exec(std::move(exists),
+                                                             asio::as_tuple(asio::use_awaitable));
     if (ec || reply.type != redis::Reply::Type::integer) {
       note_redis_failure(*context.metrics, "venue_desk", event.config.event_id(),
                          ec ? link_failure(ec, context.commands->last_error())

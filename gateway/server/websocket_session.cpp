@@ -13,6 +13,7 @@
 #include "gateway/server/request_auth.h"
 #include "gateway/server/routes.h"
 #include "gateway/server/ticket_auth.h"
+#include "gateway/server/venue_desk.h"
 #include "gateway/server/venue_route.h"
 #include "services/registry/utf8.h"
 
@@ -67,9 +68,10 @@ asio::awaitable<void> run_desk(WebSocket& ws, const EventInfo& event, Encoding e
   }
 }
 
-// A display for a venue that is not there (1008, with an error frame) or cannot be read (1013).
-asio::awaitable<void> refuse_display(WebSocket& ws, Encoding encoding, bool unavailable,
-                                     const std::string& words) {
+// A display or desk for a venue that is not there (1008) or cannot be read (1013); a display is
+// told in an error frame first, as for an unknown event.
+asio::awaitable<void> refuse_venue(WebSocket& ws, Encoding encoding, bool unavailable,
+                                   bool error_frame, const std::string& words) {
   const auto reason = unavailable ? websocket::close_reason(websocket::close_code::try_again_later,
                                                             "redis unavailable, try again")
                                   : websocket::close_reason(websocket::close_code::policy_error,
@@ -77,8 +79,10 @@ asio::awaitable<void> refuse_display(WebSocket& ws, Encoding encoding, bool unav
   v1::DisplayMessage message;
   message.mutable_error()->set_code(unavailable ? "unavailable" : "unknown_venue");
   message.mutable_error()->set_message(std::string(reason.reason.c_str()));
-  const auto frame = encode(message, encoding);
-  co_await ws.async_write(asio::buffer(frame), asio::as_tuple(asio::use_awaitable));
+  if (error_frame) {
+    const auto frame = encode(message, encoding);
+    co_await ws.async_write(asio::buffer(frame), asio::as_tuple(asio::use_awaitable));
+  }
   co_await ws.async_close(reason, asio::as_tuple(asio::use_awaitable));
 }
 
@@ -94,8 +98,10 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
   const auto found =
       url ? find_route(request.method_string(), RouteKind::websocket, *url) : RouteLookup{};
   const bool listed = found.match.has_value();
-  // /v1/display?venue=V: a venue's totals under its feed id "@V" (docs/venues.md).
-  const bool venue = listed && found.match->route->id == RouteId::venue_display;
+  // /v1/display?venue=V: a venue's totals under its feed id "@V" (docs/venues.md); /v1/desk?venue=V
+  // a desk for every event of the venue, with a token of the venue.
+  const bool venue = listed && (found.match->route->id == RouteId::venue_display ||
+                                found.match->route->id == RouteId::venue_desk);
   if (!listed || (!desk && !online && path != "/v1/display")) {
     auto response = error_response(request, http::status::not_found, "not_found",
                                    "WebSocket channels are /v1/desk, /v1/online and /v1/display");
@@ -149,9 +155,14 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
   if (venue) {
     const auto venue_lookup = co_await find_venue(*context, found.match->venue);
     if (!venue_lookup.venue) {
-      co_await refuse_display(
-          ws, encoding, venue_lookup.unavailable,
+      co_await refuse_venue(
+          ws, encoding, venue_lookup.unavailable, /*error_frame=*/!desk,
           "unknown venue: " + services::registry::quote_input(found.match->venue, 64));
+      co_return;
+    }
+    if (desk) {
+      ChannelGauge gauge(*context->metrics, Channel::desk);
+      co_await run_venue_desk(ws, *venue_lookup.venue, encoding, request, *context, decision);
       co_return;
     }
     ChannelGauge gauge(*context->metrics, Channel::display);
