@@ -32,6 +32,9 @@ constexpr const char* kUsage =
     "       rollcall-admin badge print --event EVENT [--registry FILE.csv] [--badge ID...]\n"
     "                                  [--key PATH] [--size a6|cr80]\n"
     "                                  (--out FILE.pdf | --printer NAME) [--redis URL]\n"
+    "       rollcall-admin shred --event EVENT [--force] [--dry-run] [--redis URL]\n"
+    "       rollcall-admin person export|erase --event EVENT (--badge B | --person P |\n"
+    "                                   --participant ID) [--out FILE] [--redis URL]\n"
     "\n"
     "Access tokens for desks, platforms, displays and organizers (ROLE: desk, platform,\n"
     "display, organizer), stored hashed in Redis; the desks in an event's totals (a desk is\n"
@@ -65,10 +68,12 @@ int main(int argc, char** argv) {
     if (group == "badge") return admin::badge_command(action, rest_argc, rest_argv);
     if (group == "desk") return admin::desk_command(action, rest_argc, rest_argv);
     if (group == "ticket") return admin::ticket_command(action, rest_argc, rest_argv);
+    if (group == "shred") return admin::shred_command(argc - 1, argv + 1);
+    if (group == "person") return admin::person_command(action, rest_argc, rest_argv);
   } catch (const std::exception& e) {
     std::cerr << kName << ": " << e.what() << '\n';
     return 1;
   }
   return rollcall::tools::cli::usage_error(kName, "unknown command \"" + std::string(group) +
-                                                      "\" (token, desk, ticket, badge-key, badge)");
+                                                      "\" (token, desk, ticket, badge-key, badge, shred, person)");
 }
