@@ -161,7 +161,8 @@ bool Rewriter::registry_answer_mentions(std::string_view json) const {
   if (ec || !value.is_object()) return false;
   for (const auto name : kRegistryAnswerSubjects) {
     const auto* field = value.as_object().if_contains(name);
-    if (field && field->is_string() && scope_.covers_subject(std::string_view(field->as_string()))) {
+    if (field && field->is_string() &&
+        scope_.covers_subject(std::string_view(field->as_string()))) {
       return true;
     }
   }

@@ -173,14 +173,14 @@ int shred(int argc, char** argv) {
       print_tally(report.tally, std::cout);
       break;
     case ShredReport::Outcome::shredded:
-      std::cout << "shredded " << event.event_id << (report.resumed ? " (resumed)" : "")
-                << " at " << time_text(at) << ":\n";
+      std::cout << "shredded " << event.event_id << (report.resumed ? " (resumed)" : "") << " at "
+                << time_text(at) << ":\n";
       print_tally(report.tally, std::cout);
       break;
   }
   for (const auto& [venue, persons] : report.venue_persons) {
-    std::cout << "venue " << venue << ": " << persons
-              << " venue-wide person ids in " << services::store::venue_persons_key(venue)
+    std::cout << "venue " << venue << ": " << persons << " venue-wide person ids in "
+              << services::store::venue_persons_key(venue)
               << " left as they are (shared with the venue's other events)\n";
   }
   return 0;

@@ -270,9 +270,8 @@ class Rewrite {
     }
     for (const auto& [id, status] : fields) {
       // In the person's scope the ids come from the person's own entries.
-      const auto renamed = scope_.is_everyone()
-                               ? rw_.presence(id, {})
-                               : rw_.presence(id, *scope_.participants().begin());
+      const auto renamed = scope_.is_everyone() ? rw_.presence(id, {})
+                                                : rw_.presence(id, *scope_.participants().begin());
       if (renamed == id) continue;
       ++tally.presence_ids;
       out_.add({"HDEL", key, id});
@@ -316,8 +315,8 @@ class Rewrite {
   std::string copy_log(std::string cursor, bool dry_run) {
     const auto log = store::log_key(e_);
     for (;;) {
-      const auto start = cursor.empty() ? std::string("-")
-                                        : services::exporting::next_stream_id(cursor);
+      const auto start =
+          cursor.empty() ? std::string("-") : services::exporting::next_stream_id(cursor);
       const auto entries = log_entries(
           redis_.query({"XRANGE", log, start, "+", "COUNT", std::to_string(kLogChunk)}));
       if (entries.empty()) return cursor;
@@ -385,8 +384,8 @@ std::size_t swap_log(RedisSession& redis, const std::string& event_id, Rewrite& 
     if (Writer::transaction(redis, commands)) return static_cast<std::size_t>(attempt);
   }
   redis.query({"UNWATCH"});
-  throw AdminError("the log of " + event_id + " kept changing; " +
-                   std::to_string(kSwapAttempts) + " attempts to swap it failed (nothing changed " +
+  throw AdminError("the log of " + event_id + " kept changing; " + std::to_string(kSwapAttempts) +
+                   " attempts to swap it failed (nothing changed " +
                    "in the last step: run the command again)");
 }
 
@@ -417,12 +416,12 @@ std::vector<std::pair<std::string, long long>> venues_of(RedisSession& redis,
 // One person
 
 struct Person {
-  std::string id;                          // the person id (the first badge's id by default)
-  std::vector<std::string> badges;         // every badge of the person
-  std::vector<std::string> participants;   // online participant ids of the person
-  std::vector<LogEntry> entries;           // log entries naming any of them
-  std::vector<std::string> presence_ids;   // the person's items' ids (from the log)
-  std::vector<std::string> scan_ids;       // the person's scans (from the log)
+  std::string id;                         // the person id (the first badge's id by default)
+  std::vector<std::string> badges;        // every badge of the person
+  std::vector<std::string> participants;  // online participant ids of the person
+  std::vector<LogEntry> entries;          // log entries naming any of them
+  std::vector<std::string> presence_ids;  // the person's items' ids (from the log)
+  std::vector<std::string> scan_ids;      // the person's scans (from the log)
 };
 
 [[noreturn]] void unknown_or_erased(RedisSession& redis, const std::string& event_id,
@@ -458,8 +457,8 @@ std::vector<std::string> badges_of(RedisSession& redis, const std::string& event
 
 void refuse_if_shredded(RedisSession& redis, const std::string& event_id) {
   if (auto at = event_field(redis, event_id, "shredded_ms")) {
-    throw AdminError("event " + event_id + " was shredded at " +
-                     time_of(std::stoll(*at)) + ": no one's personal data is left in it");
+    throw AdminError("event " + event_id + " was shredded at " + time_of(std::stoll(*at)) +
+                     ": no one's personal data is left in it");
   }
 }
 
@@ -499,7 +498,8 @@ Person find_person(RedisSession& redis, const std::string& event_id, const Perso
     const auto prefix = event_key(event_id, "participant:");
     for (const auto& key : scan_keys(redis, prefix + "*")) {
       const auto linked = redis.command({"HGET", key, "badge_id"});
-      if (linked && badges.contains(*linked)) person.participants.push_back(key.substr(prefix.size()));
+      if (linked && badges.contains(*linked))
+        person.participants.push_back(key.substr(prefix.size()));
     }
   }
   // The log: every entry naming them.
@@ -652,9 +652,9 @@ std::string export_person(RedisSession& redis, const std::string& event_id,
   doc["exported_at"] = time_of(now_ms);
   boost::json::array badges;
   for (const auto& id : person.badges) {
-    badges.push_back({{"badge_id", id},
-                      {"record", object_of(pairs(redis.query(
-                                     {"HGETALL", store::badge_key(event_id, id)})))}});
+    badges.push_back(
+        {{"badge_id", id},
+         {"record", object_of(pairs(redis.query({"HGETALL", store::badge_key(event_id, id)})))}});
   }
   doc["badges"] = std::move(badges);
   if (!person.badges.empty()) {
@@ -704,8 +704,7 @@ std::string export_person(RedisSession& redis, const std::string& event_id,
   const privacy::Pseudonyms unused(privacy::Pseudonyms::Key{});
   const privacy::Rewriter matcher(unused, scope);
   boost::json::object answers;
-  for (const auto& [field, value] :
-       hash_fields(redis, event_key(event_id, "registry_requests"))) {
+  for (const auto& [field, value] : hash_fields(redis, event_key(event_id, "registry_requests"))) {
     if (matcher.registry_answer_mentions(value)) answers[field] = parsed_or_text(value);
   }
   doc["registry_requests"] = std::move(answers);

@@ -36,9 +36,13 @@ TEST(EventEnd, NoDaysOrABadDayHasNoEnd) {
 // Generated events in many zones: the end is the latest day's next local midnight, so every
 // event day's noon is before it and the day after's noon is after it.
 TEST(EventEnd, GeneratedEventsEndAfterEveryDayAndBeforeTheNext) {
-  const std::vector<std::string> zones = {"UTC", "Europe/Zurich", "America/New_York",
-                                          "Pacific/Kiritimati", "Pacific/Pago_Pago",
-                                          "Australia/Lord_Howe", "Asia/Kathmandu"};
+  const std::vector<std::string> zones = {"UTC",
+                                          "Europe/Zurich",
+                                          "America/New_York",
+                                          "Pacific/Kiritimati",
+                                          "Pacific/Pago_Pago",
+                                          "Australia/Lord_Howe",
+                                          "Asia/Kathmandu"};
   std::mt19937 rng(20);
   for (int i = 0; i < 500; ++i) {
     const auto& zone = zones[rng() % zones.size()];

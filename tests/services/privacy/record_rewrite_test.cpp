@@ -27,8 +27,9 @@ Pseudonyms fresh() {
 const std::vector<std::string> kCountries = {"CH", "KE", "BR", "JP", ""};
 const std::vector<std::string> kCategories = {"minister", "civil_society", "un", "youth"};
 const std::vector<std::string> kDays = {"2025-07-07", "2025-07-08", "2025-07-09"};
-const std::vector<std::string> kStatuses = {"accepted", "reentry", "exit", "already_inside",
-                                            "not_inside", "unknown_badge", "revoked", "wrong_day"};
+const std::vector<std::string> kStatuses = {"accepted",       "reentry",    "exit",
+                                            "already_inside", "not_inside", "unknown_badge",
+                                            "revoked",        "wrong_day"};
 
 struct Generated {
   v1::Event event;
@@ -84,11 +85,18 @@ Generated generate(std::mt19937& rng) {
     const auto kind = rng() % 10;
     if (kind < 6) {
       std::vector<std::pair<std::string, std::string>> f = {
-          {"type", "scan"}, {"scan_id", "s" + std::to_string(i)}, {"badge_id", badge},
-          {"desk_id", "d" + std::to_string(rng() % 3)}, {"zone", rng() % 2 ? "hall" : "room"},
-          {"direction", rng() % 3 ? "in" : "out"}, {"status", kStatuses[rng() % kStatuses.size()]},
-          {"day", day}, {"device_ms", std::to_string(ms - rng() % 5000)},
-          {"server_ms", std::to_string(ms)}, {"late", "0"}, {"device_time_ignored", "0"}};
+          {"type", "scan"},
+          {"scan_id", "s" + std::to_string(i)},
+          {"badge_id", badge},
+          {"desk_id", "d" + std::to_string(rng() % 3)},
+          {"zone", rng() % 2 ? "hall" : "room"},
+          {"direction", rng() % 3 ? "in" : "out"},
+          {"status", kStatuses[rng() % kStatuses.size()]},
+          {"day", day},
+          {"device_ms", std::to_string(ms - rng() % 5000)},
+          {"server_ms", std::to_string(ms)},
+          {"late", "0"},
+          {"device_time_ignored", "0"}};
       if (!person.empty()) f.emplace_back("person", person);
       if (rng() % 5 == 0) {
         f.emplace_back("manual", "other");
@@ -102,28 +110,40 @@ Generated generate(std::mt19937& rng) {
       add({{"type", rng() % 3 ? "join" : "leave"},
            {"presence_id", rng() % 8 == 0 ? "resync" : "pid" + std::to_string(i)},
            {"participant_id", participant},
-           {"badge_id", with_badge ? holders[std::stoi(participant.substr(1)) % holders.size()].first
-                                   : ""},
+           {"badge_id",
+            with_badge ? holders[std::stoi(participant.substr(1)) % holders.size()].first : ""},
            {"country", kCountries[rng() % kCountries.size()]},
            {"category", kCategories[rng() % kCategories.size()]},
-           {"platform", "zoom"}, {"session", "s1"},
+           {"platform", "zoom"},
+           {"session", "s1"},
            {"status", rng() % 4 ? "joined" : (rng() % 2 ? "rejoined" : "left")},
-           {"day", day}, {"time_ms", std::to_string(ms)}, {"server_ms", std::to_string(ms)},
-           {"via", rng() % 5 ? "bridge" : "lease"}, {"count", "1"}});
+           {"day", day},
+           {"time_ms", std::to_string(ms)},
+           {"server_ms", std::to_string(ms)},
+           {"via", rng() % 5 ? "bridge" : "lease"},
+           {"count", "1"}});
     } else {
       switch (rng() % 3) {
         case 0:
           add({{"type", "reset_inside"}, {"day", day}, {"count", "1"}});
           break;
         case 1:
-          add({{"type", "badge_registered"}, {"request_id", "r" + std::to_string(i)},
-               {"badge_id", badge}, {"country", "CH"}, {"category", "un"}, {"by", "tok1"},
+          add({{"type", "badge_registered"},
+               {"request_id", "r" + std::to_string(i)},
+               {"badge_id", badge},
+               {"country", "CH"},
+               {"category", "un"},
+               {"by", "tok1"},
                {"server_ms", std::to_string(ms)}});
           break;
         default:
-          add({{"type", "badge_replaced"}, {"request_id", "q" + std::to_string(i)},
-               {"badge_id", badge}, {"new_badge_id", holders[rng() % holders.size()].first},
-               {"person", person.empty() ? badge : person}, {"reason", "lost"}, {"by", "tok1"},
+          add({{"type", "badge_replaced"},
+               {"request_id", "q" + std::to_string(i)},
+               {"badge_id", badge},
+               {"new_badge_id", holders[rng() % holders.size()].first},
+               {"person", person.empty() ? badge : person},
+               {"reason", "lost"},
+               {"by", "tok1"},
                {"server_ms", std::to_string(ms)}});
       }
     }
@@ -137,8 +157,11 @@ std::vector<v1::Badge> rewrite_registry(const std::vector<v1::Badge>& registry,
                                         const Rewriter& rw) {
   std::vector<v1::Badge> out;
   for (const auto& b : registry) {
-    Fields fields = {{"country", b.country()}, {"category", b.category()}, {"name", b.name()},
-                     {"organization", b.organization()}, {"revoked", b.revoked() ? "1" : "0"}};
+    Fields fields = {{"country", b.country()},
+                     {"category", b.category()},
+                     {"name", b.name()},
+                     {"organization", b.organization()},
+                     {"revoked", b.revoked() ? "1" : "0"}};
     if (!b.person_id().empty()) fields.emplace_back("person", b.person_id());
     if (!b.revoked_reason().empty()) fields.emplace_back("revoked_reason", b.revoked_reason());
     if (!b.replaced_by().empty()) fields.emplace_back("replaced_by", b.replaced_by());
@@ -220,8 +243,8 @@ TEST(RecordRewrite, ShreddingKeepsTheRecountAndEveryAggregateExportOfGeneratedEv
       EXPECT_EQ(e.get("note"), "");
     }
     for (const auto& b : registry) everything += b.DebugString();
-    everything += export_table(g, registry, log, exporting::Table::attendees,
-                               exporting::Format::csv);
+    everything +=
+        export_table(g, registry, log, exporting::Table::attendees, exporting::Format::csv);
     everything += export_table(g, registry, log, exporting::Table::scans, exporting::Format::csv);
     for (const auto& text : g.personal) {
       EXPECT_EQ(everything.find("\n" + text + "\n"), std::string::npos) << text;
@@ -275,9 +298,9 @@ TEST(RecordRewrite, ErasingOnePersonKeepsTheFiguresAndTouchesNoOneElse) {
       }
     }
     EXPECT_EQ(recount(g, registry, log), recount(g, g.registry, g.log));
-    EXPECT_EQ(export_table(g, registry, log, exporting::Table::summary, exporting::Format::csv),
-              export_table(g, g.registry, g.log, exporting::Table::summary,
-                           exporting::Format::csv));
+    EXPECT_EQ(
+        export_table(g, registry, log, exporting::Table::summary, exporting::Format::csv),
+        export_table(g, g.registry, g.log, exporting::Table::summary, exporting::Format::csv));
     EXPECT_EQ(
         export_table(g, registry, log, exporting::Table::countries, exporting::Format::csv),
         export_table(g, g.registry, g.log, exporting::Table::countries, exporting::Format::csv));
@@ -286,7 +309,9 @@ TEST(RecordRewrite, ErasingOnePersonKeepsTheFiguresAndTouchesNoOneElse) {
         if (name == "badge_id" || name == "person" || name == "new_badge_id") {
           EXPECT_FALSE(subjects.contains(value)) << value;
         }
-        if (name == "participant_id") EXPECT_FALSE(participants.contains(value)) << value;
+        if (name == "participant_id") {
+          EXPECT_FALSE(participants.contains(value)) << value;
+        }
       }
     }
     // Everyone else is as they were.
@@ -302,11 +327,16 @@ TEST(RecordRewrite, BadgeHashLosesNamesAndPseudonymizesLinks) {
   const auto names = fresh();
   const auto scope = Scope::everyone();
   const Rewriter rw(names, scope);
-  const Fields badge = {{"country", "CH"},         {"category", "minister"},
-                        {"name", "Anna Meier"},    {"organization", "Swiss Confederation"},
-                        {"revoked", "1"},          {"person", "M2"},
-                        {"revoked_reason", "replaced"}, {"replaced_by", "M2-b"},
-                        {"replacement_reason", "lost"}, {"registered_by", "tok9"}};
+  const Fields badge = {{"country", "CH"},
+                        {"category", "minister"},
+                        {"name", "Anna Meier"},
+                        {"organization", "Swiss Confederation"},
+                        {"revoked", "1"},
+                        {"person", "M2"},
+                        {"revoked_reason", "replaced"},
+                        {"replaced_by", "M2-b"},
+                        {"replacement_reason", "lost"},
+                        {"registered_by", "tok9"}};
   const auto out = rw.badge(badge);
   const Fields expected = {{"country", "CH"},
                            {"category", "minister"},
@@ -342,9 +372,9 @@ TEST(RecordRewrite, StoredAnswersAndParticipantRecords) {
   EXPECT_EQ(answer.at("registered_by").as_string(), "tok");
 
   const Fields participant = {{"country", "KE"}, {"badge_id", "M1"}, {"conns", "2"}};
-  EXPECT_EQ(rw.participant_record(participant),
-            (Fields{{"country", "KE"}, {"badge_id", names.of(IdKind::subject, "M1")},
-                    {"conns", "2"}}));
+  EXPECT_EQ(
+      rw.participant_record(participant),
+      (Fields{{"country", "KE"}, {"badge_id", names.of(IdKind::subject, "M1")}, {"conns", "2"}}));
 
   // One person's scope: another person's answer is left as it is.
   const auto one = Scope::person({"X1"}, {});
@@ -367,8 +397,11 @@ TEST(RecordRewrite, MarkerPresenceIdsAndEmptyIdsStay) {
   EXPECT_EQ(rw.participant(""), "");
   EXPECT_EQ(rw.presence("zoom-abc", "p1"), names.of(IdKind::presence, "zoom-abc"));
   const LogEntry leave{"5-0",
-                       {{"type", "leave"}, {"presence_id", "lease:gw:1"},
-                        {"participant_id", "p1"}, {"badge_id", ""}, {"via", "lease"}}};
+                       {{"type", "leave"},
+                        {"presence_id", "lease:gw:1"},
+                        {"participant_id", "p1"},
+                        {"badge_id", ""},
+                        {"via", "lease"}}};
   const auto out = rw.entry(leave);
   EXPECT_EQ(out.get("presence_id"), "lease:gw:1");
   EXPECT_EQ(out.get("participant_id"), names.of(IdKind::participant, "p1"));
