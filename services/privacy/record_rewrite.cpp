@@ -19,6 +19,15 @@ const std::vector<std::string_view> kRegistryAnswerSubjects = {"badge_id", "pers
                                                                "detail"};
 const std::vector<std::string_view> kRegistryAnswerRemoved = {"name", "organization"};
 
+// ASCII letters folded; other bytes (UTF-8 included) compared as they are.
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<std::string_view>& removed_badge_fields() {
@@ -42,11 +51,27 @@ Scope Scope::everyone() {
   return scope;
 }
 
-Scope Scope::person(std::set<std::string> subjects, std::set<std::string> participants) {
+Scope Scope::person(std::set<std::string> subjects, std::set<std::string> participants,
+                    std::vector<std::string> texts) {
   Scope scope;
   scope.subjects_ = std::move(subjects);
   scope.participants_ = std::move(participants);
+  for (auto& text : texts) {
+    // Too short to be a name: matching it would empty notes that do not name the person.
+    if (text.size() < 3) continue;
+    scope.texts_.push_back(lowercase(text));
+  }
   return scope;
+}
+
+bool Scope::covers_text(std::string_view text) const {
+  if (text.empty()) return false;
+  if (everyone_) return true;
+  const auto folded = lowercase(text);
+  for (const auto& t : texts_) {
+    if (folded.find(t) != std::string::npos) return true;
+  }
+  return false;
 }
 
 bool Scope::covers_subject(std::string_view id) const {
@@ -81,6 +106,7 @@ bool Rewriter::mentions(const exporting::LogEntry& entry) const {
   for (const auto& [name, value] : entry.fields) {
     if (contains(kSubjectLogFields, name) && scope_.covers_subject(value)) return true;
     if (name == "participant_id" && scope_.covers_participant(value)) return true;
+    if (contains(free_text_log_fields(), name) && scope_.covers_text(value)) return true;
   }
   return false;
 }

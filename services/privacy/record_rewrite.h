@@ -27,17 +27,23 @@ const std::vector<std::string_view>& free_text_log_fields();
 class Scope {
  public:
   static Scope everyone();
-  static Scope person(std::set<std::string> subjects, std::set<std::string> participants);
+  // `texts`: what identifies the person in free text (their name, organization): a note that
+  // holds one of them (letters compared without case) is emptied, whoever's entry it is in.
+  static Scope person(std::set<std::string> subjects, std::set<std::string> participants,
+                      std::vector<std::string> texts = {});
 
   bool is_everyone() const { return everyone_; }
   bool covers_subject(std::string_view id) const;
   bool covers_participant(std::string_view id) const;
   const std::set<std::string>& subjects() const { return subjects_; }
   const std::set<std::string>& participants() const { return participants_; }
+  // Whether free text names the person (always true for everyone's scope when not empty).
+  bool covers_text(std::string_view text) const;
 
  private:
   bool everyone_ = false;
   std::set<std::string> subjects_, participants_;
+  std::vector<std::string> texts_;  // lowercase
 };
 
 // Presence ids the Functions make themselves ("resync", "lease:HOLDER") and the ticket

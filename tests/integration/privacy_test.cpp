@@ -112,6 +112,24 @@ std::vector<std::string> found_in(const std::map<std::string, std::string>& dump
   return found;
 }
 
+// A JSON value with its objects' keys sorted, as text.
+std::string canonical(const boost::json::value& value) {
+  if (value.is_object()) {
+    std::map<std::string, std::string> sorted;
+    for (const auto& [key, member] : value.as_object()) sorted[key] = canonical(member);
+    std::string out = "{";
+    for (const auto& [key, text] : sorted)
+      out += boost::json::serialize(boost::json::value(key)) + ":" + text + ",";
+    return out + "}";
+  }
+  if (value.is_array()) {
+    std::string out = "[";
+    for (const auto& item : value.as_array()) out += canonical(item) + ",";
+    return out + "]";
+  }
+  return boost::json::serialize(value);
+}
+
 class Privacy : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -331,7 +349,8 @@ class Privacy : public ::testing::Test {
     // When it was read, and the arrivals of the last minutes: the clock's, not the data's.
     parsed.clear_as_of();
     parsed.clear_arrivals_by_minute();
-    out["totals"] = wire::encode(parsed, wire::Encoding::json);
+    // Maps in protobuf JSON come in no set order: compared as JSON values.
+    out["totals"] = canonical(boost::json::parse(wire::encode(parsed, wire::Encoding::json)));
     out["log length"] = redis_.command({"XLEN", store::log_key(kEvent)});
     out["seq"] = redis_.command({"GET", store::tag(kEvent) + ":seq"});
     return out;
@@ -489,7 +508,7 @@ TEST_F(Privacy, APersonsDataIsExportedThenErasedWithTheFiguresUnchanged) {
     for (const auto& [p, b] : participant_badge_) {
       if (badges.contains(b)) participants.insert(p);
     }
-    if (erased_badges.contains(*badges.begin())) continue;  // chosen twice
+    if (!badges.empty() && erased_badges.contains(*badges.begin())) continue;  // chosen twice
     std::set<std::string> strings(participants.begin(), participants.end());
     for (const auto& a : people_) {
       if (badges.contains(a.badge)) strings.insert({a.badge, a.name, a.organization});
@@ -509,6 +528,13 @@ TEST_F(Privacy, APersonsDataIsExportedThenErasedWithTheFiguresUnchanged) {
             names = true;
           }
           if (field == "participant_id" && participants.contains(value)) names = true;
+          // A desk's note naming them, in anyone's check-in.
+          for (const auto& a : people_) {
+            if (field == "note" && badges.contains(a.badge) &&
+                value.find(a.name) != std::string::npos) {
+              names = true;
+            }
+          }
         }
         entries += names;
       }
@@ -601,7 +627,7 @@ TEST_F(Privacy, AnEndedEventShredsWithoutForce) {
             0)
       << output;
   redis_.command({"FCALL", "rollcall_scan", "1", store::tag(event), "s1", "old-1", "gate-1", "hall",
-                  "in", "1751860000000", "1751860000000", "2025-07-07", "2025-07-07T09:00", "0"});
+                  "in", "1751860000000", "1751860000000", "2025-07-07", "2025-07-07T17:46", "0"});
   ASSERT_EQ(run({"shred", "--event", event}, &output), 0) << output;
   EXPECT_NE(output.find("names removed: 1"), std::string::npos) << output;
   const auto dump = snapshot(redis_);

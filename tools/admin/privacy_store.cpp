@@ -422,6 +422,7 @@ struct Person {
   std::vector<LogEntry> entries;          // log entries naming any of them
   std::vector<std::string> presence_ids;  // the person's items' ids (from the log)
   std::vector<std::string> scan_ids;      // the person's scans (from the log)
+  std::vector<std::string> names;         // their names, as free text may hold them
 };
 
 [[noreturn]] void unknown_or_erased(RedisSession& redis, const std::string& event_id,
@@ -502,11 +503,17 @@ Person find_person(RedisSession& redis, const std::string& event_id, const Perso
         person.participants.push_back(key.substr(prefix.size()));
     }
   }
-  // The log: every entry naming them.
+  for (const auto& id : person.badges) {
+    if (auto name = redis.command({"HGET", store::badge_key(event_id, id), "name"})) {
+      if (!name->empty()) person.names.push_back(*name);
+    }
+  }
+  // The log: every entry naming them (by id, or by name in a desk's note).
   std::set<std::string> subjects(person.badges.begin(), person.badges.end());
   if (!person.badges.empty()) subjects.insert(person.id);
   const auto scope = privacy::Scope::person(
-      subjects, std::set<std::string>(person.participants.begin(), person.participants.end()));
+      subjects, std::set<std::string>(person.participants.begin(), person.participants.end()),
+      person.names);
   const privacy::Pseudonyms unused(privacy::Pseudonyms::Key{});
   const privacy::Rewriter matcher(unused, scope);
   std::set<std::string> presence_ids, scan_ids;
@@ -743,7 +750,8 @@ ErasureReport erase_person(RedisSession& redis, const std::string& event_id,
   std::set<std::string> subjects(person.badges.begin(), person.badges.end());
   if (!person.badges.empty()) subjects.insert(person.id);
   const auto scope = privacy::Scope::person(
-      subjects, std::set<std::string>(person.participants.begin(), person.participants.end()));
+      subjects, std::set<std::string>(person.participants.begin(), person.participants.end()),
+      person.names);
   // The key never leaves this process: pseudonyms of one erasure are linkable to nothing.
   const privacy::Pseudonyms names(privacy::Pseudonyms::random_key());
   const privacy::Rewriter rewriter(names, scope);

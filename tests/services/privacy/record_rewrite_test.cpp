@@ -411,3 +411,34 @@ TEST(RecordRewrite, MarkerPresenceIdsAndEmptyIdsStay) {
 
 }  // namespace
 }  // namespace rollcall::services::privacy
+
+namespace rollcall::services::privacy {
+namespace {
+
+// A desk's note names the person in someone else's check-in: an erasure empties it too, and
+// leaves notes that do not name them.
+TEST(RecordRewrite, AnErasureEmptiesNotesThatNameThePersonWhoeverWasCheckedIn) {
+  const auto names = Pseudonyms(Pseudonyms::random_key());
+  const auto scope = Scope::person({"M1"}, {}, {"Anna Meier", "x"});
+  const Rewriter rw(names, scope);
+  std::mt19937 rng(1502);
+  for (int i = 0; i < 200; ++i) {
+    const bool named = rng() % 2;
+    std::string note = "escorted by ";
+    note += named ? (rng() % 2 ? "ANNA MEIER" : "anna meier") : "Someone Else";
+    const LogEntry other{"1-" + std::to_string(i),
+                         {{"type", "scan"},
+                          {"badge_id", "B" + std::to_string(i)},
+                          {"manual", "other"},
+                          {"note", note}}};
+    EXPECT_EQ(rw.mentions(other), named);
+    const auto out = rw.entry(other);
+    EXPECT_EQ(out.get("note"), named ? "" : note);
+    EXPECT_EQ(out.get("badge_id"), "B" + std::to_string(i));  // not theirs: kept
+  }
+  // A text shorter than 3 bytes ("x") never matches.
+  EXPECT_FALSE(rw.mentions({"2-0", {{"type", "scan"}, {"badge_id", "B"}, {"note", "x ray"}}}));
+}
+
+}  // namespace
+}  // namespace rollcall::services::privacy
