@@ -102,6 +102,20 @@ std::string Rewriter::presence(std::string_view id, std::string_view participant
   return names_.of(IdKind::presence, id);
 }
 
+std::string Rewriter::venue_person(std::string_view event_id, std::string_view vp) const {
+  const std::string prefix = std::string(event_id) + "/";
+  if (!vp.starts_with(prefix)) return std::string(vp);
+  const auto rest = vp.substr(prefix.size());
+  if (rest.starts_with("~")) return prefix + "~" + participant(rest.substr(1));
+  return prefix + subject(rest);
+}
+
+std::string Rewriter::venue_participant(std::string_view event_id, std::string_view key) const {
+  const std::string prefix = std::string(event_id) + "/";
+  if (!key.starts_with(prefix)) return std::string(key);
+  return prefix + participant(key.substr(prefix.size()));
+}
+
 bool Rewriter::mentions(const exporting::LogEntry& entry) const {
   for (const auto& [name, value] : entry.fields) {
     if (contains(kSubjectLogFields, name) && scope_.covers_subject(value)) return true;
@@ -210,7 +224,8 @@ std::vector<std::pair<std::string, std::size_t>> Tally::lines() const {
           {"stored scan outcomes rewritten", scan_outcomes},
           {"registry answers rewritten", registry_answers},
           {"log entries rewritten", log_entries},
-          {"free-text notes emptied", notes}};
+          {"free-text notes emptied", notes},
+          {"venue records pseudonymized", venue_records}};
 }
 
 }  // namespace rollcall::services::privacy

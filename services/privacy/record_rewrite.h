@@ -64,6 +64,13 @@ class Rewriter {
   // A presence id is the person's when its item's participant is.
   std::string presence(std::string_view id, std::string_view participant_id) const;
 
+  // A venue person of this event as the venue's fold names it (docs/venues.md): "E/P" (P an
+  // event person) or "E/~ID" (an online participant without a badge) is rewritten; a linked,
+  // venue-wide person id (no "E/" prefix) belongs to the venue and is left.
+  std::string venue_person(std::string_view event_id, std::string_view venue_person) const;
+  // "E/participant_id" (the venue's key for an event's participant).
+  std::string venue_participant(std::string_view event_id, std::string_view key) const;
+
   // Whether the entry names one of the scope's subjects or participants.
   bool mentions(const exporting::LogEntry& entry) const;
   // The entry with the scope's identifiers replaced and free text emptied (for entries it
@@ -105,6 +112,7 @@ struct Tally {
   std::size_t log_entries = 0;         // log entries rewritten
   std::size_t log_total = 0;           // log entries in all
   std::size_t notes = 0;               // free-text notes emptied
+  std::size_t venue_records = 0;       // the venue's records of this event's persons
 
   // "kind: n" lines, one per kind, for people to read.
   std::vector<std::pair<std::string, std::size_t>> lines() const;

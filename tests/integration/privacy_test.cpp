@@ -399,6 +399,33 @@ TEST_F(Privacy, ShreddingAnEventKeepsEveryFigureAndLeavesNoPersonalData) {
   const auto found = lookup();
   ASSERT_EQ(found.status, 200) << found.body;
   EXPECT_NE(found.body.find(sample.badge), std::string::npos) << found.body;
+  // The venue the event belongs to, with what its fold keeps of this event's persons (the
+  // layout of the venue fold in services/store/rollcall.lua), a venue-wide person and another
+  // event's person, which the shred must leave.
+  const std::string vtag = "{@geneva}:", event = kEvent, day = today_utc();
+  redis_.command({"SADD", "rollcall:venues", "geneva"});
+  redis_.command({"HSET", vtag + "venue", "events", "," + event + ",other-2026,"});
+  const std::string linked = "vperson-" + hex(rng_, 8), other = "other-2026/" + hex(rng_, 8);
+  redis_.command({"HSET", vtag + "persons", linked, "CH"});
+  redis_.command({"SADD", vtag + "onsite", linked, other});
+  redis_.command({"HSET", vtag + "person:" + other, "day:" + day, "1"});
+  for (int i = 0; i < 20; ++i) {
+    const auto& a = people_[i * 3];
+    const auto vp = event + "/" + a.badge;
+    redis_.command({"SADD", vtag + "onsite", vp});
+    redis_.command({"HSET", vtag + "person:" + vp, "day:" + day, "1"});
+    redis_.command({"HSET", vtag + "inside_at", vp, "1"});
+    redis_.command({"HSET", vtag + "at:" + event + ":inside", a.badge, day + " " + vp});
+    redis_.command({"HSET", vtag + "at:" + event + ":state_day", a.badge, day});
+  }
+  for (int i = 0; i < 10; ++i) {
+    const auto& p = participants_[i];
+    const auto found = participant_badge_.find(p);
+    const auto vp = event + "/" + (found == participant_badge_.end() ? "~" + p : found->second);
+    redis_.command({"SADD", vtag + "remote", vp});
+    redis_.command({"HSET", vtag + "participant", event + "/" + p, vp});
+    redis_.command({"HSET", vtag + "conns", event + "/" + p, "1"});
+  }
   const auto before = figures();
   const auto strings = personal_strings();
   auto dump = snapshot(redis_);
@@ -438,6 +465,12 @@ TEST_F(Privacy, ShreddingAnEventKeepsEveryFigureAndLeavesNoPersonalData) {
   EXPECT_GT(naming, 350u);
   EXPECT_EQ(count_of(output, "log entries rewritten"), naming);
 
+  // The venue: every record of this event's persons rewritten, its own person left.
+  EXPECT_EQ(count_of(output, "venue records pseudonymized"), 130u);
+  EXPECT_NE(output.find("venue geneva: 1 venue-wide person ids in {@geneva}:persons left"),
+            std::string::npos)
+      << output;
+
   verify_passes();
   const auto after = figures();
   for (const auto& [name, content] : before) {
@@ -445,6 +478,9 @@ TEST_F(Privacy, ShreddingAnEventKeepsEveryFigureAndLeavesNoPersonalData) {
   }
   dump = snapshot(redis_);
   EXPECT_EQ(found_in(dump, strings), std::vector<std::string>{});
+  EXPECT_EQ(found_in(dump, {linked, other}).size(), 2u);
+  EXPECT_EQ(redis_.command({"SCARD", vtag + "onsite"}), "22");
+  EXPECT_EQ(redis_.command({"HLEN", vtag + "participant"}), "10");
   // Still one badge hash per badge, now under pseudonyms, with their country and category.
   EXPECT_EQ(redis_.command({"SCARD", store::badges_key(kEvent)}), std::to_string(people_.size()));
   // The gateway rebuilt its index from the rewritten registry: the name finds no one.

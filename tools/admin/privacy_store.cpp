@@ -310,6 +310,59 @@ class Rewrite {
     }
   }
 
+  // What a venue's fold keeps of this event's persons (the venue's own keys, in the venue's
+  // slot: written through `out`, never in a transaction with the event's keys). Venue-wide
+  // (linked) person ids are the venue's and stay.
+  void venue(const std::string& venue, Writer& out) {
+    const auto vtag = store::tag(store::venue_feed(venue)) + ":";
+    const auto changed = [&] { ++tally.venue_records; };
+    for (const char* set : {"onsite", "remote"}) {
+      for (const auto& member : strings(redis_.query({"SMEMBERS", vtag + set}))) {
+        const auto renamed = rw_.venue_person(e_, member);
+        if (renamed == member) continue;
+        changed();
+        out.add({"SREM", vtag + set, member});
+        out.add({"SADD", vtag + set, renamed});
+      }
+    }
+    const auto person_prefix = vtag + "person:";
+    for (const auto& key : scan_keys(redis_, person_prefix + e_ + "/*")) {
+      const auto renamed = rw_.venue_person(e_, key.substr(person_prefix.size()));
+      if (person_prefix + renamed == key) continue;
+      changed();
+      out.add({"RENAME", key, person_prefix + renamed});
+    }
+    // Hashes keyed by venue person, event person or "E/participant": field and value rewritten.
+    const auto rehash = [&](const std::string& key, const auto& field_of, const auto& value_of) {
+      for (const auto& [field, value] : hash_fields(redis_, key)) {
+        const auto new_field = field_of(field);
+        const auto new_value = value_of(value);
+        if (new_field == field && new_value == value) continue;
+        changed();
+        if (new_field != field) out.add({"HDEL", key, field});
+        out.add({"HSET", key, new_field, new_value});
+      }
+    };
+    const auto same = [](const std::string& text) { return text; };
+    const auto vp = [&](const std::string& text) { return rw_.venue_person(e_, text); };
+    const auto event_person = [&](const std::string& text) { return rw_.subject(text); };
+    const auto participant = [&](const std::string& text) {
+      return rw_.venue_participant(e_, text);
+    };
+    // "inside_day VP"
+    const auto inside_value = [&](const std::string& text) {
+      const auto space = text.find(' ');
+      if (space == std::string::npos) return text;
+      return text.substr(0, space + 1) + rw_.venue_person(e_, text.substr(space + 1));
+    };
+    rehash(vtag + "inside_at", vp, same);
+    rehash(vtag + "at:" + e_ + ":inside", event_person, inside_value);
+    rehash(vtag + "at:" + e_ + ":state_day", event_person, same);
+    rehash(vtag + "participant", participant, vp);
+    rehash(vtag + "conns", participant, same);
+    out.flush();
+  }
+
   // Copies log entries after `cursor` into the rewrite stream, rewritten, with their ids; returns
   // the new cursor (the last id copied). `dry_run`: counts only.
   std::string copy_log(std::string cursor, bool dry_run) {
@@ -629,6 +682,12 @@ ShredReport shred_event(RedisSession& redis, const std::string& event_id,
   rewrite.scan_outcomes({});
   rewrite.registry_answers();
   writer.flush();
+  // The venues' records of this event's persons, before the last step so that a resumed run
+  // does them too.
+  for (const auto& [venue, persons] : report.venue_persons) {
+    Writer venue_writer(redis, request.dry_run, false);
+    rewrite.venue(venue, venue_writer);
+  }
 
   report.shredded_ms = request.now_ms;
   if (request.dry_run) {
@@ -797,6 +856,11 @@ ErasureReport erase_person(RedisSession& redis, const std::string& event_id,
     commands.push_back({"HSET", store::event_key(event_id), "erased_ms", std::to_string(now_ms)});
     return commands;
   });
+  // The venues' records of them: another slot, so a transaction of its own.
+  for (const auto& [venue, persons] : venues_of(redis, event_id)) {
+    Writer venue_writer(redis, false, false);
+    rewrite.venue(venue, venue_writer);
+  }
   report.tally = rewrite.tally;
   return report;
 }

@@ -442,3 +442,34 @@ TEST(RecordRewrite, AnErasureEmptiesNotesThatNameThePersonWhoeverWasCheckedIn) {
 
 }  // namespace
 }  // namespace rollcall::services::privacy
+
+namespace rollcall::services::privacy {
+namespace {
+
+TEST(RecordRewrite, VenuePersonsOfTheEventArePseudonymizedAndVenueWideOnesLeft) {
+  const auto names = Pseudonyms(Pseudonyms::random_key());
+  const auto everyone = Scope::everyone();
+  const Rewriter rw(names, everyone);
+  std::mt19937 rng(1503);
+  for (int i = 0; i < 300; ++i) {
+    const auto id = "X" + std::to_string(rng());
+    EXPECT_EQ(rw.venue_person("ev", "ev/" + id), "ev/" + names.of(IdKind::subject, id));
+    EXPECT_EQ(rw.venue_person("ev", "ev/~" + id), "ev/~" + names.of(IdKind::participant, id));
+    EXPECT_EQ(rw.venue_person("ev", id), id);                        // linked: the venue's
+    EXPECT_EQ(rw.venue_person("ev", "other/" + id), "other/" + id);  // another event's
+    EXPECT_EQ(rw.venue_person("ev", "ev2/" + id), "ev2/" + id);
+    EXPECT_EQ(rw.venue_participant("ev", "ev/" + id), "ev/" + names.of(IdKind::participant, id));
+    EXPECT_EQ(rw.venue_participant("ev", "other/" + id), "other/" + id);
+    const auto once = rw.venue_person("ev", "ev/" + id);
+    EXPECT_EQ(rw.venue_person("ev", once), once);
+  }
+  // One person's scope: only theirs.
+  const auto one = Scope::person({"B1"}, {"p1"});
+  const Rewriter only(names, one);
+  EXPECT_EQ(only.venue_person("ev", "ev/B2"), "ev/B2");
+  EXPECT_EQ(only.venue_person("ev", "ev/B1"), "ev/" + names.of(IdKind::subject, "B1"));
+  EXPECT_EQ(only.venue_person("ev", "ev/~p1"), "ev/~" + names.of(IdKind::participant, "p1"));
+}
+
+}  // namespace
+}  // namespace rollcall::services::privacy
