@@ -75,5 +75,5 @@ int main(int argc, char** argv) {
     return 1;
   }
   return rollcall::tools::cli::usage_error(kName, "unknown command \"" + std::string(group) +
-                                                      "\" (token, desk, ticket, badge-key, badge, shred, person)");
+                                                      "\" (token, desk, ticket, badge-key, badge)");
 }
