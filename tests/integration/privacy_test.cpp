@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "gateway/redis/url.h"
 #include "rollcall/v1/registration.pb.h"
@@ -171,9 +173,10 @@ class Privacy : public ::testing::Test {
     registration_ = support::issue_token(redis_, kEvent, desk);
     organizer_ = support::issue_token(redis_, kEvent, v1::organizer);
     online_tokens().platform = support::issue_token(redis_, kEvent, v1::platform);
-    // The bridge stays connected without a word for the whole test.
-    gateway_ = std::make_unique<GatewayProcess>(redis_.url(),
-                                                std::vector<std::string>{"--idle-timeout", "3600"});
+    // The bridge stays connected without a word for the whole test; a desk scans flat out.
+    gateway_ = std::make_unique<GatewayProcess>(
+        redis_.url(),
+        std::vector<std::string>{"--idle-timeout", "3600", "--messages-per-second", "100000"});
   }
   void TearDown() override {
     if (gateway_) {
@@ -645,6 +648,58 @@ TEST_F(Privacy, APersonsDataIsExportedThenErasedWithTheFiguresUnchanged) {
   EXPECT_EQ(run({"person", "export", "--event", kEvent, "--badge", std::string(300, 'b')}, &output),
             2);
   EXPECT_EQ(snapshot(redis_), dump);
+}
+
+// Erasures while a desk keeps scanning other people: each erasure is one transaction with the
+// log's swap (a scan in between restarts it), so no scan is lost, the recount still matches and
+// the erased people are gone.
+TEST_F(Privacy, ErasuresWhileDesksScanLoseNothing) {
+  run_event();
+  const auto log_before = std::stoul(redis_.command({"XLEN", store::log_key(kEvent)}));
+  std::atomic<bool> stop{false};
+  std::atomic<int> scans{0}, failures{0};
+  std::thread desk_thread([&] {
+    tools::client::DeskClient desk;
+    desk.set_token(scanner_);
+    desk.connect(gateway_->host(), gateway_->port(), kEvent);
+    std::mt19937 rng(77);
+    // People 40 to 79 keep scanning; people 3 to 9 are erased meanwhile.
+    while (!stop) {
+      v1::ScanRequest request;
+      request.set_scan_id("live-" + std::to_string(scans.load()));
+      request.set_badge_id(people_[40 + rng() % 40].badge);
+      request.set_desk_id("gate-1");
+      request.set_zone("hall");
+      request.set_direction(rng() % 2 ? v1::in : v1::out);
+      try {
+        const auto result = desk.scan(request);
+        if (result.status() == v1::unavailable || result.status() == v1::malformed) ++failures;
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+        return;
+      }
+      ++scans;
+    }
+  });
+  std::set<std::string> erased;
+  std::string output;
+  for (int i = 3; i < 10; ++i) {
+    if (replaced_.contains(people_[i].badge)) continue;
+    const int code =
+        run({"person", "erase", "--event", kEvent, "--badge", people_[i].badge}, &output);
+    EXPECT_EQ(code, 0) << output;
+    if (code != 0) break;
+    std::cout << "[ erase ] " << output.substr(0, output.find('\n')) << '\n';
+    erased.insert({people_[i].badge, people_[i].name, people_[i].organization});
+  }
+  while (scans < 200) std::this_thread::sleep_for(10ms);
+  stop = true;
+  desk_thread.join();
+  EXPECT_EQ(failures, 0);
+  // Every scan is in the log: none was lost in a swap.
+  EXPECT_EQ(std::stoul(redis_.command({"XLEN", store::log_key(kEvent)})), log_before + scans);
+  verify_passes();
+  EXPECT_EQ(found_in(snapshot(redis_), erased), std::vector<std::string>{});
 }
 
 // An event whose last day is over shreds without --force; one still running does not.

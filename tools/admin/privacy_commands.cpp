@@ -127,7 +127,8 @@ int person_erase(int argc, char** argv) {
   std::cout << "erased person " << report.person << " of " << person.event.event_id << " ("
             << report.badges << " badge" << (report.badges == 1 ? "" : "s") << ", "
             << report.participants << " online participant id"
-            << (report.participants == 1 ? "" : "s") << "):\n";
+            << (report.participants == 1 ? "" : "s") << "; the last step took " << report.attempts
+            << " attempt" << (report.attempts == 1 ? "" : "s") << "):\n";
   print_tally(report.tally, std::cout);
   return 0;
 }

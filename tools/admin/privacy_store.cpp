@@ -14,6 +14,7 @@
 #include "services/privacy/event_end.h"
 #include "services/privacy/pseudonyms.h"
 #include "services/registry/event_config.h"
+#include "services/store/function_library.h"
 #include "services/store/keys.h"
 #include "tools/admin/admin_store.h"
 #include "tools/export/event_reader.h"
@@ -395,21 +396,6 @@ class Rewrite {
     }
   }
 
-  // The commands that swap the rewritten log in: the stream keeps the old one's last id, so new
-  // entries go on after it. Call after WATCH {E}:log and a final copy_log: the copy is complete.
-  std::vector<Command> log_swap(const std::string& cursor) {
-    if (cursor.empty()) return {{"DEL", rewrite_key(e_)}};
-    std::string last_id;
-    const auto info = redis_.query({"XINFO", "STREAM", store::log_key(e_)});
-    for (std::size_t i = 0; i + 1 < info.elements.size(); i += 2) {
-      if (info.elements[i].str == "last-generated-id") last_id = info.elements[i + 1].str;
-    }
-    std::vector<Command> swap;
-    if (!last_id.empty()) swap.push_back({"XSETID", rewrite_key(e_), last_id});
-    swap.push_back({"RENAME", rewrite_key(e_), store::log_key(e_)});
-    return swap;
-  }
-
  private:
   RedisSession& redis_;
   std::string e_;
@@ -418,25 +404,45 @@ class Rewrite {
   Writer& out_;
 };
 
-// Rebuilds the log and swaps it in with `final` in one transaction, retrying while writers
-// append (WATCH on the log: a transaction lost to a new entry copies that entry and tries
-// again). `watch`: keys whose change must also restart. Returns the attempts it took.
+// FCALL, loading the library first when this Redis has not got it (no gateway of this version
+// has connected yet).
+RedisValue call_function(RedisSession& redis, const std::vector<std::string>& call) {
+  try {
+    return redis.query(call);
+  } catch (const std::runtime_error& e) {
+    if (std::string_view(e.what()).find("Function not found") == std::string_view::npos) throw;
+  }
+  redis.query({"FUNCTION", "LOAD", "REPLACE", std::string(store::function_library())});
+  return redis.query(call);
+}
+
+// Rebuilds the log into {E}:log_rewrite and swaps it in, with the commands `final` makes, in one
+// atomic step (FCALL rollcall_privacy_swap). Entries appended meanwhile are copied as they are
+// unless they name someone in `ids` (or `texts` in a note; "*": any entry): then they are
+// copied rewritten here, `final` is asked again (its reads are then fresh) and the step retried.
+// Returns the attempts it took.
 std::size_t swap_log(RedisSession& redis, const std::string& event_id, Rewrite& rewrite,
-                     const std::vector<std::string>& watch,
+                     const std::vector<std::string>& ids, const std::vector<std::string>& texts,
                      const std::function<std::vector<Command>()>& final) {
   redis.query({"DEL", rewrite_key(event_id)});
   auto cursor = rewrite.copy_log("", false);
   for (int attempt = 1; attempt <= kSwapAttempts; ++attempt) {
-    Command watching = {"WATCH", store::log_key(event_id)};
-    watching.insert(watching.end(), watch.begin(), watch.end());
-    redis.query(watching);
+    const auto commands = final();
+    Command call = {"FCALL", "rollcall_privacy_swap",   "1", store::tag(event_id),
+                    cursor,  std::to_string(ids.size())};
+    call.insert(call.end(), ids.begin(), ids.end());
+    call.push_back(std::to_string(texts.size()));
+    call.insert(call.end(), texts.begin(), texts.end());
+    for (const auto& command : commands) {
+      call.push_back(std::to_string(command.size()));
+      call.insert(call.end(), command.begin(), command.end());
+    }
+    const auto reply = call_function(redis, call);
+    if (reply.elements.size() == 2 && reply.elements[0].str == "swapped") {
+      return static_cast<std::size_t>(attempt);
+    }
     cursor = rewrite.copy_log(cursor, false);
-    auto commands = final();
-    const auto swap = rewrite.log_swap(cursor);
-    commands.insert(commands.end(), swap.begin(), swap.end());
-    if (Writer::transaction(redis, commands)) return static_cast<std::size_t>(attempt);
   }
-  redis.query({"UNWATCH"});
   throw AdminError("the log of " + event_id + " kept changing; " + std::to_string(kSwapAttempts) +
                    " attempts to swap it failed (nothing changed " +
                    "in the last step: run the command again)");
@@ -699,7 +705,7 @@ ShredReport shred_event(RedisSession& redis, const std::string& event_id,
   // Last, in one transaction with the new log: the mark that it ran, the key thrown away, and
   // a new registry version so gateways rebuild their in-memory attendee index (which holds
   // names) from the rewritten registry.
-  swap_log(redis, event_id, rewrite, {}, [&] {
+  swap_log(redis, event_id, rewrite, {"*"}, {}, [&] {
     return std::vector<Command>{
         {"HSET", store::event_key(event_id), "shredded_ms", std::to_string(request.now_ms)},
         {"HDEL", store::event_key(event_id), "shred_key"},
@@ -818,18 +824,22 @@ ErasureReport erase_person(RedisSession& redis, const std::string& event_id,
   Rewrite rewrite(redis, event_id, rewriter, scope, writer);
 
   // A change to any of the person's records while this runs (a scan of their badge, a join)
-  // restarts the last step, so what is rewritten is what is there.
-  std::vector<std::string> watch;
-  for (const auto& id : person.badges) watch.push_back(store::badge_key(event_id, id));
-  for (const auto& id : subjects) watch.push_back(event_key(event_id, "state:" + id));
-  for (const auto& id : person.participants) {
-    watch.push_back(event_key(event_id, "participant:" + id));
+  // leaves a log entry naming them: the last step then starts again with fresh reads.
+  std::vector<std::string> ids(subjects.begin(), subjects.end());
+  ids.insert(ids.end(), person.participants.begin(), person.participants.end());
+  std::vector<std::string> texts;
+  for (const auto& name : person.names) {
+    std::string folded = name;
+    for (auto& c : folded) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (folded.size() >= 3) texts.push_back(folded);
   }
   std::vector<std::string> marks;
   for (const auto& id : subjects) marks.push_back(privacy::erased_mark(event_id, id));
   for (const auto& id : person.participants) marks.push_back(privacy::erased_mark(event_id, id));
 
-  report.attempts = swap_log(redis, event_id, rewrite, watch, [&] {
+  report.attempts = swap_log(redis, event_id, rewrite, ids, texts, [&] {
     const auto log_tally = rewrite.tally;  // the log copy's counts so far
     rewrite.tally = {};
     rewrite.badges(person.badges);
