@@ -116,7 +116,7 @@ class Writer {
   }
   std::vector<Command> take() { return std::exchange(commands_, {}); }
 
-  // MULTI, the commands, EXEC; false when a WATCHed key changed (nothing was applied).
+  // MULTI, the commands, EXEC; false when EXEC was refused (nothing was applied).
   static bool transaction(RedisSession& redis, const std::vector<Command>& commands) {
     std::vector<Command> all;
     all.reserve(commands.size() + 2);
