@@ -911,3 +911,75 @@ local function venue_fold(keys, args)
 end
 
 redis.register_function('rollcall_venue_fold', venue_fold)
+-- Personal data after the event (docs/privacy.md): the last step of a shred or an erasure.
+-- rollcall-admin has rebuilt the log, rewritten, in {EVENT}:log_rewrite with the same entry ids
+-- (a stream cannot be edited in place) up to after_id, and computed the commands that rewrite
+-- the person's (or everyone's) records. In one atomic step: the entries appended since after_id
+-- are copied as they are, unless one names someone being rewritten (then nothing changes and
+-- the caller copies them rewritten and calls again); the commands run; the new log replaces
+-- the old one (the same last id, so later entries follow on).
+-- FCALL rollcall_privacy_swap 1 {EVENT} after_id n_ids id... n_texts text... [n word...]...
+-- id: a badge, person or participant id that no entry after after_id may name ("*": no entry
+-- may follow after_id at all);
+-- text: lowercase words that must not appear in a note; each command: its word count, then
+-- its words (DEL, HSET, HDEL, SADD, SREM, RENAME, INCR on keys of this event only).
+-- Returns {"swapped", entries copied} or {"retry", the first id that names someone}.
+-- The log fields that name a person (services/privacy/record_rewrite.cpp).
+local privacy_id_fields = { badge_id = true, new_badge_id = true, person = true,
+                            participant_id = true }
+local privacy_commands = { DEL = 'all', HSET = 1, HDEL = 1, SADD = 1, SREM = 1, INCR = 1,
+                           RENAME = 2 }
+
+local function privacy_swap(keys, args)
+  local tag = keys[1]
+  local log, rewrite = key(tag, 'log'), key(tag, 'log_rewrite')
+  local after = args[1]
+  local at = 2
+  local ids, any, texts = {}, false, {}
+  local n = tonumber(args[at])
+  for i = at + 1, at + n do
+    if args[i] == '*' then any = true else ids[args[i]] = true end
+  end
+  at = at + n + 1
+  n = tonumber(args[at])
+  for i = at + 1, at + n do texts[#texts + 1] = args[i] end
+  at = at + n + 1
+  -- Every command is checked before anything is written: a function's writes are not undone.
+  local commands = {}
+  while at <= #args do
+    local count = tonumber(args[at])
+    local command = {}
+    for j = 1, count do command[j] = args[at + j] end
+    local kind = privacy_commands[command[1]]
+    if not kind then return redis.error_reply('privacy_swap: command not allowed') end
+    local last = kind == 'all' and #command or 1 + kind
+    for j = 2, last do
+      if string.sub(command[j], 1, #tag + 1) ~= tag .. ':' then
+        return redis.error_reply('privacy_swap: key of another event')
+      end
+    end
+    commands[#commands + 1] = command
+    at = at + count + 1
+  end
+  local tail = redis.call('XRANGE', log, after == '' and '-' or '(' .. after, '+')
+  for _, entry in ipairs(tail) do
+    if any then return { 'retry', entry[1] } end
+    local fields = entry[2]
+    for j = 1, #fields, 2 do
+      local value = fields[j + 1]
+      if privacy_id_fields[fields[j]] and ids[value] then return { 'retry', entry[1] } end
+      if fields[j] == 'note' and value ~= '' then
+        local folded = string.lower(value)
+        for _, text in ipairs(texts) do
+          if string.find(folded, text, 1, true) then return { 'retry', entry[1] } end
+        end
+      end
+    end
+  end
+  for _, entry in ipairs(tail) do redis.call('XADD', rewrite, entry[1], unpack(entry[2])) end
+  for _, command in ipairs(commands) do redis.call(unpack(command)) end
+  if redis.call('EXISTS', rewrite) == 1 then redis.call('RENAME', rewrite, log) end
+  return { 'swapped', #tail }
+end
+
+redis.register_function('rollcall_privacy_swap', privacy_swap)

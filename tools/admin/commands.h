@@ -13,5 +13,7 @@ int badge_command(std::string_view action, int argc, char** argv);
 int desk_command(std::string_view action, int argc, char** argv);
 int ticket_command(std::string_view action, int argc, char** argv);
 int venue_command(std::string_view action, int argc, char** argv);
+int person_command(std::string_view action, int argc, char** argv);
+int shred_command(int argc, char** argv);  // no action: argv[0] is "shred"
 
 }  // namespace rollcall::tools::admin

@@ -36,6 +36,9 @@ constexpr const char* kUsage =
     "                                  (--out FILE.pdf | --printer NAME) [--redis URL]\n"
     "       rollcall-admin venue create --venue VENUE --name NAME --events E1,E2 [--redis URL]\n"
     "       rollcall-admin venue show   --venue VENUE [--redis URL]\n"
+    "       rollcall-admin shred --event EVENT [--force] [--dry-run] [--redis URL]\n"
+    "       rollcall-admin person export|erase --event EVENT (--badge B | --person P |\n"
+    "                                   --participant ID) [--out FILE] [--redis URL]\n"
     "\n"
     "Access tokens for desks, platforms, displays and organizers (ROLE: desk, platform,\n"
     "display, organizer), stored hashed in Redis; the desks in an event's totals (a desk is\n"
@@ -70,11 +73,13 @@ int main(int argc, char** argv) {
     if (group == "desk") return admin::desk_command(action, rest_argc, rest_argv);
     if (group == "ticket") return admin::ticket_command(action, rest_argc, rest_argv);
     if (group == "venue") return admin::venue_command(action, rest_argc, rest_argv);
+    if (group == "shred") return admin::shred_command(argc - 1, argv + 1);
+    if (group == "person") return admin::person_command(action, rest_argc, rest_argv);
   } catch (const std::exception& e) {
     std::cerr << kName << ": " << e.what() << '\n';
     return 1;
   }
-  return rollcall::tools::cli::usage_error(kName,
-                                           "unknown command \"" + std::string(group) +
-                                               "\" (token, desk, ticket, badge-key, badge, venue)");
+  return rollcall::tools::cli::usage_error(
+      kName, "unknown command \"" + std::string(group) +
+                 "\" (token, desk, ticket, badge-key, badge, venue, shred, person)");
 }
