@@ -402,33 +402,27 @@ TEST_F(Privacy, ShreddingAnEventKeepsEveryFigureAndLeavesNoPersonalData) {
   const auto found = lookup();
   ASSERT_EQ(found.status, 200) << found.body;
   EXPECT_NE(found.body.find(sample.badge), std::string::npos) << found.body;
-  // The venue the event belongs to, with what its fold keeps of this event's persons (the
-  // layout of the venue fold in services/store/rollcall.lua), a venue-wide person and another
+  // The venue the event belongs to: the gateway's fold keeps this event's persons in the
+  // venue's slot (services/store/rollcall.lua); beside them a venue-wide person and another
   // event's person, which the shred must leave.
-  const std::string vtag = "{@geneva}:", event = kEvent, day = today_utc();
-  redis_.command({"SADD", "rollcall:venues", "geneva"});
+  const std::string vtag = "{@geneva}:", event = kEvent;
   redis_.command({"HSET", vtag + "venue", "events", "," + event + ",other-2026,"});
+  redis_.command({"SADD", "rollcall:venues", "geneva"});
   const std::string linked = "vperson-" + hex(rng_, 8), other = "other-2026/" + hex(rng_, 8);
   redis_.command({"HSET", vtag + "persons", linked, "CH"});
   redis_.command({"SADD", vtag + "onsite", linked, other});
-  redis_.command({"HSET", vtag + "person:" + other, "day:" + day, "1"});
-  for (int i = 0; i < 20; ++i) {
-    const auto& a = people_[i * 3];
-    const auto vp = event + "/" + a.badge;
-    redis_.command({"SADD", vtag + "onsite", vp});
-    redis_.command({"HSET", vtag + "person:" + vp, "day:" + day, "1"});
-    redis_.command({"HSET", vtag + "inside_at", vp, "1"});
-    redis_.command({"HSET", vtag + "at:" + event + ":inside", a.badge, day + " " + vp});
-    redis_.command({"HSET", vtag + "at:" + event + ":state_day", a.badge, day});
-  }
-  for (int i = 0; i < 10; ++i) {
-    const auto& p = participants_[i];
-    const auto found = participant_badge_.find(p);
-    const auto vp = event + "/" + (found == participant_badge_.end() ? "~" + p : found->second);
-    redis_.command({"SADD", vtag + "remote", vp});
-    redis_.command({"HSET", vtag + "participant", event + "/" + p, vp});
-    redis_.command({"HSET", vtag + "conns", event + "/" + p, "1"});
-  }
+  // Shredding waits for the fold to have read the whole log (docs/privacy.md).
+  const auto folded = [&] {
+    const auto last = redis_.command({"XREVRANGE", store::log_key(kEvent), "+", "-", "COUNT", "1"});
+    return !last.empty() &&
+           redis_.command({"HGET", vtag + "cursor", event}) == last.substr(0, last.find('\n'));
+  };
+  for (int i = 0; i < 200 && !folded(); ++i) std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(folded()) << "the venue fold did not catch up";
+  const auto venue_onsite = redis_.command({"SCARD", vtag + "onsite"});
+  const auto venue_participants = redis_.command({"HLEN", vtag + "participant"});
+  ASSERT_GT(std::stoi(venue_onsite), 2);
+  ASSERT_GT(std::stoi(venue_participants), 0);
   const auto before = figures();
   const auto strings = personal_strings();
   auto dump = snapshot(redis_);
@@ -469,7 +463,7 @@ TEST_F(Privacy, ShreddingAnEventKeepsEveryFigureAndLeavesNoPersonalData) {
   EXPECT_EQ(count_of(output, "log entries rewritten"), naming);
 
   // The venue: every record of this event's persons rewritten, its own person left.
-  EXPECT_EQ(count_of(output, "venue records pseudonymized"), 130u);
+  EXPECT_GT(count_of(output, "venue records pseudonymized"), std::stoul(venue_onsite));
   EXPECT_NE(output.find("venue geneva: 1 venue-wide person ids in {@geneva}:persons left"),
             std::string::npos)
       << output;
@@ -482,8 +476,8 @@ TEST_F(Privacy, ShreddingAnEventKeepsEveryFigureAndLeavesNoPersonalData) {
   dump = snapshot(redis_);
   EXPECT_EQ(found_in(dump, strings), std::vector<std::string>{});
   EXPECT_EQ(found_in(dump, {linked, other}).size(), 2u);
-  EXPECT_EQ(redis_.command({"SCARD", vtag + "onsite"}), "22");
-  EXPECT_EQ(redis_.command({"HLEN", vtag + "participant"}), "10");
+  EXPECT_EQ(redis_.command({"SCARD", vtag + "onsite"}), venue_onsite);
+  EXPECT_EQ(redis_.command({"HLEN", vtag + "participant"}), venue_participants);
   // Still one badge hash per badge, now under pseudonyms, with their country and category.
   EXPECT_EQ(redis_.command({"SCARD", store::badges_key(kEvent)}), std::to_string(people_.size()));
   // The gateway rebuilt its index from the rewritten registry: the name finds no one.
@@ -731,6 +725,58 @@ TEST_F(Privacy, AnEndedEventShredsWithoutForce) {
   // The running event next to it is refused, whatever the other did.
   EXPECT_EQ(run({"shred", "--event", kEvent}, &output), 1) << output;
   EXPECT_EQ(run({"shred", "--event", "no-such-event"}, &output), 1) << output;
+}
+
+}  // namespace
+}  // namespace rollcall::tests::integration
+
+namespace rollcall::tests::integration {
+namespace {
+
+// A registry with person ids (docs/venues.md): the ids are personal too. An access request shows
+// the person's link, an erasure and a shred replace the ids by pseudonyms and keep the countries.
+TEST_F(Privacy, ExplicitPersonIdsAreExportedErasedAndShredded) {
+  const std::string e = "linked-2026";
+  std::string csv = "badge_id,country,category,name,organization,person_id\n";
+  std::vector<std::string> persons;
+  for (int i = 0; i < 12; ++i) {
+    persons.push_back("psn-" + hex(rng_, 10));
+    csv +=
+        "lnk-" + hex(rng_, 8) + ",CH,minister,Nm" + hex(rng_, 6) + ",Org," + persons.back() + "\n";
+  }
+  const std::string path = redis_.data_dir() + "/linked.csv";
+  std::ofstream(path) << csv;
+  std::string output;
+  ASSERT_EQ(support::run_program(
+                {ROLLCALL_IMPORT_BIN, "--event", e, "--registry", path, "--redis", redis_.url()},
+                &output),
+            0)
+      << output;
+  ASSERT_EQ(redis_.command({"HLEN", store::persons_key(e)}), "12");
+
+  const std::string out_path = redis_.data_dir() + "/person.json";
+  ASSERT_EQ(
+      run({"person", "export", "--event", e, "--person", persons[0], "--out", out_path}, &output),
+      0)
+      << output;
+  std::ifstream in(out_path);
+  const std::string exported((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(exported.find("\"person_link\":{\"person\":\"" + persons[0] + "\",\"country\":\"CH\"}"),
+            std::string::npos)
+      << exported;
+
+  ASSERT_EQ(run({"person", "erase", "--event", e, "--person", persons[0]}, &output), 0) << output;
+  EXPECT_EQ(redis_.command({"HEXISTS", store::persons_key(e), persons[0]}), "0");
+  EXPECT_EQ(redis_.command({"HEXISTS", store::persons_key(e), persons[1]}), "1");
+  EXPECT_EQ(redis_.command({"HLEN", store::persons_key(e)}), "12");
+
+  ASSERT_EQ(run({"shred", "--event", e, "--force"}, &output), 0) << output;
+  const auto dump = snapshot(redis_);
+  EXPECT_EQ(found_in(dump, std::set<std::string>(persons.begin(), persons.end())),
+            std::vector<std::string>{});
+  EXPECT_EQ(redis_.command({"HLEN", store::persons_key(e)}), "12");
+  const auto links = redis_.command({"HVALS", store::persons_key(e)});
+  EXPECT_EQ(links, "CH\nCH\nCH\nCH\nCH\nCH\nCH\nCH\nCH\nCH\nCH\nCH");
 }
 
 }  // namespace

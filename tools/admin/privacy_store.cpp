@@ -215,6 +215,24 @@ class Rewrite {
         out_.add({"SADD", key, renamed});
       }
     }
+    // The registry's explicit person ids ({E}:persons, person id -> country): pseudonymized as
+    // the badges' `person` fields are, their countries kept.
+    const auto links = store::persons_key(e_);
+    Fields entries;
+    if (scope_.is_everyone()) {
+      entries = pairs(redis_.query({"HGETALL", links}));
+    } else {
+      for (const auto& id : ids) {
+        if (auto country = redis_.command({"HGET", links, id})) entries.emplace_back(id, *country);
+      }
+    }
+    for (const auto& [id, country] : entries) {
+      const auto renamed = rw_.subject(id);
+      if (renamed == id) continue;
+      ++tally.person_set_members;
+      out_.add({"HDEL", links, id});
+      out_.add({"HSET", links, renamed, country});
+    }
   }
 
   // Online participants: {E}:participant:P (renamed, its badge_id pseudonymized), {E}:remote,
@@ -792,6 +810,9 @@ std::string export_person(RedisSession& redis, const std::string& event_id,
     }
   }
   doc["venue_persons"] = std::move(venues);
+  if (auto country = redis.command({"HGET", store::persons_key(event_id), person.id})) {
+    doc["person_link"] = {{"person", person.id}, {"country", *country}};
+  }
   return boost::json::serialize(doc);
 }
 
