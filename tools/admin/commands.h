@@ -12,5 +12,6 @@ int badge_key_command(std::string_view action, int argc, char** argv);
 int badge_command(std::string_view action, int argc, char** argv);
 int desk_command(std::string_view action, int argc, char** argv);
 int ticket_command(std::string_view action, int argc, char** argv);
+int archive_command(std::string_view action, int argc, char** argv);
 
 }  // namespace rollcall::tools::admin

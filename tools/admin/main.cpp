@@ -32,6 +32,7 @@ constexpr const char* kUsage =
     "       rollcall-admin badge print --event EVENT [--registry FILE.csv] [--badge ID...]\n"
     "                                  [--key PATH] [--size a6|cr80]\n"
     "                                  (--out FILE.pdf | --printer NAME) [--redis URL]\n"
+    "       rollcall-admin archive create --event EVENT --out FILE | restore FILE [--replace]\n"
     "\n"
     "Access tokens for desks, platforms, displays and organizers (ROLE: desk, platform,\n"
     "display, organizer), stored hashed in Redis; the desks in an event's totals (a desk is\n"
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
     if (group == "badge") return admin::badge_command(action, rest_argc, rest_argv);
     if (group == "desk") return admin::desk_command(action, rest_argc, rest_argv);
     if (group == "ticket") return admin::ticket_command(action, rest_argc, rest_argv);
+    if (group == "archive") return admin::archive_command(action, rest_argc, rest_argv);
   } catch (const std::exception& e) {
     std::cerr << kName << ": " << e.what() << '\n';
     return 1;

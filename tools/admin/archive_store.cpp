@@ -1,0 +1,366 @@
+#include "tools/admin/archive_store.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+#include "services/archive/archive_content.h"
+#include "services/store/keys.h"
+#include "tools/admin/admin_store.h"
+
+namespace rollcall::tools::admin {
+namespace {
+
+namespace store = services::store;
+namespace archive = services::archive;
+using import::RedisSession;
+using import::RedisValue;
+
+constexpr std::size_t kBatch = 500;  // elements per write command and commands per round trip
+
+long long number(const std::string& text) {
+  long long value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+// Where the event stands: {E}:seq and the id of the last log entry, read together.
+std::pair<std::string, std::string> position(RedisSession& redis, const std::string& e) {
+  const auto replies = redis.pipeline({{"MULTI"},
+                                       {"GET", store::tag(e) + ":seq"},
+                                       {"XREVRANGE", store::log_key(e), "+", "-", "COUNT", "1"},
+                                       {"EXEC"}});
+  const auto& results = replies.back();
+  if (results.elements.size() != 2) throw AdminError("the event's position could not be read");
+  std::string last;
+  const auto& entries = results.elements[1].elements;
+  if (!entries.empty() && !entries[0].elements.empty()) last = entries[0].elements[0].str;
+  return {results.elements[0].str, last};
+}
+
+// Every key {E}:<suffix>, suffix included, SCANned.
+std::vector<std::string> event_keys(RedisSession& redis, const std::string& e) {
+  const auto prefix = store::tag(e) + ":";
+  std::set<std::string> names;  // SCAN may repeat a key
+  std::string cursor = "0";
+  do {
+    const auto page = redis.query({"SCAN", cursor, "MATCH", prefix + "*", "COUNT", "1000"});
+    if (page.elements.size() != 2) throw AdminError("unexpected SCAN reply");
+    cursor = page.elements[0].str;
+    for (const auto& key : page.elements[1].elements) names.insert(key.str.substr(prefix.size()));
+  } while (cursor != "0");
+  return {names.begin(), names.end()};
+}
+
+v1::ArchiveField pair_of(const RedisValue& name, const RedisValue& value) {
+  v1::ArchiveField f;
+  f.set_name(name.str);
+  f.set_value(value.str);
+  return f;
+}
+
+std::string score_text(double score) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.17g", score);
+  return buffer;
+}
+
+// One key as it is now; nullopt when it went away since the SCAN.
+std::optional<v1::ArchiveKey> read_key(RedisSession& redis, const std::string& full,
+                                       const std::string& suffix, const std::string& type) {
+  v1::ArchiveKey key;
+  key.set_name(suffix);
+  if (type == "string") {
+    key.set_type(v1::archive_string);
+    const auto value = redis.command({"GET", full});
+    if (!value) return std::nullopt;
+    key.set_value(*value);
+  } else if (type == "hash") {
+    key.set_type(v1::archive_hash);
+    const auto all = redis.query({"HGETALL", full});
+    std::vector<v1::ArchiveField> fields;
+    for (std::size_t i = 0; i + 1 < all.elements.size(); i += 2) {
+      fields.push_back(pair_of(all.elements[i], all.elements[i + 1]));
+    }
+    // Sorted, so the same event always makes the same archive.
+    std::sort(fields.begin(), fields.end(),
+              [](const auto& a, const auto& b) { return a.name() < b.name(); });
+    for (auto& f : fields) *key.add_fields() = std::move(f);
+  } else if (type == "set") {
+    key.set_type(v1::archive_set);
+    const auto all = redis.query({"SMEMBERS", full});
+    std::vector<std::string> members;
+    for (const auto& m : all.elements) members.push_back(m.str);
+    std::sort(members.begin(), members.end());
+    for (auto& m : members) key.add_members(std::move(m));
+  } else if (type == "zset") {
+    key.set_type(v1::archive_sorted_set);
+    const auto all = redis.query({"ZRANGE", full, "0", "-1", "WITHSCORES"});
+    for (std::size_t i = 0; i + 1 < all.elements.size(); i += 2) {
+      auto* scored = key.add_scored();
+      scored->set_member(all.elements[i].str);
+      scored->set_score(std::strtod(all.elements[i + 1].str.c_str(), nullptr));
+    }
+  } else if (type == "stream") {
+    key.set_type(v1::archive_stream);
+    std::string from = "-";
+    for (;;) {
+      const auto page = redis.query({"XRANGE", full, from, "+", "COUNT", "1000"});
+      for (const auto& item : page.elements) {
+        if (item.elements.size() != 2) continue;
+        auto* entry = key.add_entries();
+        entry->set_id(item.elements[0].str);
+        const auto& fields = item.elements[1].elements;
+        for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+          *entry->add_fields() = pair_of(fields[i], fields[i + 1]);
+        }
+      }
+      if (page.elements.size() < 1000) break;
+      unsigned long long ms = 0, seq = 0;
+      archive::parse_stream_id(key.entries(key.entries_size() - 1).id(), &ms, &seq);
+      from = std::to_string(ms) + "-" + std::to_string(seq + 1);
+    }
+    const auto info = redis.query({"XINFO", "STREAM", full});
+    for (std::size_t i = 0; i + 1 < info.elements.size(); i += 2) {
+      if (info.elements[i].str == "last-generated-id") {
+        key.set_stream_last_id(info.elements[i + 1].str);
+      }
+    }
+    // An emptied stream cannot be rebuilt by XADD; nothing of rollcall empties one.
+    if (key.entries_size() == 0) return std::nullopt;
+  } else if (type == "none") {
+    return std::nullopt;
+  } else {
+    throw AdminError("the key " + full + " is a " + type + ", which an archive cannot hold");
+  }
+  if (key.type() != v1::archive_string &&
+      key.fields_size() + key.members_size() + key.scored_size() + key.entries_size() == 0) {
+    return std::nullopt;  // emptied (and so deleted) since the SCAN
+  }
+  return key;
+}
+
+std::string random_id() {
+  unsigned char bytes[8];
+  randombytes_buf(bytes, sizeof bytes);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (const auto b : bytes) {
+    id.push_back(kHex[b >> 4]);
+    id.push_back(kHex[b & 0xf]);
+  }
+  return id;
+}
+
+// The commands that write `key` under `target`.
+void append_writes(RedisSession& redis, const std::string& target, const v1::ArchiveKey& key) {
+  switch (key.type()) {
+    case v1::archive_string:
+      redis.append({"SET", target, key.value()});
+      break;
+    case v1::archive_hash:
+      for (int i = 0; i < key.fields_size(); i += kBatch) {
+        std::vector<std::string> command = {"HSET", target};
+        for (int j = i; j < std::min<int>(key.fields_size(), i + kBatch); ++j) {
+          command.push_back(key.fields(j).name());
+          command.push_back(key.fields(j).value());
+        }
+        redis.append(command);
+      }
+      break;
+    case v1::archive_set:
+      for (int i = 0; i < key.members_size(); i += kBatch) {
+        std::vector<std::string> command = {"SADD", target};
+        for (int j = i; j < std::min<int>(key.members_size(), i + kBatch); ++j) {
+          command.push_back(key.members(j));
+        }
+        redis.append(command);
+      }
+      break;
+    case v1::archive_sorted_set:
+      for (int i = 0; i < key.scored_size(); i += kBatch) {
+        std::vector<std::string> command = {"ZADD", target};
+        for (int j = i; j < std::min<int>(key.scored_size(), i + kBatch); ++j) {
+          command.push_back(score_text(key.scored(j).score()));
+          command.push_back(key.scored(j).member());
+        }
+        redis.append(command);
+      }
+      break;
+    case v1::archive_stream:
+      // In order, each with its own id: the log keeps the times its ids record.
+      for (const auto& entry : key.entries()) {
+        std::vector<std::string> command = {"XADD", target, entry.id()};
+        for (const auto& f : entry.fields()) {
+          command.push_back(f.name());
+          command.push_back(f.value());
+        }
+        redis.append(command);
+      }
+      if (!key.stream_last_id().empty() &&
+          key.stream_last_id() != key.entries(key.entries_size() - 1).id()) {
+        redis.append({"XSETID", target, key.stream_last_id()});
+      }
+      break;
+    default:
+      throw AdminError("the archive holds a key of no known type");
+  }
+}
+
+void remove_keys(RedisSession& redis, const std::vector<std::string>& keys) {
+  for (std::size_t i = 0; i < keys.size(); i += kBatch) {
+    std::vector<std::string> command = {"UNLINK"};
+    for (std::size_t j = i; j < std::min(keys.size(), i + kBatch); ++j) command.push_back(keys[j]);
+    redis.query(command);
+  }
+}
+
+}  // namespace
+
+EventSnapshot read_event(RedisSession& redis, const std::string& e, int attempts) {
+  const auto prefix = store::tag(e) + ":";
+  std::pair<std::string, std::string> before, after;
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    EventSnapshot snapshot;
+    snapshot.attempts = attempt;
+    before = position(redis, e);
+    std::vector<std::string> names;
+    for (auto& name : event_keys(redis, e)) {
+      if (archive::is_archived_key(name)) names.push_back(std::move(name));
+    }
+    std::vector<std::vector<std::string>> types;
+    for (const auto& name : names) types.push_back({"TYPE", prefix + name});
+    std::vector<RedisValue> type_replies;
+    for (std::size_t i = 0; i < types.size(); i += kBatch) {
+      const std::vector<std::vector<std::string>> batch(
+          types.begin() + static_cast<long>(i),
+          types.begin() + static_cast<long>(std::min(types.size(), i + kBatch)));
+      for (auto& reply : redis.pipeline(batch)) type_replies.push_back(std::move(reply));
+    }
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (auto key = read_key(redis, prefix + names[i], names[i], type_replies[i].str)) {
+        snapshot.keys.push_back(std::move(*key));
+      }
+    }
+    after = position(redis, e);
+    if (before != after) continue;
+
+    auto& header = snapshot.header;
+    header.set_event_id(e);
+    header.set_created_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count());
+    header.set_created_by("rollcall-admin archive create");
+    header.set_seq(number(after.first));
+    header.set_keys(snapshot.keys.size());
+    for (const auto& key : snapshot.keys) {
+      if (key.name() == "log") {
+        header.set_log_entries(static_cast<std::uint64_t>(key.entries_size()));
+        header.set_log_last_id(key.entries(key.entries_size() - 1).id());
+      }
+      if (key.name() == "counters") {
+        for (const auto& f : key.fields()) {
+          if (f.name() == "online") snapshot.online = number(f.value());
+          if (f.name() == "inside") snapshot.inside = number(f.value());
+        }
+      }
+      if (key.name() == "leases") {
+        for (const auto& lease : key.scored()) {
+          if (lease.score() > static_cast<double>(header.created_ms())) ++snapshot.live_leases;
+        }
+      }
+    }
+    return snapshot;
+  }
+  throw AdminError("event " + e + " kept changing while it was read (" + std::to_string(attempts) +
+                   " times; seq " + before.first + " became " + after.first +
+                   "): archive it when its desks and platforms have stopped");
+}
+
+bool event_exists(RedisSession& redis, const std::string& e) {
+  const auto replies = redis.pipeline(
+      {{"EXISTS", store::event_key(e)}, {"SISMEMBER", std::string(store::kEventsKey), e}});
+  return replies[0].integer != 0 || replies[1].integer != 0;
+}
+
+RestoreReport restore_event(RedisSession& redis, const archive::Archive& archive_file,
+                            bool replace) {
+  const auto& e = archive_file.header.event_id();
+  const auto prefix = store::tag(e) + ":";
+  if (!replace && event_exists(redis, e)) {
+    throw AdminError("event " + e +
+                     " already exists here; nothing was written (--replace replaces it, keeping "
+                     "its tokens and secrets)");
+  }
+  RestoreReport report;
+  // A restore that was killed leaves its staging keys; they are nobody's, so they go now.
+  std::vector<std::string> stale;
+  for (const auto& name : event_keys(redis, e)) {
+    if (name.starts_with(archive::kStagingPrefix)) stale.push_back(prefix + name);
+  }
+  remove_keys(redis, stale);
+  report.stale_staging = stale.size();
+
+  const auto restore_id = random_id();
+  std::vector<std::string> staged;
+  try {
+    for (const auto& key : archive_file.keys) {
+      staged.push_back(prefix + archive::staging_name(restore_id, key.name()));
+      append_writes(redis, staged.back(), key);
+    }
+    redis.flush();
+
+    // The switch: one transaction, watched so that a write to the event meanwhile (a gateway
+    // still serving it) aborts the restore instead of mixing two states.
+    redis.query({"WATCH", store::event_key(e), prefix + "seq", store::registry_version_key(e),
+                 store::log_key(e)});
+    if (!replace && event_exists(redis, e)) {
+      redis.query({"UNWATCH"});
+      throw AdminError("event " + e + " was created while the archive was being written");
+    }
+    const auto current = redis.command({"GET", store::registry_version_key(e)});
+    long long version = number(current.value_or("0"));
+    for (const auto& key : archive_file.keys) {
+      if (key.name() == "registry_version") version = std::max(version, number(key.value()));
+    }
+    report.registry_version = version + 1;
+    std::set<std::string> restored;
+    for (const auto& key : archive_file.keys) restored.insert(key.name());
+    std::vector<std::vector<std::string>> commands = {{"MULTI"}};
+    for (const auto& name : event_keys(redis, e)) {
+      if (archive::is_archived_key(name) && !restored.contains(name)) {
+        commands.push_back({"DEL", prefix + name});
+        ++report.removed;
+      }
+    }
+    for (std::size_t i = 0; i < archive_file.keys.size(); ++i) {
+      commands.push_back({"RENAME", staged[i], prefix + archive_file.keys[i].name()});
+    }
+    commands.push_back(
+        {"SET", store::registry_version_key(e), std::to_string(report.registry_version)});
+    commands.push_back({"EXEC"});
+    const auto replies = redis.pipeline(commands);
+    if (replies.back().type != RedisValue::Type::array) {
+      throw AdminError("event " + e + " changed while the archive was being restored (is a " +
+                       "gateway still serving it?); nothing was restored");
+    }
+  } catch (const std::exception& error) {
+    try {
+      redis.query({"UNWATCH"});
+      remove_keys(redis, staged);
+    } catch (const std::exception&) {
+      // The link is gone: the staging keys stay until the next restore of this event.
+    }
+    if (dynamic_cast<const AdminError*>(&error)) throw;
+    throw AdminError(std::string(error.what()) + "; nothing was restored");
+  }
+  redis.query({"SADD", std::string(store::kEventsKey), e});
+  report.keys = archive_file.keys.size();
+  return report;
+}
+
+}  // namespace rollcall::tools::admin
