@@ -147,6 +147,22 @@ void ArchiveWriter::key(const v1::ArchiveKey& key) {
   if (key.name() == "log") log_entries_ += static_cast<std::uint64_t>(key.entries_size());
 }
 
+void ArchiveWriter::key_part(const v1::ArchiveKey& part) {
+  auto pieces = split_key(part, kPartBytes);
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    const bool last = i + 1 == pieces.size();
+    if (last) {
+      pieces[i].set_continued(part.continued());
+      pieces[i].set_stream_last_id(part.stream_last_id());
+    }
+    v1::ArchiveRecord r;
+    *r.mutable_key() = std::move(pieces[i]);
+    record(r);
+  }
+  if (!part.continued()) ++keys_;
+  if (part.name() == "log") log_entries_ += static_cast<std::uint64_t>(part.entries_size());
+}
+
 std::string ArchiveWriter::finish() {
   v1::ArchiveRecord r;
   r.mutable_end()->set_records(records_);

@@ -45,6 +45,9 @@ class ArchiveWriter {
   void header(const v1::ArchiveHeader& header);
   // One whole key: split into parts of about kPartBytes.
   void key(const v1::ArchiveKey& key);
+  // One part of a key read piece by piece (a long log): every part but the last has `continued`;
+  // a part larger than kPartBytes is split further.
+  void key_part(const v1::ArchiveKey& part);
   // Writes the end record and the trailer; returns the SHA-256 in hex.
   std::string finish();
 

@@ -47,37 +47,26 @@ int create(int argc, char** argv) {
   }
 
   auto redis = open_event(event);
-  const auto snapshot = read_event(redis, event.event_id);
   // Written beside the target and renamed, so FILE is never a half archive.
   const auto temp = out + ".part";
-  std::string sha;
-  std::uint64_t bytes = 0;
-  {
-    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
-    if (!file) throw AdminError("cannot write " + temp);
-    try {
-      archive::ArchiveWriter writer(file);
-      writer.header(snapshot.header);
-      for (const auto& key : snapshot.keys) writer.key(key);
-      sha = writer.finish();
-      bytes = writer.bytes_written();
-    } catch (const std::exception& e) {
-      std::error_code ignored;
-      fs::remove(temp, ignored);
-      throw AdminError("cannot write " + out + ": " + e.what());
-    }
+  ArchiveSummary summary;
+  try {
+    summary = write_archive(redis, event.event_id, temp);
+  } catch (const std::exception&) {
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    throw;
   }
   fs::rename(temp, out);
-  std::size_t badges = 0;
-  for (const auto& key : snapshot.keys) badges += key.name().starts_with("badge:");
-  if (snapshot.online > 0 || snapshot.inside > 0 || snapshot.live_leases > 0) {
-    std::cerr << "note: event " << event.event_id << " is live: " << snapshot.online << " online, "
-              << snapshot.inside << " inside, " << snapshot.live_leases
+  if (summary.online > 0 || summary.inside > 0 || summary.live_leases > 0) {
+    std::cerr << "note: event " << event.event_id << " is live: " << summary.online << " online, "
+              << summary.inside << " inside, " << summary.live_leases
               << " live presence lease(s); the archive records them as they stood\n";
   }
-  std::cout << out << ": event " << event.event_id << ", " << snapshot.keys.size() << " keys, "
-            << badges << " badges, " << snapshot.header.log_entries() << " log entries, seq "
-            << snapshot.header.seq() << ", " << bytes << " bytes, sha256 " << sha << '\n';
+  std::cout << out << ": event " << event.event_id << ", " << summary.header.keys() << " keys, "
+            << summary.badges << " badges, " << summary.header.log_entries() << " log entries, seq "
+            << summary.header.seq() << ", " << summary.bytes << " bytes, sha256 " << summary.sha256
+            << '\n';
   return 0;
 }
 

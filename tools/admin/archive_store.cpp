@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <set>
 
 #include "services/archive/archive_content.h"
@@ -28,18 +29,28 @@ long long number(const std::string& text) {
   return value;
 }
 
-// Where the event stands: {E}:seq and the id of the last log entry, read together.
-std::pair<std::string, std::string> position(RedisSession& redis, const std::string& e) {
+// Where the event stands: {E}:seq, the id of the last log entry and the log's length, read
+// together.
+struct Position {
+  std::string seq, last_id;
+  long long log_length = 0;
+  bool operator==(const Position&) const = default;
+};
+
+Position position(RedisSession& redis, const std::string& e) {
   const auto replies = redis.pipeline({{"MULTI"},
                                        {"GET", store::tag(e) + ":seq"},
                                        {"XREVRANGE", store::log_key(e), "+", "-", "COUNT", "1"},
+                                       {"XLEN", store::log_key(e)},
                                        {"EXEC"}});
   const auto& results = replies.back();
-  if (results.elements.size() != 2) throw AdminError("the event's position could not be read");
-  std::string last;
+  if (results.elements.size() != 3) throw AdminError("the event's position could not be read");
+  Position at;
+  at.seq = results.elements[0].str;
   const auto& entries = results.elements[1].elements;
-  if (!entries.empty() && !entries[0].elements.empty()) last = entries[0].elements[0].str;
-  return {results.elements[0].str, last};
+  if (!entries.empty() && !entries[0].elements.empty()) at.last_id = entries[0].elements[0].str;
+  at.log_length = results.elements[2].integer;
+  return at;
 }
 
 // Every key {E}:<suffix>, suffix included, SCANned.
@@ -106,32 +117,7 @@ std::optional<v1::ArchiveKey> read_key(RedisSession& redis, const std::string& f
       scored->set_score(std::strtod(all.elements[i + 1].str.c_str(), nullptr));
     }
   } else if (type == "stream") {
-    key.set_type(v1::archive_stream);
-    std::string from = "-";
-    for (;;) {
-      const auto page = redis.query({"XRANGE", full, from, "+", "COUNT", "1000"});
-      for (const auto& item : page.elements) {
-        if (item.elements.size() != 2) continue;
-        auto* entry = key.add_entries();
-        entry->set_id(item.elements[0].str);
-        const auto& fields = item.elements[1].elements;
-        for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-          *entry->add_fields() = pair_of(fields[i], fields[i + 1]);
-        }
-      }
-      if (page.elements.size() < 1000) break;
-      unsigned long long ms = 0, seq = 0;
-      archive::parse_stream_id(key.entries(key.entries_size() - 1).id(), &ms, &seq);
-      from = std::to_string(ms) + "-" + std::to_string(seq + 1);
-    }
-    const auto info = redis.query({"XINFO", "STREAM", full});
-    for (std::size_t i = 0; i + 1 < info.elements.size(); i += 2) {
-      if (info.elements[i].str == "last-generated-id") {
-        key.set_stream_last_id(info.elements[i + 1].str);
-      }
-    }
-    // An emptied stream cannot be rebuilt by XADD; nothing of rollcall empties one.
-    if (key.entries_size() == 0) return std::nullopt;
+    throw AdminError("streams are written by write_stream");
   } else if (type == "none") {
     return std::nullopt;
   } else {
@@ -142,6 +128,48 @@ std::optional<v1::ArchiveKey> read_key(RedisSession& redis, const std::string& f
     return std::nullopt;  // emptied (and so deleted) since the SCAN
   }
   return key;
+}
+
+// A stream, 1,000 entries a part, straight to the archive: the log is most of an event, and is
+// never held whole. Returns the entries written (0: the stream went away since the SCAN).
+std::size_t write_stream(RedisSession& redis, const std::string& full, const std::string& suffix,
+                         archive::ArchiveWriter& writer) {
+  constexpr std::size_t kPage = 1000;
+  std::size_t written = 0;
+  std::string from = "-";
+  for (;;) {
+    const auto page = redis.query({"XRANGE", full, from, "+", "COUNT", std::to_string(kPage)});
+    v1::ArchiveKey part;
+    part.set_name(suffix);
+    part.set_type(v1::archive_stream);
+    for (const auto& item : page.elements) {
+      if (item.elements.size() != 2) continue;
+      auto* entry = part.add_entries();
+      entry->set_id(item.elements[0].str);
+      const auto& fields = item.elements[1].elements;
+      for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+        *entry->add_fields() = pair_of(fields[i], fields[i + 1]);
+      }
+    }
+    const bool last = page.elements.size() < kPage;
+    if (last) {
+      if (written + part.entries_size() == 0) return 0;
+      const auto info = redis.query({"XINFO", "STREAM", full});
+      for (std::size_t i = 0; i + 1 < info.elements.size(); i += 2) {
+        if (info.elements[i].str == "last-generated-id") {
+          part.set_stream_last_id(info.elements[i + 1].str);
+        }
+      }
+    } else {
+      unsigned long long ms = 0, seq = 0;
+      archive::parse_stream_id(part.entries(part.entries_size() - 1).id(), &ms, &seq);
+      from = std::to_string(ms) + "-" + std::to_string(seq + 1);
+      part.set_continued(true);
+    }
+    written += static_cast<std::size_t>(part.entries_size());
+    writer.key_part(part);
+    if (last) return written;
+  }
 }
 
 std::string random_id() {
@@ -221,63 +249,88 @@ void remove_keys(RedisSession& redis, const std::vector<std::string>& keys) {
 
 }  // namespace
 
-EventSnapshot read_event(RedisSession& redis, const std::string& e, int attempts) {
+ArchiveSummary write_archive(RedisSession& redis, const std::string& e, const std::string& path,
+                             int attempts) {
   const auto prefix = store::tag(e) + ":";
-  std::pair<std::string, std::string> before, after;
+  Position before, after;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
-    EventSnapshot snapshot;
-    snapshot.attempts = attempt;
+    ArchiveSummary summary;
+    summary.attempts = attempt;
     before = position(redis, e);
     std::vector<std::string> names;
     for (auto& name : event_keys(redis, e)) {
       if (archive::is_archived_key(name)) names.push_back(std::move(name));
     }
-    std::vector<std::vector<std::string>> types;
-    for (const auto& name : names) types.push_back({"TYPE", prefix + name});
-    std::vector<RedisValue> type_replies;
-    for (std::size_t i = 0; i < types.size(); i += kBatch) {
+    // Each key's type, and each stream's length: an emptied stream cannot be rebuilt by XADD
+    // (nothing of rollcall empties one), so it is left out before the header counts the keys.
+    std::vector<std::vector<std::string>> probes;
+    for (const auto& name : names) probes.push_back({"TYPE", prefix + name});
+    std::vector<RedisValue> replies;
+    for (std::size_t i = 0; i < probes.size(); i += kBatch) {
       const std::vector<std::vector<std::string>> batch(
-          types.begin() + static_cast<long>(i),
-          types.begin() + static_cast<long>(std::min(types.size(), i + kBatch)));
-      for (auto& reply : redis.pipeline(batch)) type_replies.push_back(std::move(reply));
+          probes.begin() + static_cast<long>(i),
+          probes.begin() + static_cast<long>(std::min(probes.size(), i + kBatch)));
+      for (auto& reply : redis.pipeline(batch)) replies.push_back(std::move(reply));
     }
+    std::vector<std::pair<std::string, std::string>> keys;  // name, type
     for (std::size_t i = 0; i < names.size(); ++i) {
-      if (auto key = read_key(redis, prefix + names[i], names[i], type_replies[i].str)) {
-        snapshot.keys.push_back(std::move(*key));
-      }
+      const auto& type = replies[i].str;
+      if (type == "none") continue;
+      if (type == "stream" && redis.query({"XLEN", prefix + names[i]}).integer == 0) continue;
+      keys.emplace_back(names[i], type);
     }
-    after = position(redis, e);
-    if (before != after) continue;
 
-    auto& header = snapshot.header;
+    auto& header = summary.header;
     header.set_event_id(e);
     header.set_created_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::system_clock::now().time_since_epoch())
                               .count());
     header.set_created_by("rollcall-admin archive create");
-    header.set_seq(number(after.first));
-    header.set_keys(snapshot.keys.size());
-    for (const auto& key : snapshot.keys) {
-      if (key.name() == "log") {
-        header.set_log_entries(static_cast<std::uint64_t>(key.entries_size()));
-        header.set_log_last_id(key.entries(key.entries_size() - 1).id());
+    header.set_seq(number(before.seq));
+    header.set_log_last_id(before.last_id);
+    header.set_log_entries(static_cast<std::uint64_t>(before.log_length));
+    header.set_keys(keys.size());
+    // One key at a time from Redis to the file, so memory holds the largest key, not the event.
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    if (!file) throw AdminError("cannot write " + path);
+    archive::ArchiveWriter writer(file);
+    writer.header(header);
+    bool held_still = true;
+    for (const auto& [name, type] : keys) {
+      if (type == "stream") {
+        if (write_stream(redis, prefix + name, name, writer) == 0) {
+          held_still = false;  // gone since the SCAN
+          break;
+        }
+        continue;
       }
-      if (key.name() == "counters") {
-        for (const auto& f : key.fields()) {
-          if (f.name() == "online") snapshot.online = number(f.value());
-          if (f.name() == "inside") snapshot.inside = number(f.value());
+      const auto key = read_key(redis, prefix + name, name, type);
+      if (!key) {
+        held_still = false;
+        break;
+      }
+      writer.key(*key);
+      summary.badges += name.starts_with("badge:");
+      if (name == "counters") {
+        for (const auto& f : key->fields()) {
+          if (f.name() == "online") summary.online = number(f.value());
+          if (f.name() == "inside") summary.inside = number(f.value());
         }
       }
-      if (key.name() == "leases") {
-        for (const auto& lease : key.scored()) {
-          if (lease.score() > static_cast<double>(header.created_ms())) ++snapshot.live_leases;
+      if (name == "leases") {
+        for (const auto& lease : key->scored()) {
+          if (lease.score() > static_cast<double>(header.created_ms())) ++summary.live_leases;
         }
       }
     }
-    return snapshot;
+    if (!held_still) continue;
+    summary.sha256 = writer.finish();
+    summary.bytes = writer.bytes_written();
+    after = position(redis, e);
+    if (before == after) return summary;
   }
   throw AdminError("event " + e + " kept changing while it was read (" + std::to_string(attempts) +
-                   " times; seq " + before.first + " became " + after.first +
+                   " times; seq " + before.seq + " became " + after.seq +
                    "): archive it when its desks and platforms have stopped");
 }
 

@@ -11,19 +11,22 @@
 // transaction. The file format is services/archive.
 namespace rollcall::tools::admin {
 
-struct EventSnapshot {
+struct ArchiveSummary {
   v1::ArchiveHeader header;
-  std::vector<v1::ArchiveKey> keys;  // sorted by name, each whole
-  int attempts = 0;                  // reads it took to see the event hold still
+  std::string sha256;  // hex
+  std::uint64_t bytes = 0;
+  std::size_t badges = 0;
+  int attempts = 0;  // reads it took to see the event hold still
   // Signs that the event was live when read (the archive records them as they were).
   long long online = 0, inside = 0, live_leases = 0;
 };
 
-// Reads every key {EVENT}:* that services::archive::is_archived_key admits, checking before and
-// after that {EVENT}:seq and the last log id did not move; reads again (up to `attempts` times)
-// when they did. Throws AdminError when the event never held still.
-EventSnapshot read_event(import::RedisSession& redis, const std::string& event_id,
-                         int attempts = 5);
+// Writes the archive of every key {EVENT}:* that services::archive::is_archived_key admits to
+// `path`, one key at a time (sorted by name), checking before and after that {EVENT}:seq and the
+// log's last id and length did not move; writes it again (up to `attempts` times) when they did.
+// Throws AdminError when the event never held still.
+ArchiveSummary write_archive(import::RedisSession& redis, const std::string& event_id,
+                             const std::string& path, int attempts = 5);
 
 struct RestoreReport {
   std::size_t keys = 0;

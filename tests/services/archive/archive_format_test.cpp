@@ -8,6 +8,7 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include <random>
+#include <sstream>
 
 #include "services/archive/archive_content.h"
 #include "tests/services/archive/archive_samples.h"
@@ -78,6 +79,47 @@ TEST(ArchiveFormat, LargeKeysAreSplitIntoPartsAndPutBackTogether) {
   const auto decoded = decode_archive(file, &why);
   ASSERT_TRUE(decoded) << why;
   expect_same_keys(sample.keys, decoded->keys);
+}
+
+// A key read piece by piece (rollcall-admin streams the log 1,000 entries at a time) decodes to
+// the whole key, whatever the pieces' sizes, an empty last piece included.
+TEST(ArchiveFormat, KeysWrittenInPiecesDecodeWhole) {
+  const auto sample = sample_event(4, 5000);
+  const auto& log = sample.keys.back();
+  ASSERT_EQ(log.name(), "log");
+  for (const int piece : {1, 7, 1000, 5000}) {
+    for (const bool empty_tail : {false, true}) {
+      std::ostringstream out;
+      services::archive::ArchiveWriter writer(out);
+      writer.header(sample.header);
+      for (std::size_t k = 0; k + 1 < sample.keys.size(); ++k) writer.key(sample.keys[k]);
+      for (int from = 0; from < log.entries_size(); from += piece) {
+        v1::ArchiveKey part;
+        part.set_name("log");
+        part.set_type(v1::archive_stream);
+        for (int i = from; i < std::min(log.entries_size(), from + piece); ++i) {
+          *part.add_entries() = log.entries(i);
+        }
+        const bool last = from + piece >= log.entries_size() && !empty_tail;
+        part.set_continued(!last);
+        if (last) part.set_stream_last_id(log.stream_last_id());
+        writer.key_part(part);
+      }
+      if (empty_tail) {
+        v1::ArchiveKey tail;
+        tail.set_name("log");
+        tail.set_type(v1::archive_stream);
+        tail.set_stream_last_id(log.stream_last_id());
+        writer.key_part(tail);
+      }
+      writer.finish();
+      std::string why;
+      const auto decoded = decode_archive(out.str(), &why);
+      ASSERT_TRUE(decoded) << piece << ": " << why;
+      expect_same_keys(sample.keys, decoded->keys);
+      EXPECT_EQ(services::archive::check_archive(*decoded), "") << piece;
+    }
+  }
 }
 
 TEST(ArchiveFormat, EveryFlippedByteIsRefusedNamingWhatFailed) {
