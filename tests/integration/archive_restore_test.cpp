@@ -8,11 +8,13 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "rollcall/v1/registration.pb.h"
 #include "services/archive/archive_format.h"
@@ -374,6 +376,68 @@ TEST_F(ArchiveTest, ARestoredEventGivesEveryExportByteForByteAndPassesTheRecount
         << original->keys[i].name();
   }
   EXPECT_TRUE(gateway_a.alive()) << gateway_a.log();
+}
+
+// Archived while a desk keeps scanning. Flat out (hundreds of scans a second), the event never
+// holds still for a whole read: each create either makes an archive or says so and leaves no
+// file. At a door's pace (a scan every 100 ms), creates succeed, and each archive is one
+// consistent state: a Redis rebuilt from it passes the recount.
+TEST_F(ArchiveTest, AnArchiveOfALiveEventIsOneConsistentStateOrNone) {
+  GatewayProcess gateway(a_.url(), {"--messages-per-second", "100000"});
+  const auto token = support::issue_desk_token(a_, kEvent, "door-1");
+  std::atomic<bool> stop{false}, failed{false};
+  std::atomic<int> scanned{0}, pause_ms{0};
+  std::string failure;
+  std::thread desk_thread([&] {
+    try {
+      DeskClient desk;
+      desk.set_token(token);
+      desk.connect(gateway.host(), gateway.port(), kEvent);
+      const std::vector<std::string> badges = {"M1", "M2", "R1", "U1", "U2", "X0"};
+      for (int i = 0; !stop; ++i) {
+        const auto& badge = badges[i % badges.size()];
+        scan(desk, "live-" + std::to_string(i), badge, i % 3 ? "hall" : "plenary",
+             (i / badges.size()) % 2 ? v1::out : v1::in);
+        ++scanned;
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms.load()));
+      }
+    } catch (const std::exception& e) {
+      failure = e.what();
+      failed = true;
+    }
+  });
+  while (scanned < 50 && !failed) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  int archived = 0, refused = 0;
+  std::string last_refusal;
+  const auto archive_round = [&](const std::string& name) {
+    const auto file = dir_ + "/" + name + ".rca";
+    const int before = scanned;
+    const auto created =
+        admin({"archive", "create", "--event", kEvent, "--out", file, "--redis", a_.url()});
+    EXPECT_GT(scanned.load(), before) << "the desk stopped scanning";
+    if (created.code != 0) {
+      EXPECT_NE(created.output.find("kept changing while it was read"), std::string::npos)
+          << created.output;
+      EXPECT_FALSE(fs::exists(file));
+      EXPECT_FALSE(fs::exists(file + ".part"));
+      ++refused;
+      last_refusal = created.output;
+      return;
+    }
+    ++archived;
+    RedisServer fresh;
+    const auto restored = admin({"archive", "restore", file, "--redis", fresh.url()});
+    ASSERT_EQ(restored.code, 0) << restored.output;
+    verify(fresh);
+  };
+  for (int round = 0; round < 3; ++round) archive_round("flat-out-" + std::to_string(round));
+  pause_ms = 100;
+  for (int round = 0; round < 3; ++round) archive_round("paced-" + std::to_string(round));
+  stop = true;
+  desk_thread.join();
+  EXPECT_FALSE(failed) << failure;
+  EXPECT_GE(archived, 2) << refused << " refused, the last: " << last_refusal;
+  EXPECT_TRUE(gateway.alive()) << gateway.log();
 }
 
 TEST_F(ArchiveTest, DamagedArchivesAreRefusedNamingWhatFailedAndWriteNothing) {

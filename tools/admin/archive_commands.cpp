@@ -65,8 +65,9 @@ int create(int argc, char** argv) {
   }
   std::cout << out << ": event " << event.event_id << ", " << summary.header.keys() << " keys, "
             << summary.badges << " badges, " << summary.header.log_entries() << " log entries, seq "
-            << summary.header.seq() << ", " << summary.bytes << " bytes, sha256 " << summary.sha256
-            << '\n';
+            << summary.header.seq() << ", " << summary.bytes << " bytes, sha256 " << summary.sha256;
+  if (summary.attempts > 1) std::cout << " (read " << summary.attempts << " times: it moved)";
+  std::cout << '\n';
   return 0;
 }
 

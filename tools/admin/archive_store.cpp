@@ -80,19 +80,28 @@ std::string score_text(double score) {
   return buffer;
 }
 
-// One key as it is now; nullopt when it went away since the SCAN.
-std::optional<v1::ArchiveKey> read_key(RedisSession& redis, const std::string& full,
-                                       const std::string& suffix, const std::string& type) {
+// The command that reads a key of this type whole.
+std::vector<std::string> read_command(const std::string& full, const std::string& type) {
+  if (type == "string") return {"GET", full};
+  if (type == "hash") return {"HGETALL", full};
+  if (type == "set") return {"SMEMBERS", full};
+  if (type == "zset") return {"ZRANGE", full, "0", "-1", "WITHSCORES"};
+  throw AdminError("the key " + full + " is a " + type + ", which an archive cannot hold");
+}
+
+// The key from read_command's reply; nullopt when it went away since the SCAN.
+std::optional<v1::ArchiveKey> key_from_reply(const std::string& suffix, const std::string& type,
+                                             const RedisValue& all) {
   v1::ArchiveKey key;
   key.set_name(suffix);
   if (type == "string") {
     key.set_type(v1::archive_string);
-    const auto value = redis.command({"GET", full});
-    if (!value) return std::nullopt;
-    key.set_value(*value);
-  } else if (type == "hash") {
+    if (all.type != RedisValue::Type::string) return std::nullopt;
+    key.set_value(all.str);
+    return key;
+  }
+  if (type == "hash") {
     key.set_type(v1::archive_hash);
-    const auto all = redis.query({"HGETALL", full});
     std::vector<v1::ArchiveField> fields;
     for (std::size_t i = 0; i + 1 < all.elements.size(); i += 2) {
       fields.push_back(pair_of(all.elements[i], all.elements[i + 1]));
@@ -103,28 +112,19 @@ std::optional<v1::ArchiveKey> read_key(RedisSession& redis, const std::string& f
     for (auto& f : fields) *key.add_fields() = std::move(f);
   } else if (type == "set") {
     key.set_type(v1::archive_set);
-    const auto all = redis.query({"SMEMBERS", full});
     std::vector<std::string> members;
     for (const auto& m : all.elements) members.push_back(m.str);
     std::sort(members.begin(), members.end());
     for (auto& m : members) key.add_members(std::move(m));
-  } else if (type == "zset") {
+  } else {
     key.set_type(v1::archive_sorted_set);
-    const auto all = redis.query({"ZRANGE", full, "0", "-1", "WITHSCORES"});
     for (std::size_t i = 0; i + 1 < all.elements.size(); i += 2) {
       auto* scored = key.add_scored();
       scored->set_member(all.elements[i].str);
       scored->set_score(std::strtod(all.elements[i + 1].str.c_str(), nullptr));
     }
-  } else if (type == "stream") {
-    throw AdminError("streams are written by write_stream");
-  } else if (type == "none") {
-    return std::nullopt;
-  } else {
-    throw AdminError("the key " + full + " is a " + type + ", which an archive cannot hold");
   }
-  if (key.type() != v1::archive_string &&
-      key.fields_size() + key.members_size() + key.scored_size() + key.entries_size() == 0) {
+  if (key.fields_size() + key.members_size() + key.scored_size() == 0) {
     return std::nullopt;  // emptied (and so deleted) since the SCAN
   }
   return key;
@@ -296,33 +296,47 @@ ArchiveSummary write_archive(RedisSession& redis, const std::string& e, const st
     archive::ArchiveWriter writer(file);
     writer.header(header);
     bool held_still = true;
-    for (const auto& [name, type] : keys) {
-      if (type == "stream") {
-        if (write_stream(redis, prefix + name, name, writer) == 0) {
+    // Keys other than streams are read 200 to a round trip, so that a read of the whole event
+    // takes a few round trips and a live event has little time to move meanwhile.
+    std::vector<std::pair<std::string, std::string>> batch;
+    const auto flush = [&] {
+      std::vector<std::vector<std::string>> commands;
+      for (const auto& [name, type] : batch) commands.push_back(read_command(prefix + name, type));
+      const auto read = commands.empty() ? std::vector<RedisValue>{} : redis.pipeline(commands);
+      for (std::size_t i = 0; i < batch.size() && held_still; ++i) {
+        const auto& [name, type] = batch[i];
+        const auto key = key_from_reply(name, type, read[i]);
+        if (!key) {
           held_still = false;  // gone since the SCAN
           break;
         }
+        writer.key(*key);
+        summary.badges += name.starts_with("badge:");
+        if (name == "counters") {
+          for (const auto& f : key->fields()) {
+            if (f.name() == "online") summary.online = number(f.value());
+            if (f.name() == "inside") summary.inside = number(f.value());
+          }
+        }
+        if (name == "leases") {
+          for (const auto& lease : key->scored()) {
+            if (lease.score() > static_cast<double>(header.created_ms())) ++summary.live_leases;
+          }
+        }
+      }
+      batch.clear();
+    };
+    for (const auto& [name, type] : keys) {
+      if (!held_still) break;
+      if (type != "stream") {
+        batch.emplace_back(name, type);
+        if (batch.size() >= 200) flush();
         continue;
       }
-      const auto key = read_key(redis, prefix + name, name, type);
-      if (!key) {
-        held_still = false;
-        break;
-      }
-      writer.key(*key);
-      summary.badges += name.starts_with("badge:");
-      if (name == "counters") {
-        for (const auto& f : key->fields()) {
-          if (f.name() == "online") summary.online = number(f.value());
-          if (f.name() == "inside") summary.inside = number(f.value());
-        }
-      }
-      if (name == "leases") {
-        for (const auto& lease : key->scored()) {
-          if (lease.score() > static_cast<double>(header.created_ms())) ++summary.live_leases;
-        }
-      }
+      flush();  // keys stay in name order
+      if (held_still && write_stream(redis, prefix + name, name, writer) == 0) held_still = false;
     }
+    if (held_still) flush();
     if (!held_still) continue;
     summary.sha256 = writer.finish();
     summary.bytes = writer.bytes_written();
