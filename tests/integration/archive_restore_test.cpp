@@ -409,12 +409,12 @@ TEST_F(ArchiveTest, AnArchiveOfALiveEventIsOneConsistentStateOrNone) {
   while (scanned < 50 && !failed) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   int archived = 0, refused = 0;
   std::string last_refusal;
-  const auto archive_round = [&](const std::string& name) {
+  const auto archive_round = [&](const std::string& name, bool flat_out) {
     const auto file = dir_ + "/" + name + ".rca";
     const int before = scanned;
     const auto created =
         admin({"archive", "create", "--event", kEvent, "--out", file, "--redis", a_.url()});
-    EXPECT_GT(scanned.load(), before) << "the desk stopped scanning";
+    if (flat_out) EXPECT_GT(scanned.load(), before) << "the desk stopped scanning";
     if (created.code != 0) {
       EXPECT_NE(created.output.find("kept changing while it was read"), std::string::npos)
           << created.output;
@@ -430,9 +430,9 @@ TEST_F(ArchiveTest, AnArchiveOfALiveEventIsOneConsistentStateOrNone) {
     ASSERT_EQ(restored.code, 0) << restored.output;
     verify(fresh);
   };
-  for (int round = 0; round < 3; ++round) archive_round("flat-out-" + std::to_string(round));
+  for (int round = 0; round < 3; ++round) archive_round("flat-out-" + std::to_string(round), true);
   pause_ms = 100;
-  for (int round = 0; round < 3; ++round) archive_round("paced-" + std::to_string(round));
+  for (int round = 0; round < 3; ++round) archive_round("paced-" + std::to_string(round), false);
   stop = true;
   desk_thread.join();
   EXPECT_FALSE(failed) << failure;

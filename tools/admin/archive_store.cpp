@@ -37,20 +37,31 @@ struct Position {
   bool operator==(const Position&) const = default;
 };
 
+// The three commands that read a Position, and the Position from their replies.
+std::vector<std::vector<std::string>> position_commands(const std::string& e) {
+  return {{"GET", store::tag(e) + ":seq"},
+          {"XREVRANGE", store::log_key(e), "+", "-", "COUNT", "1"},
+          {"XLEN", store::log_key(e)}};
+}
+
+Position position_from(const RedisValue& seq, const RedisValue& last, const RedisValue& length) {
+  Position at;
+  at.seq = seq.str;
+  if (!last.elements.empty() && !last.elements[0].elements.empty()) {
+    at.last_id = last.elements[0].elements[0].str;
+  }
+  at.log_length = length.integer;
+  return at;
+}
+
 Position position(RedisSession& redis, const std::string& e) {
-  const auto replies = redis.pipeline({{"MULTI"},
-                                       {"GET", store::tag(e) + ":seq"},
-                                       {"XREVRANGE", store::log_key(e), "+", "-", "COUNT", "1"},
-                                       {"XLEN", store::log_key(e)},
-                                       {"EXEC"}});
+  auto commands = position_commands(e);
+  commands.insert(commands.begin(), {"MULTI"});
+  commands.push_back({"EXEC"});
+  const auto replies = redis.pipeline(commands);
   const auto& results = replies.back();
   if (results.elements.size() != 3) throw AdminError("the event's position could not be read");
-  Position at;
-  at.seq = results.elements[0].str;
-  const auto& entries = results.elements[1].elements;
-  if (!entries.empty() && !entries[0].elements.empty()) at.last_id = entries[0].elements[0].str;
-  at.log_length = results.elements[2].integer;
-  return at;
+  return position_from(results.elements[0], results.elements[1], results.elements[2]);
 }
 
 // Every key {E}:<suffix>, suffix included, SCANned.
@@ -133,12 +144,12 @@ std::optional<v1::ArchiveKey> key_from_reply(const std::string& suffix, const st
 // A stream, 1,000 entries a part, straight to the archive: the log is most of an event, and is
 // never held whole. Returns the entries written (0: the stream went away since the SCAN).
 std::size_t write_stream(RedisSession& redis, const std::string& full, const std::string& suffix,
-                         archive::ArchiveWriter& writer) {
+                         const std::string& until, archive::ArchiveWriter& writer) {
   constexpr std::size_t kPage = 1000;
   std::size_t written = 0;
   std::string from = "-";
   for (;;) {
-    const auto page = redis.query({"XRANGE", full, from, "+", "COUNT", std::to_string(kPage)});
+    const auto page = redis.query({"XRANGE", full, from, until, "COUNT", std::to_string(kPage)});
     v1::ArchiveKey part;
     part.set_name(suffix);
     part.set_type(v1::archive_stream);
@@ -280,6 +291,28 @@ ArchiveSummary write_archive(RedisSession& redis, const std::string& e, const st
       keys.emplace_back(names[i], type);
     }
 
+    // The snapshot: every key but the streams, with the position, in one MULTI, so that they are
+    // one state. The log is append-only, so reading it afterwards up to the position's last id
+    // gives it as it was in that state. A key created between the SCAN and the MULTI would be
+    // missing: every change that creates or deletes a key moves the seq, so the position read
+    // before the SCAN must equal the one inside the MULTI.
+    std::vector<std::vector<std::string>> commands = position_commands(e);
+    commands.insert(commands.begin(), {"MULTI"});
+    std::vector<std::size_t> slot(keys.size(), 0);  // index into the MULTI's results
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i].second == "stream") continue;
+      slot[i] = commands.size() - 1;
+      commands.push_back(read_command(prefix + keys[i].first, keys[i].second));
+    }
+    commands.push_back({"EXEC"});
+    const auto snapshot = redis.pipeline(commands);
+    const auto& results = snapshot.back();
+    if (results.elements.size() != commands.size() - 2) {
+      throw AdminError("the event could not be read in one transaction");
+    }
+    after = position_from(results.elements[0], results.elements[1], results.elements[2]);
+    if (after != before) continue;
+
     auto& header = summary.header;
     header.set_event_id(e);
     header.set_created_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -290,58 +323,41 @@ ArchiveSummary write_archive(RedisSession& redis, const std::string& e, const st
     header.set_log_last_id(before.last_id);
     header.set_log_entries(static_cast<std::uint64_t>(before.log_length));
     header.set_keys(keys.size());
-    // One key at a time from Redis to the file, so memory holds the largest key, not the event.
     std::ofstream file(path, std::ios::binary | std::ios::trunc);
     if (!file) throw AdminError("cannot write " + path);
     archive::ArchiveWriter writer(file);
     writer.header(header);
     bool held_still = true;
-    // Keys other than streams are read 200 to a round trip, so that a read of the whole event
-    // takes a few round trips and a live event has little time to move meanwhile.
-    std::vector<std::pair<std::string, std::string>> batch;
-    const auto flush = [&] {
-      std::vector<std::vector<std::string>> commands;
-      for (const auto& [name, type] : batch) commands.push_back(read_command(prefix + name, type));
-      const auto read = commands.empty() ? std::vector<RedisValue>{} : redis.pipeline(commands);
-      for (std::size_t i = 0; i < batch.size() && held_still; ++i) {
-        const auto& [name, type] = batch[i];
-        const auto key = key_from_reply(name, type, read[i]);
-        if (!key) {
-          held_still = false;  // gone since the SCAN
-          break;
-        }
-        writer.key(*key);
-        summary.badges += name.starts_with("badge:");
-        if (name == "counters") {
-          for (const auto& f : key->fields()) {
-            if (f.name() == "online") summary.online = number(f.value());
-            if (f.name() == "inside") summary.inside = number(f.value());
-          }
-        }
-        if (name == "leases") {
-          for (const auto& lease : key->scored()) {
-            if (lease.score() > static_cast<double>(header.created_ms())) ++summary.live_leases;
-          }
-        }
-      }
-      batch.clear();
-    };
-    for (const auto& [name, type] : keys) {
-      if (!held_still) break;
-      if (type != "stream") {
-        batch.emplace_back(name, type);
-        if (batch.size() >= 200) flush();
+    for (std::size_t i = 0; i < keys.size() && held_still; ++i) {
+      const auto& [name, type] = keys[i];
+      if (type == "stream") {
+        const auto until = name == "log" ? before.last_id : std::string("+");
+        held_still = write_stream(redis, prefix + name, name, until, writer) > 0;
         continue;
       }
-      flush();  // keys stay in name order
-      if (held_still && write_stream(redis, prefix + name, name, writer) == 0) held_still = false;
+      const auto key = key_from_reply(name, type, results.elements[slot[i]]);
+      if (!key) {
+        held_still = false;  // cannot be: the seq did not move
+        break;
+      }
+      writer.key(*key);
+      summary.badges += name.starts_with("badge:");
+      if (name == "counters") {
+        for (const auto& f : key->fields()) {
+          if (f.name() == "online") summary.online = number(f.value());
+          if (f.name() == "inside") summary.inside = number(f.value());
+        }
+      }
+      if (name == "leases") {
+        for (const auto& lease : key->scored()) {
+          if (lease.score() > static_cast<double>(header.created_ms())) ++summary.live_leases;
+        }
+      }
     }
-    if (held_still) flush();
     if (!held_still) continue;
     summary.sha256 = writer.finish();
     summary.bytes = writer.bytes_written();
-    after = position(redis, e);
-    if (before == after) return summary;
+    return summary;
   }
   throw AdminError("event " + e + " kept changing while it was read (" + std::to_string(attempts) +
                    " times; seq " + before.seq + " became " + after.seq +
