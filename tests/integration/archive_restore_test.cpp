@@ -510,5 +510,40 @@ TEST_F(ArchiveTest, DamagedArchivesAreRefusedNamingWhatFailedAndWriteNothing) {
             a_.command({"XLEN", store::log_key(kEvent)}));
 }
 
+// Bad usage exits 2 with the reason, failures exit 1; none of them writes a file or a key.
+TEST_F(ArchiveTest, BadUsageAndMissingEventsAreRefused) {
+  const auto held = footprint(a_);
+  const auto out = dir_ + "/x.rca";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> usage = {
+      {{"archive"}, "say what to do with archive"},
+      {{"archive", "bogus"}, "unknown action \"bogus\""},
+      {{"archive", "create", "--out", out}, "--event is required"},
+      {{"archive", "create", "--event", "Not Valid", "--out", out}, "not a valid event id"},
+      {{"archive", "create", "--event", kEvent}, "--out is required"},
+      {{"archive", "create", "--event", kEvent, "--out", out, "--redis", "http://x"}, "--redis"},
+      {{"archive", "restore"}, "say which archive FILE"},
+      {{"archive", "restore", out, "--redis", "nonsense"}, "--redis"},
+  };
+  for (const auto& [args, expect] : usage) {
+    auto argv = args;
+    if (argv.size() > 2 && argv[1] == "create" &&
+        std::find(argv.begin(), argv.end(), "--redis") == argv.end()) {
+      argv.insert(argv.end(), {"--redis", a_.url()});
+    }
+    const auto ran = admin(argv);
+    EXPECT_EQ(ran.code, 2) << ran.output;
+    EXPECT_NE(ran.output.find(expect), std::string::npos) << expect << ": " << ran.output;
+  }
+  const auto missing =
+      admin({"archive", "create", "--event", "nope", "--out", out, "--redis", a_.url()});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.output.find("does not exist"), std::string::npos) << missing.output;
+  const auto unreadable = admin({"archive", "restore", dir_ + "/none.rca", "--redis", a_.url()});
+  EXPECT_EQ(unreadable.code, 1);
+  EXPECT_NE(unreadable.output.find("cannot read"), std::string::npos) << unreadable.output;
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_EQ(footprint(a_), held);
+}
+
 }  // namespace
 }  // namespace rollcall::tests::integration
