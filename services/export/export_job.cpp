@@ -1,5 +1,6 @@
 #include "services/export/export_job.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "services/export/attendee_table.h"
@@ -140,6 +141,7 @@ void ExportJob::feed(const LogEntry& entry) {
     write_scan_row(entry, fold_.zone(), *sink_);
   }
   if (needs_fold()) fold_.feed(entry);
+  last_entry_ms_ = std::max(last_entry_ms_, entry.id_ms());
 }
 
 void ExportJob::finish() {
@@ -160,6 +162,7 @@ void ExportJob::finish() {
   if (table == Table::attendees || all) write_attendees(fold_, *sink_);
   if (table == Table::countries || all) write_countries(fold_, suppression_, *sink_);
   if (table == Table::categories || all) write_categories(fold_, suppression_, *sink_);
+  sink_->set_as_of(last_entry_ms_);
   sink_->finish();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,7 @@ class ExportJob {
   ExportOptions options_;
   Suppression suppression_;
   std::unique_ptr<RowSink> sink_;
+  std::int64_t last_entry_ms_ = 0;  // the newest log entry fed: the time the output describes
   AttendanceFold fold_;
   std::string report_;  // md/html/txt output
   std::size_t report_taken_ = 0;

@@ -27,6 +27,10 @@ class RowSink {
   virtual void begin_table(std::string_view name, const std::vector<std::string>& columns) = 0;
   virtual void row(const std::vector<Cell>& cells, const google::protobuf::Message& message) = 0;
   virtual void end_table() {}
+  // The time the output describes (the newest log entry it read), before finish(): a format that
+  // stamps a date (XLSX's creation date) uses it instead of the clock, so that the same log makes
+  // the same bytes, on a rebuilt Redis too (docs/archive.md).
+  virtual void set_as_of(std::int64_t /*ms*/) {}
   // No more tables: complete the output.
   virtual void finish() {}
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 
@@ -77,6 +78,14 @@ void XlsxSink::write(const std::vector<Cell>& cells, lxw_format* format) {
     }
   }
   ++next_row_;
+}
+
+void XlsxSink::set_as_of(std::int64_t ms) {
+  if (!workbook_) return;
+  lxw_doc_properties properties{};
+  // 0 would mean "now" to libxlsxwriter: an empty log is dated one second into 1970.
+  properties.created = static_cast<time_t>(std::max<std::int64_t>(ms / 1000, 1));
+  workbook_set_properties(workbook_, &properties);
 }
 
 void XlsxSink::finish() {

@@ -24,6 +24,7 @@ class XlsxSink : public RowSink {
 
   void begin_table(std::string_view name, const std::vector<std::string>& columns) override;
   void row(const std::vector<Cell>& cells, const google::protobuf::Message& message) override;
+  void set_as_of(std::int64_t ms) override;
   void finish() override;
   bool take(std::string* out, std::size_t max) override;
 

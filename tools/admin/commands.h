@@ -15,5 +15,6 @@ int ticket_command(std::string_view action, int argc, char** argv);
 int venue_command(std::string_view action, int argc, char** argv);
 int person_command(std::string_view action, int argc, char** argv);
 int shred_command(int argc, char** argv);  // no action: argv[0] is "shred"
+int archive_command(std::string_view action, int argc, char** argv);
 
 }  // namespace rollcall::tools::admin

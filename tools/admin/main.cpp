@@ -39,6 +39,7 @@ constexpr const char* kUsage =
     "       rollcall-admin shred --event EVENT [--force] [--dry-run] [--redis URL]\n"
     "       rollcall-admin person export|erase --event EVENT (--badge B | --person P |\n"
     "                                   --participant ID) [--out FILE] [--redis URL]\n"
+    "       rollcall-admin archive create --event EVENT --out FILE | restore FILE [--replace]\n"
     "\n"
     "Access tokens for desks, platforms, displays and organizers (ROLE: desk, platform,\n"
     "display, organizer), stored hashed in Redis; the desks in an event's totals (a desk is\n"
@@ -75,11 +76,12 @@ int main(int argc, char** argv) {
     if (group == "venue") return admin::venue_command(action, rest_argc, rest_argv);
     if (group == "shred") return admin::shred_command(argc - 1, argv + 1);
     if (group == "person") return admin::person_command(action, rest_argc, rest_argv);
+    if (group == "archive") return admin::archive_command(action, rest_argc, rest_argv);
   } catch (const std::exception& e) {
     std::cerr << kName << ": " << e.what() << '\n';
     return 1;
   }
   return rollcall::tools::cli::usage_error(
       kName, "unknown command \"" + std::string(group) +
-                 "\" (token, desk, ticket, badge-key, badge, venue, shred, person)");
+                 "\" (token, desk, ticket, badge-key, badge, venue, shred, person, archive)");
 }

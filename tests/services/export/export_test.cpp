@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "rollcall/v1/export.pb.h"
 #include "services/export/csv_sink.h"
@@ -591,6 +592,44 @@ TEST(HeadlineReportTest, TextFromTheEventFileIsNeverMarkup) {
   EXPECT_CONTAINS(report("WSIS+20 <Geneva>", ReportFormat::md), "WSIS+20 \\<Geneva\\>");
   EXPECT_CONTAINS(report("WSIS+20 <Geneva>", ReportFormat::html), "WSIS+20 &lt;Geneva&gt;");
   EXPECT_CONTAINS(report("a\nb", ReportFormat::txt), "a b took place");
+}
+
+// A workbook is dated by the data it holds (the newest log entry), not by the clock: the same
+// log exported twice, a second apart or on a Redis rebuilt from an archive, gives the same bytes.
+TEST(XlsxSinkTest, WorkbooksAreDatedByTheirDataNotTheClock) {
+  const auto workbook = [](std::int64_t as_of_ms) {
+    XlsxSink sink;
+    sink.begin_table("t", {"name", "count"});
+    for (int i = 0; i < 50; ++i) {
+      sink.row({std::string("row ") + std::to_string(i), std::int64_t{i}}, v1::SummaryRow{});
+    }
+    sink.end_table();
+    sink.set_as_of(as_of_ms);
+    sink.finish();
+    std::string bytes, chunk;
+    while (sink.take(&chunk, 1 << 20)) bytes += chunk;
+    return bytes;
+  };
+  const std::int64_t t = 1751900400123;  // 2025-07-07T15:00:00.123Z
+  const auto first = workbook(t);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_TRUE(workbook(t) == first);
+  EXPECT_FALSE(workbook(t + 86'400'000) == first);
+  EXPECT_FALSE(workbook(0) == first);
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("rollcall-xlsx-date-" + std::to_string(::getpid()) + ".xlsx");
+  std::ofstream(path, std::ios::binary) << first;
+  std::string core;
+  ASSERT_EQ(tests::support::run_program(
+                {"/usr/bin/python3", "-c",
+                 "import sys, zipfile\n"
+                 "print(zipfile.ZipFile(sys.argv[1]).read('docProps/core.xml').decode())\n",
+                 path.string()},
+                &core),
+            0)
+      << core;
+  std::filesystem::remove(path);
+  EXPECT_NE(core.find("2025-07-07T15:00:00Z"), std::string::npos) << core;
 }
 
 TEST(XlsxSinkTest, FormulaLikeTextIsStoredAsText) {
