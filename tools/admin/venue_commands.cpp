@@ -5,11 +5,10 @@
 #include <map>
 #include <set>
 
-#include <boost/json.hpp>
-
 #include "services/registry/event_config.h"
 #include "services/registry/utf8.h"
 #include "services/store/keys.h"
+#include "services/venue/venue_config.h"
 #include "tools/admin/admin_store.h"
 #include "tools/admin/commands.h"
 #include "tools/admin/text_table.h"
@@ -20,9 +19,6 @@ namespace {
 
 namespace po = boost::program_options;
 namespace store = services::store;
-
-constexpr std::size_t kMaxNameBytes = 200;
-constexpr std::size_t kMaxEvents = 32;
 
 std::vector<std::string> split_commas(const std::string& text) {
   std::vector<std::string> out;
@@ -84,7 +80,7 @@ int create(int argc, char** argv) {
                             "--venue must be 1 to 64 characters of a-z, 0-9, '_', '.', "
                             "'-', starting with a letter or digit");
   }
-  if (!values.count("name") || name.empty() || name.size() > kMaxNameBytes ||
+  if (!values.count("name") || name.empty() || name.size() > services::venue::kMaxVenueNameBytes ||
       !services::registry::is_valid_utf8(name) || std::any_of(name.begin(), name.end(), [](char c) {
         return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
       })) {
@@ -101,8 +97,9 @@ int create(int argc, char** argv) {
     }
     if (std::find(events.begin(), events.end(), e) == events.end()) events.push_back(e);
   }
-  if (events.size() > kMaxEvents) {
-    return cli::usage_error(program, "--events: at most " + std::to_string(kMaxEvents));
+  if (events.size() > services::venue::kMaxVenueEvents) {
+    return cli::usage_error(
+        program, "--events: at most " + std::to_string(services::venue::kMaxVenueEvents));
   }
 
   std::string url_error;
@@ -148,18 +145,16 @@ int create(int argc, char** argv) {
                      "again)");
   }
 
-  boost::json::array event_list;
-  std::string events_field = ",";
-  for (const auto& e : events) {
-    event_list.emplace_back(e);
-    events_field += e + ",";
+  const services::venue::VenueConfig venue{.id = venue_id, .name = name, .events = events};
+  if (const auto problems = services::venue::validate_venue(venue); !problems.empty()) {
+    return cli::usage_error(program, problems.front());
   }
-  const std::string config = boost::json::serialize(
-      boost::json::object{{"id", venue_id}, {"name", name}, {"events", std::move(event_list)}});
   for (const auto& [id, value] : persons) {
     redis.append({"HSET", store::venue_persons_key(venue_id), id, value.first});
   }
-  redis.append({"HSET", store::venue_key(venue_id), "config", config, "events", events_field});
+  redis.append({"HSET", store::venue_key(venue_id), "config",
+                services::venue::venue_config_json(venue), "events",
+                services::venue::member_list(venue)});
   // Last: a gateway starts folding the venue only once its config and persons are there.
   redis.append({"SADD", std::string(store::kVenuesKey), venue_id});
   redis.flush();
@@ -193,12 +188,8 @@ int show(int argc, char** argv) {
   const auto config = redis.command({"HGET", store::venue_key(venue.venue_id), "config"});
   std::string name;
   if (config) {
-    boost::system::error_code ec;
-    const auto parsed = boost::json::parse(*config, ec);
-    if (!ec && parsed.is_object()) {
-      if (const auto* n = parsed.as_object().if_contains("name"); n && n->is_string()) {
-        name = std::string(n->as_string());
-      }
+    if (auto parsed = services::venue::parse_venue_config(*config); parsed.config) {
+      name = parsed.config->name;
     }
   }
   std::cout << "venue " << venue.venue_id << (name.empty() ? "" : " (" + name + ")") << '\n';
