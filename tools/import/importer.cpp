@@ -138,6 +138,13 @@ ImportResult run_import(const ImportOptions& options, std::ostream& diagnostics)
 
   RedisSession redis(options.redis);
 
+  // A shredded event keeps pseudonyms only (docs/privacy.md): a registry imported again would
+  // bring back the names and ids the shred removed, as new badges beside their pseudonyms.
+  if (const auto shredded = redis.command({"HGET", store::event_key(event_id), "shredded_ms"})) {
+    throw ImportError("event " + event_id + " was shredded (its personal data removed at " +
+                      *shredded + " ms); importing a registry into it would bring that data back");
+  }
+
   // Without an event file the registry is checked against what the event already is, so that a
   // refined category list is not undone by a plain re-import.
   const auto stored = redis.command({"HGET", store::event_key(event_id), "config"});

@@ -347,6 +347,18 @@ TEST_F(ImportTest, TheMatchingRuleLinksTwoRegistriesAndLeavesDuplicatesApart) {
   EXPECT_EQ(redis.command({"EXISTS", store::persons_key("e3")}), "0");
 }
 
+TEST_F(ImportTest, AShreddedEventTakesNoRegistry) {
+  RedisServer redis;
+  const auto csv = write("a.csv", std::string(kHeader) + "A1,CH,un,Ana Lima,Org\n");
+  ASSERT_EQ(import(redis, "e1", csv).code, 0);
+  redis.command({"HSET", store::event_key("e1"), "shredded_ms", "1752278400000"});
+  redis.command({"DEL", store::badge_key("e1", "A1")});
+  const auto r = import(redis, "e1", csv);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_CONTAINS(r.err, "event e1 was shredded");
+  EXPECT_EQ(redis.command({"EXISTS", store::badge_key("e1", "A1")}), "0");
+}
+
 TEST_F(ImportTest, EventFileCreatesAndRefinesTheEvent) {
   RedisServer redis;
   const auto csv = write("r.csv", std::string(kHeader) + "S1,CH,speaker,Ada,Org\n");
