@@ -32,7 +32,8 @@ asio::awaitable<std::vector<bool>> who_knows(const std::vector<EventInfo>& event
                                             const Context& context, bool* unavailable) {
   std::vector<bool> known(events.size(), false);
   v1::ScanRequest request;
-  if (!services::wire::decode(frame, encoding, &request, nullptr) || request.badge_id().empty() ||
+  std::string error;
+  if (!services::wire::decode(frame, encoding, &request, &error) || request.badge_id().empty() ||
       checkin::check_scan_fields(request)) {
     co_return known;
   }
@@ -63,7 +64,8 @@ asio::awaitable<std::vector<bool>> who_knows(const std::vector<EventInfo>& event
 // `unavailable` for the scan of `frame`, its scan_id echoed only when it is a valid one.
 v1::ScanResult unavailable_for(std::string_view frame, services::wire::Encoding encoding) {
   v1::ScanRequest scan;
-  services::wire::decode(frame, encoding, &scan, nullptr);
+  std::string error;
+  services::wire::decode(frame, encoding, &scan, &error);
   return checkin::unavailable_result(
       checkin::is_identifier(scan.scan_id(), 128) ? scan.scan_id() : std::string());
 }

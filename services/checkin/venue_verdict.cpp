@@ -31,7 +31,7 @@ v1::VenueScanResult combine_verdicts(std::vector<v1::EventScanResult> events) {
       names +=
           (names.empty() ? "" : ", ") + (e.event_name().empty() ? e.event_id() : e.event_name());
     }
-    out.mutable_result()->set_reason(out.result().reason() + " Admitted to: " + names + ".");
+    out.mutable_result()->set_reason(out.result().reason() + " Valid for: " + names + ".");
   }
   for (auto& e : events) *out.add_events() = std::move(e);
   return out;

@@ -15,7 +15,7 @@ std::vector<std::size_t> events_to_count(const std::vector<bool>& known);
 
 // The desk's answer from each event's verdict (at least one): see VenueScanResult. When more
 // than one event lets the person through, the first's reason is followed by the others' names
-// ("Admitted to: WSIS+20, AI for Good.").
+// ("Valid for: WSIS+20, AI for Good.").
 v1::VenueScanResult combine_verdicts(std::vector<v1::EventScanResult> events);
 
 }  // namespace rollcall::services::checkin

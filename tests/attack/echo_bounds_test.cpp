@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "rollcall/v1/venue.pb.h"
 #include "services/registry/utf8.h"
 #include "services/wire/codec.h"
 #include "tests/attack/support/frame_client.h"
@@ -60,7 +61,7 @@ class EchoBounds : public FrameFixture {
 
   // One frame in, one reply out, or the close that ended the connection (then reconnected).
   std::optional<Frame> exchange(FrameClient& client, support::GatewayProcess& g,
-                                const std::string& path, v1::Role role, const Attack& attack,
+                                const std::string& channel, v1::Role role, const Attack& attack,
                                 const std::string& frame, std::vector<int> close_codes,
                                 int* closes) {
     client.send(frame, attack.json);
@@ -75,7 +76,7 @@ class EchoBounds : public FrameFixture {
       EXPECT_TRUE(problems.empty()) << attack.label << ": " << join(problems);
     }
     ++*closes;
-    client.connect(g.host(), g.port(), target(path), token(role), attack.json);
+    client.connect(g.host(), g.port(), channel, token(role), attack.json);
     return std::nullopt;
   }
 
@@ -119,44 +120,63 @@ TEST_F(EchoBounds, DeskRepliesToEveryVariantOfEveryFieldAreBoundedAndRefusalsCou
   auto& g = start();
   const auto variants = text_variants();
   int sent = 0, refused = 0, closes = 0;
-  for (const bool json : {false, true}) {
-    FrameClient desk;
-    desk.connect(g.host(), g.port(), target("/v1/desk"), token(v1::desk), json);
-    for (const auto& attack : attacks_on(attacked().at("/v1/desk"), json, variants)) {
-      const auto id = "echo-" + std::to_string(sent++);
-      const auto reply = exchange(desk, g, "/v1/desk", v1::desk, attack,
-                                  attack.frame(good_scan(id, "B1")), kFrameCloses, &closes);
-      if (!reply) continue;
-      v1::ScanResult result;
-      const auto problems = check_reply(*reply, json, &result, attack.sent);
-      EXPECT_TRUE(problems.empty()) << attack.label << ": " << join(problems);
-      if (attack.must_refuse) {
-        EXPECT_EQ(result.status(), v1::malformed) << attack.label;
+  // Every desk channel of the catalogue: an event's desk, and a venue's shared entrance, which
+  // answers a VenueScanResult around the same ScanResult.
+  for (const auto& channel : channel_targets("/v1/desk")) {
+    const bool venue = channel.find("venue=") != std::string::npos;
+    // One reply as the ScanResult it carries.
+    const auto read_result = [&](const Frame& reply, bool json, v1::ScanResult* result,
+                                 std::string_view sent_text) {
+      if (!venue) return check_reply(reply, json, result, sent_text);
+      v1::VenueScanResult wrapped;
+      auto problems = check_reply(reply, json, &wrapped, sent_text);
+      *result = wrapped.result();
+      for (const auto& event : wrapped.events()) {
+        if (event.result().scan_id() != result->scan_id()) {
+          problems.push_back("an event's verdict names another scan_id");
+        }
       }
-      // The desk can still tell which scan the answer is for: its own id, or what it sent as
-      // one (quoted), or nothing when the frame could not be read at all.
-      const bool scan_id_attacked = attack.field && attack.field->ends_with("scan_id");
-      if (!scan_id_attacked) {
-        EXPECT_TRUE(result.scan_id() == id || result.scan_id().empty())
-            << attack.label << ": " << quote_input(result.scan_id());
-      } else if (!attack.variant->json_only) {
-        EXPECT_TRUE(result.scan_id() == quote_input(attack.sent) || result.scan_id().empty())
-            << attack.label << ": " << quote_input(result.scan_id());
+      return problems;
+    };
+    for (const bool json : {false, true}) {
+      FrameClient desk;
+      desk.connect(g.host(), g.port(), channel, token(v1::desk), json);
+      for (const auto& attack : attacks_on(attacked().at("/v1/desk"), json, variants)) {
+        const auto id = "echo-" + std::to_string(sent++);
+        const auto reply = exchange(desk, g, channel, v1::desk, attack,
+                                    attack.frame(good_scan(id, "B1")), kFrameCloses, &closes);
+        if (!reply) continue;
+        v1::ScanResult result;
+        const auto problems = read_result(*reply, json, &result, attack.sent);
+        EXPECT_TRUE(problems.empty()) << attack.label << ": " << join(problems);
+        if (attack.must_refuse) {
+          EXPECT_EQ(result.status(), v1::malformed) << attack.label;
+        }
+        // The desk can still tell which scan the answer is for: its own id, or what it sent as
+        // one (quoted), or nothing when the frame could not be read at all.
+        const bool scan_id_attacked = attack.field && attack.field->ends_with("scan_id");
+        if (!scan_id_attacked) {
+          EXPECT_TRUE(result.scan_id() == id || result.scan_id().empty())
+              << attack.label << ": " << quote_input(result.scan_id());
+        } else if (!attack.variant->json_only) {
+          EXPECT_TRUE(result.scan_id() == quote_input(attack.sent) || result.scan_id().empty())
+              << attack.label << ": " << quote_input(result.scan_id());
+        }
+        if (result.status() != v1::malformed) continue;
+        ++refused;
+        if (scan_id_attacked) continue;
+        // Nothing was recorded under its scan_id: the same id, sent properly, is news.
+        auto again = good_scan(id, "B2");
+        desk.send(json ? services::wire::encode(again, services::wire::Encoding::json)
+                       : again.SerializeAsString(),
+                  json);
+        const auto second = desk.next(20s);
+        ASSERT_TRUE(second) << attack.label;
+        v1::ScanResult second_result;
+        ASSERT_TRUE(read_result(*second, json, &second_result, "").empty());
+        EXPECT_NE(second_result.status(), v1::malformed) << attack.label;
+        EXPECT_FALSE(second_result.replay()) << attack.label << ": the refused scan was recorded";
       }
-      if (result.status() != v1::malformed) continue;
-      ++refused;
-      if (scan_id_attacked) continue;
-      // Nothing was recorded under its scan_id: the same id, sent properly, is news.
-      auto again = good_scan(id, "B2");
-      desk.send(json ? services::wire::encode(again, services::wire::Encoding::json)
-                     : again.SerializeAsString(),
-                json);
-      const auto second = desk.next(20s);
-      ASSERT_TRUE(second) << attack.label;
-      v1::ScanResult second_result;
-      ASSERT_TRUE(check_reply(*second, json, &second_result, "").empty());
-      EXPECT_NE(second_result.status(), v1::malformed) << attack.label;
-      EXPECT_FALSE(second_result.replay()) << attack.label << ": the refused scan was recorded";
     }
   }
   std::cout << "[ info ] desk: " << sent << " hostile frames, " << refused << " malformed, "
@@ -176,7 +196,7 @@ TEST_F(EchoBounds, BridgeAcksAndErrorsForEveryVariantAreBoundedAndRefusalsCountN
       const auto n = std::to_string(sent++);
       v1::OnlineRequest request;
       *request.mutable_batch()->add_events() = good_join("echo-" + n, "q" + n);
-      const auto reply = exchange(bridge, g, "/v1/online", v1::platform, attack,
+      const auto reply = exchange(bridge, g, target("/v1/online"), v1::platform, attack,
                                   attack.frame(request), kFrameCloses, &closes);
       if (!reply) continue;
       v1::OnlineReply answer;
@@ -226,31 +246,33 @@ TEST_F(EchoBounds, DisplayErrorsForEveryVariantAreBounded) {
   auto& g = start();
   const auto variants = text_variants();
   int sent = 0, errors = 0, closes = 0;
-  for (const bool json : {false, true}) {
-    FrameClient display;
-    display.connect(g.host(), g.port(), target("/v1/display"), token(v1::display), json);
-    v1::DisplayRequest request;
-    request.set_snapshot(true);
-    // Binary: DisplayRequest has no text field today; this still runs the moment one is added.
-    for (const auto& attack : attacks_on(attacked().at("/v1/display"), json, variants)) {
-      ++sent;
-      auto reply = exchange(display, g, "/v1/display", v1::display, attack, attack.frame(request),
-                            kFrameCloses, &closes);
-      // Snapshots and updates come and go (the polite desk's scans); the error is what counts.
-      v1::DisplayMessage message;
-      while (reply) {
-        const auto problems = check_reply(*reply, json, &message, attack.sent, 1 << 20);
-        EXPECT_TRUE(problems.empty()) << attack.label << ": " << join(problems);
-        if (message.has_error()) {
-          EXPECT_LE(reply->data.size(), 2048u) << attack.label;
-          break;
+  for (const auto& channel : channel_targets("/v1/display")) {
+    for (const bool json : {false, true}) {
+      FrameClient display;
+      display.connect(g.host(), g.port(), channel, token(v1::display), json);
+      v1::DisplayRequest request;
+      request.set_snapshot(true);
+      // Binary: DisplayRequest has no text field today; this still runs the moment one is added.
+      for (const auto& attack : attacks_on(attacked().at("/v1/display"), json, variants)) {
+        ++sent;
+        auto reply = exchange(display, g, channel, v1::display, attack, attack.frame(request),
+                              kFrameCloses, &closes);
+        // Snapshots and updates come and go (the polite desk's scans); the error is what counts.
+        v1::DisplayMessage message;
+        while (reply) {
+          const auto problems = check_reply(*reply, json, &message, attack.sent, 1 << 20);
+          EXPECT_TRUE(problems.empty()) << attack.label << ": " << join(problems);
+          if (message.has_error()) {
+            EXPECT_LE(reply->data.size(), 2048u) << attack.label;
+            break;
+          }
+          reply = display.next(attack.must_refuse ? 20s : 200ms);
         }
-        reply = display.next(attack.must_refuse ? 20s : 200ms);
+        if (attack.must_refuse && reply) {
+          EXPECT_EQ(message.error().code(), "malformed") << attack.label;
+        }
+        errors += reply && message.has_error();
       }
-      if (attack.must_refuse && reply) {
-        EXPECT_EQ(message.error().code(), "malformed") << attack.label;
-      }
-      errors += reply && message.has_error();
     }
   }
   std::cout << "[ info ] display: " << sent << " hostile frames, " << errors << " errors, "

@@ -5,6 +5,8 @@
 
 #include "services/wire/codec.h"
 #include "tests/attack/support/frame_client.h"
+#include "tests/attack/support/http_catalogue.h"
+#include "tests/attack/support/venue_of_event.h"
 #include "tests/support/tokens.h"
 #include "tools/client/errors.h"
 #include "tools/client/http_get.h"
@@ -29,6 +31,17 @@ void FrameFixture::SetUp() {
   for (const auto role : {v1::desk, v1::platform, v1::display, v1::organizer}) {
     tokens_[role] = support::issue_token(redis_, kEvent, role);
   }
+  add_venue_of_event(redis_, kEvent);
+}
+
+std::vector<std::string> FrameFixture::channel_targets(std::string_view path) {
+  std::vector<std::string> out;
+  for (const auto& route : web::route_catalogue()) {
+    if (!route.websocket || !route.example.starts_with(std::string(path) + "?")) continue;
+    out.push_back(route.target(kEvent));
+  }
+  EXPECT_FALSE(out.empty()) << "no route of the catalogue serves " << path;
+  return out;
 }
 
 support::GatewayProcess& FrameFixture::gateway(std::vector<std::string> args) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -39,6 +40,10 @@ class FrameFixture : public ::testing::Test {
   support::GatewayProcess& gateway(std::vector<std::string> args = {});
   const std::string& token(v1::Role role) { return tokens_.at(role); }
   std::string metrics(support::GatewayProcess& g);
+  // Every target of the route catalogue's WebSocket routes on `path` ("/v1/desk":
+  // "/v1/desk?venue=E", "/v1/desk?event=E"), placeholders filled with kEvent (also a venue): a
+  // route added to the catalogue is attacked without a new case.
+  std::vector<std::string> channel_targets(std::string_view path);
   // The WebSocket channels the gateway names when asked for one it does not serve ("/v1/desk",
   // ...): what the attacks must cover.
   std::set<std::string> named_channels(support::GatewayProcess& g);

@@ -1,5 +1,7 @@
 #include "tests/attack/support/http_world.h"
 
+#include "tests/attack/support/venue_of_event.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -18,23 +20,7 @@ HttpWorld::HttpWorld() {
   }
   registration_desk_ = issue_token_as(redis_, kEvent, "desk+registration");
   other_organizer_ = support::issue_token(redis_, kOtherEvent, v1::organizer);
-  // A venue named like the event, holding it, with the event's tokens as its own: the venue
-  // routes of the catalogue are tried with the same identities (services::store venue keys).
-  redis_.command({"SADD", std::string(services::store::kVenuesKey), kEvent});
-  redis_.command({"HSET", services::store::venue_key(kEvent), "config",
-                  std::string("{\"id\":\"") + kEvent +
-                      "\",\"name\":\"Attack venue\",\"events\":[\"" + kEvent + "\"]}",
-                  "events", std::string(",") + kEvent + ","});
-  const auto tokens = redis_.command({"HGETALL", services::store::tokens_key(kEvent)});
-  std::vector<std::string> copy{"HSET",
-                                services::store::tokens_key(services::store::venue_feed(kEvent))};
-  for (std::size_t start = 0; start < tokens.size();) {
-    const auto end = tokens.find('\n', start);
-    copy.push_back(tokens.substr(start, end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  redis_.command(copy);
+  add_venue_of_event(redis_, kEvent);
 }
 
 std::string issue_token_as(const support::RedisServer& redis, std::string_view event,
