@@ -160,6 +160,16 @@ export class World {
     return this.admin('token', 'issue', '--redis', this.redisUrl, '--event', event, '--role', role, '--name', `web test ${role}`, ...extra);
   }
 
+  // A venue grouping events (docs/venues.md), and a token of the venue (stored in the venue's
+  // tokens and in each member event's), as an organizer makes them with rollcall-admin.
+  createVenue(venue, name, events) {
+    return this.admin('venue', 'create', '--redis', this.redisUrl, '--venue', venue, '--name', name, '--events', events.join(','));
+  }
+
+  venueToken(venue, role, extra = []) {
+    return this.admin('token', 'issue', '--redis', this.redisUrl, '--venue', venue, '--role', role, '--name', `web test venue ${role}`, ...extra);
+  }
+
   // A page address carrying a role's token in its fragment, as an organizer hands it out.
   url(path, role, event = EVENT_ID) {
     return `${this.base}${path}#token=${this.eventTokens[event][role]}`;

@@ -9,6 +9,12 @@
 // `registration` scope also gets the registration mode (lib/registration_panel.js): F3 finds a
 // person (check in by hand, replace or print their badge), F8 registers a walk-in, Escape goes
 // back a step. A scanner's burst typed into one of its fields is taken out and scanned.
+// Venue mode: /desk?venue=VENUE&desk=ID&zone=ZONE (a venue desk token, docs/venues.md) serves
+// every event of a co-located venue on /v1/desk?venue=V: the big card shows the verdict the
+// gateway puts first and one line per event that knows the badge (admit or not, and why). Such
+// a desk has no registry of its own (no desk sync), so it never decides alone: offline, or with
+// no answer in time, a scan waits in the queue and the card says so (never an admit); the
+// registration mode is not offered.
 import './desk.css';
 import { applyDocumentLang, pickLang, strings } from './lib/i18n.js';
 import { DEFAULT_CATEGORY_LABELS, categoryLabel, deskStrings, zoneLabel } from './lib/desk_i18n.js';
@@ -27,18 +33,25 @@ const lang = pickLang(params.get('lang'));
 const t = strings(lang);
 const d = deskStrings(lang);
 const reg = registrationStrings(lang);
-const event = params.get('event') || '';
+// A venue desk (?venue=) serves the venue's events; it names no event of its own.
+const venue = params.get('venue') || '';
+const venueMode = Boolean(venue);
+const event = venueMode ? '' : params.get('event') || '';
+// What the kiosk's local records (queue, presence, time zone) are kept under.
+const scope = venueMode ? '@' + venue : event;
 const deskId = params.get('desk') || storedDeskId();
 const zone = params.get('zone') || 'main';
 applyDocumentLang(lang);
 const locale = lang === 'ar' ? 'ar-u-nu-latn' : lang;
+// "A and B" in the desk's language (the events a person is admitted to).
+const listFormat = new Intl.ListFormat(lang, { type: 'conjunction' });
 
 const TONE = {
   accepted: 'good', reentry: 'good', exit: 'good', offline_admit: 'good', offline_exit: 'good',
-  already_inside: 'warn', not_inside: 'warn', unavailable: 'warn',
+  already_inside: 'warn', not_inside: 'warn', unavailable: 'warn', queued: 'queued',
   unknown_badge: 'bad', revoked: 'bad', invalid_signature: 'bad', wrong_day: 'bad', not_allowed: 'bad', malformed: 'bad',
 };
-const SOUND = { good: 'admit', warn: 'warn', bad: 'refuse' };
+const SOUND = { good: 'admit', warn: 'warn', bad: 'refuse', queued: 'warn' };
 const REQUEST_TIMEOUT_MS = 5000;
 // Connected, but no answer this long after a scan: the desk decides on its own meanwhile.
 const ANSWER_PATIENCE_MS = 1500;
@@ -68,8 +81,10 @@ let sync = null;
 let syncStore = null;
 let overturnedCount = 0;
 const blocks = new Set(); // why the desk cannot work: no_token, refused, no_sync, no_event
-const presence = new LocalPresence('rollcall.desk_presence.' + event);
-const TZ_KEY = 'rollcall.event_tz.' + event;
+const presence = new LocalPresence('rollcall.desk_presence.' + scope);
+const TZ_KEY = 'rollcall.event_tz.' + scope;
+// Venue mode: the labels of the first event that answered (zones, categories), for words only.
+let venueLabels = null;
 
 // Text from outside the desk's language (names, ids, zone labels, times) inside a sentence:
 // isolated, so Arabic keeps its punctuation where it belongs around Latin words and digits.
@@ -117,6 +132,7 @@ function cleanScan(raw) {
 // browser's. null until the desk has learnt it: times then show as --:--.
 function timeZone() {
   if (sync && sync.timeZone) return sync.timeZone;
+  if (venueLabels) return venueLabels.timeZone;
   try {
     return localStorage.getItem(TZ_KEY) || null;
   } catch {
@@ -187,7 +203,8 @@ class DeskLink {
     }
     let ws;
     try {
-      ws = new WebSocket(socketUrl('/v1/desk?event=' + encodeURIComponent(event)), subprotocols());
+      const query = venueMode ? 'venue=' + encodeURIComponent(venue) : 'event=' + encodeURIComponent(event);
+      ws = new WebSocket(socketUrl('/v1/desk?' + query), subprotocols());
     } catch {
       this.retry();
       return;
@@ -274,6 +291,7 @@ function loadBadgeKeys() {
 }
 
 async function refreshBadgeKeys() {
+  if (venueMode) return; // each event checks its own signed codes
   try {
     const response = await fetch(`/v1/events/${encodeURIComponent(event)}/badge-keys`, { headers: authHeaders(), cache: 'no-store' });
     if (!response.ok) return;
@@ -287,6 +305,7 @@ async function refreshBadgeKeys() {
 // The desk sync: fetched when the link opens and every few minutes, kept in IndexedDB.
 let syncTimer = null;
 async function refreshSync() {
+  if (venueMode) return; // a venue desk never decides alone: no registry on the tablet
   clearTimeout(syncTimer);
   syncTimer = setTimeout(() => link.open && refreshSync(), SYNC_EVERY_MS);
   let response;
@@ -370,11 +389,15 @@ const link = new DeskLink((connected) => {
   setLinkStatus(connected);
   if (connected) {
     unblock('refused');
-    refreshBadgeKeys();
-    refreshSync();
-    loadTokenInfo();
+    if (!venueMode) {
+      refreshBadgeKeys();
+      refreshSync();
+      loadTokenInfo();
+    } else {
+      document.body.dataset.registration = 'none';
+    }
     pump();
-  } else if (!sync) {
+  } else if (!sync && !venueMode) {
     block('no_sync');
   }
 });
@@ -467,10 +490,17 @@ async function pump() {
       if (!head) break;
       if (!link.open) break;
       let result;
+      let events = null;
       try {
         result = await link.request(head.scan);
       } catch {
         break; // the link reconnects and calls pump() again
+      }
+      if (venueMode) {
+        // A VenueScanResult: the verdict shown first, and each event's own.
+        events = Array.isArray(result && result.events) ? result.events : [];
+        result = (result && result.result) || { status: 'unavailable' };
+        learnVenueLabels(events);
       }
       linkSilent = false;
       const late = Date.now() - head.queued_at > 3000;
@@ -500,10 +530,10 @@ async function pump() {
       const answeredId = (result.attendee && result.attendee.badge_id) || '';
       notePresence(answeredId, result.status, { day: result.day, since: result.since, at: current.scan.device_time });
       if (overturned && verdictOf(result.status) === 'refuse' && offline.badgeId) presence.record(offline.badgeId, result.day || eventDay(new Date(current.scan.device_time), timeZone() || 'UTC'), null);
-      addHistory(result.status, current.scan, { late, overturned, attendee: result.attendee });
+      addHistory(result.status, current.scan, { late, overturned, attendee: result.attendee, events });
       // The big answer is for the scan just made; after a reload (nothing scanned yet on this
       // page) the queue's answers show there too, marked as sent from the queue.
-      if (lastSubmitted === null || head.scan.scan_id === lastSubmitted) showServerResult(result, current.scan, { late, overturned });
+      if (lastSubmitted === null || head.scan.scan_id === lastSubmitted) showServerResult(result, current.scan, { late, overturned, events });
     }
   } finally {
     pumping = false;
@@ -546,6 +576,15 @@ async function submit(raw) {
     render(view, scan);
     return;
   }
+  if (venueMode) {
+    // Only the gateway decides for a venue: queued, sent, and the card waits for its answer.
+    await queue.add(scan, null);
+    await updateWaiting();
+    if (!link.open || linkSilent) showWaiting(scan, who);
+    else setTimeout(() => waitLonger(scan, who), ANSWER_PATIENCE_MS);
+    pump();
+    return;
+  }
   let decision = null;
   if (!link.open || (linkSilent && sync)) {
     if (!sync) {
@@ -567,6 +606,46 @@ async function submit(raw) {
     setTimeout(() => decideForQueued(n), ANSWER_PATIENCE_MS);
   }
   pump();
+}
+
+// Venue mode: no answer in time for the scan just made: the card says it waits (the gateway's
+// answer replaces it when it comes), and the next scans say so at once until the link answers.
+function waitLonger(scan, who) {
+  if ($('result').dataset.scanId === scan.scan_id || lastSubmitted !== scan.scan_id) return;
+  linkSilent = true;
+  showWaiting(scan, who);
+}
+
+function showWaiting(scan, who) {
+  render({ status: 'queued', why: 'venue_waiting', badgeId: who.badgeId, attendee: null }, scan);
+}
+
+// Venue mode: the time zone and labels of the first event that answers, from its desk sync
+// (read for its words only, once; a venue desk never decides from it). Remembered across reloads.
+let labelsAsked = false;
+async function learnVenueLabels(events) {
+  if (labelsAsked || !events.length || !events[0].event_id) return;
+  labelsAsked = true;
+  try {
+    const response = await fetch(`/v1/events/${encodeURIComponent(events[0].event_id)}/desk-sync`, { headers: authHeaders(), cache: 'no-store' });
+    if (!response.ok) return;
+    const json = await response.json();
+    if (syncProblem(json, events[0].event_id)) return;
+    venueLabels = { timeZone: json.time_zone || 'UTC', categories: json.categories || [], zoneLabels: json.zone_labels || {} };
+    try {
+      localStorage.setItem(TZ_KEY, venueLabels.timeZone);
+    } catch {
+      /* this page only */
+    }
+    updateClock();
+    renderLabels();
+    for (const li of document.querySelectorAll('#history li[data-at]')) {
+      li.textContent = [iso(formatTime(li.dataset.at, { seconds: true, zoneName: false })), li.dataset.rest].join(' · ');
+      delete li.dataset.at;
+    }
+  } catch {
+    labelsAsked = false; /* offline: ask again with the next answer */
+  }
 }
 
 // The desk's own verdict for a scan still waiting for the gateway (recorded with it, so the
@@ -603,13 +682,13 @@ async function updateWaiting() {
   badge.hidden = n === 0;
 }
 
-function showServerResult(result, scan, { late, overturned } = {}) {
+function showServerResult(result, scan, { late, overturned, events = null } = {}) {
   const code = scan.badge_id;
   const parsed = looksLikeBadgeCode(code) ? parseBadgeCode(code) : null;
   const badgeId = (result.attendee && result.attendee.badge_id) || (parsed ? parsed.claim.badge_id : code);
   let why = result.status;
-  if (result.status === 'invalid_signature' && parsed && parsed.claim.event_id !== event) why = 'wrong_event';
-  render({ status: result.status, why, attendee: result.attendee || null, zone: result.zone, since: result.since, badgeId, late: late || result.late, overturned }, scan);
+  if (result.status === 'invalid_signature' && parsed && !venueMode && parsed.claim.event_id !== event) why = 'wrong_event';
+  render({ status: result.status, why, attendee: result.attendee || null, zone: result.zone, since: result.since, badgeId, late: late || result.late, overturned, events }, scan);
 }
 
 function showDecision(decision, scan, who) {
@@ -618,24 +697,25 @@ function showDecision(decision, scan, who) {
 }
 
 function statusTitle(status) {
+  if (status === 'queued') return t.queued;
   if (status === 'offline_admit') return d.status_offline_admit;
   if (status === 'offline_exit') return d.status_offline_exit;
   return t.status[status] || status;
 }
 
 function categoryText(id) {
-  return categoryLabel(id, lang, sync ? sync.categories : null);
+  return categoryLabel(id, lang, sync ? sync.categories : venueLabels ? venueLabels.categories : null);
 }
 
 function zoneText(id) {
-  return zoneLabel(id, sync ? sync.zoneLabels : null);
+  return zoneLabel(id, sync ? sync.zoneLabels : venueLabels ? venueLabels.zoneLabels : null);
 }
 
 // One verdict on the big card: what to do (ADMIT / DO NOT ADMIT / EXIT), the status, who, why.
 function render(view, scan) {
   const box = $('result');
   const status = view.status || 'malformed';
-  const verdict = verdictOf(status);
+  const verdict = status === 'queued' ? 'wait' : verdictOf(status);
   const tone = TONE[status] || 'bad';
   box.dataset.status = status;
   box.dataset.tone = tone;
@@ -646,6 +726,7 @@ function render(view, scan) {
   box.dataset.scanId = scan.scan_id;
   $('result-verdict').textContent = d.verdict[verdict];
   $('result-title').textContent = statusTitle(status);
+  renderEvents(view.events);
   $('result-offline').hidden = !view.offline;
   $('result-offline').textContent = d.offline_decision;
   $('result-manual').hidden = !view.manual;
@@ -690,13 +771,45 @@ function render(view, scan) {
   beep(view.overturned ? 'refuse' : SOUND[tone] || 'refuse');
 }
 
+// Venue mode: one line per event that knows the badge: its name, admit or not, and the status.
+// An unknown badge (checked at the first event only) needs no line: no event knows it.
+function renderEvents(events) {
+  const list = $('result-events');
+  const lines = (events || []).filter((e) => e && e.result);
+  const shown = lines.length > 0 && !lines.every((e) => e.result.status === 'unknown_badge');
+  list.hidden = !shown;
+  list.dataset.count = shown ? String(lines.length) : '0';
+  list.replaceChildren(
+    ...(shown ? lines : []).map((e) => {
+      const status = e.result.status || 'malformed';
+      const verdict = verdictOf(status);
+      const li = document.createElement('li');
+      li.dataset.event = e.event_id || '';
+      li.dataset.status = status;
+      li.dataset.verdict = verdict;
+      li.dataset.tone = TONE[status] || 'bad';
+      const name = document.createElement('span');
+      name.className = 'event-line-name';
+      name.textContent = e.event_name || e.event_id || '';
+      const word = document.createElement('span');
+      word.className = 'event-line-verdict';
+      word.textContent = d.verdict[verdict];
+      const why = document.createElement('span');
+      why.className = 'event-line-status';
+      why.textContent = statusTitle(status);
+      li.append(name, word, why);
+      return li;
+    }),
+  );
+}
+
 function flash(box) {
   box.classList.remove('flash');
   void box.offsetWidth;
   box.classList.add('flash');
 }
 
-function addHistory(status, scan, { late = false, overturned = false, attendee = null, badgeId = '', manual = '' } = {}) {
+function addHistory(status, scan, { late = false, overturned = false, attendee = null, badgeId = '', manual = '', events = null } = {}) {
   const list = $('history');
   const li = document.createElement('li');
   li.dataset.tone = TONE[status] || 'bad';
@@ -704,6 +817,8 @@ function addHistory(status, scan, { late = false, overturned = false, attendee =
   const code = scan.badge_id;
   const parsed = looksLikeBadgeCode(code) ? parseBadgeCode(code) : null;
   const parts = [iso(formatTime(scan.device_time, { seconds: true, zoneName: false })), statusTitle(status), iso(attendee && attendee.name ? attendee.name : badgeId || (parsed ? parsed.claim.badge_id : code))];
+  const admittedTo = (events || []).filter((e) => e && e.result && verdictOf(e.result.status) === 'admit').map((e) => iso(e.event_name || e.event_id));
+  if (admittedTo.length) parts.push(d.admitted_to(listFormat.format(admittedTo)));
   if (late) parts.push(t.replayed);
   if (manual) {
     li.dataset.manual = '1';
@@ -714,6 +829,12 @@ function addHistory(status, scan, { late = false, overturned = false, attendee =
     parts.push(d.overturned(statusTitle(status)));
   }
   li.textContent = parts.join(' · ');
+  // A time written before the desk knew the event's time zone (a venue desk learns it from its
+  // first answer) is written again once it does.
+  if (!timeZone()) {
+    li.dataset.at = scan.device_time;
+    li.dataset.rest = parts.slice(1).join(' · ');
+  }
   list.prepend(li);
   // An overturned decision stays in view until the page is reloaded; the rest scroll away.
   const plain = [...list.children].filter((item) => item.dataset.overturned !== '1');
@@ -808,7 +929,7 @@ function showBlocker() {
   }
   $('blocker-title').textContent = d.blocked_title;
   $('blocker-text').textContent = d['blocked_' + reason];
-  $('blocker-where').textContent = [event, `${t.desk} ${deskId}`, `${t.zone} ${zoneText(zone)}`].filter(Boolean).join(' · ');
+  $('blocker-where').textContent = [venueMode ? `${d.venue} ${venue}` : event, `${t.desk} ${deskId}`, `${t.zone} ${zoneText(zone)}`].filter(Boolean).join(' · ');
   node.dataset.reason = reason;
   if (node.hidden) {
     node.hidden = false;
@@ -905,7 +1026,7 @@ function onKey(e) {
 }
 
 function renderLabels() {
-  $('where').textContent = [event, `${t.desk} ${deskId}`, `${t.zone} ${zoneText(zone)}`].join(' · ');
+  $('where').textContent = [venueMode ? `${d.venue} ${venue}` : event, `${t.desk} ${deskId}`, `${t.zone} ${zoneText(zone)}`].join(' · ');
 }
 
 // ------------------------------------------------------------------------------------------
@@ -942,7 +1063,7 @@ async function start() {
   setDirection(saved);
   updateClock();
   setInterval(updateClock, 15000);
-  if (!event) {
+  if (!event && !venue) {
     block('no_event');
     return;
   }
@@ -1005,10 +1126,15 @@ async function start() {
   }
   input.focus();
 
-  queue = await openScanQueue('rollcall-desk-' + event);
+  queue = await openScanQueue('rollcall-desk-' + scope);
+  if (venueMode) {
+    document.body.dataset.mode = 'venue';
+    $('registry').hidden = true; // no registry on a venue desk: nothing to say about one
+  }
   try {
-    syncStore = await openSyncStore(event);
-    const stored = await syncStore.load();
+    // A venue desk keeps no desk sync (it never decides alone).
+    if (!venueMode) syncStore = await openSyncStore(event);
+    const stored = syncStore ? await syncStore.load() : null;
     if (stored && !sync && !syncProblem(stored, event)) {
       sync = new DeskSync(stored);
       document.body.dataset.sync = 'ready';
@@ -1018,7 +1144,7 @@ async function start() {
   } catch {
     /* no IndexedDB: the sync lives in memory only */
   }
-  showRegistry();
+  if (!venueMode) showRegistry();
   await updateWaiting();
   document.body.dataset.ready = '1';
   link.connect();

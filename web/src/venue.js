@@ -123,18 +123,39 @@ function render(board, latest) {
       const value = Number(row.value(totals) || 0);
       if (node.dataset.value === String(value)) continue;
       node.dataset.value = String(value);
-      node.textContent = fmt.format(value);
+      node.textContent = fmt(value);
       fitText(node);
     }
   }
   // Everyone counted at an event, minus the venue's unique people: those at more than one.
   if (board.columns.every((c) => latest.has(c.id))) {
     const sum = board.columns.filter((c) => c.id !== VENUE_COLUMN).reduce((n, c) => n + Number(latest.get(c.id).participants || 0), 0);
-    const shared = Math.max(0, sum - Number(latest.get(VENUE_COLUMN).participants || 0));
-    const note = $('shared-note');
-    note.dataset.value = String(shared);
-    note.textContent = t.shared_note(fmt.format(shared));
+    holdNote(board, Math.max(0, sum - Number(latest.get(VENUE_COLUMN).participants || 0)));
   }
+}
+
+// The venue's figures follow its events' by a fold period (docs/architecture.md, venue fold):
+// just after a newcomer's scan the event counts them and the venue not yet, and the difference
+// would call them shared. The note takes a number only once it has held for NOTE_HOLD_MS,
+// longer than a fold and a tick; under a steady stream of scans it waits for a quiet moment.
+const NOTE_HOLD_MS = 700;
+function holdNote(board, shared) {
+  const note = $('shared-note');
+  if (note.dataset.value === String(shared)) {
+    clearTimeout(board.noteTimer);
+    board.pendingNote = null;
+    return;
+  }
+  if (!board.pendingNote || board.pendingNote.value !== shared) {
+    clearTimeout(board.noteTimer);
+    board.pendingNote = { value: shared, since: Date.now() };
+    board.noteTimer = setTimeout(() => board.pendingNote && holdNote(board, board.pendingNote.value), NOTE_HOLD_MS);
+    return;
+  }
+  if (Date.now() - board.pendingNote.since < NOTE_HOLD_MS) return;
+  board.pendingNote = null;
+  note.dataset.value = String(shared);
+  note.textContent = t.shared_note(fmt(shared), shared);
 }
 
 async function start() {

@@ -21,7 +21,7 @@ export const DEFAULT_CATEGORY_LABELS = {
 
 const DESK = {
   en: {
-    verdict: { admit: 'ADMIT', refuse: 'DO NOT ADMIT', exit: 'EXIT', retry: 'SCAN AGAIN' },
+    verdict: { admit: 'ADMIT', refuse: 'DO NOT ADMIT', exit: 'EXIT', retry: 'SCAN AGAIN', wait: 'WAIT' },
     offline_decision: 'Offline decision',
     link_offline: 'Offline',
     reason: {
@@ -41,6 +41,7 @@ const DESK = {
       offline_admit: () => 'The badge is valid. The desk is offline: the scan will be checked again when the connection is back.',
       offline_exit: () => 'Exit saved. The desk is offline: it will be sent when the connection is back.',
       offline_already_inside: (p) => `This desk recorded their entry${p.since ? ' at ' + p.since : ''} and no exit (as far as it knows, offline). The badge is valid: admit.`,
+      venue_waiting: () => 'This desk serves several events and cannot check badges on its own. The scan is saved and will be checked when the connection is back: do not admit yet, or send the person to another desk.',
     },
     status_offline_admit: 'Valid badge',
     status_offline_exit: 'Exit saved',
@@ -63,6 +64,8 @@ const DESK = {
     overturned: (status) => `Server: ${status}. This desk decided otherwise while offline. Tell an organizer.`,
     overturned_count: (n) => (n === 1 ? '1 offline decision overturned' : `${n} offline decisions overturned`),
     badge: 'Badge',
+    admitted_to: (names) => `Admitted to: ${names}`,
+    venue: 'Venue',
     blocked_title: 'This desk is not working',
     blocked_no_token: 'It has no access token. Do not admit anyone from this desk: send people to another desk, and ask an organizer for a new desk link.',
     blocked_refused: 'Its access token was refused (expired or withdrawn). Do not admit anyone from this desk: send people to another desk, and ask an organizer for a new desk link.',
@@ -70,7 +73,7 @@ const DESK = {
     blocked_no_event: 'No event is set in its address. Ask an organizer for the desk link.',
   },
   fr: {
-    verdict: { admit: 'ENTRÉE AUTORISÉE', refuse: 'ENTRÉE REFUSÉE', exit: 'SORTIE', retry: 'SCANNEZ À NOUVEAU' },
+    verdict: { admit: 'ENTRÉE AUTORISÉE', refuse: 'ENTRÉE REFUSÉE', exit: 'SORTIE', retry: 'SCANNEZ À NOUVEAU', wait: 'PATIENTEZ' },
     offline_decision: 'Décision hors ligne',
     link_offline: 'Hors ligne',
     reason: {
@@ -90,6 +93,7 @@ const DESK = {
       offline_admit: () => 'Le badge est valable. Le poste est hors ligne : le scan sera revérifié au retour de la connexion.',
       offline_exit: () => 'Sortie enregistrée sur le poste, hors ligne : elle sera envoyée au retour de la connexion.',
       offline_already_inside: (p) => `Ce poste a enregistré son entrée${p.since ? ' à ' + p.since : ''} et aucune sortie (à sa connaissance, hors ligne). Le badge est valable : laissez entrer.`,
+      venue_waiting: () => 'Ce poste sert plusieurs événements et ne peut pas vérifier les badges seul. Le scan est conservé et sera vérifié au retour de la connexion : n’admettez pas encore, ou dirigez la personne vers un autre poste.',
     },
     status_offline_admit: 'Badge valable',
     status_offline_exit: 'Sortie enregistrée',
@@ -112,6 +116,8 @@ const DESK = {
     overturned: (status) => `Serveur : ${status}. Ce poste a décidé autrement hors ligne. Prévenez un organisateur.`,
     overturned_count: (n) => (n === 1 ? '1 décision hors ligne contredite' : `${n} décisions hors ligne contredites`),
     badge: 'Badge',
+    admitted_to: (names) => `Admis à : ${names}`,
+    venue: 'Site',
     blocked_title: 'Ce poste ne fonctionne pas',
     blocked_no_token: 'Il n’a pas de jeton d’accès. N’admettez personne à ce poste : dirigez les personnes vers un autre poste et demandez un nouveau lien de poste à un organisateur.',
     blocked_refused: 'Son jeton d’accès a été refusé (expiré ou retiré). N’admettez personne à ce poste : dirigez les personnes vers un autre poste et demandez un nouveau lien de poste à un organisateur.',
@@ -119,7 +125,7 @@ const DESK = {
     blocked_no_event: 'Son adresse n’indique aucun événement. Demandez le lien du poste à un organisateur.',
   },
   es: {
-    verdict: { admit: 'ADMITIR', refuse: 'NO ADMITIR', exit: 'SALIDA', retry: 'ESCANEE DE NUEVO' },
+    verdict: { admit: 'ADMITIR', refuse: 'NO ADMITIR', exit: 'SALIDA', retry: 'ESCANEE DE NUEVO', wait: 'ESPERE' },
     offline_decision: 'Decisión sin conexión',
     link_offline: 'Sin conexión',
     reason: {
@@ -139,6 +145,7 @@ const DESK = {
       offline_admit: () => 'La credencial es válida. El puesto está sin conexión: la lectura se comprobará de nuevo al volver la conexión.',
       offline_exit: () => 'Salida guardada. El puesto está sin conexión: se enviará al volver la conexión.',
       offline_already_inside: (p) => `Este puesto registró su entrada${p.since ? ' a las ' + p.since : ''} y ninguna salida (según sabe, sin conexión). La credencial es válida: admita.`,
+      venue_waiting: () => 'Este puesto atiende varios eventos y no puede comprobar credenciales por sí solo. La lectura se guarda y se comprobará al volver la conexión: no admita todavía, o envíe a la persona a otro puesto.',
     },
     status_offline_admit: 'Credencial válida',
     status_offline_exit: 'Salida guardada',
@@ -161,6 +168,8 @@ const DESK = {
     overturned: (status) => `Servidor: ${status}. Este puesto decidió otra cosa sin conexión. Avise a un organizador.`,
     overturned_count: (n) => (n === 1 ? '1 decisión sin conexión corregida' : `${n} decisiones sin conexión corregidas`),
     badge: 'Credencial',
+    admitted_to: (names) => `Admitido en: ${names}`,
+    venue: 'Sede',
     blocked_title: 'Este puesto no funciona',
     blocked_no_token: 'No tiene token de acceso. No admita a nadie en este puesto: envíe a las personas a otro puesto y pida a un organizador un nuevo enlace de puesto.',
     blocked_refused: 'Su token de acceso fue rechazado (caducado o retirado). No admita a nadie en este puesto: envíe a las personas a otro puesto y pida a un organizador un nuevo enlace de puesto.',
@@ -168,7 +177,7 @@ const DESK = {
     blocked_no_event: 'Su dirección no indica ningún evento. Pida el enlace del puesto a un organizador.',
   },
   ru: {
-    verdict: { admit: 'ПРОПУСТИТЬ', refuse: 'НЕ ПРОПУСКАТЬ', exit: 'ВЫХОД', retry: 'СКАНИРУЙТЕ СНОВА' },
+    verdict: { admit: 'ПРОПУСТИТЬ', refuse: 'НЕ ПРОПУСКАТЬ', exit: 'ВЫХОД', retry: 'СКАНИРУЙТЕ СНОВА', wait: 'ПОДОЖДИТЕ' },
     offline_decision: 'Решение без связи',
     link_offline: 'Нет связи',
     reason: {
@@ -188,6 +197,7 @@ const DESK = {
       offline_admit: () => 'Бейдж действителен. Стойка без связи: скан будет проверен повторно, когда связь восстановится.',
       offline_exit: () => 'Выход сохранен. Стойка без связи: он будет отправлен, когда связь восстановится.',
       offline_already_inside: (p) => `Эта стойка отметила вход${p.since ? ' в ' + p.since : ''} и не отметила выход (насколько ей известно, без связи). Бейдж действителен: пропустите.`,
+      venue_waiting: () => 'Эта стойка обслуживает несколько мероприятий и не может проверять бейджи сама. Скан сохранен и будет проверен, когда связь восстановится: пока не пропускайте или направьте посетителя к другой стойке.',
     },
     status_offline_admit: 'Бейдж действителен',
     status_offline_exit: 'Выход сохранен',
@@ -210,6 +220,8 @@ const DESK = {
     overturned: (status) => `Сервер: ${status}. Без связи стойка решила иначе. Сообщите организатору.`,
     overturned_count: (n) => `Решений без связи отменено сервером: ${n}`,
     badge: 'Бейдж',
+    admitted_to: (names) => `Допущен: ${names}`,
+    venue: 'Площадка',
     blocked_title: 'Эта стойка не работает',
     blocked_no_token: 'У нее нет токена доступа. Никого не пропускайте через эту стойку: направляйте людей к другой стойке и попросите у организатора новую ссылку для стойки.',
     blocked_refused: 'Ее токен доступа отклонен (истек или отозван). Никого не пропускайте через эту стойку: направляйте людей к другой стойке и попросите у организатора новую ссылку для стойки.',
@@ -217,7 +229,7 @@ const DESK = {
     blocked_no_event: 'В ее адресе не указано мероприятие. Попросите у организатора ссылку для стойки.',
   },
   zh: {
-    verdict: { admit: '准许入场', refuse: '禁止入场', exit: '离场', retry: '请重新扫描' },
+    verdict: { admit: '准许入场', refuse: '禁止入场', exit: '离场', retry: '请重新扫描', wait: '请稍候' },
     offline_decision: '离线判定',
     link_offline: '离线',
     reason: {
@@ -237,6 +249,7 @@ const DESK = {
       offline_admit: () => '证件有效。本服务台处于离线状态：连接恢复后将再次核验此次扫描。',
       offline_exit: () => '离场已保存。本服务台处于离线状态：连接恢复后将发送。',
       offline_already_inside: (p) => `本服务台记录其已${p.since ? '于 ' + p.since + ' ' : ''}入场且未离场（离线，仅据本台所知）。证件有效：准许入场。`,
+      venue_waiting: () => '本服务台服务多个活动，无法自行核验证件。扫描记录已保存，连接恢复后将核验：暂勿放行，或引导此人前往其他服务台。',
     },
     status_offline_admit: '证件有效',
     status_offline_exit: '离场已保存',
@@ -259,6 +272,8 @@ const DESK = {
     overturned: (status) => `服务器：${status}。本服务台离线时作出了不同判定。请告知组织者。`,
     overturned_count: (n) => `被服务器推翻的离线判定：${n}`,
     badge: '证件',
+    admitted_to: (names) => `准许进入：${names}`,
+    venue: '会场',
     blocked_title: '本服务台无法工作',
     blocked_no_token: '它没有访问令牌。请勿在本服务台放行任何人：请引导人员前往其他服务台，并向组织者索取新的服务台链接。',
     blocked_refused: '它的访问令牌被拒绝（已过期或已撤销）。请勿在本服务台放行任何人：请引导人员前往其他服务台，并向组织者索取新的服务台链接。',
@@ -266,7 +281,7 @@ const DESK = {
     blocked_no_event: '其地址中未指定活动。请向组织者索取服务台链接。',
   },
   ar: {
-    verdict: { admit: 'اسمح بالدخول', refuse: 'لا تسمح بالدخول', exit: 'خروج', retry: 'أعد المسح' },
+    verdict: { admit: 'اسمح بالدخول', refuse: 'لا تسمح بالدخول', exit: 'خروج', retry: 'أعد المسح', wait: 'انتظر' },
     offline_decision: 'قرار دون اتصال',
     link_offline: 'غير متصل',
     reason: {
@@ -286,6 +301,7 @@ const DESK = {
       offline_admit: () => 'الشارة صالحة. المكتب غير متصل: سيُتحقَّق من المسح مرة أخرى عند عودة الاتصال.',
       offline_exit: () => 'حُفظ الخروج. المكتب غير متصل: سيُرسل عند عودة الاتصال.',
       offline_already_inside: (p) => `سجَّل هذا المكتب دخوله${p.since ? ' في ' + p.since : ''} ولم يسجِّل خروجه (حسب علمه، دون اتصال). الشارة صالحة: اسمح بالدخول.`,
+      venue_waiting: () => 'يخدم هذا المكتب عدة فعاليات ولا يستطيع التحقق من الشارات وحده. حُفظ المسح وسيُتحقَّق منه عند عودة الاتصال: لا تسمح بالدخول بعد، أو وجِّه الشخص إلى مكتب آخر.',
     },
     status_offline_admit: 'شارة صالحة',
     status_offline_exit: 'حُفظ الخروج',
@@ -308,6 +324,8 @@ const DESK = {
     overturned: (status) => `الخادم: ${status}. قرّر هذا المكتب خلاف ذلك دون اتصال. أبلغ أحد المنظمين.`,
     overturned_count: (n) => `قرارات دون اتصال نقضها الخادم: ${n}`,
     badge: 'الشارة',
+    admitted_to: (names) => `مسموح له بدخول: ${names}`,
+    venue: 'المكان',
     blocked_title: 'هذا المكتب لا يعمل',
     blocked_no_token: 'ليس لديه رمز وصول. لا تسمح بدخول أي شخص من هذا المكتب: وجِّه الناس إلى مكتب آخر، واطلب من أحد المنظمين رابطاً جديداً للمكتب.',
     blocked_refused: 'رُفض رمز الوصول الخاص به (انتهت صلاحيته أو سُحب). لا تسمح بدخول أي شخص من هذا المكتب: وجِّه الناس إلى مكتب آخر، واطلب من أحد المنظمين رابطاً جديداً للمكتب.',

@@ -1,11 +1,12 @@
 // Words of the venue page (co-located events side by side, and the venue counting each person
 // once) in the six UN languages; the figures' own names come from i18n_display.js.
+// shared_note(n, count): n is the formatted number, count the number itself (for the grammar).
 const VENUE = {
   en: {
     venue_title: 'Venue',
     venue_total: 'Venue: each person once',
     c_figure: 'Figure',
-    shared_note: (n) => `${n} ${n === 1 ? 'person is' : 'people are'} counted at more than one event; the venue counts each person once.`,
+    shared_note: (n, count) => `${n} ${count === 1 ? 'person is' : 'people are'} counted at more than one event; the venue counts each person once.`,
     unknown_venue: 'Unknown venue',
     no_venue: 'No venue selected: add ?venue=VENUE to the address',
     day_onsite: (day) => `On site, ${day}`,
@@ -14,7 +15,7 @@ const VENUE = {
     venue_title: 'Site',
     venue_total: 'Site : chaque personne une fois',
     c_figure: 'Chiffre',
-    shared_note: (n) => `${n} ${n === 1 ? 'personne est comptée' : 'personnes sont comptées'} dans plus d’un événement ; le site compte chaque personne une seule fois.`,
+    shared_note: (n, count) => `${n} ${count === 1 ? 'personne est comptée' : 'personnes sont comptées'} dans plus d’un événement ; le site compte chaque personne une seule fois.`,
     unknown_venue: 'Site inconnu',
     no_venue: 'Aucun site choisi : ajoutez ?venue=SITE à l’adresse',
     day_onsite: (day) => `Sur place, ${day}`,
@@ -23,7 +24,7 @@ const VENUE = {
     venue_title: 'Sede',
     venue_total: 'Sede: cada persona una vez',
     c_figure: 'Cifra',
-    shared_note: (n) => `${n} ${n === 1 ? 'persona figura' : 'personas figuran'} en más de un evento; la sede cuenta a cada persona una sola vez.`,
+    shared_note: (n, count) => `${n} ${count === 1 ? 'persona figura' : 'personas figuran'} en más de un evento; la sede cuenta a cada persona una sola vez.`,
     unknown_venue: 'Sede desconocida',
     no_venue: 'No se eligió una sede: añada ?venue=SEDE a la dirección',
     day_onsite: (day) => `Presenciales, ${day}`,
