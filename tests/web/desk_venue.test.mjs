@@ -208,6 +208,25 @@ test('a badge of both events: both admitted; of one event: that line only; unkno
   await context.close();
 });
 
+test('a token that is not a venue desk token: the desk says it is not working and scans nothing', async () => {
+  const wrong = [
+    ['a display token of the venue', await world.venueToken(VENUE, 'display')],
+    ["an event's desk token", await world.deskToken('event-desk', WSIS)],
+    ['a made-up token', 'made-up-token'],
+  ];
+  for (const [name, token] of wrong) {
+    const { context, page } = await world.page({ viewport: SIZES[0] });
+    await page.goto(`${world.base}/desk?venue=${VENUE}&desk=door-x&zone=palexpo#token=${token}`);
+    await page.waitForSelector('#blocker:not([hidden])', { timeout: 5000 });
+    assert.equal(await page.evaluate(() => document.body.dataset.blocked), 'refused', name);
+    await page.keyboard.type('S-1', { delay: 2 });
+    await page.keyboard.press('Enter');
+    await sleep(300);
+    assert.equal(await page.evaluate(() => document.querySelector('#result').dataset.verdict || ''), '', `${name}: no verdict`);
+    await context.close();
+  }
+});
+
 test('offline the card waits (never admits); the queue replays when the link is back, each scan counted once', async () => {
   const { context, page } = await openDesk({ desk: 'door-2' });
   const before = { [WSIS]: await onsite(WSIS), [AIFG]: await onsite(AIFG) };

@@ -282,7 +282,7 @@ async function layoutProblems(page, { scrolls = false, minFont = 0 } = {}) {
   }, { scrolls, minFont });
 }
 
-test('without an accepted token, or for an unknown venue, the page shows the gate and no figure', async () => {
+test('without an accepted token, or for an unknown venue, the page shows the gate and no figure', async (t) => {
   const cases = [
     { name: 'no token', token: '', states: ['no_token'] },
     { name: 'a made-up token', token: 'not-a-real-token', states: ['refused'] },
@@ -302,6 +302,7 @@ test('without an accepted token, or for an unknown venue, the page shows the gat
       board: document.querySelector('#board').hidden,
       cells: document.querySelectorAll('.venue-table td').length,
     }));
+    t.diagnostic(`${c.name} (${lang}): gate ${state.gate}, "${state.title}"`);
     assert.ok(c.states.includes(state.gate), `${c.name}: gate ${state.gate}`);
     assert.ok(state.title.length > 0, `${c.name}: a title`);
     assert.equal(state.board, true, `${c.name}: no board`);
