@@ -23,6 +23,7 @@
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/tokens.h"
+#include "tests/support/truth_figures.h"
 #include "tools/client/display_client.h"
 #include "tools/client/http_get.h"
 
@@ -31,7 +32,7 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-using Tally = std::map<std::string, std::int64_t>;
+using support::Tally;
 
 constexpr const char* kEvent = "wsis20-2025";
 
@@ -42,41 +43,10 @@ std::string scale() {
   return text && *text ? text : "1";
 }
 
-json::object read_json(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str()).as_object();
-}
-
-std::int64_t figure(const json::object& o, std::string_view name) {
-  const auto* value = o.if_contains(name);
-  return value ? value->as_int64() : 0;
-}
-
-Tally tally(const json::object& o, std::string_view name) {
-  Tally result;
-  if (const auto* value = o.if_contains(name)) {
-    for (const auto& [key, count] : value->as_object()) {
-      if (count.as_int64() != 0) result[std::string(key)] = count.as_int64();
-    }
-  }
-  return result;
-}
-
-Tally tally(const google::protobuf::Map<std::string, std::int32_t>& map) {
-  Tally result;
-  for (const auto& [key, count] : map) {
-    if (count != 0) result[key] = count;  // a zone everyone left reads 0: same as absent
-  }
-  return result;
-}
-
-std::string describe(const Tally& t) {
-  std::string text = "{";
-  for (const auto& [key, count] : t) text += "\"" + key + "\":" + std::to_string(count) + ",";
-  return text + "}";
-}
+using support::describe;
+using support::figure;
+using support::read_json;
+using support::tally;
 
 // Every figure of truth.json that a display shows, as a list of differences (empty: equal).
 std::vector<std::string> differences(const v1::Totals& shown, const json::object& truth) {

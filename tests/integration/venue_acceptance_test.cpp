@@ -22,6 +22,7 @@
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/tokens.h"
+#include "tests/support/truth_figures.h"
 #include "tools/client/http_get.h"
 
 namespace rollcall::tests::integration {
@@ -29,48 +30,17 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-using Tally = std::map<std::string, std::int64_t>;
+using support::Tally;
 
 std::string scale() {
   const char* text = std::getenv("ROLLCALL_ACCEPTANCE_SCALE");
   return text && *text ? text : "0.2";
 }
 
-json::object read_json(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str()).as_object();
-}
-
-std::int64_t figure(const json::object& o, std::string_view name) {
-  const auto* value = o.if_contains(name);
-  return value ? value->as_int64() : 0;
-}
-
-Tally tally(const json::object& o, std::string_view name) {
-  Tally result;
-  if (const auto* value = o.if_contains(name)) {
-    for (const auto& [key, count] : value->as_object()) {
-      if (count.as_int64() != 0) result[std::string(key)] = count.as_int64();
-    }
-  }
-  return result;
-}
-
-Tally tally(const google::protobuf::Map<std::string, std::int32_t>& map) {
-  Tally result;
-  for (const auto& [key, count] : map) {
-    if (count != 0) result[key] = count;
-  }
-  return result;
-}
-
-std::string describe(const Tally& t) {
-  std::string text = "{";
-  for (const auto& [key, count] : t) text += "\"" + key + "\":" + std::to_string(count) + ",";
-  return text + "}";
-}
+using support::describe;
+using support::figure;
+using support::read_json;
+using support::tally;
 
 // The figures of a truth (an event's truth.json or venue_truth.json) that Totals carries, as a
 // list of differences (empty: equal). `days`: date -> that day's truth.

@@ -22,14 +22,15 @@ const WALLS = [
 const PHONE = { width: 390, height: 844 };
 const ZONE = 'Europe/Zurich';
 
-// Event days: today (event time) and the next days, so the per-day rows show.
+// Event days: today (event time) and the next days, so the per-day rows show: a summit week
+// (five days) beside a two-day event, and three headline categories: fifteen rows.
 const today = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(new Date());
 const dayAfter = (n) => new Date(Date.parse(today + 'T12:00:00Z') + n * 86400000).toISOString().slice(0, 10);
 const CATEGORIES = [
   { id: 'minister', label: 'Ministers and deputy ministers', headline: true },
   { id: 'un', label: 'UN system', headline: true },
   { id: 'private_sector', label: 'Private sector' },
-  { id: 'regulator', label: 'Regulators' },
+  { id: 'regulator', label: 'Regulators', headline: true },
   { id: 'youth', label: 'Youth' },
   { id: 'technical', label: 'Technical community' },
   { id: 'academia', label: 'Academia' },
@@ -134,7 +135,7 @@ before(async () => {
   world = await World.start({
     events: [
       { id: WSIS, registry: WSIS_ROWS, eventFile: { event_id: WSIS, name: NAMES[WSIS], time_zone: ZONE, days: [today, dayAfter(1)], zones: ['palexpo'], categories: CATEGORIES } },
-      { id: AIFG, registry: AIFG_ROWS, eventFile: { event_id: AIFG, name: NAMES[AIFG], time_zone: ZONE, days: [today, dayAfter(1), dayAfter(2)], zones: ['palexpo'], categories: CATEGORIES } },
+      { id: AIFG, registry: AIFG_ROWS, eventFile: { event_id: AIFG, name: NAMES[AIFG], time_zone: ZONE, days: [today, dayAfter(1), dayAfter(2), dayAfter(3), dayAfter(4)], zones: ['palexpo'], categories: CATEGORIES } },
     ],
   });
   await world.createVenue(VENUE, VENUE_NAME, [WSIS, AIFG]);
@@ -379,7 +380,7 @@ test('figures follow scans and joins at both events within a second; a shared pe
   for (const column of [WSIS, AIFG, 'venue']) {
     const totals = api[column].totals || api[column];
     for (const row of ['participants', 'onsite', 'inside_now', 'remote', 'online_now', 'hybrid', 'countries_any']) assert.equal(cells[column][row], Number(totals[row] || 0), `${column} ${row}: the page and the API`);
-    for (const c of ['minister', 'un']) assert.equal(cells[column]['cat-' + c], Number((totals.onsite_by_category || {})[c] || 0), `${column} ${c}`);
+    for (const c of ['minister', 'regulator', 'un']) assert.equal(cells[column]['cat-' + c], Number((totals.onsite_by_category || {})[c] || 0), `${column} ${c}`);
   }
   assert.equal(cells.venue['cat-minister'], 2, 'Anna and Omar, each once (Anna is private sector at AI for Good)');
   const shared = truth.shared();

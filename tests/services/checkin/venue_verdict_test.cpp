@@ -62,7 +62,7 @@ TEST(CombineVerdicts, EveryCombinationShowsTheFirstAdmissionElseTheFirstRefusal)
       EXPECT_EQ(combined.result().status(), events[shown].result().status());
       const auto& reason = combined.result().reason();
       EXPECT_TRUE(reason.starts_with(events[shown].result().reason())) << reason;
-      EXPECT_EQ(reason.find("Admitted to:") != std::string::npos, admitted > 1) << reason;
+      EXPECT_EQ(reason.find("Valid for:") != std::string::npos, admitted > 1) << reason;
       if (admitted > 1) {
         for (std::size_t i = 0; i < n; ++i) {
           const bool named = reason.find("Event e" + std::to_string(i)) != std::string::npos;
