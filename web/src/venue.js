@@ -115,6 +115,25 @@ function buildBoard(config, infos) {
   return { columns, cells };
 }
 
+// A wall never scrolls: the table's type shrinks (--fit, venue.css) until the board fits the
+// screen, never below 0.7 of its design size. A phone's page scrolls instead.
+const PHONE = '(max-aspect-ratio: 4/5)';
+function fitBoard() {
+  const table = document.querySelector('.venue-table');
+  if (!table) return;
+  const board = $('board');
+  let fit = 1;
+  table.style.setProperty('--fit', '1');
+  if (!matchMedia(PHONE).matches) {
+    while (board.scrollHeight > board.clientHeight + 1 && fit > 0.7) {
+      fit = Math.max(0.7, fit - 0.03);
+      table.style.setProperty('--fit', fit.toFixed(3));
+    }
+  }
+  table.dataset.fit = fit.toFixed(2);
+  for (const td of table.querySelectorAll('td')) fitText(td);
+}
+
 function render(board, latest) {
   for (const [column, list] of board.cells) {
     const totals = latest.get(column);
@@ -156,6 +175,7 @@ function holdNote(board, shared) {
   board.pendingNote = null;
   note.dataset.value = String(shared);
   note.textContent = t.shared_note(fmt(shared), shared);
+  fitBoard(); // the note may take a second line (in one task: nothing is painted in between)
 }
 
 async function start() {
@@ -186,6 +206,12 @@ async function start() {
   }
   $('board').hidden = false;
   const board = buildBoard(config, infos);
+  fitBoard();
+  let resizeTimer = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(fitBoard, 100);
+  });
   const latest = new Map();
   const statuses = new Map();
   let scheduled = false;
