@@ -27,9 +27,9 @@ namespace store = services::store;
 // Which of `events` know the badge of `frame`. A frame that does not decode, or names no badge,
 // is left to the first event, whose desk answers `malformed` before anything is counted.
 asio::awaitable<std::vector<bool>> who_knows(const std::vector<EventInfo>& events,
-                                            std::string_view frame,
-                                            services::wire::Encoding encoding,
-                                            const Context& context, bool* unavailable) {
+                                             std::string_view frame,
+                                             services::wire::Encoding encoding,
+                                             const Context& context, bool* unavailable) {
   std::vector<bool> known(events.size(), false);
   v1::ScanRequest request;
   std::string error;
@@ -45,8 +45,8 @@ asio::awaitable<std::vector<bool>> who_knows(const std::vector<EventInfo>& event
       known[i] = !checkin::prove_badge(&copy, event.config.event_id(), event.badge_keys).refusal;
       continue;
     }
-    std::vector<std::string> exists = {"EXISTS",
-                                       store::badge_key(event.config.event_id(), request.badge_id())};
+    std::vector<std::string> exists = {
+        "EXISTS", store::badge_key(event.config.event_id(), request.badge_id())};
     auto [ec, reply] = co_await context.commands->async_exec(std::move(exists),
                                                              asio::as_tuple(asio::use_awaitable));
     if (ec || reply.type != redis::Reply::Type::integer) {
@@ -66,8 +66,8 @@ v1::ScanResult unavailable_for(std::string_view frame, services::wire::Encoding 
   v1::ScanRequest scan;
   std::string error;
   services::wire::decode(frame, encoding, &scan, &error);
-  return checkin::unavailable_result(
-      checkin::is_identifier(scan.scan_id(), 128) ? scan.scan_id() : std::string());
+  return checkin::unavailable_result(checkin::is_identifier(scan.scan_id(), 128) ? scan.scan_id()
+                                                                                 : std::string());
 }
 
 }  // namespace
@@ -79,7 +79,8 @@ asio::awaitable<void> run_venue_desk(WebSocket& ws, const services::venue::Venue
   const auto feed = store::venue_feed(venue.id);
   // One desk per event: each event counts the desk under the token's desk id.
   std::vector<ScanHandler::Desk> desks(
-      venue.events.size(), ScanHandler::Desk{.id = admitted.desk_id, .token_id = admitted.token_id});
+      venue.events.size(),
+      ScanHandler::Desk{.id = admitted.desk_id, .token_id = admitted.token_id});
   beast::flat_buffer buffer;
   const double rate = context.limits.messages_per_second;
   FrameGate gate(ws, *context.metrics, "desk", rate, 10 * rate);

@@ -20,7 +20,8 @@ using WebSocket = boost::beast::websocket::stream<FlexStream>;
 // exactly as that event's own desks would count it; the answer is one VenueScanResult naming
 // every event's verdict (services/checkin/venue_verdict.h). The token is checked again on every
 // frame, as on an event's desk.
-boost::asio::awaitable<void> run_venue_desk(WebSocket& ws, const services::venue::VenueConfig& venue,
+boost::asio::awaitable<void> run_venue_desk(WebSocket& ws,
+                                            const services::venue::VenueConfig& venue,
                                             services::wire::Encoding encoding,
                                             const Request& request, const Context& context,
                                             const TokenDirectory::Decision& admitted);
