@@ -92,7 +92,8 @@ async function scannerTypes(page, code) {
   await page.waitForFunction((prev) => {
     const r = document.querySelector('#result');
     return r.dataset.scanId && r.dataset.scanId !== prev && r.dataset.status !== 'queued';
-  }, previous, { timeout: 5000 });
+    // A bound on waiting, not a speed claim: a page under a loaded test machine answers late.
+  }, previous, { timeout: 15000 });
 }
 
 async function until(what, check, timeoutMs = 5000) {
