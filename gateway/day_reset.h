@@ -6,7 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "gateway/event_directory.h"
-#include "gateway/redis/connection.h"
+#include "redis/connection.h"
 
 namespace rollcall::gateway {
 

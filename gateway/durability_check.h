@@ -5,7 +5,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "gateway/redis/connection.h"
+#include "redis/connection.h"
 #include "services/store/durability.h"
 
 namespace rollcall::gateway {

@@ -8,7 +8,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "gateway/redis/connection.h"
+#include "redis/connection.h"
 #include "rollcall/v1/auth.pb.h"
 #include "rollcall/v1/rollcall.pb.h"
 #include "services/checkin/time_window.h"

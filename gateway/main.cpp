@@ -35,6 +35,7 @@ namespace {
 namespace asio = boost::asio;
 namespace po = boost::program_options;
 using namespace rollcall::gateway;
+namespace redis = rollcall::redis;
 
 int fail(const std::string& reason) {
   std::cerr << "rollcall-gateway: " << reason << "\n";

@@ -6,7 +6,7 @@
 
 #include "gateway/event_directory.h"
 #include "gateway/metrics.h"
-#include "gateway/redis/connection.h"
+#include "redis/connection.h"
 #include "services/presence/presence_items.h"
 
 namespace rollcall::gateway {

@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "gateway/redis/error.h"
+#include "redis/error.h"
 #include "gateway/server/log_throttle.h"
 #include "services/registry/utf8.h"
 

@@ -6,7 +6,7 @@
 #include <boost/system/error_code.hpp>
 
 #include "gateway/metrics.h"
-#include "gateway/redis/reply.h"
+#include "redis/reply.h"
 
 namespace rollcall::gateway {
 

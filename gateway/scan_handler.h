@@ -8,7 +8,7 @@
 
 #include "gateway/event_directory.h"
 #include "gateway/metrics.h"
-#include "gateway/redis/connection.h"
+#include "redis/connection.h"
 #include "rollcall/v1/registration.pb.h"
 #include "services/checkin/badge_code_check.h"
 #include "services/wire/codec.h"

@@ -11,7 +11,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "gateway/redis/connection.h"
+#include "redis/connection.h"
 #include "rollcall/v1/auth.pb.h"
 #include "services/auth/access.h"
 

@@ -13,7 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "gateway/metrics.h"
-#include "gateway/redis/connection.h"
+#include "redis/connection.h"
 #include "rollcall/v1/rollcall.pb.h"
 #include "services/totals/totals_folder.h"
 #include "services/wire/codec.h"

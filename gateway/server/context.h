@@ -8,7 +8,7 @@
 #include "gateway/event_directory.h"
 #include "gateway/metrics.h"
 #include "gateway/presence_leases.h"
-#include "gateway/redis/connection.h"
+#include "redis/connection.h"
 #include "gateway/scan_handler.h"
 #include "gateway/server/attendee_indexes.h"
 #include "gateway/server/badge_printer.h"

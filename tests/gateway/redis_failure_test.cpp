@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/redis/error.h"
+#include "redis/error.h"
 #include "gateway/redis_failure.h"
 
 namespace rollcall::tests::gateway {
@@ -13,7 +13,7 @@ namespace {
 
 using rollcall::gateway::link_failure;
 using rollcall::gateway::reply_failure;
-using rollcall::gateway::redis::Reply;
+using rollcall::redis::Reply;
 
 // ---- the cause texts -----------------------------------------------------------------------
 
@@ -44,15 +44,15 @@ TEST(RedisFailureCause, OddShapesNameWhatCameAndWhatWasExpected) {
 }
 
 TEST(RedisFailureCause, LinkFailuresCarryTheConnectionsReason) {
-  const auto lost = link_failure(rollcall::gateway::redis::error::unavailable,
+  const auto lost = link_failure(rollcall::redis::error::unavailable,
                                  "connection to 127.0.0.1:6379 lost: Connection reset by peer");
   EXPECT_EQ(lost.kind, "link");
   EXPECT_EQ(lost.cause,
             "redis unavailable: connection to 127.0.0.1:6379 lost: Connection reset by peer");
   const auto long_reason =
-      link_failure(rollcall::gateway::redis::error::unavailable, std::string(5000, 'r'));
+      link_failure(rollcall::redis::error::unavailable, std::string(5000, 'r'));
   EXPECT_LE(long_reason.cause.size(), 160u);
-  EXPECT_EQ(link_failure(rollcall::gateway::redis::error::not_replicated, "ignored").cause,
+  EXPECT_EQ(link_failure(rollcall::redis::error::not_replicated, "ignored").cause,
             "redis write not acknowledged by enough replicas in time");
 }
 

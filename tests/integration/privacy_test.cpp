@@ -18,7 +18,7 @@
 #include <sstream>
 #include <thread>
 
-#include "gateway/redis/url.h"
+#include "redis/url.h"
 #include "rollcall/v1/registration.pb.h"
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
@@ -29,7 +29,7 @@
 #include "tools/client/desk_client.h"
 #include "tools/client/http_get.h"
 #include "tools/export/event_reader.h"
-#include "tools/import/redis_session.h"
+#include "redis/sync_session.h"
 
 namespace rollcall::tests::integration {
 namespace {
@@ -452,8 +452,8 @@ TEST_F(Privacy, ShreddingAnEventKeepsEveryFigureAndLeavesNoPersonalData) {
   std::size_t naming = 0;
   {
     std::string url_error;
-    const auto url = gateway::redis::Url::parse(redis_.url(), &url_error);
-    tools::import::RedisSession session(*url);
+    const auto url = redis::Url::parse(redis_.url(), &url_error);
+    rollcall::redis::SyncSession session(*url);
     for (const auto& entry : tools::exporting::log_entries(
              session.query({"XRANGE", store::log_key(kEvent), "-", "+"}))) {
       naming += entry.get("type") != "reset_inside" && entry.get("type") != "desk_forgotten";
@@ -550,8 +550,8 @@ TEST_F(Privacy, APersonsDataIsExportedThenErasedWithTheFiguresUnchanged) {
     std::size_t entries = 0;
     {
       std::string url_error;
-      const auto url = gateway::redis::Url::parse(redis_.url(), &url_error);
-      tools::import::RedisSession session(*url);
+      const auto url = redis::Url::parse(redis_.url(), &url_error);
+      rollcall::redis::SyncSession session(*url);
       for (const auto& entry : tools::exporting::log_entries(
                session.query({"XRANGE", store::log_key(kEvent), "-", "+"}))) {
         bool names = false;

@@ -45,14 +45,14 @@ std::string EventOptions::check(const po::variables_map& values) {
     return "--event \"" + event_id + "\" is not a valid event id";
   }
   std::string error;
-  const auto parsed = gateway::redis::Url::parse(redis_url, &error);
+  const auto parsed = redis::Url::parse(redis_url, &error);
   if (!parsed) return "--redis: " + error;
   url = *parsed;
   return {};
 }
 
-import::RedisSession open_event(const EventOptions& options){
-    try {import::RedisSession redis(options.url);
+redis::SyncSession open_event(const EventOptions& options){
+    try {redis::SyncSession redis(options.url);
 if (!options.venue_id.empty()) {
   if (redis.query({"EXISTS", services::store::venue_key(options.venue_id)}).integer == 0) {
     throw AdminError("venue " + options.venue_id + " does not exist in Redis at " +
@@ -74,7 +74,7 @@ catch (const std::exception& e) {
 }
 }
 
-std::vector<std::string> venue_events(import::RedisSession& redis, const std::string& venue_id) {
+std::vector<std::string> venue_events(redis::SyncSession& redis, const std::string& venue_id) {
   const auto events = redis.command({"HGET", services::store::venue_key(venue_id), "events"});
   std::vector<std::string> out;
   if (!events) return out;
@@ -89,7 +89,7 @@ std::vector<std::string> venue_events(import::RedisSession& redis, const std::st
   return out;
 }
 
-long long forget_desk(import::RedisSession& redis, const std::string& event_id,
+long long forget_desk(redis::SyncSession& redis, const std::string& event_id,
                       const std::string& desk_id) {
   const std::vector<std::string> call = {"FCALL", std::string(services::store::kForgetDeskFunction),
                                          "1",     services::store::tag(event_id),

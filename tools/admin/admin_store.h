@@ -11,8 +11,8 @@
 #include <google/protobuf/timestamp.pb.h>
 #include <boost/program_options.hpp>
 
-#include "gateway/redis/url.h"
-#include "tools/import/redis_session.h"
+#include "redis/url.h"
+#include "redis/sync_session.h"
 
 namespace rollcall::tools::admin {
 
@@ -28,7 +28,7 @@ struct EventOptions {
   std::string redis_url;
   std::string event_id;
   std::string venue_id;  // set only with --venue
-  gateway::redis::Url url;
+  redis::Url url;
   bool venue_allowed = false;
 
   void add_to(boost::program_options::options_description& options);
@@ -38,14 +38,14 @@ struct EventOptions {
 
 // Connects and makes sure the event exists (its registry was imported), so tokens and keys
 // never land under a misspelt event id. Throws AdminError.
-import::RedisSession open_event(const EventOptions& options);
+redis::SyncSession open_event(const EventOptions& options);
 
 // The member events of a venue, in its configured order (empty when it has none).
-std::vector<std::string> venue_events(import::RedisSession& redis, const std::string& venue_id);
+std::vector<std::string> venue_events(redis::SyncSession& redis, const std::string& venue_id);
 
 // Removes a desk from the event's totals (FCALL rollcall_forget_desk: its counters, its place
 // among the tracked desks; displays are told). Returns how many counters went (0: none had it).
-long long forget_desk(import::RedisSession& redis, const std::string& event_id,
+long long forget_desk(redis::SyncSession& redis, const std::string& event_id,
                       const std::string& desk_id);
 
 // "12h", "5d", "90m", "3600s" -> seconds; nullopt for anything else.

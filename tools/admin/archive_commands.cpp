@@ -101,7 +101,7 @@ int restore(int argc, char** argv) {
   }
   if (path.empty()) return cli::usage_error(program, "say which archive FILE to restore");
   std::string url_error;
-  const auto url = gateway::redis::Url::parse(redis_url, &url_error);
+  const auto url = redis::Url::parse(redis_url, &url_error);
   if (!url) return cli::usage_error(program, "--redis: " + url_error);
 
   std::ifstream file(path, std::ios::binary);
@@ -115,7 +115,7 @@ int restore(int argc, char** argv) {
     throw AdminError(path + " refused, nothing was written: " + problem);
   }
   const auto& e = decoded->header.event_id();
-  import::RedisSession redis(*url);
+  redis::SyncSession redis(*url);
   const auto report = restore_event(redis, *decoded, replace);
   // What landed is what the archive says: the log's length and last id, the seq.
   const auto replies = redis.pipeline(

@@ -18,8 +18,8 @@ namespace {
 
 namespace store = services::store;
 namespace archive = services::archive;
-using import::RedisSession;
-using import::RedisValue;
+using redis::SyncSession;
+using redis::Reply;
 
 constexpr std::size_t kBatch = 500;  // elements per write command and commands per round trip
 
@@ -44,7 +44,7 @@ std::vector<std::vector<std::string>> position_commands(const std::string& e) {
           {"XLEN", store::log_key(e)}};
 }
 
-Position position_from(const RedisValue& seq, const RedisValue& last, const RedisValue& length) {
+Position position_from(const redis::Reply& seq, const redis::Reply& last, const redis::Reply& length) {
   Position at;
   at.seq = seq.str;
   if (!last.elements.empty() && !last.elements[0].elements.empty()) {
@@ -54,7 +54,7 @@ Position position_from(const RedisValue& seq, const RedisValue& last, const Redi
   return at;
 }
 
-Position position(RedisSession& redis, const std::string& e) {
+Position position(redis::SyncSession& redis, const std::string& e) {
   auto commands = position_commands(e);
   commands.insert(commands.begin(), {"MULTI"});
   commands.push_back({"EXEC"});
@@ -65,7 +65,7 @@ Position position(RedisSession& redis, const std::string& e) {
 }
 
 // Every key {E}:<suffix>, suffix included, SCANned.
-std::vector<std::string> event_keys(RedisSession& redis, const std::string& e) {
+std::vector<std::string> event_keys(redis::SyncSession& redis, const std::string& e) {
   const auto prefix = store::tag(e) + ":";
   std::set<std::string> names;  // SCAN may repeat a key
   std::string cursor = "0";
@@ -78,7 +78,7 @@ std::vector<std::string> event_keys(RedisSession& redis, const std::string& e) {
   return {names.begin(), names.end()};
 }
 
-v1::ArchiveField pair_of(const RedisValue& name, const RedisValue& value) {
+v1::ArchiveField pair_of(const redis::Reply& name, const redis::Reply& value) {
   v1::ArchiveField f;
   f.set_name(name.str);
   f.set_value(value.str);
@@ -102,12 +102,12 @@ std::vector<std::string> read_command(const std::string& full, const std::string
 
 // The key from read_command's reply; nullopt when it went away since the SCAN.
 std::optional<v1::ArchiveKey> key_from_reply(const std::string& suffix, const std::string& type,
-                                             const RedisValue& all) {
+                                             const redis::Reply& all) {
   v1::ArchiveKey key;
   key.set_name(suffix);
   if (type == "string") {
     key.set_type(v1::archive_string);
-    if (all.type != RedisValue::Type::string) return std::nullopt;
+    if (all.type != redis::Reply::Type::string) return std::nullopt;
     key.set_value(all.str);
     return key;
   }
@@ -143,7 +143,7 @@ std::optional<v1::ArchiveKey> key_from_reply(const std::string& suffix, const st
 
 // A stream, 1,000 entries a part, straight to the archive: the log is most of an event, and is
 // never held whole. Returns the entries written (0: the stream went away since the SCAN).
-std::size_t write_stream(RedisSession& redis, const std::string& full, const std::string& suffix,
+std::size_t write_stream(redis::SyncSession& redis, const std::string& full, const std::string& suffix,
                          const std::string& until, archive::ArchiveWriter& writer) {
   constexpr std::size_t kPage = 1000;
   std::size_t written = 0;
@@ -196,7 +196,7 @@ std::string random_id() {
 }
 
 // The commands that write `key` under `target`.
-void append_writes(RedisSession& redis, const std::string& target, const v1::ArchiveKey& key) {
+void append_writes(redis::SyncSession& redis, const std::string& target, const v1::ArchiveKey& key) {
   switch (key.type()) {
     case v1::archive_string:
       redis.append({"SET", target, key.value()});
@@ -250,7 +250,7 @@ void append_writes(RedisSession& redis, const std::string& target, const v1::Arc
   }
 }
 
-void remove_keys(RedisSession& redis, const std::vector<std::string>& keys) {
+void remove_keys(redis::SyncSession& redis, const std::vector<std::string>& keys) {
   for (std::size_t i = 0; i < keys.size(); i += kBatch) {
     std::vector<std::string> command = {"UNLINK"};
     for (std::size_t j = i; j < std::min(keys.size(), i + kBatch); ++j) command.push_back(keys[j]);
@@ -260,7 +260,7 @@ void remove_keys(RedisSession& redis, const std::vector<std::string>& keys) {
 
 }  // namespace
 
-ArchiveSummary write_archive(RedisSession& redis, const std::string& e, const std::string& path,
+ArchiveSummary write_archive(redis::SyncSession& redis, const std::string& e, const std::string& path,
                              int attempts) {
   const auto prefix = store::tag(e) + ":";
   Position before, after;
@@ -276,7 +276,7 @@ ArchiveSummary write_archive(RedisSession& redis, const std::string& e, const st
     // (nothing of rollcall empties one), so it is left out before the header counts the keys.
     std::vector<std::vector<std::string>> probes;
     for (const auto& name : names) probes.push_back({"TYPE", prefix + name});
-    std::vector<RedisValue> replies;
+    std::vector<redis::Reply> replies;
     for (std::size_t i = 0; i < probes.size(); i += kBatch) {
       const std::vector<std::vector<std::string>> batch(
           probes.begin() + static_cast<long>(i),
@@ -364,13 +364,13 @@ ArchiveSummary write_archive(RedisSession& redis, const std::string& e, const st
                    "): archive it when its desks and platforms have stopped");
 }
 
-bool event_exists(RedisSession& redis, const std::string& e) {
+bool event_exists(redis::SyncSession& redis, const std::string& e) {
   const auto replies = redis.pipeline(
       {{"EXISTS", store::event_key(e)}, {"SISMEMBER", std::string(store::kEventsKey), e}});
   return replies[0].integer != 0 || replies[1].integer != 0;
 }
 
-RestoreReport restore_event(RedisSession& redis, const archive::Archive& archive_file,
+RestoreReport restore_event(redis::SyncSession& redis, const archive::Archive& archive_file,
                             bool replace) {
   const auto& e = archive_file.header.event_id();
   const auto prefix = store::tag(e) + ":";
@@ -427,7 +427,7 @@ RestoreReport restore_event(RedisSession& redis, const archive::Archive& archive
         {"SET", store::registry_version_key(e), std::to_string(report.registry_version)});
     commands.push_back({"EXEC"});
     const auto replies = redis.pipeline(commands);
-    if (replies.back().type != RedisValue::Type::array) {
+    if (replies.back().type != redis::Reply::Type::array) {
       throw AdminError("event " + e + " changed while the archive was being restored (is a " +
                        "gateway still serving it?); nothing was restored");
     }

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "services/archive/archive_format.h"
-#include "tools/import/redis_session.h"
+#include "redis/sync_session.h"
 
 // Redis side of the event archive (docs/archive.md): reading every archived key of an event in one
 // consistent view, and writing an archive back through staging keys renamed into place in one
@@ -25,7 +25,7 @@ struct ArchiveSummary {
 // `path`, one key at a time (sorted by name), checking before and after that {EVENT}:seq and the
 // log's last id and length did not move; writes it again (up to `attempts` times) when they did.
 // Throws AdminError when the event never held still.
-ArchiveSummary write_archive(import::RedisSession& redis, const std::string& event_id,
+ArchiveSummary write_archive(redis::SyncSession& redis, const std::string& event_id,
                              const std::string& path, int attempts = 5);
 
 struct RestoreReport {
@@ -36,14 +36,14 @@ struct RestoreReport {
 };
 
 // Whether the event is present: its {EVENT}:event hash, or its id in rollcall:events.
-bool event_exists(import::RedisSession& redis, const std::string& event_id);
+bool event_exists(redis::SyncSession& redis, const std::string& event_id);
 
 // Writes the archive's keys under staging names (in batches), then in one MULTI renames them into
 // place, removes the event's other keys (all but tokens and secrets: --replace keeps who may
 // connect), sets registry_version above both the archived and the replaced value, and finally adds
 // the event to rollcall:events. Throws AdminError; on failure the staging keys are removed and the
 // event is as it was before. With replace false, refuses an existing event.
-RestoreReport restore_event(import::RedisSession& redis, const services::archive::Archive& archive,
+RestoreReport restore_event(redis::SyncSession& redis, const services::archive::Archive& archive,
                             bool replace);
 
 }  // namespace rollcall::tools::admin

@@ -284,7 +284,7 @@ int sign(int argc, char** argv) {
 }
 
 // The event's badge keys as Redis holds them (public halves), by key id.
-std::map<std::string, v1::BadgeKey> event_badge_keys(import::RedisSession& redis,
+std::map<std::string, v1::BadgeKey> event_badge_keys(redis::SyncSession& redis,
                                                      const std::string& event_id) {
   const auto reply = redis.query({"HGETALL", services::store::badge_keys_key(event_id)});
   std::map<std::string, v1::BadgeKey> keys;
@@ -296,15 +296,15 @@ std::map<std::string, v1::BadgeKey> event_badge_keys(import::RedisSession& redis
 }
 
 // Every badge of the event in Redis, by id, a pipeline of HGETALLs per thousand.
-std::vector<v1::Badge> redis_badges(import::RedisSession& redis, const std::string& event_id) {
+std::vector<v1::Badge> redis_badges(redis::SyncSession& redis, const std::string& event_id) {
   const auto members = redis.query({"SMEMBERS", services::store::badges_key(event_id)});
   std::vector<std::string> ids;
   for (const auto& member : members.elements) ids.push_back(member.str);
   std::sort(ids.begin(), ids.end());
   std::vector<v1::Badge> badges;
-  for (std::size_t start = 0; start < ids.size(); start += import::RedisSession::kBatch) {
+  for (std::size_t start = 0; start < ids.size(); start += redis::SyncSession::kBatch) {
     std::vector<std::vector<std::string>> commands;
-    const auto end = std::min(ids.size(), start + import::RedisSession::kBatch);
+    const auto end = std::min(ids.size(), start + redis::SyncSession::kBatch);
     for (std::size_t i = start; i < end; ++i) {
       commands.push_back({"HGETALL", services::store::badge_key(event_id, ids[i])});
     }

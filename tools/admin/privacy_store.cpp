@@ -25,8 +25,8 @@ namespace {
 namespace privacy = services::privacy;
 namespace store = services::store;
 using exporting::log_entries;
-using import::RedisSession;
-using import::RedisValue;
+using redis::SyncSession;
+using redis::Reply;
 using privacy::Fields;
 using services::exporting::LogEntry;
 using Command = std::vector<std::string>;
@@ -49,7 +49,7 @@ constexpr std::size_t kChunk = 500;      // commands per MULTI, keys per read
 constexpr std::size_t kLogChunk = 1000;  // log entries per XRANGE
 constexpr int kSwapAttempts = 50;
 
-Fields pairs(const RedisValue& reply) {
+Fields pairs(const redis::Reply& reply) {
   Fields out;
   for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
     out.emplace_back(reply.elements[i].str, reply.elements[i + 1].str);
@@ -57,7 +57,7 @@ Fields pairs(const RedisValue& reply) {
   return out;
 }
 
-std::vector<std::string> strings(const RedisValue& reply) {
+std::vector<std::string> strings(const redis::Reply& reply) {
   std::vector<std::string> out;
   out.reserve(reply.elements.size());
   for (const auto& e : reply.elements) out.push_back(e.str);
@@ -65,7 +65,7 @@ std::vector<std::string> strings(const RedisValue& reply) {
 }
 
 // Every key matching `pattern` (SCAN: never blocks Redis for long).
-std::vector<std::string> scan_keys(RedisSession& redis, const std::string& pattern) {
+std::vector<std::string> scan_keys(redis::SyncSession& redis, const std::string& pattern) {
   std::set<std::string> keys;  // SCAN may return a key twice
   std::string cursor = "0";
   do {
@@ -77,7 +77,7 @@ std::vector<std::string> scan_keys(RedisSession& redis, const std::string& patte
   return {keys.begin(), keys.end()};
 }
 
-Fields hash_fields(RedisSession& redis, const std::string& key) {
+Fields hash_fields(redis::SyncSession& redis, const std::string& key) {
   Fields out;
   std::string cursor = "0";
   do {
@@ -103,7 +103,7 @@ Command hset(const std::string& key, const Fields& fields) {
 // for one transaction at the end (an erasure: everything at once, with the log's swap).
 class Writer {
  public:
-  Writer(RedisSession& redis, bool dry_run, bool hold)
+  Writer(redis::SyncSession& redis, bool dry_run, bool hold)
       : redis_(redis), dry_run_(dry_run), hold_(hold) {}
   void add(Command command) {
     commands_.push_back(std::move(command));
@@ -117,18 +117,18 @@ class Writer {
   std::vector<Command> take() { return std::exchange(commands_, {}); }
 
   // MULTI, the commands, EXEC; false when EXEC was refused (nothing was applied).
-  static bool transaction(RedisSession& redis, const std::vector<Command>& commands) {
+  static bool transaction(redis::SyncSession& redis, const std::vector<Command>& commands) {
     std::vector<Command> all;
     all.reserve(commands.size() + 2);
     all.push_back({"MULTI"});
     all.insert(all.end(), commands.begin(), commands.end());
     all.push_back({"EXEC"});
     const auto replies = redis.pipeline(all);
-    return !replies.empty() && replies.back().type == RedisValue::Type::array;
+    return !replies.empty() && replies.back().type == redis::Reply::Type::array;
   }
 
  private:
-  RedisSession& redis_;
+  redis::SyncSession& redis_;
   bool dry_run_, hold_;
   std::vector<Command> commands_;
 };
@@ -137,7 +137,7 @@ class Writer {
 // erasure (scope: one person).
 class Rewrite {
  public:
-  Rewrite(RedisSession& redis, std::string event_id, const privacy::Rewriter& rewriter,
+  Rewrite(redis::SyncSession& redis, std::string event_id, const privacy::Rewriter& rewriter,
           const privacy::Scope& scope, Writer& writer)
       : redis_(redis), e_(std::move(event_id)), rw_(rewriter), scope_(scope), out_(writer) {}
 
@@ -415,7 +415,7 @@ class Rewrite {
   }
 
  private:
-  RedisSession& redis_;
+  redis::SyncSession& redis_;
   std::string e_;
   const privacy::Rewriter& rw_;
   const privacy::Scope& scope_;
@@ -424,7 +424,7 @@ class Rewrite {
 
 // FCALL, loading the library first when this Redis has not got it (no gateway of this version
 // has connected yet).
-RedisValue call_function(RedisSession& redis, const std::vector<std::string>& call) {
+redis::Reply call_function(redis::SyncSession& redis, const std::vector<std::string>& call) {
   try {
     return redis.query(call);
   } catch (const std::runtime_error& e) {
@@ -439,7 +439,7 @@ RedisValue call_function(RedisSession& redis, const std::vector<std::string>& ca
 // unless they name someone in `ids` (or `texts` in a note; "*": any entry): then they are
 // copied rewritten here, `final` is asked again (its reads are then fresh) and the step retried.
 // Returns the attempts it took.
-std::size_t swap_log(RedisSession& redis, const std::string& event_id, Rewrite& rewrite,
+std::size_t swap_log(redis::SyncSession& redis, const std::string& event_id, Rewrite& rewrite,
                      const std::vector<std::string>& ids, const std::vector<std::string>& texts,
                      const std::function<std::vector<Command>()>& final) {
   redis.query({"DEL", rewrite_key(event_id)});
@@ -466,7 +466,7 @@ std::size_t swap_log(RedisSession& redis, const std::string& event_id, Rewrite& 
                    "in the last step: run the command again)");
 }
 
-std::optional<std::string> event_field(RedisSession& redis, const std::string& event_id,
+std::optional<std::string> event_field(redis::SyncSession& redis, const std::string& event_id,
                                        const std::string& field) {
   return redis.command({"HGET", store::event_key(event_id), field});
 }
@@ -478,7 +478,7 @@ std::string time_of(std::int64_t ms) {
 }
 
 // Venues naming this event, with their venue-wide person count.
-std::vector<std::pair<std::string, long long>> venues_of(RedisSession& redis,
+std::vector<std::pair<std::string, long long>> venues_of(redis::SyncSession& redis,
                                                          const std::string& event_id) {
   std::vector<std::pair<std::string, long long>> out;
   for (const auto& venue : strings(redis.query({"SMEMBERS", std::string(store::kVenuesKey)}))) {
@@ -502,7 +502,7 @@ struct Person {
   std::vector<std::string> names;         // their names, as free text may hold them
 };
 
-[[noreturn]] void unknown_or_erased(RedisSession& redis, const std::string& event_id,
+[[noreturn]] void unknown_or_erased(redis::SyncSession& redis, const std::string& event_id,
                                     const std::string& what, const std::string& id) {
   if (redis.query({"SISMEMBER", erased_key(event_id), privacy::erased_mark(event_id, id)})
           .integer == 1) {
@@ -513,7 +513,7 @@ struct Person {
 }
 
 // The badges whose person is `person` (the `person` field, else the badge's own id).
-std::vector<std::string> badges_of(RedisSession& redis, const std::string& event_id,
+std::vector<std::string> badges_of(redis::SyncSession& redis, const std::string& event_id,
                                    const std::string& person) {
   const auto ids = strings(redis.query({"SMEMBERS", store::badges_key(event_id)}));
   std::vector<std::string> out;
@@ -533,14 +533,14 @@ std::vector<std::string> badges_of(RedisSession& redis, const std::string& event
   return out;
 }
 
-void refuse_if_shredded(RedisSession& redis, const std::string& event_id) {
+void refuse_if_shredded(redis::SyncSession& redis, const std::string& event_id) {
   if (auto at = event_field(redis, event_id, "shredded_ms")) {
     throw AdminError("event " + event_id + " was shredded at " + time_of(std::stoll(*at)) +
                      ": no one's personal data is left in it");
   }
 }
 
-Person find_person(RedisSession& redis, const std::string& event_id, const PersonSelector& who) {
+Person find_person(redis::SyncSession& redis, const std::string& event_id, const PersonSelector& who) {
   refuse_if_shredded(redis, event_id);
   Person person;
   std::string from_participant_badge;
@@ -635,7 +635,7 @@ boost::json::value parsed_or_text(const std::string& text) {
 
 // ---------------------------------------------------------------------------------------------
 
-ShredReport shred_event(RedisSession& redis, const std::string& event_id,
+ShredReport shred_event(redis::SyncSession& redis, const std::string& event_id,
                         const ShredRequest& request) {
   ShredReport report;
   report.venue_persons = venues_of(redis, event_id);
@@ -733,7 +733,7 @@ ShredReport shred_event(RedisSession& redis, const std::string& event_id,
   return report;
 }
 
-std::string export_person(RedisSession& redis, const std::string& event_id,
+std::string export_person(redis::SyncSession& redis, const std::string& event_id,
                           const PersonSelector& who, std::int64_t now_ms) {
   const auto person = find_person(redis, event_id, who);
   boost::json::object doc;
@@ -816,7 +816,7 @@ std::string export_person(RedisSession& redis, const std::string& event_id,
   return boost::json::serialize(doc);
 }
 
-ErasureReport erase_person(RedisSession& redis, const std::string& event_id,
+ErasureReport erase_person(redis::SyncSession& redis, const std::string& event_id,
                            const PersonSelector& who, std::int64_t now_ms) {
   ErasureReport report;
   Person person;

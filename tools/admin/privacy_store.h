@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "services/privacy/record_rewrite.h"
-#include "tools/import/redis_session.h"
+#include "redis/sync_session.h"
 
 // Personal data after the event, against Redis (docs/privacy.md): shredding an event, and one
 // person's data (export for an access request, erasure). The rules of what is personal and how
@@ -30,7 +30,7 @@ struct ShredReport {
 };
 
 // Throws AdminError when the event has not ended (and !force) or cannot be read.
-ShredReport shred_event(import::RedisSession& redis, const std::string& event_id,
+ShredReport shred_event(redis::SyncSession& redis, const std::string& event_id,
                         const ShredRequest& request);
 
 // Which person: by one of their badges, their person id, or an online participant id.
@@ -40,7 +40,7 @@ struct PersonSelector {
 
 // Everything stored about the person as one JSON document. Throws AdminError for an unknown or
 // already erased person (the message says which) and on a shredded event.
-std::string export_person(import::RedisSession& redis, const std::string& event_id,
+std::string export_person(redis::SyncSession& redis, const std::string& event_id,
                           const PersonSelector& who, std::int64_t now_ms);
 
 struct ErasureReport {
@@ -52,7 +52,7 @@ struct ErasureReport {
 
 // Erases one person as a shred does for everyone, in one transaction (with the log's swap).
 // Throws AdminError for an unknown person and on a shredded event.
-ErasureReport erase_person(import::RedisSession& redis, const std::string& event_id,
+ErasureReport erase_person(redis::SyncSession& redis, const std::string& event_id,
                            const PersonSelector& who, std::int64_t now_ms);
 
 }  // namespace rollcall::tools::admin

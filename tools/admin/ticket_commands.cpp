@@ -23,7 +23,7 @@ namespace store = services::store;
 
 // The event's ticket key, made now if it has none (HSETNX: a gateway making one at the same
 // moment wins or loses cleanly, and both use the one stored).
-std::string ticket_key(import::RedisSession& redis, const std::string& event_id) {
+std::string ticket_key(redis::SyncSession& redis, const std::string& event_id) {
   const auto secrets = store::secrets_key(event_id);
   const std::string field(store::kTicketKeyField);
   redis.query({"HSETNX", secrets, field, auth::generate_ticket_key()});
@@ -36,7 +36,7 @@ std::string ticket_key(import::RedisSession& redis, const std::string& event_id)
   return *key;
 }
 
-v1::Event event_config(import::RedisSession& redis, const std::string& event_id) {
+v1::Event event_config(redis::SyncSession& redis, const std::string& event_id) {
   v1::Event config;
   const auto json = redis.command({"HGET", store::event_key(event_id), "config"});
   google::protobuf::util::JsonParseOptions options;

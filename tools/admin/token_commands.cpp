@@ -32,7 +32,7 @@ struct StoredToken {
   v1::TokenRecord record;
 };
 
-std::vector<StoredToken> read_tokens(import::RedisSession& redis, const std::string& event_id) {
+std::vector<StoredToken> read_tokens(redis::SyncSession& redis, const std::string& event_id) {
   const auto reply = redis.query({"HGETALL", store::tokens_key(event_id)});
   std::vector<StoredToken> tokens;
   for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
@@ -46,7 +46,7 @@ std::vector<StoredToken> read_tokens(import::RedisSession& redis, const std::str
 }
 
 // The events a token of `options` also opens: a venue's member events, none for an event.
-std::vector<std::string> member_events(import::RedisSession& redis, const EventOptions& options) {
+std::vector<std::string> member_events(redis::SyncSession& redis, const EventOptions& options) {
   if (options.venue_id.empty()) return {};
   return venue_events(redis, options.venue_id);
 }

@@ -32,7 +32,7 @@ std::vector<std::string> split_commas(const std::string& text) {
 }
 
 // Person id -> country, from a hash of persons.
-std::map<std::string, std::string> read_persons(import::RedisSession& redis,
+std::map<std::string, std::string> read_persons(redis::SyncSession& redis,
                                                 const std::string& key) {
   std::map<std::string, std::string> out;
   const auto reply = redis.query({"HGETALL", key});
@@ -103,9 +103,9 @@ int create(int argc, char** argv) {
   }
 
   std::string url_error;
-  const auto url = gateway::redis::Url::parse(redis_url, &url_error);
+  const auto url = redis::Url::parse(redis_url, &url_error);
   if (!url) return cli::usage_error(program, "--redis: " + url_error);
-  import::RedisSession redis(*url);
+  redis::SyncSession redis(*url);
 
   for (const auto& e : events) {
     if (redis.query({"EXISTS", store::event_key(e)}).integer == 0) {

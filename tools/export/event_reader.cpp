@@ -11,16 +11,16 @@ namespace rollcall::tools::exporting {
 namespace {
 
 namespace store = services::store;
-using import::RedisValue;
+using redis::Reply;
 using services::exporting::LogEntry;
 
-const std::string& text(const RedisValue& value) {
+const std::string& text(const redis::Reply& value) {
   return value.str;
 }
 
 }  // namespace
 
-EventReader::EventReader(import::RedisSession& redis, std::string event_id)
+EventReader::EventReader(redis::SyncSession& redis, std::string event_id)
     : redis_(redis), event_id_(std::move(event_id)) {}
 
 v1::Event EventReader::event() {
@@ -71,7 +71,7 @@ std::vector<v1::Badge> EventReader::registry() {
     const auto replies = redis_.pipeline(commands);
     for (std::size_t i = start; i < end; ++i) {
       const auto& fields = replies[i - start];
-      if (fields.elements.size() != 9 || fields.elements[1].type == RedisValue::Type::nil) {
+      if (fields.elements.size() != 9 || fields.elements[1].type == redis::Reply::Type::nil) {
         continue;  // listed but deleted since
       }
       v1::Badge badge;
@@ -130,7 +130,7 @@ void EventReader::read_log(const std::function<void(const std::vector<LogEntry>&
   }
 }
 
-std::vector<LogEntry> log_entries(const RedisValue& reply) {
+std::vector<LogEntry> log_entries(const redis::Reply& reply) {
   std::vector<LogEntry> entries;
   entries.reserve(reply.elements.size());
   for (const auto& item : reply.elements) {

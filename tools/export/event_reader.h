@@ -9,7 +9,7 @@
 
 #include "rollcall/v1/rollcall.pb.h"
 #include "services/export/log_entry.h"
-#include "tools/import/redis_session.h"
+#include "redis/sync_session.h"
 
 namespace rollcall::tools::exporting {
 
@@ -18,7 +18,7 @@ namespace rollcall::tools::exporting {
 // with a one-line reason.
 class EventReader {
  public:
-  EventReader(import::RedisSession& redis, std::string event_id);
+  EventReader(redis::SyncSession& redis, std::string event_id);
 
   // The stored event config; throws when the event does not exist.
   rollcall::v1::Event event();
@@ -41,11 +41,11 @@ class EventReader {
  private:
   std::vector<std::string> badge_ids();
 
-  import::RedisSession& redis_;
+  redis::SyncSession& redis_;
   std::string event_id_;
 };
 
 // The entries of an XRANGE reply.
-std::vector<services::exporting::LogEntry> log_entries(const import::RedisValue& reply);
+std::vector<services::exporting::LogEntry> log_entries(const redis::Reply& reply);
 
 }  // namespace rollcall::tools::exporting

@@ -12,19 +12,20 @@
 
 #include "tools/cli/command_line.h"
 
-#include "gateway/redis/url.h"
+#include "redis/url.h"
 #include "services/export/counter_recount.h"
 #include "services/export/export_job.h"
 #include "services/registry/event_config.h"
 #include "tools/export/event_reader.h"
 #include "tools/export/progress_bar.h"
-#include "tools/import/redis_session.h"
+#include "redis/sync_session.h"
 
 namespace po = boost::program_options;
 namespace ex = rollcall::services::exporting;
 using rollcall::tools::exporting::EventReader;
 using rollcall::tools::exporting::ProgressBar;
-using rollcall::tools::import::RedisSession;
+using rollcall::redis::SyncSession;
+namespace redis = rollcall::redis;
 
 namespace {
 
@@ -72,7 +73,7 @@ class Output {
   bool committed_ = false;
 };
 
-int run_export(const ex::ExportOptions& options, RedisSession& redis, const std::string& event_id,
+int run_export(const ex::ExportOptions& options, redis::SyncSession& redis, const std::string& event_id,
                const std::string& out_path) {
   EventReader reader(redis, event_id);
   const auto event = reader.event();
@@ -96,7 +97,7 @@ int run_export(const ex::ExportOptions& options, RedisSession& redis, const std:
   return 0;
 }
 
-int run_verify(RedisSession& redis, const std::string& event_id) {
+int run_verify(redis::SyncSession& redis, const std::string& event_id) {
   EventReader reader(redis, event_id);
   const auto event = reader.event();
   const auto registry = reader.registry();
@@ -187,7 +188,7 @@ int main(int argc, char** argv) {
     return usage_error("--event \"" + event_id + "\" is not a valid event id");
   }
   std::string url_error;
-  const auto parsed_url = rollcall::gateway::redis::Url::parse(redis_url, &url_error);
+  const auto parsed_url = rollcall::redis::Url::parse(redis_url, &url_error);
   if (!parsed_url) return usage_error("--redis: " + url_error);
   const auto& url = *parsed_url;
 
@@ -216,7 +217,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    RedisSession redis(url);
+    redis::SyncSession redis(url);
     return verify ? run_verify(redis, event_id) : run_export(options, redis, event_id, out);
   } catch (const std::exception& e) {
     std::cerr << kName << ": " << e.what() << '\n';

@@ -10,7 +10,7 @@
 #include "services/registry/name_fold.h"
 #include "services/registry/person_links.h"
 #include "services/store/keys.h"
-#include "tools/import/redis_session.h"
+#include "redis/sync_session.h"
 
 namespace rollcall::tools::import {
 
@@ -73,7 +73,7 @@ std::vector<std::string> badge_write(const std::string& script_sha, const std::s
 }
 
 // The venues the event belongs to (rollcall-admin venue create).
-std::vector<std::string> venues_of(RedisSession& redis, const std::string& event_id) {
+std::vector<std::string> venues_of(redis::SyncSession& redis, const std::string& event_id) {
   std::vector<std::string> out;
   const auto venues = redis.query({"SMEMBERS", std::string(store::kVenuesKey)});
   for (const auto& venue : venues.elements) {
@@ -88,7 +88,7 @@ std::vector<std::string> venues_of(RedisSession& redis, const std::string& event
 
 // Person ids of the file already linked in the event's venues: person id -> country, where.
 std::unordered_map<std::string, registry::KnownPerson> linked_persons(
-    RedisSession& redis, const std::vector<std::string>& venues,
+    redis::SyncSession& redis, const std::vector<std::string>& venues,
     const std::vector<registry::BadgeRow>& rows) {
   std::vector<std::string> ids;
   for (const auto& row : rows) {
@@ -98,13 +98,13 @@ std::unordered_map<std::string, registry::KnownPerson> linked_persons(
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::unordered_map<std::string, registry::KnownPerson> known;
   for (const auto& venue : venues) {
-    for (std::size_t start = 0; start < ids.size(); start += RedisSession::kBatch) {
-      const auto end = std::min(ids.size(), start + RedisSession::kBatch);
+    for (std::size_t start = 0; start < ids.size(); start += redis::SyncSession::kBatch) {
+      const auto end = std::min(ids.size(), start + redis::SyncSession::kBatch);
       std::vector<std::string> command = {"HMGET", store::venue_persons_key(venue)};
       command.insert(command.end(), ids.begin() + start, ids.begin() + end);
       const auto reply = redis.query(command);
       for (std::size_t i = 0; i < reply.elements.size(); ++i) {
-        if (reply.elements[i].type != RedisValue::Type::string) continue;
+        if (reply.elements[i].type != redis::Reply::Type::string) continue;
         known.try_emplace(ids[start + i],
                           registry::KnownPerson{reply.elements[i].str, "venue " + venue});
       }
@@ -136,7 +136,7 @@ ImportResult run_import(const ImportOptions& options, std::ostream& diagnostics)
   std::ifstream csv(options.registry_path, std::ios::binary);
   if (!csv) throw ImportError("cannot read registry " + options.registry_path);
 
-  RedisSession redis(options.redis);
+  redis::SyncSession redis(options.redis);
 
   // A shredded event keeps pseudonyms only (docs/privacy.md): a registry imported again would
   // bring back the names and ids the shred removed, as new badges beside their pseudonyms.
@@ -202,8 +202,8 @@ ImportResult run_import(const ImportOptions& options, std::ostream& diagnostics)
   ImportResult result{0, errors.size(), 0};
   result.matched = matched;
   result.venues = venues;
-  for (std::size_t start = 0; start < badges.size(); start += RedisSession::kBatch) {
-    const auto end = std::min(badges.size(), start + RedisSession::kBatch);
+  for (std::size_t start = 0; start < badges.size(); start += redis::SyncSession::kBatch) {
+    const auto end = std::min(badges.size(), start + redis::SyncSession::kBatch);
     std::vector<std::vector<std::string>> commands;
     for (std::size_t i = start; i < end; ++i) {
       const auto& badge = badges[i].badge;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/redis/url.h"
+#include "redis/url.h"
 #include "services/registry/country_codes.h"
 
 namespace rollcall::tools::import {
@@ -19,7 +19,7 @@ struct ImportOptions {
   bool skip_invalid = false;
   // Rows without a person_id get one by the matching rule (services/registry/person_links.h).
   bool match_persons = false;
-  gateway::redis::Url redis;
+  redis::Url redis;
   std::string country_codes_path = std::string(services::registry::CountryCodes::kDefaultPath);
 };
 

@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
   options.match_persons = vm["match-persons"].as<bool>();
   options.country_codes_path = country_codes;
   std::string url_error;
-  const auto url = rollcall::gateway::redis::Url::parse(redis_url, &url_error);
+  const auto url = rollcall::redis::Url::parse(redis_url, &url_error);
   if (!url) return usage_error("--redis: " + url_error);
   options.redis = *url;
 

@@ -10,7 +10,7 @@
 #include <random>
 #include <sstream>
 
-#include "gateway/redis/url.h"
+#include "redis/url.h"
 #include "services/checkin/manual_checkin.h"
 #include "services/checkin/scan_outcome.h"
 #include "services/checkin/scan_timing.h"
@@ -144,7 +144,7 @@ TEST(ManualRecount, TheRecountOfAGeneratedMixIsExact) {
   }
 
   std::string error;
-  tools::import::RedisSession session(*gateway::redis::Url::parse(redis.url(), &error));
+  rollcall::redis::SyncSession session(*redis::Url::parse(redis.url(), &error));
   tools::exporting::EventReader reader(session, ExportEvent::kEvent);
   const auto live = reader.counters();
   const auto stored_event = reader.event();

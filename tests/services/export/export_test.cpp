@@ -39,7 +39,7 @@ class ExportTest : public ::testing::Test {
   std::string run(Table table, Format format, int suppress_below = 0,
                   Language language = Language::en) {
     std::string error;
-    tools::import::RedisSession session(*gateway::redis::Url::parse(event_.redis().url(), &error));
+    rollcall::redis::SyncSession session(*redis::Url::parse(event_.redis().url(), &error));
     tools::exporting::EventReader reader(session, ExportEvent::kEvent);
     const auto event = reader.event();
     const auto registry = reader.registry();
@@ -416,7 +416,7 @@ TEST_F(ExportTest, ExtremeTimesInTheLogCostEntriesNotTheirSpan) {
   scan("x3", "A7", "exit", "out", INT64_MAX, d3 + 3'700'000);
 
   std::string error;
-  tools::import::RedisSession session(*gateway::redis::Url::parse(event_.redis().url(), &error));
+  rollcall::redis::SyncSession session(*redis::Url::parse(event_.redis().url(), &error));
   tools::exporting::EventReader reader(session, ExportEvent::kEvent);
   const auto event = reader.event();
   const auto registry = reader.registry();

@@ -171,7 +171,7 @@ TEST_F(DeskRegistryEvent, ExportsFoldPeopleAndTheRecountIsExact) {
       }
     }
     std::string error;
-    tools::import::RedisSession session(*gateway::redis::Url::parse(redis_.url(), &error));
+    rollcall::redis::SyncSession session(*redis::Url::parse(redis_.url(), &error));
     tools::exporting::EventReader reader(session, kEvent);
     const auto event = reader.event();
     const auto registry = reader.registry();

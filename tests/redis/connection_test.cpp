@@ -1,4 +1,4 @@
-#include "gateway/redis/connection.h"
+#include "redis/connection.h"
 
 #include <atomic>
 #include <map>
@@ -12,10 +12,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
-#include "tests/gateway/redis/test_helpers.h"
+#include "tests/redis/test_helpers.h"
 #include "tests/support/redis_server.h"
 
-namespace rollcall::tests::gateway::redis {
+namespace rollcall::tests::redis {
 namespace {
 
 using rr::Reply;
@@ -341,4 +341,4 @@ TEST_F(RedisConnection, StopThenExecIsUnavailable) {
 }
 
 }  // namespace
-}  // namespace rollcall::tests::gateway::redis
+}  // namespace rollcall::tests::redis

@@ -7,11 +7,11 @@
 
 #include <gtest/gtest.h>
 
-#include "gateway/redis/connection.h"
-#include "tests/gateway/redis/test_helpers.h"
+#include "redis/connection.h"
+#include "tests/redis/test_helpers.h"
 #include "tests/support/replication_cluster.h"
 
-namespace rollcall::tests::gateway::redis {
+namespace rollcall::tests::redis {
 namespace {
 
 using support::ReplicationCluster;
@@ -230,4 +230,4 @@ TEST_F(RedisSentinel, FollowsAFailoverRerunsSetupAndResubscribes) {
 }
 
 }  // namespace
-}  // namespace rollcall::tests::gateway::redis
+}  // namespace rollcall::tests::redis

@@ -1,11 +1,11 @@
-#include "gateway/redis/url.h"
+#include "redis/url.h"
 
 #include <charconv>
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
-namespace rollcall::gateway::redis {
+namespace rollcall::redis {
 
 namespace {
 
@@ -202,4 +202,4 @@ std::string Url::where() const {
   return out;
 }
 
-}  // namespace rollcall::gateway::redis
+}  // namespace rollcall::redis

@@ -21,14 +21,14 @@
 #include <boost/asio/strand.hpp>
 #include <boost/system/error_code.hpp>
 
-#include "gateway/redis/error.h"
-#include "gateway/redis/reply.h"
-#include "gateway/redis/sentinel_lookup.h"
-#include "gateway/redis/url.h"
+#include "redis/error.h"
+#include "redis/reply.h"
+#include "redis/sentinel_lookup.h"
+#include "redis/url.h"
 
 struct redisAsyncContext;
 
-namespace rollcall::gateway::redis {
+namespace rollcall::redis {
 
 // One hiredis async connection driven by Asio. It owns connect, setup (AUTH, SELECT, then the
 // caller's setup commands such as FUNCTION LOAD), health checks and reconnection with backoff.
@@ -203,4 +203,4 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string last_error_;
 };
 
-}  // namespace rollcall::gateway::redis
+}  // namespace rollcall::redis

@@ -1,6 +1,6 @@
-#include "gateway/redis/error.h"
+#include "redis/error.h"
 
-namespace rollcall::gateway::redis {
+namespace rollcall::redis {
 
 namespace {
 
@@ -38,4 +38,4 @@ boost::system::error_code make_error_code(error e) {
   return boost::system::error_code(static_cast<int>(e), instance);
 }
 
-}  // namespace rollcall::gateway::redis
+}  // namespace rollcall::redis

@@ -6,7 +6,7 @@
 
 #include <boost/system/error_code.hpp>
 
-namespace rollcall::gateway::redis {
+namespace rollcall::redis {
 
 // Failures of the Redis access layer itself. Error replies from Redis are not errors here: they
 // arrive as Reply{type=error} with a success code, and the caller decides what they mean.
@@ -21,12 +21,12 @@ const boost::system::error_category& error_category();
 
 boost::system::error_code make_error_code(error e);
 
-}  // namespace rollcall::gateway::redis
+}  // namespace rollcall::redis
 
 // Both error_code types accept the enum: Boost's error_category converts to std's, so the same
 // codes compare equal through std::error_code too.
 template <>
-struct boost::system::is_error_code_enum<rollcall::gateway::redis::error> : std::true_type {};
+struct boost::system::is_error_code_enum<rollcall::redis::error> : std::true_type {};
 
 template <>
-struct std::is_error_code_enum<rollcall::gateway::redis::error> : std::true_type {};
+struct std::is_error_code_enum<rollcall::redis::error> : std::true_type {};

@@ -1,4 +1,4 @@
-#include "gateway/redis/sentinel_lookup.h"
+#include "redis/sentinel_lookup.h"
 
 #include <charconv>
 
@@ -8,7 +8,9 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
-namespace rollcall::gateway::redis {
+#include "redis/hiredis_reply.h"
+
+namespace rollcall::redis {
 
 namespace {
 
@@ -17,25 +19,11 @@ struct Pending {
   bool auth = false;
 };
 
-std::string text_of(const redisReply* r) {
-  if (r->type == REDIS_REPLY_INTEGER) return std::to_string(r->integer);
-  if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS ||
-      r->type == REDIS_REPLY_ERROR) {
-    return std::string(r->str, r->len);
-  }
-  return "";
-}
-
 int send(redisAsyncContext* context, void* privdata, const std::vector<std::string>& args,
          redisCallbackFn* fn) {
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  for (const auto& a : args) {
-    argv.push_back(a.data());
-    lengths.push_back(a.size());
-  }
-  return redisAsyncCommandArgv(context, fn, privdata, static_cast<int>(args.size()), argv.data(),
-                               lengths.data());
+  Argv argv(args);
+  return redisAsyncCommandArgv(context, fn, privdata, argv.count(), argv.pointers.data(),
+                               argv.lengths.data());
 }
 
 }  // namespace
@@ -209,8 +197,8 @@ void SentinelLookup::on_reply(redisAsyncContext* context, void* reply, void* pri
   } else if (r->type == REDIS_REPLY_NIL) {
     failure = "does not know master " + self->url_.master_name;
   } else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
-    primary.host = text_of(r->element[0]);
-    const std::string port_text = text_of(r->element[1]);
+    primary.host = text_of(*r->element[0]);
+    const std::string port_text = text_of(*r->element[1]);
     long long port = 0;
     auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (primary.host.empty() || ec != std::errc{} || port < 1 || port > 65535) {
@@ -228,4 +216,4 @@ void SentinelLookup::on_reply(redisAsyncContext* context, void* reply, void* pri
   self->post_if_current([primary](SentinelLookup& s) { s.finish(primary); });
 }
 
-}  // namespace rollcall::gateway::redis
+}  // namespace rollcall::redis

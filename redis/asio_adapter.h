@@ -10,7 +10,7 @@
 
 struct redisAsyncContext;
 
-namespace rollcall::gateway::redis {
+namespace rollcall::redis {
 
 using Strand = boost::asio::strand<boost::asio::any_io_executor>;
 
@@ -36,4 +36,4 @@ redisAsyncContext* connect_on_strand(const std::string& address, unsigned short 
 boost::asio::ip::address preferred_address(
     const boost::asio::ip::tcp::resolver::results_type& results);
 
-}  // namespace rollcall::gateway::redis
+}  // namespace rollcall::redis

@@ -1,13 +1,13 @@
-#include "gateway/redis/error.h"
+#include "redis/error.h"
 
 #include <system_error>
 
 #include <gtest/gtest.h>
 
-namespace rollcall::tests::gateway::redis {
+namespace rollcall::tests::redis {
 namespace {
 
-namespace rr = rollcall::gateway::redis;
+namespace rr = rollcall::redis;
 
 TEST(RedisError, BoostErrorCode) {
   boost::system::error_code ec = rr::error::unavailable;
@@ -35,4 +35,4 @@ TEST(RedisError, NotReplicatedIsItsOwnCode) {
 }
 
 }  // namespace
-}  // namespace rollcall::tests::gateway::redis
+}  // namespace rollcall::tests::redis

@@ -1,4 +1,4 @@
-#include "gateway/redis/connection.h"
+#include "redis/connection.h"
 
 #include <algorithm>
 #include <optional>
@@ -10,9 +10,10 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
-#include "gateway/redis/asio_adapter.h"
+#include "redis/asio_adapter.h"
+#include "redis/hiredis_reply.h"
 
-namespace rollcall::gateway::redis {
+namespace rollcall::redis {
 
 namespace {
 
@@ -20,50 +21,12 @@ namespace {
 // hiredis 0.14 cannot route a PING reply in subscribe mode. Nobody publishes to it.
 const std::string health_channel = "__rollcall:health";
 
-Reply convert(const redisReply* r) {
-  Reply out;
-  switch (r->type) {
-    case REDIS_REPLY_STRING:
-      out.type = Reply::Type::string;
-      out.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_STATUS:
-      out.type = Reply::Type::status;
-      out.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_ERROR:
-      out.type = Reply::Type::error;
-      out.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_INTEGER:
-      out.type = Reply::Type::integer;
-      out.integer = r->integer;
-      break;
-    case REDIS_REPLY_ARRAY:
-      out.type = Reply::Type::array;
-      out.elements.reserve(r->elements);
-      for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
-      break;
-    default:
-      out.type = Reply::Type::nil;
-      break;
-  }
-  return out;
-}
-
 // Sends argv on the context; the arguments are binary-safe.
 int send(redisAsyncContext* context, redisCallbackFn* fn, void* privdata,
          const std::vector<std::string>& args) {
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  argv.reserve(args.size());
-  lengths.reserve(args.size());
-  for (const auto& a : args) {
-    argv.push_back(a.data());
-    lengths.push_back(a.size());
-  }
-  return redisAsyncCommandArgv(context, fn, privdata, static_cast<int>(args.size()), argv.data(),
-                               lengths.data());
+  Argv argv(args);
+  return redisAsyncCommandArgv(context, fn, privdata, argv.count(), argv.pointers.data(),
+                               argv.lengths.data());
 }
 
 // A caller's command in flight. It holds no pointer to the Connection, so hiredis may flush it
@@ -95,15 +58,6 @@ struct InternalPending {
 
 bool starts_with(const redisReply* r, std::string_view prefix) {
   return r->type == REDIS_REPLY_ERROR && std::string_view(r->str, r->len).starts_with(prefix);
-}
-
-std::string text_of(const redisReply* r) {
-  if (r->type == REDIS_REPLY_INTEGER) return std::to_string(r->integer);
-  if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS ||
-      r->type == REDIS_REPLY_ERROR) {
-    return std::string(r->str, r->len);
-  }
-  return "";
 }
 
 }  // namespace
@@ -624,10 +578,10 @@ void Connection::on_internal_reply(redisAsyncContext* context, void* reply, void
     failure = "setup command " + pending->name + " failed: " + std::string(r->str, r->len);
   } else if (pending->kind == InternalPending::Kind::role) {
     const bool primary =
-        r->type == REDIS_REPLY_ARRAY && r->elements > 0 && text_of(r->element[0]) == "master";
+        r->type == REDIS_REPLY_ARRAY && r->elements > 0 && text_of(*r->element[0]) == "master";
     if (!primary) {
       failure = self->target_ + " is not the primary (ROLE: " +
-                (r->type == REDIS_REPLY_ARRAY && r->elements > 0 ? text_of(r->element[0])
+                (r->type == REDIS_REPLY_ARRAY && r->elements > 0 ? text_of(*r->element[0])
                                                                  : std::string("?")) +
                 "); the sentinels' answer is stale";
     }
@@ -673,7 +627,7 @@ void Connection::on_user_reply(redisAsyncContext* context, void* reply, void* pr
         if (s.phase_ == Phase::ready) s.fail(reason);
       });
     } else {
-      converted = convert(r);
+      converted = to_reply(*r);
     }
   }
   if (pending.held) {
@@ -726,4 +680,4 @@ void Connection::on_channel_reply(redisAsyncContext* context, void* reply, void*
   }
 }
 
-}  // namespace rollcall::gateway::redis
+}  // namespace rollcall::redis

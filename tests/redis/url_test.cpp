@@ -1,11 +1,11 @@
-#include "gateway/redis/url.h"
+#include "redis/url.h"
 
 #include <gtest/gtest.h>
 
-namespace rollcall::tests::gateway::redis {
+namespace rollcall::tests::redis {
 namespace {
 
-using rollcall::gateway::redis::Url;
+using rollcall::redis::Url;
 
 Url must_parse(std::string_view text) {
   std::string error;
@@ -134,4 +134,4 @@ TEST(RedisUrl, BadSentinelUrls) {
 }
 
 }  // namespace
-}  // namespace rollcall::tests::gateway::redis
+}  // namespace rollcall::tests::redis

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace rollcall::gateway::redis {
+namespace rollcall::redis {
 
 // Where Redis is, in one of two forms:
 //
@@ -49,4 +49,4 @@ struct Url {
   std::string where() const;
 };
 
-}  // namespace rollcall::gateway::redis
+}  // namespace rollcall::redis

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-namespace rollcall::gateway::redis {
+namespace rollcall::redis {
 
 // A Redis reply copied out of hiredis (hiredis frees its own reply when the callback returns).
 struct Reply {
@@ -29,4 +29,4 @@ struct Reply {
   }
 };
 
-}  // namespace rollcall::gateway::redis
+}  // namespace rollcall::redis

@@ -1,4 +1,4 @@
-#include "gateway/redis/asio_adapter.h"
+#include "redis/asio_adapter.h"
 
 #include <poll.h>
 
@@ -8,7 +8,7 @@
 
 #include <hiredis/async.h>
 
-namespace rollcall::gateway::redis {
+namespace rollcall::redis {
 
 namespace {
 
@@ -154,4 +154,4 @@ boost::asio::ip::address preferred_address(
   return results.begin()->endpoint().address();
 }
 
-}  // namespace rollcall::gateway::redis
+}  // namespace rollcall::redis

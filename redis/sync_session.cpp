@@ -1,30 +1,21 @@
-#include "tools/import/redis_session.h"
+#include "redis/sync_session.h"
 
 #include <stdexcept>
 
-namespace rollcall::tools::import {
+#include "redis/hiredis_reply.h"
+
+namespace rollcall::redis {
 
 namespace {
 
-using Reply = std::unique_ptr<redisReply, void (*)(void*)>;
+using OwnedReply = std::unique_ptr<redisReply, void (*)(void*)>;
 
 constexpr timeval kConnectTimeout{5, 0};
 constexpr timeval kCommandTimeout{30, 0};
 
-std::vector<const char*> pointers(const std::vector<std::string>& args,
-                                  std::vector<std::size_t>& lengths) {
-  std::vector<const char*> argv;
-  lengths.clear();
-  for (const auto& a : args) {
-    argv.push_back(a.data());
-    lengths.push_back(a.size());
-  }
-  return argv;
-}
-
 }  // namespace
 
-RedisSession::RedisSession(const gateway::redis::Url& url) : where_(url.where()) {
+SyncSession::SyncSession(const Url& url) : where_(url.where()) {
   // The tools write to one server for a short while: following failovers is the gateway's job.
   if (url.sentinel()) {
     throw std::runtime_error("give the primary's redis:// URL; Sentinel URLs are for the gateway");
@@ -44,17 +35,16 @@ RedisSession::RedisSession(const gateway::redis::Url& url) : where_(url.where())
   if (url.db != 0) command({"SELECT", std::to_string(url.db)});
 }
 
-void RedisSession::fail(const std::string& doing) const {
+void SyncSession::fail(const std::string& doing) const {
   throw std::runtime_error(doing + ": " + context_->errstr);
 }
 
-std::unique_ptr<redisReply, RedisSession::ReplyDeleter> RedisSession::run(
+std::unique_ptr<redisReply, SyncSession::ReplyDeleter> SyncSession::run(
     const std::vector<std::string>& args) {
   flush();
-  std::vector<std::size_t> lengths;
-  auto argv = pointers(args, lengths);
-  std::unique_ptr<redisReply, ReplyDeleter> reply(static_cast<redisReply*>(redisCommandArgv(
-      context_.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
+  Argv argv(args);
+  std::unique_ptr<redisReply, ReplyDeleter> reply(static_cast<redisReply*>(
+      redisCommandArgv(context_.get(), argv.count(), argv.pointers.data(), argv.lengths.data())));
   if (!reply) fail("redis at " + where_ + " (" + args.front() + ")");
   if (reply->type == REDIS_REPLY_ERROR) {
     throw std::runtime_error("redis at " + where_ + " refused " + args.front() + ": " +
@@ -63,7 +53,7 @@ std::unique_ptr<redisReply, RedisSession::ReplyDeleter> RedisSession::run(
   return reply;
 }
 
-std::optional<std::string> RedisSession::command(const std::vector<std::string>& args) {
+std::optional<std::string> SyncSession::command(const std::vector<std::string>& args) {
   const auto reply = run(args);
   switch (reply->type) {
     case REDIS_REPLY_NIL:
@@ -78,77 +68,45 @@ std::optional<std::string> RedisSession::command(const std::vector<std::string>&
   }
 }
 
-namespace {
-
-RedisValue copy_reply(const redisReply* r) {
-  RedisValue value;
-  switch (r->type) {
-    case REDIS_REPLY_STRING:
-    case REDIS_REPLY_STATUS:
-      value.type = RedisValue::Type::string;
-      value.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_INTEGER:
-      value.type = RedisValue::Type::integer;
-      value.integer = r->integer;
-      break;
-    case REDIS_REPLY_ARRAY:
-      value.type = RedisValue::Type::array;
-      value.elements.reserve(r->elements);
-      for (std::size_t i = 0; i < r->elements; ++i) {
-        value.elements.push_back(copy_reply(r->element[i]));
-      }
-      break;
-    default:
-      break;
-  }
-  return value;
+Reply SyncSession::query(const std::vector<std::string>& args) {
+  return to_reply(*run(args));
 }
 
-}  // namespace
-
-RedisValue RedisSession::query(const std::vector<std::string>& args) {
-  return copy_reply(run(args).get());
-}
-
-std::vector<RedisValue> RedisSession::pipeline(
-    const std::vector<std::vector<std::string>>& commands) {
+std::vector<Reply> SyncSession::pipeline(const std::vector<std::vector<std::string>>& commands) {
   flush();
-  std::vector<std::size_t> lengths;
   for (const auto& args : commands) {
-    auto argv = pointers(args, lengths);
-    if (redisAppendCommandArgv(context_.get(), static_cast<int>(argv.size()), argv.data(),
-                               lengths.data()) != REDIS_OK) {
+    Argv argv(args);
+    if (redisAppendCommandArgv(context_.get(), argv.count(), argv.pointers.data(),
+                               argv.lengths.data()) != REDIS_OK) {
       fail("redis at " + where_);
     }
   }
-  std::vector<RedisValue> replies;
+  std::vector<Reply> replies;
   replies.reserve(commands.size());
   std::string first_error;
   for (std::size_t i = 0; i < commands.size(); ++i) {
     void* raw = nullptr;
     if (redisGetReply(context_.get(), &raw) != REDIS_OK) fail("redis at " + where_);
-    Reply reply(static_cast<redisReply*>(raw), freeReplyObject);
+    OwnedReply reply(static_cast<redisReply*>(raw), freeReplyObject);
     if (reply->type == REDIS_REPLY_ERROR && first_error.empty()) {
       first_error.assign(reply->str, reply->len);
     }
-    replies.push_back(copy_reply(reply.get()));
+    replies.push_back(to_reply(*reply));
   }
   if (!first_error.empty()) throw std::runtime_error("redis at " + where_ + ": " + first_error);
   return replies;
 }
 
-void RedisSession::append(const std::vector<std::string>& args) {
-  std::vector<std::size_t> lengths;
-  auto argv = pointers(args, lengths);
-  if (redisAppendCommandArgv(context_.get(), static_cast<int>(argv.size()), argv.data(),
-                             lengths.data()) != REDIS_OK) {
+void SyncSession::append(const std::vector<std::string>& args) {
+  Argv argv(args);
+  if (redisAppendCommandArgv(context_.get(), argv.count(), argv.pointers.data(),
+                             argv.lengths.data()) != REDIS_OK) {
     fail("redis at " + where_);
   }
   if (++pending_ >= kBatch) flush();
 }
 
-void RedisSession::flush() {
+void SyncSession::flush() {
   // Read every queued reply even after an error, so the connection stays in step.
   std::string first_error;
   for (; pending_ > 0; --pending_) {
@@ -157,7 +115,7 @@ void RedisSession::flush() {
       pending_ = 0;
       fail("redis at " + where_);
     }
-    Reply reply(static_cast<redisReply*>(raw), freeReplyObject);
+    OwnedReply reply(static_cast<redisReply*>(raw), freeReplyObject);
     if (reply->type == REDIS_REPLY_ERROR && first_error.empty()) {
       first_error.assign(reply->str, reply->len);
     }
@@ -167,4 +125,4 @@ void RedisSession::flush() {
   }
 }
 
-}  // namespace rollcall::tools::import
+}  // namespace rollcall::redis

@@ -10,12 +10,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "gateway/redis/asio_adapter.h"
-#include "gateway/redis/url.h"
+#include "redis/asio_adapter.h"
+#include "redis/url.h"
 
 struct redisAsyncContext;
 
-namespace rollcall::gateway::redis {
+namespace rollcall::redis {
 
 // One round of asking Redis Sentinels where a master's primary is (SENTINEL
 // get-master-addr-by-name), one sentinel at a time, skipping those that are down, refuse, do not
@@ -70,4 +70,4 @@ class SentinelLookup : public std::enable_shared_from_this<SentinelLookup> {
   std::string errors_;
 };
 
-}  // namespace rollcall::gateway::redis
+}  // namespace rollcall::redis

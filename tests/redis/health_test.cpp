@@ -6,12 +6,12 @@
 
 #include <gtest/gtest.h>
 
-#include "gateway/redis/connection.h"
-#include "tests/gateway/redis/test_helpers.h"
+#include "redis/connection.h"
+#include "tests/redis/test_helpers.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/replication_cluster.h"
 
-namespace rollcall::tests::gateway::redis {
+namespace rollcall::tests::redis {
 namespace {
 
 using support::ReplicationCluster;
@@ -126,4 +126,4 @@ TEST_F(RedisHealth, IdleLinkStaysUpForManyHealthIntervals) {
 }
 
 }  // namespace
-}  // namespace rollcall::tests::gateway::redis
+}  // namespace rollcall::tests::redis

@@ -14,12 +14,12 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "gateway/redis/connection.h"
+#include "redis/connection.h"
 
-namespace rollcall::tests::gateway::redis {
+namespace rollcall::tests::redis {
 
 using namespace std::chrono_literals;
-namespace rr = rollcall::gateway::redis;
+namespace rr = rollcall::redis;
 
 // Every wait in these tests is bounded by this; nothing asserts on speed.
 inline constexpr auto wait_limit = 10s;
@@ -125,4 +125,4 @@ inline rr::Connection::Options options_for(const std::string& url_text) {
   return options;
 }
 
-}  // namespace rollcall::tests::gateway::redis
+}  // namespace rollcall::tests::redis

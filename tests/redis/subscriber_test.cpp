@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
 
-#include "gateway/redis/connection.h"
-#include "tests/gateway/redis/test_helpers.h"
+#include "redis/connection.h"
+#include "tests/redis/test_helpers.h"
 #include "tests/support/redis_server.h"
 
-namespace rollcall::tests::gateway::redis {
+namespace rollcall::tests::redis {
 namespace {
 
 using Message = std::pair<std::string, std::string>;
@@ -117,4 +117,4 @@ TEST_F(RedisSubscriber, StopsDeliveringAfterStop) {
 }
 
 }  // namespace
-}  // namespace rollcall::tests::gateway::redis
+}  // namespace rollcall::tests::redis

@@ -4,11 +4,11 @@
 
 #include <gtest/gtest.h>
 
-#include "gateway/redis/connection.h"
-#include "tests/gateway/redis/test_helpers.h"
+#include "redis/connection.h"
+#include "tests/redis/test_helpers.h"
 #include "tests/support/replication_cluster.h"
 
-namespace rollcall::tests::gateway::redis {
+namespace rollcall::tests::redis {
 namespace {
 
 using support::info_field;
@@ -105,4 +105,4 @@ TEST_F(RedisWait, MoreReplicasThanExistIsNeverAcknowledged) {
 }
 
 }  // namespace
-}  // namespace rollcall::tests::gateway::redis
+}  // namespace rollcall::tests::redis

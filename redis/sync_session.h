@@ -8,34 +8,27 @@
 
 #include <hiredis/hiredis.h>
 
-#include "gateway/redis/url.h"
+#include "redis/reply.h"
+#include "redis/url.h"
 
-namespace rollcall::tools::import {
+namespace rollcall::redis {
 
-// A reply with its structure kept (XRANGE answers arrays of arrays).
-struct RedisValue {
-  enum class Type { nil, string, integer, array };
-  Type type = Type::nil;
-  std::string str;  // strings and statuses
-  long long integer = 0;
-  std::vector<RedisValue> elements;
-};
-
-// A blocking hiredis connection: a command-line tool has no io_context to keep responsive, so the
-// asynchronous adapter of the gateway would only add machinery. Every failure throws
+// A blocking hiredis connection for the command-line tools: a tool has no io_context to keep
+// responsive, so the asynchronous link would only add machinery. Replies are the same Reply the
+// link gives (error replies throw instead). Every failure throws
 // std::runtime_error with a one-line reason.
-class RedisSession {
+class SyncSession {
  public:
   // Connects, then AUTH and SELECT as the URL asks.
-  explicit RedisSession(const gateway::redis::Url& url);
+  explicit SyncSession(const Url& url);
 
   // One command, its reply (nullopt for nil); a Redis error reply throws.
   std::optional<std::string> command(const std::vector<std::string>& args);
 
   // One command, its whole reply; a Redis error reply throws.
-  RedisValue query(const std::vector<std::string>& args);
+  Reply query(const std::vector<std::string>& args);
   // Several commands in one round trip, their replies in order; an error reply throws.
-  std::vector<RedisValue> pipeline(const std::vector<std::vector<std::string>>& commands);
+  std::vector<Reply> pipeline(const std::vector<std::vector<std::string>>& commands);
 
   // Queues a command; replies are read (and checked) every `batch` commands and by flush(), so a
   // large registry costs a few round trips instead of one per badge.
@@ -60,4 +53,4 @@ class RedisSession {
   std::size_t pending_ = 0;
 };
 
-}  // namespace rollcall::tools::import
+}  // namespace rollcall::redis
