@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "redis/error.h"
 #include "gateway/redis_failure.h"
+#include "redis/error.h"
 
 namespace rollcall::tests::gateway {
 namespace {
