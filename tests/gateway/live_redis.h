@@ -32,6 +32,7 @@ class LiveRedis {
   ~LiveRedis() { connection_->stop(); }
 
   support::TestIo& io() { return io_; }
+  const support::RedisServer& server() const { return server_; }
   const std::shared_ptr<redis::Connection>& connection() const { return connection_; }
   // A command run beside the gateway's connection (setting up stored data, reading it back).
   std::string command(const std::vector<std::string>& args) const { return server_.command(args); }
