@@ -25,6 +25,7 @@
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tcp_proxy.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
@@ -518,14 +519,7 @@ class Faults : public ::testing::Test {
   // Zero acknowledged loss is promised with `appendfsync always` (deploy/redis/).
   void start_redis() {
     redis_ = std::make_unique<RedisServer>(std::vector<std::string>{"--appendfsync", "always"});
-    const std::string csv = redis_->data_dir() + "/registry.csv";
-    std::ofstream(csv) << registry_csv(registry_);
-    std::string output;
-    ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", csv,
-                                    "--redis", redis_->url()},
-                                   &output),
-              0)
-        << output;
+    ASSERT_TRUE(support::import_registry(*redis_, kEvent, registry_csv(registry_)));
     display_token_ = support::issue_token(*redis_, kEvent, v1::Role::display);
     organizer_token_ = support::issue_token(*redis_, kEvent, v1::Role::organizer);
   }

@@ -11,6 +11,7 @@
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
 #include "tools/client/display_client.h"
@@ -44,14 +45,7 @@ constexpr const char* kRegistry =
 class GatewayE2E : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string csv = redis_.data_dir() + "/registry.csv";
-    std::ofstream(csv) << kRegistry;
-    std::string output;
-    ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", csv,
-                                    "--redis", redis_.url()},
-                                   &output),
-              0)
-        << output;
+    ASSERT_TRUE(support::import_registry(redis_, kEvent, kRegistry));
     desk_token_ = support::issue_token(redis_, kEvent, v1::desk);
     display_token_ = support::issue_token(redis_, kEvent, v1::display);
     organizer_token_ = support::issue_token(redis_, kEvent, v1::organizer);
