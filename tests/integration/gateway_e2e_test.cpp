@@ -10,6 +10,7 @@
 
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
@@ -90,16 +91,8 @@ class GatewayE2E : public ::testing::Test {
   }
 
   v1::Totals http_totals() {
-    const auto response = tools::client::http_get(gateway_->host(), gateway_->port(),
-                                                  std::string("/v1/events/") + kEvent + "/totals",
-                                                  tools::client::bearer(organizer_token_));
-    EXPECT_EQ(response.status, 200) << response.body;
-    v1::Totals totals;
-    std::string error;
-    EXPECT_TRUE(
-        services::wire::decode(response.body, services::wire::Encoding::json, &totals, &error))
-        << error;
-    return totals;
+    return support::http_totals(*gateway_, std::string("/v1/events/") + kEvent + "/totals",
+                                organizer_token_);
   }
 
   // The display converges to the same figures the HTTP API reports (as_of aside).

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "rollcall/v1/rollcall.pb.h"
+#include "tests/support/gateway_process.h"
+
+namespace rollcall::tests::support {
+
+// GET `target` (/v1/events/E/totals, /v1/venues/V/totals) from `gateway` with `token`, decoded
+// from JSON. A status other than 200, or a body that does not decode, fails the test (not
+// fatally) and gives what was read.
+v1::Totals http_totals(const GatewayProcess& gateway, const std::string& target,
+                       const std::string& token,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+}  // namespace rollcall::tests::support
