@@ -24,6 +24,7 @@
 
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/registry_fixture.h"
 #include "tests/support/tcp_proxy.h"
@@ -601,16 +602,8 @@ class Faults : public ::testing::Test {
   }
 
   v1::Totals http_totals() {
-    const auto response = tools::client::http_get("127.0.0.1", gateway_port_,
-                                                  std::string("/v1/events/") + kEvent + "/totals",
-                                                  tools::client::bearer(organizer_token_));
-    EXPECT_EQ(response.status, 200) << response.body;
-    v1::Totals totals;
-    std::string error;
-    EXPECT_TRUE(
-        services::wire::decode(response.body, services::wire::Encoding::json, &totals, &error))
-        << error;
-    return totals;
+    return support::http_totals("127.0.0.1", gateway_port_,
+                                std::string("/v1/events/") + kEvent + "/totals", organizer_token_);
   }
 
   std::unique_ptr<DisplayClient> display() {

@@ -14,5 +14,9 @@ namespace rollcall::tests::support {
 v1::Totals http_totals(const GatewayProcess& gateway, const std::string& target,
                        const std::string& token,
                        std::chrono::milliseconds timeout = std::chrono::seconds(5));
+// The same from whatever listens on host:port (a gateway restarted on the same port).
+v1::Totals http_totals(const std::string& host, unsigned short port, const std::string& target,
+                       const std::string& token,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 }  // namespace rollcall::tests::support
