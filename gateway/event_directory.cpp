@@ -2,9 +2,9 @@
 
 #include <date/tz.h>
 #include <google/protobuf/util/json_util.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "services/auth/ticket.h"
 #include "services/registry/event_config.h"
 #include "services/store/keys.h"
@@ -27,8 +27,7 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
   }
   // Built outside the co_await: GCC 12 miscompiles initializer lists inside co_await operands.
   std::vector<std::string> command{"HGET", services::store::event_key(event_id), "config"};
-  auto [ec, reply] = co_await redis_->async_exec(std::move(command),
-                                                 boost::asio::as_tuple(boost::asio::use_awaitable));
+  auto [ec, reply] = co_await redis_->async_exec(std::move(command), use_tuple);
   if (ec || reply.is_error()) co_return Lookup{.unavailable = true};
 
   std::shared_ptr<EventInfo> event;
@@ -49,8 +48,7 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
   }
   if (event) {
     std::vector<std::string> keys_command{"HGETALL", services::store::badge_keys_key(event_id)};
-    auto [keys_ec, keys] = co_await redis_->async_exec(
-        std::move(keys_command), boost::asio::as_tuple(boost::asio::use_awaitable));
+    auto [keys_ec, keys] = co_await redis_->async_exec(std::move(keys_command), use_tuple);
     if (keys_ec || keys.is_error()) co_return Lookup{.unavailable = true};
     const auto fields = std::move(keys).element_texts();
     for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
@@ -66,8 +64,7 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
   if (event) {
     std::vector<std::string> key_command{"HGET", services::store::secrets_key(event_id),
                                          std::string(services::store::kTicketKeyField)};
-    auto [key_ec, key] = co_await redis_->async_exec(
-        std::move(key_command), boost::asio::as_tuple(boost::asio::use_awaitable));
+    auto [key_ec, key] = co_await redis_->async_exec(std::move(key_command), use_tuple);
     if (key_ec || key.is_error()) co_return Lookup{.unavailable = true};
     if (key.type == redis::Reply::Type::string) {
       event->ticket_key = services::auth::ticket_key_bytes(key.str).value_or(std::string());
