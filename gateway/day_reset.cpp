@@ -2,11 +2,11 @@
 
 #include <date/tz.h>
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "services/checkin/scan_timing.h"
 #include "services/store/function_library.h"
 #include "services/store/keys.h"
@@ -32,11 +32,10 @@ asio::awaitable<void> run_day_resets(std::shared_ptr<redis::Commands> redis,
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
     timer.expires_after(period);
-    auto [wait_ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [wait_ec] = co_await timer.async_wait(use_tuple);
     if (wait_ec) co_return;
     std::vector<std::string> list{"SMEMBERS", std::string(services::store::kEventsKey)};
-    auto [ec, reply] =
-        co_await redis->async_exec(std::move(list), asio::as_tuple(asio::use_awaitable));
+    auto [ec, reply] = co_await redis->async_exec(std::move(list), use_tuple);
     if (ec || reply.type != redis::Reply::Type::array) continue;
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
@@ -47,8 +46,7 @@ asio::awaitable<void> run_day_resets(std::shared_ptr<redis::Commands> redis,
       std::vector<std::string> reset{"FCALL", std::string(services::store::kResetInsideFunction),
                                      "1", services::store::tag(element.str),
                                      services::checkin::local_day(now, lookup.event->zone)};
-      auto [reset_ec, moved] =
-          co_await redis->async_exec(std::move(reset), asio::as_tuple(asio::use_awaitable));
+      auto [reset_ec, moved] = co_await redis->async_exec(std::move(reset), use_tuple);
       if (!reset_ec && moved.type == redis::Reply::Type::integer && moved.integer > 0) {
         spdlog::info("day reset for {}: {} still inside counted out", element.str, moved.integer);
       }

@@ -1,7 +1,8 @@
 #include "gateway/durability_check.h"
 
+#include "gateway/asio_tokens.h"
+
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace rollcall::gateway {
@@ -11,8 +12,7 @@ namespace asio = boost::asio;
 boost::asio::awaitable<std::optional<std::string>> durability_problem(
     redis::Commands& redis, services::store::Durability required) {
   std::vector<std::string> command{"CONFIG", "GET", "append*"};
-  auto [ec, reply] =
-      co_await redis.async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
+  auto [ec, reply] = co_await redis.async_exec(std::move(command), use_tuple);
   if (ec || reply.is_error()) {
     spdlog::warn("cannot read Redis' durability settings ({}); assuming they are as configured",
                  ec ? ec.message() : reply.str);

@@ -2,9 +2,9 @@
 
 #include <date/tz.h>
 #include <google/protobuf/util/json_util.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "services/auth/ticket.h"
 #include "services/registry/event_config.h"
@@ -28,8 +28,7 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
   }
   // Built outside the co_await: GCC 12 miscompiles initializer lists inside co_await operands.
   std::vector<std::string> command{"HGET", services::store::event_key(event_id), "config"};
-  auto [ec, reply] = co_await redis_->async_exec(std::move(command),
-                                                 boost::asio::as_tuple(boost::asio::use_awaitable));
+  auto [ec, reply] = co_await redis_->async_exec(std::move(command), use_tuple);
   if (ec || (reply.type != redis::Reply::Type::string && reply.type != redis::Reply::Type::nil)) {
     log_redis_failure("event", event_id,
                       ec ? link_failure(ec, redis_->last_error())
@@ -55,8 +54,7 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
   }
   if (event) {
     std::vector<std::string> keys_command{"HGETALL", services::store::badge_keys_key(event_id)};
-    auto [keys_ec, keys] = co_await redis_->async_exec(
-        std::move(keys_command), boost::asio::as_tuple(boost::asio::use_awaitable));
+    auto [keys_ec, keys] = co_await redis_->async_exec(std::move(keys_command), use_tuple);
     if (keys_ec || keys.type != redis::Reply::Type::array) {
       log_redis_failure("event", event_id,
                         keys_ec ? link_failure(keys_ec, redis_->last_error())
@@ -77,8 +75,7 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
   if (event) {
     std::vector<std::string> key_command{"HGET", services::store::secrets_key(event_id),
                                          std::string(services::store::kTicketKeyField)};
-    auto [key_ec, key] = co_await redis_->async_exec(
-        std::move(key_command), boost::asio::as_tuple(boost::asio::use_awaitable));
+    auto [key_ec, key] = co_await redis_->async_exec(std::move(key_command), use_tuple);
     if (key_ec || (key.type != redis::Reply::Type::string && key.type != redis::Reply::Type::nil)) {
       log_redis_failure("event", event_id,
                         key_ec ? link_failure(key_ec, redis_->last_error())

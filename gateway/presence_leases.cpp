@@ -3,11 +3,11 @@
 #include <set>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/totals_hub.h"
 #include "services/checkin/scan_timing.h"
 #include "services/store/function_library.h"
@@ -51,7 +51,7 @@ asio::awaitable<void> PresenceLeases::renew() {
     std::vector<std::string> command{"FCALL", std::string(services::store::kRenewLeasesFunction),
                                      "1", services::store::tag(event_id), until};
     command.insert(command.end(), holders.begin(), holders.end());
-    co_await redis_->async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
+    co_await redis_->async_exec(std::move(command), use_tuple);
   }
 }
 
@@ -64,8 +64,7 @@ asio::awaitable<void> PresenceLeases::sweep(const std::string& event_id, std::in
                                    services::store::tag(event_id),
                                    std::to_string(now_ms),
                                    services::checkin::local_day(now_ms, lookup.event->zone)};
-  auto [ec, folded] =
-      co_await redis_->async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
+  auto [ec, folded] = co_await redis_->async_exec(std::move(command), use_tuple);
   if (!ec && folded.type == redis::Reply::Type::integer && folded.integer > 0) {
     spdlog::info("{}: {} online connections of lapsed leases folded away", event_id,
                  folded.integer);
@@ -76,13 +75,12 @@ asio::awaitable<void> PresenceLeases::run() {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
     timer.expires_after(lease_ / 3);
-    auto [wait_ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [wait_ec] = co_await timer.async_wait(use_tuple);
     if (wait_ec) co_return;
     if (!redis_->ready()) continue;
     co_await renew();
     std::vector<std::string> list{"SMEMBERS", std::string(services::store::kEventsKey)};
-    auto [ec, events] =
-        co_await redis_->async_exec(std::move(list), asio::as_tuple(asio::use_awaitable));
+    auto [ec, events] = co_await redis_->async_exec(std::move(list), use_tuple);
     if (ec || events.type != redis::Reply::Type::array) continue;
     const auto now = unix_ms_now();
     for (const auto& event : events.elements) co_await sweep(event.str, now);
@@ -100,7 +98,7 @@ asio::awaitable<void> PresenceLeases::surrender() {
     std::vector<std::string> command{"FCALL", std::string(services::store::kRenewLeasesFunction),
                                      "1", services::store::tag(event_id), "1"};
     command.insert(command.end(), holders.begin(), holders.end());
-    co_await redis_->async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
+    co_await redis_->async_exec(std::move(command), use_tuple);
     co_await sweep(event_id, unix_ms_now());
   }
 }

@@ -1,10 +1,10 @@
 #include "gateway/presence_writer.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <spdlog/spdlog.h>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "gateway/totals_hub.h"
 #include "services/registry/utf8.h"
@@ -43,8 +43,7 @@ asio::awaitable<std::vector<v1::PresenceAck>> apply_presence(
       .minute = services::checkin::local_minute(now, event.zone)};
   auto command =
       presence::presence_command(event.config.event_id(), holder, timing, now, resync, items);
-  auto [ec, reply] =
-      co_await redis.async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
+  auto [ec, reply] = co_await redis.async_exec(std::move(command), use_tuple);
   std::vector<v1::PresenceAck> acks;
   std::optional<RedisFailure> failure;
   if (ec) {

@@ -3,10 +3,10 @@
 #include <chrono>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "services/checkin/badge_code_check.h"
 #include "services/checkin/manual_checkin.h"
@@ -127,7 +127,7 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::count(const EventInfo& event
   auto [ec, reply] =
       co_await redis_->async_exec(checkin::scan_command(event.config.event_id(), request, timing,
                                                         server_ms, max_desks_, manual),
-                                  boost::asio::as_tuple(boost::asio::use_awaitable));
+                                  use_tuple);
   if (!ec) metrics_->observe_redis_roundtrip(std::chrono::steady_clock::now() - sent);
   if (ec || reply.type != redis::Reply::Type::array) {
     note_redis_failure(*metrics_, "scan", event.config.event_id(),

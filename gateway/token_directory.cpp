@@ -1,9 +1,9 @@
 #include "gateway/token_directory.h"
 
 #include <google/protobuf/util/json_util.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "services/auth/token.h"
 #include "services/auth/token_check.h"
@@ -37,8 +37,7 @@ boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::
   }
   if (!entry) {
     std::vector<std::string> command{"HGET", services::store::tokens_key(event_id), hash};
-    auto [ec, reply] = co_await redis_->async_exec(
-        std::move(command), boost::asio::as_tuple(boost::asio::use_awaitable));
+    auto [ec, reply] = co_await redis_->async_exec(std::move(command), use_tuple);
     if (ec || (reply.type != redis::Reply::Type::string && reply.type != redis::Reply::Type::nil)) {
       // The token is not logged: its id is, and only that of a hash the caller sent.
       log_redis_failure("token", event_id,

@@ -3,11 +3,11 @@
 #include <charconv>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "services/store/function_library.h"
 #include "services/store/keys.h"
@@ -48,8 +48,7 @@ asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counter
   // Built outside the co_await: GCC 12 miscompiles initializer lists inside co_await operands.
   std::vector<std::string> command{"FCALL", std::string(services::store::kTotalsFunction), "1",
                                    services::store::tag(event_id)};
-  auto [ec, reply] =
-      co_await redis.async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
+  auto [ec, reply] = co_await redis.async_exec(std::move(command), use_tuple);
   if (ec || reply.type != redis::Reply::Type::array || reply.elements.size() != 2 ||
       reply.elements[0].type != redis::Reply::Type::integer || reply.elements[0].integer < 0 ||
       reply.elements[1].type != redis::Reply::Type::array ||
@@ -246,7 +245,7 @@ void TotalsHub::reload(const std::string& event_id) {
         }
         if (retry_after_pause) {
           asio::steady_timer pause(self->executor_, std::chrono::milliseconds(250));
-          co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+          co_await pause.async_wait(use_tuple);
           self->reload(event_id);
           co_return;
         }
@@ -265,7 +264,7 @@ asio::awaitable<void> TotalsHub::run_ticks() {
   auto self = shared_from_this();
   for (;;) {
     timer_.expires_after(tick_);
-    auto [ec] = co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [ec] = co_await timer_.async_wait(use_tuple);
     {
       std::lock_guard lock(mutex_);
       if (stopped_) co_return;

@@ -3,7 +3,6 @@
 #include <chrono>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
@@ -11,6 +10,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/server/context.h"
 #include "gateway/server/registry_loader.h"
 #include "services/store/keys.h"
@@ -59,8 +59,7 @@ asio::awaitable<AttendeeIndexes::Lookup> AttendeeIndexes::index(const Context& c
                                                                 const std::string& event_id) {
   // A named vector: GCC 12 miscompiles a braced list of literals inside a co_await.
   std::vector<std::string> get = {"GET", services::store::registry_version_key(event_id)};
-  auto [ec, reply] =
-      co_await context.commands->async_exec(std::move(get), asio::as_tuple(asio::use_awaitable));
+  auto [ec, reply] = co_await context.commands->async_exec(std::move(get), use_tuple);
   if (ec || reply.is_error()) co_return Lookup{};
   // No version: imported before versions were kept; the index then lasts until the next import.
   const std::string version = reply.type == redis::Reply::Type::nil ? "" : reply.str;
@@ -78,7 +77,7 @@ asio::awaitable<AttendeeIndexes::Lookup> AttendeeIndexes::index(const Context& c
     if (waited >= kMaxWaits) co_return Lookup{nullptr, false, true};
     const auto executor = co_await asio::this_coro::executor;  // named: see above
     asio::steady_timer pause(executor, kWaitStep);
-    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await pause.async_wait(use_tuple);
   }
   struct Done {
     AttendeeIndexes* self;

@@ -1,10 +1,10 @@
 #include "gateway/server/attendee_route.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "services/registry/utf8.h"
 #include "services/store/keys.h"
 
@@ -55,8 +55,7 @@ asio::awaitable<http::message_generator> answer_attendee_lookup(const Request& r
   }
   redis::Reply inside;
   if (!found.matches.empty()) {
-    auto [ec, reply] =
-        co_await context.commands->async_exec(std::move(ask), asio::as_tuple(asio::use_awaitable));
+    auto [ec, reply] = co_await context.commands->async_exec(std::move(ask), use_tuple);
     if (ec || reply.is_error() || reply.elements.size() != found.matches.size()) {
       co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
                                "Redis is not reachable; try again shortly");

@@ -3,12 +3,12 @@
 #include <charconv>
 
 #include <google/protobuf/util/json_util.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/server/registry_loader.h"
 #include "rollcall/v1/export.pb.h"
 #include "services/export/export_job.h"
@@ -49,8 +49,7 @@ std::vector<ex::LogEntry> log_entries(const redis::Reply& reply) {
 // One command on the shared connection; nullopt when Redis is away or refuses it.
 asio::awaitable<std::optional<redis::Reply>> exec(const Context& context,
                                                   std::vector<std::string> args) {
-  auto [ec, reply] =
-      co_await context.commands->async_exec(std::move(args), asio::as_tuple(asio::use_awaitable));
+  auto [ec, reply] = co_await context.commands->async_exec(std::move(args), use_tuple);
   if (ec || reply.is_error()) co_return std::nullopt;
   co_return std::move(reply);
 }
@@ -60,7 +59,7 @@ asio::awaitable<void> send(FlexStream& stream, const Request& request,
   const bool keep_alive = request.keep_alive();
   response.keep_alive(keep_alive);
   beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
-  auto [ec, n] = co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] = co_await http::async_write(stream, response, use_tuple);
   if (ec) {
     beast::get_lowest_layer(stream).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   } else if (!keep_alive) {
@@ -163,9 +162,7 @@ asio::awaitable<void> serve_export(FlexStream& stream, const Request& request,
   header.keep_alive(request.keep_alive());
   http::response_serializer<http::empty_body> serializer{header};
   beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
-  if (auto [ec, n] = co_await http::async_write_header(stream, serializer,
-                                                       asio::as_tuple(asio::use_awaitable));
-      ec) {
+  if (auto [ec, n] = co_await http::async_write_header(stream, serializer, use_tuple); ec) {
     co_return;
   }
 
@@ -174,8 +171,8 @@ asio::awaitable<void> serve_export(FlexStream& stream, const Request& request,
   auto drain = [&]() -> asio::awaitable<bool> {
     while (job->take(&bytes)) {
       beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
-      auto [ec, n] = co_await asio::async_write(stream, http::make_chunk(asio::buffer(bytes)),
-                                                asio::as_tuple(asio::use_awaitable));
+      auto [ec, n] =
+          co_await asio::async_write(stream, http::make_chunk(asio::buffer(bytes)), use_tuple);
       if (ec) co_return false;
     }
     co_return true;
@@ -211,8 +208,7 @@ asio::awaitable<void> serve_export(FlexStream& stream, const Request& request,
     co_return;
   }
   beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
-  auto [last_ec, n] = co_await asio::async_write(stream, http::make_chunk_last(),
-                                                 asio::as_tuple(asio::use_awaitable));
+  auto [last_ec, n] = co_await asio::async_write(stream, http::make_chunk_last(), use_tuple);
   if (last_ec) {
     beast::get_lowest_layer(stream).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   } else if (!request.keep_alive()) {

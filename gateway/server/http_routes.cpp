@@ -1,8 +1,8 @@
 #include "gateway/server/http_routes.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/server/attendee_route.h"
 #include "gateway/server/badge_pdf_route.h"
 #include "gateway/server/checkin_route.h"
@@ -50,8 +50,7 @@ boost::asio::awaitable<std::optional<int>> registered_count(const Context& conte
       "SORT", services::store::badges_key(event_id),
       "BY",   "nosort",
       "GET",  services::store::badge_key(event_id, "*") + "->revoked"};
-  auto [ec, reply] = co_await context.commands->async_exec(
-      std::move(command), boost::asio::as_tuple(boost::asio::use_awaitable));
+  auto [ec, reply] = co_await context.commands->async_exec(std::move(command), use_tuple);
   if (ec || reply.is_error()) co_return std::nullopt;
   int registered = 0;
   for (const auto& revoked : reply.elements) {

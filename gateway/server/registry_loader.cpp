@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "services/store/keys.h"
 
 namespace rollcall::gateway::server {
@@ -30,8 +30,7 @@ asio::awaitable<std::optional<std::vector<v1::Badge>>> load_registry(const Conte
                                    "GET",  pattern + "->replaced_by",
                                    "GET",  pattern + "->registered_by"};
   constexpr std::size_t kFields = 10;
-  auto [ec, reply] =
-      co_await context.commands->async_exec(std::move(args), asio::as_tuple(asio::use_awaitable));
+  auto [ec, reply] = co_await context.commands->async_exec(std::move(args), use_tuple);
   if (ec || reply.is_error()) co_return std::nullopt;
   std::vector<v1::Badge> badges;
   const auto& e = reply.elements;

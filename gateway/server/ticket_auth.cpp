@@ -1,9 +1,9 @@
 #include "gateway/server/ticket_auth.h"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/totals_hub.h"
 #include "services/auth/credentials.h"
 #include "services/auth/ticket.h"
@@ -81,13 +81,11 @@ asio::awaitable<std::optional<std::string>> event_ticket_key(const Context& cont
   if (create) {
     // HSETNX: when two issuers race, one key wins and both read it back below.
     std::vector<std::string> make{"HSETNX", secrets, field, auth::generate_ticket_key()};
-    auto [ec, reply] =
-        co_await context.commands->async_exec(std::move(make), asio::as_tuple(asio::use_awaitable));
+    auto [ec, reply] = co_await context.commands->async_exec(std::move(make), use_tuple);
     if (ec || reply.is_error()) co_return std::nullopt;
   }
   std::vector<std::string> read{"HGET", secrets, field};
-  auto [ec, reply] =
-      co_await context.commands->async_exec(std::move(read), asio::as_tuple(asio::use_awaitable));
+  auto [ec, reply] = co_await context.commands->async_exec(std::move(read), use_tuple);
   if (ec || reply.is_error()) co_return std::nullopt;
   if (reply.type != redis::Reply::Type::string) co_return std::string();
   auto key = auth::ticket_key_bytes(reply.str);

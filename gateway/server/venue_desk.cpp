@@ -1,11 +1,11 @@
 #include "gateway/server/venue_desk.h"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "gateway/server/frame_gate.h"
 #include "gateway/server/request_auth.h"
@@ -47,8 +47,7 @@ asio::awaitable<std::vector<bool>> who_knows(const std::vector<EventInfo>& event
     }
     std::vector<std::string> exists = {
         "EXISTS", store::badge_key(event.config.event_id(), request.badge_id())};
-    auto [ec, reply] = co_await context.commands->async_exec(std::move(exists),
-                                                             asio::as_tuple(asio::use_awaitable));
+    auto [ec, reply] = co_await context.commands->async_exec(std::move(exists), use_tuple);
     if (ec || reply.type != redis::Reply::Type::integer) {
       note_redis_failure(*context.metrics, "venue_desk", event.config.event_id(),
                          ec ? link_failure(ec, context.commands->last_error())
@@ -82,12 +81,11 @@ asio::awaitable<void> run_venue_desk(WebSocket& ws, const services::venue::Venue
       venue.events.size(),
       ScanHandler::Desk{.id = admitted.desk_id, .token_id = admitted.token_id});
   beast::flat_buffer buffer;
-  const double rate = context.limits.messages_per_second;
-  FrameGate gate(ws, *context.metrics, "desk", rate, 10 * rate);
+  FrameGate gate(ws, *context.metrics, GatedChannel::desk, context.limits);
   while (co_await gate.read(buffer)) {
     const auto access = co_await authorize(request, context, feed, services::auth::Access::scan);
     if (!access.allowed && !access.unavailable) {
-      co_await ws.async_close(refusal_close(access), asio::as_tuple(asio::use_awaitable));
+      co_await ws.async_close(refusal_close(access), use_tuple);
       co_return;
     }
     const auto frame = beast::buffers_to_string(buffer.data());
@@ -129,8 +127,7 @@ asio::awaitable<void> run_venue_desk(WebSocket& ws, const services::venue::Venue
       }
     }
     const auto reply = services::wire::encode(answer, encoding);
-    auto [write_ec, written] =
-        co_await ws.async_write(asio::buffer(reply), asio::as_tuple(asio::use_awaitable));
+    auto [write_ec, written] = co_await ws.async_write(asio::buffer(reply), use_tuple);
     if (write_ec) co_return;
   }
 }

@@ -1,8 +1,8 @@
 #include "gateway/server/venue_route.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "services/registry/utf8.h"
 #include "services/store/keys.h"
@@ -18,8 +18,7 @@ asio::awaitable<VenueLookup> find_venue(const Context& context, const std::strin
   VenueLookup lookup;
   const auto feed = services::store::venue_feed(venue_id);
   std::vector<std::string> command{"HGET", services::store::venue_key(venue_id), "config"};
-  auto [ec, reply] = co_await context.commands->async_exec(std::move(command),
-                                                           asio::as_tuple(asio::use_awaitable));
+  auto [ec, reply] = co_await context.commands->async_exec(std::move(command), use_tuple);
   if (ec) {
     note_redis_failure(*context.metrics, "venue", feed,
                        link_failure(ec, context.commands->last_error()));

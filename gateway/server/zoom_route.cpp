@@ -1,9 +1,9 @@
 #include "gateway/server/zoom_route.h"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/presence_writer.h"
 #include "services/checkin/scan_validator.h"
 #include "services/presence/presence_items.h"
@@ -31,8 +31,7 @@ asio::awaitable<http::message_generator> answer_zoom_webhook(const Request& requ
         "no event named \"" + services::registry::quote_input(event_id) + "\"");
   }
   std::vector<std::string> get_secret{"HGET", services::store::secrets_key(event_id), "zoom"};
-  auto [ec, secret] = co_await context.commands->async_exec(std::move(get_secret),
-                                                            asio::as_tuple(asio::use_awaitable));
+  auto [ec, secret] = co_await context.commands->async_exec(std::move(get_secret), use_tuple);
   if (ec || secret.is_error()) {
     co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
                              "Redis is not reachable; Zoom will retry");
