@@ -261,7 +261,7 @@ int main(int argc, char** argv) {
 
   // Checked on every (re)connect: after a failover the new primary must keep promises too.
   int exit_code = 0;
-  context->commands->on_state_change([&](bool ready) {
+  context->commands->on_state_change([&](bool ready, const std::string& cause) {
     if (ready) {
       spdlog::info("redis ready, functions loaded");
       asio::co_spawn(io, durability_problem(*context->commands, *durability),
@@ -276,7 +276,7 @@ int main(int argc, char** argv) {
                      });
     } else {
       spdlog::warn("redis connection lost ({}); scans answer `unavailable` until it is back",
-                   context->commands->last_error());
+                   cause);
     }
   });
   context->hub->start();
