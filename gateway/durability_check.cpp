@@ -9,7 +9,7 @@ namespace rollcall::gateway {
 namespace asio = boost::asio;
 
 boost::asio::awaitable<std::optional<std::string>> durability_problem(
-    redis::Connection& redis, services::store::Durability required) {
+    redis::Commands& redis, services::store::Durability required) {
   std::vector<std::string> command{"CONFIG", "GET", "append*"};
   auto [ec, reply] =
       co_await redis.async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));

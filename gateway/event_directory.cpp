@@ -11,7 +11,7 @@
 
 namespace rollcall::gateway {
 
-EventDirectory::EventDirectory(std::shared_ptr<redis::Connection> redis,
+EventDirectory::EventDirectory(std::shared_ptr<redis::Commands> redis,
                                std::chrono::milliseconds time_margin)
     : redis_(std::move(redis)), time_margin_(time_margin) {}
 

@@ -8,7 +8,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "redis/connection.h"
+#include "redis/commands.h"
 #include "rollcall/v1/auth.pb.h"
 #include "rollcall/v1/rollcall.pb.h"
 #include "services/checkin/time_window.h"
@@ -37,7 +37,7 @@ class EventDirectory {
   static constexpr std::chrono::seconds kCacheFor{5};
 
   explicit EventDirectory(
-      std::shared_ptr<redis::Connection> redis,
+      std::shared_ptr<redis::Commands> redis,
       std::chrono::milliseconds time_margin = services::checkin::kDefaultTimeMargin);
 
   struct Lookup {
@@ -52,7 +52,7 @@ class EventDirectory {
     std::chrono::steady_clock::time_point fetched;
   };
 
-  std::shared_ptr<redis::Connection> redis_;
+  std::shared_ptr<redis::Commands> redis_;
   std::chrono::milliseconds time_margin_;
   std::mutex mutex_;
   std::map<std::string, Entry, std::less<>> cache_;

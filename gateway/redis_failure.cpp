@@ -5,8 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "redis/error.h"
 #include "gateway/server/log_throttle.h"
+#include "redis/error.h"
 #include "services/registry/utf8.h"
 
 namespace rollcall::gateway {

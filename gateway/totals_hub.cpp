@@ -42,7 +42,7 @@ std::int64_t unix_ms_now() {
 }
 
 asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counters>>> read_counters(
-    redis::Connection& redis, Metrics& metrics, const std::string& event_id) {
+    redis::Commands& redis, Metrics& metrics, const std::string& event_id) {
   // Built outside the co_await: GCC 12 miscompiles initializer lists inside co_await operands.
   std::vector<std::string> command{"FCALL", std::string(services::store::kTotalsFunction), "1",
                                    services::store::tag(event_id)};
@@ -64,7 +64,7 @@ asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counter
                            std::move(counters));
 }
 
-TotalsHub::TotalsHub(asio::any_io_executor executor, std::shared_ptr<redis::Connection> commands,
+TotalsHub::TotalsHub(asio::any_io_executor executor, std::shared_ptr<redis::Commands> commands,
                      std::shared_ptr<redis::Connection> subscriber, std::chrono::milliseconds tick,
                      std::shared_ptr<Metrics> metrics)
     : executor_(std::move(executor)),
