@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/redis_failure.h"
 #include "services/auth/ticket.h"
 #include "services/registry/event_config.h"
 #include "services/store/keys.h"
@@ -29,7 +30,12 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
   std::vector<std::string> command{"HGET", services::store::event_key(event_id), "config"};
   auto [ec, reply] = co_await redis_->async_exec(std::move(command),
                                                  boost::asio::as_tuple(boost::asio::use_awaitable));
-  if (ec || reply.is_error()) co_return Lookup{.unavailable = true};
+  if (ec || (reply.type != redis::Reply::Type::string && reply.type != redis::Reply::Type::nil)) {
+    log_redis_failure("event", event_id,
+                      ec ? link_failure(ec, redis_->last_error())
+                         : reply_failure(reply, "the event's config (a string or nil)"));
+    co_return Lookup{.unavailable = true};
+  }
 
   std::shared_ptr<EventInfo> event;
   if (reply.type == redis::Reply::Type::string) {
@@ -51,7 +57,12 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
     std::vector<std::string> keys_command{"HGETALL", services::store::badge_keys_key(event_id)};
     auto [keys_ec, keys] = co_await redis_->async_exec(
         std::move(keys_command), boost::asio::as_tuple(boost::asio::use_awaitable));
-    if (keys_ec || keys.is_error()) co_return Lookup{.unavailable = true};
+    if (keys_ec || keys.type != redis::Reply::Type::array) {
+      log_redis_failure("event", event_id,
+                        keys_ec ? link_failure(keys_ec, redis_->last_error())
+                                : reply_failure(keys, "the event's badge keys (an array)"));
+      co_return Lookup{.unavailable = true};
+    }
     const auto fields = std::move(keys).element_texts();
     for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
       v1::BadgeKey key;
@@ -68,7 +79,12 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
                                          std::string(services::store::kTicketKeyField)};
     auto [key_ec, key] = co_await redis_->async_exec(
         std::move(key_command), boost::asio::as_tuple(boost::asio::use_awaitable));
-    if (key_ec || key.is_error()) co_return Lookup{.unavailable = true};
+    if (key_ec || (key.type != redis::Reply::Type::string && key.type != redis::Reply::Type::nil)) {
+      log_redis_failure("event", event_id,
+                        key_ec ? link_failure(key_ec, redis_->last_error())
+                               : reply_failure(key, "the event's ticket key (a string or nil)"));
+      co_return Lookup{.unavailable = true};
+    }
     if (key.type == redis::Reply::Type::string) {
       event->ticket_key = services::auth::ticket_key_bytes(key.str).value_or(std::string());
     }

@@ -18,6 +18,11 @@ struct RedisFailure {
   std::string cause;  // bounded: Redis's text is quoted with registry::quote_input
 };
 
+// Redis's text (an error reply can carry what a client sent) quoted for a log line or a cause:
+// control characters escaped (\xNN) so it cannot forge a line or drive a terminal, bounded and
+// valid UTF-8 (registry::quote_input).
+std::string quote_redis_text(std::string_view text);
+
 // A call that failed with `ec`; `link_error` is the connection's last error
 // (Connection::last_error()), which says why the link is down.
 RedisFailure link_failure(const boost::system::error_code& ec, std::string_view link_error);
@@ -30,5 +35,9 @@ RedisFailure reply_failure(const redis::Reply& reply, std::string_view expected)
 // "totals".
 void note_redis_failure(Metrics& metrics, std::string_view site, std::string_view event_id,
                         const RedisFailure& failure);
+// The log line alone, rate-limited the same way, for sites that have no metrics to count in
+// ("event", "token": the directories).
+void log_redis_failure(std::string_view site, std::string_view event_id,
+                       const RedisFailure& failure);
 
 }  // namespace rollcall::gateway

@@ -154,10 +154,13 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::count(const EventInfo& event
   }
   auto result = checkin::scan_result_from_reply(request.scan_id(), fields, event.zone);
   if (!result) {
-    note_redis_failure(*metrics_, "scan", event.config.event_id(),
-                       {.kind = "reply_shape",
-                        .cause = "the scan function's reply of " + std::to_string(fields.size()) +
-                                 " fields is not understood"});
+    note_redis_failure(
+        *metrics_, "scan", event.config.event_id(),
+        {.kind = "reply_shape",
+         .cause = "the scan function's reply of " + std::to_string(fields.size()) +
+                  " fields is not understood" +
+                  (fields.empty() ? std::string()
+                                  : " (status \"" + quote_redis_text(fields[0]) + "\")")});
   }
   co_return result ? std::move(*result) : checkin::unavailable_result(request.scan_id());
 }

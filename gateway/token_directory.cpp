@@ -4,6 +4,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/redis_failure.h"
 #include "services/auth/token.h"
 #include "services/auth/token_check.h"
 #include "services/store/keys.h"
@@ -38,7 +39,11 @@ boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::
     std::vector<std::string> command{"HGET", services::store::tokens_key(event_id), hash};
     auto [ec, reply] = co_await redis_->async_exec(
         std::move(command), boost::asio::as_tuple(boost::asio::use_awaitable));
-    if (ec || reply.is_error()) {
+    if (ec || (reply.type != redis::Reply::Type::string && reply.type != redis::Reply::Type::nil)) {
+      // The token is not logged: its id is, and only that of a hash the caller sent.
+      log_redis_failure("token", event_id,
+                        ec ? link_failure(ec, redis_->last_error())
+                           : reply_failure(reply, "the token's record (a string or nil)"));
       decision.unavailable = true;
       co_return decision;
     }

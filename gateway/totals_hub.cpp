@@ -1,5 +1,7 @@
 #include "gateway/totals_hub.h"
 
+#include <charconv>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -49,16 +51,32 @@ asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counter
   auto [ec, reply] =
       co_await redis.async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
   if (ec || reply.type != redis::Reply::Type::array || reply.elements.size() != 2 ||
-      reply.elements[0].type != redis::Reply::Type::integer) {
+      reply.elements[0].type != redis::Reply::Type::integer || reply.elements[0].integer < 0 ||
+      reply.elements[1].type != redis::Reply::Type::array ||
+      reply.elements[1].elements.size() % 2 != 0) {
     note_redis_failure(metrics, "totals", event_id,
                        ec ? link_failure(ec, redis.last_error())
                           : reply_failure(reply, "the totals function's [seq, counters]"));
     co_return std::nullopt;
   }
+  // A counter that is not a number would show as 0: the figures would be wrong, not missing.
   services::totals::Counters counters;
   const auto& flat = reply.elements[1].elements;
   for (std::size_t i = 0; i + 1 < flat.size(); i += 2) {
-    counters.emplace_back(flat[i].str, std::strtoll(flat[i + 1].str.c_str(), nullptr, 10));
+    const auto& value = flat[i + 1].str;
+    long long number = 0;
+    const auto [end, parse_error] =
+        std::from_chars(value.data(), value.data() + value.size(), number);
+    if (flat[i].type != redis::Reply::Type::string ||
+        flat[i + 1].type != redis::Reply::Type::string || parse_error != std::errc() ||
+        end != value.data() + value.size()) {
+      note_redis_failure(metrics, "totals", event_id,
+                         {.kind = "reply_shape",
+                          .cause = "counter \"" + quote_redis_text(flat[i].str) + "\" is \"" +
+                                   quote_redis_text(value) + "\", not a number"});
+      co_return std::nullopt;
+    }
+    counters.emplace_back(flat[i].str, number);
   }
   co_return std::make_pair(static_cast<std::uint64_t>(reply.elements[0].integer),
                            std::move(counters));
