@@ -134,7 +134,7 @@ int Gateway::run() {
   const auto durability = options.durability;
 
   // Checked on every (re)connect: after a failover the new primary must keep promises too.
-  link->on_state_change([&](bool ready) {
+  link->on_state_change([&](bool ready, const std::string& cause) {
     if (ready) {
       spdlog::info("redis ready, functions loaded");
       asio::co_spawn(io, durability_problem(*context->commands, durability),
@@ -149,7 +149,7 @@ int Gateway::run() {
                      });
     } else {
       spdlog::warn("redis connection lost ({}); scans answer `unavailable` until it is back",
-                   context->commands->last_error());
+                   cause);
     }
   });
   context->hub->start();

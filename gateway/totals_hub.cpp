@@ -96,7 +96,7 @@ void TotalsHub::start() {
   subscriber_->on_message([weak](const std::string& channel, const std::string& payload) {
     if (auto self = weak.lock()) self->on_message(channel, payload);
   });
-  subscriber_->on_state_change([weak](bool ready) {
+  subscriber_->on_state_change([weak](bool ready, const std::string&) {
     if (auto self = weak.lock()) self->on_subscriber_state(ready);
   });
   asio::co_spawn(executor_, run_ticks(), asio::detached);
