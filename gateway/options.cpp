@@ -1,7 +1,9 @@
 #include "gateway/options.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -99,6 +101,36 @@ po::options_description describe(const GatewayOptions& d) {
   return options;
 }
 
+// program_options reads "-1" as an unsigned by wrapping it (4294967295 ms of tick), and "nan" or
+// "inf" as a rate: every unsigned and floating-point option, present or future, is checked here.
+std::optional<std::string> out_of_range(const po::parsed_options& line,
+                                        const po::options_description& all) {
+  for (const auto& option : line.options) {
+    const auto* description = all.find_nothrow(option.string_key, false);
+    if (description == nullptr) continue;
+    const auto* semantic = description->semantic().get();
+    const bool whole = dynamic_cast<const po::typed_value<unsigned>*>(semantic) != nullptr ||
+                       dynamic_cast<const po::typed_value<std::size_t>*>(semantic) != nullptr;
+    const bool real = dynamic_cast<const po::typed_value<double>*>(semantic) != nullptr;
+    if (!whole && !real) continue;
+    for (const auto& value : option.value) {
+      const auto first = value.find_first_not_of(" \t");
+      const bool negative = first != std::string::npos && value[first] == '-';
+      bool finite = true;
+      if (real && !negative) {
+        char* end = nullptr;
+        const double number = std::strtod(value.c_str(), &end);
+        finite = std::isfinite(number);
+      }
+      if (negative || !finite) {
+        return "--" + option.string_key + " wants " +
+               (whole ? "a whole number of 0 or more" : "a finite number of 0 or more");
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 ParsedOptions refuse(std::string error) {
   ParsedOptions parsed;
   parsed.action = ParsedOptions::Action::refuse;
@@ -126,7 +158,15 @@ ParsedOptions parse_options(int argc, const char* const argv[]) {
   all.add(options).add(hidden);
   po::variables_map args;
   try {
-    po::store(po::parse_command_line(argc, argv, all), args);
+    const auto line = po::parse_command_line(argc, argv, all);
+    if (auto problem = out_of_range(line, all)) {
+      std::ostringstream usage;
+      usage << options;
+      auto parsed = refuse(*problem);
+      parsed.error += usage.str();
+      return parsed;
+    }
+    po::store(line, args);
     po::notify(args);
   } catch (const std::exception& e) {
     std::ostringstream usage;

@@ -165,6 +165,36 @@ TEST(GatewayOptions, NonNumbersAreRefusedNamingTheOption) {
   }
 }
 
+// "-1" would wrap to 4294967295 in an unsigned option, and "nan" or "inf" would make a rate of
+// nothing or everything: refused for every numeric option, in both spellings of the command line.
+TEST(GatewayOptions, NegativeAndNonFiniteNumbersAreRefusedNamingTheOption) {
+  std::vector<std::pair<std::string, bool>> numeric;  // name, fractional
+  for (const auto& option : limit_options()) numeric.emplace_back(option.name, option.fractional);
+  for (const char* name : {"tick-ms", "venue-fold-ms", "threads", "lease-ms", "time-margin",
+                           "max-desks", "redis-wait-timeout-ms"}) {
+    numeric.emplace_back(name, false);
+  }
+  for (const auto& [name, fractional] : numeric) {
+    std::vector<std::string> bad = {"-1", "-0", " -5", "-4294967295", "-1e3"};
+    if (fractional) bad.insert(bad.end(), {"nan", "inf", "-inf", "1e999", "NaN"});
+    for (const auto& value : bad) {
+      for (const auto& words : std::vector<std::vector<std::string>>{{"--" + name + "=" + value},
+                                                                     {"--" + name, value}}) {
+        const auto parsed = parse(words);
+        ASSERT_EQ(parsed.action, ParsedOptions::Action::refuse) << name << " " << value;
+        EXPECT_EQ(parsed.exit_code, 2);
+        // "--name -1" may already be refused by program_options (missing value); it names the
+        // option either way.
+        const auto expected = words.size() == 1 ? "--" + name + " wants" : name;
+        EXPECT_NE(parsed.error.find(expected), std::string::npos)
+            << name << " " << value << ": " << parsed.error;
+      }
+    }
+    // The control: the same option with a plain value is taken.
+    EXPECT_EQ(parse({"--" + name + "=7"}).action, ParsedOptions::Action::run) << name;
+  }
+}
+
 TEST(GatewayOptions, BadValuesGetTheirOwnRefusal) {
   struct Case {
     std::vector<std::string> words;
