@@ -5,8 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "redis/error.h"
 #include "gateway/server/log_throttle.h"
+#include "redis/error.h"
 #include "services/registry/utf8.h"
 
 namespace rollcall::gateway {
@@ -52,6 +52,10 @@ RedisFailure reply_failure(const redis::Reply& reply, std::string_view expected)
   }
   return {.kind = "reply_shape",
           .cause = "Redis answered " + shape + " where " + std::string(expected) + " was expected"};
+}
+
+RedisFailure store_failure(const services::store::ReplyError& error) {
+  return {.kind = error.kind, .cause = error.cause};
 }
 
 void note_redis_failure(Metrics& metrics, std::string_view site, std::string_view event_id,

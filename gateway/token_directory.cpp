@@ -6,6 +6,7 @@
 
 #include "services/auth/token.h"
 #include "services/auth/token_check.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 
 namespace rollcall::gateway {
@@ -36,19 +37,20 @@ boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::
     }
   }
   if (!entry) {
-    std::vector<std::string> command{"HGET", services::store::tokens_key(event_id), hash};
-    auto [ec, reply] = co_await redis_->async_exec(
-        std::move(command), boost::asio::as_tuple(boost::asio::use_awaitable));
-    if (ec || reply.is_error()) {
+    auto [ec, reply] =
+        co_await redis_->async_exec(services::store::token_read(event_id, hash),
+                                    boost::asio::as_tuple(boost::asio::use_awaitable));
+    const auto stored = services::store::read_field(reply);
+    if (ec || !stored) {
       decision.unavailable = true;
       co_return decision;
     }
     entry.emplace(Entry{.fetched = now});
-    if (reply.type == redis::Reply::Type::string) {
+    if (*stored) {
       v1::TokenRecord record;
       google::protobuf::util::JsonParseOptions options;
       options.ignore_unknown_fields = true;  // written by a newer rollcall-admin
-      if (google::protobuf::util::JsonStringToMessage(reply.str, &record, options).ok()) {
+      if (google::protobuf::util::JsonStringToMessage(**stored, &record, options).ok()) {
         entry->record = std::move(record);
       }
     }

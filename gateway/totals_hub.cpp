@@ -7,8 +7,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "gateway/redis_failure.h"
-#include "services/store/function_library.h"
 #include "services/store/keys.h"
+#include "services/store/totals_call.h"
 #include "services/totals/change_notice.h"
 
 namespace rollcall::gateway {
@@ -43,25 +43,15 @@ std::int64_t unix_ms_now() {
 
 asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counters>>> read_counters(
     redis::Connection& redis, Metrics& metrics, const std::string& event_id) {
-  // Built outside the co_await: GCC 12 miscompiles initializer lists inside co_await operands.
-  std::vector<std::string> command{"FCALL", std::string(services::store::kTotalsFunction), "1",
-                                   services::store::tag(event_id)};
-  auto [ec, reply] =
-      co_await redis.async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
-  if (ec || reply.type != redis::Reply::Type::array || reply.elements.size() != 2 ||
-      reply.elements[0].type != redis::Reply::Type::integer) {
+  auto [ec, reply] = co_await redis.async_exec(services::store::totals_call(event_id),
+                                               asio::as_tuple(asio::use_awaitable));
+  auto totals = services::store::read_totals_reply(reply);
+  if (ec || !totals) {
     note_redis_failure(metrics, "totals", event_id,
-                       ec ? link_failure(ec, redis.last_error())
-                          : reply_failure(reply, "the totals function's [seq, counters]"));
+                       ec ? link_failure(ec, redis.last_error()) : store_failure(totals.error));
     co_return std::nullopt;
   }
-  services::totals::Counters counters;
-  const auto& flat = reply.elements[1].elements;
-  for (std::size_t i = 0; i + 1 < flat.size(); i += 2) {
-    counters.emplace_back(flat[i].str, std::strtoll(flat[i + 1].str.c_str(), nullptr, 10));
-  }
-  co_return std::make_pair(static_cast<std::uint64_t>(reply.elements[0].integer),
-                           std::move(counters));
+  co_return std::make_pair(totals->seq, std::move(totals->counters));
 }
 
 TotalsHub::TotalsHub(asio::any_io_executor executor, std::shared_ptr<redis::Connection> commands,

@@ -64,6 +64,10 @@ std::vector<std::string> log_reverse_read(std::string_view event_id, std::string
           std::string(from), "COUNT",           std::to_string(count)};
 }
 
+std::vector<std::string> log_length_read(std::string_view event_id) {
+  return {"XLEN", log_key(event_id)};
+}
+
 Read<std::vector<StreamEntry>> read_log_page(const redis::Reply& reply, std::size_t max) {
   using R = Read<std::vector<StreamEntry>>;
   if (reply.type != Type::array || reply.elements.size() > max) {

@@ -37,6 +37,9 @@ std::vector<std::string> log_range_read(std::string_view event_id, std::string_v
 std::vector<std::string> log_reverse_read(std::string_view event_id, std::string_view until,
                                           std::string_view from, std::size_t count);
 
+// XLEN {E}:log, answered by an integer (read_integer).
+std::vector<std::string> log_length_read(std::string_view event_id);
+
 // An XRANGE/XREVRANGE reply of at most `max` entries, each [id "MS-SEQ", [field, value, ...]],
 // else the error (no entry is skipped silently: a page with a bad entry is refused whole).
 Read<std::vector<StreamEntry>> read_log_page(const redis::Reply& reply, std::size_t max);

@@ -4,6 +4,14 @@
 
 namespace rollcall::services::store {
 
+std::vector<std::string> event_exists_read(std::string_view event_id) {
+  return {"EXISTS", event_key(event_id)};
+}
+
+std::vector<std::string> counters_read(std::string_view event_id) {
+  return {"HGETALL", counters_key(event_id)};
+}
+
 std::vector<std::string> event_config_read(std::string_view event_id) {
   return {"HGET", event_key(event_id), "config"};
 }
@@ -51,6 +59,31 @@ std::vector<std::string> badge_hash_read(std::string_view event_id, std::string_
 
 std::vector<std::string> registry_version_read(std::string_view event_id) {
   return {"GET", registry_version_key(event_id)};
+}
+
+std::vector<std::string> inside_read(std::string_view event_id,
+                                     const std::vector<std::string>& persons) {
+  std::vector<std::string> args = {"SMISMEMBER", inside_key(event_id)};
+  args.insert(args.end(), persons.begin(), persons.end());
+  return args;
+}
+
+Read<std::vector<bool>> read_inside(const redis::Reply& reply, std::size_t persons) {
+  using R = Read<std::vector<bool>>;
+  constexpr std::string_view kExpected = "one 0 or 1 per person asked";
+  if (reply.type != redis::Reply::Type::array || reply.elements.size() != persons) {
+    return R::fail(unexpected(reply, kExpected));
+  }
+  std::vector<bool> inside;
+  inside.reserve(persons);
+  for (const auto& element : reply.elements) {
+    if (element.type != redis::Reply::Type::integer ||
+        (element.integer != 0 && element.integer != 1)) {
+      return R::fail(unexpected(reply, kExpected));
+    }
+    inside.push_back(element.integer == 1);
+  }
+  return R::ok(std::move(inside));
 }
 
 Read<std::optional<std::string>> read_field(const redis::Reply& reply) {

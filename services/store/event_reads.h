@@ -14,6 +14,10 @@
 // what was read (an event config, a token record, a venue config) is the domain's.
 namespace rollcall::services::store {
 
+// EXISTS {E}:event: whether the event was imported.
+std::vector<std::string> event_exists_read(std::string_view event_id);
+// HGETALL {E}:counters: every counter of the event.
+std::vector<std::string> counters_read(std::string_view event_id);
 // HGET {E}:event config: the event config as proto JSON (nil: no such event).
 std::vector<std::string> event_config_read(std::string_view event_id);
 // HGETALL {E}:badge_keys: key id -> BadgeKey as proto JSON.
@@ -37,6 +41,12 @@ std::vector<std::string> badge_exists_read(std::string_view event_id, std::strin
 std::vector<std::string> badge_hash_read(std::string_view event_id, std::string_view badge_id);
 // GET {E}:registry_version.
 std::vector<std::string> registry_version_read(std::string_view event_id);
+
+// SMISMEMBER {E}:inside PERSON...: who of these persons is inside now.
+std::vector<std::string> inside_read(std::string_view event_id,
+                                     const std::vector<std::string>& persons);
+// One 0/1 per person asked, else the error.
+Read<std::vector<bool>> read_inside(const redis::Reply& reply, std::size_t persons);
 
 // A field or string: its text, nullopt when absent (nil).
 Read<std::optional<std::string>> read_field(const redis::Reply& reply);

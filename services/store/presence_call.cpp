@@ -33,20 +33,9 @@ std::vector<std::string> presence_call(const PresenceHead& head,
   return args;
 }
 
-Read<std::vector<PresenceItemAnswer>> read_presence_reply(const redis::Reply& reply,
-                                                          std::size_t items) {
-  using R = Read<std::vector<PresenceItemAnswer>>;
+Read<std::vector<std::string>> read_presence_reply(const redis::Reply& reply, std::size_t items) {
   const auto size = items * 2 + 1;
-  auto texts =
-      read_texts(reply, "rollcall_presence's " + std::to_string(size) + " fields", size, size);
-  if (!texts) return R::fail(std::move(texts.error));
-  std::vector<PresenceItemAnswer> answers;
-  answers.reserve(items);
-  for (std::size_t i = 0; i < items; ++i) {
-    const auto& replay = (*texts)[2 * i + 1];
-    answers.push_back({.status = std::move((*texts)[2 * i]), .replay = replay == "1"});
-  }
-  return R::ok(std::move(answers));
+  return read_texts(reply, "rollcall_presence's " + std::to_string(size) + " fields", size, size);
 }
 
 }  // namespace rollcall::services::store

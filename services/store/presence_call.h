@@ -40,12 +40,8 @@ inline constexpr std::size_t kPresenceItemArgs = 9;
 std::vector<std::string> presence_call(const PresenceHead& head,
                                        const std::vector<PresenceCallItem>& items);
 
-struct PresenceItemAnswer {
-  std::string status;  // a v1::PresenceAck status name
-  bool replay = false;
-};
-// [status, replay, ...per item, seq]: exactly one answer per item sent, else the error.
-Read<std::vector<PresenceItemAnswer>> read_presence_reply(const redis::Reply& reply,
-                                                          std::size_t items);
+// [status, replay, ...per item, seq] as text: exactly 2 * items + 1 fields, else the error.
+// (What a status means is services/presence's.)
+Read<std::vector<std::string>> read_presence_reply(const redis::Reply& reply, std::size_t items);
 
 }  // namespace rollcall::services::store

@@ -94,6 +94,31 @@ Read<std::optional<v1::Badge>> read_badge_record(std::string_view badge_id,
   return R::ok(badge_of(badge_id, reply.elements.data()));
 }
 
+std::vector<std::string> badge_scan_read(std::string_view event_id, std::string_view cursor) {
+  return {"SCAN", std::string(cursor), "MATCH", badge_key(event_id, "*"), "COUNT", "1000"};
+}
+
+Read<BadgeScanPage> read_badge_scan(std::string_view event_id, const redis::Reply& reply) {
+  using R = Read<BadgeScanPage>;
+  constexpr std::string_view kExpected = "SCAN's [cursor, keys]";
+  if (reply.type != Type::array || reply.elements.size() != 2 ||
+      reply.elements[0].type != Type::string) {
+    return R::fail(unexpected(reply, kExpected));
+  }
+  auto keys = read_texts(reply.elements[1], kExpected, 0);
+  if (!keys) return R::fail(std::move(keys.error));
+  const auto prefix = badge_key(event_id, "");
+  BadgeScanPage page{.cursor = reply.elements[0].str};
+  for (auto& key : *keys) {
+    if (!key.starts_with(prefix)) {
+      return R::fail({.kind = "reply_shape",
+                      .cause = "SCAN answered key \"" + bounded_text(key) + "\", not a badge key"});
+    }
+    page.badge_ids.push_back(key.substr(prefix.size()));
+  }
+  return R::ok(std::move(page));
+}
+
 std::vector<std::string> registered_count_read(std::string_view event_id) {
   return {
       "SORT", badges_key(event_id), "BY", "nosort", "GET", badge_key(event_id, "*") + "->revoked"};

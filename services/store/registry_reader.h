@@ -34,6 +34,15 @@ std::vector<std::string> badge_record_read(std::string_view event_id, std::strin
 Read<std::optional<v1::Badge>> read_badge_record(std::string_view badge_id,
                                                  const redis::Reply& reply);
 
+// The badge keys of the event, a page at a time (SCAN cursor MATCH {E}:badge:* COUNT 1000),
+// for events imported before the set existed; cursor "0" starts and ends.
+std::vector<std::string> badge_scan_read(std::string_view event_id, std::string_view cursor);
+struct BadgeScanPage {
+  std::string cursor;
+  std::vector<std::string> badge_ids;
+};
+Read<BadgeScanPage> read_badge_scan(std::string_view event_id, const redis::Reply& reply);
+
 // How many badges are registered and not revoked: SORT {E}:badges BY nosort GET ...->revoked.
 std::vector<std::string> registered_count_read(std::string_view event_id);
 Read<int> read_registered_count(const redis::Reply& reply);
