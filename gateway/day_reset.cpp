@@ -26,7 +26,7 @@ bool reset_due(const EventInfo& event, std::int64_t now_ms) {
 
 }  // namespace
 
-asio::awaitable<void> run_day_resets(std::shared_ptr<redis::Connection> redis,
+asio::awaitable<void> run_day_resets(std::shared_ptr<redis::Commands> redis,
                                      std::shared_ptr<EventDirectory> events,
                                      std::chrono::seconds period) {
   asio::steady_timer timer(co_await asio::this_coro::executor);

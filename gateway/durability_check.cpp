@@ -9,7 +9,7 @@ namespace rollcall::gateway {
 namespace asio = boost::asio;
 
 boost::asio::awaitable<std::optional<std::string>> durability_problem(
-    redis::Connection& redis, services::store::Durability required) {
+    redis::Commands& redis, services::store::Durability required) {
   auto [ec, reply] = co_await redis.async_exec(services::store::durability_config_read(),
                                                asio::as_tuple(asio::use_awaitable));
   const auto config = services::store::read_durability_config(reply);

@@ -5,7 +5,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "redis/connection.h"
+#include "redis/commands.h"
 #include "services/store/durability.h"
 
 namespace rollcall::gateway {
@@ -14,6 +14,6 @@ namespace rollcall::gateway {
 // when it is enough, or when the server will not tell (CONFIG renamed away on managed Redis):
 // that case is logged as a warning, since it cannot be checked.
 boost::asio::awaitable<std::optional<std::string>> durability_problem(
-    redis::Connection& redis, services::store::Durability required);
+    redis::Commands& redis, services::store::Durability required);
 
 }  // namespace rollcall::gateway

@@ -14,7 +14,7 @@
 
 namespace rollcall::gateway {
 
-EventDirectory::EventDirectory(std::shared_ptr<redis::Connection> redis,
+EventDirectory::EventDirectory(std::shared_ptr<redis::Commands> redis,
                                std::chrono::milliseconds time_margin,
                                std::shared_ptr<Metrics> metrics)
     : redis_(std::move(redis)),

@@ -9,7 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "gateway/metrics.h"
-#include "redis/connection.h"
+#include "redis/commands.h"
 #include "rollcall/v1/auth.pb.h"
 #include "rollcall/v1/rollcall.pb.h"
 #include "services/checkin/time_window.h"
@@ -40,7 +40,7 @@ class EventDirectory {
   // Failures (Redis away, a reply of another shape, a stored config that does not parse) are
   // counted in `metrics` as site "event" (a directory of its own when none is given).
   explicit EventDirectory(
-      std::shared_ptr<redis::Connection> redis,
+      std::shared_ptr<redis::Commands> redis,
       std::chrono::milliseconds time_margin = services::checkin::kDefaultTimeMargin,
       std::shared_ptr<Metrics> metrics = nullptr);
 
@@ -58,7 +58,7 @@ class EventDirectory {
 
   static constexpr std::string_view kSite = "event";
 
-  std::shared_ptr<redis::Connection> redis_;
+  std::shared_ptr<redis::Commands> redis_;
   std::chrono::milliseconds time_margin_;
   std::shared_ptr<Metrics> metrics_;
   std::mutex mutex_;

@@ -227,7 +227,8 @@ int main(int argc, char** argv) {
       std::chrono::milliseconds(args["redis-wait-timeout-ms"].as<unsigned>());
   command_options.setup.push_back(
       {"FUNCTION", "LOAD", "REPLACE", std::string(rollcall::services::store::function_library())});
-  context->commands = redis::Connection::create(asio::make_strand(io), command_options);
+  auto link = redis::Connection::create(asio::make_strand(io), command_options);
+  context->commands = link;
   context->subscriber = redis::Connection::create(asio::make_strand(io), {.url = *url});
   context->hub = std::make_shared<TotalsHub>(asio::make_strand(io), context->commands,
                                              context->subscriber, tick, context->metrics);
@@ -261,7 +262,7 @@ int main(int argc, char** argv) {
 
   // Checked on every (re)connect: after a failover the new primary must keep promises too.
   int exit_code = 0;
-  context->commands->on_state_change([&](bool ready) {
+  link->on_state_change([&](bool ready) {
     if (ready) {
       spdlog::info("redis ready, functions loaded");
       asio::co_spawn(io, durability_problem(*context->commands, *durability),
@@ -280,7 +281,7 @@ int main(int argc, char** argv) {
     }
   });
   context->hub->start();
-  context->commands->start();
+  link->start();
   context->subscriber->start();
   asio::co_spawn(io, server::listen(acceptor, context), asio::detached);
   asio::co_spawn(asio::make_strand(io),
@@ -309,7 +310,7 @@ int main(int argc, char** argv) {
         },
         [&](std::exception_ptr, auto...) {
           context->hub->stop();
-          context->commands->stop();
+          link->stop();
           context->subscriber->stop();
           io.stop();
         });

@@ -17,7 +17,7 @@ namespace rollcall::gateway {
 
 namespace asio = boost::asio;
 
-PresenceLeases::PresenceLeases(std::shared_ptr<redis::Connection> redis,
+PresenceLeases::PresenceLeases(std::shared_ptr<redis::Commands> redis,
                                std::shared_ptr<EventDirectory> events, std::string gateway_id,
                                std::chrono::milliseconds lease)
     : redis_(std::move(redis)),

@@ -10,7 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "gateway/event_directory.h"
-#include "redis/connection.h"
+#include "redis/commands.h"
 
 namespace rollcall::gateway {
 
@@ -21,7 +21,7 @@ class PresenceLeases {
  public:
   static constexpr std::chrono::seconds kDefaultLease{15};
 
-  PresenceLeases(std::shared_ptr<redis::Connection> redis, std::shared_ptr<EventDirectory> events,
+  PresenceLeases(std::shared_ptr<redis::Commands> redis, std::shared_ptr<EventDirectory> events,
                  std::string gateway_id, std::chrono::milliseconds lease);
 
   const std::string& beacon_holder() const { return beacon_holder_; }
@@ -40,7 +40,7 @@ class PresenceLeases {
   boost::asio::awaitable<void> renew();
   boost::asio::awaitable<void> sweep(const std::string& event_id, std::int64_t now_ms);
 
-  std::shared_ptr<redis::Connection> redis_;
+  std::shared_ptr<redis::Commands> redis_;
   std::shared_ptr<EventDirectory> events_;
   std::string beacon_holder_;
   std::chrono::milliseconds lease_;

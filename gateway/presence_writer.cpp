@@ -16,7 +16,7 @@ namespace asio = boost::asio;
 namespace presence = services::presence;
 
 asio::awaitable<std::vector<v1::PresenceAck>> apply_presence(
-    redis::Connection& redis, Metrics& metrics, const EventInfo& event,
+    redis::Commands& redis, Metrics& metrics, const EventInfo& event,
     const presence::Holder& holder, bool resync, std::vector<const v1::PresenceEvent*> items) {
   const auto now = unix_ms_now();
   // Times the server does not believe are dropped from copies of their items (the server's time

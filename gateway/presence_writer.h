@@ -6,7 +6,7 @@
 
 #include "gateway/event_directory.h"
 #include "gateway/metrics.h"
-#include "redis/connection.h"
+#include "redis/commands.h"
 #include "services/presence/presence_items.h"
 
 namespace rollcall::gateway {
@@ -15,7 +15,7 @@ namespace rollcall::gateway {
 // event's current day. Acks come in item order; all `unavailable` when Redis is away. Each
 // outcome is counted in `metrics`.
 boost::asio::awaitable<std::vector<v1::PresenceAck>> apply_presence(
-    redis::Connection& redis, Metrics& metrics, const EventInfo& event,
+    redis::Commands& redis, Metrics& metrics, const EventInfo& event,
     const services::presence::Holder& holder, bool resync,
     std::vector<const v1::PresenceEvent*> items);
 

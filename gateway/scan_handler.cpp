@@ -43,7 +43,7 @@ std::int64_t now_ms() {
 
 }  // namespace
 
-ScanHandler::ScanHandler(std::shared_ptr<redis::Connection> redis, std::shared_ptr<Metrics> metrics,
+ScanHandler::ScanHandler(std::shared_ptr<redis::Commands> redis, std::shared_ptr<Metrics> metrics,
                          std::size_t max_desks)
     : redis_(std::move(redis)), metrics_(std::move(metrics)), max_desks_(max_desks) {}
 

@@ -8,7 +8,7 @@
 
 #include "gateway/event_directory.h"
 #include "gateway/metrics.h"
-#include "redis/connection.h"
+#include "redis/commands.h"
 #include "rollcall/v1/registration.pb.h"
 #include "services/checkin/badge_code_check.h"
 #include "services/wire/codec.h"
@@ -22,7 +22,7 @@ class ScanHandler {
   static constexpr std::size_t kDefaultMaxDesks = 500;
 
   // The event tracks at most `max_desks` desks (desk:ID:... counters in its totals).
-  ScanHandler(std::shared_ptr<redis::Connection> redis, std::shared_ptr<Metrics> metrics,
+  ScanHandler(std::shared_ptr<redis::Commands> redis, std::shared_ptr<Metrics> metrics,
               std::size_t max_desks = kDefaultMaxDesks);
 
   // One desk connection as the handler sees it.
@@ -54,7 +54,7 @@ class ScanHandler {
                                                const services::checkin::BadgeProof& proof,
                                                Desk& desk, const v1::ManualCheckin* manual);
 
-  std::shared_ptr<redis::Connection> redis_;
+  std::shared_ptr<redis::Commands> redis_;
   std::shared_ptr<Metrics> metrics_;
   std::size_t max_desks_;
 };

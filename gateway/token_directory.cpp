@@ -13,8 +13,7 @@ namespace rollcall::gateway {
 
 namespace auth = services::auth;
 
-TokenDirectory::TokenDirectory(std::shared_ptr<redis::Connection> redis)
-    : redis_(std::move(redis)) {}
+TokenDirectory::TokenDirectory(std::shared_ptr<redis::Commands> redis) : redis_(std::move(redis)) {}
 
 boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::string event_id,
                                                                            std::string token,

@@ -11,7 +11,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "redis/connection.h"
+#include "redis/commands.h"
 #include "rollcall/v1/auth.pb.h"
 #include "services/auth/access.h"
 
@@ -24,7 +24,7 @@ class TokenDirectory {
  public:
   static constexpr std::chrono::seconds kCacheFor{5};
 
-  explicit TokenDirectory(std::shared_ptr<redis::Connection> redis);
+  explicit TokenDirectory(std::shared_ptr<redis::Commands> redis);
 
   struct Decision {
     bool allowed = false;
@@ -49,7 +49,7 @@ class TokenDirectory {
   // Bounds the cache against a flood of made-up tokens.
   static constexpr std::size_t kMaxEntries = 100000;
 
-  std::shared_ptr<redis::Connection> redis_;
+  std::shared_ptr<redis::Commands> redis_;
   std::mutex mutex_;
   std::map<std::string, Entry, std::less<>> cache_;  // key: event + '\n' + token hash
 };

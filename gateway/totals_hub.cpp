@@ -42,7 +42,7 @@ std::int64_t unix_ms_now() {
 }
 
 asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counters>>> read_counters(
-    redis::Connection& redis, Metrics& metrics, const std::string& event_id) {
+    redis::Commands& redis, Metrics& metrics, const std::string& event_id) {
   auto [ec, reply] = co_await redis.async_exec(services::store::totals_call(event_id),
                                                asio::as_tuple(asio::use_awaitable));
   auto totals = services::store::read_totals_reply(reply);
@@ -54,7 +54,7 @@ asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counter
   co_return std::make_pair(totals->seq, std::move(totals->counters));
 }
 
-TotalsHub::TotalsHub(asio::any_io_executor executor, std::shared_ptr<redis::Connection> commands,
+TotalsHub::TotalsHub(asio::any_io_executor executor, std::shared_ptr<redis::Commands> commands,
                      std::shared_ptr<redis::Connection> subscriber, std::chrono::milliseconds tick,
                      std::shared_ptr<Metrics> metrics)
     : executor_(std::move(executor)),

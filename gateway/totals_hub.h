@@ -45,7 +45,7 @@ class DisplaySink {
 // live snapshot per event, and once per tick hands each display the same serialized update.
 class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
  public:
-  TotalsHub(boost::asio::any_io_executor executor, std::shared_ptr<redis::Connection> commands,
+  TotalsHub(boost::asio::any_io_executor executor, std::shared_ptr<redis::Commands> commands,
             std::shared_ptr<redis::Connection> subscriber, std::chrono::milliseconds tick,
             std::shared_ptr<Metrics> metrics);
 
@@ -80,7 +80,7 @@ class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
   void tick();
 
   boost::asio::any_io_executor executor_;
-  std::shared_ptr<redis::Connection> commands_;
+  std::shared_ptr<redis::Commands> commands_;
   std::shared_ptr<redis::Connection> subscriber_;
   std::chrono::milliseconds tick_;
   std::shared_ptr<Metrics> metrics_;
@@ -93,7 +93,7 @@ class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
 // Reads every counter of an event in one step: {seq, counters}, or nullopt if unavailable (then
 // counted and logged with its cause in `metrics`).
 boost::asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counters>>>
-read_counters(redis::Connection& redis, Metrics& metrics, const std::string& event_id);
+read_counters(redis::Commands& redis, Metrics& metrics, const std::string& event_id);
 
 std::int64_t unix_ms_now();
 

@@ -32,7 +32,7 @@ constexpr int kMaxCallsPerEvent = 20;
 
 class Folder {
  public:
-  Folder(std::shared_ptr<redis::Connection> redis, std::shared_ptr<Metrics> metrics)
+  Folder(std::shared_ptr<redis::Commands> redis, std::shared_ptr<Metrics> metrics)
       : redis_(std::move(redis)), metrics_(std::move(metrics)) {}
 
   asio::awaitable<void> pass() {
@@ -165,13 +165,13 @@ class Folder {
     co_return entries->size() == venue::kFoldBatch;
   }
 
-  std::shared_ptr<redis::Connection> redis_;
+  std::shared_ptr<redis::Commands> redis_;
   std::shared_ptr<Metrics> metrics_;
 };
 
 }  // namespace
 
-asio::awaitable<void> run_venue_folds(std::shared_ptr<redis::Connection> redis,
+asio::awaitable<void> run_venue_folds(std::shared_ptr<redis::Commands> redis,
                                       std::shared_ptr<Metrics> metrics,
                                       std::chrono::milliseconds period) {
   Folder folder(redis, metrics);

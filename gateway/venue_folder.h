@@ -6,7 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "gateway/metrics.h"
-#include "redis/connection.h"
+#include "redis/commands.h"
 
 namespace rollcall::gateway {
 
@@ -17,7 +17,7 @@ namespace rollcall::gateway {
 // gateway runs it; the Function's per-event cursor makes each entry count once however many
 // gateways fold the same range. Failures are counted (rollcall_redis_failures_total{site=
 // "venue_fold"}) and logged with their cause, at most one line per second.
-boost::asio::awaitable<void> run_venue_folds(std::shared_ptr<redis::Connection> redis,
+boost::asio::awaitable<void> run_venue_folds(std::shared_ptr<redis::Commands> redis,
                                              std::shared_ptr<Metrics> metrics,
                                              std::chrono::milliseconds period);
 

@@ -21,6 +21,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/system/error_code.hpp>
 
+#include "redis/commands.h"
 #include "redis/error.h"
 #include "redis/reply.h"
 #include "redis/sentinel_lookup.h"
@@ -38,7 +39,7 @@ namespace rollcall::redis {
 // where the primary is and checks ROLE there; a lost link or a -READONLY reply (the primary was
 // demoted) makes it reconnect, re-run setup and resubscribe. A command answered -READONLY fails
 // with error::unavailable (it was not executed).
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection final : public Commands, public std::enable_shared_from_this<Connection> {
  public:
   struct Options {
     // A plain URL names the server; a redis+sentinel:// URL names the sentinels, which are asked
@@ -64,33 +65,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::chrono::milliseconds wait_timeout{1000};
   };
 
-  using Handler = std::function<void(boost::system::error_code, Reply)>;
   // For subscribers: every pub/sub message (channel, payload).
   using MessageHandler =
       std::function<void(const std::string& channel, const std::string& payload)>;
 
   static std::shared_ptr<Connection> create(boost::asio::any_io_executor executor, Options options);
-  ~Connection();
+  ~Connection() override;
 
   // Starts connecting (and reconnecting for ever, until stop()).
   void start();
   void stop();
 
-  // Connected and setup done.
-  bool ready() const;
+  bool ready() const override;
   // Called (on the connection's strand) each time the connection becomes ready or is lost.
   void on_state_change(std::function<void(bool ready)> callback);
 
-  // Sends one command. The handler runs on its associated executor (or the connection's).
-  template <class CompletionToken>
-  auto async_exec(std::vector<std::string> args, CompletionToken&& token) {
-    return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, Reply)>(
-        [this](auto handler, std::vector<std::string> args) {
-          exec(std::move(args), wrap(std::move(handler)));
-        },
-        token, std::move(args));
-  }
-  void exec(std::vector<std::string> args, Handler handler);
+  void exec(std::vector<std::string> args, Handler handler) override;
 
   // Subscriber mode: a connection used for SUBSCRIBE only. Channels are re-subscribed after
   // every reconnect; on_state_change(true) tells the owner to resynchronize what it missed.
@@ -99,7 +89,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void on_message(MessageHandler handler);
 
   // Why the last connect, setup or health check failed ("" if none yet); for logs and --check.
-  std::string last_error() const;
+  std::string last_error() const override;
 
  private:
   using Strand = boost::asio::strand<boost::asio::any_io_executor>;
@@ -117,20 +107,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   Connection(boost::asio::any_io_executor executor, Options options);
 
-  // Makes an Asio completion handler (possibly move-only, e.g. a coroutine's) into a Handler
-  // that runs it on the handler's associated executor, keeping that executor's work alive.
-  template <class CompletionHandler>
-  Handler wrap(CompletionHandler handler) {
-    auto executor = boost::asio::prefer(boost::asio::get_associated_executor(handler, strand_),
-                                        boost::asio::execution::outstanding_work.tracked);
-    auto shared = std::make_shared<CompletionHandler>(std::move(handler));
-    return [shared, executor](boost::system::error_code ec, Reply reply) {
-      boost::asio::dispatch(executor, [shared, ec, reply = std::move(reply)]() mutable {
-        CompletionHandler handler = std::move(*shared);
-        handler(ec, std::move(reply));
-      });
-    };
-  }
+  boost::asio::any_io_executor default_executor() const override { return strand_; }
 
   // Everything below runs on strand_.
   void do_start();

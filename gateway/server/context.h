@@ -8,13 +8,13 @@
 #include "gateway/event_directory.h"
 #include "gateway/metrics.h"
 #include "gateway/presence_leases.h"
-#include "redis/connection.h"
 #include "gateway/scan_handler.h"
 #include "gateway/server/attendee_indexes.h"
 #include "gateway/server/badge_printer.h"
 #include "gateway/server/connection_limits.h"
 #include "gateway/token_directory.h"
 #include "gateway/totals_hub.h"
+#include "redis/connection.h"
 #include "services/badges/signing_keys.h"
 #include "services/registry/country_codes.h"
 
@@ -40,7 +40,7 @@ struct Limits {
 
 // What every connection of the gateway shares.
 struct Context {
-  std::shared_ptr<redis::Connection> commands;
+  std::shared_ptr<redis::Commands> commands;
   std::shared_ptr<redis::Connection> subscriber;
   std::shared_ptr<TotalsHub> hub;
   std::shared_ptr<EventDirectory> events;
