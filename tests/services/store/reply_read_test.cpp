@@ -2,6 +2,7 @@
 // answer a clear, bounded error (or a value that keeps its invariants), never crash or invent.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <random>
 
@@ -139,7 +140,7 @@ TEST(ReplyRead, ScalarsAndFieldsReadRight) {
   EXPECT_EQ(*read_moved_count(integer(7)), 7);
   EXPECT_EQ(*read_exists(integer(1)), true);
   EXPECT_EQ(*read_exists(integer(0)), false);
-  EXPECT_EQ(*read_field(nil()), std::nullopt);
+  EXPECT_FALSE(read_field(nil())->has_value());
   EXPECT_EQ(*read_field(text("{}")), std::optional<std::string>("{}"));
   EXPECT_EQ(*read_fold_cursor(nil()), std::string(kNoFoldCursor));
   EXPECT_EQ(*read_fold_cursor(text("5-1")), "5-1");
@@ -262,7 +263,9 @@ TEST(ReplyRead, RandomRepliesNeverCrashAnyParser) {
       for (const auto& e : page) EXPECT_TRUE(stream_id_parts(e.id));
     });
     check(read_registry(reply), [](const auto& badges) {
-      for (const auto& b : badges) EXPECT_FALSE(b.category().empty() && false);
+      EXPECT_TRUE(std::is_sorted(badges.begin(), badges.end(), [](const auto& a, const auto& b) {
+        return a.badge_id() < b.badge_id();
+      }));
     });
     check(read_badge_record("B", reply), any);
     check(read_registered_count(reply), [](int n) { EXPECT_GE(n, 0); });
