@@ -92,7 +92,8 @@ TEST_F(ReadersRoundTrip, ScansTotalsAndTheLogReadBackThroughTheStore) {
   for (std::size_t i = 1; i < all.size(); ++i) {
     EXPECT_LT(*stream_id_parts(all[i - 1].id), *stream_id_parts(all[i].id));
   }
-  EXPECT_EQ(all.front().get("badge"), "B0");
+  EXPECT_EQ(all.front().get("badge_id"), "B0");
+  EXPECT_EQ(all.front().get("scan_id"), "s0i");
   // Backwards, the same entries newest first.
   ReverseLogPager back("ev", 3);
   std::vector<std::string> ids;
