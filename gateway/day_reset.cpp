@@ -2,11 +2,11 @@
 
 #include <date/tz.h>
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "services/checkin/scan_timing.h"
 #include "services/store/event_reads.h"
 #include "services/store/lease_call.h"
@@ -32,10 +32,9 @@ asio::awaitable<void> run_day_resets(std::shared_ptr<redis::Commands> redis,
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
     timer.expires_after(period);
-    auto [wait_ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [wait_ec] = co_await timer.async_wait(use_tuple);
     if (wait_ec) co_return;
-    auto [ec, reply] = co_await redis->async_exec(services::store::event_ids_read(),
-                                                  asio::as_tuple(asio::use_awaitable));
+    auto [ec, reply] = co_await redis->async_exec(services::store::event_ids_read(), use_tuple);
     const auto event_ids = services::store::read_members(reply);
     if (ec || !event_ids) continue;
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -47,7 +46,7 @@ asio::awaitable<void> run_day_resets(std::shared_ptr<redis::Commands> redis,
       auto [reset_ec, reply] = co_await redis->async_exec(
           services::store::reset_inside_call(event_id,
                                              services::checkin::local_day(now, lookup.event->zone)),
-          asio::as_tuple(asio::use_awaitable));
+          use_tuple);
       const auto moved = services::store::read_moved_count(reply);
       if (!reset_ec && moved && *moved > 0) {
         spdlog::info("day reset for {}: {} still inside counted out", event_id, *moved);

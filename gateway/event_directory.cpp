@@ -2,15 +2,16 @@
 
 #include <date/tz.h>
 #include <google/protobuf/util/json_util.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "services/auth/ticket.h"
 #include "services/registry/event_config.h"
 #include "services/registry/utf8.h"
 #include "services/store/event_reads.h"
 #include "services/store/keys.h"
+#include "services/store/reply_read.h"
 
 namespace rollcall::gateway {
 
@@ -23,7 +24,6 @@ EventDirectory::EventDirectory(std::shared_ptr<redis::Commands> redis,
 
 boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string event_id) {
   namespace store = services::store;
-  using boost::asio::as_tuple;
   using boost::asio::use_awaitable;
   if (!services::registry::is_valid_event_id(event_id)) co_return Lookup{};
   const auto now = std::chrono::steady_clock::now();
@@ -36,16 +36,16 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
   }
   // Every read below: Redis away or an answer of another shape is counted and logged, and the
   // event is unavailable rather than served half-read.
-  auto failed = [&](const boost::system::error_code& ec, const store::ReplyError& error) {
+  auto failed = [&](const boost::system::error_code& ec, const store::ReplyError& error,
+                    const redis::Reply& reply) {
     note_redis_failure(*metrics_, kSite, event_id,
-                       ec ? link_failure(ec, redis_->last_error()) : store_failure(error));
+                       ec ? link_failure(ec, redis_->last_error()) : store_failure(error, reply));
     return Lookup{.unavailable = true};
   };
 
-  auto [ec, reply] =
-      co_await redis_->async_exec(store::event_config_read(event_id), as_tuple(use_awaitable));
-  const auto stored = store::read_field(reply);
-  if (ec || !stored) co_return failed(ec, stored.error);
+  auto [ec, reply] = co_await redis_->async_exec(store::event_config_read(event_id), use_tuple);
+  const auto stored = store::read_optional_text(reply, "the event's config (a string or nil)");
+  if (ec || !stored) co_return failed(ec, stored.error, reply);
   if (!*stored)
     co_return Lookup{};  // no such event (misses are not cached: an import may
                          // create the event any moment)
@@ -71,9 +71,9 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
       services::checkin::event_time_window(event->config, event->zone, time_margin_);
 
   auto [keys_ec, keys_reply] =
-      co_await redis_->async_exec(store::badge_keys_read(event_id), as_tuple(use_awaitable));
-  const auto keys = store::read_hash(keys_reply);
-  if (keys_ec || !keys) co_return failed(keys_ec, keys.error);
+      co_await redis_->async_exec(store::badge_keys_read(event_id), use_tuple);
+  const auto keys = store::read_pairs(keys_reply, "the event's badge keys (an array)");
+  if (keys_ec || !keys) co_return failed(keys_ec, keys.error, keys_reply);
   for (const auto& [key_id, json] : *keys) {
     v1::BadgeKey key;
     google::protobuf::util::JsonParseOptions options;
@@ -90,10 +90,11 @@ boost::asio::awaitable<EventDirectory::Lookup> EventDirectory::find(std::string 
     event->badge_keys.emplace(key_id, std::move(key));
   }
 
-  auto [ticket_ec, ticket_reply] = co_await redis_->async_exec(
-      store::secret_read(event_id, store::kTicketKeyField), as_tuple(use_awaitable));
-  const auto ticket_key = store::read_field(ticket_reply);
-  if (ticket_ec || !ticket_key) co_return failed(ticket_ec, ticket_key.error);
+  auto [ticket_ec, ticket_reply] =
+      co_await redis_->async_exec(store::secret_read(event_id, store::kTicketKeyField), use_tuple);
+  const auto ticket_key =
+      store::read_optional_text(ticket_reply, "the event's ticket key (a string or nil)");
+  if (ticket_ec || !ticket_key) co_return failed(ticket_ec, ticket_key.error, ticket_reply);
   if (*ticket_key) {
     event->ticket_key = services::auth::ticket_key_bytes(**ticket_key).value_or(std::string());
   }

@@ -3,11 +3,11 @@
 #include <set>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/totals_hub.h"
 #include "services/checkin/scan_timing.h"
 #include "services/store/event_reads.h"
@@ -49,7 +49,7 @@ asio::awaitable<void> PresenceLeases::renew() {
   const auto until = lease_until_ms();
   for (auto& [event_id, holders] : by_event) {
     co_await redis_->async_exec(services::store::renew_leases_call(event_id, until, holders),
-                                asio::as_tuple(asio::use_awaitable));
+                                use_tuple);
   }
 }
 
@@ -59,7 +59,7 @@ asio::awaitable<void> PresenceLeases::sweep(const std::string& event_id, std::in
   auto [ec, reply] = co_await redis_->async_exec(
       services::store::expire_leases_call(event_id, now_ms,
                                           services::checkin::local_day(now_ms, lookup.event->zone)),
-      asio::as_tuple(asio::use_awaitable));
+      use_tuple);
   const auto folded = services::store::read_moved_count(reply);
   if (!ec && folded && *folded > 0) {
     spdlog::info("{}: {} online connections of lapsed leases folded away", event_id, *folded);
@@ -70,12 +70,11 @@ asio::awaitable<void> PresenceLeases::run() {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
     timer.expires_after(lease_ / 3);
-    auto [wait_ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [wait_ec] = co_await timer.async_wait(use_tuple);
     if (wait_ec) co_return;
     if (!redis_->ready()) continue;
     co_await renew();
-    auto [ec, reply] = co_await redis_->async_exec(services::store::event_ids_read(),
-                                                   asio::as_tuple(asio::use_awaitable));
+    auto [ec, reply] = co_await redis_->async_exec(services::store::event_ids_read(), use_tuple);
     const auto events = services::store::read_members(reply);
     if (ec || !events) continue;
     const auto now = unix_ms_now();
@@ -93,7 +92,7 @@ asio::awaitable<void> PresenceLeases::surrender() {
   for (auto& [event_id, holders] : by_event) {
     // A lease until 1 ms after the epoch: lapsed at once, so the sweep folds it away.
     co_await redis_->async_exec(services::store::renew_leases_call(event_id, 1, holders),
-                                asio::as_tuple(asio::use_awaitable));
+                                use_tuple);
     co_await sweep(event_id, unix_ms_now());
   }
 }

@@ -1,10 +1,10 @@
 #include "gateway/presence_writer.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <spdlog/spdlog.h>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "gateway/totals_hub.h"
 #include "services/registry/utf8.h"
@@ -44,14 +44,13 @@ asio::awaitable<std::vector<v1::PresenceAck>> apply_presence(
       .minute = services::checkin::local_minute(now, event.zone)};
   auto command =
       presence::presence_command(event.config.event_id(), holder, timing, now, resync, items);
-  auto [ec, reply] =
-      co_await redis.async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
+  auto [ec, reply] = co_await redis.async_exec(std::move(command), use_tuple);
   std::vector<v1::PresenceAck> acks;
   std::optional<RedisFailure> failure;
   if (ec) {
     failure = link_failure(ec, redis.last_error());
   } else if (auto read = services::store::read_presence_reply(reply, items.size()); !read) {
-    failure = store_failure(read.error);
+    failure = store_failure(read.error, reply);
   } else if (!presence::read_presence_reply(*read, items, &acks)) {
     failure =
         RedisFailure{.kind = "reply_shape",

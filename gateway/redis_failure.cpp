@@ -32,11 +32,26 @@ std::string_view type_name(redis::Reply::Type type) {
 
 }  // namespace
 
+std::string quote_redis_text(std::string_view text) {
+  text = text.substr(0, 4 * services::registry::kMaxQuoted);  // quote_input keeps far less
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      escaped += fmt::format("\\x{:02x}", byte);
+    } else {
+      escaped += c;
+    }
+  }
+  return services::registry::quote_input(escaped);
+}
+
 RedisFailure link_failure(const boost::system::error_code& ec, std::string_view link_error) {
   std::string cause = ec.message();
   // Not connected: the connection's own account of why (refused, reset, health check...).
   if (ec == redis::error::unavailable && !link_error.empty()) {
-    cause += ": " + services::registry::quote_input(link_error);
+    cause += ": " + quote_redis_text(link_error);
   }
   return {.kind = "link", .cause = std::move(cause)};
 }
@@ -44,7 +59,7 @@ RedisFailure link_failure(const boost::system::error_code& ec, std::string_view 
 RedisFailure reply_failure(const redis::Reply& reply, std::string_view expected) {
   if (reply.is_error()) {
     return {.kind = "error_reply",
-            .cause = "Redis answered \"" + services::registry::quote_input(reply.str) + "\""};
+            .cause = "Redis answered \"" + quote_redis_text(reply.str) + "\""};
   }
   std::string shape(type_name(reply.type));
   if (reply.type == redis::Reply::Type::array) {
@@ -58,9 +73,19 @@ RedisFailure store_failure(const services::store::ReplyError& error) {
   return {.kind = error.kind, .cause = error.cause};
 }
 
+RedisFailure store_failure(const services::store::ReplyError& error, const redis::Reply& reply) {
+  if (reply.is_error()) return reply_failure(reply, {});
+  return store_failure(error);
+}
+
 void note_redis_failure(Metrics& metrics, std::string_view site, std::string_view event_id,
                         const RedisFailure& failure) {
   metrics.count_redis_failure(site, failure.kind);
+  log_redis_failure(site, event_id, failure);
+}
+
+void log_redis_failure(std::string_view site, std::string_view event_id,
+                       const RedisFailure& failure) {
   static std::mutex mutex;
   static std::map<std::string, server::LogThrottle, std::less<>> throttles;
   std::optional<std::uint64_t> admitted;

@@ -19,6 +19,11 @@ struct RedisFailure {
   std::string cause;  // bounded: Redis's text is quoted with registry::quote_input
 };
 
+// Redis's text (an error reply can carry what a client sent) quoted for a log line or a cause:
+// control characters escaped (\xNN) so it cannot forge a line or drive a terminal, bounded and
+// valid UTF-8 (registry::quote_input).
+std::string quote_redis_text(std::string_view text);
+
 // A call that failed with `ec`; `link_error` is the connection's last error
 // (Connection::last_error()), which says why the link is down.
 RedisFailure link_failure(const boost::system::error_code& ec, std::string_view link_error);
@@ -27,6 +32,9 @@ RedisFailure reply_failure(const redis::Reply& reply, std::string_view expected)
 
 // A reply the store's parser refused (services/store/reply_read.h), its kind and bounded cause.
 RedisFailure store_failure(const services::store::ReplyError& error);
+// The same for the `reply` it was read from: an error reply's text is quoted as reply_failure
+// quotes it (control characters escaped, not blurred), so both paths log the same line.
+RedisFailure store_failure(const services::store::ReplyError& error, const redis::Reply& reply);
 
 // Counts the failure (rollcall_redis_failures_total{site,kind}) and logs it with its cause: the
 // first of a site at once, then at most one line per site and second, which carries the number
@@ -34,5 +42,9 @@ RedisFailure store_failure(const services::store::ReplyError& error);
 // "totals".
 void note_redis_failure(Metrics& metrics, std::string_view site, std::string_view event_id,
                         const RedisFailure& failure);
+// The log line alone, rate-limited the same way, for sites that have no metrics to count in
+// ("event", "token": the directories).
+void log_redis_failure(std::string_view site, std::string_view event_id,
+                       const RedisFailure& failure);
 
 }  // namespace rollcall::gateway

@@ -3,10 +3,10 @@
 #include <chrono>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "services/checkin/badge_code_check.h"
 #include "services/checkin/manual_checkin.h"
@@ -128,12 +128,13 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::count(const EventInfo& event
   auto [ec, reply] =
       co_await redis_->async_exec(checkin::scan_command(event.config.event_id(), request, timing,
                                                         server_ms, max_desks_, manual),
-                                  boost::asio::as_tuple(boost::asio::use_awaitable));
+                                  use_tuple);
   if (!ec) metrics_->observe_redis_roundtrip(std::chrono::steady_clock::now() - sent);
   auto read = services::store::read_scan_reply(reply);
   if (ec || !read) {
-    note_redis_failure(*metrics_, "scan", event.config.event_id(),
-                       ec ? link_failure(ec, redis_->last_error()) : store_failure(read.error));
+    note_redis_failure(
+        *metrics_, "scan", event.config.event_id(),
+        ec ? link_failure(ec, redis_->last_error()) : store_failure(read.error, reply));
     co_return checkin::unavailable_result(request.scan_id());
   }
   const auto& fields = *read;
@@ -155,10 +156,13 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::count(const EventInfo& event
   }
   auto result = checkin::scan_result_from_reply(request.scan_id(), fields, event.zone);
   if (!result) {
-    note_redis_failure(*metrics_, "scan", event.config.event_id(),
-                       {.kind = "reply_shape",
-                        .cause = "the scan function's reply of " + std::to_string(fields.size()) +
-                                 " fields is not understood"});
+    note_redis_failure(
+        *metrics_, "scan", event.config.event_id(),
+        {.kind = "reply_shape",
+         .cause = "the scan function's reply of " + std::to_string(fields.size()) +
+                  " fields is not understood" +
+                  (fields.empty() ? std::string()
+                                  : " (status \"" + quote_redis_text(fields[0]) + "\")")});
   }
   co_return result ? std::move(*result) : checkin::unavailable_result(request.scan_id());
 }

@@ -1,9 +1,10 @@
 #include "gateway/token_directory.h"
 
 #include <google/protobuf/util/json_util.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
+#include "gateway/redis_failure.h"
 #include "services/auth/token.h"
 #include "services/auth/token_check.h"
 #include "services/store/event_reads.h"
@@ -37,10 +38,14 @@ boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::
   }
   if (!entry) {
     auto [ec, reply] =
-        co_await redis_->async_exec(services::store::token_read(event_id, hash),
-                                    boost::asio::as_tuple(boost::asio::use_awaitable));
-    const auto stored = services::store::read_field(reply);
+        co_await redis_->async_exec(services::store::token_read(event_id, hash), use_tuple);
+    const auto stored =
+        services::store::read_optional_text(reply, "the token's record (a string or nil)");
     if (ec || !stored) {
+      // The token is not logged: its id is, and only that of a hash the caller sent.
+      log_redis_failure(
+          "token", event_id,
+          ec ? link_failure(ec, redis_->last_error()) : store_failure(stored.error, reply));
       decision.unavailable = true;
       co_return decision;
     }

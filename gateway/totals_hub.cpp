@@ -1,11 +1,13 @@
 #include "gateway/totals_hub.h"
 
+#include <charconv>
+
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "services/store/keys.h"
 #include "services/store/totals_call.h"
@@ -43,12 +45,12 @@ std::int64_t unix_ms_now() {
 
 asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counters>>> read_counters(
     redis::Commands& redis, Metrics& metrics, const std::string& event_id) {
-  auto [ec, reply] = co_await redis.async_exec(services::store::totals_call(event_id),
-                                               asio::as_tuple(asio::use_awaitable));
+  auto [ec, reply] = co_await redis.async_exec(services::store::totals_call(event_id), use_tuple);
   auto totals = services::store::read_totals_reply(reply);
   if (ec || !totals) {
-    note_redis_failure(metrics, "totals", event_id,
-                       ec ? link_failure(ec, redis.last_error()) : store_failure(totals.error));
+    note_redis_failure(
+        metrics, "totals", event_id,
+        ec ? link_failure(ec, redis.last_error()) : store_failure(totals.error, reply));
     co_return std::nullopt;
   }
   co_return std::make_pair(totals->seq, std::move(totals->counters));
@@ -69,7 +71,7 @@ void TotalsHub::start() {
   subscriber_->on_message([weak](const std::string& channel, const std::string& payload) {
     if (auto self = weak.lock()) self->on_message(channel, payload);
   });
-  subscriber_->on_state_change([weak](bool ready) {
+  subscriber_->on_state_change([weak](bool ready, const std::string&) {
     if (auto self = weak.lock()) self->on_subscriber_state(ready);
   });
   asio::co_spawn(executor_, run_ticks(), asio::detached);
@@ -218,7 +220,7 @@ void TotalsHub::reload(const std::string& event_id) {
         }
         if (retry_after_pause) {
           asio::steady_timer pause(self->executor_, std::chrono::milliseconds(250));
-          co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+          co_await pause.async_wait(use_tuple);
           self->reload(event_id);
           co_return;
         }
@@ -237,7 +239,7 @@ asio::awaitable<void> TotalsHub::run_ticks() {
   auto self = shared_from_this();
   for (;;) {
     timer_.expires_after(tick_);
-    auto [ec] = co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [ec] = co_await timer_.async_wait(use_tuple);
     {
       std::lock_guard lock(mutex_);
       if (stopped_) co_return;

@@ -2,12 +2,12 @@
 
 #include <map>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "services/registry/event_config.h"
 #include "services/store/event_log_reader.h"
@@ -51,8 +51,7 @@ class Folder {
   // One command; nullopt when the link failed (counted and logged as `site` of `feed`).
   asio::awaitable<std::optional<redis::Reply>> exec(std::vector<std::string> command,
                                                     std::string_view feed) {
-    auto [ec, reply] =
-        co_await redis_->async_exec(std::move(command), asio::as_tuple(asio::use_awaitable));
+    auto [ec, reply] = co_await redis_->async_exec(std::move(command), use_tuple);
     if (ec) {
       note_redis_failure(*metrics_, kSite, feed, link_failure(ec, redis_->last_error()));
       co_return std::nullopt;
@@ -95,7 +94,7 @@ class Folder {
                      });
                    });
     }
-    co_await state->done.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await state->done.async_wait(use_tuple);
     if (state->ec) {
       note_redis_failure(*metrics_, kSite, feed, link_failure(state->ec, redis_->last_error()));
       co_return std::nullopt;
@@ -178,7 +177,7 @@ asio::awaitable<void> run_venue_folds(std::shared_ptr<redis::Commands> redis,
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
     timer.expires_after(period);
-    auto [wait_ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [wait_ec] = co_await timer.async_wait(use_tuple);
     if (wait_ec) co_return;
     // While the link is down every call would fail at once: one failure a pass is enough.
     if (!redis->ready()) {

@@ -5,28 +5,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
 
-#include <hiredis/async.h>
-#include <hiredis/hiredis.h>
-
-#include "redis/hiredis_reply.h"
-
 namespace rollcall::redis {
-
-namespace {
-
-struct Pending {
-  std::uint64_t attempt;
-  bool auth = false;
-};
-
-int send(redisAsyncContext* context, void* privdata, const std::vector<std::string>& args,
-         redisCallbackFn* fn) {
-  Argv argv(args);
-  return redisAsyncCommandArgv(context, fn, privdata, argv.count(), argv.pointers.data(),
-                               argv.lengths.data());
-}
-
-}  // namespace
 
 std::shared_ptr<SentinelLookup> SentinelLookup::create(Strand strand, Url url,
                                                        std::chrono::milliseconds timeout,
@@ -42,13 +21,18 @@ SentinelLookup::SentinelLookup(Strand strand, Url url, std::chrono::milliseconds
       timeout_(timeout),
       resolver_(strand),
       timer_(strand),
+      hiredis_(strand, {},
+               {.reply = [this](HiredisLink::LinkId attempt, HiredisLink::Tag tag,
+                                Reply reply) { on_reply(attempt, tag, reply); },
+                .lost =
+                    [this](HiredisLink::LinkId attempt, bool connected, std::string detail) {
+                      if (current(attempt))
+                        failed(connected ? "connection lost: " + detail : detail);
+                    }}),
       first_(first) {}
 
-SentinelLookup::~SentinelLookup() {
-  close();
-}
-
 void SentinelLookup::start(Callback callback) {
+  hiredis_.set_guard(weak_from_this());
   callback_ = std::move(callback);
   ask_next();
 }
@@ -58,7 +42,7 @@ void SentinelLookup::cancel() {
   ++attempt_;
   timer_.cancel();
   resolver_.cancel();
-  close();
+  hiredis_.close();
 }
 
 void SentinelLookup::ask_next() {
@@ -75,7 +59,7 @@ void SentinelLookup::ask_next() {
   timer_.expires_after(timeout_);
   timer_.async_wait([weak, attempt](boost::system::error_code ec) {
     auto self = weak.lock();
-    if (!self || ec || attempt != self->attempt_) return;
+    if (!self || ec || !self->current(attempt)) return;
     self->failed("no answer within " + std::to_string(self->timeout_.count()) + " ms");
   });
   // Asio's resolver, off-thread: hiredis would call a blocking getaddrinfo.
@@ -85,7 +69,7 @@ void SentinelLookup::ask_next() {
                                            boost::system::error_code ec,
                                            boost::asio::ip::tcp::resolver::results_type results) {
                                 auto self = weak.lock();
-                                if (!self || attempt != self->attempt_) return;
+                                if (!self || !self->current(attempt)) return;
                                 if (ec || results.empty()) {
                                   self->failed("cannot resolve: " + ec.message());
                                   return;
@@ -96,29 +80,45 @@ void SentinelLookup::ask_next() {
 
 void SentinelLookup::open(const std::string& address, unsigned short port) {
   std::string error;
-  redisAsyncContext* context =
-      connect_on_strand(address, port, strand_, weak_from_this(), "", &error);
-  if (context == nullptr) {
+  if (!hiredis_.open(address, port, attempt_, &error)) {
     failed(error);
     return;
   }
-  context_ = context;
-  context->data = this;
-  redisAsyncSetConnectCallback(context, &SentinelLookup::on_connect);
-  redisAsyncSetDisconnectCallback(context, &SentinelLookup::on_disconnect);
-  if (!url_.sentinel_password.empty()) {
-    auto* auth = new Pending{attempt_, true};
-    if (send(context, auth, {"AUTH", url_.sentinel_password}, &SentinelLookup::on_reply) !=
-        REDIS_OK) {
-      delete auth;
-    }
-  }
-  auto* query = new Pending{attempt_, false};
-  if (send(context, query, {"SENTINEL", "get-master-addr-by-name", url_.master_name},
-           &SentinelLookup::on_reply) != REDIS_OK) {
-    delete query;
+  if (!url_.sentinel_password.empty()) hiredis_.send({"AUTH", url_.sentinel_password}, auth);
+  if (!hiredis_.send({"SENTINEL", "get-master-addr-by-name", url_.master_name}, query)) {
     failed("cannot queue the query");
   }
+}
+
+void SentinelLookup::on_reply(std::uint64_t attempt, HiredisLink::Tag tag, const Reply& reply) {
+  if (!current(attempt)) return;
+  Primary primary;
+  if (reply.is_error()) {
+    failed((tag == auth ? "AUTH failed: " : "") + reply.str);
+    return;
+  }
+  if (tag == auth) return;
+  if (reply.type == Reply::Type::nil) {
+    failed("does not know master " + url_.master_name);
+    return;
+  }
+  if (reply.type != Reply::Type::array || reply.elements.size() != 2) {
+    failed("unexpected answer to SENTINEL get-master-addr-by-name");
+    return;
+  }
+  primary.host = reply.elements[0].str;
+  const std::string port_text = reply.elements[1].type == Reply::Type::integer
+                                    ? std::to_string(reply.elements[1].integer)
+                                    : reply.elements[1].str;
+  long long port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (primary.host.empty() || ec != std::errc{} || port < 1 || port > 65535) {
+    failed("unexpected answer " + primary.host + " " + port_text);
+    return;
+  }
+  primary.port = static_cast<unsigned short>(port);
+  primary.sentinel = index_;
+  finish(primary);
 }
 
 void SentinelLookup::failed(const std::string& reason) {
@@ -128,92 +128,20 @@ void SentinelLookup::failed(const std::string& reason) {
   ++attempt_;
   timer_.cancel();
   resolver_.cancel();
-  close();
+  hiredis_.close();
   ask_next();
-}
-
-void SentinelLookup::close() {
-  if (context_ == nullptr) return;
-  // Unhook first: the callbacks hiredis runs while freeing then see a stale context.
-  redisAsyncContext* context = context_;
-  context_ = nullptr;
-  context->data = nullptr;
-  redisAsyncFree(context);
 }
 
 void SentinelLookup::finish(std::optional<Primary> primary) {
   ++attempt_;
   timer_.cancel();
-  close();
+  hiredis_.close();
   auto callback = std::move(callback_);
   callback_ = nullptr;
   if (!callback) return;
   // Posted: the owner may start the next step (or drop us) from its callback.
   boost::asio::post(strand_, [callback = std::move(callback), primary = std::move(primary),
                               errors = errors_] { callback(primary, errors); });
-}
-
-void SentinelLookup::post_if_current(std::function<void(SentinelLookup&)> fn) {
-  // Never act from inside hiredis: failing frees the context hiredis is running.
-  boost::asio::post(strand_, [weak = weak_from_this(), attempt = attempt_, fn = std::move(fn)] {
-    auto self = weak.lock();
-    if (self && attempt == self->attempt_ && self->callback_) fn(*self);
-  });
-}
-
-void SentinelLookup::on_connect(const redisAsyncContext* context, int status) {
-  auto* self = static_cast<SentinelLookup*>(context->data);
-  if (self == nullptr || self->context_ != context || status == REDIS_OK) return;
-  // hiredis frees the context right after this callback.
-  std::string reason = context->errstr != nullptr ? context->errstr : "connect failed";
-  self->context_ = nullptr;
-  self->post_if_current([reason](SentinelLookup& s) { s.failed(reason); });
-}
-
-void SentinelLookup::on_disconnect(const redisAsyncContext* context, int status) {
-  auto* self = static_cast<SentinelLookup*>(context->data);
-  if (self == nullptr || self->context_ != context) return;
-  std::string reason =
-      std::string("connection lost: ") +
-      (context->errstr != nullptr && context->err != 0 ? context->errstr : "closed");
-  self->context_ = nullptr;
-  self->post_if_current([reason](SentinelLookup& s) { s.failed(reason); });
-}
-
-void SentinelLookup::on_reply(redisAsyncContext* context, void* reply, void* privdata) {
-  std::unique_ptr<Pending> pending(static_cast<Pending*>(privdata));
-  auto* self = static_cast<SentinelLookup*>(context->data);
-  if (self == nullptr || reply == nullptr || self->context_ != context ||
-      pending->attempt != self->attempt_) {
-    return;
-  }
-  auto* r = static_cast<redisReply*>(reply);
-  std::string failure;
-  Primary primary;
-  if (r->type == REDIS_REPLY_ERROR) {
-    failure = (pending->auth ? "AUTH failed: " : "") + std::string(r->str, r->len);
-  } else if (pending->auth) {
-    return;
-  } else if (r->type == REDIS_REPLY_NIL) {
-    failure = "does not know master " + self->url_.master_name;
-  } else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
-    primary.host = text_of(*r->element[0]);
-    const std::string port_text = text_of(*r->element[1]);
-    long long port = 0;
-    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (primary.host.empty() || ec != std::errc{} || port < 1 || port > 65535) {
-      failure = "unexpected answer " + primary.host + " " + port_text;
-    }
-    primary.port = static_cast<unsigned short>(port);
-  } else {
-    failure = "unexpected answer to SENTINEL get-master-addr-by-name";
-  }
-  if (!failure.empty()) {
-    self->post_if_current([failure](SentinelLookup& s) { s.failed(failure); });
-    return;
-  }
-  primary.sentinel = self->index_;
-  self->post_if_current([primary](SentinelLookup& s) { s.finish(primary); });
 }
 
 }  // namespace rollcall::redis

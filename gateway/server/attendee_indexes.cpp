@@ -3,7 +3,6 @@
 #include <chrono>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
@@ -11,6 +10,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/server/context.h"
 #include "gateway/server/registry_loader.h"
 #include "services/store/event_reads.h"
@@ -59,7 +59,7 @@ AttendeeIndexes::~AttendeeIndexes() {
 asio::awaitable<AttendeeIndexes::Lookup> AttendeeIndexes::index(const Context& context,
                                                                 const std::string& event_id) {
   auto [ec, reply] = co_await context.commands->async_exec(
-      services::store::registry_version_read(event_id), asio::as_tuple(asio::use_awaitable));
+      services::store::registry_version_read(event_id), use_tuple);
   const auto stored = services::store::read_field(reply);
   if (ec || !stored) co_return Lookup{};
   // No version: imported before versions were kept; the index then lasts until the next import.
@@ -78,7 +78,7 @@ asio::awaitable<AttendeeIndexes::Lookup> AttendeeIndexes::index(const Context& c
     if (waited >= kMaxWaits) co_return Lookup{nullptr, false, true};
     const auto executor = co_await asio::this_coro::executor;  // named: see above
     asio::steady_timer pause(executor, kWaitStep);
-    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await pause.async_wait(use_tuple);
   }
   struct Done {
     AttendeeIndexes* self;

@@ -1,10 +1,10 @@
 #include "gateway/server/attendee_route.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "services/registry/utf8.h"
 #include "services/store/event_reads.h"
 #include "services/store/keys.h"
@@ -57,7 +57,7 @@ asio::awaitable<http::message_generator> answer_attendee_lookup(const Request& r
   std::vector<bool> inside;
   if (!found.matches.empty()) {
     auto [ec, reply] = co_await context.commands->async_exec(
-        services::store::inside_read(event_id, persons), asio::as_tuple(asio::use_awaitable));
+        services::store::inside_read(event_id, persons), use_tuple);
     auto read = services::store::read_inside(reply, persons.size());
     if (ec || !read) {
       co_return error_response(request, http::status::service_unavailable, "redis_unavailable",

@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "services/print/badge_face.h"
 #include "services/registry/badge_validator.h"
 #include "services/registry/utf8.h"
@@ -27,7 +27,7 @@ constexpr std::size_t kMaxFilenameId = 64;
 asio::awaitable<std::optional<std::map<std::string, std::string>>> read_badge(
     const Context& context, const std::string& event_id, const std::string& badge_id) {
   auto [ec, reply] = co_await context.commands->async_exec(
-      services::store::badge_hash_read(event_id, badge_id), asio::as_tuple(asio::use_awaitable));
+      services::store::badge_hash_read(event_id, badge_id), use_tuple);
   auto pairs = services::store::read_hash(reply);
   if (ec || !pairs) co_return std::nullopt;
   std::map<std::string, std::string> fields;

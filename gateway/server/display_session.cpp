@@ -1,6 +1,5 @@
 #include "gateway/server/display_session.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -8,6 +7,7 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/server/frame_gate.h"
 
 namespace rollcall::gateway::server {
@@ -55,9 +55,8 @@ void DisplaySession::on_resync() {
 
 asio::awaitable<void> DisplaySession::read_requests() {
   beast::flat_buffer buffer;
-  const double rate = context_->limits.messages_per_second;
   // Past the limit the gate closes the socket; write_frames() is cancelled when this returns.
-  FrameGate gate(ws_, *context_->metrics, "display", rate, 10 * rate);
+  FrameGate gate(ws_, *context_->metrics, GatedChannel::display, context_->limits);
   while (co_await gate.read(buffer)) {
     v1::DisplayRequest request;
     std::string error;
@@ -102,7 +101,7 @@ asio::awaitable<void> DisplaySession::write_frames() {
     }
     if (!frame) {
       wake_.expires_at(asio::steady_timer::time_point::max());
-      co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+      co_await wake_.async_wait(use_tuple);
       continue;
     }
     // A display that stops reading is dropped after a while: its frame would otherwise hold
@@ -113,8 +112,7 @@ asio::awaitable<void> DisplaySession::write_frames() {
       self->dropped_as_slow_ = true;
       beast::get_lowest_layer(self->ws_).close();
     });
-    auto [ec, written] =
-        co_await ws_.async_write(asio::buffer(*frame), asio::as_tuple(asio::use_awaitable));
+    auto [ec, written] = co_await ws_.async_write(asio::buffer(*frame), use_tuple);
     slow_timer_.cancel();
     if (ec) {
       if (dropped_as_slow_) context_->metrics->count_slow_consumer_dropped();

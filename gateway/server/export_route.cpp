@@ -3,12 +3,12 @@
 #include <charconv>
 
 #include <google/protobuf/util/json_util.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "gateway/server/registry_loader.h"
 #include "rollcall/v1/export.pb.h"
@@ -50,8 +50,7 @@ asio::awaitable<std::optional<std::vector<ex::LogEntry>>> read_page(const Contex
                                                                     std::vector<std::string> args,
                                                                     std::string_view site,
                                                                     const std::string& event_id) {
-  auto [ec, reply] =
-      co_await context.commands->async_exec(std::move(args), asio::as_tuple(asio::use_awaitable));
+  auto [ec, reply] = co_await context.commands->async_exec(std::move(args), use_tuple);
   if (ec) {
     note_redis_failure(*context.metrics, site, event_id,
                        link_failure(ec, context.commands->last_error()));
@@ -59,7 +58,7 @@ asio::awaitable<std::optional<std::vector<ex::LogEntry>>> read_page(const Contex
   }
   auto page = pager.take(reply);
   if (!page) {
-    note_redis_failure(*context.metrics, site, event_id, store_failure(page.error));
+    note_redis_failure(*context.metrics, site, event_id, store_failure(page.error, reply));
     co_return std::nullopt;
   }
   co_return log_entries(std::move(*page.value));
@@ -70,7 +69,7 @@ asio::awaitable<void> send(FlexStream& stream, const Request& request,
   const bool keep_alive = request.keep_alive();
   response.keep_alive(keep_alive);
   beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
-  auto [ec, n] = co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] = co_await http::async_write(stream, response, use_tuple);
   if (ec) {
     beast::get_lowest_layer(stream).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   } else if (!keep_alive) {
@@ -173,9 +172,7 @@ asio::awaitable<void> serve_export(FlexStream& stream, const Request& request,
   header.keep_alive(request.keep_alive());
   http::response_serializer<http::empty_body> serializer{header};
   beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
-  if (auto [ec, n] = co_await http::async_write_header(stream, serializer,
-                                                       asio::as_tuple(asio::use_awaitable));
-      ec) {
+  if (auto [ec, n] = co_await http::async_write_header(stream, serializer, use_tuple); ec) {
     co_return;
   }
 
@@ -184,8 +181,8 @@ asio::awaitable<void> serve_export(FlexStream& stream, const Request& request,
   auto drain = [&]() -> asio::awaitable<bool> {
     while (job->take(&bytes)) {
       beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
-      auto [ec, n] = co_await asio::async_write(stream, http::make_chunk(asio::buffer(bytes)),
-                                                asio::as_tuple(asio::use_awaitable));
+      auto [ec, n] =
+          co_await asio::async_write(stream, http::make_chunk(asio::buffer(bytes)), use_tuple);
       if (ec) co_return false;
     }
     co_return true;
@@ -217,8 +214,7 @@ asio::awaitable<void> serve_export(FlexStream& stream, const Request& request,
     co_return;
   }
   beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
-  auto [last_ec, n] = co_await asio::async_write(stream, http::make_chunk_last(),
-                                                 asio::as_tuple(asio::use_awaitable));
+  auto [last_ec, n] = co_await asio::async_write(stream, http::make_chunk_last(), use_tuple);
   if (last_ec) {
     beast::get_lowest_layer(stream).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   } else if (!request.keep_alive()) {

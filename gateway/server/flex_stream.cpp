@@ -1,8 +1,9 @@
 #include "gateway/server/flex_stream.h"
 
+#include "gateway/asio_tokens.h"
+
 #include <chrono>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace rollcall::gateway::server {
@@ -16,7 +17,7 @@ asio::awaitable<void> FlexStream::async_shutdown() {
   if (tls_) {
     // A peer that never answers our close_notify must not hold the session.
     tcp.expires_after(std::chrono::seconds(5));
-    co_await tls_->async_shutdown(asio::as_tuple(asio::use_awaitable));
+    co_await tls_->async_shutdown(use_tuple);
     tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
     tcp.socket().close(ec);
     co_return;

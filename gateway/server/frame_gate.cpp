@@ -1,10 +1,12 @@
 #include "gateway/server/frame_gate.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/websocket/error.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/server/log_throttle.h"
 
 namespace rollcall::gateway::server {
@@ -13,9 +15,40 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
-FrameGate::FrameGate(WebSocket& ws, Metrics& metrics, std::string_view channel, double rate,
-                     double burst)
-    : ws_(ws), metrics_(metrics), channel_(channel), rate_(rate), limiter_(rate, burst) {
+ChannelLimits channel_limits(GatedChannel channel, const Limits& limits) {
+  // Ten seconds' worth of burst: a kiosk back online replays its whole queue without waiting.
+  const double rate = limits.messages_per_second;
+  switch (channel) {
+    case GatedChannel::desk:
+      return {.name = "desk", .max_frame = limits.max_frame, .rate = rate, .burst = 10 * rate};
+    case GatedChannel::display:
+      return {.name = "display", .max_frame = limits.max_frame, .rate = rate, .burst = 10 * rate};
+    case GatedChannel::bridge:
+      // A full batch of real items (long ids, e-mail addresses, session names) is ~150 KB binary
+      // and ~260 KB JSON: bridges get room for the largest batch they are allowed to send.
+      return {.name = "bridge",
+              .max_frame = std::max(limits.max_frame, limits.max_bridge_frame),
+              .rate = rate,
+              .burst = 10 * rate,
+              .item_rate = limits.bridge_items_per_second,
+              .item_burst = 2 * limits.bridge_items_per_second};
+    case GatedChannel::beacon:
+      // A beacon has nothing to say but heartbeats: a few a second at most.
+      return {.name = "beacon", .max_frame = limits.max_frame, .rate = 5, .burst = 10};
+  }
+  return {};
+}
+
+FrameGate::FrameGate(WebSocket& ws, Metrics& metrics, GatedChannel channel, const Limits& limits)
+    : FrameGate(ws, metrics, channel_limits(channel, limits)) {}
+
+FrameGate::FrameGate(WebSocket& ws, Metrics& metrics, const ChannelLimits& limits)
+    : ws_(ws),
+      metrics_(metrics),
+      channel_(limits.name),
+      rate_(limits.rate),
+      limiter_(limits.rate, limits.burst) {
+  ws_.read_message_max(limits.max_frame);
   // Pings and pongs never reach read(): Beast answers them inside it. They are counted here, and
   // a flood of them is closed from here: Beast lets a close start while its read is under way
   // (that read then ends with the closing handshake); the close's completion touches nothing of
@@ -32,7 +65,7 @@ FrameGate::~FrameGate() {
 
 asio::awaitable<bool> FrameGate::read(beast::flat_buffer& buffer) {
   buffer.clear();
-  auto [ec, bytes] = co_await ws_.async_read(buffer, asio::as_tuple(asio::use_awaitable));
+  auto [ec, bytes] = co_await ws_.async_read(buffer, use_tuple);
   if (ec) {  // closed, timed out, over the limit in a ping, or too big (Beast sent 1009)
     if (ec == websocket::error::message_too_big) {
       metrics_.count_limit_rejection("frame_size");
@@ -41,7 +74,7 @@ asio::awaitable<bool> FrameGate::read(beast::flat_buffer& buffer) {
     co_return false;
   }
   if (refused_ || limiter_.allow(1)) co_return !refused_;
-  co_await ws_.async_close(over_limit(), asio::as_tuple(asio::use_awaitable));
+  co_await ws_.async_close(over_limit(), use_tuple);
   co_return false;
 }
 

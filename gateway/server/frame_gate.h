@@ -9,9 +9,26 @@
 
 #include "gateway/metrics.h"
 #include "gateway/server/flex_stream.h"
+#include "gateway/server/limits.h"
 #include "gateway/server/rate_limiter.h"
 
 namespace rollcall::gateway::server {
+
+// The WebSocket channels a FrameGate guards.
+enum class GatedChannel { desk, display, bridge, beacon };
+
+// What one channel may send: the largest message and the frame rate (and, for a bridge, the
+// rate of the items inside its batches). Decided for every channel in one place,
+// channel_limits(), from the gateway's Limits.
+struct ChannelLimits {
+  std::string_view name;  // in log lines: desk, display, bridge, beacon
+  std::size_t max_frame = 0;
+  double rate = 0;        // frames per second...
+  double burst = 0;       // ...with bursts of this many
+  double item_rate = 0;   // bridge only: joins and leaves per second...
+  double item_burst = 0;  // ...with bursts of this many
+};
+ChannelLimits channel_limits(GatedChannel channel, const Limits& limits);
 
 // The door of every WebSocket channel. Each frame a client sends costs a token of the
 // connection's bucket before any work is done on it: messages of every kind (valid or not,
@@ -23,8 +40,8 @@ class FrameGate {
  public:
   using WebSocket = boost::beast::websocket::stream<FlexStream>;
 
-  // `channel` names the channel in log lines (a literal: desk, display, bridge, beacon).
-  FrameGate(WebSocket& ws, Metrics& metrics, std::string_view channel, double rate, double burst);
+  // Sets the stream's read_message_max and the frame rate of `channel` (channel_limits).
+  FrameGate(WebSocket& ws, Metrics& metrics, GatedChannel channel, const Limits& limits);
   ~FrameGate();
   FrameGate(const FrameGate&) = delete;
   FrameGate& operator=(const FrameGate&) = delete;
@@ -33,6 +50,7 @@ class FrameGate {
   boost::asio::awaitable<bool> read(boost::beast::flat_buffer& buffer);
 
  private:
+  FrameGate(WebSocket& ws, Metrics& metrics, const ChannelLimits& limits);
   boost::beast::websocket::close_reason over_limit();
   void log_refusal(const std::string& what);
 

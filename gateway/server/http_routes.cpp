@@ -1,8 +1,8 @@
 #include "gateway/server/http_routes.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/server/attendee_route.h"
 #include "gateway/server/badge_pdf_route.h"
 #include "gateway/server/checkin_route.h"
@@ -47,9 +47,8 @@ std::string badge_keys_json(const EventInfo& event) {
 // badge's revoked field; the pattern keeps the event's hash tag). nullopt: Redis unavailable.
 boost::asio::awaitable<std::optional<int>> registered_count(const Context& context,
                                                             const std::string& event_id) {
-  auto [ec, reply] =
-      co_await context.commands->async_exec(services::store::registered_count_read(event_id),
-                                            boost::asio::as_tuple(boost::asio::use_awaitable));
+  auto [ec, reply] = co_await context.commands->async_exec(
+      services::store::registered_count_read(event_id), use_tuple);
   const auto registered = services::store::read_registered_count(reply);
   if (ec || !registered) co_return std::nullopt;
   co_return *registered;

@@ -3,7 +3,6 @@
 #include <array>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -15,6 +14,7 @@
 
 #include <boost/url/parse.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/server/export_route.h"
 #include "gateway/server/flex_stream.h"
 #include "gateway/server/http_framing.h"
@@ -41,16 +41,14 @@ asio::awaitable<void> refuse_plaintext(beast::tcp_stream& tcp) {
       "HTTP/1.1 400 Bad Request\r\nServer: rollcall\r\nContent-Type: application/json\r\n"
       "Connection: close\r\nContent-Length: " +
       std::to_string(body.size()) + "\r\n\r\n" + body;
-  auto [ec, written] =
-      co_await asio::async_write(tcp, asio::buffer(response), asio::as_tuple(asio::use_awaitable));
+  auto [ec, written] = co_await asio::async_write(tcp, asio::buffer(response), use_tuple);
   if (ec) co_return;
   tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   // Read what the client still sends until it hangs up (the handshake timer bounds this):
   // closing with its request unread would reset the connection, and could destroy the answer.
   std::array<char, 1024> sink;
   for (;;) {
-    auto [read_ec, n] =
-        co_await tcp.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+    auto [read_ec, n] = co_await tcp.async_read_some(asio::buffer(sink), use_tuple);
     if (read_ec) co_return;
   }
 }
@@ -61,16 +59,15 @@ asio::awaitable<std::optional<FlexStream>> accept_tls(beast::tcp_stream tcp,
                                                       beast::flat_buffer& buffer,
                                                       const Context& context) {
   tcp.expires_after(context.limits.tls_handshake_timeout);
-  auto [detect_ec, is_tls] =
-      co_await beast::async_detect_ssl(tcp, buffer, asio::as_tuple(asio::use_awaitable));
+  auto [detect_ec, is_tls] = co_await beast::async_detect_ssl(tcp, buffer, use_tuple);
   if (detect_ec || !is_tls) {
     context.metrics->count_limit_rejection("tls_handshake");
     if (!detect_ec) co_await refuse_plaintext(tcp);
     co_return std::nullopt;
   }
   FlexStream::TlsStream tls(std::move(tcp), *context.tls);
-  auto [ec, used] = co_await tls.async_handshake(asio::ssl::stream_base::server, buffer.data(),
-                                                 asio::as_tuple(asio::use_awaitable));
+  auto [ec, used] =
+      co_await tls.async_handshake(asio::ssl::stream_base::server, buffer.data(), use_tuple);
   if (ec) {
     context.metrics->count_limit_rejection("tls_handshake");
     spdlog::debug("TLS handshake failed: {}", ec.message());
@@ -108,8 +105,7 @@ asio::awaitable<std::tuple<beast::error_code, std::size_t>> read_header_bytes(
     }
     if (data.size() >= kHeaderLimit) co_return std::tuple{http::error::header_limit, 0};
     searched = data.size() < 3 ? 0 : data.size() - 3;
-    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kHeaderLimit),
-                                                   asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kHeaderLimit), use_tuple);
     if (ec == asio::error::eof) {
       co_return std::tuple{beast::error_code(buffer.size() == 0 ? http::error::end_of_stream
                                                                 : http::error::partial_message),
@@ -132,8 +128,7 @@ asio::awaitable<void> refuse_and_close(FlexStream& stream, http::status status, 
   response.keep_alive(false);
   auto& tcp = beast::get_lowest_layer(stream);
   tcp.expires_after(std::chrono::seconds(5));
-  auto [ec, written] =
-      co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+  auto [ec, written] = co_await http::async_write(stream, response, use_tuple);
   if (ec) co_return;
   if (stream.is_tls()) {
     co_await stream.async_shutdown();
@@ -143,8 +138,7 @@ asio::awaitable<void> refuse_and_close(FlexStream& stream, http::status status, 
   tcp.expires_after(std::chrono::seconds(2));
   std::array<char, 4096> sink;
   for (std::size_t dropped = 0; dropped < 1024 * 1024;) {
-    auto [read_ec, n] =
-        co_await tcp.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+    auto [read_ec, n] = co_await tcp.async_read_some(asio::buffer(sink), use_tuple);
     if (read_ec) co_return;
     dropped += n;
   }
@@ -187,8 +181,7 @@ asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket,
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderLimit);
     parser.body_limit(context->limits.max_request_body);
-    auto [ec, bytes] =
-        co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    auto [ec, bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
       co_return co_await refuse_and_close(stream, http::status::payload_too_large, "too_large",
                                           "the request is larger than this server accepts");
@@ -243,8 +236,7 @@ asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket,
         continue;
       }
     }
-    auto [write_ec, written] = co_await beast::async_write(stream, std::move(*response),
-                                                           asio::as_tuple(asio::use_awaitable));
+    auto [write_ec, written] = co_await beast::async_write(stream, std::move(*response), use_tuple);
     if (write_ec) co_return;
     if (!keep_alive) {
       co_await stream.async_shutdown();

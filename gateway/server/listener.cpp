@@ -1,7 +1,6 @@
 #include "gateway/server/listener.h"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -9,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/server/http_session.h"
 
 namespace rollcall::gateway::server {
@@ -26,7 +26,7 @@ asio::awaitable<void> turn_away(asio::ip::tcp::socket socket, std::string limit)
       "HTTP/1.1 503 Service Unavailable\r\nServer: rollcall\r\nRetry-After: 2\r\n"
       "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +
       std::to_string(body.size()) + "\r\n\r\n" + body;
-  co_await asio::async_write(socket, asio::buffer(response), asio::as_tuple(asio::use_awaitable));
+  co_await asio::async_write(socket, asio::buffer(response), use_tuple);
   boost::system::error_code ignored;
   socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
 }
@@ -37,13 +37,13 @@ asio::awaitable<void> listen(asio::ip::tcp::acceptor& acceptor,
                              std::shared_ptr<const Context> context) {
   for (;;) {
     auto strand = asio::make_strand(acceptor.get_executor());
-    auto [ec, socket] = co_await acceptor.async_accept(strand, asio::as_tuple(asio::use_awaitable));
+    auto [ec, socket] = co_await acceptor.async_accept(strand, use_tuple);
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
       // Out of file descriptors and the like: keep serving the connections we have.
       spdlog::warn("accept failed: {}", ec.message());
       asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
-      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+      co_await pause.async_wait(use_tuple);
       continue;
     }
     // Results and display updates are small and latency-bound: never wait for Nagle.

@@ -2,7 +2,6 @@
 
 #include <atomic>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -10,6 +9,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/presence_writer.h"
 #include "gateway/server/frame_gate.h"
 #include "gateway/server/rate_limiter.h"
@@ -38,7 +38,7 @@ std::string param(const boost::urls::params_view& params, std::string_view name)
 asio::awaitable<void> send(WebSocket& ws, const google::protobuf::Message& message,
                            Encoding encoding) {
   const auto frame = encode(message, encoding);
-  co_await ws.async_write(asio::buffer(frame), asio::as_tuple(asio::use_awaitable));
+  co_await ws.async_write(asio::buffer(frame), use_tuple);
 }
 
 asio::awaitable<void> send_error(WebSocket& ws, Encoding encoding, std::string code,
@@ -63,7 +63,7 @@ asio::awaitable<bool> apply_until_done(const Context& context, const EventInfo& 
         co_await apply_presence(*context.commands, *context.metrics, event, holder, false, items);
     if (acks.front().status() != v1::PresenceAck::unavailable) co_return true;
     pause.expires_after(std::chrono::milliseconds(500));
-    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await pause.async_wait(use_tuple);
   }
   co_return false;
 }
@@ -88,7 +88,7 @@ asio::awaitable<void> run_beacon(WebSocket& ws, const EventInfo& event, Encoding
     // Close reasons are limited to 123 bytes.
     co_await ws.async_close({websocket::close_code::policy_error,
                              "rejected: " + services::registry::quote_input(*why, 110)},
-                            asio::as_tuple(asio::use_awaitable));
+                            use_tuple);
     co_return;
   }
   // Silence is a leave: Beast pings an idle beacon and drops it if no pong comes back.
@@ -102,8 +102,7 @@ asio::awaitable<void> run_beacon(WebSocket& ws, const EventInfo& event, Encoding
   const auto& event_id = event.config.event_id();
   context.leases->hold(event_id, holder.id);
   if (co_await apply_until_done(context, event, holder, item)) {
-    // A beacon has nothing to say but heartbeats: a few a second at most.
-    FrameGate gate(ws, *context.metrics, "beacon", 5, 10);
+    FrameGate gate(ws, *context.metrics, GatedChannel::beacon, context.limits);
     beast::flat_buffer buffer;
     while (co_await gate.read(buffer)) {
     }
@@ -123,17 +122,13 @@ asio::awaitable<void> run_bridge(WebSocket& ws, const EventInfo& event, Encoding
     bridge_id = context.leases->beacon_holder().substr(3) + "-" + std::to_string(next_connection++);
   }
   presence::Holder holder{.id = "bridge:" + bridge_id, .via = "bridge"};
-  // A full batch of real items (long ids, e-mail addresses, session names) is ~150 KB binary
-  // and ~260 KB JSON: bridges get room for the largest batch they are allowed to send.
-  ws.read_message_max(std::max(context.limits.max_frame, context.limits.max_bridge_frame));
   const auto& event_id = event.config.event_id();
   context.leases->hold(event_id, holder.id);
   // Every frame counts against the frame rate, errors and heartbeats included; the items of a
   // batch count against the item rate besides.
-  const double rate = context.limits.messages_per_second;
-  FrameGate gate(ws, *context.metrics, "bridge", rate, 10 * rate);
-  RateLimiter limiter(context.limits.bridge_items_per_second,
-                      context.limits.bridge_items_per_second * 2);
+  FrameGate gate(ws, *context.metrics, GatedChannel::bridge, context.limits);
+  const auto bridge = channel_limits(GatedChannel::bridge, context.limits);
+  RateLimiter limiter(bridge.item_rate, bridge.item_burst);
   beast::flat_buffer buffer;
   while (co_await gate.read(buffer)) {
     v1::OnlineRequest request;

@@ -4,10 +4,10 @@
 #include <random>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "gateway/server/http_routes.h"
 #include "gateway/server/request_auth.h"
@@ -116,13 +116,12 @@ http::response<http::string_body> answer_from_registry(const Request& request,
 // Runs one registry Function; nullopt (counted and logged) when Redis cannot answer it.
 asio::awaitable<std::optional<registry::RegistryAnswer>> run_registry(
     const Context& context, const std::string& event_id, std::vector<std::string> command) {
-  auto [ec, reply] = co_await context.commands->async_exec(std::move(command),
-                                                           asio::as_tuple(asio::use_awaitable));
+  auto [ec, reply] = co_await context.commands->async_exec(std::move(command), use_tuple);
   auto fields = services::store::read_registry_answer(reply);
   if (ec || !fields) {
     note_redis_failure(
         *context.metrics, "registry", event_id,
-        ec ? link_failure(ec, context.commands->last_error()) : store_failure(fields.error));
+        ec ? link_failure(ec, context.commands->last_error()) : store_failure(fields.error, reply));
     co_return std::nullopt;
   }
   auto answer = registry::registry_answer_from_reply(*fields);

@@ -1,9 +1,9 @@
 #include "gateway/server/ticket_auth.h"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/totals_hub.h"
 #include "services/auth/credentials.h"
 #include "services/auth/ticket.h"
@@ -82,12 +82,11 @@ asio::awaitable<std::optional<std::string>> event_ticket_key(const Context& cont
   if (create) {
     // HSETNX: when two issuers race, one key wins and both read it back below.
     auto [ec, reply] = co_await context.commands->async_exec(
-        services::store::secret_create(event_id, field, auth::generate_ticket_key()),
-        asio::as_tuple(asio::use_awaitable));
+        services::store::secret_create(event_id, field, auth::generate_ticket_key()), use_tuple);
     if (ec || reply.is_error()) co_return std::nullopt;
   }
   auto [ec, reply] = co_await context.commands->async_exec(
-      services::store::secret_read(event_id, field), asio::as_tuple(asio::use_awaitable));
+      services::store::secret_read(event_id, field), use_tuple);
   const auto stored = services::store::read_field(reply);
   if (ec || !stored) co_return std::nullopt;
   if (!*stored) co_return std::string();

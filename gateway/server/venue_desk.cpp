@@ -1,11 +1,11 @@
 #include "gateway/server/venue_desk.h"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "gateway/server/frame_gate.h"
 #include "gateway/server/request_auth.h"
@@ -47,13 +47,12 @@ asio::awaitable<std::vector<bool>> who_knows(const std::vector<EventInfo>& event
       continue;
     }
     auto [ec, reply] = co_await context.commands->async_exec(
-        store::badge_exists_read(event.config.event_id(), request.badge_id()),
-        asio::as_tuple(asio::use_awaitable));
+        store::badge_exists_read(event.config.event_id(), request.badge_id()), use_tuple);
     const auto exists = store::read_exists(reply);
     if (ec || !exists) {
-      note_redis_failure(
-          *context.metrics, "venue_desk", event.config.event_id(),
-          ec ? link_failure(ec, context.commands->last_error()) : store_failure(exists.error));
+      note_redis_failure(*context.metrics, "venue_desk", event.config.event_id(),
+                         ec ? link_failure(ec, context.commands->last_error())
+                            : store_failure(exists.error, reply));
       *unavailable = true;
       co_return known;
     }
@@ -83,12 +82,11 @@ asio::awaitable<void> run_venue_desk(WebSocket& ws, const services::venue::Venue
       venue.events.size(),
       ScanHandler::Desk{.id = admitted.desk_id, .token_id = admitted.token_id});
   beast::flat_buffer buffer;
-  const double rate = context.limits.messages_per_second;
-  FrameGate gate(ws, *context.metrics, "desk", rate, 10 * rate);
+  FrameGate gate(ws, *context.metrics, GatedChannel::desk, context.limits);
   while (co_await gate.read(buffer)) {
     const auto access = co_await authorize(request, context, feed, services::auth::Access::scan);
     if (!access.allowed && !access.unavailable) {
-      co_await ws.async_close(refusal_close(access), asio::as_tuple(asio::use_awaitable));
+      co_await ws.async_close(refusal_close(access), use_tuple);
       co_return;
     }
     const auto frame = beast::buffers_to_string(buffer.data());
@@ -130,8 +128,7 @@ asio::awaitable<void> run_venue_desk(WebSocket& ws, const services::venue::Venue
       }
     }
     const auto reply = services::wire::encode(answer, encoding);
-    auto [write_ec, written] =
-        co_await ws.async_write(asio::buffer(reply), asio::as_tuple(asio::use_awaitable));
+    auto [write_ec, written] = co_await ws.async_write(asio::buffer(reply), use_tuple);
     if (write_ec) co_return;
   }
 }

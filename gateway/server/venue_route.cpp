@@ -1,8 +1,8 @@
 #include "gateway/server/venue_route.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "services/registry/utf8.h"
 #include "services/store/event_reads.h"
@@ -19,7 +19,7 @@ asio::awaitable<VenueLookup> find_venue(const Context& context, const std::strin
   VenueLookup lookup;
   const auto feed = services::store::venue_feed(venue_id);
   auto [ec, reply] = co_await context.commands->async_exec(
-      services::store::venue_config_read(venue_id), asio::as_tuple(asio::use_awaitable));
+      services::store::venue_config_read(venue_id), use_tuple);
   const auto stored = services::store::read_field(reply);
   if (ec) {
     note_redis_failure(*context.metrics, "venue", feed,
@@ -28,7 +28,7 @@ asio::awaitable<VenueLookup> find_venue(const Context& context, const std::strin
     co_return lookup;
   }
   if (!stored) {
-    note_redis_failure(*context.metrics, "venue", feed, store_failure(stored.error));
+    note_redis_failure(*context.metrics, "venue", feed, store_failure(stored.error, reply));
     lookup.unavailable = true;
     co_return lookup;
   }

@@ -1,12 +1,12 @@
 #include "gateway/server/websocket_session.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/url/parse.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/server/display_session.h"
 #include "gateway/server/frame_gate.h"
 #include "gateway/server/online_session.h"
@@ -47,23 +47,20 @@ asio::awaitable<void> run_desk(WebSocket& ws, const EventInfo& event, Encoding e
                                const TokenDirectory::Decision& admitted) {
   ScanHandler::Desk desk{.id = admitted.desk_id, .token_id = admitted.token_id};
   beast::flat_buffer buffer;
-  // Ten seconds' worth of burst: a kiosk back online replays its whole queue without waiting.
-  const double rate = context.limits.messages_per_second;
-  FrameGate gate(ws, *context.metrics, "desk", rate, 10 * rate);
+  FrameGate gate(ws, *context.metrics, GatedChannel::desk, context.limits);
   while (co_await gate.read(buffer)) {
     // A stolen tablet is cut off once its token is revoked (the check is cached for seconds).
     const auto access =
         co_await authorize(request, context, event.config.event_id(), services::auth::Access::scan);
     if (!access.allowed && !access.unavailable) {
-      co_await ws.async_close(refusal_close(access), asio::as_tuple(asio::use_awaitable));
+      co_await ws.async_close(refusal_close(access), use_tuple);
       co_return;
     }
     const auto frame = beast::buffers_to_string(buffer.data());
     const auto result = co_await context.scans->handle(event, frame, encoding, desk);
     context.metrics->count_scan(v1::ScanStatus_Name(result.status()));
     const auto reply = encode(result, encoding);
-    auto [write_ec, written] =
-        co_await ws.async_write(asio::buffer(reply), asio::as_tuple(asio::use_awaitable));
+    auto [write_ec, written] = co_await ws.async_write(asio::buffer(reply), use_tuple);
     if (write_ec) co_return;
   }
 }
@@ -81,9 +78,9 @@ asio::awaitable<void> refuse_venue(WebSocket& ws, Encoding encoding, bool unavai
   message.mutable_error()->set_message(std::string(reason.reason.c_str()));
   if (error_frame) {
     const auto frame = encode(message, encoding);
-    co_await ws.async_write(asio::buffer(frame), asio::as_tuple(asio::use_awaitable));
+    co_await ws.async_write(asio::buffer(frame), use_tuple);
   }
-  co_await ws.async_close(reason, asio::as_tuple(asio::use_awaitable));
+  co_await ws.async_close(reason, use_tuple);
 }
 
 }  // namespace
@@ -105,7 +102,7 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
   if (!listed || (!desk && !online && path != "/v1/display")) {
     auto response = error_response(request, http::status::not_found, "not_found",
                                    "WebSocket channels are /v1/desk, /v1/online and /v1/display");
-    co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+    co_await http::async_write(stream, response, use_tuple);
     co_return;
   }
   const auto event_param = url->params().find("event");
@@ -114,7 +111,7 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
     auto response = error_response(request, http::status::bad_request, "missing_event",
                                    venue ? "name the venue: " + path + "?venue=VENUE"
                                          : "name the event: " + path + "?event=EVENT");
-    co_await http::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
+    co_await http::async_write(stream, response, use_tuple);
     co_return;
   }
   const std::string event_id = venue ? found.match->event_id : std::string((*event_param).value);
@@ -143,12 +140,12 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
     }
   }));
   ws.read_message_max(context->limits.max_frame);
-  auto [accept_ec] = co_await ws.async_accept(request, asio::as_tuple(asio::use_awaitable));
+  auto [accept_ec] = co_await ws.async_accept(request, use_tuple);
   if (accept_ec) co_return;
   ws.text(encoding == Encoding::json);
   if (ticket ? !ticket_decision.allowed : !decision.allowed) {
     const auto reason = ticket ? refusal_close(ticket_decision) : refusal_close(decision);
-    co_await ws.async_close(reason, asio::as_tuple(asio::use_awaitable));
+    co_await ws.async_close(reason, use_tuple);
     co_return;
   }
 
@@ -183,9 +180,9 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
       message.mutable_error()->set_code(lookup.unavailable ? "unavailable" : "unknown_event");
       message.mutable_error()->set_message(std::string(reason.reason.c_str()));
       const auto frame = encode(message, encoding);
-      co_await ws.async_write(asio::buffer(frame), asio::as_tuple(asio::use_awaitable));
+      co_await ws.async_write(asio::buffer(frame), use_tuple);
     }
-    co_await ws.async_close(reason, asio::as_tuple(asio::use_awaitable));
+    co_await ws.async_close(reason, use_tuple);
     co_return;
   }
   ChannelGauge gauge(*context->metrics, desk     ? Channel::desk

@@ -1,9 +1,9 @@
 #include "gateway/server/zoom_route.h"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "gateway/asio_tokens.h"
 #include "gateway/presence_writer.h"
 #include "services/checkin/scan_validator.h"
 #include "services/presence/presence_items.h"
@@ -32,7 +32,7 @@ asio::awaitable<http::message_generator> answer_zoom_webhook(const Request& requ
         "no event named \"" + services::registry::quote_input(event_id) + "\"");
   }
   auto [ec, reply] = co_await context.commands->async_exec(
-      services::store::secret_read(event_id, "zoom"), asio::as_tuple(asio::use_awaitable));
+      services::store::secret_read(event_id, "zoom"), use_tuple);
   const auto stored = services::store::read_field(reply);
   if (ec || !stored) {
     co_return error_response(request, http::status::service_unavailable, "redis_unavailable",

@@ -31,7 +31,15 @@ std::vector<std::string> scan_call(const ScanCall& call) {
 }
 
 Read<std::vector<std::string>> read_scan_reply(const redis::Reply& reply) {
-  return read_texts(reply, "rollcall_scan's fields", kScanMinFields, kScanMaxFields);
+  auto fields = read_texts(reply, "the scan function's array", 0);
+  if (fields && (fields->size() < kScanMinFields || fields->size() > kScanMaxFields)) {
+    // The gateway's log names the count and the status the function answered.
+    std::string cause = "the scan function's reply of " + std::to_string(fields->size()) +
+                        " fields is not understood";
+    if (!fields->empty()) cause += " (status \"" + bounded_text(fields->front()) + "\")";
+    return Read<std::vector<std::string>>::fail({.kind = "reply_shape", .cause = std::move(cause)});
+  }
+  return fields;
 }
 
 }  // namespace rollcall::services::store

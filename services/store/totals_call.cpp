@@ -24,8 +24,8 @@ Read<TotalsReply> read_totals_reply(const redis::Reply& reply) {
     const auto value = to_int64(text);
     if (!value) {
       return R::fail({.kind = "reply_shape",
-                      .cause = "the totals function's counter \"" + bounded_text(name) +
-                               "\" is \"" + bounded_text(text) + "\", not a whole number"});
+                      .cause = "counter \"" + bounded_text(name) + "\" is \"" + bounded_text(text) +
+                               "\", not a number"});
     }
     totals.counters.emplace_back(std::move(name), *value);
   }

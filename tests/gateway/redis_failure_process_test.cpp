@@ -13,6 +13,7 @@
 
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
 #include "tools/client/http_get.h"
@@ -31,16 +32,10 @@ constexpr const char* kEvent = "failures-2025";
 class RedisFailures : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string csv = redis_.data_dir() + "/registry.csv";
-    std::ofstream(csv)
-        << "badge_id,country,category,name,organization,revoked\n"
-           "B1,CH,other,Anna,Org,0\nB2,FR,other,Jean,Org,0\nB3,KE,other,Amina,Org,0\n";
-    std::string output;
-    ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", csv,
-                                    "--redis", redis_.url()},
-                                   &output),
-              0)
-        << output;
+    ASSERT_TRUE(support::import_registry(
+        redis_, kEvent,
+        "badge_id,country,category,name,organization,revoked\n"
+        "B1,CH,other,Anna,Org,0\nB2,FR,other,Jean,Org,0\nB3,KE,other,Amina,Org,0\n"));
     platform_token_ = support::issue_token(redis_, kEvent, v1::platform);
     organizer_token_ = support::issue_token(redis_, kEvent, v1::organizer);
     gateway_ =

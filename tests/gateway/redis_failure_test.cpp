@@ -5,8 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "redis/error.h"
+#include <spdlog/fmt/fmt.h>
+
 #include "gateway/redis_failure.h"
+#include "redis/error.h"
 
 namespace rollcall::tests::gateway {
 namespace {
@@ -54,6 +56,24 @@ TEST(RedisFailureCause, LinkFailuresCarryTheConnectionsReason) {
   EXPECT_LE(long_reason.cause.size(), 160u);
   EXPECT_EQ(link_failure(rollcall::redis::error::not_replicated, "ignored").cause,
             "redis write not acknowledged by enough replicas in time");
+}
+
+}  // namespace
+}  // namespace rollcall::tests::gateway
+
+namespace rollcall::tests::gateway {
+namespace {
+
+TEST(RedisFailureCause, ControlCharactersInRedisTextAreEscapedNotPassedToTheLog) {
+  for (int byte = 0; byte < 0x20; ++byte) {
+    const std::string text = "ERR a" + std::string(1, static_cast<char>(byte)) + "b";
+    const auto cause = reply_failure(Reply{.type = Reply::Type::error, .str = text}, "x").cause;
+    EXPECT_EQ(cause, fmt::format("Redis answered \"ERR a\\x{:02x}b\"", byte));
+  }
+  const auto del = rollcall::gateway::quote_redis_text("a\x7f");
+  EXPECT_EQ(del, "a\\x7f");
+  const auto link = link_failure(rollcall::redis::error::unavailable, "lost\r\nFAKE LINE");
+  EXPECT_EQ(link.cause, "redis unavailable: lost\\x0d\\x0aFAKE LINE");
 }
 
 }  // namespace

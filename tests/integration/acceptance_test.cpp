@@ -45,8 +45,10 @@ std::string scale() {
 
 using support::describe;
 using support::figure;
+using support::joined;
 using support::read_json;
 using support::tally;
+using support::today_in;
 
 // Every figure of truth.json that a display shows, as a list of differences (empty: equal).
 std::vector<std::string> differences(const v1::Totals& shown, const json::object& truth) {
@@ -100,17 +102,6 @@ std::vector<std::string> differences(const v1::Totals& shown, const json::object
                tally(want, "onsite_by_category"));
   }
   return out;
-}
-
-std::string joined(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) text += line + "\n";
-  return text;
-}
-
-std::string today_in(const char* time_zone) {
-  const auto local = date::locate_zone(time_zone)->to_local(std::chrono::system_clock::now());
-  return date::format("%F", date::floor<date::days>(local));
 }
 
 TEST(Acceptance, Wsis20ReplayShowsExactlyTheTruth) {

@@ -14,6 +14,7 @@
 
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/http_get.h"
 
@@ -97,14 +98,7 @@ class AttendeeRoute : public ::testing::Test {
   }
 
   void import(const std::string& csv) {
-    const std::string path = redis_.data_dir() + "/registry.csv";
-    std::ofstream(path) << csv;
-    std::string output;
-    ASSERT_EQ(tests::support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry",
-                                           path, "--redis", redis_.url()},
-                                          &output),
-              0)
-        << output;
+    ASSERT_TRUE(tests::support::import_registry(redis_, kEvent, csv));
   }
 
   static std::string encode(std::string_view text) {

@@ -24,7 +24,9 @@
 
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tcp_proxy.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
@@ -518,14 +520,7 @@ class Faults : public ::testing::Test {
   // Zero acknowledged loss is promised with `appendfsync always` (deploy/redis/).
   void start_redis() {
     redis_ = std::make_unique<RedisServer>(std::vector<std::string>{"--appendfsync", "always"});
-    const std::string csv = redis_->data_dir() + "/registry.csv";
-    std::ofstream(csv) << registry_csv(registry_);
-    std::string output;
-    ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", csv,
-                                    "--redis", redis_->url()},
-                                   &output),
-              0)
-        << output;
+    ASSERT_TRUE(support::import_registry(*redis_, kEvent, registry_csv(registry_)));
     display_token_ = support::issue_token(*redis_, kEvent, v1::Role::display);
     organizer_token_ = support::issue_token(*redis_, kEvent, v1::Role::organizer);
   }
@@ -607,16 +602,8 @@ class Faults : public ::testing::Test {
   }
 
   v1::Totals http_totals() {
-    const auto response = tools::client::http_get("127.0.0.1", gateway_port_,
-                                                  std::string("/v1/events/") + kEvent + "/totals",
-                                                  tools::client::bearer(organizer_token_));
-    EXPECT_EQ(response.status, 200) << response.body;
-    v1::Totals totals;
-    std::string error;
-    EXPECT_TRUE(
-        services::wire::decode(response.body, services::wire::Encoding::json, &totals, &error))
-        << error;
-    return totals;
+    return support::http_totals("127.0.0.1", gateway_port_,
+                                std::string("/v1/events/") + kEvent + "/totals", organizer_token_);
   }
 
   std::unique_ptr<DisplayClient> display() {

@@ -10,7 +10,9 @@
 
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
 #include "tools/client/display_client.h"
@@ -44,14 +46,7 @@ constexpr const char* kRegistry =
 class GatewayE2E : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string csv = redis_.data_dir() + "/registry.csv";
-    std::ofstream(csv) << kRegistry;
-    std::string output;
-    ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", csv,
-                                    "--redis", redis_.url()},
-                                   &output),
-              0)
-        << output;
+    ASSERT_TRUE(support::import_registry(redis_, kEvent, kRegistry));
     desk_token_ = support::issue_token(redis_, kEvent, v1::desk);
     display_token_ = support::issue_token(redis_, kEvent, v1::display);
     organizer_token_ = support::issue_token(redis_, kEvent, v1::organizer);
@@ -96,16 +91,8 @@ class GatewayE2E : public ::testing::Test {
   }
 
   v1::Totals http_totals() {
-    const auto response = tools::client::http_get(gateway_->host(), gateway_->port(),
-                                                  std::string("/v1/events/") + kEvent + "/totals",
-                                                  tools::client::bearer(organizer_token_));
-    EXPECT_EQ(response.status, 200) << response.body;
-    v1::Totals totals;
-    std::string error;
-    EXPECT_TRUE(
-        services::wire::decode(response.body, services::wire::Encoding::json, &totals, &error))
-        << error;
-    return totals;
+    return support::http_totals(*gateway_, std::string("/v1/events/") + kEvent + "/totals",
+                                organizer_token_);
   }
 
   // The display converges to the same figures the HTTP API reports (as_of aside).

@@ -22,6 +22,7 @@
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
 #include "tools/client/http_get.h"
@@ -80,14 +81,7 @@ class ManualCheckinRoute : public ::testing::Test {
   }
 
   void import(const std::string& event, const std::string& csv) {
-    const std::string path = redis_.data_dir() + "/" + event + ".csv";
-    std::ofstream(path) << csv;
-    std::string output;
-    ASSERT_EQ(tests::support::run_program({ROLLCALL_IMPORT_BIN, "--event", event, "--registry",
-                                           path, "--redis", redis_.url()},
-                                          &output),
-              0)
-        << output;
+    ASSERT_TRUE(tests::support::import_registry(redis_, event, csv, event + ".csv"));
   }
 
   static v1::ManualCheckin checkin(const std::string& id, const std::string& badge,

@@ -39,8 +39,10 @@ std::string scale() {
 
 using support::describe;
 using support::figure;
+using support::joined;
 using support::read_json;
 using support::tally;
+using support::today_in;
 
 // The figures of a truth (an event's truth.json or venue_truth.json) that Totals carries, as a
 // list of differences (empty: equal). `days`: date -> that day's truth.
@@ -102,17 +104,6 @@ std::map<std::string, json::object> venue_days(const json::object& truth) {
     out[std::string(date)] = day.as_object();
   }
   return out;
-}
-
-std::string joined(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) text += line + "\n";
-  return text;
-}
-
-std::string today_in(const char* time_zone) {
-  const auto local = date::locate_zone(time_zone)->to_local(std::chrono::system_clock::now());
-  return date::format("%F", date::floor<date::days>(local));
 }
 
 struct Fetched {

@@ -14,6 +14,7 @@
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/tokens.h"
 #include "tools/client/errors.h"
@@ -94,14 +95,8 @@ class VenueDeskTest : public ::testing::Test {
   }
 
   v1::Totals totals(int event) {
-    const auto response = tools::client::http_get(gateway_->host(), gateway_->port(),
-                                                  "/v1/events/" + kEvents[event] + "/totals",
-                                                  tools::client::bearer(organizers_[event]), 5s);
-    v1::Totals out;
-    EXPECT_EQ(response.status, 200) << response.body;
-    std::string error;
-    EXPECT_TRUE(wire::decode(response.body, wire::Encoding::json, &out, &error)) << error;
-    return out;
+    return support::http_totals(*gateway_, "/v1/events/" + kEvents[event] + "/totals",
+                                organizers_[event], 5s);
   }
 
   RedisServer redis_;

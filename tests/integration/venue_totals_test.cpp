@@ -18,6 +18,7 @@
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
@@ -281,16 +282,8 @@ class VenueTotalsTest : public ::testing::Test {
   }
 
   v1::Totals venue_totals(GatewayProcess& gateway) {
-    const auto response = tools::client::http_get(gateway.host(), gateway.port(),
-                                                  std::string("/v1/venues/") + kVenue + "/totals",
-                                                  tools::client::bearer(organizer_token_));
-    EXPECT_EQ(response.status, 200) << response.body;
-    v1::Totals totals;
-    std::string error;
-    EXPECT_TRUE(
-        services::wire::decode(response.body, services::wire::Encoding::json, &totals, &error))
-        << error;
-    return totals;
+    return support::http_totals(gateway, std::string("/v1/venues/") + kVenue + "/totals",
+                                organizer_token_);
   }
 
   RedisServer redis_;

@@ -1,7 +1,10 @@
 #include "tests/support/truth_figures.h"
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
+
+#include <date/tz.h>
 
 namespace rollcall::tests::support {
 
@@ -39,6 +42,17 @@ std::string describe(const Tally& t) {
   std::string text = "{";
   for (const auto& [key, count] : t) text += "\"" + key + "\":" + std::to_string(count) + ",";
   return text + "}";
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  return text;
+}
+
+std::string today_in(const char* time_zone) {
+  const auto local = date::locate_zone(time_zone)->to_local(std::chrono::system_clock::now());
+  return date::format("%F", date::floor<date::days>(local));
 }
 
 }  // namespace rollcall::tests::support

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <google/protobuf/map.h>
 #include <boost/json.hpp>
@@ -23,5 +24,9 @@ Tally tally(const boost::json::object& o, std::string_view name);
 Tally tally(const google::protobuf::Map<std::string, std::int32_t>& map);
 // {"key":count,...}, for failure messages.
 std::string describe(const Tally& t);
+// Lines (e.g. the differences found) one per line, for failure messages.
+std::string joined(const std::vector<std::string>& lines);
+// Today's date in `time_zone` ("YYYY-MM-DD"): the day a replay's events are moved to.
+std::string today_in(const char* time_zone);
 
 }  // namespace rollcall::tests::support

@@ -1,0 +1,806 @@
+// Issue 16: the link's logic as a state machine, tested without any server: a simulated world
+// (resolver, hiredis, sentinels, timers, a Redis that answers in order) carries out its actions
+// and feeds it events, in random interleavings, checking the invariants after every step.
+#include "redis/link_state.h"
+
+#include <algorithm>
+#include <deque>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace rollcall::tests::redis {
+namespace {
+
+using namespace std::chrono_literals;
+namespace rr = rollcall::redis;
+using LS = rr::LinkState;
+using rr::Reply;
+using Clock = LS::Clock;
+
+Reply status(std::string text) {
+  return Reply{.type = Reply::Type::status, .str = std::move(text)};
+}
+Reply error_reply(std::string text) {
+  return Reply{.type = Reply::Type::error, .str = std::move(text)};
+}
+Reply text(std::string value) {
+  return Reply{.type = Reply::Type::string, .str = std::move(value)};
+}
+Reply integer(long long value) {
+  return Reply{.type = Reply::Type::integer, .integer = value};
+}
+Reply array(std::vector<Reply> elements) {
+  return Reply{.type = Reply::Type::array, .elements = std::move(elements)};
+}
+
+rr::LinkOptions base_options() {
+  rr::LinkOptions options;
+  options.url.host = "redis.test";
+  options.url.port = 6379;
+  options.connect_timeout = 200ms;
+  options.health_interval = 100ms;
+  options.health_timeout = 300ms;
+  options.backoff_initial = 10ms;
+  options.backoff_max = 80ms;
+  options.wait_timeout = 50ms;
+  return options;
+}
+
+rr::LinkOptions sentinel_options() {
+  auto options = base_options();
+  options.url.sentinels = {{"s1.test", 26379}, {"s2.test", 26379}};
+  options.url.master_name = "rolltest";
+  return options;
+}
+
+// A command in flight on the simulated link.
+struct Sent {
+  LS::Tag tag;
+  std::vector<std::string> args;
+};
+
+// The driver and the world around the state machine, with the checks. User commands are
+// {"ECHO", id} so that the world knows which one Redis answers.
+class World {
+ public:
+  explicit World(rr::LinkOptions options, std::uint64_t seed = 1)
+      : options_(options), state_(std::move(options)), rng_(seed) {
+    expected_backoff_ = options_.backoff_initial;
+  }
+
+  // --- the driver -----------------------------------------------------------------------------
+  void apply(LS::Actions actions) {
+    if (stopped_) {
+      for (const auto& action : actions) {
+        if (!std::holds_alternative<LS::Complete>(action)) {
+          ADD_FAILURE() << "action " << action.index() << " after stop";
+        }
+      }
+    }
+    for (auto& action : actions) queue_.push_back(std::move(action));
+    if (applying_) return;
+    applying_ = true;
+    while (!queue_.empty()) {
+      auto action = std::move(queue_.front());
+      queue_.pop_front();
+      execute(action);
+    }
+    applying_ = false;
+  }
+
+  void execute(LS::Action& action) {
+    if (auto* a = std::get_if<LS::Resolve>(&action)) {
+      EXPECT_FALSE(link_) << "resolving while a link is open";
+      resolving_ = a->link;
+    } else if (auto* a = std::get_if<LS::Open>(&action)) {
+      ASSERT_FALSE(link_) << "two live links";
+      ++opens_;
+      if (faults_ && chance(30)) {
+        apply(state_.open_failed(a->link, "cannot attach"));
+      } else {
+        link_ = a->link;
+        wire_.clear();
+        apply(state_.opened(a->link));
+      }
+    } else if (auto* a = std::get_if<LS::AskSentinels>(&action)) {
+      EXPECT_FALSE(link_) << "asking the sentinels while a link is open";
+      asking_ = a->link;
+    } else if (auto* a = std::get_if<LS::Send>(&action)) {
+      if (!link_) {
+        apply(state_.refused(a->tag));
+        return;
+      }
+      if (a->args[0] == "WAIT") {
+        batches_[a->tag] = std::move(since_wait_);
+        since_wait_.clear();
+      } else if (a->args[0] == "ECHO") {
+        since_wait_.push_back(std::stoull(a->args[1]));
+      } else if (a->args[0] == "SUBSCRIBE") {
+        push_tag_ = a->tag;
+      }
+      if (a->args[0] == "PING" && ready_) ++pings_;
+      wire_.push_back(Sent{a->tag, a->args});
+    } else if (std::holds_alternative<LS::Close>(action)) {
+      link_.reset();
+      wire_.clear();
+      resolving_.reset();
+      asking_.reset();
+      subscribed_ = false;
+    } else if (auto* a = std::get_if<LS::ArmTimer>(&action)) {
+      timers_[a->timer] = {a->token, now_ + a->delay};
+      if (a->timer == LS::Timer::retry) {
+        EXPECT_EQ(a->delay, expected_backoff_) << "backoff";
+        retries_.push_back(a->delay);
+        expected_backoff_ = std::min(expected_backoff_ * 2, options_.backoff_max);
+      }
+    } else if (auto* a = std::get_if<LS::CancelTimer>(&action)) {
+      timers_.erase(a->timer);
+    } else if (std::holds_alternative<LS::PostFlush>(action)) {
+      ++flushes_;
+    } else if (auto* a = std::get_if<LS::Complete>(&action)) {
+      EXPECT_TRUE(issued_.count(a->id)) << "completed an unknown command " << a->id;
+      EXPECT_EQ(++completed_[a->id], 1) << "command " << a->id << " completed twice";
+      if (auto it = expected_.find(a->id); it != expected_.end()) {
+        EXPECT_EQ(a->ec, it->second) << "command " << a->id;
+        expected_.erase(it);
+      }
+      if (!a->ec) {
+        ++succeeded_;
+      } else {
+        ++failed_[a->ec.value()];
+      }
+    } else if (std::holds_alternative<LS::Deliver>(action)) {
+      ++messages_;
+    } else if (auto* a = std::get_if<LS::Notify>(&action)) {
+      EXPECT_NE(a->ready, ready_) << "notified the same state twice";
+      ready_ = a->ready;
+      if (a->ready) {
+        ++readies_;
+        EXPECT_TRUE(a->cause.empty());
+        expected_backoff_ = options_.backoff_initial;
+        progress_ = now_;
+      } else {
+        ++losses_;
+        EXPECT_FALSE(a->cause.empty()) << "a loss without its cause";
+        causes_.push_back(a->cause);
+      }
+    } else if (auto* a = std::get_if<LS::SetError>(&action)) {
+      last_error_ = a->text;
+      if (a->text.starts_with("health check")) {
+        ++health_deaths_;
+        // Dead only after health_timeout with no reply at all.
+        EXPECT_GE(now_ - progress_, state_.effective_health_timeout()) << a->text;
+      }
+      if (!options_.url.password.empty()) {
+        EXPECT_EQ(a->text.find(options_.url.password), std::string::npos) << a->text;
+      }
+    }
+  }
+
+  // --- the world's events ---------------------------------------------------------------------
+  void start() { apply(state_.start()); }
+  void stop() {
+    apply(state_.stop());
+    stopped_ = true;
+  }
+  LS::CommandId exec(bool empty = false) {
+    const auto id = ++commands_;
+    issued_.insert(id);
+    std::vector<std::string> args;
+    if (!empty) args = {"ECHO", std::to_string(id)};
+    apply(state_.exec(id, std::move(args), now_));
+    return id;
+  }
+  void flush() {
+    --flushes_;
+    apply(state_.flush(now_));
+  }
+  bool resolve(bool ok = true) {
+    if (!resolving_) return false;
+    auto link = *resolving_;
+    resolving_.reset();
+    apply(ok ? state_.resolved(link, "10.0.0.1", "")
+             : state_.resolved(link, std::nullopt, "NXDOMAIN"));
+    return true;
+  }
+  bool answer_sentinel(bool ok = true) {
+    if (!asking_) return false;
+    auto link = *asking_;
+    asking_.reset();
+    apply(ok ? state_.sentinel_answer(link, LS::Primary{"10.0.0.2", 6380, 1}, "")
+             : state_.sentinel_answer(link, std::nullopt, "s1.test:26379: refused"));
+    return true;
+  }
+  // Redis answers the oldest command on the link.
+  bool answer(std::function<std::optional<Reply>(const Sent&)> override = {}) {
+    if (!link_ || wire_.empty()) return false;
+    Sent sent = wire_.front();
+    wire_.pop_front();
+    const auto link = *link_;
+    std::vector<Reply> replies;
+    if (override) {
+      if (auto r = override(sent)) replies.push_back(*r);
+    }
+    if (replies.empty()) replies = replies_for(sent);
+    for (auto& r : replies) {
+      progress_ = now_;
+      apply(state_.reply(link, sent.tag, std::move(r), now_));
+    }
+    return true;
+  }
+  void publish() {
+    if (!link_ || !subscribed_) return;
+    progress_ = now_;
+    apply(state_.reply(*link_, push_tag_,
+                       array({text("message"), text("changes:a"), text("payload")}), now_));
+  }
+  // The link dies: hiredis forgets the context at once, the loss is reported later.
+  void kill_link() {
+    if (!link_) return;
+    const auto link = *link_;
+    link_.reset();
+    wire_.clear();
+    subscribed_ = false;
+    later_.push_back([this, link] { apply(state_.lost(link, true, "Connection reset by peer")); });
+  }
+  bool deliver_later() {
+    if (later_.empty()) return false;
+    const auto i = pick(later_.size());
+    auto event = std::move(later_[i]);
+    later_.erase(later_.begin() + static_cast<long>(i));
+    event();
+    return true;
+  }
+  // Time passes up to the next timer, which fires.
+  bool fire_next_timer() {
+    if (timers_.empty()) return false;
+    auto next = timers_.begin();
+    for (auto it = timers_.begin(); it != timers_.end(); ++it) {
+      if (it->second.second < next->second.second) next = it;
+    }
+    const auto [timer, armed] = *next;
+    timers_.erase(next);
+    now_ = std::max(now_, armed.second);
+    apply(state_.timer_fired(timer, armed.first, now_));
+    return true;
+  }
+  void advance(std::chrono::milliseconds d) { now_ += d; }
+  // Fires every timer due by now.
+  void fire_due() {
+    while (true) {
+      auto due = std::find_if(timers_.begin(), timers_.end(),
+                              [&](const auto& t) { return t.second.second <= now_; });
+      if (due == timers_.end()) return;
+      const auto [timer, armed] = *due;
+      timers_.erase(due);
+      apply(state_.timer_fired(timer, armed.first, now_));
+    }
+  }
+  // Events a real driver may still report after the fact: they must change nothing.
+  void stale_events() {
+    const auto old_link = link_.value_or(1) > 1 ? pick(*link_) : 0;
+    apply(state_.reply(old_link, rng_(), status("OK"), now_));
+    apply(state_.lost(old_link, true, "late"));
+    apply(state_.timer_fired(static_cast<LS::Timer>(pick(3)), 0, now_));
+  }
+  void subscribe(const std::string& channel) { apply(state_.subscribe(channel)); }
+  void unsubscribe(const std::string& channel) { apply(state_.unsubscribe(channel)); }
+
+  // One random step.
+  void step() {
+    switch (pick(16)) {
+      case 0:
+      case 1:
+        exec();
+        break;
+      case 2:
+        exec(chance(10));  // empty: a protocol error, never sent
+        break;
+      case 3:
+      case 4:
+      case 5:
+      case 6:
+        answer();
+        break;
+      case 7:
+        resolve(!chance(10));
+        break;
+      case 8:
+        answer_sentinel(!chance(15));
+        break;
+      case 9:
+        fire_next_timer();
+        break;
+      case 10:
+        advance(std::chrono::milliseconds(pick(60)));
+        break;
+      case 11:
+        if (flushes_ > 0) flush();
+        break;
+      case 12:
+        deliver_later();
+        break;
+      case 13:
+        if (chance(8)) kill_link();
+        break;
+      case 14:
+        if (chance(4)) stale_events();
+        break;
+      case 15:
+        if (state_.subscriber()) {
+          if (chance(2))
+            publish();
+          else if (chance(3))
+            subscribe("changes:" + std::to_string(pick(4)));
+          else if (chance(3))
+            unsubscribe("changes:" + std::to_string(pick(4)));
+        }
+        break;
+    }
+  }
+
+  // Every command ever given got exactly one completion.
+  void check_all_completed() {
+    for (auto id : issued_) EXPECT_EQ(completed_[id], 1) << "command " << id;
+  }
+
+  bool chance(int one_in) { return pick(static_cast<std::uint64_t>(one_in)) == 0; }
+  std::uint64_t pick(std::uint64_t n) { return n == 0 ? 0 : rng_() % n; }
+
+  rr::LinkOptions options_;
+  LS state_;
+  std::mt19937_64 rng_;
+  Clock::time_point now_ = Clock::time_point{} + 1h;
+
+  std::optional<LS::LinkId> link_;  // the hiredis context, while it lives
+  std::deque<Sent> wire_;
+  std::optional<LS::LinkId> resolving_;
+  std::optional<LS::LinkId> asking_;
+  std::map<LS::Timer, std::pair<std::uint64_t, Clock::time_point>> timers_;
+  std::vector<std::function<void()>> later_;
+  std::deque<LS::Action> queue_;
+  bool applying_ = false;
+  int flushes_ = 0;
+  bool faults_ = false;  // Redis and hiredis misbehave now and then
+  bool subscribed_ = false;
+  LS::Tag push_tag_ = 0;
+
+  // What the checks follow.
+  bool stopped_ = false;
+  bool ready_ = false;
+  LS::CommandId commands_ = 0;
+  std::set<LS::CommandId> issued_;
+  std::map<LS::CommandId, int> completed_;
+  std::map<LS::CommandId, boost::system::error_code> expected_;
+  std::vector<LS::CommandId> since_wait_;
+  std::map<LS::Tag, std::vector<LS::CommandId>> batches_;
+  std::set<LS::CommandId> errored_;  // answered with an error reply
+  std::chrono::milliseconds expected_backoff_;
+  std::vector<std::chrono::milliseconds> retries_;
+  Clock::time_point progress_{};
+  std::string last_error_;
+  std::vector<std::string> causes_;
+  int opens_ = 0, readies_ = 0, losses_ = 0, health_deaths_ = 0, pings_ = 0, messages_ = 0;
+  int succeeded_ = 0;
+  std::map<int, int> failed_;
+  int readonly_replies_ = 0;
+
+ private:
+  // How Redis answers each command (mostly well, sometimes not).
+  std::vector<Reply> replies_for(const Sent& sent) {
+    const std::string& name = sent.args[0];
+    if (name == "PING") return {status("PONG")};
+    if (name == "AUTH")
+      return {faults_ && chance(20) ? error_reply("WRONGPASS invalid password") : status("OK")};
+    if (name == "ROLE")
+      return {array({text(faults_ && chance(10) ? "slave" : "master"), integer(0)})};
+    if (name == "WAIT") {
+      const auto acked =
+          static_cast<long long>(pick(static_cast<std::uint64_t>(options_.wait_replicas) + 1));
+      // Commands of the batch answered with a value: replicated only if enough replicas acked.
+      for (auto id : batches_[sent.tag]) {
+        if (completed_.count(id)) continue;
+        // An error reply is delivered as it is: nothing was written, nothing to replicate.
+        expected_[id] = errored_.count(id) || acked >= options_.wait_replicas
+                            ? boost::system::error_code{}
+                            : rr::error::not_replicated;
+      }
+      return {integer(acked)};
+    }
+    if (name == "SUBSCRIBE") {
+      subscribed_ = true;
+      std::vector<Reply> acks;
+      for (std::size_t i = 1; i < sent.args.size(); ++i) {
+        acks.push_back(
+            array({text("subscribe"), text(sent.args[i]), integer(static_cast<long long>(i))}));
+      }
+      return acks;
+    }
+    if (name == "UNSUBSCRIBE")
+      return {array({text("unsubscribe"), text(sent.args[1]), integer(0)})};
+    if (name == "ECHO") {
+      const auto id = std::stoull(sent.args[1]);
+      if (faults_ && options_.url.sentinel() && chance(20)) {
+        ++readonly_replies_;
+        expected_[id] = rr::error::unavailable;
+        errored_.insert(id);
+        return {error_reply("READONLY You can't write against a read only replica.")};
+      }
+      if (faults_ && chance(15)) {
+        errored_.insert(id);
+        return {error_reply("ERR wrong kind")};
+      }
+      return {text(sent.args[1])};
+    }
+    return {status("OK")};
+  }
+};
+
+// --- generated interleavings --------------------------------------------------------------------
+
+struct Mode {
+  const char* name;
+  std::function<rr::LinkOptions()> options;
+  bool subscriber = false;
+};
+
+void run_random(const Mode& mode, int runs, int steps) {
+  int readies = 0, losses = 0, health_deaths = 0, succeeded = 0, not_replicated = 0, readonly = 0;
+  for (int run = 0; run < runs; ++run) {
+    SCOPED_TRACE(std::string(mode.name) + " seed " + std::to_string(run));
+    World world(mode.options(), static_cast<std::uint64_t>(run) * 7919 + 17);
+    world.faults_ = true;
+    if (mode.subscriber) {
+      world.apply(world.state_.enter_subscriber_mode());
+      world.subscribe("changes:a");
+    }
+    world.start();
+    const int stop_at = world.chance(3) ? static_cast<int>(world.pick(steps)) : steps;
+    for (int i = 0; i < steps; ++i) {
+      if (i == stop_at) world.stop();
+      world.step();
+      if (::testing::Test::HasFailure()) return;
+    }
+    if (!world.stopped_) world.stop();
+    for (int i = 0; i < 20; ++i) world.step();  // nothing may happen now but refusals
+    world.check_all_completed();
+    if (::testing::Test::HasFailure()) return;
+    readies += world.readies_;
+    losses += world.losses_;
+    health_deaths += world.health_deaths_;
+    succeeded += world.succeeded_;
+    not_replicated += world.failed_[static_cast<int>(rr::error::not_replicated)];
+    readonly += world.readonly_replies_;
+  }
+  // The generator really reached the interesting places.
+  EXPECT_GT(readies, runs / 2);
+  EXPECT_GT(losses, 0);
+  if (!mode.subscriber) EXPECT_GT(succeeded, runs);
+  if (mode.options().wait_replicas > 0) EXPECT_GT(not_replicated, 0);
+  if (mode.options().url.sentinel() && !mode.subscriber) EXPECT_GT(readonly, 0);
+  std::cout << "[   info   ] " << mode.name << ": " << runs << " runs, " << readies << " readies, "
+            << losses << " losses (" << health_deaths << " by the health check), " << succeeded
+            << " commands answered\n";
+}
+
+TEST(LinkStateRandom, PlainLink) {
+  run_random({"plain", base_options}, 1500, 300);
+}
+
+TEST(LinkStateRandom, PasswordDatabaseAndSetup) {
+  run_random(
+      {"setup",
+       [] {
+         auto options = base_options();
+         options.url.password = "s3cret";
+         options.url.db = 2;
+         options.setup = {{"FUNCTION", "LOAD", "REPLACE", "code"}, {"CLIENT", "SETNAME", "x"}};
+         return options;
+       }},
+      1000, 300);
+}
+
+TEST(LinkStateRandom, SentinelWithReadonlyFailovers) {
+  run_random({"sentinel", sentinel_options}, 1000, 300);
+}
+
+TEST(LinkStateRandom, WaitForReplicas) {
+  run_random({"wait",
+              [] {
+                auto options = base_options();
+                options.wait_replicas = 2;
+                return options;
+              }},
+             1000, 300);
+}
+
+TEST(LinkStateRandom, Subscriber) {
+  run_random({"subscriber", base_options, true}, 1000, 300);
+}
+
+TEST(LinkStateRandom, SentinelSubscriber) {
+  run_random({"sentinel subscriber", sentinel_options, true}, 500, 300);
+}
+
+// --- targeted cases ------------------------------------------------------------------------------
+
+// Brings a plain world to ready: resolve, open, answer the setup.
+void make_ready(World& world) {
+  world.start();
+  ASSERT_TRUE(world.resolve());
+  ASSERT_TRUE(world.link_);
+  while (!world.ready_ && world.answer()) {
+  }
+  ASSERT_TRUE(world.ready_) << world.last_error_;
+}
+
+TEST(LinkState, BackoffGrowsCapsAndResetsOnceReady) {
+  World world(base_options());
+  world.start();
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(world.resolve(false));
+    EXPECT_NE(world.last_error_.find("cannot resolve redis.test:6379: NXDOMAIN"), std::string::npos)
+        << world.last_error_;
+    ASSERT_TRUE(world.fire_next_timer());  // the retry
+  }
+  EXPECT_EQ(world.retries_,
+            (std::vector<std::chrono::milliseconds>{10ms, 20ms, 40ms, 80ms, 80ms, 80ms}));
+  ASSERT_TRUE(world.resolve());
+  while (!world.ready_ && world.answer()) {
+  }
+  ASSERT_TRUE(world.ready_);
+  world.kill_link();
+  world.deliver_later();
+  EXPECT_EQ(world.retries_.back(), 10ms) << "not reset by the ready link";
+  EXPECT_EQ(world.last_error_, "connection to redis.test:6379 lost: Connection reset by peer");
+  ASSERT_EQ(world.causes_.size(), 1u);
+  EXPECT_EQ(world.causes_[0], world.last_error_) << "the loss is notified with its cause";
+}
+
+TEST(LinkState, BusyLinkThatKeepsAnsweringStaysAlive) {
+  World world(base_options());  // PING every 100 ms, dead after 300 ms of silence
+  make_ready(world);
+  // A deep pipeline: 200 commands, answered one every 50 ms (10 s in all, far past the timeout).
+  for (int i = 0; i < 200; ++i) world.exec();
+  int answered = 0;
+  while (answered < 200) {
+    world.advance(50ms);
+    world.fire_due();
+    // The health PINGs queue behind the commands; answer whatever is first.
+    if (world.wire_.front().args[0] == "ECHO") ++answered;
+    ASSERT_TRUE(world.answer());
+  }
+  EXPECT_EQ(world.losses_, 0) << world.last_error_;
+  EXPECT_EQ(world.succeeded_, 200);
+  EXPECT_GT(world.pings_, 0);
+}
+
+TEST(LinkState, SilentLinkIsDeclaredDeadOnlyAfterTheTimeout) {
+  for (auto timeout : {300ms, 450ms, 1000ms}) {
+    auto options = base_options();
+    options.health_timeout = timeout;
+    World world(options);
+    make_ready(world);
+    const auto in_flight = world.exec();
+    const auto ready_at = world.now_;
+    while (world.losses_ == 0) ASSERT_TRUE(world.fire_next_timer());
+    EXPECT_GE(world.now_ - ready_at, timeout);
+    EXPECT_LE(world.now_ - ready_at, timeout + options.health_interval);
+    EXPECT_TRUE(world.last_error_.starts_with("health check: no reply from redis.test:6379"))
+        << world.last_error_;
+    EXPECT_EQ(world.completed_[in_flight], 1);
+    EXPECT_EQ(world.failed_[static_cast<int>(rr::error::unavailable)], 1);
+  }
+}
+
+TEST(LinkState, IdleLinkPingsAndStaysUp) {
+  World world(base_options());
+  make_ready(world);
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(world.fire_next_timer());
+    world.answer();  // the PING
+  }
+  EXPECT_EQ(world.losses_, 0) << world.last_error_;
+  EXPECT_GE(world.pings_, 25);
+}
+
+TEST(LinkState, WaitBatchesShareOneWaitAndFailAsNotReplicated) {
+  for (long long acked : {0, 1, 2}) {
+    auto options = base_options();
+    options.wait_replicas = 2;
+    World world(options);
+    make_ready(world);
+    std::vector<LS::CommandId> ids;
+    for (int i = 0; i < 5; ++i) ids.push_back(world.exec());
+    ASSERT_EQ(world.flushes_, 1) << "one flush posted for the burst";
+    world.flush();
+    ASSERT_EQ(world.wire_.size(), 6u);
+    EXPECT_EQ(world.wire_.back().args, (std::vector<std::string>{"WAIT", "2", "50"}));
+    // The third command's reply is an error: delivered as it is whatever WAIT says.
+    for (int i = 0; i < 5; ++i) {
+      world.answer([&](const Sent&) -> std::optional<Reply> {
+        return i == 2 ? std::optional(error_reply("ERR wrong kind")) : std::nullopt;
+      });
+    }
+    EXPECT_EQ(world.succeeded_ + static_cast<int>(world.failed_.size()), 0) << "held until WAIT";
+    world.answer([&](const Sent&) { return std::optional(integer(acked)); });
+    for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(world.completed_[ids[i]], 1);
+    if (acked >= 2) {
+      EXPECT_EQ(world.succeeded_, 5);
+    } else {
+      EXPECT_EQ(world.failed_[static_cast<int>(rr::error::not_replicated)], 4);
+      EXPECT_EQ(world.succeeded_, 1);  // the error reply
+    }
+    EXPECT_EQ(world.losses_, 0);
+  }
+}
+
+TEST(LinkState, WaitLostWithTheLinkFailsTheBatchAsUnavailable) {
+  auto options = base_options();
+  options.wait_replicas = 1;
+  World world(options);
+  make_ready(world);
+  for (int i = 0; i < 3; ++i) world.exec();
+  world.flush();
+  world.answer();  // one command answered, held for the WAIT
+  world.kill_link();
+  world.deliver_later();
+  world.check_all_completed();
+  EXPECT_EQ(world.failed_[static_cast<int>(rr::error::unavailable)], 3);
+}
+
+TEST(LinkState, ReadonlyReplyFailsTheCommandAndReconnectsThroughTheSentinels) {
+  World world(sentinel_options());
+  world.start();
+  ASSERT_TRUE(world.asking_);
+  ASSERT_TRUE(world.answer_sentinel());
+  ASSERT_TRUE(world.resolve());
+  while (!world.ready_ && world.answer()) {
+  }
+  ASSERT_TRUE(world.ready_) << world.last_error_;
+  const auto refused = world.exec();
+  const auto behind = world.exec();
+  world.answer([](const Sent&) { return std::optional(error_reply("READONLY no writes")); });
+  EXPECT_EQ(world.completed_[refused], 1);
+  EXPECT_EQ(world.completed_[behind], 1) << "its link is gone";
+  EXPECT_EQ(world.failed_[static_cast<int>(rr::error::unavailable)], 2);
+  EXPECT_FALSE(world.link_) << "the demoted primary's link is closed";
+  EXPECT_EQ(world.last_error_, "10.0.0.2:6380 is no longer the primary (READONLY)");
+  ASSERT_TRUE(world.fire_next_timer());
+  EXPECT_TRUE(world.asking_) << "the sentinels are asked again";
+}
+
+TEST(LinkState, ReplicaFoundThroughAStaleSentinelIsRefusedByRole) {
+  World world(sentinel_options());
+  world.start();
+  ASSERT_TRUE(world.answer_sentinel());
+  ASSERT_TRUE(world.resolve());
+  world.answer([](const Sent& sent) {
+    EXPECT_EQ(sent.args[0], "ROLE");
+    return std::optional(array({text("slave"), text("10.0.0.9")}));
+  });
+  EXPECT_FALSE(world.ready_);
+  EXPECT_EQ(world.last_error_,
+            "10.0.0.2:6380 is not the primary (ROLE: slave); the sentinels' answer is stale");
+  EXPECT_FALSE(world.link_);
+}
+
+TEST(LinkState, NoSentinelAnswerRetries) {
+  World world(sentinel_options());
+  world.start();
+  ASSERT_TRUE(world.answer_sentinel(false));
+  EXPECT_EQ(world.last_error_, "no sentinel told the primary of rolltest: s1.test:26379: refused");
+  ASSERT_TRUE(world.fire_next_timer());
+  EXPECT_TRUE(world.asking_);
+}
+
+TEST(LinkState, SetupErrorNeverReadyNeverShowsThePassword) {
+  auto options = base_options();
+  options.url.password = "s3cret";
+  World world(options);
+  world.start();
+  ASSERT_TRUE(world.resolve());
+  ASSERT_EQ(world.wire_.front().args[0], "AUTH");
+  world.answer([](const Sent&) { return std::optional(error_reply("WRONGPASS invalid")); });
+  EXPECT_EQ(world.last_error_, "setup command AUTH failed: WRONGPASS invalid");
+  EXPECT_FALSE(world.ready_);
+  EXPECT_FALSE(world.link_);
+  EXPECT_EQ(world.exec(), 1u);
+  EXPECT_EQ(world.failed_[static_cast<int>(rr::error::unavailable)], 1);
+}
+
+TEST(LinkState, ConnectTimeoutCoversResolveConnectAndSetup) {
+  World world(base_options());
+  world.start();
+  ASSERT_TRUE(world.resolve());
+  ASSERT_TRUE(world.link_);
+  ASSERT_TRUE(world.fire_next_timer());  // nobody answers the setup PING
+  EXPECT_EQ(world.last_error_, "connect to redis.test:6379 timed out after 200 ms");
+  EXPECT_FALSE(world.link_);
+  EXPECT_EQ(world.now_ - (Clock::time_point{} + 1h), 200ms);
+}
+
+TEST(LinkState, StaleEventsChangeNothing) {
+  World world(base_options());
+  make_ready(world);
+  const auto first_link = *world.link_;
+  world.kill_link();
+  world.deliver_later();  // lost: backoff
+  ASSERT_TRUE(world.fire_next_timer());
+  ASSERT_TRUE(world.resolve());
+  while (!world.ready_ && world.answer()) {
+  }
+  ASSERT_TRUE(world.ready_);
+  // Everything the first link might still report.
+  for (LS::Tag tag = 0; tag < 8; ++tag) {
+    EXPECT_TRUE(world.state_.reply(first_link, tag << 56, status("OK"), world.now_).empty());
+  }
+  EXPECT_TRUE(world.state_.lost(first_link, true, "late").empty());
+  EXPECT_TRUE(world.state_.resolved(first_link, "10.0.0.1", "").empty());
+  EXPECT_TRUE(world.state_.opened(first_link).empty());
+  EXPECT_TRUE(world.state_.timer_fired(LS::Timer::retry, 1, world.now_).empty());
+  EXPECT_TRUE(world.ready_);
+}
+
+TEST(LinkState, StopCompletesEverythingAndThenNothingHappens) {
+  World world(base_options());
+  make_ready(world);
+  for (int i = 0; i < 10; ++i) world.exec();
+  world.stop();
+  world.check_all_completed();
+  EXPECT_FALSE(world.link_);
+  EXPECT_TRUE(world.timers_.empty());
+  EXPECT_EQ(world.losses_, 0) << "stop is not a loss to report";
+  const auto late = world.exec();
+  EXPECT_EQ(world.completed_[late], 1);
+  EXPECT_TRUE(world.state_.start().empty());
+  EXPECT_TRUE(world.state_.subscribe("x").empty());
+}
+
+TEST(LinkState, SubscriberIsReadyOnlyOnceTheHealthChannelIsConfirmed) {
+  World world(base_options());
+  world.subscribe("changes:b");
+  world.subscribe("changes:a");
+  world.start();
+  ASSERT_TRUE(world.resolve());
+  ASSERT_EQ(world.wire_.size(), 1u);
+  EXPECT_EQ(world.wire_.front().args,
+            (std::vector<std::string>{"SUBSCRIBE", "changes:a", "changes:b", LS::health_channel}));
+  world.answer();
+  EXPECT_TRUE(world.ready_);
+  const auto id = world.exec();
+  EXPECT_EQ(world.completed_[id], 1);
+  EXPECT_EQ(world.failed_[static_cast<int>(rr::error::subscriber_mode)], 1);
+  world.publish();
+  EXPECT_EQ(world.messages_, 1);
+  // Health: a SUBSCRIBE of the health channel, answered, keeps it up.
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(world.fire_next_timer());
+    world.answer();
+  }
+  EXPECT_EQ(world.losses_, 0) << world.last_error_;
+}
+
+TEST(LinkState, CommandLinkReopensInSubscriberMode) {
+  World world(base_options());
+  make_ready(world);
+  const auto in_flight = world.exec();
+  world.subscribe("changes:a");
+  EXPECT_EQ(world.completed_[in_flight], 1);
+  EXPECT_FALSE(world.ready_);
+  ASSERT_EQ(world.causes_.size(), 1u);
+  EXPECT_EQ(world.causes_[0], "reopening in subscriber mode");
+  ASSERT_TRUE(world.resolve());
+  EXPECT_EQ(world.wire_.front().args[0], "SUBSCRIBE");
+}
+
+}  // namespace
+}  // namespace rollcall::tests::redis
