@@ -8,8 +8,8 @@
 
 #include "gateway/asio_tokens.h"
 #include "services/checkin/scan_timing.h"
-#include "services/store/function_library.h"
-#include "services/store/keys.h"
+#include "services/store/event_reads.h"
+#include "services/store/lease_call.h"
 
 namespace rollcall::gateway {
 namespace {
@@ -34,21 +34,22 @@ asio::awaitable<void> run_day_resets(std::shared_ptr<redis::Commands> redis,
     timer.expires_after(period);
     auto [wait_ec] = co_await timer.async_wait(use_tuple);
     if (wait_ec) co_return;
-    std::vector<std::string> list{"SMEMBERS", std::string(services::store::kEventsKey)};
-    auto [ec, reply] = co_await redis->async_exec(std::move(list), use_tuple);
-    if (ec || reply.type != redis::Reply::Type::array) continue;
+    auto [ec, reply] = co_await redis->async_exec(services::store::event_ids_read(), use_tuple);
+    const auto event_ids = services::store::read_members(reply);
+    if (ec || !event_ids) continue;
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-    for (const auto& element : reply.elements) {
-      const auto lookup = co_await events->find(element.str);
+    for (const auto& event_id : *event_ids) {
+      const auto lookup = co_await events->find(event_id);
       if (!lookup.event || !reset_due(*lookup.event, now)) continue;
-      std::vector<std::string> reset{"FCALL", std::string(services::store::kResetInsideFunction),
-                                     "1", services::store::tag(element.str),
-                                     services::checkin::local_day(now, lookup.event->zone)};
-      auto [reset_ec, moved] = co_await redis->async_exec(std::move(reset), use_tuple);
-      if (!reset_ec && moved.type == redis::Reply::Type::integer && moved.integer > 0) {
-        spdlog::info("day reset for {}: {} still inside counted out", element.str, moved.integer);
+      auto [reset_ec, reply] = co_await redis->async_exec(
+          services::store::reset_inside_call(event_id,
+                                             services::checkin::local_day(now, lookup.event->zone)),
+          use_tuple);
+      const auto moved = services::store::read_moved_count(reply);
+      if (!reset_ec && moved && *moved > 0) {
+        spdlog::info("day reset for {}: {} still inside counted out", event_id, *moved);
       }
     }
   }

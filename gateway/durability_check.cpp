@@ -11,21 +11,16 @@ namespace asio = boost::asio;
 
 boost::asio::awaitable<std::optional<std::string>> durability_problem(
     redis::Commands& redis, services::store::Durability required) {
-  std::vector<std::string> command{"CONFIG", "GET", "append*"};
-  auto [ec, reply] = co_await redis.async_exec(std::move(command), use_tuple);
-  if (ec || reply.is_error()) {
+  auto [ec, reply] =
+      co_await redis.async_exec(services::store::durability_config_read(), use_tuple);
+  const auto config = services::store::read_durability_config(reply);
+  if (ec || !config) {
     spdlog::warn("cannot read Redis' durability settings ({}); assuming they are as configured",
-                 ec ? ec.message() : reply.str);
+                 ec ? ec.message() : config.error.cause);
     co_return std::nullopt;
   }
-  std::string appendonly;
-  std::string appendfsync;
-  const auto fields = std::move(reply).element_texts();
-  for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-    if (fields[i] == "appendonly") appendonly = fields[i + 1];
-    if (fields[i] == "appendfsync") appendfsync = fields[i + 1];
-  }
-  co_return services::store::durability_shortfall(required, appendonly, appendfsync);
+  co_return services::store::durability_shortfall(required, config->appendonly,
+                                                  config->appendfsync);
 }
 
 }  // namespace rollcall::gateway

@@ -8,6 +8,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "gateway/metrics.h"
 #include "redis/commands.h"
 #include "rollcall/v1/auth.pb.h"
 #include "rollcall/v1/rollcall.pb.h"
@@ -36,9 +37,12 @@ class EventDirectory {
  public:
   static constexpr std::chrono::seconds kCacheFor{5};
 
+  // Failures (Redis away, a reply of another shape, a stored config that does not parse) are
+  // counted in `metrics` as site "event" (a directory of its own when none is given).
   explicit EventDirectory(
       std::shared_ptr<redis::Commands> redis,
-      std::chrono::milliseconds time_margin = services::checkin::kDefaultTimeMargin);
+      std::chrono::milliseconds time_margin = services::checkin::kDefaultTimeMargin,
+      std::shared_ptr<Metrics> metrics = nullptr);
 
   struct Lookup {
     std::shared_ptr<const EventInfo> event;  // null: no such event, or Redis unavailable
@@ -52,8 +56,11 @@ class EventDirectory {
     std::chrono::steady_clock::time_point fetched;
   };
 
+  static constexpr std::string_view kSite = "event";
+
   std::shared_ptr<redis::Commands> redis_;
   std::chrono::milliseconds time_margin_;
+  std::shared_ptr<Metrics> metrics_;
   std::mutex mutex_;
   std::map<std::string, Entry, std::less<>> cache_;
 };

@@ -96,7 +96,8 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
       redis::Connection::create(asio::make_strand(io), {.url = options.redis_url});
   context->hub = std::make_shared<TotalsHub>(asio::make_strand(io), context->commands,
                                              context->subscriber, options.tick, context->metrics);
-  context->events = std::make_shared<EventDirectory>(context->commands, options.time_margin);
+  context->events =
+      std::make_shared<EventDirectory>(context->commands, options.time_margin, context->metrics);
   context->tokens = std::make_shared<TokenDirectory>(context->commands);
   context->scans =
       std::make_shared<ScanHandler>(context->commands, context->metrics, options.max_desks);

@@ -10,8 +10,8 @@
 #include "gateway/asio_tokens.h"
 #include "gateway/totals_hub.h"
 #include "services/checkin/scan_timing.h"
-#include "services/store/function_library.h"
-#include "services/store/keys.h"
+#include "services/store/event_reads.h"
+#include "services/store/lease_call.h"
 
 namespace rollcall::gateway {
 
@@ -46,28 +46,23 @@ asio::awaitable<void> PresenceLeases::renew() {
     std::lock_guard lock(mutex_);
     for (const auto& [key, count] : held_) by_event[key.first].push_back(key.second);
   }
-  const auto until = std::to_string(lease_until_ms());
+  const auto until = lease_until_ms();
   for (auto& [event_id, holders] : by_event) {
-    std::vector<std::string> command{"FCALL", std::string(services::store::kRenewLeasesFunction),
-                                     "1", services::store::tag(event_id), until};
-    command.insert(command.end(), holders.begin(), holders.end());
-    co_await redis_->async_exec(std::move(command), use_tuple);
+    co_await redis_->async_exec(services::store::renew_leases_call(event_id, until, holders),
+                                use_tuple);
   }
 }
 
 asio::awaitable<void> PresenceLeases::sweep(const std::string& event_id, std::int64_t now_ms) {
   const auto lookup = co_await events_->find(event_id);
   if (!lookup.event) co_return;
-  std::vector<std::string> command{"FCALL",
-                                   std::string(services::store::kExpireLeasesFunction),
-                                   "1",
-                                   services::store::tag(event_id),
-                                   std::to_string(now_ms),
-                                   services::checkin::local_day(now_ms, lookup.event->zone)};
-  auto [ec, folded] = co_await redis_->async_exec(std::move(command), use_tuple);
-  if (!ec && folded.type == redis::Reply::Type::integer && folded.integer > 0) {
-    spdlog::info("{}: {} online connections of lapsed leases folded away", event_id,
-                 folded.integer);
+  auto [ec, reply] = co_await redis_->async_exec(
+      services::store::expire_leases_call(event_id, now_ms,
+                                          services::checkin::local_day(now_ms, lookup.event->zone)),
+      use_tuple);
+  const auto folded = services::store::read_moved_count(reply);
+  if (!ec && folded && *folded > 0) {
+    spdlog::info("{}: {} online connections of lapsed leases folded away", event_id, *folded);
   }
 }
 
@@ -79,11 +74,11 @@ asio::awaitable<void> PresenceLeases::run() {
     if (wait_ec) co_return;
     if (!redis_->ready()) continue;
     co_await renew();
-    std::vector<std::string> list{"SMEMBERS", std::string(services::store::kEventsKey)};
-    auto [ec, events] = co_await redis_->async_exec(std::move(list), use_tuple);
-    if (ec || events.type != redis::Reply::Type::array) continue;
+    auto [ec, reply] = co_await redis_->async_exec(services::store::event_ids_read(), use_tuple);
+    const auto events = services::store::read_members(reply);
+    if (ec || !events) continue;
     const auto now = unix_ms_now();
-    for (const auto& event : events.elements) co_await sweep(event.str, now);
+    for (const auto& event_id : *events) co_await sweep(event_id, now);
   }
 }
 
@@ -95,10 +90,9 @@ asio::awaitable<void> PresenceLeases::surrender() {
     held_.clear();
   }
   for (auto& [event_id, holders] : by_event) {
-    std::vector<std::string> command{"FCALL", std::string(services::store::kRenewLeasesFunction),
-                                     "1", services::store::tag(event_id), "1"};
-    command.insert(command.end(), holders.begin(), holders.end());
-    co_await redis_->async_exec(std::move(command), use_tuple);
+    // A lease until 1 ms after the epoch: lapsed at once, so the sweep folds it away.
+    co_await redis_->async_exec(services::store::renew_leases_call(event_id, 1, holders),
+                                use_tuple);
     co_await sweep(event_id, unix_ms_now());
   }
 }

@@ -8,6 +8,7 @@
 #include "gateway/redis_failure.h"
 #include "gateway/totals_hub.h"
 #include "services/registry/utf8.h"
+#include "services/store/presence_call.h"
 
 namespace rollcall::gateway {
 
@@ -48,14 +49,13 @@ asio::awaitable<std::vector<v1::PresenceAck>> apply_presence(
   std::optional<RedisFailure> failure;
   if (ec) {
     failure = link_failure(ec, redis.last_error());
-  } else if (reply.type != redis::Reply::Type::array) {
-    failure = reply_failure(reply, "the presence function's array");
-  } else if (const auto fields = reply.elements.size();
-             !presence::read_presence_reply(std::move(reply).element_texts(), items, &acks)) {
-    failure = RedisFailure{.kind = "reply_shape",
-                           .cause = "the presence function's reply of " + std::to_string(fields) +
-                                    " fields for " + std::to_string(items.size()) +
-                                    " items is not understood"};
+  } else if (auto read = services::store::read_presence_reply(reply, items.size()); !read) {
+    failure = store_failure(read.error, reply);
+  } else if (!presence::read_presence_reply(*read, items, &acks)) {
+    failure =
+        RedisFailure{.kind = "reply_shape",
+                     .cause = "the presence function's reply for " + std::to_string(items.size()) +
+                              " items names a status this gateway does not know"};
   }
   if (!failure) {
     for (std::size_t i = 0; i < acks.size(); ++i) {

@@ -69,6 +69,15 @@ RedisFailure reply_failure(const redis::Reply& reply, std::string_view expected)
           .cause = "Redis answered " + shape + " where " + std::string(expected) + " was expected"};
 }
 
+RedisFailure store_failure(const services::store::ReplyError& error) {
+  return {.kind = error.kind, .cause = error.cause};
+}
+
+RedisFailure store_failure(const services::store::ReplyError& error, const redis::Reply& reply) {
+  if (reply.is_error()) return reply_failure(reply, {});
+  return store_failure(error);
+}
+
 void note_redis_failure(Metrics& metrics, std::string_view site, std::string_view event_id,
                         const RedisFailure& failure) {
   metrics.count_redis_failure(site, failure.kind);

@@ -7,6 +7,7 @@
 
 #include "gateway/metrics.h"
 #include "redis/reply.h"
+#include "services/store/reply_read.h"
 
 namespace rollcall::gateway {
 
@@ -28,6 +29,12 @@ std::string quote_redis_text(std::string_view text);
 RedisFailure link_failure(const boost::system::error_code& ec, std::string_view link_error);
 // An error reply ("ERR ...", "NOSCRIPT ...") or an unexpected reply type or size.
 RedisFailure reply_failure(const redis::Reply& reply, std::string_view expected);
+
+// A reply the store's parser refused (services/store/reply_read.h), its kind and bounded cause.
+RedisFailure store_failure(const services::store::ReplyError& error);
+// The same for the `reply` it was read from: an error reply's text is quoted as reply_failure
+// quotes it (control characters escaped, not blurred), so both paths log the same line.
+RedisFailure store_failure(const services::store::ReplyError& error, const redis::Reply& reply);
 
 // Counts the failure (rollcall_redis_failures_total{site,kind}) and logs it with its cause: the
 // first of a site at once, then at most one line per site and second, which carries the number

@@ -15,6 +15,7 @@
 #include "services/checkin/scan_timing.h"
 #include "services/checkin/scan_validator.h"
 #include "services/registry/utf8.h"
+#include "services/store/scan_call.h"
 
 namespace rollcall::gateway {
 namespace {
@@ -129,13 +130,14 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::count(const EventInfo& event
                                                         server_ms, max_desks_, manual),
                                   use_tuple);
   if (!ec) metrics_->observe_redis_roundtrip(std::chrono::steady_clock::now() - sent);
-  if (ec || reply.type != redis::Reply::Type::array) {
-    note_redis_failure(*metrics_, "scan", event.config.event_id(),
-                       ec ? link_failure(ec, redis_->last_error())
-                          : reply_failure(reply, "the scan function's array"));
+  auto read = services::store::read_scan_reply(reply);
+  if (ec || !read) {
+    note_redis_failure(
+        *metrics_, "scan", event.config.event_id(),
+        ec ? link_failure(ec, redis_->last_error()) : store_failure(read.error, reply));
     co_return checkin::unavailable_result(request.scan_id());
   }
-  const auto fields = std::move(reply).element_texts();
+  const auto& fields = *read;
   const auto tracking = checkin::desk_tracking(fields);
   if (tracking == checkin::DeskTracking::full) {
     // Counted, but the event already tracks max_desks desks: this one is not shown.

@@ -7,6 +7,7 @@
 #include "gateway/redis_failure.h"
 #include "services/auth/token.h"
 #include "services/auth/token_check.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 
 namespace rollcall::gateway {
@@ -36,22 +37,24 @@ boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::
     }
   }
   if (!entry) {
-    std::vector<std::string> command{"HGET", services::store::tokens_key(event_id), hash};
-    auto [ec, reply] = co_await redis_->async_exec(std::move(command), use_tuple);
-    if (ec || (reply.type != redis::Reply::Type::string && reply.type != redis::Reply::Type::nil)) {
+    auto [ec, reply] =
+        co_await redis_->async_exec(services::store::token_read(event_id, hash), use_tuple);
+    const auto stored =
+        services::store::read_optional_text(reply, "the token's record (a string or nil)");
+    if (ec || !stored) {
       // The token is not logged: its id is, and only that of a hash the caller sent.
-      log_redis_failure("token", event_id,
-                        ec ? link_failure(ec, redis_->last_error())
-                           : reply_failure(reply, "the token's record (a string or nil)"));
+      log_redis_failure(
+          "token", event_id,
+          ec ? link_failure(ec, redis_->last_error()) : store_failure(stored.error, reply));
       decision.unavailable = true;
       co_return decision;
     }
     entry.emplace(Entry{.fetched = now});
-    if (reply.type == redis::Reply::Type::string) {
+    if (*stored) {
       v1::TokenRecord record;
       google::protobuf::util::JsonParseOptions options;
       options.ignore_unknown_fields = true;  // written by a newer rollcall-admin
-      if (google::protobuf::util::JsonStringToMessage(reply.str, &record, options).ok()) {
+      if (google::protobuf::util::JsonStringToMessage(**stored, &record, options).ok()) {
         entry->record = std::move(record);
       }
     }

@@ -9,8 +9,8 @@
 
 #include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
-#include "services/store/function_library.h"
 #include "services/store/keys.h"
+#include "services/store/totals_call.h"
 #include "services/totals/change_notice.h"
 
 namespace rollcall::gateway {
@@ -45,40 +45,15 @@ std::int64_t unix_ms_now() {
 
 asio::awaitable<std::optional<std::pair<std::uint64_t, services::totals::Counters>>> read_counters(
     redis::Commands& redis, Metrics& metrics, const std::string& event_id) {
-  // Built outside the co_await: GCC 12 miscompiles initializer lists inside co_await operands.
-  std::vector<std::string> command{"FCALL", std::string(services::store::kTotalsFunction), "1",
-                                   services::store::tag(event_id)};
-  auto [ec, reply] = co_await redis.async_exec(std::move(command), use_tuple);
-  if (ec || reply.type != redis::Reply::Type::array || reply.elements.size() != 2 ||
-      reply.elements[0].type != redis::Reply::Type::integer || reply.elements[0].integer < 0 ||
-      reply.elements[1].type != redis::Reply::Type::array ||
-      reply.elements[1].elements.size() % 2 != 0) {
-    note_redis_failure(metrics, "totals", event_id,
-                       ec ? link_failure(ec, redis.last_error())
-                          : reply_failure(reply, "the totals function's [seq, counters]"));
+  auto [ec, reply] = co_await redis.async_exec(services::store::totals_call(event_id), use_tuple);
+  auto totals = services::store::read_totals_reply(reply);
+  if (ec || !totals) {
+    note_redis_failure(
+        metrics, "totals", event_id,
+        ec ? link_failure(ec, redis.last_error()) : store_failure(totals.error, reply));
     co_return std::nullopt;
   }
-  // A counter that is not a number would show as 0: the figures would be wrong, not missing.
-  services::totals::Counters counters;
-  const auto& flat = reply.elements[1].elements;
-  for (std::size_t i = 0; i + 1 < flat.size(); i += 2) {
-    const auto& value = flat[i + 1].str;
-    long long number = 0;
-    const auto [end, parse_error] =
-        std::from_chars(value.data(), value.data() + value.size(), number);
-    if (flat[i].type != redis::Reply::Type::string ||
-        flat[i + 1].type != redis::Reply::Type::string || parse_error != std::errc() ||
-        end != value.data() + value.size()) {
-      note_redis_failure(metrics, "totals", event_id,
-                         {.kind = "reply_shape",
-                          .cause = "counter \"" + quote_redis_text(flat[i].str) + "\" is \"" +
-                                   quote_redis_text(value) + "\", not a number"});
-      co_return std::nullopt;
-    }
-    counters.emplace_back(flat[i].str, number);
-  }
-  co_return std::make_pair(static_cast<std::uint64_t>(reply.elements[0].integer),
-                           std::move(counters));
+  co_return std::make_pair(totals->seq, std::move(totals->counters));
 }
 
 TotalsHub::TotalsHub(asio::any_io_executor executor, std::shared_ptr<redis::Commands> commands,

@@ -10,7 +10,10 @@
 #include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "services/registry/event_config.h"
+#include "services/store/event_log_reader.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
+#include "services/store/venue_fold_call.h"
 #include "services/venue/fold_items.h"
 #include "services/venue/venue_config.h"
 
@@ -19,6 +22,7 @@ namespace {
 
 namespace asio = boost::asio;
 namespace venue = services::venue;
+namespace store = services::store;
 using services::store::venue_feed;
 
 constexpr std::string_view kSite = "venue_fold";
@@ -32,36 +36,34 @@ class Folder {
       : redis_(std::move(redis)), metrics_(std::move(metrics)) {}
 
   asio::awaitable<void> pass() {
-    // Commands are named before co_await: GCC cannot take a braced list inside one.
-    std::vector<std::string> list{"SMEMBERS", std::string(services::store::kVenuesKey)};
-    const auto venues = co_await exec(std::move(list), "", "array");
+    const auto reply = co_await exec(store::venue_ids_read(), "");
+    if (!reply) co_return;
+    const auto venues = read(store::read_members(*reply), "");
     if (!venues) co_return;
-    for (const auto& element : venues->elements) {
+    for (const auto& venue_id : *venues) {
       // Ids that break the rule name no venue the gateway would serve; skipped, not folded.
-      if (!services::registry::is_valid_event_id(element.str)) continue;
-      co_await fold_venue(element.str);
+      if (!services::registry::is_valid_event_id(venue_id)) continue;
+      co_await fold_venue(venue_id);
     }
   }
 
  private:
-  // One command; nullopt when it failed (counted and logged as `site` of `feed`) or the reply is
-  // not of `type` ("array", "string or nil", "").
+  // One command; nullopt when the link failed (counted and logged as `site` of `feed`).
   asio::awaitable<std::optional<redis::Reply>> exec(std::vector<std::string> command,
-                                                    std::string_view feed, std::string_view type) {
+                                                    std::string_view feed) {
     auto [ec, reply] = co_await redis_->async_exec(std::move(command), use_tuple);
     if (ec) {
       note_redis_failure(*metrics_, kSite, feed, link_failure(ec, redis_->last_error()));
       co_return std::nullopt;
     }
-    const bool fits = !reply.is_error() &&
-                      (type != "array" || reply.type == redis::Reply::Type::array) &&
-                      (type != "string or nil" || reply.type == redis::Reply::Type::string ||
-                       reply.type == redis::Reply::Type::nil);
-    if (!fits) {
-      note_redis_failure(*metrics_, kSite, feed, reply_failure(reply, type));
-      co_return std::nullopt;
-    }
     co_return std::move(reply);
+  }
+
+  // A reply the store read: its value, or nullopt once its error is counted and logged.
+  template <class T>
+  std::optional<T> read(store::Read<T> parsed, std::string_view feed) {
+    if (!parsed) note_redis_failure(*metrics_, kSite, feed, store_failure(parsed.error));
+    return std::move(parsed.value);
   }
 
   // Several commands sent at once (pipelined on the shared link); nullopt if any failed.
@@ -97,21 +99,16 @@ class Folder {
       note_redis_failure(*metrics_, kSite, feed, link_failure(state->ec, redis_->last_error()));
       co_return std::nullopt;
     }
-    for (const auto& reply : state->replies) {
-      if (reply.is_error() || reply.type != redis::Reply::Type::array) {
-        note_redis_failure(*metrics_, kSite, feed, reply_failure(reply, "array"));
-        co_return std::nullopt;
-      }
-    }
     co_return std::move(state->replies);
   }
 
   asio::awaitable<void> fold_venue(const std::string& venue_id) {
     const auto feed = venue_feed(venue_id);
-    std::vector<std::string> read{"HGET", services::store::venue_key(venue_id), "events"};
-    const auto members = co_await exec(std::move(read), feed, "string or nil");
+    const auto reply = co_await exec(store::venue_events_read(venue_id), feed);
+    if (!reply) co_return;
+    const auto members = read(store::read_field(*reply), feed);
     if (!members) co_return;
-    for (const auto& event_id : venue::parse_member_list(members->str)) {
+    for (const auto& event_id : venue::parse_member_list(members->value_or(std::string()))) {
       for (int call = 0; call < kMaxCallsPerEvent; ++call) {
         if (!co_await fold_once(venue_id, event_id)) break;
       }
@@ -121,63 +118,37 @@ class Folder {
   // One batch of one event; true when there may be more right after it.
   asio::awaitable<bool> fold_once(const std::string& venue_id, const std::string& event_id) {
     const auto feed = venue_feed(venue_id);
-    std::vector<std::string> read{"HGET", services::store::tag(feed) + ":cursor", event_id};
-    const auto stored = co_await exec(std::move(read), feed, "string or nil");
+    const auto stored = co_await exec(store::fold_cursor_read(venue_id, event_id), feed);
     if (!stored) co_return false;
-    const std::string after =
-        stored->type == redis::Reply::Type::nil ? std::string(venue::kNoCursor) : stored->str;
-    const auto log = co_await exec(venue::log_read_command(event_id, after), event_id, "array");
-    if (!log || log->elements.empty()) co_return false;
+    const auto after = read(store::read_fold_cursor(*stored), feed);
+    if (!after) co_return false;
+    const auto log = co_await exec(
+        store::log_range_read(event_id, "(" + *after, "+", venue::kFoldBatch), event_id);
+    if (!log) co_return false;
+    auto entries = read(store::read_log_page(*log, venue::kFoldBatch), event_id);
+    if (!entries || entries->empty()) co_return false;
 
-    std::vector<venue::LogRecord> entries;
-    entries.reserve(log->elements.size());
-    for (const auto& item : log->elements) {
-      if (item.elements.size() != 2) {
-        note_redis_failure(*metrics_, kSite, event_id, reply_failure(*log, "XRANGE entries"));
-        co_return false;
-      }
-      venue::LogRecord entry{.id = item.elements[0].str};
-      const auto& fields = item.elements[1].elements;
-      for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-        entry.fields.emplace_back(fields[i].str, fields[i + 1].str);
-      }
-      entries.push_back(std::move(entry));
-    }
-
-    const auto badge_ids = venue::badges_needed(entries);
+    const auto badge_ids = venue::badges_needed(*entries);
     std::vector<std::vector<std::string>> lookups;
-    for (const auto& badge : badge_ids) {
-      std::vector<std::string> command{"HMGET", services::store::badge_key(event_id, badge)};
-      for (const auto field : venue::kBadgeFactFields) command.emplace_back(field);
-      lookups.push_back(std::move(command));
-    }
+    lookups.reserve(badge_ids.size());
+    for (const auto& badge : badge_ids) lookups.push_back(store::badge_facts_read(event_id, badge));
     const auto facts = co_await exec_all(std::move(lookups), event_id);
     if (!facts) co_return false;
     std::map<std::string, venue::BadgeFacts> badges;
     for (std::size_t i = 0; i < badge_ids.size(); ++i) {
-      const auto& reply = (*facts)[i].elements;
-      if (reply.size() != 3) {
-        note_redis_failure(*metrics_, kSite, event_id, reply_failure((*facts)[i], "3 fields"));
-        co_return false;
-      }
-      badges[badge_ids[i]] = {
-          .country = reply[0].str, .category = reply[1].str, .person = reply[2].str};
+      auto known = read(store::read_badge_facts((*facts)[i]), event_id);
+      if (!known) co_return false;
+      badges[badge_ids[i]] = std::move(*known);
     }
 
     std::vector<venue::FoldItem> items;
-    items.reserve(entries.size());
-    for (const auto& entry : entries) items.push_back(venue::fold_item(entry, badges));
-    auto reply =
-        co_await exec(venue::fold_command(venue_id, event_id, after, items), feed, "array");
+    items.reserve(entries->size());
+    for (const auto& entry : *entries) items.push_back(venue::fold_item(entry, badges));
+    const auto reply =
+        co_await exec(store::venue_fold_call(venue_id, event_id, *after, items), feed);
     if (!reply) co_return false;
-    const auto parsed = venue::parse_fold_reply(std::move(*reply).element_texts());
-    if (!parsed) {
-      note_redis_failure(*metrics_, kSite, feed,
-                         {.kind = "reply_shape",
-                          .cause = "rollcall_venue_fold's reply is not "
-                                   "{status, folded, cursor, seq}"});
-      co_return false;
-    }
+    const auto parsed = read(store::read_venue_fold_reply(*reply), feed);
+    if (!parsed) co_return false;
     if (parsed->status != "ok") {
       // not_member: the venue's events changed between the two reads; gap: a cursor older than
       // the one read (never expected). Both are retried on the next pass.
@@ -185,12 +156,12 @@ class Folder {
                          {.kind = parsed->status == "not_member" ? "fold_not_member"
                                   : parsed->status == "gap"      ? "fold_gap"
                                                                  : "fold_malformed",
-                          .cause = "rollcall_venue_fold refused " + event_id + " after " + after +
+                          .cause = "rollcall_venue_fold refused " + event_id + " after " + *after +
                                    ": " + parsed->status});
       co_return false;
     }
     metrics_->count_venue_folded(static_cast<std::uint64_t>(parsed->folded));
-    co_return entries.size() == venue::kFoldBatch;
+    co_return entries->size() == venue::kFoldBatch;
   }
 
   std::shared_ptr<redis::Commands> redis_;

@@ -13,6 +13,7 @@
 #include "gateway/asio_tokens.h"
 #include "gateway/server/context.h"
 #include "gateway/server/registry_loader.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 
 namespace rollcall::gateway::server {
@@ -57,12 +58,12 @@ AttendeeIndexes::~AttendeeIndexes() {
 
 asio::awaitable<AttendeeIndexes::Lookup> AttendeeIndexes::index(const Context& context,
                                                                 const std::string& event_id) {
-  // A named vector: GCC 12 miscompiles a braced list of literals inside a co_await.
-  std::vector<std::string> get = {"GET", services::store::registry_version_key(event_id)};
-  auto [ec, reply] = co_await context.commands->async_exec(std::move(get), use_tuple);
-  if (ec || reply.is_error()) co_return Lookup{};
+  auto [ec, reply] = co_await context.commands->async_exec(
+      services::store::registry_version_read(event_id), use_tuple);
+  const auto stored = services::store::read_field(reply);
+  if (ec || !stored) co_return Lookup{};
   // No version: imported before versions were kept; the index then lasts until the next import.
-  const std::string version = reply.type == redis::Reply::Type::nil ? "" : reply.str;
+  const std::string version = stored->value_or(std::string());
   // One load per event at a time: a request that finds another loading this event's registry
   // waits for its index (polling, holding no copy of the registry) rather than loading again.
   for (int waited = 0;; ++waited) {

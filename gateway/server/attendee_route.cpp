@@ -6,6 +6,7 @@
 
 #include "gateway/asio_tokens.h"
 #include "services/registry/utf8.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 
 namespace rollcall::gateway::server {
@@ -47,20 +48,22 @@ asio::awaitable<http::message_generator> answer_attendee_lookup(const Request& r
   }
   const auto found = index.index->search(query);
   // Who is inside now, for these few badges only: one SMISMEMBER.
-  std::vector<std::string> ask = {"SMISMEMBER", services::store::inside_key(event_id)};
+  std::vector<std::string> persons;
   // The inside set holds people: a replacement badge is inside as its person.
   for (const auto& match : found.matches) {
     const auto& badge = *match.badge;
-    ask.push_back(badge.person_id().empty() ? badge.badge_id() : badge.person_id());
+    persons.push_back(badge.person_id().empty() ? badge.badge_id() : badge.person_id());
   }
-  redis::Reply inside;
+  std::vector<bool> inside;
   if (!found.matches.empty()) {
-    auto [ec, reply] = co_await context.commands->async_exec(std::move(ask), use_tuple);
-    if (ec || reply.is_error() || reply.elements.size() != found.matches.size()) {
+    auto [ec, reply] = co_await context.commands->async_exec(
+        services::store::inside_read(event_id, persons), use_tuple);
+    auto read = services::store::read_inside(reply, persons.size());
+    if (ec || !read) {
       co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
                                "Redis is not reachable; try again shortly");
     }
-    inside = std::move(reply);
+    inside = std::move(*read.value);
   }
   boost::json::array matches;
   for (std::size_t i = 0; i < found.matches.size(); ++i) {
@@ -72,7 +75,7 @@ asio::awaitable<http::message_generator> answer_attendee_lookup(const Request& r
                        {"category", badge.category()},
                        {"revoked", badge.revoked()},
                        {"replaced_by", badge.replaced_by()},
-                       {"inside", inside.elements[i].integer == 1},
+                       {"inside", static_cast<bool>(inside[i])},
                        {"match", registry::match_kind_name(found.matches[i].kind)}});
   }
   http::response<http::string_body> response{http::status::ok, request.version()};

@@ -10,6 +10,7 @@
 #include "services/print/badge_face.h"
 #include "services/registry/badge_validator.h"
 #include "services/registry/utf8.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 
 namespace rollcall::gateway::server {
@@ -25,13 +26,12 @@ constexpr std::size_t kMaxFilenameId = 64;
 // The whole badge hash; nullopt when Redis is away; an empty map for no such badge.
 asio::awaitable<std::optional<std::map<std::string, std::string>>> read_badge(
     const Context& context, const std::string& event_id, const std::string& badge_id) {
-  std::vector<std::string> command = {"HGETALL", services::store::badge_key(event_id, badge_id)};
-  auto [ec, reply] = co_await context.commands->async_exec(std::move(command), use_tuple);
-  if (ec || reply.is_error()) co_return std::nullopt;
+  auto [ec, reply] = co_await context.commands->async_exec(
+      services::store::badge_hash_read(event_id, badge_id), use_tuple);
+  auto pairs = services::store::read_hash(reply);
+  if (ec || !pairs) co_return std::nullopt;
   std::map<std::string, std::string> fields;
-  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
-    fields[reply.elements[i].str] = reply.elements[i + 1].str;
-  }
+  for (auto& [name, value] : *pairs) fields[std::move(name)] = std::move(value);
   co_return fields;
 }
 

@@ -9,13 +9,14 @@
 #include <boost/url/parse.hpp>
 
 #include "gateway/asio_tokens.h"
+#include "gateway/redis_failure.h"
 #include "gateway/server/registry_loader.h"
 #include "rollcall/v1/export.pb.h"
 #include "services/export/export_job.h"
 #include "services/export/scan_table.h"
 #include "services/registry/event_config.h"
 #include "services/registry/utf8.h"
-#include "services/store/keys.h"
+#include "services/store/event_log_reader.h"
 
 namespace rollcall::gateway::server {
 namespace {
@@ -30,28 +31,37 @@ constexpr std::size_t kChunk = 1000;               // log entries per XRANGE
 constexpr std::size_t kRejectedScanLimit = 20000;  // log entries a dashboard poll may read
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
 
-std::vector<ex::LogEntry> log_entries(const redis::Reply& reply) {
+// The store's log entries as the export's (same id and fields, moved).
+std::vector<ex::LogEntry> log_entries(std::vector<store::StreamEntry> page) {
   std::vector<ex::LogEntry> entries;
-  entries.reserve(reply.elements.size());
-  for (const auto& item : reply.elements) {
-    if (item.elements.size() != 2) continue;
-    ex::LogEntry entry;
-    entry.id = item.elements[0].str;
-    const auto& fields = item.elements[1].elements;
-    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-      entry.fields.emplace_back(fields[i].str, fields[i + 1].str);
-    }
-    entries.push_back(std::move(entry));
+  entries.reserve(page.size());
+  for (auto& entry : page) {
+    entries.push_back({.id = std::move(entry.id), .fields = std::move(entry.fields)});
   }
   return entries;
 }
 
-// One command on the shared connection; nullopt when Redis is away or refuses it.
-asio::awaitable<std::optional<redis::Reply>> exec(const Context& context,
-                                                  std::vector<std::string> args) {
+// One page of the log: `args` (the pager's next read) on the shared connection, its reply
+// parsed by the pager; nullopt, counted and logged as `site`, when Redis is away or its reply is
+// not a log page.
+template <class Pager>
+asio::awaitable<std::optional<std::vector<ex::LogEntry>>> read_page(const Context& context,
+                                                                    Pager& pager,
+                                                                    std::vector<std::string> args,
+                                                                    std::string_view site,
+                                                                    const std::string& event_id) {
   auto [ec, reply] = co_await context.commands->async_exec(std::move(args), use_tuple);
-  if (ec || reply.is_error()) co_return std::nullopt;
-  co_return std::move(reply);
+  if (ec) {
+    note_redis_failure(*context.metrics, site, event_id,
+                       link_failure(ec, context.commands->last_error()));
+    co_return std::nullopt;
+  }
+  auto page = pager.take(reply);
+  if (!page) {
+    note_redis_failure(*context.metrics, site, event_id, store_failure(page.error, reply));
+    co_return std::nullopt;
+  }
+  co_return log_entries(std::move(*page.value));
 }
 
 asio::awaitable<void> send(FlexStream& stream, const Request& request,
@@ -178,20 +188,16 @@ asio::awaitable<void> serve_export(FlexStream& stream, const Request& request,
     co_return true;
   };
   try {
-    const auto key = store::log_key(event_id);
-    std::string from = "-";
-    for (;;) {
-      std::vector<std::string> args = {"XRANGE", key, from, "+", "COUNT", std::to_string(kChunk)};
-      const auto reply = co_await exec(context, std::move(args));
-      if (!reply) {
+    // The one log reader (services/store/event_log_reader.h), on the shared connection.
+    store::LogPager pager(event_id, "+", kChunk);
+    while (auto args = pager.next()) {
+      const auto entries = co_await read_page(context, pager, std::move(*args), "export", event_id);
+      if (!entries) {
         failed = true;
         break;
       }
-      const auto entries = log_entries(*reply);
-      for (const auto& entry : entries) job->feed(entry);
+      for (const auto& entry : *entries) job->feed(entry);
       if (!co_await drain()) co_return;
-      if (entries.size() < kChunk) break;
-      from = ex::next_stream_id(entries.back().id);
     }
     if (!failed) {
       job->finish();
@@ -251,19 +257,19 @@ asio::awaitable<void> serve_rejected_scans(FlexStream& stream, const Request& re
     }
   } collect;
 
-  const auto key = store::log_key(event_id);
-  std::string until = "+";
+  store::ReverseLogPager pager(event_id, 500);
   std::size_t read = 0;
   while (collect.rows.size() < limit && read < kRejectedScanLimit) {
-    std::vector<std::string> args = {"XREVRANGE", key, until, "-", "COUNT", "500"};
-    const auto reply = co_await exec(context, std::move(args));
-    if (!reply) {
+    auto args = pager.next();
+    if (!args) break;
+    const auto entries =
+        co_await read_page(context, pager, std::move(*args), "rejected_scans", event_id);
+    if (!entries) {
       co_return co_await send_error(stream, request, http::status::service_unavailable,
                                     "redis_unavailable",
                                     "Redis is not reachable; try again shortly");
     }
-    const auto entries = log_entries(*reply);
-    for (const auto& entry : entries) {
+    for (const auto& entry : *entries) {
       const auto status = entry.get("status");
       const bool rejected = status == "unknown_badge" || status == "revoked" ||
                             status == "invalid_signature" || status == "wrong_day" ||
@@ -272,16 +278,7 @@ asio::awaitable<void> serve_rejected_scans(FlexStream& stream, const Request& re
         ex::write_scan_row(entry, lookup.event->zone, collect);
       }
     }
-    read += entries.size();
-    if (entries.size() < 500) break;
-    // The id just before the oldest one read (XREVRANGE's end is inclusive).
-    const auto& oldest = entries.back().id;
-    const auto dash = oldest.find('-');
-    const auto ms = std::stoull(oldest.substr(0, dash));
-    const auto seq = std::stoull(oldest.substr(dash + 1));
-    if (ms == 0 && seq == 0) break;
-    until = seq > 0 ? std::to_string(ms) + "-" + std::to_string(seq - 1)
-                    : std::to_string(ms - 1) + "-18446744073709551615";
+    read += entries->size();
   }
 
   std::string body = "[";

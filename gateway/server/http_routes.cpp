@@ -14,6 +14,7 @@
 #include "gateway/server/zoom_route.h"
 #include "services/registry/utf8.h"
 #include "services/store/keys.h"
+#include "services/store/registry_reader.h"
 #include "services/wire/codec.h"
 
 namespace rollcall::gateway::server {
@@ -46,17 +47,11 @@ std::string badge_keys_json(const EventInfo& event) {
 // badge's revoked field; the pattern keeps the event's hash tag). nullopt: Redis unavailable.
 boost::asio::awaitable<std::optional<int>> registered_count(const Context& context,
                                                             const std::string& event_id) {
-  std::vector<std::string> command = {
-      "SORT", services::store::badges_key(event_id),
-      "BY",   "nosort",
-      "GET",  services::store::badge_key(event_id, "*") + "->revoked"};
-  auto [ec, reply] = co_await context.commands->async_exec(std::move(command), use_tuple);
-  if (ec || reply.is_error()) co_return std::nullopt;
-  int registered = 0;
-  for (const auto& revoked : reply.elements) {
-    if (revoked.type != redis::Reply::Type::nil && revoked.str != "1") ++registered;
-  }
-  co_return registered;
+  auto [ec, reply] = co_await context.commands->async_exec(
+      services::store::registered_count_read(event_id), use_tuple);
+  const auto registered = services::store::read_registered_count(reply);
+  if (ec || !registered) co_return std::nullopt;
+  co_return *registered;
 }
 
 }  // namespace

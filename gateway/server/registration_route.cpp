@@ -15,6 +15,7 @@
 #include "services/registry/desk_registry.h"
 #include "services/registry/utf8.h"
 #include "services/registry/walk_in.h"
+#include "services/store/badge_registry_call.h"
 #include "services/wire/codec.h"
 
 namespace rollcall::gateway::server {
@@ -116,19 +117,19 @@ http::response<http::string_body> answer_from_registry(const Request& request,
 asio::awaitable<std::optional<registry::RegistryAnswer>> run_registry(
     const Context& context, const std::string& event_id, std::vector<std::string> command) {
   auto [ec, reply] = co_await context.commands->async_exec(std::move(command), use_tuple);
-  if (ec || reply.type != redis::Reply::Type::array) {
-    note_redis_failure(*context.metrics, "registry", event_id,
-                       ec ? link_failure(ec, context.commands->last_error())
-                          : reply_failure(reply, "the registry function's array"));
+  auto fields = services::store::read_registry_answer(reply);
+  if (ec || !fields) {
+    note_redis_failure(
+        *context.metrics, "registry", event_id,
+        ec ? link_failure(ec, context.commands->last_error()) : store_failure(fields.error, reply));
     co_return std::nullopt;
   }
-  const auto fields = std::move(reply).element_texts();
-  auto answer = registry::registry_answer_from_reply(fields);
+  auto answer = registry::registry_answer_from_reply(*fields);
   if (!answer) {
     note_redis_failure(*context.metrics, "registry", event_id,
                        {.kind = "reply_shape",
                         .cause = "the registry function's reply of " +
-                                 std::to_string(fields.size()) + " fields is not understood"});
+                                 std::to_string(fields->size()) + " fields is not understood"});
   }
   co_return answer;
 }

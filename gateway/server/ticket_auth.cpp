@@ -8,6 +8,7 @@
 #include "services/auth/credentials.h"
 #include "services/auth/ticket.h"
 #include "services/registry/utf8.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 
 namespace rollcall::gateway::server {
@@ -76,20 +77,23 @@ asio::awaitable<std::optional<std::string>> event_ticket_key(const Context& cont
                                                              const EventInfo& event, bool create) {
   if (!event.ticket_key.empty()) co_return event.ticket_key;
   // Not cached yet (or made a moment ago by another gateway or rollcall-admin): ask Redis.
-  const auto secrets = services::store::secrets_key(event.config.event_id());
-  const std::string field(services::store::kTicketKeyField);
+  const auto& event_id = event.config.event_id();
+  const auto field = services::store::kTicketKeyField;
   if (create) {
     // HSETNX: when two issuers race, one key wins and both read it back below.
-    std::vector<std::string> make{"HSETNX", secrets, field, auth::generate_ticket_key()};
-    auto [ec, reply] = co_await context.commands->async_exec(std::move(make), use_tuple);
+    auto [ec, reply] = co_await context.commands->async_exec(
+        services::store::secret_create(event_id, field, auth::generate_ticket_key()), use_tuple);
     if (ec || reply.is_error()) co_return std::nullopt;
   }
-  std::vector<std::string> read{"HGET", secrets, field};
-  auto [ec, reply] = co_await context.commands->async_exec(std::move(read), use_tuple);
-  if (ec || reply.is_error()) co_return std::nullopt;
-  if (reply.type != redis::Reply::Type::string) co_return std::string();
-  auto key = auth::ticket_key_bytes(reply.str);
-  if (!key) spdlog::error("{}: the ticket key in {} is not 64 hex digits", secrets, field);
+  auto [ec, reply] = co_await context.commands->async_exec(
+      services::store::secret_read(event_id, field), use_tuple);
+  const auto stored = services::store::read_field(reply);
+  if (ec || !stored) co_return std::nullopt;
+  if (!*stored) co_return std::string();
+  auto key = auth::ticket_key_bytes(**stored);
+  if (!key)
+    spdlog::error("{}: the ticket key in {} is not 64 hex digits",
+                  services::store::secrets_key(event_id), field);
   co_return key.value_or(std::string());
 }
 

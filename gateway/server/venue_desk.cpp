@@ -14,6 +14,7 @@
 #include "services/checkin/scan_outcome.h"
 #include "services/checkin/scan_validator.h"
 #include "services/checkin/venue_verdict.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 
 namespace rollcall::gateway::server {
@@ -45,17 +46,17 @@ asio::awaitable<std::vector<bool>> who_knows(const std::vector<EventInfo>& event
       known[i] = !checkin::prove_badge(&copy, event.config.event_id(), event.badge_keys).refusal;
       continue;
     }
-    std::vector<std::string> exists = {
-        "EXISTS", store::badge_key(event.config.event_id(), request.badge_id())};
-    auto [ec, reply] = co_await context.commands->async_exec(std::move(exists), use_tuple);
-    if (ec || reply.type != redis::Reply::Type::integer) {
+    auto [ec, reply] = co_await context.commands->async_exec(
+        store::badge_exists_read(event.config.event_id(), request.badge_id()), use_tuple);
+    const auto exists = store::read_exists(reply);
+    if (ec || !exists) {
       note_redis_failure(*context.metrics, "venue_desk", event.config.event_id(),
                          ec ? link_failure(ec, context.commands->last_error())
-                            : reply_failure(reply, "an integer for EXISTS"));
+                            : store_failure(exists.error, reply));
       *unavailable = true;
       co_return known;
     }
-    known[i] = reply.integer == 1;
+    known[i] = *exists;
   }
   co_return known;
 }

@@ -5,6 +5,7 @@
 #include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
 #include "services/registry/utf8.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
 
@@ -17,21 +18,22 @@ using services::wire::Encoding;
 asio::awaitable<VenueLookup> find_venue(const Context& context, const std::string& venue_id) {
   VenueLookup lookup;
   const auto feed = services::store::venue_feed(venue_id);
-  std::vector<std::string> command{"HGET", services::store::venue_key(venue_id), "config"};
-  auto [ec, reply] = co_await context.commands->async_exec(std::move(command), use_tuple);
+  auto [ec, reply] = co_await context.commands->async_exec(
+      services::store::venue_config_read(venue_id), use_tuple);
+  const auto stored = services::store::read_field(reply);
   if (ec) {
     note_redis_failure(*context.metrics, "venue", feed,
                        link_failure(ec, context.commands->last_error()));
     lookup.unavailable = true;
     co_return lookup;
   }
-  if (reply.type == redis::Reply::Type::nil) co_return lookup;
-  if (reply.type != redis::Reply::Type::string) {
-    note_redis_failure(*context.metrics, "venue", feed, reply_failure(reply, "string"));
+  if (!stored) {
+    note_redis_failure(*context.metrics, "venue", feed, store_failure(stored.error, reply));
     lookup.unavailable = true;
     co_return lookup;
   }
-  auto parsed = services::venue::parse_venue_config(reply.str);
+  if (!*stored) co_return lookup;
+  auto parsed = services::venue::parse_venue_config(**stored);
   if (!parsed.config || parsed.config->id != venue_id) {
     // Written by hand or by a newer admin tool: the venue is there but cannot be served.
     note_redis_failure(

@@ -9,6 +9,7 @@
 #include "services/presence/presence_items.h"
 #include "services/presence/zoom_webhook.h"
 #include "services/registry/utf8.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 
 namespace rollcall::gateway::server {
@@ -30,18 +31,20 @@ asio::awaitable<http::message_generator> answer_zoom_webhook(const Request& requ
         request, http::status::not_found, "unknown_event",
         "no event named \"" + services::registry::quote_input(event_id) + "\"");
   }
-  std::vector<std::string> get_secret{"HGET", services::store::secrets_key(event_id), "zoom"};
-  auto [ec, secret] = co_await context.commands->async_exec(std::move(get_secret), use_tuple);
-  if (ec || secret.is_error()) {
+  auto [ec, reply] = co_await context.commands->async_exec(
+      services::store::secret_read(event_id, "zoom"), use_tuple);
+  const auto stored = services::store::read_field(reply);
+  if (ec || !stored) {
     co_return error_response(request, http::status::service_unavailable, "redis_unavailable",
                              "Redis is not reachable; Zoom will retry");
   }
-  if (secret.type != redis::Reply::Type::string || secret.str.empty()) {
+  const std::string secret = stored->value_or(std::string());
+  if (secret.empty()) {
     co_return error_response(request, http::status::forbidden, "no_webhook_secret",
                              "this event has no Zoom secret token configured");
   }
   const auto now_s = unix_ms_now() / 1000;
-  if (auto why = presence::check_zoom_signature(secret.str, request["x-zm-request-timestamp"],
+  if (auto why = presence::check_zoom_signature(secret, request["x-zm-request-timestamp"],
                                                 request["x-zm-signature"], request.body(), now_s)) {
     co_return error_response(request, http::status::unauthorized, "bad_signature", *why);
   }
@@ -61,7 +64,7 @@ asio::awaitable<http::message_generator> answer_zoom_webhook(const Request& requ
   using Kind = presence::ZoomNotification::Kind;
   if (notification->kind == Kind::url_validation) {
     co_return respond(http::status::ok,
-                      presence::zoom_url_validation_answer(secret.str, notification->plain_token));
+                      presence::zoom_url_validation_answer(secret, notification->plain_token));
   }
   if (notification->kind == Kind::ignored) co_return respond(http::status::ok, "{}");
 

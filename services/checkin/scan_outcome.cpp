@@ -7,34 +7,12 @@
 
 #include "services/checkin/manual_checkin.h"
 #include "services/registry/utf8.h"
-#include "services/store/function_library.h"
+#include "services/store/scan_call.h"
 
 namespace rollcall::services::checkin {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-
-enum Field {
-  kStatus,
-  kReplay,
-  kBadgeId,
-  kZone,
-  kDay,
-  kServerMs,
-  kLate,
-  kSinceMs,
-  kCountry,
-  kCategory,
-  kName,
-  kOrganization,
-  kSeq,
-  kDeskTracked,        // absent from replies of libraries older than desk tracking
-  kDeviceTimeIgnored,  // absent from replies of libraries older than the flag
-  kRevokedReason,      // these three: absent from replies of libraries before replacements
-  kReplacedBy,
-  kPerson,
-};
-constexpr std::size_t kFieldCount = kSeq + 1;
 
 std::optional<std::int64_t> to_int(const std::string& text) {
   std::int64_t value = 0;
@@ -55,71 +33,66 @@ std::vector<std::string> scan_command(std::string_view event_id, const v1::ScanR
                                       const ScanTiming& timing, std::int64_t server_ms,
                                       std::size_t max_desks, const v1::ManualCheckin* manual) {
   // Only a believed device time is kept: an absurd one would otherwise reach the exports.
-  std::vector<std::string> command = {"FCALL",
-                                      std::string(store::kScanFunction),
-                                      "1",
-                                      "{" + std::string(event_id) + "}",
-                                      request.scan_id(),
-                                      request.badge_id(),
-                                      request.desk_id(),
-                                      request.zone(),
-                                      request.direction() == v1::in ? "in" : "out",
-                                      std::to_string(timing.device_ms.value_or(server_ms)),
-                                      std::to_string(server_ms),
-                                      timing.day,
-                                      timing.minute,
-                                      timing.late ? "1" : "0",
-                                      std::to_string(max_desks),
-                                      timing.device_time_ignored ? "1" : "0",
-                                      request.offline_verdict() == v1::offline_admitted ? "admitted"
-                                      : request.offline_verdict() == v1::offline_refused ? "refused"
-                                                                                         : ""};
-  if (manual) {
-    command.push_back(manual_reason_word(manual->reason()));
-    command.push_back(manual->note());
-  }
-  return command;
+  store::ScanCall call{
+      .event_id = std::string(event_id),
+      .scan_id = request.scan_id(),
+      .badge_id = request.badge_id(),
+      .desk_id = request.desk_id(),
+      .zone = request.zone(),
+      .entering = request.direction() == v1::in,
+      .device_ms = timing.device_ms.value_or(server_ms),
+      .server_ms = server_ms,
+      .day = timing.day,
+      .minute = timing.minute,
+      .late = timing.late,
+      .max_desks = max_desks,
+      .device_time_ignored = timing.device_time_ignored,
+      .offline_verdict = request.offline_verdict() == v1::offline_admitted  ? "admitted"
+                         : request.offline_verdict() == v1::offline_refused ? "refused"
+                                                                            : ""};
+  if (manual) call.manual.emplace(manual_reason_word(manual->reason()), manual->note());
+  return store::scan_call(call);
 }
 
 DeskTracking desk_tracking(const std::vector<std::string>& fields) {
-  if (fields.size() <= kDeskTracked) return DeskTracking::tracked;  // an older library
-  if (fields[kDeskTracked] == "full") return DeskTracking::full;
-  if (fields[kDeskTracked] == "forgotten") return DeskTracking::forgotten;
+  if (fields.size() <= store::kScanDeskTracked) return DeskTracking::tracked;  // an older library
+  if (fields[store::kScanDeskTracked] == "full") return DeskTracking::full;
+  if (fields[store::kScanDeskTracked] == "forgotten") return DeskTracking::forgotten;
   return DeskTracking::tracked;
 }
 
 std::optional<v1::ScanResult> scan_result_from_reply(const std::string& scan_id,
                                                      const std::vector<std::string>& fields,
                                                      const date::time_zone* zone) {
-  if (fields.size() < kFieldCount) return std::nullopt;
+  if (fields.size() < store::kScanMinFields) return std::nullopt;
   v1::ScanResult result;
   v1::ScanStatus status;
-  if (!v1::ScanStatus_Parse(fields[kStatus], &status)) return std::nullopt;
-  const auto server_ms = to_int(fields[kServerMs]);
+  if (!v1::ScanStatus_Parse(fields[store::kScanStatus], &status)) return std::nullopt;
+  const auto server_ms = to_int(fields[store::kScanServerMs]);
   if (!server_ms) return std::nullopt;
   result.set_scan_id(scan_id);
   result.set_status(status);
-  result.set_replay(fields[kReplay] == "1");
-  result.set_zone(fields[kZone]);
-  result.set_day(fields[kDay]);
-  result.set_late(fields[kLate] == "1");
-  result.set_device_time_ignored(fields.size() > kDeviceTimeIgnored &&
-                                 fields[kDeviceTimeIgnored] == "1");
+  result.set_replay(fields[store::kScanReplay] == "1");
+  result.set_zone(fields[store::kScanZone]);
+  result.set_day(fields[store::kScanDay]);
+  result.set_late(fields[store::kScanLate] == "1");
+  result.set_device_time_ignored(fields.size() > store::kScanDeviceTimeIgnored &&
+                                 fields[store::kScanDeviceTimeIgnored] == "1");
   *result.mutable_server_time() = TimeUtil::MillisecondsToTimestamp(*server_ms);
-  if (const auto since = to_int(fields[kSinceMs])) {
+  if (const auto since = to_int(fields[store::kScanSinceMs])) {
     *result.mutable_since() = TimeUtil::MillisecondsToTimestamp(*since);
   }
-  if (!fields[kCategory].empty()) {
+  if (!fields[store::kScanCategory].empty()) {
     auto* attendee = result.mutable_attendee();
-    attendee->set_badge_id(fields[kBadgeId]);
-    attendee->set_country(fields[kCountry]);
-    attendee->set_category(fields[kCategory]);
-    attendee->set_name(fields[kName]);
-    attendee->set_organization(fields[kOrganization]);
-    if (fields.size() > kPerson) {
-      attendee->set_revoked_reason(fields[kRevokedReason]);
-      attendee->set_replaced_by(fields[kReplacedBy]);
-      attendee->set_person_id(fields[kPerson]);
+    attendee->set_badge_id(fields[store::kScanBadgeId]);
+    attendee->set_country(fields[store::kScanCountry]);
+    attendee->set_category(fields[store::kScanCategory]);
+    attendee->set_name(fields[store::kScanName]);
+    attendee->set_organization(fields[store::kScanOrganization]);
+    if (fields.size() > store::kScanPerson) {
+      attendee->set_revoked_reason(fields[store::kScanRevokedReason]);
+      attendee->set_replaced_by(fields[store::kScanReplacedBy]);
+      attendee->set_person_id(fields[store::kScanPerson]);
     }
   }
   result.set_reason(describe(result, zone));

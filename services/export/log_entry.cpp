@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "services/checkin/time_window.h"
+#include "services/store/event_log_reader.h"
 
 namespace rollcall::services::exporting {
 
@@ -50,14 +51,7 @@ std::int64_t LogEntry::presence_ms() const {
 }
 
 std::string next_stream_id(std::string_view id) {
-  const auto dash = id.find('-');
-  std::uint64_t ms = 0, seq = 0;
-  std::from_chars(id.data(), id.data() + (dash == std::string_view::npos ? id.size() : dash), ms);
-  if (dash != std::string_view::npos) {
-    std::from_chars(id.data() + dash + 1, id.data() + id.size(), seq);
-  }
-  if (seq == UINT64_MAX) return std::to_string(ms + 1) + "-0";
-  return std::to_string(ms) + "-" + std::to_string(seq + 1);
+  return services::store::next_stream_id(id);  // the log reader's own rule (services/store)
 }
 
 }  // namespace rollcall::services::exporting

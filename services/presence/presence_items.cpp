@@ -6,8 +6,7 @@
 
 #include "services/checkin/scan_validator.h"
 #include "services/registry/utf8.h"
-#include "services/store/function_library.h"
-#include "services/store/keys.h"
+#include "services/store/presence_call.h"
 #include "services/wire/field_limits.h"
 
 namespace rollcall::services::presence {
@@ -101,32 +100,31 @@ std::vector<std::string> presence_command(std::string_view event_id, const Holde
                                           const checkin::ScanTiming& timing, std::int64_t server_ms,
                                           bool resync,
                                           const std::vector<const v1::PresenceEvent*>& items) {
-  std::vector<std::string> command = {"FCALL",
-                                      std::string(store::kPresenceFunction),
-                                      "1",
-                                      store::tag(event_id),
-                                      holder.id,
-                                      std::to_string(holder.lease_until_ms),
-                                      std::to_string(server_ms),
-                                      timing.day,
-                                      timing.minute,
-                                      holder.via,
-                                      resync ? "1" : "0"};
-  command.reserve(command.size() + items.size() * 9);
+  std::vector<store::PresenceCallItem> call_items;
+  call_items.reserve(items.size());
   for (const auto* item : items) {
-    command.push_back(item->presence_id());
-    command.push_back(item->kind() == v1::join ? "join" : "leave");
-    command.push_back(item->participant_id());
-    command.push_back(item->badge_id());
-    command.push_back(item->country());
-    command.push_back(item->category());
-    command.push_back(item->platform());
-    command.push_back(item->session());
-    command.push_back(std::to_string(
-        item->has_time() ? google::protobuf::util::TimeUtil::TimestampToMilliseconds(item->time())
-                         : server_ms));
+    call_items.push_back(
+        {.presence_id = item->presence_id(),
+         .join = item->kind() == v1::join,
+         .participant_id = item->participant_id(),
+         .badge_id = item->badge_id(),
+         .country = item->country(),
+         .category = item->category(),
+         .platform = item->platform(),
+         .session = item->session(),
+         .time_ms = item->has_time()
+                        ? google::protobuf::util::TimeUtil::TimestampToMilliseconds(item->time())
+                        : server_ms});
   }
-  return command;
+  return store::presence_call({.event_id = std::string(event_id),
+                               .holder = holder.id,
+                               .lease_until_ms = holder.lease_until_ms,
+                               .server_ms = server_ms,
+                               .day = timing.day,
+                               .minute = timing.minute,
+                               .via = holder.via,
+                               .resync = resync},
+                              call_items);
 }
 
 bool read_presence_reply(const std::vector<std::string>& fields,

@@ -2,29 +2,10 @@
 
 #include <charconv>
 
-#include "services/store/function_library.h"
-#include "services/store/keys.h"
+#include "services/store/badge_registry_call.h"
 
 namespace rollcall::services::registry {
 namespace {
-
-enum Field {
-  kStatus,
-  kReplay,
-  kBadgeId,
-  kCountry,
-  kCategory,
-  kName,
-  kOrganization,
-  kPerson,
-  kRegisteredBy,
-  kReplaced,
-  kFirstDay,
-  kLastDay,
-  kDetail,
-  kSeq,
-  kFieldCount,
-};
 
 std::optional<RegistryStatus> parse_status(const std::string& text) {
   if (text == "issued") return RegistryStatus::issued;
@@ -41,20 +22,17 @@ std::vector<std::string> register_badge_command(std::string_view event_id,
                                                 const CheckedWalkIn& walk_in,
                                                 const std::string& who, std::int64_t server_ms) {
   const auto& b = walk_in.badge;
-  return {"FCALL",
-          std::string(store::kRegisterBadgeFunction),
-          "1",
-          store::tag(event_id),
-          request_id,
-          b.badge_id(),
-          b.country(),
-          b.category(),
-          b.name(),
-          b.organization(),
-          walk_in.first_day,
-          walk_in.last_day,
-          who,
-          std::to_string(server_ms)};
+  return store::register_badge_call({.event_id = std::string(event_id),
+                                     .request_id = request_id,
+                                     .badge_id = b.badge_id(),
+                                     .country = b.country(),
+                                     .category = b.category(),
+                                     .name = b.name(),
+                                     .organization = b.organization(),
+                                     .first_day = walk_in.first_day,
+                                     .last_day = walk_in.last_day,
+                                     .who = who,
+                                     .server_ms = server_ms});
 }
 
 std::vector<std::string> replace_badge_command(std::string_view event_id,
@@ -67,38 +45,42 @@ std::vector<std::string> replace_badge_command(std::string_view event_id,
                                    !rollcall::v1::ReplacementReason_IsValid(reason)
                                ? std::string("lost")
                                : rollcall::v1::ReplacementReason_Name(reason);
-  return {"FCALL",    std::string(store::kReplaceBadgeFunction),
-          "1",        store::tag(event_id),
-          request_id, old_id,
-          new_id,     reason_name,
-          who,        std::to_string(server_ms)};
+  return store::replace_badge_call({.event_id = std::string(event_id),
+                                    .request_id = request_id,
+                                    .old_id = old_id,
+                                    .new_id = new_id,
+                                    .reason = reason_name,
+                                    .who = who,
+                                    .server_ms = server_ms});
 }
 
 std::optional<RegistryAnswer> registry_answer_from_reply(const std::vector<std::string>& fields) {
-  if (fields.size() != kFieldCount) return std::nullopt;
-  const auto status = parse_status(fields[kStatus]);
+  if (fields.size() != store::kAnswerFieldCount) return std::nullopt;
+  const auto status = parse_status(fields[store::kAnswerStatus]);
   if (!status) return std::nullopt;
-  if (fields[kReplay] != "0" && fields[kReplay] != "1") return std::nullopt;
+  if (fields[store::kAnswerReplay] != "0" && fields[store::kAnswerReplay] != "1")
+    return std::nullopt;
   RegistryAnswer answer;
-  const auto& seq = fields[kSeq];
+  const auto& seq = fields[store::kAnswerSeq];
   const auto [end, ec] = std::from_chars(seq.data(), seq.data() + seq.size(), answer.seq);
   if (ec != std::errc{} || end != seq.data() + seq.size()) return std::nullopt;
   answer.status = *status;
-  answer.replay = fields[kReplay] == "1";
-  answer.badge.set_badge_id(fields[kBadgeId]);
+  answer.replay = fields[store::kAnswerReplay] == "1";
+  answer.badge.set_badge_id(fields[store::kAnswerBadgeId]);
   if (answer.status == RegistryStatus::issued) {
-    if (fields[kBadgeId].empty() || fields[kCategory].empty()) return std::nullopt;
-    answer.badge.set_country(fields[kCountry]);
-    answer.badge.set_category(fields[kCategory]);
-    answer.badge.set_name(fields[kName]);
-    answer.badge.set_organization(fields[kOrganization]);
-    answer.badge.set_person_id(fields[kPerson]);
-    answer.badge.set_registered_by(fields[kRegisteredBy]);
+    if (fields[store::kAnswerBadgeId].empty() || fields[store::kAnswerCategory].empty())
+      return std::nullopt;
+    answer.badge.set_country(fields[store::kAnswerCountry]);
+    answer.badge.set_category(fields[store::kAnswerCategory]);
+    answer.badge.set_name(fields[store::kAnswerName]);
+    answer.badge.set_organization(fields[store::kAnswerOrganization]);
+    answer.badge.set_person_id(fields[store::kAnswerPerson]);
+    answer.badge.set_registered_by(fields[store::kAnswerRegisteredBy]);
   }
-  answer.replaced = fields[kReplaced];
-  answer.first_day = fields[kFirstDay];
-  answer.last_day = fields[kLastDay];
-  answer.detail = fields[kDetail];
+  answer.replaced = fields[store::kAnswerReplaced];
+  answer.first_day = fields[store::kAnswerFirstDay];
+  answer.last_day = fields[store::kAnswerLastDay];
+  answer.detail = fields[store::kAnswerDetail];
   return answer;
 }
 

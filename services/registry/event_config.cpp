@@ -191,10 +191,13 @@ std::vector<std::string> validate_event(const rollcall::v1::Event& event) {
   return problems;
 }
 
-rollcall::v1::Event parse_event_json(std::string_view json, std::string_view expected_event_id) {
+namespace {
+
+rollcall::v1::Event parse_event(std::string_view json, std::string_view expected_event_id,
+                                bool ignore_unknown_fields) {
   rollcall::v1::Event event;
   google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
+  options.ignore_unknown_fields = ignore_unknown_fields;
   const auto status = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(json.data(), json.size()), &event, options);
   if (!status.ok()) {
@@ -226,6 +229,16 @@ rollcall::v1::Event parse_event_json(std::string_view json, std::string_view exp
     throw EventConfigError(all);
   }
   return event;
+}
+
+}  // namespace
+
+rollcall::v1::Event parse_event_json(std::string_view json, std::string_view expected_event_id) {
+  return parse_event(json, expected_event_id, false);
+}
+
+rollcall::v1::Event parse_stored_event(std::string_view json, std::string_view event_id) {
+  return parse_event(json, event_id, true);
 }
 
 rollcall::v1::Event load_event_file(const std::string& path, std::string_view expected_event_id) {

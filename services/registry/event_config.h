@@ -41,6 +41,11 @@ std::vector<std::string> validate_event(const rollcall::v1::Event& event);
 // categories. When both ids are given they must match. Throws EventConfigError.
 rollcall::v1::Event parse_event_json(std::string_view json,
                                      std::string_view expected_event_id = {});
+// The stored config (the event hash's config field, as the importer wrote it), read by every
+// reader alike (the gateway's event directory, rollcall-export, the admin tools): the rules of
+// parse_event_json for event `event_id`, except that unknown fields are skipped (a newer
+// importer may have written them). Throws EventConfigError.
+rollcall::v1::Event parse_stored_event(std::string_view json, std::string_view event_id);
 rollcall::v1::Event load_event_file(const std::string& path,
                                     std::string_view expected_event_id = {});
 

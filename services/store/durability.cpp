@@ -41,4 +41,19 @@ std::optional<std::string> durability_shortfall(Durability required, std::string
          std::string(durability_name(provided));
 }
 
+std::vector<std::string> durability_config_read() {
+  return {"CONFIG", "GET", "append*"};
+}
+
+Read<DurabilityConfig> read_durability_config(const redis::Reply& reply) {
+  auto pairs = read_pairs(reply, "CONFIG GET's names and values");
+  if (!pairs) return Read<DurabilityConfig>::fail(std::move(pairs.error));
+  DurabilityConfig config;
+  for (auto& [name, value] : *pairs) {
+    if (name == "appendonly") config.appendonly = std::move(value);
+    if (name == "appendfsync") config.appendfsync = std::move(value);
+  }
+  return Read<DurabilityConfig>::ok(std::move(config));
+}
+
 }  // namespace rollcall::services::store

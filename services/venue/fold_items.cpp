@@ -3,9 +3,6 @@
 #include <charconv>
 #include <set>
 
-#include "services/store/function_library.h"
-#include "services/store/keys.h"
-
 namespace rollcall::services::venue {
 namespace {
 
@@ -36,21 +33,7 @@ std::pair<std::uint64_t, std::uint64_t> id_parts(std::string_view id) {
   return {ms, seq};
 }
 
-std::optional<std::int64_t> integer(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 }  // namespace
-
-std::string_view LogRecord::get(std::string_view name) const {
-  for (const auto& [field, value] : fields) {
-    if (field == name) return value;
-  }
-  return {};
-}
 
 std::vector<std::string> badges_needed(const std::vector<LogRecord>& entries) {
   std::vector<std::string> badges;
@@ -101,43 +84,6 @@ FoldItem fold_item(const LogRecord& entry, const std::map<std::string, BadgeFact
     item.type = "other";
   }
   return item;
-}
-
-std::vector<std::string> log_read_command(std::string_view event_id, std::string_view after_id) {
-  return {"XRANGE", store::log_key(event_id),  "(" + std::string(after_id), "+",
-          "COUNT",  std::to_string(kFoldBatch)};
-}
-
-std::vector<std::string> fold_command(std::string_view venue_id, std::string_view event_id,
-                                      std::string_view after_id,
-                                      const std::vector<FoldItem>& items) {
-  std::vector<std::string> command{"FCALL",
-                                   std::string(store::kVenueFoldFunction),
-                                   "1",
-                                   store::tag(store::venue_feed(venue_id)),
-                                   std::string(event_id),
-                                   std::string(after_id)};
-  command.reserve(command.size() + items.size() * kFoldItemFields);
-  for (const auto& item : items) {
-    for (const auto* field :
-         {&item.id, &item.type, &item.person, &item.participant, &item.country, &item.category,
-          &item.day, &item.status, &item.direction, &item.count, &item.server_ms}) {
-      command.push_back(*field);
-    }
-  }
-  return command;
-}
-
-std::optional<FoldReply> parse_fold_reply(const std::vector<std::string>& elements) {
-  if (elements.size() != 4) return std::nullopt;
-  const auto& status = elements[0];
-  if (status != "ok" && status != "not_member" && status != "gap" && status != "malformed") {
-    return std::nullopt;
-  }
-  const auto folded = integer(elements[1]);
-  const auto seq = integer(elements[3]);
-  if (!folded || !seq || *folded < 0 || *seq < 0) return std::nullopt;
-  return FoldReply{.status = status, .folded = *folded, .cursor = elements[2], .seq = *seq};
 }
 
 bool stream_id_after(std::string_view a, std::string_view b) {

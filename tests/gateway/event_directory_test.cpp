@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <memory>
+#include <regex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "gateway/event_directory.h"
 #include "redis/error.h"
 #include "services/auth/ticket.h"
+#include "services/registry/event_config.h"
 #include "services/store/keys.h"
 #include "tests/gateway/live_redis.h"
 #include "tests/support/log_capture.h"
@@ -23,8 +26,18 @@ namespace rollcall::tests::gateway {
 namespace {
 
 using rollcall::gateway::EventDirectory;
+using rollcall::gateway::Metrics;
 using support::ScriptedCommands;
 namespace store = services::store;
+
+// rollcall_redis_failures_total{site="event",kind="bad_config"}, 0 when not yet counted.
+std::uint64_t bad_configs(const Metrics& metrics) {
+  const auto text = metrics.render(true);
+  std::smatch match;
+  static const std::regex line(
+      "rollcall_redis_failures_total\\{site=\"event\",kind=\"bad_config\"\\} ([0-9]+)");
+  return std::regex_search(text, match, line) ? std::stoull(match[1]) : 0;
+}
 
 TEST(EventDirectoryLive, ReadsTheConfigBadgeKeysAndTicketKey) {
   LiveRedis redis;
@@ -61,10 +74,14 @@ TEST(EventDirectoryLive, AMissingEventIsNoneAndNotCached) {
   EXPECT_TRUE(redis.io().run(events.find("ev")).event);  // an import is seen at once
 }
 
+// A stored config the one reader (services/registry/event_config.h) refuses makes the event
+// unavailable — never a half-read event under fallbacks — counted as bad_config and logged with
+// the reader's reason; the configs it accepts are found under their own id, in a real zone.
 TEST(EventDirectoryLive, StoredConfigsOfEveryBrokenKind) {
   LiveRedis redis;
   ASSERT_TRUE(redis.connection()->ready());
-  EventDirectory events(redis.connection());
+  auto metrics = std::make_shared<Metrics>();
+  EventDirectory events(redis.connection(), services::checkin::kDefaultTimeMargin, metrics);
   const std::vector<std::string> configs = {
       "",
       "{",
@@ -85,22 +102,68 @@ TEST(EventDirectoryLive, StoredConfigsOfEveryBrokenKind) {
       std::string("{\"name\":\"\xff\xfe\"}"),
       std::string("\0\0\0", 3),
   };
+  // These can be nothing but refused: not JSON, not an object, or another event's.
+  const std::set<std::string> must_refuse = {"", "{", "[]", R"({"eventId":"someone-else"})",
+                                             std::string(200000, '[')};
+  std::uint64_t refused = 0;
   int n = 0;
   for (const auto& config : configs) {
     const auto id = "ev" + std::to_string(++n);
     redis.command({"HSET", store::event_key(id), "config", config});
-    redis.command({"HSET", store::secrets_key(id), std::string(store::kTicketKeyField),
-                   n % 2 ? "not hex" : "abcd"});
-    const auto lookup = redis.io().run(events.find(id));
-    // The event exists (the importer made it): found, under its own id, in a real zone.
-    ASSERT_TRUE(lookup.event) << config.substr(0, 40);
-    EXPECT_FALSE(lookup.unavailable);
-    EXPECT_EQ(lookup.event->config.event_id(), id) << config.substr(0, 40);
-    ASSERT_NE(lookup.event->zone, nullptr);
-    if (config.find("timeZone") != std::string::npos) {
-      EXPECT_EQ(lookup.event->zone->name(), "UTC") << config;
+    bool parses = true;
+    try {
+      (void)services::registry::parse_stored_event(config, id);
+    } catch (const services::registry::EventConfigError&) {
+      parses = false;
     }
-    EXPECT_TRUE(lookup.event->ticket_key.empty());  // a ticket key that is not 64 hex digits
+    if (must_refuse.contains(config)) {
+      EXPECT_FALSE(parses) << config.substr(0, 40);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the log throttle's second
+    support::LogCapture log;
+    const auto lookup = redis.io().run(events.find(id));
+    if (parses) {
+      ASSERT_TRUE(lookup.event) << config.substr(0, 40);
+      EXPECT_FALSE(lookup.unavailable);
+      EXPECT_EQ(lookup.event->config.event_id(), id) << config.substr(0, 40);
+      ASSERT_NE(lookup.event->zone, nullptr);
+      EXPECT_EQ(lookup.event->zone->name(), "UTC") << config;
+      continue;
+    }
+    ++refused;
+    EXPECT_TRUE(lookup.unavailable) << config.substr(0, 40);
+    EXPECT_FALSE(lookup.event) << config.substr(0, 40);
+    EXPECT_EQ(bad_configs(*metrics), refused) << config.substr(0, 40);
+    const auto lines = log.lines_with("redis failure (bad_config) answering event of event \"" +
+                                      id + "\" `unavailable`: the stored event config is unusable");
+    EXPECT_EQ(lines.size(), 1u) << config.substr(0, 40);
+    // Not cached: fixed by a new import, it is found at once.
+    redis.command({"HSET", store::event_key(id), "config", "{}"});
+    EXPECT_TRUE(redis.io().run(events.find(id)).event) << config.substr(0, 40);
+  }
+  EXPECT_GE(refused, must_refuse.size());
+}
+
+// Ticket keys that are not 64 hex digits leave the event without one.
+TEST(EventDirectoryLive, TicketKeysOfEveryBrokenKind) {
+  LiveRedis redis;
+  ASSERT_TRUE(redis.connection()->ready());
+  EventDirectory events(redis.connection());
+  const std::vector<std::string> keys = {"",
+                                         "not hex",
+                                         "abcd",
+                                         std::string(63, 'a'),
+                                         std::string(65, 'a'),
+                                         std::string(64, 'g'),
+                                         std::string("\0\xff", 2)};
+  int n = 0;
+  for (const auto& key : keys) {
+    const auto id = "ev" + std::to_string(++n);
+    redis.command({"HSET", store::event_key(id), "config", "{}"});
+    redis.command({"HSET", store::secrets_key(id), std::string(store::kTicketKeyField), key});
+    const auto lookup = redis.io().run(events.find(id));
+    ASSERT_TRUE(lookup.event) << key;
+    EXPECT_TRUE(lookup.event->ticket_key.empty()) << key;
   }
 }
 

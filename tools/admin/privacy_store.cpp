@@ -14,6 +14,7 @@
 #include "services/privacy/event_end.h"
 #include "services/privacy/pseudonyms.h"
 #include "services/registry/event_config.h"
+#include "services/store/event_log_reader.h"
 #include "services/store/function_library.h"
 #include "services/store/keys.h"
 #include "tools/admin/admin_store.h"
@@ -25,9 +26,9 @@ namespace {
 namespace privacy = services::privacy;
 namespace store = services::store;
 using exporting::log_entries;
-using redis::SyncSession;
-using redis::Reply;
 using privacy::Fields;
+using redis::Reply;
+using redis::SyncSession;
 using services::exporting::LogEntry;
 using Command = std::vector<std::string>;
 
@@ -385,12 +386,11 @@ class Rewrite {
   // Copies log entries after `cursor` into the rewrite stream, rewritten, with their ids; returns
   // the new cursor (the last id copied). `dry_run`: counts only.
   std::string copy_log(std::string cursor, bool dry_run) {
-    const auto log = store::log_key(e_);
     for (;;) {
       const auto start =
           cursor.empty() ? std::string("-") : services::exporting::next_stream_id(cursor);
-      const auto entries = log_entries(
-          redis_.query({"XRANGE", log, start, "+", "COUNT", std::to_string(kLogChunk)}));
+      const auto entries =
+          log_entries(redis_.query(store::log_range_read(e_, start, "+", kLogChunk)));
       if (entries.empty()) return cursor;
       std::vector<Command> adds;
       for (const auto& entry : entries) {
@@ -540,7 +540,8 @@ void refuse_if_shredded(redis::SyncSession& redis, const std::string& event_id) 
   }
 }
 
-Person find_person(redis::SyncSession& redis, const std::string& event_id, const PersonSelector& who) {
+Person find_person(redis::SyncSession& redis, const std::string& event_id,
+                   const PersonSelector& who) {
   refuse_if_shredded(redis, event_id);
   Person person;
   std::string from_participant_badge;
@@ -598,8 +599,8 @@ Person find_person(redis::SyncSession& redis, const std::string& event_id, const
   for (;;) {
     const auto start =
         cursor.empty() ? std::string("-") : services::exporting::next_stream_id(cursor);
-    const auto entries = log_entries(redis.query(
-        {"XRANGE", store::log_key(event_id), start, "+", "COUNT", std::to_string(kLogChunk)}));
+    const auto entries =
+        log_entries(redis.query(store::log_range_read(event_id, start, "+", kLogChunk)));
     if (entries.empty()) break;
     for (const auto& entry : entries) {
       if (!matcher.mentions(entry)) continue;

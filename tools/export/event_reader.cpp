@@ -1,21 +1,33 @@
 #include "tools/export/event_reader.h"
 
 #include <algorithm>
-#include <charconv>
 #include <stdexcept>
 
 #include "services/registry/event_config.h"
-#include "services/store/keys.h"
+#include "services/store/event_log_reader.h"
+#include "services/store/event_reads.h"
+#include "services/store/registry_reader.h"
 
 namespace rollcall::tools::exporting {
 namespace {
 
 namespace store = services::store;
-using redis::Reply;
 using services::exporting::LogEntry;
 
-const std::string& text(const redis::Reply& value) {
-  return value.str;
+// The value of a store read, or the runtime_error the tools report: what was read and why not.
+template <class T>
+T value_of(store::Read<T> read, std::string_view what) {
+  if (!read) throw std::runtime_error(std::string(what) + ": " + read.error.cause);
+  return std::move(*read.value);
+}
+
+std::vector<LogEntry> exported(std::vector<store::StreamEntry> page) {
+  std::vector<LogEntry> entries;
+  entries.reserve(page.size());
+  for (auto& entry : page) {
+    entries.push_back({.id = std::move(entry.id), .fields = std::move(entry.fields)});
+  }
+  return entries;
 }
 
 }  // namespace
@@ -24,127 +36,97 @@ EventReader::EventReader(redis::SyncSession& redis, std::string event_id)
     : redis_(redis), event_id_(std::move(event_id)) {}
 
 v1::Event EventReader::event() {
-  const auto key = store::event_key(event_id_);
-  if (redis_.command({"EXISTS", key}) != "1") {
+  if (!value_of(store::read_exists(redis_.query(store::event_exists_read(event_id_))),
+                "the event")) {
     throw std::runtime_error("no event named \"" + event_id_ + "\"");
   }
-  const auto config = redis_.command({"HGET", key, "config"});
+  const auto config = value_of(store::read_field(redis_.query(store::event_config_read(event_id_))),
+                               "the event config");
   if (!config) return services::registry::default_event(event_id_);
   try {
-    return services::registry::parse_event_json(*config, event_id_);
+    // The gateway's reader of a stored config (services/registry/event_config.h).
+    return services::registry::parse_stored_event(*config, event_id_);
   } catch (const services::registry::EventConfigError& e) {
     throw std::runtime_error("event " + event_id_ + " has an unusable config: " + e.what());
   }
 }
 
-std::vector<std::string> EventReader::badge_ids() {
-  const auto set_key = store::badges_key(event_id_);
+std::vector<v1::Badge> EventReader::registry() {
+  // The one registry read (services/store/registry_reader.h), as the gateway's export route.
+  auto badges =
+      value_of(store::read_registry(redis_.query(store::registry_read(event_id_))), "the registry");
+  if (!badges.empty()) return badges;
+  // Events imported before the set {EVENT}:badges was kept: the badge keys found by SCAN.
   std::vector<std::string> ids;
-  const auto members = redis_.query({"SMEMBERS", set_key});
-  for (const auto& m : members.elements) ids.push_back(m.str);
-  if (!ids.empty()) return ids;
-  const auto prefix = store::badge_key(event_id_, "");
   std::string cursor = "0";
   do {
-    const auto page = redis_.query({"SCAN", cursor, "MATCH", prefix + "*", "COUNT", "1000"});
-    if (page.elements.size() != 2) throw std::runtime_error("unexpected SCAN reply");
-    cursor = page.elements[0].str;
-    for (const auto& key : page.elements[1].elements) ids.push_back(key.str.substr(prefix.size()));
+    auto page = value_of(
+        store::read_badge_scan(event_id_, redis_.query(store::badge_scan_read(event_id_, cursor))),
+        "the badge keys");
+    cursor = std::move(page.cursor);
+    for (auto& id : page.badge_ids) ids.push_back(std::move(id));
   } while (cursor != "0");
-  return ids;
-}
-
-std::vector<v1::Badge> EventReader::registry() {
-  auto ids = badge_ids();
   std::sort(ids.begin(), ids.end());
-  std::vector<v1::Badge> badges;
-  badges.reserve(ids.size());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   constexpr std::size_t kBatch = 1000;
   for (std::size_t start = 0; start < ids.size(); start += kBatch) {
     const auto end = std::min(ids.size(), start + kBatch);
     std::vector<std::vector<std::string>> commands;
     for (std::size_t i = start; i < end; ++i) {
-      commands.push_back({"HMGET", store::badge_key(event_id_, ids[i]), "country", "category",
-                          "name", "organization", "revoked", "person", "revoked_reason",
-                          "replaced_by", "registered_by"});
+      commands.push_back(store::badge_record_read(event_id_, ids[i]));
     }
     const auto replies = redis_.pipeline(commands);
     for (std::size_t i = start; i < end; ++i) {
-      const auto& fields = replies[i - start];
-      if (fields.elements.size() != 9 || fields.elements[1].type == redis::Reply::Type::nil) {
-        continue;  // listed but deleted since
-      }
-      v1::Badge badge;
-      badge.set_badge_id(ids[i]);
-      badge.set_country(text(fields.elements[0]));
-      badge.set_category(text(fields.elements[1]));
-      badge.set_name(text(fields.elements[2]));
-      badge.set_organization(text(fields.elements[3]));
-      badge.set_revoked(text(fields.elements[4]) == "1");
-      // Desk replacements and walk-ins (services/store/rollcall.lua): exports fold per person.
-      if (text(fields.elements[5]) != ids[i]) badge.set_person_id(text(fields.elements[5]));
-      badge.set_revoked_reason(text(fields.elements[6]));
-      badge.set_replaced_by(text(fields.elements[7]));
-      badge.set_registered_by(text(fields.elements[8]));
-      badges.push_back(std::move(badge));
+      auto badge = value_of(store::read_badge_record(ids[i], replies[i - start]), "a badge");
+      if (badge) badges.push_back(std::move(*badge));  // else listed but deleted since
     }
   }
   return badges;
 }
 
 EventReader::CounterSnapshot EventReader::counters() {
-  const auto replies =
-      redis_.pipeline({{"MULTI"},
-                       {"HGETALL", store::counters_key(event_id_)},
-                       {"XREVRANGE", store::log_key(event_id_), "+", "-", "COUNT", "1"},
-                       {"EXEC"}});
+  const auto replies = redis_.pipeline({{"MULTI"},
+                                        store::counters_read(event_id_),
+                                        store::log_reverse_read(event_id_, "+", "-", 1),
+                                        {"EXEC"}});
   const auto& results = replies.back();
-  if (results.elements.size() != 2) throw std::runtime_error("the counters could not be read");
-  CounterSnapshot snapshot;
-  const auto& all = results.elements[0];
-  for (std::size_t i = 0; i + 1 < all.elements.size(); i += 2) {
-    const auto& value = all.elements[i + 1].str;
-    std::int64_t number = 0;
-    std::from_chars(value.data(), value.data() + value.size(), number);
-    snapshot.counters[all.elements[i].str] = number;
+  if (results.type != redis::Reply::Type::array || results.elements.size() != 2) {
+    throw std::runtime_error("the counters could not be read");
   }
-  const auto last = log_entries(results.elements[1]);
+  CounterSnapshot snapshot;
+  for (const auto& [name, value] :
+       value_of(store::read_hash(results.elements[0]), "the counters")) {
+    const auto number = store::to_int64(value);
+    if (!number) {
+      throw std::runtime_error("the counter \"" + store::bounded_text(name) + "\" is \"" +
+                               store::bounded_text(value) + "\", not a whole number");
+    }
+    snapshot.counters[name] = *number;
+  }
+  const auto last = value_of(store::read_log_page(results.elements[1], 1), "the last log entry");
   if (!last.empty()) snapshot.last_id = last.front().id;
   return snapshot;
 }
 
 std::size_t EventReader::log_length() {
-  return std::stoull(redis_.command({"XLEN", store::log_key(event_id_)}).value_or("0"));
+  const auto length = value_of(
+      store::read_integer(redis_.query(store::log_length_read(event_id_)), "XLEN's integer"),
+      "the log's length");
+  return static_cast<std::size_t>(std::max<std::int64_t>(0, length));
 }
 
 void EventReader::read_log(const std::function<void(const std::vector<LogEntry>&)>& each,
                            const std::string& until, std::size_t chunk) {
-  const auto key = store::log_key(event_id_);
-  std::string from = "-";
-  for (;;) {
-    const auto reply = redis_.query({"XRANGE", key, from, until, "COUNT", std::to_string(chunk)});
-    const auto entries = log_entries(reply);
+  // The one log reader (services/store/event_log_reader.h), as the gateway's export route.
+  store::LogPager pager(event_id_, until, chunk);
+  while (const auto args = pager.next()) {
+    auto entries = exported(value_of(pager.take(redis_.query(*args)), "the event log"));
     if (!entries.empty()) each(entries);
-    if (entries.size() < chunk) return;
-    from = services::exporting::next_stream_id(entries.back().id);
   }
 }
 
 std::vector<LogEntry> log_entries(const redis::Reply& reply) {
-  std::vector<LogEntry> entries;
-  entries.reserve(reply.elements.size());
-  for (const auto& item : reply.elements) {
-    if (item.elements.size() != 2) continue;
-    LogEntry entry;
-    entry.id = item.elements[0].str;
-    const auto& fields = item.elements[1].elements;
-    entry.fields.reserve(fields.size() / 2);
-    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-      entry.fields.emplace_back(fields[i].str, fields[i + 1].str);
-    }
-    entries.push_back(std::move(entry));
-  }
-  return entries;
+  return exported(value_of(store::read_log_page(reply, store::kMaxElements), "the event log"));
 }
 
 }  // namespace rollcall::tools::exporting

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "redis/sync_session.h"
 #include "rollcall/v1/rollcall.pb.h"
 #include "services/export/log_entry.h"
-#include "redis/sync_session.h"
 
 namespace rollcall::tools::exporting {
 
@@ -39,13 +39,11 @@ class EventReader {
                 const std::string& until = "+", std::size_t chunk = 1000);
 
  private:
-  std::vector<std::string> badge_ids();
-
   redis::SyncSession& redis_;
   std::string event_id_;
 };
 
-// The entries of an XRANGE reply.
+// The entries of an XRANGE reply (services/store/event_log_reader.h); throws on any other shape.
 std::vector<services::exporting::LogEntry> log_entries(const redis::Reply& reply);
 
 }  // namespace rollcall::tools::exporting

@@ -139,8 +139,7 @@ class VenueFoldTest : public ::testing::Test {
   FoldReply fold(const std::string& event, std::size_t count = venue::kFoldBatch,
                  std::optional<std::string> after = std::nullopt) {
     const auto from = after.value_or(cursor(event));
-    auto read = venue::log_read_command(event, from);
-    read.back() = std::to_string(count);
+    const auto read = log_range_read(event, "(" + from, "+", count);
     const auto log = call(read);
     std::vector<LogRecord> entries;
     for (std::size_t i = 0; log && i < log->elements; ++i) {
@@ -170,15 +169,16 @@ class VenueFoldTest : public ::testing::Test {
     }
     std::vector<venue::FoldItem> items;
     for (const auto& entry : entries) items.push_back(venue::fold_item(entry, badges));
-    const auto reply = call(venue::fold_command(kVenue, event, from, items));
-    std::vector<std::string> elements;
+    const auto reply = call(venue_fold_call(kVenue, event, from, items));
     EXPECT_EQ(reply->type, REDIS_REPLY_ARRAY) << (reply->str ? reply->str : "");
+    redis::Reply answer{.type = redis::Reply::Type::array};
     for (std::size_t i = 0; i < reply->elements; ++i) {
-      elements.push_back(tests::support::reply_text(reply->element[i]));
+      answer.elements.push_back({.type = redis::Reply::Type::string,
+                                 .str = tests::support::reply_text(reply->element[i])});
     }
-    const auto parsed = venue::parse_fold_reply(elements);
-    EXPECT_TRUE(parsed);
-    return parsed.value_or(FoldReply{});
+    const auto parsed = read_venue_fold_reply(answer);
+    EXPECT_TRUE(parsed) << parsed.error.cause;
+    return parsed.value.value_or(FoldReply{});
   }
 
   // Folds until the cursor is the event's last log id.

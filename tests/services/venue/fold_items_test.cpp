@@ -131,7 +131,7 @@ TEST(FoldItems, CommandCarriesElevenFieldsPerItemInOrder) {
                 .count = "",
                 .server_ms = "5"};
   }
-  const auto command = fold_command("geneva", "wsis20", "0-0", items);
+  const auto command = store::venue_fold_call("geneva", "wsis20", "0-0", items);
   ASSERT_EQ(command.size(), 6 + 3 * kFoldItemFields);
   EXPECT_EQ(command[1], "rollcall_venue_fold");
   EXPECT_EQ(command[3], "{@geneva}");
@@ -139,26 +139,11 @@ TEST(FoldItems, CommandCarriesElevenFieldsPerItemInOrder) {
   EXPECT_EQ(command[5], "0-0");
   EXPECT_EQ(command[6 + kFoldItemFields], "1-1");
   EXPECT_EQ(command[6 + 2 * kFoldItemFields - 1], "5");
-  EXPECT_EQ(log_read_command("wsis20", "12-3"),
+  EXPECT_EQ(store::log_range_read("wsis20", "(12-3", "+", kFoldBatch),
             (std::vector<std::string>{"XRANGE", "{wsis20}:log", "(12-3", "+", "COUNT", "500"}));
 }
 
-TEST(FoldItems, RepliesOfAnotherShapeAreRefused) {
-  const auto ok = parse_fold_reply({"ok", "12", "17-0", "40"});
-  ASSERT_TRUE(ok);
-  EXPECT_EQ(ok->folded, 12);
-  EXPECT_EQ(ok->cursor, "17-0");
-  EXPECT_EQ(ok->seq, 40);
-  for (const auto& bad : std::vector<std::vector<std::string>>{{},
-                                                               {"ok", "1", "1-0"},
-                                                               {"fine", "1", "1-0", "0"},
-                                                               {"ok", "x", "1-0", "0"},
-                                                               {"ok", "-1", "1-0", "0"},
-                                                               {"ok", "1", "1-0", "2x"},
-                                                               {"ok", "1", "1-0", "0", "0"}}) {
-    EXPECT_FALSE(parse_fold_reply(bad));
-  }
-}
+// The fold's reply is read by the store: tests/services/store/reply_read_test.cpp.
 
 TEST(FoldItems, StreamIdsCompareAsNumbers) {
   EXPECT_TRUE(stream_id_after("10-0", "9-5"));
