@@ -239,7 +239,7 @@ asio::awaitable<void> TotalsHub::run_ticks() {
   auto self = shared_from_this();
   for (;;) {
     timer_.expires_after(tick_);
-    auto [ec] = co_await timer_.async_wait(use_tuple);
+    co_await timer_.async_wait(use_tuple);  // a cancel ends the wait early; stopped_ says why
     {
       std::lock_guard lock(mutex_);
       if (stopped_) co_return;
