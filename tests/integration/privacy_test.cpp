@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "redis/sync_session.h"
 #include "redis/url.h"
 #include "rollcall/v1/registration.pb.h"
 #include "services/store/keys.h"
@@ -29,7 +30,6 @@
 #include "tools/client/desk_client.h"
 #include "tools/client/http_get.h"
 #include "tools/export/event_reader.h"
-#include "redis/sync_session.h"
 
 namespace rollcall::tests::integration {
 namespace {

@@ -171,7 +171,9 @@ test('screenshots of the wall (English, Arabic)', async (t) => {
 
 test('the wall recovers after the gateway restarts', async (t) => {
   const { context, page } = await openWall('en');
-  const beforeOnsite = Number(await figure(page, 'onsite'));
+  // "live" comes with the snapshot; the figures are drawn on the next frame, so wait for them.
+  const beforeOnsite = (await world.totals()).onsite;
+  await page.waitForFunction((n) => document.querySelector('#fig-onsite').dataset.value === String(n), beforeOnsite, { timeout: 3000 });
   await world.killGateway(); // a crash: SIGKILL
   await page.waitForSelector('#link-status[data-status="reconnecting"]', { timeout: 3000 });
   // While it is down, another gateway on another port takes scans.

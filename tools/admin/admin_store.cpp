@@ -51,27 +51,27 @@ std::string EventOptions::check(const po::variables_map& values) {
   return {};
 }
 
-redis::SyncSession open_event(const EventOptions& options){
-    try {redis::SyncSession redis(options.url);
-if (!options.venue_id.empty()) {
-  if (redis.query({"EXISTS", services::store::venue_key(options.venue_id)}).integer == 0) {
-    throw AdminError("venue " + options.venue_id + " does not exist in Redis at " +
-                     options.url.where() + ": create it first (rollcall-admin venue create)");
+redis::SyncSession open_event(const EventOptions& options) {
+  try {
+    redis::SyncSession redis(options.url);
+    if (!options.venue_id.empty()) {
+      if (redis.query({"EXISTS", services::store::venue_key(options.venue_id)}).integer == 0) {
+        throw AdminError("venue " + options.venue_id + " does not exist in Redis at " +
+                         options.url.where() + ": create it first (rollcall-admin venue create)");
+      }
+      return redis;
+    }
+    if (redis.query({"EXISTS", services::store::event_key(options.event_id)}).integer == 0) {
+      throw AdminError("event " + options.event_id + " does not exist in Redis at " +
+                       options.url.where() + ": import its registry first (rollcall-import)");
+    }
+    return redis;
+  }  // namespace rollcall::tools::admin
+  catch (const AdminError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw AdminError(e.what());
   }
-  return redis;
-}
-if (redis.query({"EXISTS", services::store::event_key(options.event_id)}).integer == 0) {
-  throw AdminError("event " + options.event_id + " does not exist in Redis at " +
-                   options.url.where() + ": import its registry first (rollcall-import)");
-}
-return redis;
-}  // namespace rollcall::tools::admin
-catch (const AdminError&) {
-  throw;
-}
-catch (const std::exception& e) {
-  throw AdminError(e.what());
-}
 }
 
 std::vector<std::string> venue_events(redis::SyncSession& redis, const std::string& venue_id) {

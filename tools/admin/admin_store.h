@@ -11,8 +11,8 @@
 #include <google/protobuf/timestamp.pb.h>
 #include <boost/program_options.hpp>
 
-#include "redis/url.h"
 #include "redis/sync_session.h"
+#include "redis/url.h"
 
 namespace rollcall::tools::admin {
 

@@ -18,8 +18,8 @@ namespace {
 
 namespace store = services::store;
 namespace archive = services::archive;
-using redis::SyncSession;
 using redis::Reply;
+using redis::SyncSession;
 
 constexpr std::size_t kBatch = 500;  // elements per write command and commands per round trip
 
@@ -44,7 +44,8 @@ std::vector<std::vector<std::string>> position_commands(const std::string& e) {
           {"XLEN", store::log_key(e)}};
 }
 
-Position position_from(const redis::Reply& seq, const redis::Reply& last, const redis::Reply& length) {
+Position position_from(const redis::Reply& seq, const redis::Reply& last,
+                       const redis::Reply& length) {
   Position at;
   at.seq = seq.str;
   if (!last.elements.empty() && !last.elements[0].elements.empty()) {
@@ -143,8 +144,9 @@ std::optional<v1::ArchiveKey> key_from_reply(const std::string& suffix, const st
 
 // A stream, 1,000 entries a part, straight to the archive: the log is most of an event, and is
 // never held whole. Returns the entries written (0: the stream went away since the SCAN).
-std::size_t write_stream(redis::SyncSession& redis, const std::string& full, const std::string& suffix,
-                         const std::string& until, archive::ArchiveWriter& writer) {
+std::size_t write_stream(redis::SyncSession& redis, const std::string& full,
+                         const std::string& suffix, const std::string& until,
+                         archive::ArchiveWriter& writer) {
   constexpr std::size_t kPage = 1000;
   std::size_t written = 0;
   std::string from = "-";
@@ -196,7 +198,8 @@ std::string random_id() {
 }
 
 // The commands that write `key` under `target`.
-void append_writes(redis::SyncSession& redis, const std::string& target, const v1::ArchiveKey& key) {
+void append_writes(redis::SyncSession& redis, const std::string& target,
+                   const v1::ArchiveKey& key) {
   switch (key.type()) {
     case v1::archive_string:
       redis.append({"SET", target, key.value()});
@@ -260,8 +263,8 @@ void remove_keys(redis::SyncSession& redis, const std::vector<std::string>& keys
 
 }  // namespace
 
-ArchiveSummary write_archive(redis::SyncSession& redis, const std::string& e, const std::string& path,
-                             int attempts) {
+ArchiveSummary write_archive(redis::SyncSession& redis, const std::string& e,
+                             const std::string& path, int attempts) {
   const auto prefix = store::tag(e) + ":";
   Position before, after;
   for (int attempt = 1; attempt <= attempts; ++attempt) {

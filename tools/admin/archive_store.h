@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "services/archive/archive_format.h"
 #include "redis/sync_session.h"
+#include "services/archive/archive_format.h"
 
 // Redis side of the event archive (docs/archive.md): reading every archived key of an event in one
 // consistent view, and writing an archive back through staging keys renamed into place in one

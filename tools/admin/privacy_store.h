@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "services/privacy/record_rewrite.h"
 #include "redis/sync_session.h"
+#include "services/privacy/record_rewrite.h"
 
 // Personal data after the event, against Redis (docs/privacy.md): shredding an event, and one
 // person's data (export for an access request, erasure). The rules of what is personal and how

@@ -32,8 +32,7 @@ std::vector<std::string> split_commas(const std::string& text) {
 }
 
 // Person id -> country, from a hash of persons.
-std::map<std::string, std::string> read_persons(redis::SyncSession& redis,
-                                                const std::string& key) {
+std::map<std::string, std::string> read_persons(redis::SyncSession& redis, const std::string& key) {
   std::map<std::string, std::string> out;
   const auto reply = redis.query({"HGETALL", key});
   for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {

@@ -12,19 +12,19 @@
 
 #include "tools/cli/command_line.h"
 
+#include "redis/sync_session.h"
 #include "redis/url.h"
 #include "services/export/counter_recount.h"
 #include "services/export/export_job.h"
 #include "services/registry/event_config.h"
 #include "tools/export/event_reader.h"
 #include "tools/export/progress_bar.h"
-#include "redis/sync_session.h"
 
 namespace po = boost::program_options;
 namespace ex = rollcall::services::exporting;
+using rollcall::redis::SyncSession;
 using rollcall::tools::exporting::EventReader;
 using rollcall::tools::exporting::ProgressBar;
-using rollcall::redis::SyncSession;
 namespace redis = rollcall::redis;
 
 namespace {
@@ -73,8 +73,8 @@ class Output {
   bool committed_ = false;
 };
 
-int run_export(const ex::ExportOptions& options, redis::SyncSession& redis, const std::string& event_id,
-               const std::string& out_path) {
+int run_export(const ex::ExportOptions& options, redis::SyncSession& redis,
+               const std::string& event_id, const std::string& out_path) {
   EventReader reader(redis, event_id);
   const auto event = reader.event();
   const auto registry = reader.registry();

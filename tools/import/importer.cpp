@@ -5,12 +5,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "redis/sync_session.h"
 #include "services/registry/badge_validator.h"
 #include "services/registry/event_config.h"
 #include "services/registry/name_fold.h"
 #include "services/registry/person_links.h"
 #include "services/store/keys.h"
-#include "redis/sync_session.h"
 
 namespace rollcall::tools::import {
 
