@@ -15,6 +15,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "services/wire/codec.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/tokens.h"
 #include "tools/client/errors.h"
 #include "tools/client/target.h"
@@ -324,16 +325,8 @@ void OnlineTest::stop_gateway(support::GatewayProcess& gateway, int signal) {
 }
 
 v1::Totals OnlineTest::totals(support::GatewayProcess& gateway) {
-  const auto response = tools::client::http_get(
-      gateway.host(), gateway.port(), std::string("/v1/events/") + kOnlineEvent + "/totals",
-      tools::client::bearer(online_tokens().organizer), 10s);
-  EXPECT_EQ(response.status, 200) << response.body;
-  v1::Totals totals;
-  std::string error;
-  EXPECT_TRUE(
-      services::wire::decode(response.body, services::wire::Encoding::json, &totals, &error))
-      << error;
-  return totals;
+  return support::http_totals(gateway, std::string("/v1/events/") + kOnlineEvent + "/totals",
+                              online_tokens().organizer, 10s);
 }
 
 std::pair<bool, v1::Totals> OnlineTest::wait_for(support::GatewayProcess& gateway,
