@@ -17,6 +17,7 @@
 #include "gateway/asio_tokens.h"
 #include "gateway/day_reset.h"
 #include "gateway/durability_check.h"
+#include "gateway/presence_batcher.h"
 #include "gateway/presence_leases.h"
 #include "gateway/server/context.h"
 #include "gateway/server/listener.h"
@@ -111,6 +112,8 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
   // A fresh id per process: a restarted gateway's old lease lapses and is folded away.
   context->leases = std::make_shared<PresenceLeases>(context->commands, context->events,
                                                      random_id(), options.lease);
+  context->beacons = std::make_shared<PresenceBatcher>(asio::make_strand(io), context->commands,
+                                                       context->metrics, context->leases);
 
   auto& acceptor = parts->acceptor;
   try {

@@ -7,6 +7,7 @@
 
 #include "gateway/event_directory.h"
 #include "gateway/metrics.h"
+#include "gateway/presence_batcher.h"
 #include "gateway/presence_leases.h"
 #include "gateway/scan_handler.h"
 #include "gateway/server/attendee_indexes.h"
@@ -33,6 +34,7 @@ struct Context {
   std::shared_ptr<EventDirectory> events;
   std::shared_ptr<ScanHandler> scans;
   std::shared_ptr<PresenceLeases> leases;
+  std::shared_ptr<PresenceBatcher> beacons;  // this gateway's beacons' joins and leaves
   std::shared_ptr<TokenDirectory> tokens;
   std::shared_ptr<Metrics> metrics;
   std::shared_ptr<ConnectionLimits> connection_limits;

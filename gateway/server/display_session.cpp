@@ -25,7 +25,8 @@ DisplaySession::DisplaySession(WebSocket ws, std::string event_id,
       encoding_(encoding),
       context_(std::move(context)),
       wake_(ws_.get_executor()),
-      slow_timer_(ws_.get_executor()) {}
+      slow_timer_(ws_.get_executor()),
+      gauge_(*context_->metrics, Channel::display) {}
 
 asio::awaitable<void> DisplaySession::run() {
   context_->hub->attach(event_id_, shared_from_this());

@@ -24,6 +24,7 @@ class DisplaySession : public DisplaySink, public std::enable_shared_from_this<D
                  std::shared_ptr<const Context> context);
 
   boost::asio::awaitable<void> run();
+  WebSocket::executor_type get_executor() { return ws_.get_executor(); }
 
   void on_update(std::shared_ptr<const SharedFrames> update) override;
   void on_resync() override;
@@ -46,6 +47,7 @@ class DisplaySession : public DisplaySink, public std::enable_shared_from_this<D
   std::uint64_t seq_ = 0;  // what the display has
   bool has_state_ = false;
   bool dropped_as_slow_ = false;
+  ChannelGauge gauge_;
 };
 
 }  // namespace rollcall::gateway::server

@@ -14,6 +14,9 @@
 
 namespace rollcall::gateway::server {
 
+// An upgraded connection, as every channel's session receives it.
+using WebSocket = boost::beast::websocket::stream<FlexStream>;
+
 // The WebSocket channels a FrameGate guards.
 enum class GatedChannel { desk, display, bridge, beacon };
 
@@ -38,8 +41,6 @@ ChannelLimits channel_limits(GatedChannel channel, const Limits& limits);
 // 1009) and counts as limit="frame_size".
 class FrameGate {
  public:
-  using WebSocket = boost::beast::websocket::stream<FlexStream>;
-
   // Sets the stream's read_message_max and the frame rate of `channel` (channel_limits).
   FrameGate(WebSocket& ws, Metrics& metrics, GatedChannel channel, const Limits& limits);
   ~FrameGate();

@@ -3,6 +3,8 @@
 #include <array>
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -149,8 +151,7 @@ asio::awaitable<void> refuse_and_close(FlexStream& stream, http::status status, 
 asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket,
                                        std::shared_ptr<const Context> context,
                                        std::unique_ptr<ConnectionLimits::Slot> slot) {
-  std::optional<ChannelGauge> gauge;
-  gauge.emplace(*context->metrics, Channel::http);
+  ChannelGauge gauge(*context->metrics, Channel::http);
   beast::flat_buffer buffer;
   auto flex = co_await open_stream(std::move(socket), buffer, *context);
   if (!flex) co_return;
@@ -198,8 +199,12 @@ asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket,
     auto request = parser.release();
     if (beast::websocket::is_upgrade(request)) {
       tcp.expires_never();  // the WebSocket sets its own timeouts
-      gauge.reset();        // counted in its channel from here on
-      co_await run_websocket(std::move(stream), std::move(request), context);
+      // The upgrade runs on its own: this session's buffer, parser and frame are freed now
+      // rather than held under every WebSocket for its lifetime.
+      const auto executor = stream.get_executor();
+      asio::co_spawn(executor,
+                     run_websocket(std::move(stream), std::move(request), context, std::move(slot)),
+                     asio::detached);
       co_return;
     }
     const bool keep_alive = request.keep_alive();

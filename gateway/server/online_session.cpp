@@ -11,6 +11,7 @@
 
 #include "gateway/asio_tokens.h"
 #include "gateway/presence_writer.h"
+#include "gateway/server/context.h"
 #include "gateway/server/frame_gate.h"
 #include "gateway/server/rate_limiter.h"
 #include "services/presence/presence_items.h"
@@ -35,138 +36,168 @@ std::string param(const boost::urls::params_view& params, std::string_view name)
   return it != params.end() && (*it).has_value ? std::string((*it).value) : std::string();
 }
 
-asio::awaitable<void> send(WebSocket& ws, const google::protobuf::Message& message,
-                           Encoding encoding) {
-  const auto frame = encode(message, encoding);
-  co_await ws.async_write(asio::buffer(frame), use_tuple);
+}  // namespace
+
+OnlineParts OnlineParts::of(const Context& context) {
+  return {.commands = context.commands,
+          .leases = context.leases,
+          .beacons = context.beacons,
+          .countries = context.countries,
+          .metrics = context.metrics,
+          .limits = context.limits};
 }
 
-asio::awaitable<void> send_error(WebSocket& ws, Encoding encoding, std::string code,
-                                 std::string message) {
+OnlineQuery OnlineQuery::of(const boost::urls::params_view& params) {
+  return {.has_participant = params.contains("participant"),
+          .participant = param(params, "participant"),
+          .badge = param(params, "badge"),
+          .country = param(params, "country"),
+          .category = param(params, "category"),
+          .platform = param(params, "platform"),
+          .session = param(params, "session"),
+          .bridge = param(params, "bridge")};
+}
+
+OnlineSession::OnlineSession(WebSocket ws, std::shared_ptr<const EventInfo> event,
+                             Encoding encoding, OnlineQuery query,
+                             std::optional<v1::BeaconTicket> ticket, OnlineParts parts)
+    : ws_(std::move(ws)),
+      event_(std::move(event)),
+      encoding_(encoding),
+      query_(std::move(query)),
+      ticket_(std::move(ticket)),
+      parts_(std::move(parts)),
+      gauge_(*parts_.metrics, Channel::online) {}
+
+asio::awaitable<void> OnlineSession::run() {
+  if (ticket_ || query_.has_participant) {
+    co_await run_beacon();
+  } else {
+    co_await run_bridge();
+  }
+}
+
+asio::awaitable<void> OnlineSession::send(const google::protobuf::Message& message) {
+  const auto frame = encode(message, encoding_);
+  co_await ws_.async_write(asio::buffer(frame), use_tuple);
+}
+
+asio::awaitable<void> OnlineSession::send_error(std::string code, std::string message) {
   v1::OnlineReply reply;
   reply.mutable_error()->set_code(std::move(code));
   reply.mutable_error()->set_message(std::move(message));
-  co_await send(ws, reply, encoding);
+  co_await send(reply);
 }
 
-// A beacon's join or leave must be counted even if Redis blinks: retry until it is applied.
-// Every call renews the gateway's shared beacon lease: writing back the lease the beacon was
-// opened with (long expired by the time it leaves) would let a sweep fold away every beacon
-// still connected here.
-asio::awaitable<bool> apply_until_done(const Context& context, const EventInfo& event,
-                                       presence::Holder holder, const v1::PresenceEvent& item) {
+// A beacon's join or leave must be counted even if Redis blinks: retry until it is applied. It
+// goes out in a batch with the other beacons' items of the moment (PresenceBatcher).
+asio::awaitable<bool> OnlineSession::apply_until_done(const v1::PresenceEvent& item) {
   asio::steady_timer pause(co_await asio::this_coro::executor);
   for (int attempt = 0; attempt < 120; ++attempt) {
-    holder.lease_until_ms = context.leases->lease_until_ms();
-    const std::vector<const v1::PresenceEvent*> items{&item};  // not inside co_await: GCC 12
-    const auto acks =
-        co_await apply_presence(*context.commands, *context.metrics, event, holder, false, items);
-    if (acks.front().status() != v1::PresenceAck::unavailable) co_return true;
+    const auto ack = co_await parts_.beacons->apply(event_, item);
+    if (ack.status() != v1::PresenceAck::unavailable) co_return true;
     pause.expires_after(std::chrono::milliseconds(500));
     co_await pause.async_wait(use_tuple);
   }
   co_return false;
 }
 
-asio::awaitable<void> run_beacon(WebSocket& ws, const EventInfo& event, Encoding encoding,
-                                 const boost::urls::params_view& params, const Context& context,
-                                 const v1::BeaconTicket* ticket) {
+asio::awaitable<void> OnlineSession::run_beacon() {
   const auto connection = next_connection++;
   v1::PresenceEvent item;
   item.set_kind(v1::join);
-  item.set_presence_id("beacon-" + context.leases->beacon_holder().substr(3) + "-" +
+  item.set_presence_id("beacon-" + parts_.leases->beacon_holder().substr(3) + "-" +
                        std::to_string(connection) + "-join");
   // Who the participant is comes from the ticket when there is one, never from the query.
-  item.set_participant_id(ticket ? ticket->participant_id() : param(params, "participant"));
-  item.set_badge_id(ticket ? ticket->badge_id() : param(params, "badge"));
-  item.set_country(ticket ? ticket->country() : param(params, "country"));
-  item.set_category(ticket ? ticket->category() : param(params, "category"));
-  item.set_platform(param(params, "platform").empty() ? "beacon" : param(params, "platform"));
-  item.set_session(param(params, "session"));
-  if (auto why = presence::validate_presence(&item, *context.countries, event.config)) {
-    co_await send_error(ws, encoding, "rejected", *why);
+  item.set_participant_id(ticket_ ? ticket_->participant_id() : query_.participant);
+  item.set_badge_id(ticket_ ? ticket_->badge_id() : query_.badge);
+  item.set_country(ticket_ ? ticket_->country() : query_.country);
+  item.set_category(ticket_ ? ticket_->category() : query_.category);
+  item.set_platform(query_.platform.empty() ? "beacon" : query_.platform);
+  item.set_session(query_.session);
+  if (auto why = presence::validate_presence(&item, *parts_.countries, event_->config)) {
+    co_await send_error("rejected", *why);
     // Close reasons are limited to 123 bytes.
-    co_await ws.async_close({websocket::close_code::policy_error,
-                             "rejected: " + services::registry::quote_input(*why, 110)},
-                            use_tuple);
+    co_await ws_.async_close({websocket::close_code::policy_error,
+                              "rejected: " + services::registry::quote_input(*why, 110)},
+                             use_tuple);
     co_return;
   }
   // Silence is a leave: Beast pings an idle beacon and drops it if no pong comes back.
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(30);
-  timeouts.idle_timeout = context.limits.beacon_idle_timeout;
+  timeouts.idle_timeout = parts_.limits.beacon_idle_timeout;
   timeouts.keep_alive_pings = true;
-  ws.set_option(timeouts);
+  ws_.set_option(timeouts);
 
-  const presence::Holder holder{.id = context.leases->beacon_holder(), .via = "beacon"};
-  const auto& event_id = event.config.event_id();
-  context.leases->hold(event_id, holder.id);
-  if (co_await apply_until_done(context, event, holder, item)) {
-    FrameGate gate(ws, *context.metrics, GatedChannel::beacon, context.limits);
+  const auto& holder = parts_.leases->beacon_holder();
+  const auto& event_id = event_->config.event_id();
+  parts_.leases->hold(event_id, holder);
+  if (co_await apply_until_done(item)) {
+    FrameGate gate(ws_, *parts_.metrics, GatedChannel::beacon, parts_.limits);
     beast::flat_buffer buffer;
     while (co_await gate.read(buffer)) {
     }
     item.set_kind(v1::leave);
-    item.set_presence_id("beacon-" + context.leases->beacon_holder().substr(3) + "-" +
+    item.set_presence_id("beacon-" + parts_.leases->beacon_holder().substr(3) + "-" +
                          std::to_string(connection) + "-leave");
     item.clear_time();
-    co_await apply_until_done(context, event, holder, item);
+    co_await apply_until_done(item);
   }
-  context.leases->release(event_id, holder.id);
+  parts_.leases->release(event_id, holder);
 }
 
-asio::awaitable<void> run_bridge(WebSocket& ws, const EventInfo& event, Encoding encoding,
-                                 const boost::urls::params_view& params, const Context& context) {
-  std::string bridge_id = param(params, "bridge");
+asio::awaitable<void> OnlineSession::run_bridge() {
+  std::string bridge_id = query_.bridge;
   if (bridge_id.empty()) {
-    bridge_id = context.leases->beacon_holder().substr(3) + "-" + std::to_string(next_connection++);
+    bridge_id = parts_.leases->beacon_holder().substr(3) + "-" + std::to_string(next_connection++);
   }
   presence::Holder holder{.id = "bridge:" + bridge_id, .via = "bridge"};
-  const auto& event_id = event.config.event_id();
-  context.leases->hold(event_id, holder.id);
+  const auto& event_id = event_->config.event_id();
+  parts_.leases->hold(event_id, holder.id);
   // Every frame counts against the frame rate, errors and heartbeats included; the items of a
   // batch count against the item rate besides.
-  FrameGate gate(ws, *context.metrics, GatedChannel::bridge, context.limits);
-  const auto bridge = channel_limits(GatedChannel::bridge, context.limits);
+  FrameGate gate(ws_, *parts_.metrics, GatedChannel::bridge, parts_.limits);
+  const auto bridge = channel_limits(GatedChannel::bridge, parts_.limits);
   RateLimiter limiter(bridge.item_rate, bridge.item_burst);
   beast::flat_buffer buffer;
   while (co_await gate.read(buffer)) {
     v1::OnlineRequest request;
     std::string error;
-    if (!decode(beast::buffers_to_string(buffer.data()), encoding, &request, &error)) {
-      co_await send_error(ws, encoding, "malformed", error);
+    if (!decode(beast::buffers_to_string(buffer.data()), encoding_, &request, &error)) {
+      co_await send_error("malformed", error);
       continue;
     }
     if (request.kind_case() != v1::OnlineRequest::kBatch) continue;  // heartbeats need no answer
     auto& batch = *request.mutable_batch();
     if (auto why = wire::check_text_fields(batch, {{"bridge_id", 64}})) {
-      co_await send_error(ws, encoding, "malformed", *why + ": nothing in this batch was applied");
+      co_await send_error("malformed", *why + ": nothing in this batch was applied");
       continue;
     }
     if (static_cast<std::size_t>(batch.events_size()) > kMaxBatch) {
-      co_await send_error(ws, encoding, "too_large",
+      co_await send_error("too_large",
                           "at most " + std::to_string(kMaxBatch) + " events per batch");
       continue;
     }
     if (!limiter.allow(std::max(1, batch.events_size()))) {
-      co_await send_error(ws, encoding, "rate_limited",
+      co_await send_error("rate_limited",
                           "too many events per second on this connection: nothing in this batch "
                           "was applied; send it again shortly");
       continue;
     }
     if (!batch.bridge_id().empty() && "bridge:" + batch.bridge_id() != holder.id) {
-      context.leases->release(event_id, holder.id);
+      parts_.leases->release(event_id, holder.id);
       holder.id = "bridge:" + batch.bridge_id();
-      context.leases->hold(event_id, holder.id);
+      parts_.leases->hold(event_id, holder.id);
     }
-    holder.lease_until_ms = context.leases->lease_until_ms();
+    holder.lease_until_ms = parts_.leases->lease_until_ms();
 
     std::vector<v1::PresenceAck> acks(batch.events_size());
     std::vector<const v1::PresenceEvent*> valid;
     std::vector<int> positions;
     for (int i = 0; i < batch.events_size(); ++i) {
       auto* item = batch.mutable_events(i);
-      if (auto why = presence::validate_presence(item, *context.countries, event.config)) {
+      if (auto why = presence::validate_presence(item, *parts_.countries, event_->config)) {
         acks[i] = presence::presence_ack(item->presence_id(), v1::PresenceAck::rejected, *why);
       } else if (batch.resync() && item->kind() != v1::join) {
         acks[i] = presence::presence_ack(item->presence_id(), v1::PresenceAck::rejected,
@@ -177,27 +208,15 @@ asio::awaitable<void> run_bridge(WebSocket& ws, const EventInfo& event, Encoding
       }
     }
     if (!valid.empty() || batch.resync()) {
-      const auto applied = co_await apply_presence(*context.commands, *context.metrics, event,
+      const auto applied = co_await apply_presence(*parts_.commands, *parts_.metrics, *event_,
                                                    holder, batch.resync(), valid);
       for (std::size_t i = 0; i < applied.size(); ++i) acks[positions[i]] = applied[i];
     }
     v1::OnlineReply reply;
     for (auto& ack : acks) *reply.mutable_result()->add_acks() = std::move(ack);
-    co_await send(ws, reply, encoding);
+    co_await send(reply);
   }
-  context.leases->release(event_id, holder.id);
-}
-
-}  // namespace
-
-asio::awaitable<void> run_online(WebSocket& ws, const EventInfo& event, Encoding encoding,
-                                 const boost::urls::params_view& params, const Context& context,
-                                 const v1::BeaconTicket* ticket) {
-  if (ticket || params.contains("participant")) {
-    co_await run_beacon(ws, event, encoding, params, context, ticket);
-  } else {
-    co_await run_bridge(ws, event, encoding, params, context);
-  }
+  parts_.leases->release(event_id, holder.id);
 }
 
 }  // namespace rollcall::gateway::server

@@ -18,16 +18,21 @@ std::string presented_token(const Request& request) {
   return {};
 }
 
+boost::asio::awaitable<TokenDirectory::Decision> authorize(std::string token,
+                                                           TokenDirectory& tokens, Metrics& metrics,
+                                                           std::string event_id,
+                                                           services::auth::Access access) {
+  auto decision = co_await tokens.authorize(std::move(event_id), std::move(token), access);
+  if (!decision.allowed && !decision.unavailable) metrics.count_auth_failure(decision.refusal);
+  co_return decision;
+}
+
 boost::asio::awaitable<TokenDirectory::Decision> authorize(const Request& request,
                                                            const Context& context,
                                                            std::string event_id,
                                                            services::auth::Access access) {
-  auto decision =
-      co_await context.tokens->authorize(std::move(event_id), presented_token(request), access);
-  if (!decision.allowed && !decision.unavailable) {
-    context.metrics->count_auth_failure(decision.refusal);
-  }
-  co_return decision;
+  return authorize(presented_token(request), *context.tokens, *context.metrics, std::move(event_id),
+                   access);
 }
 
 namespace {

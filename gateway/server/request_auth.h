@@ -16,7 +16,13 @@ namespace rollcall::gateway::server {
 // subprotocol "rollcall.token.T". Empty when none.
 std::string presented_token(const Request& request);
 
-// Checks the request's token for `access` to `event_id`. Counts refusals in the metrics.
+// Checks `token` (presented_token) for `access` to `event_id`. Counts refusals in `metrics`.
+boost::asio::awaitable<TokenDirectory::Decision> authorize(std::string token,
+                                                           TokenDirectory& tokens, Metrics& metrics,
+                                                           std::string event_id,
+                                                           services::auth::Access access);
+
+// The same for the token the request presents.
 boost::asio::awaitable<TokenDirectory::Decision> authorize(const Request& request,
                                                            const Context& context,
                                                            std::string event_id,

@@ -25,42 +25,6 @@ namespace beast = boost::beast;
 namespace checkin = services::checkin;
 namespace store = services::store;
 
-// Which of `events` know the badge of `frame`. A frame that does not decode, or names no badge,
-// is left to the first event, whose desk answers `malformed` before anything is counted.
-asio::awaitable<std::vector<bool>> who_knows(const std::vector<EventInfo>& events,
-                                             std::string_view frame,
-                                             services::wire::Encoding encoding,
-                                             const Context& context, bool* unavailable) {
-  std::vector<bool> known(events.size(), false);
-  v1::ScanRequest request;
-  std::string error;
-  if (!services::wire::decode(frame, encoding, &request, &error) || request.badge_id().empty() ||
-      checkin::check_scan_fields(request)) {
-    co_return known;
-  }
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const auto& event = events[i];
-    if (!event.badge_keys.empty()) {
-      // A signed code is the event's that signed it; its own desk checks the signature again.
-      auto copy = request;
-      known[i] = !checkin::prove_badge(&copy, event.config.event_id(), event.badge_keys).refusal;
-      continue;
-    }
-    auto [ec, reply] = co_await context.commands->async_exec(
-        store::badge_exists_read(event.config.event_id(), request.badge_id()), use_tuple);
-    const auto exists = store::read_exists(reply);
-    if (ec || !exists) {
-      note_redis_failure(*context.metrics, "venue_desk", event.config.event_id(),
-                         ec ? link_failure(ec, context.commands->last_error())
-                            : store_failure(exists.error, reply));
-      *unavailable = true;
-      co_return known;
-    }
-    known[i] = *exists;
-  }
-  co_return known;
-}
-
 // `unavailable` for the scan of `frame`, its scan_id echoed only when it is a valid one.
 v1::ScanResult unavailable_for(std::string_view frame, services::wire::Encoding encoding) {
   v1::ScanRequest scan;
@@ -72,21 +36,62 @@ v1::ScanResult unavailable_for(std::string_view frame, services::wire::Encoding 
 
 }  // namespace
 
-asio::awaitable<void> run_venue_desk(WebSocket& ws, const services::venue::VenueConfig& venue,
-                                     services::wire::Encoding encoding, const Request& request,
-                                     const Context& context,
-                                     const TokenDirectory::Decision& admitted) {
-  const auto feed = store::venue_feed(venue.id);
-  // One desk per event: each event counts the desk under the token's desk id.
-  std::vector<ScanHandler::Desk> desks(
-      venue.events.size(),
-      ScanHandler::Desk{.id = admitted.desk_id, .token_id = admitted.token_id});
+VenueDeskSession::VenueDeskSession(WebSocket ws, services::venue::VenueConfig venue,
+                                   services::wire::Encoding encoding, std::string token,
+                                   const TokenDirectory::Decision& admitted, DeskParts parts)
+    : ws_(std::move(ws)),
+      venue_(std::move(venue)),
+      encoding_(encoding),
+      token_(std::move(token)),
+      desks_(venue_.events.size(),
+             ScanHandler::Desk{.id = admitted.desk_id, .token_id = admitted.token_id}),
+      parts_(std::move(parts)),
+      gauge_(*parts_.metrics, Channel::desk) {}
+
+// Which of `events` know the badge of `frame`. A frame that does not decode, or names no badge,
+// is left to the first event, whose desk answers `malformed` before anything is counted.
+asio::awaitable<std::vector<bool>> VenueDeskSession::who_knows(const std::vector<EventInfo>& events,
+                                                               std::string_view frame,
+                                                               bool* unavailable) {
+  std::vector<bool> known(events.size(), false);
+  v1::ScanRequest request;
+  std::string error;
+  if (!services::wire::decode(frame, encoding_, &request, &error) || request.badge_id().empty() ||
+      checkin::check_scan_fields(request)) {
+    co_return known;
+  }
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& event = events[i];
+    if (!event.badge_keys.empty()) {
+      // A signed code is the event's that signed it; its own desk checks the signature again.
+      auto copy = request;
+      known[i] = !checkin::prove_badge(&copy, event.config.event_id(), event.badge_keys).refusal;
+      continue;
+    }
+    auto [ec, reply] = co_await parts_.commands->async_exec(
+        store::badge_exists_read(event.config.event_id(), request.badge_id()), use_tuple);
+    const auto exists = store::read_exists(reply);
+    if (ec || !exists) {
+      note_redis_failure(*parts_.metrics, "venue_desk", event.config.event_id(),
+                         ec ? link_failure(ec, parts_.commands->last_error())
+                            : store_failure(exists.error, reply));
+      *unavailable = true;
+      co_return known;
+    }
+    known[i] = *exists;
+  }
+  co_return known;
+}
+
+asio::awaitable<void> VenueDeskSession::run() {
+  const auto feed = store::venue_feed(venue_.id);
   beast::flat_buffer buffer;
-  FrameGate gate(ws, *context.metrics, GatedChannel::desk, context.limits);
+  FrameGate gate(ws_, *parts_.metrics, GatedChannel::desk, parts_.limits);
   while (co_await gate.read(buffer)) {
-    const auto access = co_await authorize(request, context, feed, services::auth::Access::scan);
+    const auto access = co_await authorize(token_, *parts_.tokens, *parts_.metrics, feed,
+                                           services::auth::Access::scan);
     if (!access.allowed && !access.unavailable) {
-      co_await ws.async_close(refusal_close(access), use_tuple);
+      co_await ws_.async_close(refusal_close(access), use_tuple);
       co_return;
     }
     const auto frame = beast::buffers_to_string(buffer.data());
@@ -95,8 +100,8 @@ asio::awaitable<void> run_venue_desk(WebSocket& ws, const services::venue::Venue
     std::vector<EventInfo> events;
     std::vector<std::size_t> desk_of;
     bool unavailable = false;
-    for (std::size_t i = 0; i < venue.events.size(); ++i) {
-      const auto lookup = co_await context.events->find(venue.events[i]);
+    for (std::size_t i = 0; i < venue_.events.size(); ++i) {
+      const auto lookup = co_await parts_.events->find(venue_.events[i]);
       if (lookup.event) {
         events.push_back(*lookup.event);
         desk_of.push_back(i);
@@ -107,17 +112,17 @@ asio::awaitable<void> run_venue_desk(WebSocket& ws, const services::venue::Venue
     v1::VenueScanResult answer;
     if (events.empty() || unavailable) {
       // Without every event the desk cannot say where the person may go: it resends later.
-      *answer.mutable_result() = unavailable_for(frame, encoding);
+      *answer.mutable_result() = unavailable_for(frame, encoding_);
     } else {
-      const auto known = co_await who_knows(events, frame, encoding, context, &unavailable);
+      const auto known = co_await who_knows(events, frame, &unavailable);
       if (unavailable) {
-        *answer.mutable_result() = unavailable_for(frame, encoding);
+        *answer.mutable_result() = unavailable_for(frame, encoding_);
       } else {
         std::vector<v1::EventScanResult> verdicts;
         for (const auto i : checkin::events_to_count(known)) {
           auto result =
-              co_await context.scans->handle(events[i], frame, encoding, desks[desk_of[i]]);
-          context.metrics->count_scan(v1::ScanStatus_Name(result.status()));
+              co_await parts_.scans->handle(events[i], frame, encoding_, desks_[desk_of[i]]);
+          parts_.metrics->count_scan(v1::ScanStatus_Name(result.status()));
           v1::EventScanResult verdict;
           verdict.set_event_id(events[i].config.event_id());
           verdict.set_event_name(events[i].config.name());
@@ -127,8 +132,8 @@ asio::awaitable<void> run_venue_desk(WebSocket& ws, const services::venue::Venue
         answer = checkin::combine_verdicts(std::move(verdicts));
       }
     }
-    const auto reply = services::wire::encode(answer, encoding);
-    auto [write_ec, written] = co_await ws.async_write(asio::buffer(reply), use_tuple);
+    const auto reply = services::wire::encode(answer, encoding_);
+    auto [write_ec, written] = co_await ws_.async_write(asio::buffer(reply), use_tuple);
     if (write_ec) co_return;
   }
 }

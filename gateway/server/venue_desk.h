@@ -1,18 +1,16 @@
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
-#include <boost/beast/websocket/stream.hpp>
+#include <string>
+#include <vector>
 
-#include "gateway/server/context.h"
-#include "gateway/server/flex_stream.h"
-#include "gateway/server/http_routes.h"
+#include <boost/asio/awaitable.hpp>
+
+#include "gateway/server/desk_session.h"
 #include "gateway/token_directory.h"
 #include "services/venue/venue_config.h"
 #include "services/wire/codec.h"
 
 namespace rollcall::gateway::server {
-
-using WebSocket = boost::beast::websocket::stream<FlexStream>;
 
 // /v1/desk?venue=V: a desk at a shared entrance that serves every event of a venue with one
 // token (rollcall-admin token issue --venue V --role desk). Each ScanRequest is checked against
@@ -20,10 +18,26 @@ using WebSocket = boost::beast::websocket::stream<FlexStream>;
 // exactly as that event's own desks would count it; the answer is one VenueScanResult naming
 // every event's verdict (services/checkin/venue_verdict.h). The token is checked again on every
 // frame, as on an event's desk.
-boost::asio::awaitable<void> run_venue_desk(WebSocket& ws,
-                                            const services::venue::VenueConfig& venue,
-                                            services::wire::Encoding encoding,
-                                            const Request& request, const Context& context,
-                                            const TokenDirectory::Decision& admitted);
+class VenueDeskSession {
+ public:
+  VenueDeskSession(WebSocket ws, services::venue::VenueConfig venue,
+                   services::wire::Encoding encoding, std::string token,
+                   const TokenDirectory::Decision& admitted, DeskParts parts);
+
+  boost::asio::awaitable<void> run();
+  WebSocket::executor_type get_executor() { return ws_.get_executor(); }
+
+ private:
+  boost::asio::awaitable<std::vector<bool>> who_knows(const std::vector<EventInfo>& events,
+                                                      std::string_view frame, bool* unavailable);
+
+  WebSocket ws_;
+  services::venue::VenueConfig venue_;
+  services::wire::Encoding encoding_;
+  std::string token_;                     // as presented at the upgrade
+  std::vector<ScanHandler::Desk> desks_;  // one per event: each counts the token's desk id
+  DeskParts parts_;
+  ChannelGauge gauge_;
+};
 
 }  // namespace rollcall::gateway::server

@@ -1,5 +1,7 @@
 #include "gateway/server/websocket_session.h"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -7,6 +9,7 @@
 #include <boost/url/parse.hpp>
 
 #include "gateway/asio_tokens.h"
+#include "gateway/server/desk_session.h"
 #include "gateway/server/display_session.h"
 #include "gateway/server/frame_gate.h"
 #include "gateway/server/online_session.h"
@@ -42,29 +45,6 @@ Encoding negotiated_encoding(const Request& request) {
   return Encoding::binary;
 }
 
-asio::awaitable<void> run_desk(WebSocket& ws, const EventInfo& event, Encoding encoding,
-                               const Request& request, const Context& context,
-                               const TokenDirectory::Decision& admitted) {
-  ScanHandler::Desk desk{.id = admitted.desk_id, .token_id = admitted.token_id};
-  beast::flat_buffer buffer;
-  FrameGate gate(ws, *context.metrics, GatedChannel::desk, context.limits);
-  while (co_await gate.read(buffer)) {
-    // A stolen tablet is cut off once its token is revoked (the check is cached for seconds).
-    const auto access =
-        co_await authorize(request, context, event.config.event_id(), services::auth::Access::scan);
-    if (!access.allowed && !access.unavailable) {
-      co_await ws.async_close(refusal_close(access), use_tuple);
-      co_return;
-    }
-    const auto frame = beast::buffers_to_string(buffer.data());
-    const auto result = co_await context.scans->handle(event, frame, encoding, desk);
-    context.metrics->count_scan(v1::ScanStatus_Name(result.status()));
-    const auto reply = encode(result, encoding);
-    auto [write_ec, written] = co_await ws.async_write(asio::buffer(reply), use_tuple);
-    if (write_ec) co_return;
-  }
-}
-
 // A display or desk for a venue that is not there (1008) or cannot be read (1013); a display is
 // told in an error frame first, as for an unknown event.
 asio::awaitable<void> refuse_venue(WebSocket& ws, Encoding encoding, bool unavailable,
@@ -83,10 +63,25 @@ asio::awaitable<void> refuse_venue(WebSocket& ws, Encoding encoding, bool unavai
   co_await ws.async_close(reason, use_tuple);
 }
 
+// A channel's session runs detached from the upgrade, whose request and lookups are freed: only
+// the session and its connection's place under the limits live as long as the channel.
+template <class Session>
+asio::awaitable<void> serve(std::shared_ptr<Session> session,
+                            std::unique_ptr<ConnectionLimits::Slot> /*slot*/) {
+  co_await session->run();
+}
+
+template <class Session>
+void start(std::shared_ptr<Session> session, std::unique_ptr<ConnectionLimits::Slot> slot) {
+  auto executor = session->get_executor();
+  asio::co_spawn(executor, serve(std::move(session), std::move(slot)), asio::detached);
+}
+
 }  // namespace
 
 asio::awaitable<void> run_websocket(FlexStream stream, Request request,
-                                    std::shared_ptr<const Context> context) {
+                                    std::shared_ptr<const Context> context,
+                                    std::unique_ptr<ConnectionLimits::Slot> slot) {
   const auto url = boost::urls::parse_origin_form(request.target());
   const std::string path = url ? std::string(url->path()) : std::string();
   const bool desk = path == "/v1/desk";
@@ -158,13 +153,14 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
       co_return;
     }
     if (desk) {
-      ChannelGauge gauge(*context->metrics, Channel::desk);
-      co_await run_venue_desk(ws, *venue_lookup.venue, encoding, request, *context, decision);
+      start(std::make_shared<VenueDeskSession>(std::move(ws), *venue_lookup.venue, encoding,
+                                               presented_token(request), decision,
+                                               DeskParts::of(*context)),
+            std::move(slot));
       co_return;
     }
-    ChannelGauge gauge(*context->metrics, Channel::display);
-    auto session = std::make_shared<DisplaySession>(std::move(ws), event_id, encoding, context);
-    co_await session->run();
+    start(std::make_shared<DisplaySession>(std::move(ws), event_id, encoding, context),
+          std::move(slot));
     co_return;
   }
   const auto lookup = co_await context->events->find(event_id);
@@ -185,17 +181,20 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
     co_await ws.async_close(reason, use_tuple);
     co_return;
   }
-  ChannelGauge gauge(*context->metrics, desk     ? Channel::desk
-                                        : online ? Channel::online
-                                                 : Channel::display);
   if (desk) {
-    co_await run_desk(ws, *lookup.event, encoding, request, *context, decision);
+    start(
+        std::make_shared<DeskSession>(std::move(ws), lookup.event, encoding,
+                                      presented_token(request), decision, DeskParts::of(*context)),
+        std::move(slot));
   } else if (online) {
-    co_await run_online(ws, *lookup.event, encoding, url->params(), *context,
-                        ticket ? &ticket_decision.claims : nullptr);
+    start(std::make_shared<OnlineSession>(
+              std::move(ws), lookup.event, encoding, OnlineQuery::of(url->params()),
+              ticket ? std::optional(std::move(ticket_decision.claims)) : std::nullopt,
+              OnlineParts::of(*context)),
+          std::move(slot));
   } else {
-    auto session = std::make_shared<DisplaySession>(std::move(ws), event_id, encoding, context);
-    co_await session->run();
+    start(std::make_shared<DisplaySession>(std::move(ws), event_id, encoding, context),
+          std::move(slot));
   }
 }
 
