@@ -88,8 +88,7 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
   redis::Connection::Options command_options{.url = options.redis_url};
   command_options.wait_replicas = options.redis_wait_replicas;
   command_options.wait_timeout = options.redis_wait_timeout;
-  command_options.setup.push_back(
-      {"FUNCTION", "LOAD", "REPLACE", std::string(services::store::function_library())});
+  command_options.setup.push_back(services::store::function_load());
   parts->link = redis::Connection::create(asio::make_strand(io), command_options);
   context->commands = parts->link;
   context->subscriber =
