@@ -89,8 +89,7 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
   redis::Connection::Options command_options{.url = options.redis_url};
   command_options.wait_replicas = options.redis_wait_replicas;
   command_options.wait_timeout = options.redis_wait_timeout;
-  command_options.setup.push_back(
-      {"FUNCTION", "LOAD", "REPLACE", std::string(services::store::function_library())});
+  command_options.setup.push_back(services::store::function_load());
   parts->link = redis::Connection::create(asio::make_strand(io), command_options);
   context->commands = parts->link;
   context->subscriber =
@@ -99,7 +98,7 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
                                              context->subscriber, options.tick, context->metrics);
   context->events =
       std::make_shared<EventDirectory>(context->commands, options.time_margin, context->metrics);
-  context->tokens = std::make_shared<TokenDirectory>(context->commands);
+  context->tokens = std::make_shared<TokenDirectory>(context->commands, context->metrics);
   context->scans =
       std::make_shared<ScanHandler>(context->commands, context->metrics, options.max_desks);
   try {

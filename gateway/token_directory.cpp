@@ -14,7 +14,10 @@ namespace rollcall::gateway {
 
 namespace auth = services::auth;
 
-TokenDirectory::TokenDirectory(std::shared_ptr<redis::Commands> redis) : redis_(std::move(redis)) {}
+TokenDirectory::TokenDirectory(std::shared_ptr<redis::Commands> redis,
+                               std::shared_ptr<Metrics> metrics)
+    : redis_(std::move(redis)),
+      metrics_(metrics ? std::move(metrics) : std::make_shared<Metrics>()) {}
 
 boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::string event_id,
                                                                            std::string token,
@@ -43,8 +46,8 @@ boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::
         services::store::read_optional_text(reply, "the token's record (a string or nil)");
     if (ec || !stored) {
       // The token is not logged: its id is, and only that of a hash the caller sent.
-      log_redis_failure(
-          "token", event_id,
+      note_redis_failure(
+          *metrics_, kSite, event_id,
           ec ? link_failure(ec, redis_->last_error()) : store_failure(stored.error, reply));
       decision.unavailable = true;
       co_return decision;

@@ -11,6 +11,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "gateway/metrics.h"
 #include "redis/commands.h"
 #include "rollcall/v1/auth.pb.h"
 #include "services/auth/access.h"
@@ -24,7 +25,10 @@ class TokenDirectory {
  public:
   static constexpr std::chrono::seconds kCacheFor{5};
 
-  explicit TokenDirectory(std::shared_ptr<redis::Commands> redis);
+  // Redis failures (the link, an error reply, a reply of another shape) are counted in `metrics`
+  // as site "token" (a registry of its own when none is given) and logged with their cause.
+  explicit TokenDirectory(std::shared_ptr<redis::Commands> redis,
+                          std::shared_ptr<Metrics> metrics = nullptr);
 
   struct Decision {
     bool allowed = false;
@@ -48,8 +52,10 @@ class TokenDirectory {
   };
   // Bounds the cache against a flood of made-up tokens.
   static constexpr std::size_t kMaxEntries = 100000;
+  static constexpr std::string_view kSite = "token";
 
   std::shared_ptr<redis::Commands> redis_;
+  std::shared_ptr<Metrics> metrics_;
   std::mutex mutex_;
   std::map<std::string, Entry, std::less<>> cache_;  // key: event + '\n' + token hash
 };

@@ -52,10 +52,15 @@ std::string next_stream_id(std::string_view id) {
   return std::to_string(ms) + "-" + std::to_string(seq + 1);
 }
 
+std::vector<std::string> stream_range_read(std::string_view key, std::string_view from,
+                                           std::string_view until, std::size_t count) {
+  return {"XRANGE",           std::string(key), std::string(from),
+          std::string(until), "COUNT",          std::to_string(count)};
+}
+
 std::vector<std::string> log_range_read(std::string_view event_id, std::string_view from,
                                         std::string_view until, std::size_t count) {
-  return {"XRANGE",           log_key(event_id), std::string(from),
-          std::string(until), "COUNT",           std::to_string(count)};
+  return stream_range_read(log_key(event_id), from, until, count);
 }
 
 std::vector<std::string> log_reverse_read(std::string_view event_id, std::string_view until,
@@ -64,8 +69,12 @@ std::vector<std::string> log_reverse_read(std::string_view event_id, std::string
           std::string(from), "COUNT",           std::to_string(count)};
 }
 
+std::vector<std::string> stream_length_read(std::string_view key) {
+  return {"XLEN", std::string(key)};
+}
+
 std::vector<std::string> log_length_read(std::string_view event_id) {
-  return {"XLEN", log_key(event_id)};
+  return stream_length_read(log_key(event_id));
 }
 
 Read<std::vector<StreamEntry>> read_log_page(const redis::Reply& reply, std::size_t max) {

@@ -30,6 +30,9 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> stream_id_parts(std::stri
 // The id right after `id` (to continue an XRANGE; exclusive ranges need Redis 6.2).
 std::string next_stream_id(std::string_view id);
 
+// XRANGE key from until COUNT count: any stream of an event (the archive copies each whole).
+std::vector<std::string> stream_range_read(std::string_view key, std::string_view from,
+                                           std::string_view until, std::size_t count);
 // XRANGE {E}:log from until COUNT count (from and until inclusive; "-", "+", "(" ids allowed).
 std::vector<std::string> log_range_read(std::string_view event_id, std::string_view from,
                                         std::string_view until, std::size_t count);
@@ -37,6 +40,8 @@ std::vector<std::string> log_range_read(std::string_view event_id, std::string_v
 std::vector<std::string> log_reverse_read(std::string_view event_id, std::string_view until,
                                           std::string_view from, std::size_t count);
 
+// XLEN key: any stream's length (read_count, key_commands.h).
+std::vector<std::string> stream_length_read(std::string_view key);
 // XLEN {E}:log, answered by an integer (read_integer).
 std::vector<std::string> log_length_read(std::string_view event_id);
 

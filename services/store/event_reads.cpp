@@ -1,64 +1,94 @@
 #include "services/store/event_reads.h"
 
+#include "services/store/key_commands.h"
 #include "services/store/keys.h"
 
 namespace rollcall::services::store {
 
 std::vector<std::string> event_exists_read(std::string_view event_id) {
-  return {"EXISTS", event_key(event_id)};
+  return key_exists_read(event_key(event_id));
 }
 
 std::vector<std::string> counters_read(std::string_view event_id) {
-  return {"HGETALL", counters_key(event_id)};
+  return hash_read(counters_key(event_id));
 }
 
 std::vector<std::string> event_config_read(std::string_view event_id) {
-  return {"HGET", event_key(event_id), "config"};
+  return hash_field_read(event_key(event_id), "config");
 }
 
 std::vector<std::string> badge_keys_read(std::string_view event_id) {
-  return {"HGETALL", badge_keys_key(event_id)};
+  return hash_read(badge_keys_key(event_id));
 }
 
 std::vector<std::string> secret_read(std::string_view event_id, std::string_view field) {
-  return {"HGET", secrets_key(event_id), std::string(field)};
+  return hash_field_read(secrets_key(event_id), field);
 }
 
 std::vector<std::string> secret_create(std::string_view event_id, std::string_view field,
                                        std::string_view value) {
-  return {"HSETNX", secrets_key(event_id), std::string(field), std::string(value)};
+  return hash_field_create(secrets_key(event_id), field, value);
 }
 
 std::vector<std::string> token_read(std::string_view event_id, std::string_view token_hash) {
-  return {"HGET", tokens_key(event_id), std::string(token_hash)};
+  return hash_field_read(tokens_key(event_id), token_hash);
 }
 
 std::vector<std::string> event_ids_read() {
-  return {"SMEMBERS", std::string(kEventsKey)};
+  return set_read(kEventsKey);
 }
 
 std::vector<std::string> venue_ids_read() {
-  return {"SMEMBERS", std::string(kVenuesKey)};
+  return set_read(kVenuesKey);
 }
 
 std::vector<std::string> venue_config_read(std::string_view venue_id) {
-  return {"HGET", venue_key(venue_id), "config"};
+  return hash_field_read(venue_key(venue_id), "config");
 }
 
 std::vector<std::string> venue_events_read(std::string_view venue_id) {
-  return {"HGET", venue_key(venue_id), "events"};
+  return hash_field_read(venue_key(venue_id), "events");
 }
 
 std::vector<std::string> badge_exists_read(std::string_view event_id, std::string_view badge_id) {
-  return {"EXISTS", badge_key(event_id, badge_id)};
+  return key_exists_read(badge_key(event_id, badge_id));
 }
 
 std::vector<std::string> badge_hash_read(std::string_view event_id, std::string_view badge_id) {
-  return {"HGETALL", badge_key(event_id, badge_id)};
+  return hash_read(badge_key(event_id, badge_id));
 }
 
 std::vector<std::string> registry_version_read(std::string_view event_id) {
-  return {"GET", registry_version_key(event_id)};
+  return string_read(registry_version_key(event_id));
+}
+
+std::vector<std::string> venue_exists_read(std::string_view venue_id) {
+  return key_exists_read(venue_key(venue_id));
+}
+
+std::vector<std::string> badge_ids_read(std::string_view event_id) {
+  return set_read(badges_key(event_id));
+}
+
+std::vector<std::string> badge_count_read(std::string_view event_id) {
+  return set_size_read(badges_key(event_id));
+}
+
+std::vector<std::string> badge_field_read(std::string_view event_id, std::string_view badge_id,
+                                          std::string_view field) {
+  return hash_field_read(badge_key(event_id, badge_id), field);
+}
+
+std::vector<std::string> tokens_read(std::string_view event_id) {
+  return hash_read(tokens_key(event_id));
+}
+
+std::vector<std::string> persons_read(std::string_view event_id) {
+  return hash_read(persons_key(event_id));
+}
+
+std::vector<std::string> seq_read(std::string_view event_id) {
+  return string_read(seq_key(event_id));
 }
 
 std::vector<std::string> inside_read(std::string_view event_id,

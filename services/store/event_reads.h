@@ -42,6 +42,22 @@ std::vector<std::string> badge_hash_read(std::string_view event_id, std::string_
 // GET {E}:registry_version.
 std::vector<std::string> registry_version_read(std::string_view event_id);
 
+// EXISTS {@V}:venue: whether the venue was created.
+std::vector<std::string> venue_exists_read(std::string_view venue_id);
+// SMEMBERS {E}:badges: every badge id of the registry (read_members).
+std::vector<std::string> badge_ids_read(std::string_view event_id);
+// SCARD {E}:badges: how many (read_count, key_commands.h).
+std::vector<std::string> badge_count_read(std::string_view event_id);
+// HGET {E}:badge:B FIELD (read_field).
+std::vector<std::string> badge_field_read(std::string_view event_id, std::string_view badge_id,
+                                          std::string_view field);
+// HGETALL {E}:tokens: token hash -> TokenRecord as proto JSON (read_hash).
+std::vector<std::string> tokens_read(std::string_view event_id);
+// HGETALL {E}:persons: person id -> country (read_hash).
+std::vector<std::string> persons_read(std::string_view event_id);
+// GET {E}:seq (read_text: "" before the first change).
+std::vector<std::string> seq_read(std::string_view event_id);
+
 // SMISMEMBER {E}:inside PERSON...: who of these persons is inside now.
 std::vector<std::string> inside_read(std::string_view event_id,
                                      const std::vector<std::string>& persons);

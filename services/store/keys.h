@@ -103,4 +103,59 @@ inline std::string venue_persons_key(std::string_view v) {
   return tag(venue_feed(v)) + ":persons";
 }
 
+// ---------------------------------------------------------------------------------------------
+// Keys the Functions keep that only the admin tools name (the archive reads every key; the
+// privacy rewrite walks these). rollcall.lua derives them from the tag.
+
+// String: the number of the last change (raised by every Function that changes the event).
+inline std::string seq_key(std::string_view e) {
+  return tag(e) + ":seq";
+}
+// Hash per person: their attendance state.
+inline std::string state_key(std::string_view e, std::string_view person) {
+  return tag(e) + ":state:" + std::string(person);
+}
+// Hash per online participant (badge_id among its fields).
+inline std::string participant_key(std::string_view e, std::string_view participant) {
+  return tag(e) + ":participant:" + std::string(participant);
+}
+// Hash per connection holder: participant -> connections it holds.
+inline std::string held_key(std::string_view e, std::string_view holder) {
+  return tag(e) + ":held:" + std::string(holder);
+}
+// Sets of persons on site and of badges seen online; set of participants online now.
+inline std::string onsite_key(std::string_view e) {
+  return tag(e) + ":onsite";
+}
+inline std::string remote_badges_key(std::string_view e) {
+  return tag(e) + ":remote_badges";
+}
+inline std::string remote_key(std::string_view e) {
+  return tag(e) + ":remote";
+}
+// Hashes of what was answered: presence item id -> status, scan id -> outcome, registry
+// request id -> answer.
+inline std::string presence_ids_key(std::string_view e) {
+  return tag(e) + ":presence_ids";
+}
+inline std::string scan_ids_key(std::string_view e) {
+  return tag(e) + ":scan_ids";
+}
+inline std::string registry_requests_key(std::string_view e) {
+  return tag(e) + ":registry_requests";
+}
+// Set of erased persons' marks (services/privacy erased_mark).
+inline std::string erased_key(std::string_view e) {
+  return tag(e) + ":erased";
+}
+// Stream: the rewritten log a shred or erasure builds before it replaces {E}:log (same slot).
+inline std::string log_rewrite_key(std::string_view e) {
+  return tag(e) + ":log_rewrite";
+}
+// A venue's fold of its events' persons: "{@V}:" + onsite, remote, person:E/P, inside_at,
+// at:E:inside, at:E:state_day, participant, conns.
+inline std::string venue_fold_key(std::string_view v, std::string_view suffix) {
+  return tag(venue_feed(v)) + ":" + std::string(suffix);
+}
+
 }  // namespace rollcall::services::store

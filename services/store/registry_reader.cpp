@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/store/key_scan.h"
 #include "services/store/keys.h"
 
 namespace rollcall::services::store {
@@ -95,7 +96,7 @@ Read<std::optional<v1::Badge>> read_badge_record(std::string_view badge_id,
 }
 
 std::vector<std::string> badge_scan_read(std::string_view event_id, std::string_view cursor) {
-  return {"SCAN", std::string(cursor), "MATCH", badge_key(event_id, "*"), "COUNT", "1000"};
+  return key_scan_read(badge_key(event_id, "*"), cursor);
 }
 
 Read<BadgeScanPage> read_badge_scan(std::string_view event_id, const redis::Reply& reply) {

@@ -25,6 +25,7 @@
 #include "services/store/keys.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
 #include "tools/client/http_get.h"
@@ -224,20 +225,13 @@ class ExportInjectionAttack : public ::testing::Test {
 
   void import_event(const std::string& event_id, const boost::json::object& event,
                     const std::function<void(std::ostream&)>& rows) {
-    const auto registry = dir_ / (event_id + ".csv"), event_file = dir_ / (event_id + ".json");
-    {
-      std::ofstream csv(registry, std::ios::binary);
-      csv << "badge_id,country,category,name,organization\n";
-      rows(csv);
-      std::ofstream(event_file, std::ios::binary) << boost::json::serialize(event);
-    }
-    std::string out;
-    ASSERT_EQ(tests::support::run_program(
-                  {ROLLCALL_IMPORT_BIN, "--event", event_id, "--registry", registry.string(),
-                   "--event-file", event_file.string(), "--skip-invalid", "--redis", redis_.url()},
-                  &out),
-              0)
-        << out;
+    std::ostringstream csv;
+    csv << "badge_id,country,category,name,organization\n";
+    rows(csv);
+    ASSERT_TRUE(tests::support::import_registry(redis_, event_id, csv.str(),
+                                                {.file_name = event_id + ".csv",
+                                                 .event_json = boost::json::serialize(event),
+                                                 .extra_args = {"--skip-invalid"}}));
   }
 
   void scan_everyone(const std::string& event_id, const std::vector<std::string>& badges) {

@@ -36,7 +36,9 @@
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
 #include "tools/client/http_get.h"
@@ -195,24 +197,15 @@ class ClientTimesAttack : public ::testing::Test {
   // Imports the event (in UTC, on `days`; none: every date is an event day) and starts a gateway
   // with `gateway_args`, polled on /healthz until the test ends.
   void start(const std::vector<std::string>& days, std::vector<std::string> gateway_args = {}) {
-    {
-      std::ofstream registry(dir_ / "registry.csv");
-      registry << "badge_id,country,category,name,organization\n";
-      for (int i = 0; i < kBadges; ++i) {
-        registry << "T" << i << ",CH,youth,Person " << i << ",Org\n";
-      }
-      std::ofstream event(dir_ / "event.json");
-      event << R"({"event_id":")" << kEvent << R"(","time_zone":"UTC","zones":["hall"],"days":[)";
-      for (std::size_t i = 0; i < days.size(); ++i) event << (i ? ",\"" : "\"") << days[i] << '"';
-      event << "]}";
+    std::string registry = "badge_id,country,category,name,organization\n";
+    for (int i = 0; i < kBadges; ++i) {
+      registry += "T" + std::to_string(i) + ",CH,youth,Person " + std::to_string(i) + ",Org\n";
     }
-    std::string out;
-    ASSERT_EQ(tests::support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry",
-                                           (dir_ / "registry.csv").string(), "--event-file",
-                                           (dir_ / "event.json").string(), "--redis", redis_.url()},
-                                          &out),
-              0)
-        << out;
+    std::string event = std::string(R"({"event_id":")") + kEvent +
+                        R"(","time_zone":"UTC","zones":["hall"],"days":[)";
+    for (std::size_t i = 0; i < days.size(); ++i) event += (i ? ",\"" : "\"") + days[i] + '"';
+    event += "]}";
+    ASSERT_TRUE(tests::support::import_registry(redis_, kEvent, registry, {.event_json = event}));
     desk_token_ = tests::support::issue_token(redis_, kEvent, v1::desk);
     platform_token_ = tests::support::issue_token(redis_, kEvent, v1::platform);
     organizer_token_ = tests::support::issue_token(redis_, kEvent, v1::organizer);
@@ -510,11 +503,8 @@ TEST_F(ClientTimesAttack, AbsurdClocksOnEveryChannelAreRefusedOrFlaggedAndExport
   }
 
   // Nothing counted on a wrong day: the totals hold only the days of the server's clock.
-  const auto totals_reply = get(std::string("/v1/events/") + kEvent + "/totals");
-  ASSERT_EQ(totals_reply.status, 200) << totals_reply.body;
-  v1::Totals totals;
-  std::string error;
-  ASSERT_TRUE(wire::decode(totals_reply.body, wire::Encoding::json, &totals, &error)) << error;
+  const auto totals = tests::support::http_totals(
+      *gateway_, std::string("/v1/events/") + kEvent + "/totals", organizer_token_, 60s);
   ASSERT_FALSE(days_counted_.empty());
   for (const auto& [day, counts] : totals.days()) {
     EXPECT_TRUE(days_counted_.contains(day)) << "counted on " << day;

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <memory>
-#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -18,7 +17,7 @@
 #include "services/auth/ticket.h"
 #include "services/registry/event_config.h"
 #include "services/store/keys.h"
-#include "tests/gateway/live_redis.h"
+#include "tests/gateway/unit_fixtures.h"
 #include "tests/support/log_capture.h"
 #include "tests/support/scripted_commands.h"
 
@@ -29,29 +28,20 @@ using rollcall::gateway::EventDirectory;
 using rollcall::gateway::Metrics;
 using support::ScriptedCommands;
 namespace store = services::store;
+using EventDirectoryLive = LiveTest;
+using EventDirectoryScripted = ScriptedTest;
 
-// rollcall_redis_failures_total{site="event",kind="bad_config"}, 0 when not yet counted.
-std::uint64_t bad_configs(const Metrics& metrics) {
-  const auto text = metrics.render(true);
-  std::smatch match;
-  static const std::regex line(
-      "rollcall_redis_failures_total\\{site=\"event\",kind=\"bad_config\"\\} ([0-9]+)");
-  return std::regex_search(text, match, line) ? std::stoull(match[1]) : 0;
-}
-
-TEST(EventDirectoryLive, ReadsTheConfigBadgeKeysAndTicketKey) {
-  LiveRedis redis;
-  ASSERT_TRUE(redis.connection()->ready()) << redis.connection()->last_error();
-  redis.command({"HSET", store::event_key("ev"), "config",
-                 R"({"name":"Conf","timeZone":"Europe/Zurich","days":["2025-07-07"],)"
-                 R"("zones":["hall"],"addedByANewerImporter":true})"});
-  redis.command({"HSET", store::badge_keys_key("ev"), "0a0b0c0d", R"({"publicKey":"AAAA"})", "bad",
-                 "not json"});
+TEST_F(EventDirectoryLive, ReadsTheConfigBadgeKeysAndTicketKey) {
+  redis_.command({"HSET", store::event_key("ev"), "config",
+                  R"({"name":"Conf","timeZone":"Europe/Zurich","days":["2025-07-07"],)"
+                  R"("zones":["hall"],"addedByANewerImporter":true})"});
+  redis_.command({"HSET", store::badge_keys_key("ev"), "0a0b0c0d", R"({"publicKey":"AAAA"})", "bad",
+                  "not json"});
   const auto ticket_key = services::auth::generate_ticket_key();
-  redis.command(
+  redis_.command(
       {"HSET", store::secrets_key("ev"), std::string(store::kTicketKeyField), ticket_key});
-  EventDirectory events(redis.connection());
-  const auto lookup = redis.io().run(events.find("ev"));
+  EventDirectory events(redis_.connection());
+  const auto lookup = redis_.io().run(events.find("ev"));
   ASSERT_TRUE(lookup.event);
   EXPECT_FALSE(lookup.unavailable);
   EXPECT_EQ(lookup.event->config.event_id(), "ev");
@@ -63,25 +53,21 @@ TEST(EventDirectoryLive, ReadsTheConfigBadgeKeysAndTicketKey) {
   EXPECT_EQ(lookup.event->ticket_key, *services::auth::ticket_key_bytes(ticket_key));
 }
 
-TEST(EventDirectoryLive, AMissingEventIsNoneAndNotCached) {
-  LiveRedis redis;
-  ASSERT_TRUE(redis.connection()->ready());
-  EventDirectory events(redis.connection());
-  const auto missing = redis.io().run(events.find("ev"));
+TEST_F(EventDirectoryLive, AMissingEventIsNoneAndNotCached) {
+  EventDirectory events(redis_.connection());
+  const auto missing = redis_.io().run(events.find("ev"));
   EXPECT_FALSE(missing.event);
   EXPECT_FALSE(missing.unavailable);
-  redis.command({"HSET", store::event_key("ev"), "config", "{}"});
-  EXPECT_TRUE(redis.io().run(events.find("ev")).event);  // an import is seen at once
+  redis_.command({"HSET", store::event_key("ev"), "config", "{}"});
+  EXPECT_TRUE(redis_.io().run(events.find("ev")).event);  // an import is seen at once
 }
 
 // A stored config the one reader (services/registry/event_config.h) refuses makes the event
 // unavailable — never a half-read event under fallbacks — counted as bad_config and logged with
 // the reader's reason; the configs it accepts are found under their own id, in a real zone.
-TEST(EventDirectoryLive, StoredConfigsOfEveryBrokenKind) {
-  LiveRedis redis;
-  ASSERT_TRUE(redis.connection()->ready());
+TEST_F(EventDirectoryLive, StoredConfigsOfEveryBrokenKind) {
   auto metrics = std::make_shared<Metrics>();
-  EventDirectory events(redis.connection(), services::checkin::kDefaultTimeMargin, metrics);
+  EventDirectory events(redis_.connection(), services::checkin::kDefaultTimeMargin, metrics);
   const std::vector<std::string> configs = {
       "",
       "{",
@@ -109,7 +95,7 @@ TEST(EventDirectoryLive, StoredConfigsOfEveryBrokenKind) {
   int n = 0;
   for (const auto& config : configs) {
     const auto id = "ev" + std::to_string(++n);
-    redis.command({"HSET", store::event_key(id), "config", config});
+    redis_.command({"HSET", store::event_key(id), "config", config});
     bool parses = true;
     try {
       (void)services::registry::parse_stored_event(config, id);
@@ -121,7 +107,7 @@ TEST(EventDirectoryLive, StoredConfigsOfEveryBrokenKind) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the log throttle's second
     support::LogCapture log;
-    const auto lookup = redis.io().run(events.find(id));
+    const auto lookup = redis_.io().run(events.find(id));
     if (parses) {
       ASSERT_TRUE(lookup.event) << config.substr(0, 40);
       EXPECT_FALSE(lookup.unavailable);
@@ -133,22 +119,20 @@ TEST(EventDirectoryLive, StoredConfigsOfEveryBrokenKind) {
     ++refused;
     EXPECT_TRUE(lookup.unavailable) << config.substr(0, 40);
     EXPECT_FALSE(lookup.event) << config.substr(0, 40);
-    EXPECT_EQ(bad_configs(*metrics), refused) << config.substr(0, 40);
+    EXPECT_EQ(redis_failures(*metrics, "event", "bad_config"), refused) << config.substr(0, 40);
     const auto lines = log.lines_with("redis failure (bad_config) answering event of event \"" +
                                       id + "\" `unavailable`: the stored event config is unusable");
     EXPECT_EQ(lines.size(), 1u) << config.substr(0, 40);
     // Not cached: fixed by a new import, it is found at once.
-    redis.command({"HSET", store::event_key(id), "config", "{}"});
-    EXPECT_TRUE(redis.io().run(events.find(id)).event) << config.substr(0, 40);
+    redis_.command({"HSET", store::event_key(id), "config", "{}"});
+    EXPECT_TRUE(redis_.io().run(events.find(id)).event) << config.substr(0, 40);
   }
   EXPECT_GE(refused, must_refuse.size());
 }
 
 // Ticket keys that are not 64 hex digits leave the event without one.
-TEST(EventDirectoryLive, TicketKeysOfEveryBrokenKind) {
-  LiveRedis redis;
-  ASSERT_TRUE(redis.connection()->ready());
-  EventDirectory events(redis.connection());
+TEST_F(EventDirectoryLive, TicketKeysOfEveryBrokenKind) {
+  EventDirectory events(redis_.connection());
   const std::vector<std::string> keys = {"",
                                          "not hex",
                                          "abcd",
@@ -159,33 +143,29 @@ TEST(EventDirectoryLive, TicketKeysOfEveryBrokenKind) {
   int n = 0;
   for (const auto& key : keys) {
     const auto id = "ev" + std::to_string(++n);
-    redis.command({"HSET", store::event_key(id), "config", "{}"});
-    redis.command({"HSET", store::secrets_key(id), std::string(store::kTicketKeyField), key});
-    const auto lookup = redis.io().run(events.find(id));
+    redis_.command({"HSET", store::event_key(id), "config", "{}"});
+    redis_.command({"HSET", store::secrets_key(id), std::string(store::kTicketKeyField), key});
+    const auto lookup = redis_.io().run(events.find(id));
     ASSERT_TRUE(lookup.event) << key;
     EXPECT_TRUE(lookup.event->ticket_key.empty()) << key;
   }
 }
 
-TEST(EventDirectoryScripted, InvalidEventIdsAskNothing) {
-  support::TestIo io;
-  auto commands = std::make_shared<ScriptedCommands>(
-      io.executor(), [](const auto&) -> ScriptedCommands::Answer { return {}; });
-  EventDirectory events(commands);
+TEST_F(EventDirectoryScripted, InvalidEventIdsAskNothing) {
+  EventDirectory events(commands_);
   for (const auto& id : {std::string(""), std::string("UPPER"), std::string("a b"),
                          std::string(65, 'a'), std::string("../x"), std::string("{ev}"),
                          std::string("ev\n"), std::string("\xff", 1), std::string("ev:tokens")}) {
-    const auto lookup = io.run(events.find(id));
+    const auto lookup = io_.run(events.find(id));
     EXPECT_FALSE(lookup.event);
     EXPECT_FALSE(lookup.unavailable);
   }
-  EXPECT_TRUE(commands->received().empty());
+  EXPECT_TRUE(commands_->received().empty());
 }
 
 // ---- failures a real server will not give on demand, at each of the three reads -----------
 
-TEST(EventDirectoryScripted, EachFailureAtEachReadIsUnavailableLoggedAndNotCached) {
-  support::TestIo io;
+TEST_F(EventDirectoryScripted, EachFailureAtEachReadIsUnavailableLoggedAndNotCached) {
   const std::vector<std::pair<ScriptedCommands::Answer, std::string>> failures = {
       {{redis::error::unavailable, {}}, "redis unavailable: connection reset"},
       {{redis::error::not_replicated, {}}, "not acknowledged by enough replicas"},
@@ -203,7 +183,7 @@ TEST(EventDirectoryScripted, EachFailureAtEachReadIsUnavailableLoggedAndNotCache
   for (std::size_t step = 0; step < keys.size(); ++step) {
     for (const auto& [answer, cause] : failures) {
       auto commands = std::make_shared<ScriptedCommands>(
-          io.executor(), [&, step, answer](const std::vector<std::string>& args) {
+          io_.executor(), [&, step, answer](const std::vector<std::string>& args) {
             for (std::size_t i = 0; i < keys.size(); ++i) {
               if (args.size() > 1 && args[1] == keys[i]) {
                 return i == step ? answer : ScriptedCommands::Answer{{}, good[i]};
@@ -215,7 +195,7 @@ TEST(EventDirectoryScripted, EachFailureAtEachReadIsUnavailableLoggedAndNotCache
       EventDirectory events(commands);
       std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the log throttle's second
       support::LogCapture log;
-      const auto lookup = io.run(events.find("ev"));
+      const auto lookup = io_.run(events.find("ev"));
       EXPECT_TRUE(lookup.unavailable) << step << " " << cause;
       EXPECT_FALSE(lookup.event) << step << " " << cause;
       const auto lines = log.lines_with("answering event of event \"ev\" `unavailable`");
@@ -229,10 +209,10 @@ TEST(EventDirectoryScripted, EachFailureAtEachReadIsUnavailableLoggedAndNotCache
         return ScriptedCommands::Answer{};
       });
       const auto before = commands->received().size();
-      EXPECT_TRUE(io.run(events.find("ev")).event);
+      EXPECT_TRUE(io_.run(events.find("ev")).event);
       EXPECT_EQ(commands->received().size(), before + 3);
       // Found events are cached: no more reads within kCacheFor.
-      EXPECT_TRUE(io.run(events.find("ev")).event);
+      EXPECT_TRUE(io_.run(events.find("ev")).event);
       EXPECT_EQ(commands->received().size(), before + 3);
     }
   }

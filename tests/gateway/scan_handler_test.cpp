@@ -3,6 +3,7 @@
 // with its cause (rate-limited), never a crash, never a verdict made up from a broken reply.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <regex>
 #include <string>
@@ -17,7 +18,7 @@
 #include "services/store/function_library.h"
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
-#include "tests/gateway/live_redis.h"
+#include "tests/gateway/unit_fixtures.h"
 #include "tests/support/log_capture.h"
 #include "tests/support/scripted_commands.h"
 
@@ -30,6 +31,7 @@ using rollcall::gateway::Metrics;
 using rollcall::gateway::ScanHandler;
 using services::wire::Encoding;
 using support::ScriptedCommands;
+using ScanHandlerLive = LiveTest;
 
 EventInfo event_info() {
   EventInfo event;
@@ -58,24 +60,14 @@ std::vector<std::string> accepted_fields() {
           ""};
 }
 
-std::string redis_failures(const Metrics& metrics, const std::string& kind) {
-  const auto text = metrics.render(true);
-  const std::regex line("rollcall_redis_failures_total\\{site=\"scan\",kind=\"" + kind +
-                        "\"\\} ([0-9]+)");
-  std::smatch match;
-  return std::regex_search(text, match, line) ? match[1].str() : "0";
-}
-
 // ---- with the real Functions library -----------------------------------------------------
 
-TEST(ScanHandlerLive, CountsThroughTheFunctionsLibrary) {
-  LiveRedis redis;
-  ASSERT_TRUE(redis.connection()->ready()) << redis.connection()->last_error();
-  redis.command({"HSET", services::store::event_key("ev"), "days", "", "zones", ""});
-  redis.command({"HSET", services::store::badge_key("ev", "B1"), "country", "CH", "category",
-                 "minister", "name", "Ann", "organization", "Org", "revoked", "0"});
+TEST_F(ScanHandlerLive, CountsThroughTheFunctionsLibrary) {
+  redis_.command({"HSET", services::store::event_key("ev"), "days", "", "zones", ""});
+  redis_.command({"HSET", services::store::badge_key("ev", "B1"), "country", "CH", "category",
+                  "minister", "name", "Ann", "organization", "Org", "revoked", "0"});
   auto metrics = std::make_shared<Metrics>();
-  ScanHandler handler(redis.connection(), metrics);
+  ScanHandler handler(redis_.connection(), metrics);
   const auto event = event_info();
   ScanHandler::Desk desk{.id = "desk1", .token_id = "t1"};
   const std::vector<std::pair<std::string, v1::ScanStatus>> steps = {
@@ -84,31 +76,29 @@ TEST(ScanHandlerLive, CountsThroughTheFunctionsLibrary) {
   for (const auto& [badge, status] : steps) {
     const auto id = "s" + std::to_string(++n);
     const auto result =
-        redis.io().run(handler.handle(event, scan_frame(id, badge), Encoding::json, desk));
+        redis_.io().run(handler.handle(event, scan_frame(id, badge), Encoding::json, desk));
     EXPECT_EQ(result.status(), status) << id << ": " << result.reason();
     EXPECT_EQ(result.scan_id(), id);
   }
-  EXPECT_EQ(redis.command({"HGET", services::store::counters_key("ev"), "onsite"}), "1");
+  EXPECT_EQ(redis_.command({"HGET", services::store::counters_key("ev"), "onsite"}), "1");
   // A replayed scan id is the first answer again, counted once.
   const auto replay =
-      redis.io().run(handler.handle(event, scan_frame("s1", "B1"), Encoding::json, desk));
+      redis_.io().run(handler.handle(event, scan_frame("s1", "B1"), Encoding::json, desk));
   EXPECT_EQ(replay.status(), v1::accepted);
   EXPECT_TRUE(replay.replay());
-  EXPECT_EQ(redis.command({"HGET", services::store::counters_key("ev"), "onsite"}), "1");
-  EXPECT_EQ(redis_failures(*metrics, "link"), "0");
+  EXPECT_EQ(redis_.command({"HGET", services::store::counters_key("ev"), "onsite"}), "1");
+  EXPECT_EQ(redis_failures(*metrics, "scan", "link"), 0u);
 }
 
-TEST(ScanHandlerLive, AStoppedLinkIsUnavailableWithTheLinksReason) {
-  LiveRedis redis;
-  ASSERT_TRUE(redis.connection()->ready());
-  redis.connection()->stop();
+TEST_F(ScanHandlerLive, AStoppedLinkIsUnavailableWithTheLinksReason) {
+  redis_.connection()->stop();
   auto metrics = std::make_shared<Metrics>();
-  ScanHandler handler(redis.connection(), metrics);
+  ScanHandler handler(redis_.connection(), metrics);
   ScanHandler::Desk desk{.id = "desk1", .token_id = "t1"};
   const auto result =
-      redis.io().run(handler.handle(event_info(), scan_frame("s1", "B1"), Encoding::json, desk));
+      redis_.io().run(handler.handle(event_info(), scan_frame("s1", "B1"), Encoding::json, desk));
   EXPECT_EQ(result.status(), v1::unavailable);
-  EXPECT_EQ(redis_failures(*metrics, "link"), "1");
+  EXPECT_EQ(redis_failures(*metrics, "scan", "link"), 1u);
 }
 
 // ---- replies a real server will not give on demand ---------------------------------------
@@ -164,17 +154,13 @@ std::vector<Shape> broken_shapes() {
   return shapes;
 }
 
-class ScanHandlerScripted : public ::testing::Test {
+class ScanHandlerScripted : public ScriptedTest {
  protected:
   v1::ScanResult scan(ScriptedCommands::Answer answer, const std::string& scan_id = "s1") {
-    commands_->set_script([answer](const auto&) { return answer; });
+    script(answer);
     return io_.run(handler_.handle(event_, scan_frame(scan_id, "B1"), Encoding::json, desk_));
   }
 
-  support::TestIo io_;
-  std::shared_ptr<ScriptedCommands> commands_ = std::make_shared<ScriptedCommands>(
-      io_.executor(), [](const auto&) { return ScriptedCommands::Answer{}; });
-  std::shared_ptr<Metrics> metrics_ = std::make_shared<Metrics>();
   ScanHandler handler_{commands_, metrics_};
   EventInfo event_ = event_info();
   ScanHandler::Desk desk_{.id = "desk1", .token_id = "t1"};
@@ -190,7 +176,7 @@ TEST_F(ScanHandlerScripted, AWellFormedReplyIsTheVerdict) {
 
 TEST_F(ScanHandlerScripted, EveryBrokenReplyIsUnavailableCountedAndBounded) {
   const auto shapes = broken_shapes();
-  std::map<std::string, int> expected;
+  std::map<std::string, std::uint64_t> expected;
   int n = 0;
   for (const auto& shape : shapes) {
     const auto id = "s" + std::to_string(++n);
@@ -206,7 +192,7 @@ TEST_F(ScanHandlerScripted, EveryBrokenReplyIsUnavailableCountedAndBounded) {
   // One function call per scan, no retries that could count twice.
   EXPECT_EQ(commands_->count_named(services::store::kScanFunction), shapes.size());
   for (const auto& [kind, count] : expected) {
-    EXPECT_EQ(redis_failures(*metrics_, kind), std::to_string(count)) << kind;
+    EXPECT_EQ(redis_failures(*metrics_, "scan", kind), count) << kind;
   }
 }
 
@@ -304,7 +290,7 @@ TEST_F(ScanHandlerScripted, AnOutageIsLoggedAtARateWithTheNumberSuppressed) {
   EXPECT_LE(lines.size(), 10u);  // ~1 a second, and 200 failures take far less than 9 s
   ASSERT_GE(lines.size(), 2u);
   EXPECT_TRUE(std::regex_search(lines.back(), suppressed)) << lines.back();
-  EXPECT_EQ(redis_failures(*metrics_, "link"), std::to_string(kFailures + 1));
+  EXPECT_EQ(redis_failures(*metrics_, "scan", "link"), std::uint64_t{kFailures} + 1);
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 
 #include <map>
 #include <memory>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,7 +14,7 @@
 #include "redis/error.h"
 #include "services/store/function_library.h"
 #include "services/store/keys.h"
-#include "tests/gateway/live_redis.h"
+#include "tests/gateway/unit_fixtures.h"
 #include "tests/support/log_capture.h"
 #include "tests/support/scripted_commands.h"
 
@@ -28,45 +27,35 @@ using rollcall::gateway::read_counters;
 using rollcall::gateway::TotalsHub;
 using support::ScriptedCommands;
 namespace store = services::store;
+using TotalsHubLive = LiveTest;
+using TotalsHubScripted = ScriptedTest;
 
-std::string totals_failures(const Metrics& metrics) {
-  const auto text = metrics.render(true);
-  std::regex line("rollcall_redis_failures_total\\{site=\"totals\",kind=\"[a-z_]+\"\\} ([0-9]+)");
-  std::uint64_t sum = 0;
-  for (std::sregex_iterator it(text.begin(), text.end(), line), end; it != end; ++it) {
-    sum += std::stoull((*it)[1]);
-  }
-  return std::to_string(sum);
-}
-
-TEST(TotalsHubLive, ReadsWhatTheScansCounted) {
-  LiveRedis redis;
-  ASSERT_TRUE(redis.connection()->ready()) << redis.connection()->last_error();
+TEST_F(TotalsHubLive, ReadsWhatTheScansCounted) {
   Metrics metrics;
-  auto empty = redis.io().run(read_counters(*redis.connection(), metrics, "ev"));
+  auto empty = redis_.io().run(read_counters(*redis_.connection(), metrics, "ev"));
   ASSERT_TRUE(empty);
   EXPECT_EQ(empty->first, 0u);
   EXPECT_TRUE(empty->second.empty());
 
-  redis.command({"HSET", store::event_key("ev"), "days", "", "zones", ""});
+  redis_.command({"HSET", store::event_key("ev"), "days", "", "zones", ""});
   const std::vector<std::string> badges = {"B1", "B2", "B3", "B4"};
   for (const auto& badge : badges) {
-    redis.command({"HSET", store::badge_key("ev", badge), "country", badge == "B4" ? "FR" : "CH",
-                   "category", "minister", "name", "N", "organization", "O", "revoked", "0"});
+    redis_.command({"HSET", store::badge_key("ev", badge), "country", badge == "B4" ? "FR" : "CH",
+                    "category", "minister", "name", "N", "organization", "O", "revoked", "0"});
   }
   int n = 0;
   for (const auto& badge : {"B1", "B2", "B3", "B4", "B1", "B9"}) {
-    redis.command({"FCALL", std::string(store::kScanFunction), "1", store::tag("ev"),
-                   "s" + std::to_string(++n), badge, "desk1", "hall", "in", "1000", "2000",
-                   "2025-07-07", "2025-07-07T09:00", "0"});
+    redis_.command({"FCALL", std::string(store::kScanFunction), "1", store::tag("ev"),
+                    "s" + std::to_string(++n), badge, "desk1", "hall", "in", "1000", "2000",
+                    "2025-07-07", "2025-07-07T09:00", "0"});
   }
-  const auto read = redis.io().run(read_counters(*redis.connection(), metrics, "ev"));
+  const auto read = redis_.io().run(read_counters(*redis_.connection(), metrics, "ev"));
   ASSERT_TRUE(read);
-  EXPECT_EQ(std::to_string(read->first), redis.command({"GET", store::tag("ev") + ":seq"}));
+  EXPECT_EQ(std::to_string(read->first), redis_.command({"GET", store::tag("ev") + ":seq"}));
   // Exactly the counters hash, field by field.
   std::map<std::string, long long> got(read->second.begin(), read->second.end());
   std::map<std::string, long long> stored;
-  const auto flat = redis.command({"HGETALL", store::counters_key("ev")});
+  const auto flat = redis_.command({"HGETALL", store::counters_key("ev")});
   std::istringstream lines(flat);
   for (std::string field, value; std::getline(lines, field) && std::getline(lines, value);) {
     stored[field] = std::stoll(value);
@@ -76,16 +65,16 @@ TEST(TotalsHubLive, ReadsWhatTheScansCounted) {
   EXPECT_EQ(got["onsite:country:FR"], 1);
 
   // The HTTP API's totals of an event no display follows: read from Redis the same way.
-  auto subscriber = redis::Connection::create(redis.io().executor(), {});
+  auto subscriber = redis::Connection::create(redis_.io().executor(), {});
   auto hub =
-      std::make_shared<TotalsHub>(redis.io().executor(), redis.connection(), subscriber,
+      std::make_shared<TotalsHub>(redis_.io().executor(), redis_.connection(), subscriber,
                                   std::chrono::milliseconds(100), std::make_shared<Metrics>());
-  const auto totals = redis.io().run(hub->totals("ev"));
+  const auto totals = redis_.io().run(hub->totals("ev"));
   ASSERT_TRUE(totals);
   EXPECT_EQ(totals->onsite(), 4);
   EXPECT_EQ(totals->onsite_by_country().at("CH"), 3);
   EXPECT_EQ(totals->seq(), read->first);
-  EXPECT_EQ(totals_failures(metrics), "0");
+  EXPECT_EQ(redis_failures(metrics, "totals"), 0u);
 }
 
 struct Shape {
@@ -134,16 +123,12 @@ std::vector<Shape> broken_shapes() {
   return shapes;
 }
 
-TEST(TotalsHubScripted, EveryBrokenReplyIsUnavailableNeverZeros) {
-  support::TestIo io;
-  auto commands = std::make_shared<ScriptedCommands>(
-      io.executor(), [](const auto&) -> ScriptedCommands::Answer { return {}; });
-  Metrics metrics;
+TEST_F(TotalsHubScripted, EveryBrokenReplyIsUnavailableNeverZeros) {
   // The control: a readable reply is read.
-  commands->set_script([](const auto&) -> ScriptedCommands::Answer {
+  commands_->set_script([](const auto&) -> ScriptedCommands::Answer {
     return {{}, pair_reply(support::integer_reply(7), support::array_reply({"onsite", "3"}))};
   });
-  const auto good = io.run(read_counters(*commands, metrics, "ev"));
+  const auto good = io_.run(read_counters(*commands_, *metrics_, "ev"));
   ASSERT_TRUE(good);
   EXPECT_EQ(good->first, 7u);
   ASSERT_EQ(good->second.size(), 1u);
@@ -151,20 +136,16 @@ TEST(TotalsHubScripted, EveryBrokenReplyIsUnavailableNeverZeros) {
 
   const auto shapes = broken_shapes();
   for (const auto& shape : shapes) {
-    commands->set_script([shape](const auto&) {
+    commands_->set_script([shape](const auto&) {
       return ScriptedCommands::Answer{shape.ec, shape.reply};
     });
-    EXPECT_FALSE(io.run(read_counters(*commands, metrics, "ev"))) << shape.name;
+    EXPECT_FALSE(io_.run(read_counters(*commands_, *metrics_, "ev"))) << shape.name;
   }
-  EXPECT_EQ(totals_failures(metrics), std::to_string(shapes.size()));
-  EXPECT_EQ(commands->count_named(store::kTotalsFunction), shapes.size() + 1);
+  EXPECT_EQ(redis_failures(*metrics_, "totals"), shapes.size());
+  EXPECT_EQ(commands_->count_named(store::kTotalsFunction), shapes.size() + 1);
 }
 
-TEST(TotalsHubScripted, TheCauseIsLogged) {
-  support::TestIo io;
-  auto commands = std::make_shared<ScriptedCommands>(
-      io.executor(), [](const auto&) -> ScriptedCommands::Answer { return {}; });
-  Metrics metrics;
+TEST_F(TotalsHubScripted, TheCauseIsLogged) {
   const std::vector<std::pair<Reply, std::string>> cases = {
       {pair_reply(support::integer_reply(5), support::array_reply({"onsite", "three"})),
        "redis failure (reply_shape) answering totals of event \"ev\" `unavailable`: counter "
@@ -174,10 +155,10 @@ TEST(TotalsHubScripted, TheCauseIsLogged) {
        "expected"},
   };
   for (const auto& [reply, cause] : cases) {
-    commands->set_script([reply](const auto&) { return ScriptedCommands::Answer{{}, reply}; });
+    commands_->set_script([reply](const auto&) { return ScriptedCommands::Answer{{}, reply}; });
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the log throttle's second
     support::LogCapture log;
-    EXPECT_FALSE(io.run(read_counters(*commands, metrics, "ev")));
+    EXPECT_FALSE(io_.run(read_counters(*commands_, *metrics_, "ev")));
     const auto lines = log.lines_with("answering totals");
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_NE(lines[0].find(cause), std::string::npos) << lines[0];

@@ -21,7 +21,9 @@
 
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tests/support/truth_figures.h"
 #include "tools/client/display_client.h"
@@ -123,12 +125,8 @@ TEST(Acceptance, Wsis20ReplayShowsExactlyTheTruth) {
     EXPECT_EQ(figure(truth.at("headline").as_object(), "regulator"), 56);
     EXPECT_EQ(figure(truth.at("headline").as_object(), "un"), 64);
   }
-  ASSERT_EQ(support::run_program(
-                {ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", dir + "/registry.csv",
-                 "--event-file", dir + "/event.json", "--redis", redis.url()},
-                &output),
-            0)
-      << output;
+  ASSERT_TRUE(
+      support::import_registry_file(redis, kEvent, dir + "/registry.csv", dir + "/event.json"));
 
   // Replayed as fast as the gateway answers: far above a real desk's pace, so the per-connection
   // message limit is lifted for this run.
@@ -179,14 +177,8 @@ TEST(Acceptance, Wsis20ReplayShowsExactlyTheTruth) {
   const auto shown = differences(display.state(), truth);
   EXPECT_TRUE(shown.empty()) << "display:\n" << joined(shown);
 
-  const auto response = tools::client::http_get(gateway.host(), gateway.port(),
-                                                std::string("/v1/events/") + kEvent + "/totals",
-                                                tools::client::bearer(organizer));
-  ASSERT_EQ(response.status, 200) << response.body;
-  v1::Totals http;
-  std::string error;
-  ASSERT_TRUE(services::wire::decode(response.body, services::wire::Encoding::json, &http, &error))
-      << error;
+  const auto http =
+      support::http_totals(gateway, std::string("/v1/events/") + kEvent + "/totals", organizer);
   const auto served = differences(http, truth);
   EXPECT_TRUE(served.empty()) << "GET totals:\n" << joined(served);
 

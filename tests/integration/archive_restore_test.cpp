@@ -23,6 +23,7 @@
 #include "tests/integration/online_support.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
 #include "tools/client/http_get.h"
@@ -75,12 +76,7 @@ class ArchiveTest : public ::testing::Test {
   void SetUp() override {
     dir_ = a_.data_dir() + "/work";
     fs::create_directories(dir_);
-    std::ofstream(dir_ + "/registry.csv") << kRegistry;
-    std::ofstream(dir_ + "/event.json") << kEventJson;
-    const auto imported =
-        run({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", dir_ + "/registry.csv",
-             "--event-file", dir_ + "/event.json", "--redis", a_.url()});
-    ASSERT_EQ(imported.code, 0) << imported.output;
+    ASSERT_TRUE(support::import_registry(a_, kEvent, kRegistry, {.event_json = kEventJson}));
   }
 
   std::string post(GatewayProcess& gateway, const std::string& path, const std::string& body,

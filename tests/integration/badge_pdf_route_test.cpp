@@ -14,6 +14,7 @@
 #include "tests/support/gateway_process.h"
 #include "tests/support/pdf_reader.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
 #include "tools/client/http_get.h"
@@ -68,9 +69,7 @@ class BadgePdfRoute : public ::testing::Test {
     }
     csv += "PR-GONE,FR,un,Gone Person,Org,1\n";
     for (const auto* event : {kPlain, kSigned}) {
-      const std::string path = redis_.data_dir() + "/registry.csv";
-      std::ofstream(path) << csv;
-      run_ok({ROLLCALL_IMPORT_BIN, "--event", event, "--registry", path, "--redis", redis_.url()});
+      ASSERT_TRUE(support::import_registry(redis_, event, csv));
     }
     key_file_ = redis_.data_dir() + "/signed.key";
     run_ok({ROLLCALL_ADMIN_BIN, "badge-key", "new", "--event", kSigned, "--secret-file", key_file_,

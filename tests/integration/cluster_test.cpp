@@ -18,7 +18,9 @@
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/replication_cluster.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
@@ -122,24 +124,15 @@ TEST(Cluster, ScansSurviveAGatewayAndARedisFailoverExactlyOnce) {
   ReplicationCluster cluster(3);
   ASSERT_TRUE(cluster.wait_until_ready(30s));
 
-  const std::string csv = cluster.primary().data_dir() + "/registry.csv";
-  {
-    std::ofstream out(csv);
-    out << "badge_id,country,category,name,organization,revoked\n";
-    for (int i = 0; i < kBadges; ++i) {
-      out << "B" << i << ","
-          << (i % 3 == 0   ? "CH"
-              : i % 3 == 1 ? "KE"
-                           : "BR")
-          << ",other,P" << i << ",Org,\n";
-    }
+  std::string csv = "badge_id,country,category,name,organization,revoked\n";
+  for (int i = 0; i < kBadges; ++i) {
+    csv += "B" + std::to_string(i) + "," +
+           (i % 3 == 0   ? "CH"
+            : i % 3 == 1 ? "KE"
+                         : "BR") +
+           ",other,P" + std::to_string(i) + ",Org,\n";
   }
-  std::string output;
-  ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", csv,
-                                  "--redis", cluster.primary().url()},
-                                 &output),
-            0)
-      << output;
+  ASSERT_TRUE(support::import_registry(cluster.primary(), kEvent, csv));
   const auto desk_token = support::issue_token(cluster.primary(), kEvent, v1::desk);
   const auto display_token = support::issue_token(cluster.primary(), kEvent, v1::display);
   const auto organizer_token = support::issue_token(cluster.primary(), kEvent, v1::organizer);
@@ -215,17 +208,9 @@ TEST(Cluster, ScansSurviveAGatewayAndARedisFailoverExactlyOnce) {
   for (const auto& d : desks) attempts += d.attempts;
 
   // The new primary, asked through the Sentinels' answer, holds exactly the truth.
-  const auto totals_of = [&](unsigned short port) {
-    const auto response =
-        tools::client::http_get("127.0.0.1", port, std::string("/v1/events/") + kEvent + "/totals",
-                                tools::client::bearer(organizer_token), 10s);
-    v1::Totals totals;
-    EXPECT_EQ(response.status, 200) << response.body;
-    EXPECT_TRUE(
-        services::wire::decode(response.body, services::wire::Encoding::json, &totals, nullptr));
-    return totals;
-  };
-  const auto totals = totals_of(haproxy.port());
+  const auto totals =
+      support::http_totals("127.0.0.1", haproxy.port(),
+                           std::string("/v1/events/") + kEvent + "/totals", organizer_token, 10s);
   EXPECT_EQ(totals.onsite(), kBadges);
   EXPECT_EQ(totals.inside_now(), kBadges);
   EXPECT_EQ(totals.onsite_by_country().at("CH"), kBadges / 3);

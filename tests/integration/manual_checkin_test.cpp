@@ -21,6 +21,7 @@
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
@@ -81,7 +82,7 @@ class ManualCheckinRoute : public ::testing::Test {
   }
 
   void import(const std::string& event, const std::string& csv) {
-    ASSERT_TRUE(tests::support::import_registry(redis_, event, csv, event + ".csv"));
+    ASSERT_TRUE(tests::support::import_registry(redis_, event, csv, {.file_name = event + ".csv"}));
   }
 
   static v1::ManualCheckin checkin(const std::string& id, const std::string& badge,
@@ -116,14 +117,8 @@ class ManualCheckinRoute : public ::testing::Test {
   }
 
   v1::Totals totals(const std::string& event) {
-    const auto response =
-        http_get(gateway_->host(), gateway_->port(), "/v1/events/" + event + "/totals",
-                 bearer(tokens_[event]["organizer"]));
-    EXPECT_EQ(response.status, 200) << response.body;
-    v1::Totals parsed;
-    std::string error;
-    EXPECT_TRUE(wire::decode(response.body, wire::Encoding::json, &parsed, &error)) << error;
-    return parsed;
+    return tests::support::http_totals(*gateway_, "/v1/events/" + event + "/totals",
+                                       tokens_[event]["organizer"]);
   }
 
   // The gate's scanning desk (no scope) of `event`.

@@ -16,6 +16,7 @@
 
 #include "services/wire/codec.h"
 #include "tests/support/http_totals.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/errors.h"
 #include "tools/client/target.h"
@@ -293,14 +294,7 @@ std::string zoom_signature(std::string_view secret, std::string_view timestamp,
 // Fixture
 
 void OnlineTest::SetUp() {
-  const std::string csv = redis_.data_dir() + "/registry.csv";
-  std::ofstream(csv) << kOnlineRegistry;
-  std::string output;
-  ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", kOnlineEvent, "--registry", csv,
-                                  "--redis", redis_.url()},
-                                 &output),
-            0)
-      << output;
+  ASSERT_TRUE(support::import_registry(redis_, kOnlineEvent, kOnlineRegistry));
   online_tokens() = {.platform = support::issue_token(redis_, kOnlineEvent, v1::platform),
                      .display = support::issue_token(redis_, kOnlineEvent, v1::display),
                      .organizer = support::issue_token(redis_, kOnlineEvent, v1::organizer),

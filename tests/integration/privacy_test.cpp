@@ -25,7 +25,9 @@
 #include "services/wire/codec.h"
 #include "tests/integration/online_support.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
 #include "tools/client/http_get.h"
@@ -148,18 +150,11 @@ class Privacy : public ::testing::Test {
           a.badge + "," + a.country + "," + a.category + "," + a.name + "," + a.organization + "\n";
       people_.push_back(a);
     }
-    const std::string path = redis_.data_dir() + "/registry.csv";
-    std::ofstream(path) << csv;
-    const std::string event_path = redis_.data_dir() + "/event.json";
     // Today and tomorrow (UTC): scans count today, and the event has not ended.
-    std::ofstream(event_path) << R"({"event_id":")" << kEvent << R"(","time_zone":"UTC","days":[")"
-                              << today_utc() << R"(",")" << today_utc(1) << R"("]})";
-    std::string output;
-    ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", path,
-                                    "--event-file", event_path, "--redis", redis_.url()},
-                                   &output),
-              0)
-        << output;
+    const std::string event = std::string(R"({"event_id":")") + kEvent +
+                              R"(","time_zone":"UTC","days":[")" + today_utc() + R"(",")" +
+                              today_utc(1) + R"("]})";
+    ASSERT_TRUE(support::import_registry(redis_, kEvent, csv, {.event_json = event}));
     // Three revoked badges: their scans are refused.
     for (int i = 0; i < 3; ++i) {
       redis_.command({"HSET", store::badge_key(kEvent, people_[i].badge), "revoked", "1"});
@@ -342,13 +337,8 @@ class Privacy : public ::testing::Test {
               0);
     out["summary.txt"] = report;
     out["counters"] = redis_.command({"FCALL", "rollcall_totals", "1", store::tag(kEvent)});
-    const auto totals = tools::client::http_get(gateway_->host(), gateway_->port(),
-                                                std::string("/v1/events/") + kEvent + "/totals",
-                                                bearer(organizer_), 10s);
-    EXPECT_EQ(totals.status, 200);
-    v1::Totals parsed;
-    std::string error;
-    EXPECT_TRUE(wire::decode(totals.body, wire::Encoding::json, &parsed, &error)) << error;
+    auto parsed = support::http_totals(*gateway_, std::string("/v1/events/") + kEvent + "/totals",
+                                       organizer_, 10s);
     // When it was read, and the arrivals of the last minutes: the clock's, not the data's.
     parsed.clear_as_of();
     parsed.clear_arrivals_by_minute();
@@ -699,18 +689,13 @@ TEST_F(Privacy, ErasuresWhileDesksScanLoseNothing) {
 // An event whose last day is over shreds without --force; one still running does not.
 TEST_F(Privacy, AnEndedEventShredsWithoutForce) {
   const std::string event = "past-2025";
-  const std::string path = redis_.data_dir() + "/past.csv";
-  std::ofstream(path) << "badge_id,country,category,name,organization\n"
-                      << "old-1,CH,un,Past Person,Past Org\n";
-  const std::string event_path = redis_.data_dir() + "/past.json";
-  std::ofstream(event_path)
-      << R"({"event_id":"past-2025","time_zone":"Pacific/Kiritimati","days":["2025-07-07"]})";
+  ASSERT_TRUE(support::import_registry(
+      redis_, event,
+      "badge_id,country,category,name,organization\nold-1,CH,un,Past Person,Past Org\n",
+      {.file_name = "past.csv",
+       .event_json =
+           R"({"event_id":"past-2025","time_zone":"Pacific/Kiritimati","days":["2025-07-07"]})"}));
   std::string output;
-  ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", event, "--registry", path,
-                                  "--event-file", event_path, "--redis", redis_.url()},
-                                 &output),
-            0)
-      << output;
   redis_.command({"FCALL", "rollcall_scan", "1", store::tag(event), "s1", "old-1", "gate-1", "hall",
                   "in", "1751860000000", "1751860000000", "2025-07-07", "2025-07-07T17:46", "0"});
   ASSERT_EQ(run({"shred", "--event", event}, &output), 0) << output;
@@ -744,14 +729,8 @@ TEST_F(Privacy, ExplicitPersonIdsAreExportedErasedAndShredded) {
     csv +=
         "lnk-" + hex(rng_, 8) + ",CH,minister,Nm" + hex(rng_, 6) + ",Org," + persons.back() + "\n";
   }
-  const std::string path = redis_.data_dir() + "/linked.csv";
-  std::ofstream(path) << csv;
+  ASSERT_TRUE(support::import_registry(redis_, e, csv, {.file_name = "linked.csv"}));
   std::string output;
-  ASSERT_EQ(support::run_program(
-                {ROLLCALL_IMPORT_BIN, "--event", e, "--registry", path, "--redis", redis_.url()},
-                &output),
-            0)
-      << output;
   ASSERT_EQ(redis_.command({"HLEN", store::persons_key(e)}), "12");
 
   const std::string out_path = redis_.data_dir() + "/person.json";

@@ -20,7 +20,9 @@
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
 #include "tools/client/http_get.h"
@@ -49,14 +51,7 @@ std::string token_id_of(const std::string& token) {
 class Registration : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string csv = redis_.data_dir() + "/registry.csv";
-    std::ofstream(csv) << kRegistry;
-    std::string output;
-    ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", csv,
-                                    "--redis", redis_.url()},
-                                   &output),
-              0)
-        << output;
+    ASSERT_TRUE(support::import_registry(redis_, kEvent, kRegistry));
     v1::TokenRecord desk;
     desk.set_role(v1::desk);
     desk.set_desk_id("reg-1");
@@ -134,15 +129,8 @@ class Registration : public ::testing::Test {
   }
   // The figures as displays and organizers get them (GET …/totals).
   v1::Totals totals() {
-    const auto response = tools::client::http_get(
-        gateway_->host(), gateway_->port(), std::string("/v1/events/") + kEvent + "/totals",
-        tools::client::bearer(organizer_), std::chrono::seconds(10));
-    EXPECT_EQ(response.status, 200) << response.body;
-    v1::Totals out;
-    std::string error;
-    EXPECT_TRUE(services::wire::decode(response.body, services::wire::Encoding::json, &out, &error))
-        << error;
-    return out;
+    return support::http_totals(*gateway_, std::string("/v1/events/") + kEvent + "/totals",
+                                organizer_, std::chrono::seconds(10));
   }
   std::string counter(const std::string& field) {
     return redis_.command({"HGET", store::counters_key(kEvent), field});

@@ -16,7 +16,9 @@
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
 #include "tools/client/display_client.h"
@@ -55,11 +57,8 @@ std::string run_ok(const std::vector<std::string>& argv) {
 class Security : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string csv = redis_.data_dir() + "/registry.csv";
-    std::ofstream(csv) << kRegistry;
-    run_ok({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", csv, "--redis", redis_.url()});
-    run_ok(
-        {ROLLCALL_IMPORT_BIN, "--event", "other-2025", "--registry", csv, "--redis", redis_.url()});
+    ASSERT_TRUE(support::import_registry(redis_, kEvent, kRegistry));
+    ASSERT_TRUE(support::import_registry(redis_, "other-2025", kRegistry));
     for (const auto role : {v1::desk, v1::platform, v1::display, v1::organizer}) {
       tokens_[role] = support::issue_token(redis_, kEvent, role);
     }
@@ -274,13 +273,10 @@ TEST_F(Security, OnlyGenuineBadgeCodesForTheDayAreCounted) {
   EXPECT_EQ(desk.scan(scan("old", sign("M2", "2020-01-01", "2020-01-05"))).status(), v1::wrong_day);
   EXPECT_EQ(desk.scan(scan("revoked", sign("X1"))).status(), v1::revoked);
 
-  const auto totals =
-      tools::client::http_get(g.host(), g.port(), std::string("/v1/events/") + kEvent + "/totals",
-                              tools::client::bearer(tokens_[v1::organizer]));
-  v1::Totals parsed;
-  ASSERT_TRUE(
-      services::wire::decode(totals.body, services::wire::Encoding::json, &parsed, nullptr));
-  EXPECT_EQ(parsed.onsite(), 1);
+  EXPECT_EQ(support::http_totals(g, std::string("/v1/events/") + kEvent + "/totals",
+                                 tokens_[v1::organizer])
+                .onsite(),
+            1);
 
   // The kiosk can fetch the public keys to check codes while offline.
   const auto keys = tools::client::http_get(g.host(), g.port(),

@@ -23,6 +23,7 @@
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/errors.h"
 #include "tools/client/http_get.h"
@@ -76,9 +77,7 @@ class Tls : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = redis_.data_dir();
-    const std::string csv = dir_ + "/registry.csv";
-    std::ofstream(csv) << kRegistry;
-    run_ok({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", csv, "--redis", redis_.url()});
+    ASSERT_TRUE(support::import_registry(redis_, kEvent, kRegistry));
     make_ca(dir_, "ca");
     make_ca(dir_, "stranger-ca");
     make_server_certificate(dir_, "ca");

@@ -21,6 +21,7 @@
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tests/support/truth_figures.h"
 #include "tools/client/http_get.h"
@@ -153,12 +154,8 @@ TEST(VenueAcceptance, WsisAndAiForGoodReplayedTogetherShowTheVenueTruth) {
   std::map<std::string, json::object> truths;
   for (const auto& e : events) {
     truths[e] = read_json(dir + "/" + e + "/truth.json");
-    ASSERT_EQ(support::run_program(
-                  {ROLLCALL_IMPORT_BIN, "--event", e, "--registry", dir + "/" + e + "/registry.csv",
-                   "--event-file", dir + "/" + e + "/event.json", "--redis", redis.url()},
-                  &output),
-              0)
-        << output;
+    ASSERT_TRUE(support::import_registry_file(redis, e, dir + "/" + e + "/registry.csv",
+                                              dir + "/" + e + "/event.json"));
   }
   ASSERT_EQ(support::run_program({ROLLCALL_ADMIN_BIN, "venue", "create", "--venue", venue, "--name",
                                   std::string(venue_config.at("name").as_string()), "--events",

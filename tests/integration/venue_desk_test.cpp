@@ -16,6 +16,7 @@
 #include "tests/support/gateway_process.h"
 #include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/errors.h"
 #include "tools/client/http_get.h"
@@ -45,9 +46,8 @@ class VenueDeskTest : public ::testing::Test {
       for (int k = 0; k < 10; ++k) {
         csv += (e == 0 ? "W" : "A") + std::to_string(k) + ",KE,youth,Own,Org,\n";
       }
-      const auto file = redis_.data_dir() + "/" + kEvents[e] + ".csv";
-      std::ofstream(file) << csv;
-      run_ok({ROLLCALL_IMPORT_BIN, "--event", kEvents[e], "--registry", file});
+      ASSERT_TRUE(
+          support::import_registry(redis_, kEvents[e], csv, {.file_name = kEvents[e] + ".csv"}));
       organizers_.push_back(support::issue_token(redis_, kEvents[e], v1::organizer));
     }
     run_ok({ROLLCALL_ADMIN_BIN, "venue", "create", "--venue", kVenue, "--name", "Palexpo",

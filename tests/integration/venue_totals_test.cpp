@@ -20,6 +20,7 @@
 #include "tests/support/gateway_process.h"
 #include "tests/support/http_totals.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/desk_client.h"
 #include "tools/client/display_client.h"
@@ -116,14 +117,8 @@ class VenueTotalsTest : public ::testing::Test {
                  ",Org\n";
         }
       }
-      const auto file = redis_.data_dir() + "/" + kEvents[e] + ".csv";
-      std::ofstream(file) << csv;
-      std::string output;
-      ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvents[e], "--registry",
-                                      file, "--redis", redis_.url()},
-                                     &output),
-                0)
-          << output;
+      ASSERT_TRUE(
+          support::import_registry(redis_, kEvents[e], csv, {.file_name = kEvents[e] + ".csv"}));
       platform_tokens_.push_back(support::issue_token(redis_, kEvents[e], v1::platform));
     }
     // The importer's person links, written as it writes them.

@@ -25,20 +25,7 @@ const std::string echo_library =
     "#!lua name=rolltest\n"
     "redis.register_function('rolltest_echo', function(keys, args) return args[1] end)\n";
 
-class RedisConnection : public ::testing::Test {
- protected:
-  std::shared_ptr<rr::Connection> connect(rr::Connection::Options options) {
-    auto conn = rr::Connection::create(io_.executor(), std::move(options));
-    conn->on_state_change([states = states_](bool ready) { states->push(ready); });
-    conn->start();
-    return conn;
-  }
-  std::shared_ptr<rr::Connection> connect() { return connect(options_for(server_.url())); }
-
-  RedisServer server_;
-  IoThreads io_;
-  std::shared_ptr<Events<bool>> states_ = std::make_shared<Events<bool>>();
-};
+using RedisConnection = ConnectionTest;
 
 TEST_F(RedisConnection, SetGetIncrAndReplyTypes) {
   auto conn = connect();

@@ -32,18 +32,10 @@ const std::string busy_library =
     "  return spins\n"
     "end)\n";
 
-class RedisHealth : public ::testing::Test {
+// Without persistence: a busy Redis here is busy with the test's work alone.
+class RedisHealth : public ConnectionTest {
  protected:
-  std::shared_ptr<rr::Connection> connect(rr::Connection::Options options) {
-    auto conn = rr::Connection::create(io_.executor(), std::move(options));
-    conn->on_state_change([states = states_](bool ready) { states->push(ready); });
-    conn->start();
-    return conn;
-  }
-
-  RedisServer server_{{"--appendonly", "no"}};
-  IoThreads io_;
-  std::shared_ptr<Events<bool>> states_ = std::make_shared<Events<bool>>();
+  RedisHealth() : ConnectionTest({"--appendonly", "no"}) {}
 };
 
 TEST_F(RedisHealth, BusyRedisThatKeepsAnsweringIsNotDeclaredDead) {

@@ -10,11 +10,13 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/error.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "redis/connection.h"
+#include "tests/support/redis_server.h"
 
 namespace rollcall::tests::redis {
 
@@ -124,5 +126,25 @@ inline rr::Connection::Options options_for(const std::string& url_text) {
   options.health_timeout = 500ms;
   return options;
 }
+
+// A private redis-server (started with `server_args`) and connections to it on IoThreads, each
+// connection's ready/lost changes recorded in states_ in the order they happened.
+class ConnectionTest : public ::testing::Test {
+ protected:
+  explicit ConnectionTest(std::vector<std::string> server_args = {})
+      : server_(std::move(server_args)) {}
+
+  std::shared_ptr<rr::Connection> connect(rr::Connection::Options options) {
+    auto conn = rr::Connection::create(io_.executor(), std::move(options));
+    conn->on_state_change([states = states_](bool ready) { states->push(ready); });
+    conn->start();
+    return conn;
+  }
+  std::shared_ptr<rr::Connection> connect() { return connect(options_for(server_.url())); }
+
+  support::RedisServer server_;
+  IoThreads io_;
+  std::shared_ptr<Events<bool>> states_ = std::make_shared<Events<bool>>();
+};
 
 }  // namespace rollcall::tests::redis

@@ -1,29 +1,41 @@
 #include "tests/support/registry_fixture.h"
 
 #include <fstream>
-#include <vector>
 
 #include "tests/support/gateway_process.h"
 
 namespace rollcall::tests::support {
 
 ::testing::AssertionResult import_registry(const RedisServer& redis, std::string_view event,
-                                           const std::string& csv, const std::string& file_name,
-                                           const std::string& event_file) {
-  const std::string path = redis.data_dir() + "/" + file_name;
-  std::ofstream(path) << csv;
-  std::vector<std::string> argv = {ROLLCALL_IMPORT_BIN, "--event", std::string(event), "--registry",
-                                   path};
-  if (!event_file.empty()) {
-    argv.push_back("--event-file");
-    argv.push_back(event_file);
+                                           const std::string& csv, const ImportOptions& options) {
+  const std::string path = redis.data_dir() + "/" + options.file_name;
+  if (!(std::ofstream(path, std::ios::binary) << csv)) {
+    return ::testing::AssertionFailure() << "cannot write " << path;
   }
-  argv.push_back("--redis");
-  argv.push_back(redis.url());
+  std::string event_file;
+  if (!options.event_json.empty()) {
+    event_file = path + ".json";
+    if (!(std::ofstream(event_file, std::ios::binary) << options.event_json)) {
+      return ::testing::AssertionFailure() << "cannot write " << event_file;
+    }
+  }
+  return import_registry_file(redis, event, path, event_file, options.extra_args);
+}
+
+::testing::AssertionResult import_registry_file(const RedisServer& redis, std::string_view event,
+                                                const std::string& csv_path,
+                                                const std::string& event_file,
+                                                const std::vector<std::string>& extra_args) {
+  std::vector<std::string> argv = {ROLLCALL_IMPORT_BIN, "--event", std::string(event), "--registry",
+                                   csv_path};
+  if (!event_file.empty()) argv.insert(argv.end(), {"--event-file", event_file});
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  argv.insert(argv.end(), {"--redis", redis.url()});
   std::string output;
   const int code = run_program(argv, &output);
   if (code == 0) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "rollcall-import exited " << code << ": " << output;
+  return ::testing::AssertionFailure()
+         << "rollcall-import exited " << code << " for event \"" << event << "\": " << output;
 }
 
 }  // namespace rollcall::tests::support

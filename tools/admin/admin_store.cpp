@@ -5,6 +5,8 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "services/registry/event_config.h"
+#include "services/store/access_call.h"
+#include "services/store/event_reads.h"
 #include "services/store/function_library.h"
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
@@ -52,16 +54,19 @@ std::string EventOptions::check(const po::variables_map& values) {
 }
 
 redis::SyncSession open_event(const EventOptions& options) {
+  namespace store = services::store;
   try {
     redis::SyncSession redis(options.url);
     if (!options.venue_id.empty()) {
-      if (redis.query({"EXISTS", services::store::venue_key(options.venue_id)}).integer == 0) {
+      if (!stored(store::read_exists(redis.query(store::venue_exists_read(options.venue_id))),
+                  "whether the venue exists")) {
         throw AdminError("venue " + options.venue_id + " does not exist in Redis at " +
                          options.url.where() + ": create it first (rollcall-admin venue create)");
       }
       return redis;
     }
-    if (redis.query({"EXISTS", services::store::event_key(options.event_id)}).integer == 0) {
+    if (!stored(store::read_exists(redis.query(store::event_exists_read(options.event_id))),
+                "whether the event exists")) {
       throw AdminError("event " + options.event_id + " does not exist in Redis at " +
                        options.url.where() + ": import its registry first (rollcall-import)");
     }
@@ -75,7 +80,9 @@ redis::SyncSession open_event(const EventOptions& options) {
 }
 
 std::vector<std::string> venue_events(redis::SyncSession& redis, const std::string& venue_id) {
-  const auto events = redis.command({"HGET", services::store::venue_key(venue_id), "events"});
+  namespace store = services::store;
+  const auto events =
+      stored(store::read_field(redis.query(store::venue_events_read(venue_id))), "venue events");
   std::vector<std::string> out;
   if (!events) return out;
   std::string_view rest = *events;
@@ -91,17 +98,21 @@ std::vector<std::string> venue_events(redis::SyncSession& redis, const std::stri
 
 long long forget_desk(redis::SyncSession& redis, const std::string& event_id,
                       const std::string& desk_id) {
-  const std::vector<std::string> call = {"FCALL", std::string(services::store::kForgetDeskFunction),
-                                         "1",     services::store::tag(event_id),
-                                         desk_id, std::to_string(now_timestamp().seconds() * 1000)};
+  namespace store = services::store;
+  const auto call = store::forget_desk_call(event_id, desk_id, now_timestamp().seconds() * 1000);
+  return stored(store::read_forget_desk(call_function(redis, call)), "the forgotten desk");
+}
+
+redis::Reply call_function(redis::SyncSession& redis, const std::vector<std::string>& call) {
+  namespace store = services::store;
   try {
-    return redis.query(call).integer;
+    return redis.query(call);
   } catch (const std::runtime_error& e) {
     // No gateway of this version has loaded the functions yet: load them as it would.
-    if (std::string_view(e.what()).find("Function not found") == std::string_view::npos) throw;
+    if (!store::is_function_missing(e.what())) throw;
   }
-  redis.query({"FUNCTION", "LOAD", "REPLACE", std::string(services::store::function_library())});
-  return redis.query(call).integer;
+  redis.query(store::function_load());
+  return redis.query(call);
 }
 
 // "12h", "5d", "90m", "3600s" -> seconds; nullopt for anything else.

@@ -13,6 +13,7 @@
 
 #include "redis/sync_session.h"
 #include "redis/url.h"
+#include "services/store/reply_read.h"
 
 namespace rollcall::tools::admin {
 
@@ -47,6 +48,17 @@ std::vector<std::string> venue_events(redis::SyncSession& redis, const std::stri
 // among the tracked desks; displays are told). Returns how many counters went (0: none had it).
 long long forget_desk(redis::SyncSession& redis, const std::string& event_id,
                       const std::string& desk_id);
+
+// FCALL, loading the Functions library first when this Redis has not got it (no gateway of this
+// version has connected yet).
+redis::Reply call_function(redis::SyncSession& redis, const std::vector<std::string>& call);
+
+// The value of a store read (services/store), or AdminError naming what was read and why not.
+template <class T>
+T stored(services::store::Read<T> read, const std::string& what) {
+  if (!read) throw AdminError(what + " in Redis is unreadable: " + read.error.cause);
+  return std::move(*read.value);
+}
 
 // "12h", "5d", "90m", "3600s" -> seconds; nullopt for anything else.
 std::optional<long long> parse_lifetime(const std::string& text);

@@ -7,6 +7,9 @@
 
 #include "services/archive/archive_content.h"
 #include "services/archive/archive_format.h"
+#include "services/store/event_log_reader.h"
+#include "services/store/event_reads.h"
+#include "services/store/key_commands.h"
 #include "services/store/keys.h"
 #include "tools/admin/admin_store.h"
 #include "tools/admin/archive_store.h"
@@ -118,16 +121,17 @@ int restore(int argc, char** argv) {
   redis::SyncSession redis(*url);
   const auto report = restore_event(redis, *decoded, replace);
   // What landed is what the archive says: the log's length and last id, the seq.
-  const auto replies = redis.pipeline(
-      {{"XLEN", services::store::log_key(e)}, {"GET", services::store::tag(e) + ":seq"}});
-  const auto seq = replies[1].str.empty() ? "0" : replies[1].str;
-  if (static_cast<std::uint64_t>(replies[0].integer) != decoded->header.log_entries() ||
+  namespace store = services::store;
+  const auto replies = redis.pipeline({store::log_length_read(e), store::seq_read(e)});
+  const auto length = stored(store::read_count(replies[0]), "the log's length");
+  auto seq = stored(store::read_text(replies[1]), "the seq");
+  if (seq.empty()) seq = "0";
+  if (static_cast<std::uint64_t>(length) != decoded->header.log_entries() ||
       seq != std::to_string(decoded->header.seq())) {
-    throw AdminError("event " + e + " was restored but now holds " +
-                     std::to_string(replies[0].integer) + " log entries and seq " + seq +
-                     " where the archive has " + std::to_string(decoded->header.log_entries()) +
-                     " and " + std::to_string(decoded->header.seq()) +
-                     ": something else writes to it");
+    throw AdminError("event " + e + " was restored but now holds " + std::to_string(length) +
+                     " log entries and seq " + seq + " where the archive has " +
+                     std::to_string(decoded->header.log_entries()) + " and " +
+                     std::to_string(decoded->header.seq()) + ": something else writes to it");
   }
   if (report.stale_staging > 0) {
     std::cerr << "removed " << report.stale_staging

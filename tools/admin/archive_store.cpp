@@ -10,7 +10,14 @@
 #include <set>
 
 #include "services/archive/archive_content.h"
+#include "services/store/archive_call.h"
+#include "services/store/event_log_reader.h"
+#include "services/store/event_reads.h"
+#include "services/store/import_call.h"
+#include "services/store/key_commands.h"
+#include "services/store/key_scan.h"
 #include "services/store/keys.h"
+#include "services/store/transaction.h"
 #include "tools/admin/admin_store.h"
 
 namespace rollcall::tools::admin {
@@ -29,75 +36,40 @@ long long number(const std::string& text) {
   return value;
 }
 
-// Where the event stands: {E}:seq, the id of the last log entry and the log's length, read
-// together.
-struct Position {
-  std::string seq, last_id;
-  long long log_length = 0;
-  bool operator==(const Position&) const = default;
-};
+using store::EventPosition;
 
-// The three commands that read a Position, and the Position from their replies.
-std::vector<std::vector<std::string>> position_commands(const std::string& e) {
-  return {{"GET", store::tag(e) + ":seq"},
-          {"XREVRANGE", store::log_key(e), "+", "-", "COUNT", "1"},
-          {"XLEN", store::log_key(e)}};
+// Where the event stands (store::position_reads), read in one transaction.
+EventPosition position(redis::SyncSession& redis, const std::string& e) {
+  const auto results = stored(
+      store::read_transaction(redis.pipeline(store::transaction(store::position_reads(e))), 3),
+      "the event's position");
+  if (!results) throw AdminError("the event's position could not be read");
+  return stored(store::read_position((*results)[0], (*results)[1], (*results)[2]),
+                "the event's position");
 }
 
-Position position_from(const redis::Reply& seq, const redis::Reply& last,
-                       const redis::Reply& length) {
-  Position at;
-  at.seq = seq.str;
-  if (!last.elements.empty() && !last.elements[0].elements.empty()) {
-    at.last_id = last.elements[0].elements[0].str;
-  }
-  at.log_length = length.integer;
-  return at;
-}
-
-Position position(redis::SyncSession& redis, const std::string& e) {
-  auto commands = position_commands(e);
-  commands.insert(commands.begin(), {"MULTI"});
-  commands.push_back({"EXEC"});
-  const auto replies = redis.pipeline(commands);
-  const auto& results = replies.back();
-  if (results.elements.size() != 3) throw AdminError("the event's position could not be read");
-  return position_from(results.elements[0], results.elements[1], results.elements[2]);
-}
-
-// Every key {E}:<suffix>, suffix included, SCANned.
+// Every key {E}:<suffix>, suffix included, SCANned (sorted, each once).
 std::vector<std::string> event_keys(redis::SyncSession& redis, const std::string& e) {
   const auto prefix = store::tag(e) + ":";
-  std::set<std::string> names;  // SCAN may repeat a key
-  std::string cursor = "0";
-  do {
-    const auto page = redis.query({"SCAN", cursor, "MATCH", prefix + "*", "COUNT", "1000"});
-    if (page.elements.size() != 2) throw AdminError("unexpected SCAN reply");
-    cursor = page.elements[0].str;
-    for (const auto& key : page.elements[1].elements) names.insert(key.str.substr(prefix.size()));
-  } while (cursor != "0");
-  return {names.begin(), names.end()};
+  store::KeyScanPager pager(prefix + "*");
+  while (const auto command = pager.next()) {
+    stored(pager.take(redis.query(*command)), "the keys of " + e);
+  }
+  std::vector<std::string> names;
+  for (const auto& key : pager.keys()) names.push_back(key.substr(prefix.size()));
+  return names;
 }
 
-v1::ArchiveField pair_of(const redis::Reply& name, const redis::Reply& value) {
+v1::ArchiveField pair_of(std::string name, std::string value) {
   v1::ArchiveField f;
-  f.set_name(name.str);
-  f.set_value(value.str);
+  f.set_name(std::move(name));
+  f.set_value(std::move(value));
   return f;
-}
-
-std::string score_text(double score) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.17g", score);
-  return buffer;
 }
 
 // The command that reads a key of this type whole.
 std::vector<std::string> read_command(const std::string& full, const std::string& type) {
-  if (type == "string") return {"GET", full};
-  if (type == "hash") return {"HGETALL", full};
-  if (type == "set") return {"SMEMBERS", full};
-  if (type == "zset") return {"ZRANGE", full, "0", "-1", "WITHSCORES"};
+  if (auto read = store::whole_key_read(full, type)) return *read;
   throw AdminError("the key " + full + " is a " + type + ", which an archive cannot hold");
 }
 
@@ -108,15 +80,16 @@ std::optional<v1::ArchiveKey> key_from_reply(const std::string& suffix, const st
   key.set_name(suffix);
   if (type == "string") {
     key.set_type(v1::archive_string);
-    if (all.type != redis::Reply::Type::string) return std::nullopt;
-    key.set_value(all.str);
+    auto value = stored(store::read_field(all), "the key " + suffix);
+    if (!value) return std::nullopt;
+    key.set_value(std::move(*value));
     return key;
   }
   if (type == "hash") {
     key.set_type(v1::archive_hash);
     std::vector<v1::ArchiveField> fields;
-    for (std::size_t i = 0; i + 1 < all.elements.size(); i += 2) {
-      fields.push_back(pair_of(all.elements[i], all.elements[i + 1]));
+    for (auto& [name, value] : stored(store::read_hash(all), "the key " + suffix)) {
+      fields.push_back(pair_of(std::move(name), std::move(value)));
     }
     // Sorted, so the same event always makes the same archive.
     std::sort(fields.begin(), fields.end(),
@@ -124,16 +97,15 @@ std::optional<v1::ArchiveKey> key_from_reply(const std::string& suffix, const st
     for (auto& f : fields) *key.add_fields() = std::move(f);
   } else if (type == "set") {
     key.set_type(v1::archive_set);
-    std::vector<std::string> members;
-    for (const auto& m : all.elements) members.push_back(m.str);
+    auto members = stored(store::read_members(all), "the key " + suffix);
     std::sort(members.begin(), members.end());
     for (auto& m : members) key.add_members(std::move(m));
   } else {
     key.set_type(v1::archive_sorted_set);
-    for (std::size_t i = 0; i + 1 < all.elements.size(); i += 2) {
+    for (auto& [member, score] : stored(store::read_scored(all), "the key " + suffix)) {
       auto* scored = key.add_scored();
-      scored->set_member(all.elements[i].str);
-      scored->set_score(std::strtod(all.elements[i + 1].str.c_str(), nullptr));
+      scored->set_member(std::move(member));
+      scored->set_score(score);
     }
   }
   if (key.fields_size() + key.members_size() + key.scored_size() == 0) {
@@ -151,28 +123,26 @@ std::size_t write_stream(redis::SyncSession& redis, const std::string& full,
   std::size_t written = 0;
   std::string from = "-";
   for (;;) {
-    const auto page = redis.query({"XRANGE", full, from, until, "COUNT", std::to_string(kPage)});
+    auto page = stored(store::read_log_page(
+                           redis.query(store::stream_range_read(full, from, until, kPage)), kPage),
+                       "the stream " + suffix);
     v1::ArchiveKey part;
     part.set_name(suffix);
     part.set_type(v1::archive_stream);
-    for (const auto& item : page.elements) {
-      if (item.elements.size() != 2) continue;
+    for (auto& item : page) {
       auto* entry = part.add_entries();
-      entry->set_id(item.elements[0].str);
-      const auto& fields = item.elements[1].elements;
-      for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-        *entry->add_fields() = pair_of(fields[i], fields[i + 1]);
+      entry->set_id(std::move(item.id));
+      for (auto& [name, value] : item.fields) {
+        *entry->add_fields() = pair_of(std::move(name), std::move(value));
       }
     }
-    const bool last = page.elements.size() < kPage;
+    const bool last = page.size() < kPage;
     if (last) {
       if (written + part.entries_size() == 0) return 0;
-      const auto info = redis.query({"XINFO", "STREAM", full});
-      for (std::size_t i = 0; i + 1 < info.elements.size(); i += 2) {
-        if (info.elements[i].str == "last-generated-id") {
-          part.set_stream_last_id(info.elements[i + 1].str);
-        }
-      }
+      const auto last_id =
+          stored(store::read_stream_last_id(redis.query(store::stream_info_read(full))),
+                 "the stream " + suffix);
+      if (last_id) part.set_stream_last_id(*last_id);
     } else {
       unsigned long long ms = 0, seq = 0;
       archive::parse_stream_id(part.entries(part.entries_size() - 1).id(), &ms, &seq);
@@ -202,50 +172,45 @@ void append_writes(redis::SyncSession& redis, const std::string& target,
                    const v1::ArchiveKey& key) {
   switch (key.type()) {
     case v1::archive_string:
-      redis.append({"SET", target, key.value()});
+      redis.append(store::string_write(target, key.value()));
       break;
     case v1::archive_hash:
       for (int i = 0; i < key.fields_size(); i += kBatch) {
-        std::vector<std::string> command = {"HSET", target};
+        store::FieldPairs fields;
         for (int j = i; j < std::min<int>(key.fields_size(), i + kBatch); ++j) {
-          command.push_back(key.fields(j).name());
-          command.push_back(key.fields(j).value());
+          fields.emplace_back(key.fields(j).name(), key.fields(j).value());
         }
-        redis.append(command);
+        redis.append(store::hash_write(target, fields));
       }
       break;
     case v1::archive_set:
       for (int i = 0; i < key.members_size(); i += kBatch) {
-        std::vector<std::string> command = {"SADD", target};
+        std::vector<std::string> members;
         for (int j = i; j < std::min<int>(key.members_size(), i + kBatch); ++j) {
-          command.push_back(key.members(j));
+          members.push_back(key.members(j));
         }
-        redis.append(command);
+        redis.append(store::set_add(target, members));
       }
       break;
     case v1::archive_sorted_set:
       for (int i = 0; i < key.scored_size(); i += kBatch) {
-        std::vector<std::string> command = {"ZADD", target};
+        std::vector<std::pair<std::string, double>> scored;
         for (int j = i; j < std::min<int>(key.scored_size(), i + kBatch); ++j) {
-          command.push_back(score_text(key.scored(j).score()));
-          command.push_back(key.scored(j).member());
+          scored.emplace_back(key.scored(j).member(), key.scored(j).score());
         }
-        redis.append(command);
+        redis.append(store::sorted_set_add(target, scored));
       }
       break;
     case v1::archive_stream:
       // In order, each with its own id: the log keeps the times its ids record.
       for (const auto& entry : key.entries()) {
-        std::vector<std::string> command = {"XADD", target, entry.id()};
-        for (const auto& f : entry.fields()) {
-          command.push_back(f.name());
-          command.push_back(f.value());
-        }
-        redis.append(command);
+        store::FieldPairs fields;
+        for (const auto& f : entry.fields()) fields.emplace_back(f.name(), f.value());
+        redis.append(store::stream_add(target, entry.id(), fields));
       }
       if (!key.stream_last_id().empty() &&
           key.stream_last_id() != key.entries(key.entries_size() - 1).id()) {
-        redis.append({"XSETID", target, key.stream_last_id()});
+        redis.append(store::stream_last_id_write(target, key.stream_last_id()));
       }
       break;
     default:
@@ -255,9 +220,10 @@ void append_writes(redis::SyncSession& redis, const std::string& target,
 
 void remove_keys(redis::SyncSession& redis, const std::vector<std::string>& keys) {
   for (std::size_t i = 0; i < keys.size(); i += kBatch) {
-    std::vector<std::string> command = {"UNLINK"};
-    for (std::size_t j = i; j < std::min(keys.size(), i + kBatch); ++j) command.push_back(keys[j]);
-    redis.query(command);
+    const std::vector<std::string> batch(
+        keys.begin() + static_cast<long>(i),
+        keys.begin() + static_cast<long>(std::min(keys.size(), i + kBatch)));
+    redis.query(store::keys_unlink(batch));
   }
 }
 
@@ -266,7 +232,7 @@ void remove_keys(redis::SyncSession& redis, const std::vector<std::string>& keys
 ArchiveSummary write_archive(redis::SyncSession& redis, const std::string& e,
                              const std::string& path, int attempts) {
   const auto prefix = store::tag(e) + ":";
-  Position before, after;
+  EventPosition before, after;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     ArchiveSummary summary;
     summary.attempts = attempt;
@@ -278,7 +244,7 @@ ArchiveSummary write_archive(redis::SyncSession& redis, const std::string& e,
     // Each key's type, and each stream's length: an emptied stream cannot be rebuilt by XADD
     // (nothing of rollcall empties one), so it is left out before the header counts the keys.
     std::vector<std::vector<std::string>> probes;
-    for (const auto& name : names) probes.push_back({"TYPE", prefix + name});
+    for (const auto& name : names) probes.push_back(store::key_type_read(prefix + name));
     std::vector<redis::Reply> replies;
     for (std::size_t i = 0; i < probes.size(); i += kBatch) {
       const std::vector<std::vector<std::string>> batch(
@@ -288,9 +254,13 @@ ArchiveSummary write_archive(redis::SyncSession& redis, const std::string& e,
     }
     std::vector<std::pair<std::string, std::string>> keys;  // name, type
     for (std::size_t i = 0; i < names.size(); ++i) {
-      const auto& type = replies[i].str;
+      const auto type = stored(store::read_type(replies[i]), "the type of " + names[i]);
       if (type == "none") continue;
-      if (type == "stream" && redis.query({"XLEN", prefix + names[i]}).integer == 0) continue;
+      if (type == "stream" &&
+          stored(store::read_count(redis.query(store::stream_length_read(prefix + names[i]))),
+                 "the length of " + names[i]) == 0) {
+        continue;
+      }
       keys.emplace_back(names[i], type);
     }
 
@@ -299,21 +269,21 @@ ArchiveSummary write_archive(redis::SyncSession& redis, const std::string& e,
     // gives it as it was in that state. A key created between the SCAN and the MULTI would be
     // missing: every change that creates or deletes a key moves the seq, so the position read
     // before the SCAN must equal the one inside the MULTI.
-    std::vector<std::vector<std::string>> commands = position_commands(e);
-    commands.insert(commands.begin(), {"MULTI"});
+    auto reads = store::position_reads(e);
     std::vector<std::size_t> slot(keys.size(), 0);  // index into the MULTI's results
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (keys[i].second == "stream") continue;
-      slot[i] = commands.size() - 1;
-      commands.push_back(read_command(prefix + keys[i].first, keys[i].second));
+      slot[i] = reads.size();
+      reads.push_back(read_command(prefix + keys[i].first, keys[i].second));
     }
-    commands.push_back({"EXEC"});
-    const auto snapshot = redis.pipeline(commands);
-    const auto& results = snapshot.back();
-    if (results.elements.size() != commands.size() - 2) {
-      throw AdminError("the event could not be read in one transaction");
-    }
-    after = position_from(results.elements[0], results.elements[1], results.elements[2]);
+    const auto count = reads.size();
+    const auto snapshot =
+        stored(store::read_transaction(redis.pipeline(store::transaction(std::move(reads))), count),
+               "the event's snapshot");
+    if (!snapshot) throw AdminError("the event could not be read in one transaction");
+    const auto& results = *snapshot;
+    after =
+        stored(store::read_position(results[0], results[1], results[2]), "the event's position");
     if (after != before) continue;
 
     auto& header = summary.header;
@@ -338,7 +308,7 @@ ArchiveSummary write_archive(redis::SyncSession& redis, const std::string& e,
         held_still = write_stream(redis, prefix + name, name, until, writer) > 0;
         continue;
       }
-      const auto key = key_from_reply(name, type, results.elements[slot[i]]);
+      const auto key = key_from_reply(name, type, results[slot[i]]);
       if (!key) {
         held_still = false;  // cannot be: the seq did not move
         break;
@@ -368,9 +338,10 @@ ArchiveSummary write_archive(redis::SyncSession& redis, const std::string& e,
 }
 
 bool event_exists(redis::SyncSession& redis, const std::string& e) {
-  const auto replies = redis.pipeline(
-      {{"EXISTS", store::event_key(e)}, {"SISMEMBER", std::string(store::kEventsKey), e}});
-  return replies[0].integer != 0 || replies[1].integer != 0;
+  const auto replies =
+      redis.pipeline({store::event_exists_read(e), store::set_member_read(store::kEventsKey, e)});
+  return stored(store::read_exists(replies[0]), "whether event " + e + " exists") ||
+         stored(store::read_exists(replies[1]), "the events");
 }
 
 RestoreReport restore_event(redis::SyncSession& redis, const archive::Archive& archive_file,
@@ -402,13 +373,14 @@ RestoreReport restore_event(redis::SyncSession& redis, const archive::Archive& a
 
     // The switch: one transaction, watched so that a write to the event meanwhile (a gateway
     // still serving it) aborts the restore instead of mixing two states.
-    redis.query({"WATCH", store::event_key(e), prefix + "seq", store::registry_version_key(e),
-                 store::log_key(e)});
+    redis.query(store::watch({store::event_key(e), store::seq_key(e),
+                              store::registry_version_key(e), store::log_key(e)}));
     if (!replace && event_exists(redis, e)) {
-      redis.query({"UNWATCH"});
+      redis.query(store::unwatch());
       throw AdminError("event " + e + " was created while the archive was being written");
     }
-    const auto current = redis.command({"GET", store::registry_version_key(e)});
+    const auto current = stored(store::read_field(redis.query(store::registry_version_read(e))),
+                                "the registry version");
     long long version = number(current.value_or("0"));
     for (const auto& key : archive_file.keys) {
       if (key.name() == "registry_version") version = std::max(version, number(key.value()));
@@ -416,27 +388,29 @@ RestoreReport restore_event(redis::SyncSession& redis, const archive::Archive& a
     report.registry_version = version + 1;
     std::set<std::string> restored;
     for (const auto& key : archive_file.keys) restored.insert(key.name());
-    std::vector<std::vector<std::string>> commands = {{"MULTI"}};
+    std::vector<std::vector<std::string>> commands;
     for (const auto& name : event_keys(redis, e)) {
       if (archive::is_archived_key(name) && !restored.contains(name)) {
-        commands.push_back({"DEL", prefix + name});
+        commands.push_back(store::key_delete(prefix + name));
         ++report.removed;
       }
     }
     for (std::size_t i = 0; i < archive_file.keys.size(); ++i) {
-      commands.push_back({"RENAME", staged[i], prefix + archive_file.keys[i].name()});
+      commands.push_back(store::key_rename(staged[i], prefix + archive_file.keys[i].name()));
     }
-    commands.push_back(
-        {"SET", store::registry_version_key(e), std::to_string(report.registry_version)});
-    commands.push_back({"EXEC"});
-    const auto replies = redis.pipeline(commands);
-    if (replies.back().type != redis::Reply::Type::array) {
+    commands.push_back(store::string_write(store::registry_version_key(e),
+                                           std::to_string(report.registry_version)));
+    const auto count = commands.size();
+    const auto switched = stored(
+        store::read_transaction(redis.pipeline(store::transaction(std::move(commands))), count),
+        "the restore's switch");
+    if (!switched) {
       throw AdminError("event " + e + " changed while the archive was being restored (is a " +
                        "gateway still serving it?); nothing was restored");
     }
   } catch (const std::exception& error) {
     try {
-      redis.query({"UNWATCH"});
+      redis.query(store::unwatch());
       remove_keys(redis, staged);
     } catch (const std::exception&) {
       // The link is gone: the staging keys stay until the next restore of this event.
@@ -444,7 +418,7 @@ RestoreReport restore_event(redis::SyncSession& redis, const archive::Archive& a
     if (dynamic_cast<const AdminError*>(&error)) throw;
     throw AdminError(std::string(error.what()) + "; nothing was restored");
   }
-  redis.query({"SADD", std::string(store::kEventsKey), e});
+  redis.query(store::event_register(e));
   report.keys = archive_file.keys.size();
   return report;
 }

@@ -21,6 +21,7 @@
 #include "services/registry/badge_validator.h"
 #include "services/registry/csv_reader.h"
 #include "services/registry/event_config.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 #include "tools/admin/admin_store.h"
 #include "tools/admin/commands.h"
@@ -286,37 +287,35 @@ int sign(int argc, char** argv) {
 // The event's badge keys as Redis holds them (public halves), by key id.
 std::map<std::string, v1::BadgeKey> event_badge_keys(redis::SyncSession& redis,
                                                      const std::string& event_id) {
-  const auto reply = redis.query({"HGETALL", services::store::badge_keys_key(event_id)});
+  namespace store = services::store;
+  const auto stored_keys = stored(store::read_hash(redis.query(store::badge_keys_read(event_id))),
+                                  "the badge keys of " + event_id);
   std::map<std::string, v1::BadgeKey> keys;
-  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
-    from_json(reply.elements[i + 1].str, &keys[reply.elements[i].str],
-              "badge key " + reply.elements[i].str);
-  }
+  for (const auto& [id, json] : stored_keys) from_json(json, &keys[id], "badge key " + id);
   return keys;
 }
 
 // Every badge of the event in Redis, by id, a pipeline of HGETALLs per thousand.
 std::vector<v1::Badge> redis_badges(redis::SyncSession& redis, const std::string& event_id) {
-  const auto members = redis.query({"SMEMBERS", services::store::badges_key(event_id)});
-  std::vector<std::string> ids;
-  for (const auto& member : members.elements) ids.push_back(member.str);
+  namespace store = services::store;
+  auto ids = stored(store::read_members(redis.query(store::badge_ids_read(event_id))),
+                    "the badges of " + event_id);
   std::sort(ids.begin(), ids.end());
   std::vector<v1::Badge> badges;
   for (std::size_t start = 0; start < ids.size(); start += redis::SyncSession::kBatch) {
     std::vector<std::vector<std::string>> commands;
     const auto end = std::min(ids.size(), start + redis::SyncSession::kBatch);
     for (std::size_t i = start; i < end; ++i) {
-      commands.push_back({"HGETALL", services::store::badge_key(event_id, ids[i])});
+      commands.push_back(store::badge_hash_read(event_id, ids[i]));
     }
     const auto replies = redis.pipeline(commands);
     for (std::size_t i = start; i < end; ++i) {
-      const auto& fields = replies[i - start].elements;
+      const auto fields =
+          stored(store::read_hash(replies[i - start]), "badge " + ids[i] + " of " + event_id);
       if (fields.empty()) continue;  // listed, deleted since
       v1::Badge badge;
       badge.set_badge_id(ids[i]);
-      for (std::size_t f = 0; f + 1 < fields.size(); f += 2) {
-        const auto& name = fields[f].str;
-        const auto& value = fields[f + 1].str;
+      for (const auto& [name, value] : fields) {
         if (name == "name") badge.set_name(value);
         if (name == "organization") badge.set_organization(value);
         if (name == "country") badge.set_country(value);
@@ -408,9 +407,11 @@ int print_command(int argc, char** argv) {
   }
 
   auto redis = open_event(event);
-  const auto stored = redis.command({"HGET", services::store::event_key(event.event_id), "config"});
-  v1::Event config = stored ? registry::parse_event_json(*stored, event.event_id)
-                            : registry::default_event(event.event_id);
+  const auto config_json = stored(
+      services::store::read_field(redis.query(services::store::event_config_read(event.event_id))),
+      "the configuration of " + event.event_id);
+  v1::Event config = config_json ? registry::parse_event_json(*config_json, event.event_id)
+                                 : registry::default_event(event.event_id);
   const auto keys = event_badge_keys(redis, event.event_id);
   std::optional<badges::SecretKeyFile> key;
   if (!keys.empty() && key_path.empty()) {

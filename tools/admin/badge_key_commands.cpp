@@ -16,6 +16,8 @@
 #include "rollcall/v1/auth.pb.h"
 #include "services/badges/key_file.h"
 #include "services/badges/key_pair.h"
+#include "services/store/access_call.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 #include "tools/admin/admin_store.h"
 #include "tools/admin/commands.h"
@@ -103,9 +105,10 @@ int create(int argc, char** argv) {
   write_secret_file(path, text);
   sodium_memzero(text.data(), text.size());
   try {
-    const auto added =
-        redis.query({"HSETNX", store::badge_keys_key(event.event_id), pair.key_id, to_json(key)});
-    if (added.integer != 1) throw AdminError("key id " + pair.key_id + " is taken; try again");
+    const bool added = stored(store::read_created(redis.query(store::badge_key_create(
+                                  event.event_id, pair.key_id, to_json(key)))),
+                              "the new badge key");
+    if (!added) throw AdminError("key id " + pair.key_id + " is taken; try again");
   } catch (...) {
     ::unlink(path.c_str());  // a secret whose public half is nowhere would sign useless codes
     throw;
@@ -133,11 +136,13 @@ int list(int argc, char** argv) {
   if (auto why = event.check(values); !why.empty()) return cli::usage_error(program, why);
 
   auto redis = open_event(event);
-  const auto reply = redis.query({"HGETALL", store::badge_keys_key(event.event_id)});
+  const auto stored_keys =
+      stored(store::read_hash(redis.query(store::badge_keys_read(event.event_id))),
+             "the badge keys of " + event.event_id);
   std::vector<v1::BadgeKey> keys;
-  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+  for (const auto& [id, json] : stored_keys) {
     keys.emplace_back();
-    from_json(reply.elements[i + 1].str, &keys.back(), "badge key " + reply.elements[i].str);
+    from_json(json, &keys.back(), "badge key " + id);
   }
   std::sort(keys.begin(), keys.end(), [](const v1::BadgeKey& a, const v1::BadgeKey& b) {
     if (a.created_at() != b.created_at()) return a.created_at() < b.created_at();
@@ -175,19 +180,20 @@ int retire(int argc, char** argv) {
   if (!values.count("id")) return cli::usage_error(program, "--id is required");
 
   auto redis = open_event(event);
-  const auto stored = redis.command({"HGET", store::badge_keys_key(event.event_id), id});
-  if (!stored) {
+  const auto json = stored(
+      store::read_field(redis.query(store::badge_key_read(event.event_id, id))), "badge key " + id);
+  if (!json) {
     throw AdminError("no badge key " + id + " in " + event.event_id + " (see badge-key list)");
   }
   v1::BadgeKey key;
-  from_json(*stored, &key, "badge key " + id);
+  from_json(*json, &key, "badge key " + id);
   if (key.has_retired_at()) {
     std::cerr << "badge key " << id << " was retired already at " << time_text(key.retired_at())
               << '\n';
     return 0;
   }
   *key.mutable_retired_at() = now_timestamp();
-  redis.query({"HSET", store::badge_keys_key(event.event_id), id, to_json(key)});
+  redis.query(store::badge_key_write(event.event_id, id, to_json(key)));
   std::cerr << "retired badge key " << id << " of " << event.event_id
             << ": codes it signed are refused from now on\n";
   return 0;

@@ -7,6 +7,7 @@
 #include "rollcall/v1/auth.pb.h"
 #include "services/auth/token.h"
 #include "services/auth/token_check.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 #include "tools/admin/admin_store.h"
 #include "tools/admin/commands.h"
@@ -78,23 +79,24 @@ int list(int argc, char** argv) {
     std::string tokens;
   };
   std::map<std::string, Desk> desks;
-  const auto counters = redis.query({"HGETALL", store::counters_key(event.event_id)});
-  for (std::size_t i = 0; i + 1 < counters.elements.size(); i += 2) {
-    std::string_view name = counters.elements[i].str;
+  const auto counters = stored(store::read_hash(redis.query(store::counters_read(event.event_id))),
+                               "the counters of " + event.event_id);
+  for (const auto& [counter, value] : counters) {
+    std::string_view name = counter;
     if (!name.starts_with("desk:")) continue;
     name.remove_prefix(5);
     const auto colon = name.rfind(':');
     if (colon == std::string_view::npos) continue;
     auto& desk = desks[std::string(name.substr(0, colon))];
-    if (name.substr(colon + 1) == "scans") desk.scans = counters.elements[i + 1].str;
-    if (name.substr(colon + 1) == "rejected") desk.rejected = counters.elements[i + 1].str;
+    if (name.substr(colon + 1) == "scans") desk.scans = value;
+    if (name.substr(colon + 1) == "rejected") desk.rejected = value;
   }
-  const auto tokens = redis.query({"HGETALL", store::tokens_key(event.event_id)});
+  const auto tokens = stored(store::read_hash(redis.query(store::tokens_read(event.event_id))),
+                             "the tokens of " + event.event_id);
   const auto now = std::chrono::system_clock::now();
-  for (std::size_t i = 0; i + 1 < tokens.elements.size(); i += 2) {
+  for (const auto& [hash, json] : tokens) {
     v1::TokenRecord record;
-    from_json(tokens.elements[i + 1].str, &record,
-              "token " + auth::token_id(tokens.elements[i].str) + " of " + event.event_id);
+    from_json(json, &record, "token " + auth::token_id(hash) + " of " + event.event_id);
     if (record.role() != v1::desk) continue;
     const auto found = desks.find(auth::desk_id_of(record));
     if (found == desks.end()) continue;

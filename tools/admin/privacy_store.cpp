@@ -15,8 +15,15 @@
 #include "services/privacy/pseudonyms.h"
 #include "services/registry/event_config.h"
 #include "services/store/event_log_reader.h"
-#include "services/store/function_library.h"
+#include "services/store/event_reads.h"
+#include "services/store/import_call.h"
+#include "services/store/key_commands.h"
+#include "services/store/key_scan.h"
 #include "services/store/keys.h"
+#include "services/store/privacy_call.h"
+#include "services/store/registry_reader.h"
+#include "services/store/transaction.h"
+#include "services/store/venue_call.h"
 #include "tools/admin/admin_store.h"
 #include "tools/export/event_reader.h"
 
@@ -32,72 +39,42 @@ using redis::SyncSession;
 using services::exporting::LogEntry;
 using Command = std::vector<std::string>;
 
-// Keys the Functions derive from the tag (docs/architecture.md, "keys.h names 9 keys").
-std::string event_key(const std::string& e, const std::string& suffix) {
-  return store::tag(e) + ":" + suffix;
-}
-
-// Where the rewritten log is built before it replaces {E}:log (same slot).
-std::string rewrite_key(const std::string& e) {
-  return event_key(e, "log_rewrite");
-}
-// Erased persons' marks (privacy::erased_mark).
-std::string erased_key(const std::string& e) {
-  return event_key(e, "erased");
-}
-
 constexpr std::size_t kChunk = 500;      // commands per MULTI, keys per read
 constexpr std::size_t kLogChunk = 1000;  // log entries per XRANGE
 constexpr int kSwapAttempts = 50;
 
-Fields pairs(const redis::Reply& reply) {
-  Fields out;
-  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
-    out.emplace_back(reply.elements[i].str, reply.elements[i + 1].str);
-  }
-  return out;
+// A hash read's fields (store::read_hash), or AdminError naming the key.
+Fields hash_of(const redis::Reply& reply, const std::string& key) {
+  return stored(store::read_hash(reply), key);
+}
+Fields hash_of(redis::SyncSession& redis, const std::string& key) {
+  return hash_of(redis.query(store::hash_read(key)), key);
+}
+std::vector<std::string> members_of(redis::SyncSession& redis, const std::string& key) {
+  return stored(store::read_members(redis.query(store::set_read(key))), key);
+}
+bool is_member(redis::SyncSession& redis, const std::string& key, const std::string& member) {
+  return stored(store::read_exists(redis.query(store::set_member_read(key, member))), key);
+}
+std::optional<std::string> field_of(redis::SyncSession& redis, const std::string& key,
+                                    const std::string& field) {
+  return stored(store::read_field(redis.query(store::hash_field_read(key, field))), key);
 }
 
-std::vector<std::string> strings(const redis::Reply& reply) {
-  std::vector<std::string> out;
-  out.reserve(reply.elements.size());
-  for (const auto& e : reply.elements) out.push_back(e.str);
-  return out;
-}
-
-// Every key matching `pattern` (SCAN: never blocks Redis for long).
+// Every key matching `pattern` (SCAN: never blocks Redis for long), sorted, each once.
 std::vector<std::string> scan_keys(redis::SyncSession& redis, const std::string& pattern) {
-  std::set<std::string> keys;  // SCAN may return a key twice
-  std::string cursor = "0";
-  do {
-    const auto reply = redis.query({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
-    if (reply.elements.size() != 2) throw AdminError("redis answered SCAN oddly");
-    cursor = reply.elements[0].str;
-    for (const auto& key : reply.elements[1].elements) keys.insert(key.str);
-  } while (cursor != "0");
-  return {keys.begin(), keys.end()};
-}
-
-Fields hash_fields(redis::SyncSession& redis, const std::string& key) {
-  Fields out;
-  std::string cursor = "0";
-  do {
-    const auto reply = redis.query({"HSCAN", key, cursor, "COUNT", "1000"});
-    if (reply.elements.size() != 2) throw AdminError("redis answered HSCAN oddly");
-    cursor = reply.elements[0].str;
-    auto chunk = pairs(reply.elements[1]);
-    out.insert(out.end(), chunk.begin(), chunk.end());
-  } while (cursor != "0");
-  return out;
-}
-
-Command hset(const std::string& key, const Fields& fields) {
-  Command c = {"HSET", key};
-  for (const auto& [name, value] : fields) {
-    c.push_back(name);
-    c.push_back(value);
+  store::KeyScanPager pager(pattern);
+  while (const auto command = pager.next()) {
+    stored(pager.take(redis.query(*command)), "the keys " + pattern);
   }
-  return c;
+  return pager.keys();
+}
+
+// Every field of a hash (HSCAN: never blocks Redis for long).
+Fields hash_fields(redis::SyncSession& redis, const std::string& key) {
+  store::HashScanPager pager(key);
+  while (const auto command = pager.next()) stored(pager.take(redis.query(*command)), key);
+  return pager.fields();
 }
 
 // Commands applied in MULTI/EXEC chunks as they come (a shred: many small atomic steps), or held
@@ -117,15 +94,12 @@ class Writer {
   }
   std::vector<Command> take() { return std::exchange(commands_, {}); }
 
-  // MULTI, the commands, EXEC; false when EXEC was refused (nothing was applied).
-  static bool transaction(redis::SyncSession& redis, const std::vector<Command>& commands) {
-    std::vector<Command> all;
-    all.reserve(commands.size() + 2);
-    all.push_back({"MULTI"});
-    all.insert(all.end(), commands.begin(), commands.end());
-    all.push_back({"EXEC"});
-    const auto replies = redis.pipeline(all);
-    return !replies.empty() && replies.back().type == redis::Reply::Type::array;
+  // MULTI, the commands, EXEC (store::transaction); a refused EXEC throws (nothing applied).
+  static void transaction(redis::SyncSession& redis, const std::vector<Command>& commands) {
+    const auto applied = stored(
+        store::read_transaction(redis.pipeline(store::transaction(commands)), commands.size()),
+        "a rewrite transaction");
+    if (!applied) throw AdminError("a rewrite transaction was refused; run the command again");
   }
 
  private:
@@ -152,14 +126,14 @@ class Rewrite {
       const auto end = std::min(ids.size(), start + kChunk);
       std::vector<Command> reads;
       for (auto i = start; i < end; ++i) {
-        reads.push_back({"HGETALL", store::badge_key(e_, ids[i])});
-        reads.push_back({"SISMEMBER", set_key, ids[i]});
+        reads.push_back(store::badge_hash_read(e_, ids[i]));
+        reads.push_back(store::set_member_read(set_key, ids[i]));
       }
       const auto replies = redis_.pipeline(reads);
       for (auto i = start; i < end; ++i) {
         const auto& id = ids[i];
-        const auto fields = pairs(replies[2 * (i - start)]);
-        const bool member = replies[2 * (i - start) + 1].integer == 1;
+        const auto fields = hash_of(replies[2 * (i - start)], store::badge_key(e_, id));
+        const bool member = stored(store::read_exists(replies[2 * (i - start) + 1]), set_key);
         const auto new_id = rw_.subject(id);
         if (!fields.empty()) {
           const auto rewritten = rw_.badge(fields);
@@ -175,14 +149,16 @@ class Rewrite {
           }
           if (rewritten != fields || new_id != id) {
             ++tally.badges;
-            out_.add({"DEL", store::badge_key(e_, id)});
-            if (!rewritten.empty()) out_.add(hset(store::badge_key(e_, new_id), rewritten));
+            out_.add(store::key_delete(store::badge_key(e_, id)));
+            if (!rewritten.empty()) {
+              out_.add(store::hash_write(store::badge_key(e_, new_id), rewritten));
+            }
           }
         }
         if (member && new_id != id) {
           ++tally.badge_set_members;
-          out_.add({"SREM", set_key, id});
-          out_.add({"SADD", set_key, new_id});
+          out_.add(store::set_remove(set_key, id));
+          out_.add(store::set_add(set_key, {new_id}));
         }
       }
     }
@@ -190,30 +166,30 @@ class Rewrite {
 
   // Per-person state: {E}:state:P renamed, and P in inside, onsite, remote_badges.
   void persons(const std::vector<std::string>& state_keys, const std::vector<std::string>& ids) {
-    const auto prefix = event_key(e_, "state:");
+    const auto prefix = store::state_key(e_, "");
     for (const auto& key : state_keys) {
       const auto person = key.substr(prefix.size());
       const auto renamed = rw_.subject(person);
       if (renamed == person) continue;
       ++tally.person_states;
-      out_.add({"RENAME", key, prefix + renamed});
+      out_.add(store::key_rename(key, prefix + renamed));
     }
-    for (const char* set : {"inside", "onsite", "remote_badges"}) {
-      const auto key = event_key(e_, set);
+    for (const auto& key :
+         {store::inside_key(e_), store::onsite_key(e_), store::remote_badges_key(e_)}) {
       std::vector<std::string> members;
       if (scope_.is_everyone()) {
-        members = strings(redis_.query({"SMEMBERS", key}));
+        members = members_of(redis_, key);
       } else {
         for (const auto& id : ids) {
-          if (redis_.query({"SISMEMBER", key, id}).integer == 1) members.push_back(id);
+          if (is_member(redis_, key, id)) members.push_back(id);
         }
       }
       for (const auto& member : members) {
         const auto renamed = rw_.subject(member);
         if (renamed == member) continue;
         ++tally.person_set_members;
-        out_.add({"SREM", key, member});
-        out_.add({"SADD", key, renamed});
+        out_.add(store::set_remove(key, member));
+        out_.add(store::set_add(key, {renamed}));
       }
     }
     // The registry's explicit person ids ({E}:persons, person id -> country): pseudonymized as
@@ -221,18 +197,18 @@ class Rewrite {
     const auto links = store::persons_key(e_);
     Fields entries;
     if (scope_.is_everyone()) {
-      entries = pairs(redis_.query({"HGETALL", links}));
+      entries = hash_of(redis_.query(store::persons_read(e_)), links);
     } else {
       for (const auto& id : ids) {
-        if (auto country = redis_.command({"HGET", links, id})) entries.emplace_back(id, *country);
+        if (auto country = field_of(redis_, links, id)) entries.emplace_back(id, *country);
       }
     }
     for (const auto& [id, country] : entries) {
       const auto renamed = rw_.subject(id);
       if (renamed == id) continue;
       ++tally.person_set_members;
-      out_.add({"HDEL", links, id});
-      out_.add({"HSET", links, renamed, country});
+      out_.add(store::hash_field_delete(links, id));
+      out_.add(store::person_link_write(e_, renamed, country));
     }
   }
 
@@ -240,38 +216,38 @@ class Rewrite {
   // the connections each holder holds ({E}:held:H).
   void participants(const std::vector<std::string>& ids) {
     for (const auto& id : ids) {
-      const auto key = event_key(e_, "participant:" + id);
-      const auto fields = pairs(redis_.query({"HGETALL", key}));
+      const auto key = store::participant_key(e_, id);
+      const auto fields = hash_of(redis_, key);
       const auto renamed = rw_.participant(id);
       const auto rewritten = rw_.participant_record(fields);
       if (fields.empty() || (renamed == id && rewritten == fields)) continue;
       ++tally.participants;
-      out_.add({"DEL", key});
-      out_.add(hset(event_key(e_, "participant:" + renamed), rewritten));
+      out_.add(store::key_delete(key));
+      out_.add(store::hash_write(store::participant_key(e_, renamed), rewritten));
     }
-    const auto remote = event_key(e_, "remote");
+    const auto remote = store::remote_key(e_);
     std::vector<std::string> members;
     if (scope_.is_everyone()) {
-      members = strings(redis_.query({"SMEMBERS", remote}));
+      members = members_of(redis_, remote);
     } else {
       for (const auto& id : ids) {
-        if (redis_.query({"SISMEMBER", remote, id}).integer == 1) members.push_back(id);
+        if (is_member(redis_, remote, id)) members.push_back(id);
       }
     }
     for (const auto& member : members) {
       const auto renamed = rw_.participant(member);
       if (renamed == member) continue;
       ++tally.remote_members;
-      out_.add({"SREM", remote, member});
-      out_.add({"SADD", remote, renamed});
+      out_.add(store::set_remove(remote, member));
+      out_.add(store::set_add(remote, {renamed}));
     }
-    for (const auto& key : scan_keys(redis_, event_key(e_, "held:*"))) {
+    for (const auto& key : scan_keys(redis_, store::held_key(e_, "*"))) {
       for (const auto& [participant, count] : hash_fields(redis_, key)) {
         const auto renamed = rw_.participant(participant);
         if (renamed == participant) continue;
         ++tally.held_connections;
-        out_.add({"HDEL", key, participant});
-        out_.add({"HSET", key, renamed, count});
+        out_.add(store::hash_field_delete(key, participant));
+        out_.add(store::hash_field_write(key, renamed, count));
       }
     }
   }
@@ -279,13 +255,13 @@ class Rewrite {
   // {E}:presence_ids: the ids senders gave their items, pseudonymized (everyone's, or the
   // person's as the log names them).
   void presence_ids(const std::vector<std::string>& person_ids) {
-    const auto key = event_key(e_, "presence_ids");
+    const auto key = store::presence_ids_key(e_);
     Fields fields;
     if (scope_.is_everyone()) {
       fields = hash_fields(redis_, key);
     } else {
       for (const auto& id : person_ids) {
-        if (auto status = redis_.command({"HGET", key, id})) fields.emplace_back(id, *status);
+        if (auto status = field_of(redis_, key, id)) fields.emplace_back(id, *status);
       }
     }
     for (const auto& [id, status] : fields) {
@@ -294,39 +270,39 @@ class Rewrite {
                                                 : rw_.presence(id, *scope_.participants().begin());
       if (renamed == id) continue;
       ++tally.presence_ids;
-      out_.add({"HDEL", key, id});
-      out_.add({"HSET", key, renamed, status});
+      out_.add(store::hash_field_delete(key, id));
+      out_.add(store::hash_field_write(key, renamed, status));
     }
   }
 
   // {E}:scan_ids: the stored outcome names the badge (kept under the same scan id, so a desk's
   // late resend is still answered as a replay).
   void scan_outcomes(const std::vector<std::string>& person_scan_ids) {
-    const auto key = event_key(e_, "scan_ids");
+    const auto key = store::scan_ids_key(e_);
     Fields fields;
     if (scope_.is_everyone()) {
       fields = hash_fields(redis_, key);
     } else {
       for (const auto& id : person_scan_ids) {
-        if (auto value = redis_.command({"HGET", key, id})) fields.emplace_back(id, *value);
+        if (auto value = field_of(redis_, key, id)) fields.emplace_back(id, *value);
       }
     }
     for (const auto& [id, value] : fields) {
       const auto rewritten = rw_.scan_outcome(value);
       if (rewritten == value) continue;
       ++tally.scan_outcomes;
-      out_.add({"HSET", key, id, rewritten});
+      out_.add(store::hash_field_write(key, id, rewritten));
     }
   }
 
   // {E}:registry_requests: the answers remembered for walk-ins and replacements.
   void registry_answers() {
-    const auto key = event_key(e_, "registry_requests");
+    const auto key = store::registry_requests_key(e_);
     for (const auto& [field, value] : hash_fields(redis_, key)) {
       const auto rewritten = rw_.registry_answer(value);
       if (rewritten == value) continue;
       ++tally.registry_answers;
-      out_.add({"HSET", key, field, rewritten});
+      out_.add(store::hash_field_write(key, field, rewritten));
     }
   }
 
@@ -334,23 +310,25 @@ class Rewrite {
   // slot: written through `out`, never in a transaction with the event's keys). Venue-wide
   // (linked) person ids are the venue's and stay.
   void venue(const std::string& venue, Writer& out) {
-    const auto vtag = store::tag(store::venue_feed(venue)) + ":";
+    const auto vkey = [&](const std::string& suffix) {
+      return store::venue_fold_key(venue, suffix);
+    };
     const auto changed = [&] { ++tally.venue_records; };
     for (const char* set : {"onsite", "remote"}) {
-      for (const auto& member : strings(redis_.query({"SMEMBERS", vtag + set}))) {
+      for (const auto& member : members_of(redis_, vkey(set))) {
         const auto renamed = rw_.venue_person(e_, member);
         if (renamed == member) continue;
         changed();
-        out.add({"SREM", vtag + set, member});
-        out.add({"SADD", vtag + set, renamed});
+        out.add(store::set_remove(vkey(set), member));
+        out.add(store::set_add(vkey(set), {renamed}));
       }
     }
-    const auto person_prefix = vtag + "person:";
+    const auto person_prefix = vkey("person:");
     for (const auto& key : scan_keys(redis_, person_prefix + e_ + "/*")) {
       const auto renamed = rw_.venue_person(e_, key.substr(person_prefix.size()));
       if (person_prefix + renamed == key) continue;
       changed();
-      out.add({"RENAME", key, person_prefix + renamed});
+      out.add(store::key_rename(key, person_prefix + renamed));
     }
     // Hashes keyed by venue person, event person or "E/participant": field and value rewritten.
     const auto rehash = [&](const std::string& key, const auto& field_of, const auto& value_of) {
@@ -359,8 +337,8 @@ class Rewrite {
         const auto new_value = value_of(value);
         if (new_field == field && new_value == value) continue;
         changed();
-        if (new_field != field) out.add({"HDEL", key, field});
-        out.add({"HSET", key, new_field, new_value});
+        if (new_field != field) out.add(store::hash_field_delete(key, field));
+        out.add(store::hash_field_write(key, new_field, new_value));
       }
     };
     const auto same = [](const std::string& text) { return text; };
@@ -375,11 +353,11 @@ class Rewrite {
       if (space == std::string::npos) return text;
       return text.substr(0, space + 1) + rw_.venue_person(e_, text.substr(space + 1));
     };
-    rehash(vtag + "inside_at", vp, same);
-    rehash(vtag + "at:" + e_ + ":inside", event_person, inside_value);
-    rehash(vtag + "at:" + e_ + ":state_day", event_person, same);
-    rehash(vtag + "participant", participant, vp);
-    rehash(vtag + "conns", participant, same);
+    rehash(vkey("inside_at"), vp, same);
+    rehash(vkey("at:" + e_ + ":inside"), event_person, inside_value);
+    rehash(vkey("at:" + e_ + ":state_day"), event_person, same);
+    rehash(vkey("participant"), participant, vp);
+    rehash(vkey("conns"), participant, same);
     out.flush();
   }
 
@@ -402,12 +380,7 @@ class Rewrite {
             if (!entry.get(name).empty()) ++tally.notes;
           }
         }
-        Command add = {"XADD", rewrite_key(e_), entry.id};
-        for (const auto& [name, value] : rewritten.fields) {
-          add.push_back(name);
-          add.push_back(value);
-        }
-        adds.push_back(std::move(add));
+        adds.push_back(store::log_rewrite_add(e_, entry.id, rewritten.fields));
       }
       if (!dry_run) redis_.pipeline(adds);
       cursor = entries.back().id;
@@ -422,18 +395,6 @@ class Rewrite {
   Writer& out_;
 };
 
-// FCALL, loading the library first when this Redis has not got it (no gateway of this version
-// has connected yet).
-redis::Reply call_function(redis::SyncSession& redis, const std::vector<std::string>& call) {
-  try {
-    return redis.query(call);
-  } catch (const std::runtime_error& e) {
-    if (std::string_view(e.what()).find("Function not found") == std::string_view::npos) throw;
-  }
-  redis.query({"FUNCTION", "LOAD", "REPLACE", std::string(store::function_library())});
-  return redis.query(call);
-}
-
 // Rebuilds the log into {E}:log_rewrite and swaps it in, with the commands `final` makes, in one
 // atomic step (FCALL rollcall_privacy_swap). Entries appended meanwhile are copied as they are
 // unless they name someone in `ids` (or `texts` in a note; "*": any entry): then they are
@@ -442,21 +403,15 @@ redis::Reply call_function(redis::SyncSession& redis, const std::vector<std::str
 std::size_t swap_log(redis::SyncSession& redis, const std::string& event_id, Rewrite& rewrite,
                      const std::vector<std::string>& ids, const std::vector<std::string>& texts,
                      const std::function<std::vector<Command>()>& final) {
-  redis.query({"DEL", rewrite_key(event_id)});
+  redis.query(store::log_rewrite_clear(event_id));
   auto cursor = rewrite.copy_log("", false);
   for (int attempt = 1; attempt <= kSwapAttempts; ++attempt) {
-    const auto commands = final();
-    Command call = {"FCALL", "rollcall_privacy_swap",   "1", store::tag(event_id),
-                    cursor,  std::to_string(ids.size())};
-    call.insert(call.end(), ids.begin(), ids.end());
-    call.push_back(std::to_string(texts.size()));
-    call.insert(call.end(), texts.begin(), texts.end());
-    for (const auto& command : commands) {
-      call.push_back(std::to_string(command.size()));
-      call.insert(call.end(), command.begin(), command.end());
-    }
-    const auto reply = call_function(redis, call);
-    if (reply.elements.size() == 2 && reply.elements[0].str == "swapped") {
+    const auto call = store::privacy_swap_call({.event_id = event_id,
+                                                .after_id = cursor,
+                                                .ids = ids,
+                                                .texts = texts,
+                                                .commands = final()});
+    if (stored(store::read_privacy_swap(call_function(redis, call)), "the log swap").swapped) {
       return static_cast<std::size_t>(attempt);
     }
     cursor = rewrite.copy_log(cursor, false);
@@ -466,9 +421,9 @@ std::size_t swap_log(redis::SyncSession& redis, const std::string& event_id, Rew
                    "in the last step: run the command again)");
 }
 
-std::optional<std::string> event_field(redis::SyncSession& redis, const std::string& event_id,
-                                       const std::string& field) {
-  return redis.command({"HGET", store::event_key(event_id), field});
+// A field of {E}:event (shredded_ms, shred_key, config), read by its store builder.
+std::optional<std::string> event_field(redis::SyncSession& redis, const Command& read) {
+  return stored(store::read_field(redis.query(read)), "the event");
 }
 
 std::string time_of(std::int64_t ms) {
@@ -481,10 +436,14 @@ std::string time_of(std::int64_t ms) {
 std::vector<std::pair<std::string, long long>> venues_of(redis::SyncSession& redis,
                                                          const std::string& event_id) {
   std::vector<std::pair<std::string, long long>> out;
-  for (const auto& venue : strings(redis.query({"SMEMBERS", std::string(store::kVenuesKey)}))) {
-    const auto events = redis.command({"HGET", store::venue_key(venue), "events"});
+  for (const auto& venue :
+       stored(store::read_members(redis.query(store::venue_ids_read())), "the venues")) {
+    const auto events = stored(store::read_field(redis.query(store::venue_events_read(venue))),
+                               "the events of venue " + venue);
     if (!events || events->find("," + event_id + ",") == std::string::npos) continue;
-    out.emplace_back(venue, redis.query({"HLEN", store::venue_persons_key(venue)}).integer);
+    out.emplace_back(venue,
+                     stored(store::read_count(redis.query(store::venue_persons_count_read(venue))),
+                            "the persons of venue " + venue));
   }
   return out;
 }
@@ -504,8 +463,9 @@ struct Person {
 
 [[noreturn]] void unknown_or_erased(redis::SyncSession& redis, const std::string& event_id,
                                     const std::string& what, const std::string& id) {
-  if (redis.query({"SISMEMBER", erased_key(event_id), privacy::erased_mark(event_id, id)})
-          .integer == 1) {
+  if (stored(store::read_exists(redis.query(
+                 store::erased_mark_read(event_id, privacy::erased_mark(event_id, id)))),
+             "the erased marks")) {
     throw AdminError(what + " " + id + " of " + event_id + " was already erased");
   }
   throw AdminError("no " + what + " " + id + " in " + event_id +
@@ -515,17 +475,19 @@ struct Person {
 // The badges whose person is `person` (the `person` field, else the badge's own id).
 std::vector<std::string> badges_of(redis::SyncSession& redis, const std::string& event_id,
                                    const std::string& person) {
-  const auto ids = strings(redis.query({"SMEMBERS", store::badges_key(event_id)}));
+  const auto ids = stored(store::read_members(redis.query(store::badge_ids_read(event_id))),
+                          "the badges of " + event_id);
   std::vector<std::string> out;
   for (std::size_t start = 0; start < ids.size(); start += kChunk) {
     const auto end = std::min(ids.size(), start + kChunk);
     std::vector<Command> reads;
     for (auto i = start; i < end; ++i) {
-      reads.push_back({"HGET", store::badge_key(event_id, ids[i]), "person"});
+      reads.push_back(store::badge_field_read(event_id, ids[i], "person"));
     }
     const auto replies = redis.pipeline(reads);
     for (auto i = start; i < end; ++i) {
-      const auto& linked = replies[i - start].str;
+      const auto linked =
+          stored(store::read_field(replies[i - start]), "badge " + ids[i]).value_or("");
       if ((linked.empty() ? ids[i] : linked) == person) out.push_back(ids[i]);
     }
   }
@@ -534,7 +496,7 @@ std::vector<std::string> badges_of(redis::SyncSession& redis, const std::string&
 }
 
 void refuse_if_shredded(redis::SyncSession& redis, const std::string& event_id) {
-  if (auto at = event_field(redis, event_id, "shredded_ms")) {
+  if (auto at = event_field(redis, store::shredded_read(event_id))) {
     throw AdminError("event " + event_id + " was shredded at " + time_of(std::stoll(*at)) +
                      ": no one's personal data is left in it");
   }
@@ -546,8 +508,7 @@ Person find_person(redis::SyncSession& redis, const std::string& event_id,
   Person person;
   std::string from_participant_badge;
   if (!who.participant_id.empty()) {
-    const auto record =
-        pairs(redis.query({"HGETALL", event_key(event_id, "participant:" + who.participant_id)}));
+    const auto record = hash_of(redis, store::participant_key(event_id, who.participant_id));
     if (record.empty()) unknown_or_erased(redis, event_id, "participant", who.participant_id);
     for (const auto& [name, value] : record) {
       if (name == "badge_id") from_participant_badge = value;
@@ -560,7 +521,8 @@ Person find_person(redis::SyncSession& redis, const std::string& event_id,
   }
   const auto badge = !who.badge_id.empty() ? who.badge_id : from_participant_badge;
   if (!badge.empty()) {
-    const auto record = pairs(redis.query({"HGETALL", store::badge_key(event_id, badge)}));
+    const auto record =
+        hash_of(redis.query(store::badge_hash_read(event_id, badge)), "badge " + badge);
     if (record.empty()) unknown_or_erased(redis, event_id, "badge", badge);
     person.id = badge;
     for (const auto& [name, value] : record) {
@@ -574,15 +536,17 @@ Person find_person(redis::SyncSession& redis, const std::string& event_id,
     if (person.badges.empty()) unknown_or_erased(redis, event_id, "person", person.id);
     // Online participants that named one of the badges.
     const std::set<std::string> badges(person.badges.begin(), person.badges.end());
-    const auto prefix = event_key(event_id, "participant:");
+    const auto prefix = store::participant_key(event_id, "");
     for (const auto& key : scan_keys(redis, prefix + "*")) {
-      const auto linked = redis.command({"HGET", key, "badge_id"});
+      const auto linked = field_of(redis, key, "badge_id");
       if (linked && badges.contains(*linked))
         person.participants.push_back(key.substr(prefix.size()));
     }
   }
   for (const auto& id : person.badges) {
-    if (auto name = redis.command({"HGET", store::badge_key(event_id, id), "name"})) {
+    if (auto name =
+            stored(store::read_field(redis.query(store::badge_field_read(event_id, id, "name"))),
+                   "badge " + id)) {
       if (!name->empty()) person.names.push_back(*name);
     }
   }
@@ -640,12 +604,12 @@ ShredReport shred_event(redis::SyncSession& redis, const std::string& event_id,
                         const ShredRequest& request) {
   ShredReport report;
   report.venue_persons = venues_of(redis, event_id);
-  if (auto at = event_field(redis, event_id, "shredded_ms")) {
+  if (auto at = event_field(redis, store::shredded_read(event_id))) {
     report.outcome = ShredReport::Outcome::already_shredded;
     report.shredded_ms = std::stoll(*at);
     return report;
   }
-  const auto config = event_field(redis, event_id, "config");
+  const auto config = event_field(redis, store::event_config_read(event_id));
   if (!config) throw AdminError("event " + event_id + " has no config in Redis");
   v1::Event event;
   try {
@@ -670,15 +634,16 @@ ShredReport shred_event(redis::SyncSession& redis, const std::string& event_id,
   // The key lives in Redis only while a shred runs, so that an interrupted run is finished
   // with the same pseudonyms; it is deleted in the last step.
   privacy::Pseudonyms::Key key;
-  if (auto stored = event_field(redis, event_id, "shred_key")) {
-    key = privacy::Pseudonyms::key_from_hex(*stored);
+  if (auto kept = event_field(redis, store::shred_key_read(event_id))) {
+    key = privacy::Pseudonyms::key_from_hex(*kept);
     report.resumed = true;
   } else {
     key = privacy::Pseudonyms::random_key();
     if (!request.dry_run) {
-      redis.query({"HSETNX", store::event_key(event_id), "shred_key",
-                   privacy::Pseudonyms::key_to_hex(key)});
-      key = privacy::Pseudonyms::key_from_hex(*event_field(redis, event_id, "shred_key"));
+      redis.query(store::shred_key_create(event_id, privacy::Pseudonyms::key_to_hex(key)));
+      const auto kept = event_field(redis, store::shred_key_read(event_id));
+      if (!kept) throw AdminError("the shred key of " + event_id + " went away; run it again");
+      key = privacy::Pseudonyms::key_from_hex(*kept);
     }
   }
   const privacy::Pseudonyms names(key);
@@ -688,16 +653,22 @@ ShredReport shred_event(redis::SyncSession& redis, const std::string& event_id,
   Rewrite rewrite(redis, event_id, rewriter, scope, writer);
 
   std::set<std::string> badge_ids;
-  for (const auto& id : strings(redis.query({"SMEMBERS", store::badges_key(event_id)}))) {
-    badge_ids.insert(id);
+  for (auto& id : stored(store::read_members(redis.query(store::badge_ids_read(event_id))),
+                         "the badges of " + event_id)) {
+    badge_ids.insert(std::move(id));
   }
-  const auto badge_prefix = store::badge_key(event_id, "");
-  for (const auto& key_name : scan_keys(redis, badge_prefix + "*")) {
-    badge_ids.insert(key_name.substr(badge_prefix.size()));
-  }
+  // Badges not in the set (events imported before it was kept): the registry's own SCAN.
+  std::string cursor = "0";
+  do {
+    auto page = stored(
+        store::read_badge_scan(event_id, redis.query(store::badge_scan_read(event_id, cursor))),
+        "the badge keys of " + event_id);
+    cursor = std::move(page.cursor);
+    for (auto& id : page.badge_ids) badge_ids.insert(std::move(id));
+  } while (cursor != "0");
   rewrite.badges({badge_ids.begin(), badge_ids.end()});
-  rewrite.persons(scan_keys(redis, event_key(event_id, "state:*")), {});
-  const auto participant_prefix = event_key(event_id, "participant:");
+  rewrite.persons(scan_keys(redis, store::state_key(event_id, "*")), {});
+  const auto participant_prefix = store::participant_key(event_id, "");
   std::vector<std::string> participants;
   for (const auto& key_name : scan_keys(redis, participant_prefix + "*")) {
     participants.push_back(key_name.substr(participant_prefix.size()));
@@ -725,10 +696,9 @@ ShredReport shred_event(redis::SyncSession& redis, const std::string& event_id,
   // a new registry version so gateways rebuild their in-memory attendee index (which holds
   // names) from the rewritten registry.
   swap_log(redis, event_id, rewrite, {"*"}, {}, [&] {
-    return std::vector<Command>{
-        {"HSET", store::event_key(event_id), "shredded_ms", std::to_string(request.now_ms)},
-        {"HDEL", store::event_key(event_id), "shred_key"},
-        {"INCR", store::registry_version_key(event_id)}};
+    return std::vector<Command>{store::shredded_write(event_id, request.now_ms),
+                                store::shred_key_delete(event_id),
+                                store::registry_version_bump(event_id)};
   });
   report.tally = rewrite.tally;
   return report;
@@ -745,44 +715,42 @@ std::string export_person(redis::SyncSession& redis, const std::string& event_id
   for (const auto& id : person.badges) {
     badges.push_back(
         {{"badge_id", id},
-         {"record", object_of(pairs(redis.query({"HGETALL", store::badge_key(event_id, id)})))}});
+         {"record",
+          object_of(hash_of(redis.query(store::badge_hash_read(event_id, id)), "badge " + id))}});
   }
   doc["badges"] = std::move(badges);
   if (!person.badges.empty()) {
     boost::json::object attendance;
-    attendance["state"] =
-        object_of(pairs(redis.query({"HGETALL", event_key(event_id, "state:" + person.id)})));
-    for (const char* set : {"inside", "onsite", "remote_badges"}) {
-      attendance[set] =
-          redis.query({"SISMEMBER", event_key(event_id, set), person.id}).integer == 1;
-    }
+    attendance["state"] = object_of(hash_of(redis, store::state_key(event_id, person.id)));
+    attendance["inside"] = is_member(redis, store::inside_key(event_id), person.id);
+    attendance["onsite"] = is_member(redis, store::onsite_key(event_id), person.id);
+    attendance["remote_badges"] = is_member(redis, store::remote_badges_key(event_id), person.id);
     doc["attendance"] = std::move(attendance);
   }
   boost::json::array participants;
-  const auto held_keys = scan_keys(redis, event_key(event_id, "held:*"));
+  const auto held_keys = scan_keys(redis, store::held_key(event_id, "*"));
   for (const auto& id : person.participants) {
     boost::json::object held;
     for (const auto& key : held_keys) {
-      if (auto count = redis.command({"HGET", key, id})) {
-        held[key.substr(event_key(event_id, "held:").size())] = *count;
+      if (auto count = field_of(redis, key, id)) {
+        held[key.substr(store::held_key(event_id, "").size())] = *count;
       }
     }
     participants.push_back(
         {{"participant_id", id},
-         {"record",
-          object_of(pairs(redis.query({"HGETALL", event_key(event_id, "participant:" + id)})))},
-         {"remote", redis.query({"SISMEMBER", event_key(event_id, "remote"), id}).integer == 1},
+         {"record", object_of(hash_of(redis, store::participant_key(event_id, id)))},
+         {"remote", is_member(redis, store::remote_key(event_id), id)},
          {"connections_held", std::move(held)}});
   }
   doc["participants"] = std::move(participants);
   boost::json::object outcomes, presence;
   for (const auto& id : person.scan_ids) {
-    if (auto value = redis.command({"HGET", event_key(event_id, "scan_ids"), id})) {
+    if (auto value = field_of(redis, store::scan_ids_key(event_id), id)) {
       outcomes[id] = parsed_or_text(*value);
     }
   }
   for (const auto& id : person.presence_ids) {
-    if (auto value = redis.command({"HGET", event_key(event_id, "presence_ids"), id})) {
+    if (auto value = field_of(redis, store::presence_ids_key(event_id), id)) {
       presence[id] = *value;
     }
   }
@@ -795,7 +763,7 @@ std::string export_person(redis::SyncSession& redis, const std::string& event_id
   const privacy::Pseudonyms unused(privacy::Pseudonyms::Key{});
   const privacy::Rewriter matcher(unused, scope);
   boost::json::object answers;
-  for (const auto& [field, value] : hash_fields(redis, event_key(event_id, "registry_requests"))) {
+  for (const auto& [field, value] : hash_fields(redis, store::registry_requests_key(event_id))) {
     if (matcher.registry_answer_mentions(value)) answers[field] = parsed_or_text(value);
   }
   doc["registry_requests"] = std::move(answers);
@@ -806,12 +774,12 @@ std::string export_person(redis::SyncSession& redis, const std::string& event_id
   doc["log"] = std::move(log);
   boost::json::array venues;
   for (const auto& [venue, count] : venues_of(redis, event_id)) {
-    if (auto country = redis.command({"HGET", store::venue_persons_key(venue), person.id})) {
+    if (auto country = field_of(redis, store::venue_persons_key(venue), person.id)) {
       venues.push_back({{"venue", venue}, {"person", person.id}, {"country", *country}});
     }
   }
   doc["venue_persons"] = std::move(venues);
-  if (auto country = redis.command({"HGET", store::persons_key(event_id), person.id})) {
+  if (auto country = field_of(redis, store::persons_key(event_id), person.id)) {
     doc["person_link"] = {{"person", person.id}, {"country", *country}};
   }
   return boost::json::serialize(doc);
@@ -867,8 +835,10 @@ ErasureReport erase_person(redis::SyncSession& redis, const std::string& event_i
     rewrite.badges(person.badges);
     std::vector<std::string> state_keys;
     for (const auto& id : subjects) {
-      const auto key = event_key(event_id, "state:" + id);
-      if (redis.query({"EXISTS", key}).integer == 1) state_keys.push_back(key);
+      const auto key = store::state_key(event_id, id);
+      if (stored(store::read_exists(redis.query(store::key_exists_read(key))), key)) {
+        state_keys.push_back(key);
+      }
     }
     rewrite.persons(state_keys, {subjects.begin(), subjects.end()});
     rewrite.participants(person.participants);
@@ -881,11 +851,9 @@ ErasureReport erase_person(redis::SyncSession& redis, const std::string& event_i
     state_tally.notes = log_tally.notes;
     rewrite.tally = state_tally;
     auto commands = writer.take();
-    Command mark = {"SADD", erased_key(event_id)};
-    mark.insert(mark.end(), marks.begin(), marks.end());
-    commands.push_back(std::move(mark));
-    commands.push_back({"INCR", store::registry_version_key(event_id)});
-    commands.push_back({"HSET", store::event_key(event_id), "erased_ms", std::to_string(now_ms)});
+    commands.push_back(store::erased_marks_add(event_id, marks));
+    commands.push_back(store::registry_version_bump(event_id));
+    commands.push_back(store::erased_write(event_id, now_ms));
     return commands;
   });
   // The venues' records of them: another slot, so a transaction of its own.

@@ -9,6 +9,8 @@
 #include "services/auth/ticket.h"
 #include "services/presence/ticket_claims.h"
 #include "services/registry/country_codes.h"
+#include "services/store/access_call.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 #include "tools/admin/admin_store.h"
 #include "tools/admin/commands.h"
@@ -26,8 +28,9 @@ namespace store = services::store;
 std::string ticket_key(redis::SyncSession& redis, const std::string& event_id) {
   const auto secrets = store::secrets_key(event_id);
   const std::string field(store::kTicketKeyField);
-  redis.query({"HSETNX", secrets, field, auth::generate_ticket_key()});
-  const auto hex = redis.command({"HGET", secrets, field});
+  redis.query(store::secret_create(event_id, field, auth::generate_ticket_key()));
+  const auto hex = stored(store::read_field(redis.query(store::secret_read(event_id, field))),
+                          "the ticket key of " + event_id);
   auto key = auth::ticket_key_bytes(hex.value_or(""));
   if (!key) {
     throw AdminError(secrets + " " + field +
@@ -38,7 +41,8 @@ std::string ticket_key(redis::SyncSession& redis, const std::string& event_id) {
 
 v1::Event event_config(redis::SyncSession& redis, const std::string& event_id) {
   v1::Event config;
-  const auto json = redis.command({"HGET", store::event_key(event_id), "config"});
+  const auto json = stored(store::read_field(redis.query(store::event_config_read(event_id))),
+                           "the configuration of " + event_id);
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
   if (json && !google::protobuf::util::JsonStringToMessage(*json, &config, options).ok()) {
@@ -125,8 +129,7 @@ int rotate_key(int argc, char** argv) {
   }
   if (auto why = event.check(values); !why.empty()) return cli::usage_error(program, why);
   auto redis = open_event(event);
-  redis.query({"HSET", store::secrets_key(event.event_id), std::string(store::kTicketKeyField),
-               auth::generate_ticket_key()});
+  redis.query(store::ticket_key_write(event.event_id, auth::generate_ticket_key()));
   std::cerr << "new ticket key for " << event.event_id
             << ": every ticket issued before is refused from now on\n";
   return 0;

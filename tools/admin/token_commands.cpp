@@ -10,6 +10,8 @@
 #include "services/auth/token_check.h"
 #include "services/checkin/scan_validator.h"
 #include "services/registry/utf8.h"
+#include "services/store/access_call.h"
+#include "services/store/event_reads.h"
 #include "services/store/keys.h"
 #include "tools/admin/admin_store.h"
 #include "tools/admin/commands.h"
@@ -33,13 +35,13 @@ struct StoredToken {
 };
 
 std::vector<StoredToken> read_tokens(redis::SyncSession& redis, const std::string& event_id) {
-  const auto reply = redis.query({"HGETALL", store::tokens_key(event_id)});
+  auto fields = stored(store::read_hash(redis.query(store::tokens_read(event_id))),
+                       "the tokens of " + event_id);
   std::vector<StoredToken> tokens;
-  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+  for (auto& [hash, json] : fields) {
     StoredToken token;
-    token.hash = reply.elements[i].str;
-    from_json(reply.elements[i + 1].str, &token.record,
-              "token " + auth::token_id(token.hash) + " of " + event_id);
+    token.hash = std::move(hash);
+    from_json(json, &token.record, "token " + auth::token_id(token.hash) + " of " + event_id);
     tokens.push_back(std::move(token));
   }
   return tokens;
@@ -163,18 +165,21 @@ int issue(int argc, char** argv) {
   const auto token = auth::generate_token();
   const auto hash = auth::token_hash(token);
   record.set_id(auth::token_id(hash));
-  const auto added =
-      redis.query({"HSETNX", store::tokens_key(event.event_id), hash, to_json(record)});
-  if (added.integer != 1) throw AdminError("a token with this hash exists already; try again");
+  const bool added = stored(
+      store::read_created(redis.query(store::token_create(event.event_id, hash, to_json(record)))),
+      "the new token");
+  if (!added) throw AdminError("a token with this hash exists already; try again");
   // A venue's token opens each of its events too (the venue wall shows them side by side; a
   // desk of the venue scans for any of them). Revoking it revokes it everywhere.
   for (const auto& member : member_events(redis, event)) {
-    redis.query({"HSET", store::tokens_key(member), hash, to_json(record)});
+    redis.query(store::token_write(member, hash, to_json(record)));
   }
   if (*role == v1::desk && !desk_id.empty()) {
     // A desk forgotten earlier (its tablet lost) shows again under its new token.
-    const auto back = redis.query({"SREM", store::forgotten_desks_key(event.event_id), desk_id});
-    if (back.integer == 1) std::cerr << "desk " << desk_id << " was forgotten; it shows again\n";
+    const bool back =
+        stored(store::read_created(redis.query(store::desk_unforget(event.event_id, desk_id))),
+               "the forgotten desks");
+    if (back) std::cerr << "desk " << desk_id << " was forgotten; it shows again\n";
   }
 
   std::cout << token << '\n' << std::flush;
@@ -234,11 +239,12 @@ int revoke(int argc, char** argv) {
               << time_text(token.record.revoked_at()) << '\n';
   } else {
     *token.record.mutable_revoked_at() = now_timestamp();
-    redis.query({"HSET", store::tokens_key(event.event_id), token.hash, to_json(token.record)});
+    redis.query(store::token_write(event.event_id, token.hash, to_json(token.record)));
     for (const auto& member : member_events(redis, event)) {
       // Only where it is the same token (a member event never had it if added to the venue later).
-      if (redis.query({"HEXISTS", store::tokens_key(member), token.hash}).integer == 1) {
-        redis.query({"HSET", store::tokens_key(member), token.hash, to_json(token.record)});
+      if (stored(store::read_exists(redis.query(store::token_exists_read(member, token.hash))),
+                 "the tokens of " + member)) {
+        redis.query(store::token_write(member, token.hash, to_json(token.record)));
       }
     }
     std::cerr << "revoked " << auth::role_name(token.record.role()) << " token " << id << " (\""

@@ -7,7 +7,10 @@
 
 #include "services/registry/event_config.h"
 #include "services/registry/utf8.h"
+#include "services/store/event_reads.h"
+#include "services/store/key_commands.h"
 #include "services/store/keys.h"
+#include "services/store/venue_call.h"
 #include "services/venue/venue_config.h"
 #include "tools/admin/admin_store.h"
 #include "tools/admin/commands.h"
@@ -31,12 +34,12 @@ std::vector<std::string> split_commas(const std::string& text) {
   return out;
 }
 
-// Person id -> country, from a hash of persons.
-std::map<std::string, std::string> read_persons(redis::SyncSession& redis, const std::string& key) {
+// Person id -> country, from a hash of persons (store::persons_read, venue_persons_read).
+std::map<std::string, std::string> read_persons(redis::SyncSession& redis,
+                                                const std::vector<std::string>& read) {
   std::map<std::string, std::string> out;
-  const auto reply = redis.query({"HGETALL", key});
-  for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
-    out.emplace(reply.elements[i].str, reply.elements[i + 1].str);
+  for (auto& [id, country] : stored(store::read_hash(redis.query(read)), "the linked persons")) {
+    out.emplace(std::move(id), std::move(country));
   }
   return out;
 }
@@ -107,7 +110,8 @@ int create(int argc, char** argv) {
   redis::SyncSession redis(*url);
 
   for (const auto& e : events) {
-    if (redis.query({"EXISTS", store::event_key(e)}).integer == 0) {
+    if (!stored(store::read_exists(redis.query(store::event_exists_read(e))),
+                "whether event " + e + " exists")) {
       throw AdminError("event " + e + " does not exist: import its registry first");
     }
   }
@@ -121,13 +125,13 @@ int create(int argc, char** argv) {
 
   // One person, one country across the venue: the links already made, then each event's.
   std::map<std::string, std::pair<std::string, std::string>> persons;  // id -> country, where
-  for (const auto& [id, country] : read_persons(redis, store::venue_persons_key(venue_id))) {
+  for (const auto& [id, country] : read_persons(redis, store::venue_persons_read(venue_id))) {
     persons.emplace(id, std::make_pair(country, "venue " + venue_id));
   }
   std::vector<std::string> conflicts;
   std::map<std::string, int> events_of;  // person id -> how many member events list it
   for (const auto& e : events) {
-    for (const auto& [id, country] : read_persons(redis, store::persons_key(e))) {
+    for (const auto& [id, country] : read_persons(redis, store::persons_read(e))) {
       ++events_of[id];
       const auto [it, inserted] = persons.emplace(id, std::make_pair(country, "event " + e));
       if (!inserted && it->second.first != country) {
@@ -149,13 +153,12 @@ int create(int argc, char** argv) {
     return cli::usage_error(program, problems.front());
   }
   for (const auto& [id, value] : persons) {
-    redis.append({"HSET", store::venue_persons_key(venue_id), id, value.first});
+    redis.append(store::venue_person_write(venue_id, id, value.first));
   }
-  redis.append({"HSET", store::venue_key(venue_id), "config",
-                services::venue::venue_config_json(venue), "events",
-                services::venue::member_list(venue)});
+  redis.append(store::venue_write(venue_id, services::venue::venue_config_json(venue),
+                                  services::venue::member_list(venue)));
   // Last: a gateway starts folding the venue only once its config and persons are there.
-  redis.append({"SADD", std::string(store::kVenuesKey), venue_id});
+  redis.append(store::venue_register(venue_id));
   redis.flush();
   const auto shared =
       std::count_if(events_of.begin(), events_of.end(), [](const auto& p) { return p.second > 1; });
@@ -184,7 +187,9 @@ int show(int argc, char** argv) {
   if (values.count("event")) return cli::usage_error(program, "give --venue, not --event");
   if (auto why = venue.check(values); !why.empty()) return cli::usage_error(program, why);
   auto redis = open_event(venue);
-  const auto config = redis.command({"HGET", store::venue_key(venue.venue_id), "config"});
+  const auto config =
+      stored(store::read_field(redis.query(store::venue_config_read(venue.venue_id))),
+             "the configuration of venue " + venue.venue_id);
   std::string name;
   if (config) {
     if (auto parsed = services::venue::parse_venue_config(*config); parsed.config) {
@@ -195,10 +200,11 @@ int show(int argc, char** argv) {
   std::map<std::string, int> events_of;
   TextTable table({"EVENT", "BADGES", "LINKED PERSONS"});
   for (const auto& e : venue_events(redis, venue.venue_id)) {
-    const auto persons = read_persons(redis, store::persons_key(e));
+    const auto persons = read_persons(redis, store::persons_read(e));
     for (const auto& [id, country] : persons) ++events_of[id];
-    table.add({e, std::to_string(redis.query({"SCARD", store::badges_key(e)}).integer),
-               std::to_string(persons.size())});
+    const auto badges =
+        stored(store::read_count(redis.query(store::badge_count_read(e))), "the badges of " + e);
+    table.add({e, std::to_string(badges), std::to_string(persons.size())});
   }
   table.print(std::cout);
   const auto shared =

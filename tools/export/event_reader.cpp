@@ -7,6 +7,7 @@
 #include "services/store/event_log_reader.h"
 #include "services/store/event_reads.h"
 #include "services/store/registry_reader.h"
+#include "services/store/transaction.h"
 
 namespace rollcall::tools::exporting {
 namespace {
@@ -85,17 +86,15 @@ std::vector<v1::Badge> EventReader::registry() {
 }
 
 EventReader::CounterSnapshot EventReader::counters() {
-  const auto replies = redis_.pipeline({{"MULTI"},
-                                        store::counters_read(event_id_),
-                                        store::log_reverse_read(event_id_, "+", "-", 1),
-                                        {"EXEC"}});
-  const auto& results = replies.back();
-  if (results.type != redis::Reply::Type::array || results.elements.size() != 2) {
-    throw std::runtime_error("the counters could not be read");
-  }
+  const auto results = value_of(
+      store::read_transaction(
+          redis_.pipeline(store::transaction(
+              {store::counters_read(event_id_), store::log_reverse_read(event_id_, "+", "-", 1)})),
+          2),
+      "the counters");
+  if (!results) throw std::runtime_error("the counters could not be read");
   CounterSnapshot snapshot;
-  for (const auto& [name, value] :
-       value_of(store::read_hash(results.elements[0]), "the counters")) {
+  for (const auto& [name, value] : value_of(store::read_hash((*results)[0]), "the counters")) {
     const auto number = store::to_int64(value);
     if (!number) {
       throw std::runtime_error("the counter \"" + store::bounded_text(name) + "\" is \"" +
@@ -103,7 +102,7 @@ EventReader::CounterSnapshot EventReader::counters() {
     }
     snapshot.counters[name] = *number;
   }
-  const auto last = value_of(store::read_log_page(results.elements[1], 1), "the last log entry");
+  const auto last = value_of(store::read_log_page((*results)[1], 1), "the last log entry");
   if (!last.empty()) snapshot.last_id = last.front().id;
   return snapshot;
 }

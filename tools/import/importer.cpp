@@ -10,7 +10,11 @@
 #include "services/registry/event_config.h"
 #include "services/registry/name_fold.h"
 #include "services/registry/person_links.h"
+#include "services/store/event_reads.h"
+#include "services/store/import_call.h"
 #include "services/store/keys.h"
+#include "services/store/privacy_call.h"
+#include "services/store/venue_call.h"
 
 namespace rollcall::tools::import {
 
@@ -19,67 +23,22 @@ namespace store = rollcall::services::store;
 
 namespace {
 
-std::vector<std::string> event_fields(const rollcall::v1::Event& event) {
-  return {
-      "HSET", store::event_key(event.event_id()), "config", registry::event_to_json(event),
-      "days", registry::comma_list(event.days()), "zones",  registry::comma_list(event.zones())};
-}
-
-// One badge written unless a desk changed it during the event: a badge replaced at a desk
-// (revoked_reason "replaced": its revocation and successor stay), a replacement badge (it
-// `replaces` another) and a walk-in (registered_by) are left exactly as the desk made them,
-// whatever the file says, so a re-import never revives a lost badge nor rewrites a desk's
-// record. Its person link (person_id) changes only while the badge's person has never been seen:
-// a badge counted on site or online under one person and then under another would be two
-// people. Atomic per badge, so a replacement made while the import runs is never undone.
-// Returns 1 when written, 0 when kept as the desk made it, 2 when written but its person kept.
-constexpr const char* kWriteBadgeScript = R"lua(
-local desk = redis.call('HMGET', KEYS[1], 'revoked_reason', 'registered_by', 'replaces', 'person')
-if desk[1] == 'replaced' or (desk[2] and desk[2] ~= '') or (desk[3] and desk[3] ~= '') then
-  return 0
-end
-redis.call('HSET', KEYS[1], 'country', ARGV[2], 'category', ARGV[3], 'name', ARGV[4],
-           'organization', ARGV[5], 'revoked', ARGV[6])
-local tag, old = ARGV[8], desk[4] or ARGV[1]
-local new = ARGV[7] ~= '' and ARGV[7] or ARGV[1]
-if old == new then return 1 end
-if redis.call('SISMEMBER', tag .. ':onsite', old) == 1 or
-    redis.call('SISMEMBER', tag .. ':remote_badges', old) == 1 or
-    redis.call('EXISTS', tag .. ':state:' .. old) == 1 then
-  return 2
-end
-if ARGV[7] ~= '' then
-  redis.call('HSET', KEYS[1], 'person', ARGV[7])
-else
-  redis.call('HDEL', KEYS[1], 'person')
-end
-return 1
-)lua";
-
-std::vector<std::string> badge_write(const std::string& script_sha, const std::string& event_id,
-                                     const rollcall::v1::Badge& b) {
-  return {"EVALSHA",
-          script_sha,
-          "1",
-          store::badge_key(event_id, b.badge_id()),
-          b.badge_id(),
-          b.country(),
-          b.category(),
-          b.name(),
-          b.organization(),
-          b.revoked() ? "1" : "0",
-          b.person_id(),
-          store::tag(event_id)};
+// The value of a store read (services/store), or ImportError naming what was read and why not.
+template <class T>
+T stored(store::Read<T> read, const std::string& what) {
+  if (!read) throw ImportError(what + " in redis is unreadable: " + read.error.cause);
+  return std::move(*read.value);
 }
 
 // The venues the event belongs to (rollcall-admin venue create).
 std::vector<std::string> venues_of(redis::SyncSession& redis, const std::string& event_id) {
   std::vector<std::string> out;
-  const auto venues = redis.query({"SMEMBERS", std::string(store::kVenuesKey)});
-  for (const auto& venue : venues.elements) {
-    const auto events = redis.command({"HGET", store::venue_key(venue.str), "events"});
+  for (auto& venue :
+       stored(store::read_members(redis.query(store::venue_ids_read())), "the venues")) {
+    const auto events = stored(store::read_field(redis.query(store::venue_events_read(venue))),
+                               "the events of venue " + venue);
     if (events && events->find("," + event_id + ",") != std::string::npos) {
-      out.push_back(venue.str);
+      out.push_back(std::move(venue));
     }
   }
   std::sort(out.begin(), out.end());
@@ -100,13 +59,14 @@ std::unordered_map<std::string, registry::KnownPerson> linked_persons(
   for (const auto& venue : venues) {
     for (std::size_t start = 0; start < ids.size(); start += redis::SyncSession::kBatch) {
       const auto end = std::min(ids.size(), start + redis::SyncSession::kBatch);
-      std::vector<std::string> command = {"HMGET", store::venue_persons_key(venue)};
-      command.insert(command.end(), ids.begin() + start, ids.begin() + end);
-      const auto reply = redis.query(command);
-      for (std::size_t i = 0; i < reply.elements.size(); ++i) {
-        if (reply.elements[i].type != redis::Reply::Type::string) continue;
-        known.try_emplace(ids[start + i],
-                          registry::KnownPerson{reply.elements[i].str, "venue " + venue});
+      const std::vector<std::string> asked(ids.begin() + start, ids.begin() + end);
+      const auto countries =
+          stored(store::read_venue_persons_lookup(
+                     redis.query(store::venue_persons_lookup(venue, asked)), asked.size()),
+                 "the persons of venue " + venue);
+      for (std::size_t i = 0; i < countries.size(); ++i) {
+        if (!countries[i]) continue;
+        known.try_emplace(asked[i], registry::KnownPerson{*countries[i], "venue " + venue});
       }
     }
   }
@@ -140,20 +100,22 @@ ImportResult run_import(const ImportOptions& options, std::ostream& diagnostics)
 
   // A shredded event keeps pseudonyms only (docs/privacy.md): a registry imported again would
   // bring back the names and ids the shred removed, as new badges beside their pseudonyms.
-  if (const auto shredded = redis.command({"HGET", store::event_key(event_id), "shredded_ms"})) {
+  if (const auto shredded = stored(store::read_field(redis.query(store::shredded_read(event_id))),
+                                   "the shred mark")) {
     throw ImportError("event " + event_id + " was shredded (its personal data removed at " +
                       *shredded + " ms); importing a registry into it would bring that data back");
   }
 
   // Without an event file the registry is checked against what the event already is, so that a
   // refined category list is not undone by a plain re-import.
-  const auto stored = redis.command({"HGET", store::event_key(event_id), "config"});
+  const auto stored_config = stored(
+      store::read_field(redis.query(store::event_config_read(event_id))), "the event config");
   rollcall::v1::Event event;
   if (from_file) {
     event = *from_file;
-  } else if (stored) {
+  } else if (stored_config) {
     try {
-      event = registry::parse_event_json(*stored, event_id);
+      event = registry::parse_event_json(*stored_config, event_id);
     } catch (const registry::EventConfigError& e) {
       throw ImportError("event " + event_id + " in redis has an unusable config: " + e.what());
     }
@@ -194,10 +156,14 @@ ImportResult run_import(const ImportOptions& options, std::ostream& diagnostics)
                       "; nothing imported (--skip-invalid imports the valid rows)");
   }
 
-  const auto sha = redis.command({"SCRIPT", "LOAD", kWriteBadgeScript});
-  if (!sha) throw ImportError("redis did not load the import script");
-  redis.append({"SADD", std::string(store::kEventsKey), event_id});
-  if (from_file || !stored) redis.append(event_fields(event));
+  const auto sha = store::read_script_sha(redis.query(store::badge_import_script_load()));
+  if (!sha) throw ImportError("redis did not load the import script: " + sha.error.cause);
+  redis.append(store::event_register(event_id));
+  if (from_file || !stored_config) {
+    redis.append(store::event_write(event_id, registry::event_to_json(event),
+                                    registry::comma_list(event.days()),
+                                    registry::comma_list(event.zones())));
+  }
   redis.flush();
   ImportResult result{0, errors.size(), 0};
   result.matched = matched;
@@ -207,38 +173,46 @@ ImportResult run_import(const ImportOptions& options, std::ostream& diagnostics)
     std::vector<std::vector<std::string>> commands;
     for (std::size_t i = start; i < end; ++i) {
       const auto& badge = badges[i].badge;
-      commands.push_back(badge_write(*sha, event_id, badge));
+      commands.push_back(store::badge_import_call(*sha, {.event_id = event_id,
+                                                         .badge_id = badge.badge_id(),
+                                                         .country = badge.country(),
+                                                         .category = badge.category(),
+                                                         .name = badge.name(),
+                                                         .organization = badge.organization(),
+                                                         .revoked = badge.revoked(),
+                                                         .person_id = badge.person_id()}));
       // The set of badge ids, so that exports can list the registry without scanning keys.
-      commands.push_back({"SADD", store::badges_key(event_id), badge.badge_id()});
+      commands.push_back(store::badge_listed(event_id, badge.badge_id()));
     }
     const auto replies = redis.pipeline(commands);
     for (std::size_t i = 0; i < replies.size(); i += 2) {
       const auto& badge = badges[start + i / 2].badge;
-      if (replies[i].integer == 0) {
+      const auto outcome =
+          stored(store::read_badge_import(replies[i]), "the import of badge " + badge.badge_id());
+      if (outcome == store::BadgeImportOutcome::kept) {
         ++result.kept;
         diagnostics << "badge " << badge.badge_id()
                     << " kept as a desk changed it (replaced or registered at the desk)\n";
         continue;
       }
       ++result.imported;
-      if (replies[i].integer == 2) {
+      if (outcome == store::BadgeImportOutcome::person_kept) {
         ++result.person_kept;
         diagnostics << "badge " << badge.badge_id()
                     << " keeps its person: it was already seen on site or online as another\n";
       } else if (!badge.person_id().empty()) {
         ++result.linked;
         // Explicit links, for venues made later and for the venues the event is in.
-        redis.append({"HSET", store::persons_key(event_id), badge.person_id(), badge.country()});
+        redis.append(store::person_link_write(event_id, badge.person_id(), badge.country()));
         for (const auto& venue : venues) {
-          redis.append(
-              {"HSET", store::venue_persons_key(venue), badge.person_id(), badge.country()});
+          redis.append(store::venue_person_write(venue, badge.person_id(), badge.country()));
         }
       }
     }
   }
   redis.flush();
   // Last, so a gateway that sees the new version reads the new rows.
-  redis.command({"INCR", store::registry_version_key(event_id)});
+  redis.query(store::registry_version_bump(event_id));
   return result;
 }
 

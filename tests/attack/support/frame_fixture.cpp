@@ -1,12 +1,13 @@
 #include "tests/attack/support/frame_fixture.h"
 
-#include <fstream>
 #include <regex>
 
 #include "services/wire/codec.h"
 #include "tests/attack/support/frame_client.h"
 #include "tests/attack/support/http_catalogue.h"
 #include "tests/attack/support/venue_of_event.h"
+#include "tests/support/http_totals.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/errors.h"
 #include "tools/client/http_get.h"
@@ -17,17 +18,11 @@ namespace rollcall::tests::attack {
 using namespace std::chrono_literals;
 
 void FrameFixture::SetUp() {
-  const std::string csv = redis_.data_dir() + "/registry.csv";
-  std::ofstream out(csv);
-  out << "badge_id,country,category,name,organization\n";
-  for (int i = 0; i < 10; ++i) out << "B" << i << ",CH,youth,Person " << i << ",Org\n";
-  out.close();
-  std::string output;
-  ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", csv,
-                                  "--redis", redis_.url()},
-                                 &output),
-            0)
-      << output;
+  std::string csv = "badge_id,country,category,name,organization\n";
+  for (int i = 0; i < 10; ++i) {
+    csv += "B" + std::to_string(i) + ",CH,youth,Person " + std::to_string(i) + ",Org\n";
+  }
+  ASSERT_TRUE(support::import_registry(redis_, kEvent, csv));
   for (const auto role : {v1::desk, v1::platform, v1::display, v1::organizer}) {
     tokens_[role] = support::issue_token(redis_, kEvent, role);
   }
@@ -55,16 +50,8 @@ std::string FrameFixture::metrics(support::GatewayProcess& g) {
 }
 
 v1::Totals FrameFixture::totals(support::GatewayProcess& g) {
-  const auto response =
-      tools::client::http_get(g.host(), g.port(), std::string("/v1/events/") + kEvent + "/totals",
-                              tools::client::bearer(token(v1::display)));
-  v1::Totals totals;
-  std::string error;
-  EXPECT_EQ(response.status, 200) << response.body;
-  EXPECT_TRUE(
-      services::wire::decode(response.body, services::wire::Encoding::json, &totals, &error))
-      << error;
-  return totals;
+  return support::http_totals(g, std::string("/v1/events/") + kEvent + "/totals",
+                              token(v1::display));
 }
 
 std::set<std::string> FrameFixture::named_channels(support::GatewayProcess& g) {

@@ -4,10 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-
 #include "services/auth/access.h"
 #include "services/store/keys.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 
 namespace rollcall::tests::attack::web {
@@ -40,15 +39,9 @@ std::string issue_token_as(const support::RedisServer& redis, std::string_view e
 }
 
 void HttpWorld::import(const std::string& event, const std::string& csv) {
-  const std::string file =
-      redis_.data_dir() + "/registry-" + std::to_string(std::hash<std::string>{}(event)) + ".csv";
-  std::ofstream(file) << csv;
-  std::string output;
-  ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", event, "--registry", file,
-                                  "--redis", redis_.url()},
-                                 &output),
-            0)
-      << output;
+  ASSERT_TRUE(support::import_registry(
+      redis_, event, csv,
+      {.file_name = "registry-" + std::to_string(std::hash<std::string>{}(event)) + ".csv"}));
 }
 
 support::GatewayProcess& HttpWorld::start_gateway(std::vector<std::string> args) {

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <functional>
 #include <sstream>
 #include <thread>
@@ -16,6 +15,8 @@
 #include "services/auth/ticket.h"
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
+#include "tests/support/http_totals.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tools/client/target.h"
 
@@ -185,14 +186,11 @@ constexpr const char* kRegistry =
 }  // namespace
 
 AuthWorld::AuthWorld(std::vector<std::string> gateway_args) {
-  const std::string csv = redis_.data_dir() + "/registry.csv";
-  std::ofstream(csv) << kRegistry;
   for (const char* event : {kEvent, kOtherEvent}) {
-    std::string output;
-    const int code = support::run_program(
-        {ROLLCALL_IMPORT_BIN, "--event", event, "--registry", csv, "--redis", redis_.url()},
-        &output);
-    if (code != 0) throw std::runtime_error("rollcall-import failed: " + output);
+    // A constructor: no ASSERT here, the world is not made at all.
+    if (const auto imported = support::import_registry(redis_, event, kRegistry); !imported) {
+      throw std::runtime_error(imported.message());
+    }
   }
   gateway_ = std::make_unique<support::GatewayProcess>(redis_.url(), std::move(gateway_args));
 }
@@ -216,12 +214,8 @@ std::string AuthWorld::totals_json(const std::string& event) {
 }
 
 v1::Totals AuthWorld::totals(const std::string& event) {
-  v1::Totals totals;
-  std::string error;
-  const auto json = totals_json(event);
-  EXPECT_TRUE(services::wire::decode(json, services::wire::Encoding::json, &totals, &error))
-      << error;
-  return totals;
+  return support::http_totals(host(), port(), "/v1/events/" + event + "/totals",
+                              token(v1::organizer, event));
 }
 
 std::pair<bool, v1::Totals> AuthWorld::wait_for(const std::function<bool(const v1::Totals&)>& done,

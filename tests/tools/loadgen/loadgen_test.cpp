@@ -10,6 +10,7 @@
 
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 
 namespace rollcall::tests::tools {
@@ -30,17 +31,11 @@ std::string read_file(const std::string& path) {
 class Loadgen : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string csv = dir() + "/registry.csv";
-    std::ofstream(csv)
-        << "badge_id,country,category,name,organization,revoked\n"
-           "B1,CH,other,Anna,Org,0\nB2,FR,other,Jean,Org,0\nB3,KE,other,Amina,Org,0\n";
-    std::string output;
     for (const char* event : {kEvent, "other-event"}) {
-      ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", event, "--registry", csv,
-                                      "--redis", redis_.url()},
-                                     &output),
-                0)
-          << output;
+      ASSERT_TRUE(support::import_registry(
+          redis_, event,
+          "badge_id,country,category,name,organization,revoked\n"
+          "B1,CH,other,Anna,Org,0\nB2,FR,other,Jean,Org,0\nB3,KE,other,Amina,Org,0\n"));
     }
     for (const auto role : {v1::desk, v1::platform, v1::display}) {
       tokens_[role] = support::issue_token(redis_, kEvent, role);

@@ -14,6 +14,7 @@
 #include "tests/support/gateway_process.h"
 #include "tests/support/pdf_reader.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/tools/print/private_cupsd.h"
 
 namespace rollcall::tests::print {
@@ -42,11 +43,8 @@ class BadgePrintCommand : public ::testing::Test {
       csv_ += ids_.back() + ",FR,un,\"" + names[i] + "\",Org " + std::to_string(i) + ",\n";
     }
     csv_ += "BP-X,FR,un,Revoked Person,Org,1\n";
-    csv_path_ = redis_.data_dir() + "/registry.csv";
-    std::ofstream(csv_path_) << csv_;
     for (const auto* event : {kPlain, kSigned}) {
-      run_ok({ROLLCALL_IMPORT_BIN, "--event", event, "--registry", csv_path_, "--redis",
-              redis_.url()});
+      ASSERT_TRUE(support::import_registry(redis_, event, csv_));
     }
     key_ = redis_.data_dir() + "/signed.key";
     run_ok({ROLLCALL_ADMIN_BIN, "badge-key", "new", "--event", kSigned, "--secret-file", key_,
@@ -66,7 +64,7 @@ class BadgePrintCommand : public ::testing::Test {
   }
 
   support::RedisServer redis_;
-  std::string csv_, csv_path_, key_;
+  std::string csv_, key_;
   std::vector<std::string> ids_, names_;
 };
 

@@ -10,6 +10,7 @@
 #include "tests/support/gateway_process.h"
 #include "tests/support/pdf_reader.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
 #include "tests/tools/print/private_cupsd.h"
 
@@ -28,14 +29,7 @@ class RollcallPrint : public ::testing::Test {
         "D-1,EG,minister,عبد الرحمن القحطاني,وزارة الاتصالات\n"
         "D-2,CN,academia,张秀英,清华大学\n"
         "D-3,RU,un,Ольга Кузнецова,МСЭ\n";
-    const std::string path = redis_.data_dir() + "/registry.csv";
-    std::ofstream(path) << csv;
-    std::string output;
-    ASSERT_EQ(support::run_program({ROLLCALL_IMPORT_BIN, "--event", kEvent, "--registry", path,
-                                    "--redis", redis_.url()},
-                                   &output),
-              0)
-        << output;
+    ASSERT_TRUE(support::import_registry(redis_, kEvent, csv));
     v1::TokenRecord registration;
     registration.set_role(v1::desk);
     registration.set_desk_id("registration-1");
