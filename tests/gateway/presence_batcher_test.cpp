@@ -22,7 +22,7 @@
 #include "redis/error.h"
 #include "services/checkin/time_window.h"
 #include "services/store/keys.h"
-#include "tests/gateway/live_redis.h"
+#include "tests/gateway/unit_fixtures.h"
 #include "tests/support/scripted_commands.h"
 
 namespace rollcall::tests::gateway {
@@ -91,10 +91,10 @@ std::vector<v1::PresenceAck> apply_all(support::TestIo& io, PresenceBatcher& bat
   return acks;
 }
 
-class PresenceBatcherLive : public ::testing::Test {
+class PresenceBatcherLive : public LiveTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(redis_.connection()->ready()) << redis_.connection()->last_error();
+    LiveTest::SetUp();
     for (const auto* id : {"ev", "ev2"}) {
       redis_.command({"HSET", store::event_key(id), "days", "", "zones", ""});
     }
@@ -110,7 +110,6 @@ class PresenceBatcherLive : public ::testing::Test {
     return redis_.command({"HGET", store::counters_key(event), field});
   }
 
-  LiveRedis redis_;
   std::shared_ptr<Metrics> metrics_ = std::make_shared<Metrics>();
 };
 
@@ -166,25 +165,26 @@ TEST_F(PresenceBatcherLive, EventsNeverShareABatchAndRepeatsAreNotCountedTwice) 
   EXPECT_NE(acks.back().status(), v1::PresenceAck::unavailable);
 }
 
-TEST(PresenceBatcherScripted, ABatchRedisDoesNotAnswerIsUnavailableForEveryItem) {
-  support::TestIo io;
+using PresenceBatcherScripted = ScriptedTest;
+
+TEST_F(PresenceBatcherScripted, ABatchRedisDoesNotAnswerIsUnavailableForEveryItem) {
   std::atomic<int> calls = 0;
-  auto commands = std::make_shared<support::ScriptedCommands>(
-      io.executor(), [&](const std::vector<std::string>&) {
-        ++calls;
-        return support::ScriptedCommands::Answer{.ec = redis::error::unavailable};
-      });
-  auto metrics = std::make_shared<Metrics>();
-  auto leases = std::make_shared<PresenceLeases>(commands, std::shared_ptr<EventDirectory>(),
+  commands_->set_script([&](const std::vector<std::string>&) {
+    ++calls;
+    return support::ScriptedCommands::Answer{.ec = redis::error::unavailable};
+  });
+  auto leases = std::make_shared<PresenceLeases>(commands_, std::shared_ptr<EventDirectory>(),
                                                  "gw-test", std::chrono::seconds(60));
-  auto batcher = std::make_shared<PresenceBatcher>(asio::make_strand(io.executor()), commands,
-                                                   metrics, leases, std::chrono::seconds(2), 40);
+  auto batcher =
+      std::make_shared<PresenceBatcher>(asio::make_strand(io_.executor()), commands_, metrics_,
+                                        leases, std::chrono::milliseconds(500), 40);
   std::vector<Applied> items;
   for (int i = 0; i < 100; ++i) {
     items.push_back({"ev", join("j" + std::to_string(i), "p" + std::to_string(i))});
   }
-  const auto acks = apply_all(io, *batcher, items);
+  const auto acks = apply_all(io_, *batcher, items);
   EXPECT_EQ(calls.load(), 3);
+  EXPECT_EQ(redis_failures(*metrics_, "presence"), 3u);
   for (std::size_t i = 0; i < acks.size(); ++i) {
     EXPECT_EQ(acks[i].presence_id(), items[i].item.presence_id()) << i;
     EXPECT_EQ(acks[i].status(), v1::PresenceAck::unavailable) << i;
