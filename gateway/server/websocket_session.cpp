@@ -163,7 +163,9 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
       co_return;
     }
     ChannelGauge gauge(*context->metrics, Channel::display);
-    auto session = std::make_shared<DisplaySession>(std::move(ws), event_id, encoding, context);
+    auto session = std::make_shared<DisplaySession>(
+        std::move(ws), event_id, encoding,
+        DisplayParts{.hub = context->hub, .metrics = context->metrics, .limits = context->limits});
     co_await session->run();
     co_return;
   }
@@ -194,7 +196,9 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
     co_await run_online(ws, *lookup.event, encoding, url->params(), *context,
                         ticket ? &ticket_decision.claims : nullptr);
   } else {
-    auto session = std::make_shared<DisplaySession>(std::move(ws), event_id, encoding, context);
+    auto session = std::make_shared<DisplaySession>(
+        std::move(ws), event_id, encoding,
+        DisplayParts{.hub = context->hub, .metrics = context->metrics, .limits = context->limits});
     co_await session->run();
   }
 }
