@@ -9,6 +9,7 @@
 
 #include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
+#include "gateway/server/ws_frame.h"
 #include "services/store/keys.h"
 #include "services/store/totals_call.h"
 #include "services/totals/change_notice.h"
@@ -30,12 +31,21 @@ SharedFrames serialize(const v1::DisplayMessage& message, std::uint64_t prev_seq
   return SharedFrames{
       .prev_seq = prev_seq,
       .seq = seq,
-      .binary = std::make_shared<const std::string>(encode(message, Encoding::binary)),
-      .json = std::make_shared<const std::string>(encode(message, Encoding::json)),
+      .binary = prepared_frame(encode(message, Encoding::binary), Encoding::binary),
+      .json = prepared_frame(encode(message, Encoding::json), Encoding::json),
   };
 }
 
+// How often displays are swept (DisplaySink::on_sweep), at most: their timeouts are seconds.
+constexpr auto kSweepEvery = std::chrono::seconds(1);
+
 }  // namespace
+
+std::shared_ptr<const std::string> prepared_frame(std::string_view payload, Encoding encoding) {
+  using server::ws::Opcode;
+  return std::make_shared<const std::string>(server::ws::server_frame(
+      encoding == Encoding::binary ? Opcode::binary : Opcode::text, payload));
+}
 
 std::int64_t unix_ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -237,6 +247,7 @@ void TotalsHub::reload(const std::string& event_id) {
 
 asio::awaitable<void> TotalsHub::run_ticks() {
   auto self = shared_from_this();
+  auto last_sweep = std::chrono::steady_clock::now();
   for (;;) {
     timer_.expires_after(tick_);
     co_await timer_.async_wait(use_tuple);  // a cancel ends the wait early; stopped_ says why
@@ -245,6 +256,24 @@ asio::awaitable<void> TotalsHub::run_ticks() {
       if (stopped_) co_return;
     }
     tick();
+    if (std::chrono::steady_clock::now() - last_sweep >= kSweepEvery) {
+      last_sweep = std::chrono::steady_clock::now();
+      sweep();
+    }
+  }
+}
+
+void TotalsHub::sweep() {
+  std::vector<std::weak_ptr<DisplaySink>> sinks;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [event_id, feed] : feeds_) {
+      sinks.insert(sinks.end(), feed.sinks.begin(), feed.sinks.end());
+    }
+  }
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& weak : sinks) {
+    if (auto sink = weak.lock()) sink->on_sweep(now);
   }
 }
 

@@ -20,7 +20,9 @@
 
 namespace rollcall::gateway {
 
-// A message serialized once and shared by every display that receives it.
+// A message serialized once and shared by every display that receives it, in each encoding as
+// a whole WebSocket frame (header included: binary frames for binary, text frames for JSON), so
+// a display writes the bytes as they are.
 struct SharedFrames {
   std::uint64_t prev_seq = 0;  // updates only: the state they apply to
   std::uint64_t seq = 0;
@@ -32,6 +34,10 @@ struct SharedFrames {
   }
 };
 
+// `payload` as one unmasked, final WebSocket frame of the encoding's kind (text for JSON).
+std::shared_ptr<const std::string> prepared_frame(std::string_view payload,
+                                                  services::wire::Encoding encoding);
+
 // A display connection as the hub sees it. Called with no hub lock held; must not block.
 class DisplaySink {
  public:
@@ -39,6 +45,9 @@ class DisplaySink {
   virtual void on_update(std::shared_ptr<const SharedFrames> update) = 0;
   // The hub's state was rebuilt (start, gap, Redis reconnect): send a fresh snapshot.
   virtual void on_resync() = 0;
+  // About once a second, on the hub's thread, for the checks a timer per connection would make
+  // (a write stuck, a silent peer): must be cheap.
+  virtual void on_sweep(std::chrono::steady_clock::time_point now) {}
 };
 
 // Follows the change channel of every event that has displays, folds the notices into one
@@ -78,6 +87,7 @@ class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
   void reload(const std::string& event_id);
   boost::asio::awaitable<void> run_ticks();
   void tick();
+  void sweep();
 
   boost::asio::any_io_executor executor_;
   std::shared_ptr<redis::Commands> commands_;

@@ -39,6 +39,16 @@ ChannelLimits channel_limits(GatedChannel channel, const Limits& limits) {
   return {};
 }
 
+void note_frame_refusal(Metrics& metrics, std::string_view limit, std::string_view channel,
+                        const std::string& peer, const std::string& what) {
+  metrics.count_limit_rejection(limit);
+  static LogThrottle throttle(5);
+  const auto skipped = throttle.admit();
+  if (!skipped) return;
+  spdlog::warn("{} connection from {} {} ({} such lines skipped before)", channel, peer, what,
+               *skipped);
+}
+
 FrameGate::FrameGate(WebSocket& ws, Metrics& metrics, GatedChannel channel, const Limits& limits)
     : FrameGate(ws, metrics, channel_limits(channel, limits)) {}
 

@@ -33,6 +33,12 @@ struct ChannelLimits {
 };
 ChannelLimits channel_limits(GatedChannel channel, const Limits& limits);
 
+// A frame refused for `limit` (message_rate, frame_size) on a channel that reads its frames
+// itself: counted in rollcall_limit_rejections_total{limit} and logged (throttled) in
+// FrameGate's words, "<channel> connection from <peer> <what>".
+void note_frame_refusal(Metrics& metrics, std::string_view limit, std::string_view channel,
+                        const std::string& peer, const std::string& what);
+
 // The door of every WebSocket channel. Each frame a client sends costs a token of the
 // connection's bucket before any work is done on it: messages of every kind (valid or not,
 // empty, heartbeats) and pings and pongs alike. Past the limit the connection is closed with

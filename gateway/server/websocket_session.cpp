@@ -159,7 +159,8 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
             std::move(slot));
       co_return;
     }
-    start(std::make_shared<DisplaySession>(std::move(ws), event_id, encoding, context),
+    start(std::make_shared<DisplaySession>(std::move(ws), event_id, encoding,
+                                           DisplayParts::of(*context)),
           std::move(slot));
     co_return;
   }
@@ -193,7 +194,8 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
               OnlineParts::of(*context)),
           std::move(slot));
   } else {
-    start(std::make_shared<DisplaySession>(std::move(ws), event_id, encoding, context),
+    start(std::make_shared<DisplaySession>(std::move(ws), event_id, encoding,
+                                           DisplayParts::of(*context)),
           std::move(slot));
   }
 }

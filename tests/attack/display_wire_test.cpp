@@ -1,0 +1,359 @@
+// The display channel's wire (gateway/server/display_session.cpp reads and writes its frames
+// itself since issue 17): raw bytes from a hand-made client. Every RFC 6455 rule a client can
+// break closes with the code Beast used (1002, 1007, 1009) and the connection then ends; pings
+// are answered with their payload and closes with their code; a display that stops reading is
+// dropped and counted; a silent one is pinged, then closed; one that answers stays.
+#include <array>
+#include <chrono>
+#include <iostream>
+#include <optional>
+#include <regex>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+
+#include "rollcall/v1/rollcall.pb.h"
+#include "services/wire/codec.h"
+#include "tests/attack/support/frame_fixture.h"
+
+namespace rollcall::tests::attack {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+struct ServerFrame {
+  int opcode = 0;
+  std::string payload;
+  std::uint16_t close_code() const {
+    return payload.size() >= 2
+               ? std::uint16_t((std::uint8_t(payload[0]) << 8) | std::uint8_t(payload[1]))
+               : 1005;
+  }
+};
+
+// A client frame, masked unless told otherwise.
+std::string client_frame(int opcode, std::string_view payload, bool fin = true, bool masked = true,
+                         int rsv = 0) {
+  std::string out;
+  out.push_back(char((fin ? 0x80 : 0) | (rsv << 4) | opcode));
+  const std::uint8_t mask_bit = masked ? 0x80 : 0;
+  const auto n = payload.size();
+  if (n < 126) {
+    out.push_back(char(mask_bit | n));
+  } else if (n <= 0xFFFF) {
+    out.push_back(char(mask_bit | 126));
+    out.push_back(char(n >> 8));
+    out.push_back(char(n));
+  } else {
+    out.push_back(char(mask_bit | 127));
+    for (int i = 7; i >= 0; --i) out.push_back(char(std::uint64_t(n) >> (8 * i)));
+  }
+  const std::array<std::uint8_t, 4> mask = {0x11, 0x9C, 0x42, 0xE7};
+  if (masked) out.append(reinterpret_cast<const char*>(mask.data()), 4);
+  for (std::size_t i = 0; i < n; ++i) out.push_back(char(payload[i] ^ (masked ? mask[i % 4] : 0)));
+  return out;
+}
+
+std::string snapshot_request() {
+  v1::DisplayRequest request;
+  request.set_snapshot(true);
+  return client_frame(2, request.SerializeAsString());
+}
+
+// A display client made by hand: the upgrade written out, frames read and written as bytes.
+class RawDisplay {
+ public:
+  RawDisplay(unsigned short port, const std::string& token, bool json = false,
+             int receive_buffer = 0) {
+    socket_.open(asio::ip::tcp::v4());
+    if (receive_buffer) socket_.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
+    socket_.connect({asio::ip::make_address("127.0.0.1"), port});
+    const std::string request =
+        "GET " + FrameFixture::target("/v1/display") +
+        " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        "Authorization: Bearer " +
+        token + "\r\n" + (json ? "Sec-WebSocket-Protocol: rollcall.v1.json\r\n" : "") + "\r\n";
+    asio::write(socket_, asio::buffer(request));
+    const auto end = asio::read_until(socket_, asio::dynamic_buffer(in_), "\r\n\r\n");
+    if (!in_.starts_with("HTTP/1.1 101")) throw std::runtime_error("not upgraded: " + in_);
+    in_.erase(0, end);
+  }
+
+  bool send(std::string_view bytes) {
+    boost::system::error_code ec;
+    asio::write(socket_, asio::buffer(bytes), ec);
+    return !ec;
+  }
+
+  // The next frame within `timeout`; nullopt on timeout or once the connection ended (ended()).
+  std::optional<ServerFrame> next(std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+      if (auto frame = parse()) return frame;
+      if (ended_ || !fill(deadline)) return std::nullopt;
+    }
+  }
+
+  // Waits for the end of the connection (EOF or reset), reading whatever comes; false if it
+  // is still open after `timeout`.
+  bool wait_ended(std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (!ended_ && Clock::now() < deadline) {
+      in_.clear();
+      fill(deadline);
+    }
+    return ended_;
+  }
+
+  bool ended() const { return ended_; }
+
+ private:
+  std::optional<ServerFrame> parse() {
+    if (in_.size() < 2) return std::nullopt;
+    std::uint64_t n = std::uint8_t(in_[1]) & 0x7F;
+    std::size_t at = 2;
+    if (n == 126) {
+      if (in_.size() < 4) return std::nullopt;
+      n = (std::uint64_t(std::uint8_t(in_[2])) << 8) | std::uint8_t(in_[3]);
+      at = 4;
+    } else if (n == 127) {
+      if (in_.size() < 10) return std::nullopt;
+      n = 0;
+      for (int i = 0; i < 8; ++i) n = (n << 8) | std::uint8_t(in_[2 + i]);
+      at = 10;
+    }
+    if (in_.size() < at + n) return std::nullopt;
+    EXPECT_EQ(std::uint8_t(in_[0]) & 0x80, 0x80) << "server frames are final";
+    EXPECT_EQ(std::uint8_t(in_[1]) & 0x80, 0) << "server frames are not masked";
+    ServerFrame frame{std::uint8_t(in_[0]) & 0x0F, in_.substr(at, n)};
+    in_.erase(0, at + n);
+    return frame;
+  }
+
+  // Reads what arrives before `deadline`; false when nothing did.
+  bool fill(Clock::time_point deadline) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left <= 0ms) return false;
+    timeval tv{static_cast<time_t>(left.count() / 1000),
+               static_cast<suseconds_t>((left.count() % 1000) * 1000)};
+    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::array<char, 65536> buffer;
+    const auto n = ::recv(socket_.native_handle(), buffer.data(), buffer.size(), 0);
+    if (n > 0) {
+      in_.append(buffer.data(), n);
+      return true;
+    }
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) ended_ = true;
+    return false;
+  }
+
+  asio::io_context io_;
+  asio::ip::tcp::socket socket_{io_};
+  std::string in_;
+  bool ended_ = false;
+};
+
+std::uint64_t metric(const std::string& exposition, const std::string& name) {
+  const std::regex line("(^|\n)" + std::regex_replace(name, std::regex(R"([{}"])"), R"(\$&)") +
+                        " ([0-9]+)");
+  std::smatch match;
+  return std::regex_search(exposition, match, line) ? std::stoull(match[2]) : 0;
+}
+
+class DisplayWire : public FrameFixture {
+ protected:
+  // The first frame of every display: its snapshot.
+  static void expect_snapshot(RawDisplay& display) {
+    const auto first = display.next(10s);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->opcode, 2);
+    v1::DisplayMessage message;
+    ASSERT_TRUE(message.ParseFromString(first->payload));
+    EXPECT_TRUE(message.has_snapshot());
+  }
+};
+
+TEST_F(DisplayWire, EveryBrokenRuleClosesWithBeastsCodeAndEndsTheConnection) {
+  auto& g = gateway({"--messages-per-second", "1000000"});
+  struct Case {
+    std::string label;
+    std::string bytes;
+    std::uint16_t code;
+  };
+  std::vector<Case> cases = {
+      {"unmasked", client_frame(2, "x", true, false), 1002},
+      {"continuation first", client_frame(0, "x"), 1002},
+      {"ping over 125 bytes", client_frame(9, std::string(126, 'p')), 1002},
+      {"fragmented ping", client_frame(9, "p", false), 1002},
+      {"new message inside a fragmented one", client_frame(2, "a", false) + client_frame(2, "b"),
+       1002},
+      {"close of one byte", client_frame(8, "\x03"), 1002},
+      {"reserved close code", client_frame(8, std::string("\x03\xED", 2)), 1002},
+      {"text not UTF-8", client_frame(1, "{\"snapshot\":\"\xC0\xAF\"}"), 1007},
+      {"fragmented text not UTF-8", client_frame(1, "\xE2\x82", false) + client_frame(0, "x"),
+       1007},
+      {"message over 64 KiB", client_frame(2, std::string(64 * 1024 + 1, 'x')), 1009},
+      {"fragments over 64 KiB",
+       client_frame(2, std::string(40000, 'x'), false) + client_frame(0, std::string(30000, 'x')),
+       1009},
+      // The peer's own close: answered with its code (1000 for an empty one).
+      {"close 1000", client_frame(8, std::string("\x03\xE8", 2) + "bye"), 1000},
+      {"close 4001", client_frame(8, std::string("\x0F\xA1", 2)), 4001},
+      {"empty close", client_frame(8, ""), 1000},
+  };
+  for (int rsv = 1; rsv < 8; ++rsv) {
+    cases.push_back({"rsv " + std::to_string(rsv), client_frame(2, "x", true, true, rsv), 1002});
+  }
+  for (const int op : {3, 4, 5, 6, 7, 11, 12, 13, 14, 15}) {
+    cases.push_back({"opcode " + std::to_string(op), client_frame(op, "x"), 1002});
+  }
+  int too_big = 0;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.label);
+    RawDisplay display(g.port(), token(v1::display));
+    expect_snapshot(display);
+    display.send(c.bytes);
+    std::optional<ServerFrame> frame;
+    while ((frame = display.next(10s)) && frame->opcode != 8) {
+    }
+    ASSERT_TRUE(frame) << "no close frame";
+    EXPECT_EQ(frame->close_code(), c.code);
+    EXPECT_TRUE(display.wait_ended(10s)) << "the connection stayed open";
+    too_big += c.code == 1009;
+  }
+  // Each message over the limit counted once, and logged.
+  EXPECT_EQ(metric(metrics(g), "rollcall_limit_rejections_total{limit=\"frame_size\"}"), too_big);
+  EXPECT_NE(
+      g.log().find("display connection from 127.0.0.1 closed (1009): a message over 65536 bytes"),
+      std::string::npos)
+      << g.log();
+}
+
+TEST_F(DisplayWire, PingsAreAnsweredWithTheirPayloadAndRequestsAsBefore) {
+  auto& g = gateway({"--messages-per-second", "1000000"});
+  for (const bool json : {false, true}) {
+    RawDisplay display(g.port(), token(v1::display), json);
+    const auto first = display.next(10s);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->opcode, json ? 1 : 2);
+    for (const std::size_t n : {0u, 1u, 2u, 64u, 125u}) {
+      const std::string payload(n, char('a' + n % 26));
+      display.send(client_frame(9, payload));
+      const auto pong = display.next(10s);
+      ASSERT_TRUE(pong);
+      EXPECT_EQ(pong->opcode, 10);
+      EXPECT_EQ(pong->payload, payload);
+    }
+    // A ping inside a fragmented request, then the request: a pong, then the snapshot.
+    const std::string request = json ? R"({"snapshot":true})" : [] {
+      v1::DisplayRequest r;
+      r.set_snapshot(true);
+      return r.SerializeAsString();
+    }();
+    display.send(client_frame(json ? 1 : 2, request.substr(0, 1), false) + client_frame(9, "mid") +
+                 client_frame(0, request.substr(1)));
+    const auto pong = display.next(10s);
+    ASSERT_TRUE(pong);
+    EXPECT_EQ(pong->opcode, 10);
+    const auto snapshot = display.next(10s);
+    ASSERT_TRUE(snapshot);
+    EXPECT_EQ(snapshot->opcode, json ? 1 : 2);
+    // A request that does not decode: an error frame, and the connection stays.
+    display.send(client_frame(json ? 1 : 2, json ? "{\"snapshot\":" : "\xFF\xFF"));
+    const auto error = display.next(10s);
+    ASSERT_TRUE(error);
+    v1::DisplayMessage message;
+    std::string problem;
+    ASSERT_TRUE(decode(error->payload,
+                       json ? services::wire::Encoding::json : services::wire::Encoding::binary,
+                       &message, &problem))
+        << problem;
+    EXPECT_EQ(message.error().code(), "malformed");
+    display.send(snapshot_request());
+    const auto again = display.next(10s);
+    ASSERT_TRUE(again);
+    EXPECT_NE(again->opcode, 8);
+  }
+}
+
+TEST_F(DisplayWire, ADisplayThatStopsReadingIsDroppedAndCountedWhileOthersAreServed) {
+  auto& g = gateway({"--messages-per-second", "1000000", "--slow-consumer-timeout", "1"});
+  RawDisplay polite(g.port(), token(v1::display));
+  expect_snapshot(polite);
+  // Asks for snapshot after snapshot and reads none: the gateway's writes to it stall.
+  RawDisplay stuck(g.port(), token(v1::display), false, 4096);
+  const auto started = Clock::now();
+  std::string burst;
+  for (int i = 0; i < 200; ++i) burst += snapshot_request();
+  std::uint64_t dropped = 0;
+  for (int round = 0; Clock::now() - started < 60s; ++round) {
+    if (!stuck.send(burst)) break;  // the gateway hung up
+    if (round % 100 != 99) continue;
+    dropped = metric(metrics(g), "rollcall_slow_consumers_dropped_total");
+    if (dropped) break;
+  }
+  for (int i = 0; i < 100 && !dropped; ++i) {
+    std::this_thread::sleep_for(100ms);
+    dropped = metric(metrics(g), "rollcall_slow_consumers_dropped_total");
+  }
+  EXPECT_EQ(dropped, 1u);
+  std::cout << "[ info ] dropped after "
+            << std::chrono::duration<double>(Clock::now() - started).count() << " s\n";
+  // The polite display is still served.
+  polite.send(snapshot_request());
+  const auto frame = polite.next(10s);
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(frame->opcode, 2);
+}
+
+TEST_F(DisplayWire, ASilentDisplayIsPingedThenClosedAndOneThatAnswersStays) {
+  auto& g = gateway({"--idle-timeout", "2"});
+  RawDisplay silent(g.port(), token(v1::display));
+  RawDisplay answering(g.port(), token(v1::display));
+  expect_snapshot(silent);
+  expect_snapshot(answering);
+  const auto started = Clock::now();
+  // The answering one, meanwhile, answers every ping and outlives several timeouts.
+  int pongs = 0;
+  std::thread answer([&] {
+    while (Clock::now() - started < 7s) {
+      const auto next = answering.next(200ms);
+      if (answering.ended()) break;
+      if (next && next->opcode == 9) {
+        answering.send(client_frame(10, next->payload));
+        ++pongs;
+      }
+    }
+  });
+  // The silent one: a ping after about half the timeout, then the end.
+  std::optional<ServerFrame> frame;
+  while ((frame = silent.next(5s)) && frame->opcode != 9) {
+  }
+  const auto pinged = Clock::now() - started;
+  EXPECT_TRUE(frame) << "never pinged";
+  EXPECT_GE(pinged, 900ms);
+  EXPECT_TRUE(silent.wait_ended(5s));
+  const auto ended = Clock::now() - started;
+  EXPECT_GE(ended, 1900ms);
+  std::cout << "[ info ] pinged after " << std::chrono::duration<double>(pinged).count()
+            << " s, closed after " << std::chrono::duration<double>(ended).count() << " s\n";
+  answer.join();
+  EXPECT_FALSE(answering.ended());
+  EXPECT_GE(pongs, 2);
+  answering.send(snapshot_request());
+  const auto snapshot = answering.next(10s);
+  ASSERT_TRUE(snapshot);
+  EXPECT_EQ(snapshot->opcode, 2);
+}
+
+}  // namespace
+}  // namespace rollcall::tests::attack
