@@ -57,11 +57,14 @@ void Command::header(std::size_t count, std::size_t bytes) {
 }
 
 Command& Command::arg(std::string_view value) {
-  bytes_ += '$';
-  append_decimal(bytes_, static_cast<std::int64_t>(value.size()));
-  bytes_ += "\r\n";
+  // "$<size>\r\n" written on the stack: three appends per argument, not five.
+  char header[24] = {'$'};
+  char* end = std::to_chars(header + 1, header + sizeof header - 2, value.size()).ptr;
+  *end++ = '\r';
+  *end++ = '\n';
+  bytes_.append(header, end);
   bytes_.append(value);
-  bytes_ += "\r\n";
+  bytes_.append("\r\n", 2);
   ++added_;
   return *this;
 }

@@ -88,15 +88,20 @@ Read<ScanFields> read_scan_reply(const redis::Reply& reply) {
     }
     return Read<ScanFields>::fail({.kind = "reply_shape", .cause = std::move(cause)});
   }
-  Read<ScanFields> read = Read<ScanFields>::ok({});
+  Read<ScanFields> read;  // filled where it is returned (no copy of the fields)
+  auto& fields = read.value.emplace();
   for (std::size_t i = 0; i < elements.size(); ++i) {
     if (elements[i].type == Type::integer) {
-      read->push_back_number(elements[i].integer);
+      fields.push_back_number(elements[i].integer);
       continue;
     }
     auto text = element_text(reply, i, kExpected);
-    if (!text) return Read<ScanFields>::fail(std::move(text.error));
-    read->push_back(*text);
+    if (!text) {
+      read.value.reset();
+      read.error = std::move(text.error);
+      return read;
+    }
+    fields.push_back(*text);
   }
   return read;
 }
