@@ -26,8 +26,8 @@ std::string hiredis_format(const std::vector<std::string>& args) {
     lengths.push_back(arg.size());
   }
   char* out = nullptr;
-  const int length = redisFormatCommandArgv(&out, static_cast<int>(args.size()), pointers.data(),
-                                            lengths.data());
+  const int length =
+      redisFormatCommandArgv(&out, static_cast<int>(args.size()), pointers.data(), lengths.data());
   std::string bytes(out, static_cast<std::size_t>(length));
   redisFreeCommand(out);
   return bytes;
@@ -75,8 +75,8 @@ TEST(Command, EmptyAndExtremeNumbers) {
                            .number(std::numeric_limits<std::int64_t>::max())
                            .number(0)
                            .args();
-  EXPECT_EQ(numbers, (std::vector<std::string>{"-9223372036854775808", "9223372036854775807",
-                                               "0"}));
+  EXPECT_EQ(numbers,
+            (std::vector<std::string>{"-9223372036854775808", "9223372036854775807", "0"}));
 }
 
 }  // namespace

@@ -181,8 +181,7 @@ TEST(ScanOutcome, OnlyABelievedDeviceTimeIsStored) {
   EXPECT_EQ(command[9], std::to_string(server));  // not 9999: it would show as a last exit
   EXPECT_EQ(command[15], "1");
   *request.mutable_device_time() = TimeUtil::MillisecondsToTimestamp(server - 60'000);
-  command =
-      scan_command("ev", request, scan_timing(request, server, zurich()), server, 500).args();
+  command = scan_command("ev", request, scan_timing(request, server, zurich()), server, 500).args();
   EXPECT_EQ(command[9], std::to_string(server - 60'000));
   EXPECT_EQ(command[15], "0");
 }

@@ -134,8 +134,7 @@ TEST(ManualRecount, TheRecountOfAGeneratedMixIsExact) {
       request.set_zone("hall");
       request.set_direction(rng() % 3 ? v1::in : v1::out);
       const auto timing = checkin::scan_timing(request, server_ms, zone);
-      command =
-          checkin::scan_command(ExportEvent::kEvent, request, timing, server_ms, 500).args();
+      command = checkin::scan_command(ExportEvent::kEvent, request, timing, server_ms, 500).args();
     }
     redis.command(command);
     if (i == 200) {

@@ -184,8 +184,7 @@ TEST(ReplyRead, ScanFieldsAreReadInPlaceAndAgreeWithTheCopyingReader) {
     const auto fields = read_scan_reply(reply);
     const auto reference = read_texts(reply, "the scan function's array", 0);
     const auto n = reply.elements.size();
-    ASSERT_EQ(static_cast<bool>(fields),
-              reference && n >= kScanMinFields && n <= kScanMaxFields)
+    ASSERT_EQ(static_cast<bool>(fields), reference && n >= kScanMinFields && n <= kScanMaxFields)
         << i;
     if (!fields) {
       expect_clear(fields.error, reply);
@@ -373,21 +372,21 @@ TEST(LogPagers, PageForwardAndBackwardAndStopOnError) {
 }
 
 TEST(Builders, NameTheFunctionAndTheEventSlot) {
-  const auto scan =
-      scan_call({.event_id = "ev",
-                 .scan_id = "s1",
-                 .badge_id = "B1",
-                 .desk_id = "d1",
-                 .zone = "hall",
-                 .entering = false,
-                 .device_ms = 5,
-                 .server_ms = 6,
-                 .day = "2025-07-07",
-                 .minute = "2025-07-07T09:00",
-                 .late = true,
-                 .max_desks = 500,
-                 .offline_verdict = "refused",
-                 .manual = std::make_pair(std::string_view("lost_badge"), std::string_view("note"))});
+  const auto scan = scan_call(
+      {.event_id = "ev",
+       .scan_id = "s1",
+       .badge_id = "B1",
+       .desk_id = "d1",
+       .zone = "hall",
+       .entering = false,
+       .device_ms = 5,
+       .server_ms = 6,
+       .day = "2025-07-07",
+       .minute = "2025-07-07T09:00",
+       .late = true,
+       .max_desks = 500,
+       .offline_verdict = "refused",
+       .manual = std::make_pair(std::string_view("lost_badge"), std::string_view("note"))});
   EXPECT_EQ(scan.args(),
             (std::vector<std::string>{"FCALL", "rollcall_scan", "1", "{ev}", "s1", "B1", "d1",
                                       "hall", "out", "5", "6", "2025-07-07", "2025-07-07T09:00",
