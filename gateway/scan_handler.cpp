@@ -125,10 +125,9 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::count(const EventInfo& event
   }
   if (auto refusal = checkin::check_badge_day(proof, request, timing.day)) co_return *refusal;
   const auto sent = std::chrono::steady_clock::now();
-  auto [ec, reply] =
-      co_await redis_->async_exec(checkin::scan_command(event.config.event_id(), request, timing,
-                                                        server_ms, max_desks_, manual),
-                                  use_tuple);
+  auto command = checkin::scan_command(event.config.event_id(), request, timing, server_ms,
+                                       max_desks_, manual);
+  auto [ec, reply] = co_await redis_->async_exec(std::move(command), use_tuple);
   if (!ec) metrics_->observe_redis_roundtrip(std::chrono::steady_clock::now() - sent);
   auto read = services::store::read_scan_reply(reply);
   if (ec || !read) {

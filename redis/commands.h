@@ -13,6 +13,7 @@
 #include <boost/asio/prefer.hpp>
 #include <boost/system/error_code.hpp>
 
+#include "redis/command.h"
 #include "redis/reply.h"
 
 namespace rollcall::redis {
@@ -27,9 +28,9 @@ class Commands {
 
   virtual ~Commands() = default;
 
-  // Sends one command; the handler gets the reply (an error reply is a Reply, not an error code)
-  // or one of redis::error.
-  virtual void exec(std::vector<std::string> args, Handler handler) = 0;
+  // Sends one command (an argv converts to a Command: see command.h); the handler gets the reply
+  // (an error reply is a Reply, not an error code) or one of redis::error.
+  virtual void exec(Command command, Handler handler) = 0;
   // Connected and setup done.
   virtual bool ready() const = 0;
   // Why the link last failed ("" if it never did); for logs and answers.
@@ -38,12 +39,12 @@ class Commands {
   // exec() for any Asio completion token; the handler runs on its associated executor (or the
   // link's own).
   template <class CompletionToken>
-  auto async_exec(std::vector<std::string> args, CompletionToken&& token) {
+  auto async_exec(Command command, CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, Reply)>(
-        [this](auto handler, std::vector<std::string> args) {
-          exec(std::move(args), wrap(std::move(handler)));
+        [this](auto handler, Command command) {
+          exec(std::move(command), wrap(std::move(handler)));
         },
-        token, std::move(args));
+        token, std::move(command));
   }
 
  protected:

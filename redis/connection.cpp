@@ -103,29 +103,20 @@ void Connection::unsubscribe(const std::string& channel) {
   });
 }
 
-void Connection::exec(std::vector<std::string> args, Handler handler) {
+void Connection::exec(Command command, Handler handler) {
   // Always through the strand: the handler never runs inside the caller's exec() call.
-  boost::asio::post(strand_, [self = shared_from_this(), args = std::move(args),
+  boost::asio::post(strand_, [self = shared_from_this(), command = std::move(command),
                               handler = std::move(handler)]() mutable {
     const auto id = ++self->commands_;
     self->handlers_.emplace(id, std::move(handler));
-    self->apply(self->state_.exec(id, std::move(args), now()));
+    self->apply(self->state_.exec(id, std::move(command), now()));
   });
 }
 
 void Connection::apply(LinkState::Actions actions) {
-  // Carrying out an action may report an event at once (a refused send, a failed open), whose
-  // actions then wait for the ones already due: the order is the state machine's.
-  for (auto& action : actions) queue_.push_back(std::move(action));
-  if (applying_) return;
-  applying_ = true;
-  while (!queue_.empty()) {
-    auto action = std::move(queue_.front());
-    queue_.pop_front();
-    execute(action);
+  if (queue_.apply(std::move(actions), [this](LinkState::Action& action) { execute(action); })) {
+    ready_ = state_.ready();
   }
-  applying_ = false;
-  ready_ = state_.ready();
 }
 
 void Connection::execute(LinkState::Action& action) {
@@ -170,7 +161,7 @@ void Connection::execute(LinkState::Action& action) {
             });
           },
           [&](LinkState::Send& a) {
-            if (!hiredis_.send(a.args, a.tag)) apply(state_.refused(a.tag));
+            if (!hiredis_.send(a.command, a.tag)) apply(state_.refused(a.tag));
           },
           [&](LinkState::Close&) {
             hiredis_.close();

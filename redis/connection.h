@@ -22,6 +22,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/system/error_code.hpp>
 
+#include "redis/action_queue.h"
 #include "redis/commands.h"
 #include "redis/error.h"
 #include "redis/hiredis_link.h"
@@ -61,7 +62,7 @@ class Connection final : public Commands, public std::enable_shared_from_this<Co
   void on_state_change(std::function<void(bool ready, const std::string& cause)> callback);
   void on_state_change(std::function<void(bool ready)> callback);
 
-  void exec(std::vector<std::string> args, Handler handler) override;
+  void exec(Command command, Handler handler) override;
 
   // Subscriber mode: a connection used for SUBSCRIBE only. Channels are re-subscribed after
   // every reconnect; on_state_change(true) tells the owner to resynchronize what it missed.
@@ -90,8 +91,7 @@ class Connection final : public Commands, public std::enable_shared_from_this<Co
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::steady_timer timers_[3];  // by LinkState::Timer
   std::shared_ptr<SentinelLookup> lookup_;
-  std::deque<LinkState::Action> queue_;  // actions yet to carry out, in order
-  bool applying_ = false;
+  ActionQueue queue_;
 
   std::uint64_t commands_ = 0;  // ids given to exec()'s commands
   std::unordered_map<std::uint64_t, Handler> handlers_;

@@ -29,14 +29,16 @@ bool HiredisLink::open(const std::string& address, unsigned short port, LinkId l
   return true;
 }
 
-bool HiredisLink::send(const std::vector<std::string>& args, Tag tag) {
+bool HiredisLink::send(const Command& command, Tag tag) {
   if (context_ == nullptr) return false;
-  Argv argv(args);
-  // The tag travels as the privdata itself: nothing to free, even for a SUBSCRIBE's callback
-  // that hiredis keeps (and calls for every message) until the context goes.
-  return redisAsyncCommandArgv(context_, &HiredisLink::on_reply,
-                               reinterpret_cast<void*>(static_cast<std::uintptr_t>(tag)),
-                               argv.count(), argv.pointers.data(), argv.lengths.data()) == REDIS_OK;
+  const auto bytes = command.bytes();
+  // Already formatted: hiredis appends the bytes to its output buffer (and still reads them for
+  // SUBSCRIBE and UNSUBSCRIBE, as it does for an argv). The tag travels as the privdata itself:
+  // nothing to free, even for a SUBSCRIBE's callback that hiredis keeps (and calls for every
+  // message) until the context goes.
+  return redisAsyncFormattedCommand(context_, &HiredisLink::on_reply,
+                                    reinterpret_cast<void*>(static_cast<std::uintptr_t>(tag)),
+                                    bytes.data(), bytes.size()) == REDIS_OK;
 }
 
 void HiredisLink::close() {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "redis/asio_adapter.h"
+#include "redis/command.h"
 #include "redis/reply.h"
 
 struct redisAsyncContext;
@@ -40,8 +41,8 @@ class HiredisLink {
   // Starts a non-blocking connect to a numeric address (closing any link still open). On
   // failure returns false with *error set. Commands may be sent at once: hiredis buffers them.
   bool open(const std::string& address, unsigned short port, LinkId link, std::string* error);
-  // Queues a command (binary-safe); false if hiredis refuses it (no link, or it is going).
-  bool send(const std::vector<std::string>& args, Tag tag);
+  // Queues a command's bytes as they are; false if hiredis refuses it (no link, or it is going).
+  bool send(const Command& command, Tag tag);
   // Frees the context; its pending callbacks run now with NULL replies and are dropped.
   void close();
   bool is_open() const { return context_ != nullptr; }

@@ -64,17 +64,16 @@ LinkState::Actions LinkState::stop() {
   return take();
 }
 
-LinkState::Actions LinkState::exec(CommandId id, std::vector<std::string> args,
-                                   Clock::time_point now) {
+LinkState::Actions LinkState::exec(CommandId id, Command command, Clock::time_point now) {
   if (subscriber_) {
     out_.push_back(Complete{id, error::subscriber_mode, {}});
   } else if (phase_ != Phase::ready) {
     out_.push_back(Complete{id, error::unavailable, {}});
-  } else if (args.empty()) {
+  } else if (command.empty() || !command.complete()) {
     out_.push_back(Complete{id, error::protocol, {}});
   } else {
     pending_.emplace(id, Pending{});
-    out_.push_back(Send{tag_of(Kind::user, id), std::move(args)});
+    out_.push_back(Send{tag_of(Kind::user, id), std::move(command)});
     track_sent(now);
     if (options_.wait_replicas > 0) {
       // Posted: the commands already queued join this batch and share its WAIT.
@@ -92,7 +91,7 @@ LinkState::Actions LinkState::flush(Clock::time_point now) {
   open_batch_.clear();
   const auto timeout = std::max<long long>(1, options_.wait_timeout.count());  // 0: for ever
   out_.push_back(Send{tag_of(Kind::wait, batch),
-                      {"WAIT", std::to_string(options_.wait_replicas), std::to_string(timeout)}});
+                      Command::of(3).arg("WAIT").number(options_.wait_replicas).number(timeout)});
   track_sent(now);
   return take();
 }
@@ -121,7 +120,7 @@ LinkState::Actions LinkState::unsubscribe(const std::string& channel) {
   if (channels_.erase(channel) == 0) return {};
   // Its reply comes to the channel's callback, as a push.
   if (subscriber_ && linked())
-    out_.push_back(Send{tag_of(Kind::push, 0), {"UNSUBSCRIBE", channel}});
+    out_.push_back(Send{tag_of(Kind::push, 0), Command{"UNSUBSCRIBE", channel}});
   return take();
 }
 
@@ -287,7 +286,7 @@ LinkState::Actions LinkState::timer_fired(Timer timer, std::uint64_t token, Cloc
         if (subscriber_) {
           send_subscribe({health_channel});
         } else {
-          out_.push_back(Send{tag_of(Kind::health, 0), {"PING"}});
+          out_.push_back(Send{tag_of(Kind::health, 0), Command{"PING"}});
         }
       }
       arm(Timer::health, options_.health_interval);
@@ -353,14 +352,14 @@ void LinkState::send_setup() {
     steps_.push_back({"PING"});  // a round trip proves the link before we say ready
   }
   for (std::size_t i = 0; i < steps_.size(); ++i) {
-    out_.push_back(Send{tag_of(i == role_step_ ? Kind::role : Kind::setup, i), steps_[i]});
+    out_.push_back(Send{tag_of(i == role_step_ ? Kind::role : Kind::setup, i), Command(steps_[i])});
   }
 }
 
 void LinkState::send_subscribe(std::vector<std::string> channels) {
   std::vector<std::string> args{"SUBSCRIBE"};
   args.insert(args.end(), channels.begin(), channels.end());
-  out_.push_back(Send{tag_of(Kind::push, 0), std::move(args)});
+  out_.push_back(Send{tag_of(Kind::push, 0), Command(args)});
 }
 
 void LinkState::become_ready(Clock::time_point now) {

@@ -12,6 +12,7 @@
 
 #include <boost/system/error_code.hpp>
 
+#include "redis/command.h"
 #include "redis/error.h"
 #include "redis/reply.h"
 #include "redis/url.h"
@@ -78,7 +79,7 @@ class LinkState {
   };
   struct Send {  // queue on the open link; a refusal is answered with refused()
     Tag tag;
-    std::vector<std::string> args;
+    Command command;
   };
   struct Close {};  // drop the link, the lookup and the resolve under way, if any
   struct ArmTimer {
@@ -125,7 +126,7 @@ class LinkState {
   // --- events from the owner ------------------------------------------------------------------
   Actions start();
   Actions stop();
-  Actions exec(CommandId id, std::vector<std::string> args, Clock::time_point now);
+  Actions exec(CommandId id, Command command, Clock::time_point now);
   Actions subscribe(const std::string& channel);
   Actions unsubscribe(const std::string& channel);
   Actions enter_subscriber_mode();

@@ -14,7 +14,7 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-std::optional<std::int64_t> to_int(const std::string& text) {
+std::optional<std::int64_t> to_int(std::string_view text) {
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
@@ -29,12 +29,12 @@ std::string clock_time(const google::protobuf::Timestamp& at, const date::time_z
 
 }  // namespace
 
-std::vector<std::string> scan_command(std::string_view event_id, const v1::ScanRequest& request,
-                                      const ScanTiming& timing, std::int64_t server_ms,
-                                      std::size_t max_desks, const v1::ManualCheckin* manual) {
+redis::Command scan_command(std::string_view event_id, const v1::ScanRequest& request,
+                            const ScanTiming& timing, std::int64_t server_ms, std::size_t max_desks,
+                            const v1::ManualCheckin* manual) {
   // Only a believed device time is kept: an absurd one would otherwise reach the exports.
   store::ScanCall call{
-      .event_id = std::string(event_id),
+      .event_id = event_id,
       .scan_id = request.scan_id(),
       .badge_id = request.badge_id(),
       .desk_id = request.desk_id(),
@@ -50,11 +50,12 @@ std::vector<std::string> scan_command(std::string_view event_id, const v1::ScanR
       .offline_verdict = request.offline_verdict() == v1::offline_admitted  ? "admitted"
                          : request.offline_verdict() == v1::offline_refused ? "refused"
                                                                             : ""};
-  if (manual) call.manual.emplace(manual_reason_word(manual->reason()), manual->note());
+  const std::string reason = manual ? manual_reason_word(manual->reason()) : std::string();
+  if (manual) call.manual.emplace(reason, manual->note());
   return store::scan_call(call);
 }
 
-DeskTracking desk_tracking(const std::vector<std::string>& fields) {
+DeskTracking desk_tracking(const store::ScanFields& fields) {
   if (fields.size() <= store::kScanDeskTracked) return DeskTracking::tracked;  // an older library
   if (fields[store::kScanDeskTracked] == "full") return DeskTracking::full;
   if (fields[store::kScanDeskTracked] == "forgotten") return DeskTracking::forgotten;
@@ -62,19 +63,19 @@ DeskTracking desk_tracking(const std::vector<std::string>& fields) {
 }
 
 std::optional<v1::ScanResult> scan_result_from_reply(const std::string& scan_id,
-                                                     const std::vector<std::string>& fields,
+                                                     const store::ScanFields& fields,
                                                      const date::time_zone* zone) {
   if (fields.size() < store::kScanMinFields) return std::nullopt;
   v1::ScanResult result;
   v1::ScanStatus status;
-  if (!v1::ScanStatus_Parse(fields[store::kScanStatus], &status)) return std::nullopt;
+  if (!v1::ScanStatus_Parse(std::string(fields[store::kScanStatus]), &status)) return std::nullopt;
   const auto server_ms = to_int(fields[store::kScanServerMs]);
   if (!server_ms) return std::nullopt;
   result.set_scan_id(scan_id);
   result.set_status(status);
   result.set_replay(fields[store::kScanReplay] == "1");
-  result.set_zone(fields[store::kScanZone]);
-  result.set_day(fields[store::kScanDay]);
+  result.set_zone(fields[store::kScanZone].data(), fields[store::kScanZone].size());
+  result.set_day(fields[store::kScanDay].data(), fields[store::kScanDay].size());
   result.set_late(fields[store::kScanLate] == "1");
   result.set_device_time_ignored(fields.size() > store::kScanDeviceTimeIgnored &&
                                  fields[store::kScanDeviceTimeIgnored] == "1");
@@ -84,15 +85,19 @@ std::optional<v1::ScanResult> scan_result_from_reply(const std::string& scan_id,
   }
   if (!fields[store::kScanCategory].empty()) {
     auto* attendee = result.mutable_attendee();
-    attendee->set_badge_id(fields[store::kScanBadgeId]);
-    attendee->set_country(fields[store::kScanCountry]);
-    attendee->set_category(fields[store::kScanCategory]);
-    attendee->set_name(fields[store::kScanName]);
-    attendee->set_organization(fields[store::kScanOrganization]);
+    attendee->set_badge_id(fields[store::kScanBadgeId].data(), fields[store::kScanBadgeId].size());
+    attendee->set_country(fields[store::kScanCountry].data(), fields[store::kScanCountry].size());
+    attendee->set_category(fields[store::kScanCategory].data(),
+                           fields[store::kScanCategory].size());
+    attendee->set_name(fields[store::kScanName].data(), fields[store::kScanName].size());
+    attendee->set_organization(fields[store::kScanOrganization].data(),
+                               fields[store::kScanOrganization].size());
     if (fields.size() > store::kScanPerson) {
-      attendee->set_revoked_reason(fields[store::kScanRevokedReason]);
-      attendee->set_replaced_by(fields[store::kScanReplacedBy]);
-      attendee->set_person_id(fields[store::kScanPerson]);
+      attendee->set_revoked_reason(fields[store::kScanRevokedReason].data(),
+                                   fields[store::kScanRevokedReason].size());
+      attendee->set_replaced_by(fields[store::kScanReplacedBy].data(),
+                                fields[store::kScanReplacedBy].size());
+      attendee->set_person_id(fields[store::kScanPerson].data(), fields[store::kScanPerson].size());
     }
   }
   result.set_reason(describe(result, zone));

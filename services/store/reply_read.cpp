@@ -25,22 +25,6 @@ std::string_view type_name(Type type) {
   return "unknown";
 }
 
-// The text of one element, or nullopt when it is not text (array, error, nil unless allowed).
-std::optional<std::string> element_text(const redis::Reply& element, bool nil_as_empty) {
-  switch (element.type) {
-    case Type::string:
-    case Type::status:
-      return element.str;
-    case Type::integer:
-      return std::to_string(element.integer);
-    case Type::nil:
-      if (nil_as_empty) return std::string();
-      return std::nullopt;
-    default:
-      return std::nullopt;
-  }
-}
-
 }  // namespace
 
 std::string bounded_text(std::string_view text) {
@@ -84,6 +68,21 @@ Read<std::optional<std::string>> read_optional_text(const redis::Reply& reply,
   return R::ok(reply.str);
 }
 
+Read<std::string_view> element_text(const redis::Reply& reply, std::size_t i,
+                                    std::string_view expected, bool nil_as_empty) {
+  using R = Read<std::string_view>;
+  if (reply.type != Type::array || i >= reply.elements.size()) {
+    return R::fail(unexpected(reply, expected));
+  }
+  const redis::Reply& element = reply.elements[i];
+  if (element.type == Type::string || element.type == Type::status) return R::ok(element.str);
+  if (element.type == Type::nil && nil_as_empty) return R::ok(std::string_view());
+  return R::fail({.kind = "reply_shape",
+                  .cause = "Redis answered " + shape_of(reply) + " whose element " +
+                           std::to_string(i) + " is " + shape_of(element) + " where " +
+                           std::string(expected) + " was expected"});
+}
+
 Read<std::vector<std::string>> read_texts(const redis::Reply& reply, std::string_view expected,
                                           std::size_t min, std::size_t max, bool nil_as_empty) {
   using R = Read<std::vector<std::string>>;
@@ -93,14 +92,13 @@ Read<std::vector<std::string>> read_texts(const redis::Reply& reply, std::string
   std::vector<std::string> texts;
   texts.reserve(reply.elements.size());
   for (std::size_t i = 0; i < reply.elements.size(); ++i) {
-    auto text = element_text(reply.elements[i], nil_as_empty);
-    if (!text) {
-      return R::fail({.kind = "reply_shape",
-                      .cause = "Redis answered " + shape_of(reply) + " whose element " +
-                               std::to_string(i) + " is " + shape_of(reply.elements[i]) +
-                               " where " + std::string(expected) + " was expected"});
+    if (reply.elements[i].type == Type::integer) {
+      texts.push_back(std::to_string(reply.elements[i].integer));
+      continue;
     }
-    texts.push_back(std::move(*text));
+    auto text = element_text(reply, i, expected, nil_as_empty);
+    if (!text) return R::fail(std::move(text.error));
+    texts.emplace_back(*text);
   }
   return R::ok(std::move(texts));
 }

@@ -62,6 +62,11 @@ Read<std::optional<std::string>> read_optional_text(const redis::Reply& reply,
 Read<std::vector<std::string>> read_texts(const redis::Reply& reply, std::string_view expected,
                                           std::size_t min, std::size_t max = kMaxElements,
                                           bool nil_as_empty = false);
+// Element `i` of an array reply as a view of its text (a string or status reply; nil as "" when
+// `nil_as_empty`), or the error naming the element. Integers have no text to view: a caller that
+// takes them reads `integer` first (read_texts gives their decimal).
+Read<std::string_view> element_text(const redis::Reply& reply, std::size_t i,
+                                    std::string_view expected, bool nil_as_empty = false);
 // An HGETALL reply: field/value pairs in order.
 Read<std::vector<std::pair<std::string, std::string>>> read_pairs(const redis::Reply& reply,
                                                                   std::string_view expected);

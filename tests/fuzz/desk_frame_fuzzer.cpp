@@ -59,7 +59,7 @@ void check_accepted(const v1::ScanRequest& request, const checkin::BadgeProof& p
     return;
   }
 
-  const auto command = checkin::scan_command("fuzz", request, timing, kServerMs, 500);
+  const auto command = checkin::scan_command("fuzz", request, timing, kServerMs, 500).args();
   FUZZ_CHECK(command.size() == 17);
   FUZZ_CHECK(command[4] == request.scan_id());
   // No absurd clock reaches the log: the device time kept is a believed one, or the server's.

@@ -3,6 +3,8 @@
 // and feeds it events, in random interleavings, checking the invariants after every step.
 #include "redis/link_state.h"
 
+#include "redis/action_queue.h"
+
 #include <algorithm>
 #include <deque>
 #include <functional>
@@ -76,7 +78,7 @@ class World {
     expected_backoff_ = options_.backoff_initial;
   }
 
-  // --- the driver -----------------------------------------------------------------------------
+  // --- the driver: the Connection's own queue --------------------------------------------------
   void apply(LS::Actions actions) {
     if (stopped_) {
       for (const auto& action : actions) {
@@ -85,15 +87,7 @@ class World {
         }
       }
     }
-    for (auto& action : actions) queue_.push_back(std::move(action));
-    if (applying_) return;
-    applying_ = true;
-    while (!queue_.empty()) {
-      auto action = std::move(queue_.front());
-      queue_.pop_front();
-      execute(action);
-    }
-    applying_ = false;
+    queue_.apply(std::move(actions), [this](LS::Action& action) { execute(action); });
   }
 
   void execute(LS::Action& action) {
@@ -118,16 +112,20 @@ class World {
         apply(state_.refused(a->tag));
         return;
       }
-      if (a->args[0] == "WAIT") {
+      // What Redis would read from the bytes the link sends.
+      const auto args = a->command.args();
+      ASSERT_FALSE(args.empty()) << "an empty command sent";
+      EXPECT_EQ(args[0], a->command.name());
+      if (args[0] == "WAIT") {
         batches_[a->tag] = std::move(since_wait_);
         since_wait_.clear();
-      } else if (a->args[0] == "ECHO") {
-        since_wait_.push_back(std::stoull(a->args[1]));
-      } else if (a->args[0] == "SUBSCRIBE") {
+      } else if (args[0] == "ECHO") {
+        since_wait_.push_back(std::stoull(args[1]));
+      } else if (args[0] == "SUBSCRIBE") {
         push_tag_ = a->tag;
       }
-      if (a->args[0] == "PING" && ready_) ++pings_;
-      wire_.push_back(Sent{a->tag, a->args});
+      if (args[0] == "PING" && ready_) ++pings_;
+      wire_.push_back(Sent{a->tag, args});
     } else if (std::holds_alternative<LS::Close>(action)) {
       link_.reset();
       wire_.clear();
@@ -366,8 +364,7 @@ class World {
   std::optional<LS::LinkId> asking_;
   std::map<LS::Timer, std::pair<std::uint64_t, Clock::time_point>> timers_;
   std::vector<std::function<void()>> later_;
-  std::deque<LS::Action> queue_;
-  bool applying_ = false;
+  rr::ActionQueue queue_;
   int flushes_ = 0;
   bool faults_ = false;  // Redis and hiredis misbehave now and then
   bool subscribed_ = false;
@@ -563,6 +560,28 @@ TEST(LinkState, BackoffGrowsCapsAndResetsOnceReady) {
   EXPECT_EQ(world.last_error_, "connection to redis.test:6379 lost: Connection reset by peer");
   ASSERT_EQ(world.causes_.size(), 1u);
   EXPECT_EQ(world.causes_[0], world.last_error_) << "the loss is notified with its cause";
+}
+
+TEST(LinkState, EmptyOrUnfinishedCommandsFailAsProtocolErrorsAndAreNeverSent) {
+  World world(base_options());
+  world.start();
+  ASSERT_TRUE(world.resolve());
+  while (!world.ready_ && world.answer()) {
+  }
+  ASSERT_TRUE(world.ready_);
+  const auto sent_before = world.wire_.size();
+  // Announced 1..4 arguments, given fewer: Redis would wait for the rest of the bytes.
+  for (std::size_t announced = 1; announced < 5; ++announced) {
+    auto command = rr::Command::of(announced).arg("ECHO");
+    if (announced == 1) command = rr::Command();
+    const auto id = ++world.commands_;
+    world.issued_.insert(id);
+    world.expected_[id] = rr::error::protocol;
+    world.apply(world.state_.exec(id, command, world.now_));
+  }
+  EXPECT_EQ(world.wire_.size(), sent_before);
+  EXPECT_EQ(world.failed_[static_cast<int>(rr::error::protocol)], 4);
+  world.check_all_completed();
 }
 
 TEST(LinkState, BusyLinkThatKeepsAnsweringStaysAlive) {

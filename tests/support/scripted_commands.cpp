@@ -7,7 +7,9 @@ namespace rollcall::tests::support {
 ScriptedCommands::ScriptedCommands(boost::asio::any_io_executor executor, Script script)
     : executor_(std::move(executor)), script_(std::move(script)) {}
 
-void ScriptedCommands::exec(std::vector<std::string> args, Handler handler) {
+void ScriptedCommands::exec(redis::Command command, Handler handler) {
+  // The script sees the arguments as Redis would read them from the bytes the link would send.
+  const auto args = command.args();
   Answer answer;
   {
     std::lock_guard lock(mutex_);

@@ -37,7 +37,7 @@ class ScriptedCommands final : public redis::Commands {
 
   ScriptedCommands(boost::asio::any_io_executor executor, Script script);
 
-  void exec(std::vector<std::string> args, Handler handler) override;
+  void exec(redis::Command command, Handler handler) override;
   bool ready() const override;
   std::string last_error() const override;
 

@@ -148,7 +148,7 @@ TEST(ScanTiming, DeviceTimesOutsideTheEventDaysAreIgnoredAndFlagged) {
 TEST(ScanOutcome, CommandCarriesEverythingTheFunctionNeeds) {
   auto request = good_scan();
   const ScanTiming timing{.effective_ms = 5, .day = "2025-07-07", .minute = "2025-07-07T09:00"};
-  const auto command = scan_command("wsis20-2025", request, timing, 5, 500);
+  const auto command = scan_command("wsis20-2025", request, timing, 5, 500).args();
   ASSERT_EQ(command.size(), 17u);
   EXPECT_EQ(command[0], "FCALL");
   EXPECT_EQ(command[1], "rollcall_scan");
@@ -168,7 +168,7 @@ TEST(ScanOutcome, CommandCarriesTheDesksOfflineVerdict) {
        {std::pair{v1::offline_admitted, "admitted"}, std::pair{v1::offline_refused, "refused"},
         std::pair{v1::offline_verdict_none, ""}}) {
     request.set_offline_verdict(verdict);
-    EXPECT_EQ(scan_command("ev", request, timing, 5, 500).at(16), word);
+    EXPECT_EQ(scan_command("ev", request, timing, 5, 500).args().at(16), word);
   }
 }
 
@@ -176,11 +176,12 @@ TEST(ScanOutcome, OnlyABelievedDeviceTimeIsStored) {
   auto request = good_scan();
   *request.mutable_device_time() = TimeUtil::MillisecondsToTimestamp(ms("9999-12-31T23:59:59Z"));
   const auto server = ms("2025-07-08T07:00:00Z");
-  auto command = scan_command("ev", request, scan_timing(request, server, zurich()), server, 500);
+  auto command =
+      scan_command("ev", request, scan_timing(request, server, zurich()), server, 500).args();
   EXPECT_EQ(command[9], std::to_string(server));  // not 9999: it would show as a last exit
   EXPECT_EQ(command[15], "1");
   *request.mutable_device_time() = TimeUtil::MillisecondsToTimestamp(server - 60'000);
-  command = scan_command("ev", request, scan_timing(request, server, zurich()), server, 500);
+  command = scan_command("ev", request, scan_timing(request, server, zurich()), server, 500).args();
   EXPECT_EQ(command[9], std::to_string(server - 60'000));
   EXPECT_EQ(command[15], "0");
 }

@@ -260,7 +260,7 @@ TEST(ManualCheckin, TheFunctionCallCarriesTheReasonAndTheNote) {
     checkin.set_note("Ĳsselmeer 北京 🙂");
     const auto request = scan_request_for(checkin, "reg-desk-1");
     const ScanTiming timing{.effective_ms = 5, .day = "2025-07-07", .minute = "2025-07-07T09:00"};
-    const auto command = scan_command("ev", request, timing, 5, 500, &checkin);
+    const auto command = scan_command("ev", request, timing, 5, 500, &checkin).args();
     ASSERT_EQ(command.size(), 19u);
     EXPECT_EQ(command[4], checkin.checkin_id());
     EXPECT_EQ(command[6], "reg-desk-1");
@@ -268,7 +268,7 @@ TEST(ManualCheckin, TheFunctionCallCarriesTheReasonAndTheNote) {
     EXPECT_EQ(command[17], v1::ManualReason_Name(reason));
     EXPECT_EQ(command[18], checkin.note());
     // A scan carries neither.
-    EXPECT_EQ(scan_command("ev", request, timing, 5, 500).size(), 17u);
+    EXPECT_EQ(scan_command("ev", request, timing, 5, 500).count(), 17u);
   }
   EXPECT_EQ(manual_reason_word(v1::manual_reason_unspecified), "");
   EXPECT_EQ(manual_reason_word(static_cast<v1::ManualReason>(9)), "");

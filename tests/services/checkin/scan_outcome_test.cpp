@@ -29,8 +29,8 @@ std::vector<std::string> revoked_reply(std::string reason, std::string successor
 }
 
 TEST(ScanOutcomeReplaced, AReplacedBadgeSaysSoAndNamesItsSuccessor) {
-  const auto result =
-      scan_result_from_reply("s", revoked_reply("replaced", "R-ABC"), date::locate_zone("UTC"));
+  const auto reply = revoked_reply("replaced", "R-ABC");  // the fields view it
+  const auto result = scan_result_from_reply("s", reply, date::locate_zone("UTC"));
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status(), v1::revoked);
   EXPECT_EQ(result->attendee().revoked_reason(), "replaced");

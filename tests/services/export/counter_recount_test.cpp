@@ -123,7 +123,8 @@ TEST(ManualRecount, TheRecountOfAGeneratedMixIsExact) {
       request = checkin::scan_request_for(checkin, desk);
       const auto timing = checkin::scan_timing(request, server_ms, zone);
       command =
-          checkin::scan_command(ExportEvent::kEvent, request, timing, server_ms, 500, &checkin);
+          checkin::scan_command(ExportEvent::kEvent, request, timing, server_ms, 500, &checkin)
+              .args();
       if (!replay) reason_of_id[id] = v1::ManualReason_Name(checkin.reason());
       ++manual_calls;
     } else {
@@ -133,7 +134,7 @@ TEST(ManualRecount, TheRecountOfAGeneratedMixIsExact) {
       request.set_zone("hall");
       request.set_direction(rng() % 3 ? v1::in : v1::out);
       const auto timing = checkin::scan_timing(request, server_ms, zone);
-      command = checkin::scan_command(ExportEvent::kEvent, request, timing, server_ms, 500);
+      command = checkin::scan_command(ExportEvent::kEvent, request, timing, server_ms, 500).args();
     }
     redis.command(command);
     if (i == 200) {

@@ -57,8 +57,8 @@ std::string ExportEvent::scan(const std::string& scan_id, const std::string& bad
   request.set_direction(dir == "in" ? v1::in : v1::out);
   request.mutable_device_time()->set_seconds(device_ms / 1000);
   const auto timing = services::checkin::scan_timing(request, server_ms, zurich());
-  const auto reply =
-      redis_.command(services::checkin::scan_command(kEvent, request, timing, server_ms, 500));
+  const auto reply = redis_.command(
+      services::checkin::scan_command(kEvent, request, timing, server_ms, 500).args());
   return reply.substr(0, reply.find('\n'));
 }
 

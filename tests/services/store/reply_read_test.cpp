@@ -154,6 +154,70 @@ TEST(ReplyRead, ScalarsAndFieldsReadRight) {
   EXPECT_NE(read.error.cause.find("element 1"), std::string::npos) << read.error.cause;
 }
 
+// Issue 17: the scan reply is read in place. Generated replies of every element type: the fields
+// are the texts read_texts copies out (the reference), string fields are views of the reply's
+// own bytes (no copy), and a copy of the fields still reads integers right.
+TEST(ReplyRead, ScanFieldsAreReadInPlaceAndAgreeWithTheCopyingReader) {
+  std::mt19937_64 random(1717);
+  int read_ok = 0;
+  for (int i = 0; i < 5000; ++i) {
+    std::vector<Reply> elements(random() % 70);
+    for (auto& element : elements) {
+      switch (random() % 12) {
+        case 0:
+          element = integer(static_cast<long long>(random()) * (random() % 2 ? 1 : -1));
+          break;
+        case 1:
+          element = Reply{.type = Type::status, .str = random_bytes(random)};
+          break;
+        case 2:
+          if (random() % 8 == 0) {
+            element = random() % 2 ? nil() : array({text("x")});  // never text
+            break;
+          }
+          [[fallthrough]];
+        default:
+          element = text(random_bytes(random));
+      }
+    }
+    const auto reply = array(std::move(elements));
+    const auto fields = read_scan_reply(reply);
+    const auto reference = read_texts(reply, "the scan function's array", 0);
+    const auto n = reply.elements.size();
+    ASSERT_EQ(static_cast<bool>(fields), reference && n >= kScanMinFields && n <= kScanMaxFields)
+        << i;
+    if (!fields) {
+      expect_clear(fields.error, reply);
+      continue;
+    }
+    ++read_ok;
+    const ScanFields copy = *fields;
+    ASSERT_EQ(fields->size(), n);
+    ASSERT_EQ(copy.size(), n);
+    for (std::size_t f = 0; f < n; ++f) {
+      EXPECT_EQ((*fields)[f], (*reference)[f]) << i << " field " << f;
+      EXPECT_EQ(copy[f], (*reference)[f]) << i << " field " << f;
+      if (reply.elements[f].type != Type::integer) {
+        EXPECT_EQ((*fields)[f].data(), reply.elements[f].str.data()) << "copied, not viewed";
+      }
+    }
+  }
+  EXPECT_GT(read_ok, 100);
+}
+
+TEST(ReplyRead, AScanReplyOfAnUnknownSizeNamesItsStatus) {
+  auto reply = texts({"teleported", "0"});
+  auto read = read_scan_reply(reply);
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error.kind, "reply_shape");
+  EXPECT_NE(read.error.cause.find("reply of 2 fields"), std::string::npos) << read.error.cause;
+  EXPECT_NE(read.error.cause.find("(status \"teleported\")"), std::string::npos);
+  reply = array({integer(-4), text("0")});
+  read = read_scan_reply(reply);
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.error.cause.find("(status \"-4\")"), std::string::npos) << read.error.cause;
+}
+
 TEST(ReplyRead, ShortAndLongArraysAreRefused) {
   for (std::size_t n = 0; n < 70; ++n) {
     const auto reply = texts(std::vector<std::string>(n, "1"));
@@ -308,22 +372,22 @@ TEST(LogPagers, PageForwardAndBackwardAndStopOnError) {
 }
 
 TEST(Builders, NameTheFunctionAndTheEventSlot) {
-  const auto scan =
-      scan_call({.event_id = "ev",
-                 .scan_id = "s1",
-                 .badge_id = "B1",
-                 .desk_id = "d1",
-                 .zone = "hall",
-                 .entering = false,
-                 .device_ms = 5,
-                 .server_ms = 6,
-                 .day = "2025-07-07",
-                 .minute = "2025-07-07T09:00",
-                 .late = true,
-                 .max_desks = 500,
-                 .offline_verdict = "refused",
-                 .manual = std::make_pair(std::string("lost_badge"), std::string("note"))});
-  EXPECT_EQ(scan,
+  const auto scan = scan_call(
+      {.event_id = "ev",
+       .scan_id = "s1",
+       .badge_id = "B1",
+       .desk_id = "d1",
+       .zone = "hall",
+       .entering = false,
+       .device_ms = 5,
+       .server_ms = 6,
+       .day = "2025-07-07",
+       .minute = "2025-07-07T09:00",
+       .late = true,
+       .max_desks = 500,
+       .offline_verdict = "refused",
+       .manual = std::make_pair(std::string_view("lost_badge"), std::string_view("note"))});
+  EXPECT_EQ(scan.args(),
             (std::vector<std::string>{"FCALL", "rollcall_scan", "1", "{ev}", "s1", "B1", "d1",
                                       "hall", "out", "5", "6", "2025-07-07", "2025-07-07T09:00",
                                       "1", "500", "0", "refused", "lost_badge", "note"}));

@@ -123,7 +123,8 @@ TEST_F(ExportCliTest, VerifyRecountsOverturnedOfflineVerdicts) {
     const auto timing =
         services::checkin::scan_timing(request, server_ms, date::locate_zone("Europe/Zurich"));
     event_.redis().command(
-        services::checkin::scan_command(ExportEvent::kEvent, request, timing, server_ms, 500));
+        services::checkin::scan_command(ExportEvent::kEvent, request, timing, server_ms, 500)
+            .args());
   }
   const auto counters = services::store::counters_key(ExportEvent::kEvent);
   EXPECT_EQ(event_.redis().command({"HGET", counters, "offline:admitted_refused"}), "2");
