@@ -72,23 +72,34 @@ struct Applied {
 // Applies every item at once, as many beacons joining together, and returns their acks in order.
 std::vector<v1::PresenceAck> apply_all(support::TestIo& io, PresenceBatcher& batcher,
                                        const std::vector<Applied>& items) {
-  std::vector<v1::PresenceAck> acks(items.size());
-  std::mutex mutex;
-  std::size_t done = 0;
-  std::promise<void> all;
+  // Shared with the handlers, which may still be unwinding when the last one has answered.
+  struct State {
+    std::mutex mutex;
+    std::vector<v1::PresenceAck> acks;
+    std::size_t done = 0;
+    std::promise<void> all;
+  };
+  auto state = std::make_shared<State>();
+  state->acks.resize(items.size());
+  auto all = state->all.get_future();
   for (std::size_t i = 0; i < items.size(); ++i) {
     auto event = event_info(items[i].event_id);
     asio::co_spawn(asio::make_strand(io.executor()), batcher.apply(event, items[i].item),
-                   [&, i](std::exception_ptr error, v1::PresenceAck ack) {
-                     std::lock_guard lock(mutex);
-                     if (!error) acks[i] = std::move(ack);
-                     if (++done == items.size()) all.set_value();
+                   [state, i, n = items.size()](std::exception_ptr error, v1::PresenceAck ack) {
+                     bool last = false;
+                     {
+                       std::lock_guard lock(state->mutex);
+                       if (!error) state->acks[i] = std::move(ack);
+                       last = ++state->done == n;
+                     }
+                     if (last) state->all.set_value();
                    });
   }
-  if (all.get_future().wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+  if (all.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
     ADD_FAILURE() << "not every beacon got its ack";
   }
-  return acks;
+  std::lock_guard lock(state->mutex);
+  return state->acks;
 }
 
 class PresenceBatcherLive : public LiveTest {
