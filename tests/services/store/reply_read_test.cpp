@@ -17,6 +17,7 @@
 #include "services/store/scan_call.h"
 #include "services/store/totals_call.h"
 #include "services/store/venue_fold_call.h"
+#include "tests/services/store/reply_shapes.h"
 
 namespace rollcall::services::store {
 namespace {
@@ -24,53 +25,17 @@ namespace {
 using redis::Reply;
 using Type = Reply::Type;
 
-Reply text(std::string s) {
-  return Reply{.type = Type::string, .str = std::move(s)};
-}
-Reply integer(long long n) {
-  return Reply{.type = Type::integer, .integer = n};
-}
-Reply nil() {
-  return Reply{};
-}
-Reply error(std::string s) {
-  return Reply{.type = Type::error, .str = std::move(s)};
-}
-Reply array(std::vector<Reply> elements) {
-  return Reply{.type = Type::array, .elements = std::move(elements)};
-}
-Reply texts(const std::vector<std::string>& items) {
-  std::vector<Reply> elements;
-  for (const auto& item : items) elements.push_back(text(item));
-  return array(std::move(elements));
-}
+using shapes::array;
+using shapes::error;
+using shapes::integer;
+using shapes::nil;
+using shapes::random_bytes;
+using shapes::text;
+using shapes::texts;
 
-// Random bytes, often not UTF-8, sometimes long.
-std::string random_bytes(std::mt19937_64& random) {
-  std::string s(random() % 4 == 0 ? random() % 600 : random() % 12, '\0');
-  for (auto& c : s) c = static_cast<char>(random() % 256);
-  return s;
-}
-
-Reply random_reply(std::mt19937_64& random, int depth = 0) {
-  switch (random() % (depth > 2 ? 5 : 6)) {
-    case 0:
-      return text(random() % 3 == 0 ? std::to_string(static_cast<long long>(random() % 200) - 50)
-                                    : random_bytes(random));
-    case 1:
-      return integer(static_cast<long long>(random() % 7) - 2);
-    case 2:
-      return nil();
-    case 3:
-      return error("ERR " + random_bytes(random));
-    case 4:
-      return Reply{.type = Type::status, .str = "OK"};
-    default: {
-      std::vector<Reply> elements(random() % 24);
-      for (auto& e : elements) e = random_reply(random, depth + 1);
-      return array(std::move(elements));
-    }
-  }
+// Any reply, with arrays long enough to reach every parser's expected sizes.
+Reply random_reply(std::mt19937_64& random) {
+  return shapes::random_reply(random, 0, 24);
 }
 
 // A bounded, printable cause and a known kind.
@@ -81,7 +46,9 @@ void expect_clear(const ReplyError& error, const Reply& reply) {
   for (const char c : error.cause) {
     EXPECT_TRUE(c >= 0x20 && c < 0x7f) << "unprintable byte in: " << error.cause;
   }
-  if (reply.is_error()) EXPECT_EQ(error.kind, "error_reply");
+  if (reply.is_error()) {
+    EXPECT_EQ(error.kind, "error_reply");
+  }
 }
 
 template <class T>

@@ -46,8 +46,9 @@ inline std::string random_bytes(std::mt19937_64& random) {
   return s;
 }
 
-// Any reply: text (often a number), integers around 0, nil, errors, OK, nested arrays.
-inline Reply random_reply(std::mt19937_64& random, int depth = 0) {
+// Any reply (arrays of fewer than `max_elements`): text (often a number), integers around 0, nil,
+// errors, OK, nested arrays.
+inline Reply random_reply(std::mt19937_64& random, int depth = 0, std::size_t max_elements = 6) {
   switch (random() % (depth > 2 ? 5 : 6)) {
     case 0:
       return text(random() % 3 == 0 ? std::to_string(static_cast<long long>(random() % 200) - 50)
@@ -61,8 +62,8 @@ inline Reply random_reply(std::mt19937_64& random, int depth = 0) {
     case 4:
       return status(random() % 2 ? "OK" : "hash");
     default: {
-      std::vector<Reply> elements(random() % 6);
-      for (auto& e : elements) e = random_reply(random, depth + 1);
+      std::vector<Reply> elements(random() % max_elements);
+      for (auto& e : elements) e = random_reply(random, depth + 1, max_elements);
       return array(std::move(elements));
     }
   }
