@@ -78,12 +78,9 @@ RedisFailure store_failure(const services::store::ReplyError& error, const redis
   return store_failure(error);
 }
 
-void note_redis_failure(Metrics& metrics, std::string_view site, std::string_view event_id,
-                        const RedisFailure& failure) {
-  metrics.count_redis_failure(site, failure.kind);
-  log_redis_failure(site, event_id, failure);
-}
+namespace {
 
+// The log line, at most one per site and second.
 void log_redis_failure(std::string_view site, std::string_view event_id,
                        const RedisFailure& failure) {
   static std::mutex mutex;
@@ -101,6 +98,14 @@ void log_redis_failure(std::string_view site, std::string_view event_id,
                *admitted
                    ? fmt::format(" ({} more {} failures since the last such line)", *admitted, site)
                    : std::string());
+}
+
+}  // namespace
+
+void note_redis_failure(Metrics& metrics, std::string_view site, std::string_view event_id,
+                        const RedisFailure& failure) {
+  metrics.count_redis_failure(site, failure.kind);
+  log_redis_failure(site, event_id, failure);
 }
 
 }  // namespace rollcall::gateway

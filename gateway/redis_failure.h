@@ -38,13 +38,9 @@ RedisFailure store_failure(const services::store::ReplyError& error, const redis
 
 // Counts the failure (rollcall_redis_failures_total{site,kind}) and logs it with its cause: the
 // first of a site at once, then at most one line per site and second, which carries the number
-// of failures it stands for, so an outage cannot flood the log. `site`: "scan", "presence",
-// "totals".
+// of failures it stands for, so an outage cannot flood the log. `site`: where it happened
+// ("scan", "presence", "totals", "event", "token", ...).
 void note_redis_failure(Metrics& metrics, std::string_view site, std::string_view event_id,
                         const RedisFailure& failure);
-// The log line alone, rate-limited the same way, for sites that have no metrics to count in
-// ("event", "token": the directories).
-void log_redis_failure(std::string_view site, std::string_view event_id,
-                       const RedisFailure& failure);
 
 }  // namespace rollcall::gateway

@@ -173,11 +173,19 @@ asio::awaitable<void> Replay::connect_all() {
     throw std::runtime_error("cannot resolve " + options_.host + ": " + resolve_ec.message());
   endpoints_ = endpoints;
 
-  // Displays first, so that they see every update of the replay.
+  // Displays first, each live once its snapshot has come, so that they see every update of the
+  // replay (and a refused display stops the run before any scan is sent).
   for (int i = 0; i < options_.displays; ++i) {
     Display display;
     display.ws =
         co_await open(client::channel_target("/v1/display", options_.event), false, "display");
+    auto& tcp = beast::get_lowest_layer(*display.ws);
+    tcp.expires_after(std::chrono::seconds(10));
+    beast::flat_buffer buffer;
+    auto [ec, bytes] = co_await display.ws->async_read(buffer, as_tuple(use_awaitable));
+    if (ec) throw std::runtime_error("display: " + lost(*display.ws, ec));
+    tcp.expires_never();
+    take_display_message(display, beast::buffers_to_string(buffer.data()), i == 0);
     displays_.push_back(std::move(display));
   }
   const auto desk_count =
@@ -414,6 +422,36 @@ asio::awaitable<void> Replay::bridge_sender(Bridge& bridge) {
   }
 }
 
+bool Replay::take_display_message(Display& display, const std::string& data, bool measure) {
+  const auto now = Clock::now();
+  ++display_messages_;
+  display_bytes_ += static_cast<std::int64_t>(data.size());
+  bytes_received_ += static_cast<std::int64_t>(data.size());
+  if (!measure) return false;  // extra displays are load; one display keeps the state
+  rollcall::v1::DisplayMessage message;
+  if (!message.ParseFromString(data)) return false;
+  bool gap = false;
+  if (message.has_snapshot()) {
+    display.state = message.snapshot();
+    display.awaiting_snapshot = false;
+    ++display_snapshots_;
+  } else if (message.has_update()) {
+    if (display.awaiting_snapshot) return false;
+    if (message.update().prev_seq() == display.state.seq()) {
+      display.state.MergeFrom(message.update().totals());
+      ++display_updates_;
+    } else {
+      ++display_gaps_;
+      display.awaiting_snapshot = true;
+      gap = true;
+    }
+  }
+  // Approximation: a scan is on screen with the first display message after its result.
+  for (const auto sent : awaiting_display_) scan_to_display_.record(micros(now - sent));
+  awaiting_display_.clear();
+  return gap;
+}
+
 asio::awaitable<void> Replay::display_reader(Display& display, bool measure) {
   beast::flat_buffer buffer;
   while (!stopping_) {
@@ -423,34 +461,12 @@ asio::awaitable<void> Replay::display_reader(Display& display, bool measure) {
       if (!stopping_) fail("display: " + lost(*display.ws, ec));
       co_return;
     }
-    const auto now = Clock::now();
-    ++display_messages_;
-    display_bytes_ += static_cast<std::int64_t>(bytes);
-    bytes_received_ += static_cast<std::int64_t>(bytes);
-    if (!measure) continue;  // extra displays are load; one display keeps the state
-    rollcall::v1::DisplayMessage message;
-    if (!message.ParseFromString(beast::buffers_to_string(buffer.data()))) continue;
-    if (message.has_snapshot()) {
-      display.state = message.snapshot();
-      display.awaiting_snapshot = false;
-      ++display_snapshots_;
-    } else if (message.has_update()) {
-      if (display.awaiting_snapshot) continue;
-      if (message.update().prev_seq() == display.state.seq()) {
-        display.state.MergeFrom(message.update().totals());
-        ++display_updates_;
-      } else {
-        ++display_gaps_;
-        display.awaiting_snapshot = true;
-        rollcall::v1::DisplayRequest request;
-        request.set_snapshot(true);
-        const auto frame = request.SerializeAsString();
-        co_await display.ws->async_write(asio::buffer(frame), as_tuple(use_awaitable));
-      }
+    if (take_display_message(display, beast::buffers_to_string(buffer.data()), measure)) {
+      rollcall::v1::DisplayRequest request;
+      request.set_snapshot(true);
+      const auto frame = request.SerializeAsString();
+      co_await display.ws->async_write(asio::buffer(frame), as_tuple(use_awaitable));
     }
-    // Approximation: a scan is on screen with the first display message after its result.
-    for (const auto sent : awaiting_display_) scan_to_display_.record(micros(now - sent));
-    awaiting_display_.clear();
   }
 }
 

@@ -112,6 +112,8 @@ class Replay {
   boost::asio::awaitable<void> retry_later(Desk& desk, Pending pending);
   boost::asio::awaitable<void> bridge_sender(Bridge& bridge);
   boost::asio::awaitable<void> display_reader(Display& display, bool measure);
+  // Takes one display message; true when the display missed an update and needs a snapshot.
+  bool take_display_message(Display& display, const std::string& data, bool measure);
   boost::asio::awaitable<void> beacon_reader(WebSocket& ws);
   boost::asio::awaitable<void> watchdog();
   void fail(std::string why);
