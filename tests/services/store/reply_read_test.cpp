@@ -38,32 +38,13 @@ Reply random_reply(std::mt19937_64& random) {
   return shapes::random_reply(random, 0, 24);
 }
 
-// A bounded, printable cause and a known kind.
-void expect_clear(const ReplyError& error, const Reply& reply) {
-  EXPECT_TRUE(error.kind == "error_reply" || error.kind == "reply_shape") << error.kind;
-  EXPECT_FALSE(error.cause.empty());
-  EXPECT_LE(error.cause.size(), 600u);
-  for (const char c : error.cause) {
-    EXPECT_TRUE(c >= 0x20 && c < 0x7f) << "unprintable byte in: " << error.cause;
-  }
-  if (reply.is_error()) {
-    EXPECT_EQ(error.kind, "error_reply");
-  }
-}
-
-template <class T>
-void expect_refused(const Read<T>& read, const Reply& reply) {
-  ASSERT_FALSE(read) << "a reply of shape " << shape_of(reply) << " was accepted";
-  expect_clear(read.error, reply);
-}
+using shapes::expect_clear;
+using shapes::expect_refused;
 
 // Runs `parse` on the fixed wrong shapes every parser must refuse.
 template <class Parse>
 void refuses_basic_wrong_shapes(Parse parse) {
-  for (const auto& reply : {nil(), error("ERR unknown command"), error(std::string(5000, '\xff')),
-                            integer(3), text("x"), Reply{.type = Type::status, .str = "OK"}}) {
-    expect_refused(parse(reply), reply);
-  }
+  for (const auto& reply : shapes::basic_wrong_shapes()) expect_refused(parse(reply), reply);
 }
 
 TEST(ReplyRead, EveryParserRefusesNilErrorAndScalars) {
