@@ -70,7 +70,6 @@ void PresenceBatcher::send(std::string event_id) {
   const auto it = open_.find(event_id);
   auto batch = std::move(it->second);
   open_.erase(it);
-  ++batches_sent_;
   asio::co_spawn(strand_, apply_batch(std::move(batch)), asio::detached);
 }
 

@@ -35,8 +35,6 @@ class PresenceBatcher : public std::enable_shared_from_this<PresenceBatcher> {
   boost::asio::awaitable<v1::PresenceAck> apply(std::shared_ptr<const EventInfo> event,
                                                 v1::PresenceEvent item);
 
-  std::uint64_t batches_sent() const { return batches_sent_; }  // on the strand, for tests
-
  private:
   using Handler = boost::asio::any_completion_handler<void(v1::PresenceAck)>;
   struct Waiter {
@@ -64,7 +62,6 @@ class PresenceBatcher : public std::enable_shared_from_this<PresenceBatcher> {
   // Touched only on the strand.
   std::map<std::string, Batch> open_;  // by event id
   std::uint64_t next_number_ = 1;
-  std::uint64_t batches_sent_ = 0;
 };
 
 }  // namespace rollcall::gateway
