@@ -1,8 +1,6 @@
 #include "gateway/gateway.h"
 
 #include <random>
-#include <thread>
-#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
@@ -17,6 +15,7 @@
 #include "gateway/asio_tokens.h"
 #include "gateway/day_reset.h"
 #include "gateway/durability_check.h"
+#include "gateway/io_pool.h"
 #include "gateway/presence_batcher.h"
 #include "gateway/presence_leases.h"
 #include "gateway/server/context.h"
@@ -43,10 +42,10 @@ std::string random_id() {
 
 struct Gateway::Parts {
   explicit Parts(const GatewayOptions& options)
-      : options(options), io(static_cast<int>(options.threads)), acceptor(io) {}
+      : options(options), pool(options.threads), acceptor(pool.shared()) {}
 
   GatewayOptions options;
-  asio::io_context io;
+  IoPool pool;
   std::shared_ptr<server::Context> context = std::make_shared<server::Context>();
   std::shared_ptr<redis::Connection> link;  // the commands' connection (context->commands)
   asio::ip::tcp::acceptor acceptor;
@@ -58,7 +57,7 @@ Gateway::~Gateway() = default;
 
 std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::string* error) {
   auto parts = std::make_unique<Parts>(options);
-  auto& io = parts->io;
+  auto& io = parts->pool.shared();
   auto& context = parts->context;
   context->limits = options.limits;
   context->metrics = std::make_shared<Metrics>();
@@ -128,7 +127,8 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
 }
 
 int Gateway::run() {
-  auto& io = parts_->io;
+  auto& pool = parts_->pool;
+  auto& io = pool.shared();
   auto& context = parts_->context;
   auto& link = parts_->link;
   auto& acceptor = parts_->acceptor;
@@ -148,7 +148,7 @@ int Gateway::run() {
                        }
                        spdlog::critical("refusing to serve: {}", *problem);
                        exit_code = 1;
-                       io.stop();
+                       pool.stop();
                      });
     } else {
       spdlog::warn("redis connection lost ({}); scans answer `unavailable` until it is back",
@@ -158,7 +158,7 @@ int Gateway::run() {
   context->hub->start();
   link->start();
   context->subscriber->start();
-  asio::co_spawn(io, server::listen(acceptor, context), asio::detached);
+  asio::co_spawn(io, server::listen(acceptor, pool, context), asio::detached);
   asio::co_spawn(asio::make_strand(io),
                  run_day_resets(context->commands, context->events, std::chrono::seconds(30)),
                  asio::detached);
@@ -184,17 +184,14 @@ int Gateway::run() {
           context->hub->stop();
           link->stop();
           context->subscriber->stop();
-          io.stop();
+          pool.stop();
         });
   });
 
   spdlog::info("rollcall-gateway listening on {} ({}, redis {}, tick {} ms, {} threads)",
                options.listen, context->tls ? "TLS" : "plain, no TLS", options.redis_url.where(),
                options.tick.count(), options.threads);
-  std::vector<std::thread> pool;
-  for (unsigned i = 1; i < options.threads; ++i) pool.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& thread : pool) thread.join();
+  pool.run();
   return exit_code;
 }
 

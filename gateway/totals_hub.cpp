@@ -1,10 +1,12 @@
 #include "gateway/totals_hub.h"
 
 #include <charconv>
+#include <unordered_map>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "gateway/asio_tokens.h"
@@ -36,10 +38,86 @@ SharedFrames serialize(const v1::DisplayMessage& message, std::uint64_t prev_seq
   };
 }
 
+void resync(DisplaySink& sink) {
+  sink.on_resync();
+}
+
 // How often displays are swept (DisplaySink::on_sweep), at most: their timeouts are seconds.
 constexpr auto kSweepEvery = std::chrono::seconds(1);
 
 }  // namespace
+
+// The displays of one executor, by event: a tick walks a vector, and a detach is O(1) (each
+// display's position is indexed). Touched under its own mutex, which is never taken with the
+// hub's held (the displays' calls take the hub's).
+struct TotalsHub::Lane {
+  struct Entry {
+    const DisplaySink* key;
+    std::weak_ptr<DisplaySink> sink;
+  };
+  struct Displays {
+    std::vector<Entry> entries;
+    std::unordered_map<const DisplaySink*, std::size_t> position;
+  };
+
+  explicit Lane(asio::any_io_executor executor) : executor(std::move(executor)) {}
+
+  void add(const std::string& event_id, const std::shared_ptr<DisplaySink>& sink) {
+    std::lock_guard lock(mutex);
+    auto& displays = by_event[event_id];
+    if (!displays.position.emplace(sink.get(), displays.entries.size()).second) return;
+    displays.entries.push_back({sink.get(), sink});
+  }
+
+  bool remove(const std::string& event_id, const DisplaySink& sink) {
+    std::lock_guard lock(mutex);
+    auto it = by_event.find(event_id);
+    if (it == by_event.end()) return false;
+    auto& displays = it->second;
+    auto at = displays.position.find(&sink);
+    if (at == displays.position.end()) return false;
+    const auto i = at->second;
+    displays.position.erase(at);
+    if (i + 1 != displays.entries.size()) {
+      displays.entries[i] = std::move(displays.entries.back());
+      displays.position[displays.entries[i].key] = i;
+    }
+    displays.entries.pop_back();
+    if (displays.entries.empty()) by_event.erase(it);
+    return true;
+  }
+
+  template <class Visit>
+  static void each_of(const Displays& displays, Visit& visit) {
+    for (const auto& entry : displays.entries) {
+      if (auto sink = entry.sink.lock()) visit(*sink);
+    }
+  }
+
+  void deliver(const Updates& updates) {
+    std::lock_guard lock(mutex);
+    for (const auto& [event_id, frames] : updates) {
+      auto it = by_event.find(event_id);
+      if (it == by_event.end()) continue;
+      auto send = [&frames](DisplaySink& sink) { sink.on_update(frames); };
+      each_of(it->second, send);
+    }
+  }
+
+  void visit(const std::optional<std::string>& event_id,
+             const std::function<void(DisplaySink&)>& each) {
+    std::lock_guard lock(mutex);
+    if (!event_id) {
+      for (const auto& [id, displays] : by_event) each_of(displays, each);
+    } else if (auto it = by_event.find(*event_id); it != by_event.end()) {
+      each_of(it->second, each);
+    }
+  }
+
+  const asio::any_io_executor executor;
+  std::mutex mutex;
+  std::map<std::string, Displays, std::less<>> by_event;
+};
 
 std::shared_ptr<const std::string> prepared_frame(std::string_view payload, Encoding encoding) {
   using server::ws::Opcode;
@@ -93,28 +171,52 @@ void TotalsHub::stop() {
   timer_.cancel();
 }
 
+std::shared_ptr<TotalsHub::Lane> TotalsHub::lane_of(const asio::any_io_executor& executor) {
+  for (const auto& lane : lanes_) {
+    if (lane->executor == executor) return lane;
+  }
+  return lanes_.emplace_back(std::make_shared<Lane>(executor));
+}
+
 void TotalsHub::attach(const std::string& event_id, const std::shared_ptr<DisplaySink>& sink) {
   bool first = false;
+  std::shared_ptr<Lane> lane;
   {
     std::lock_guard lock(mutex_);
     auto [it, inserted] = feeds_.try_emplace(event_id, event_id);
-    it->second.sinks.push_back(sink);
+    ++it->second.displays;
     first = inserted;
     // Subscribe before reading, so no notice falls between the read and the subscription.
     // (Under the lock, so that it stays ordered with the unsubscribe of an idle feed.)
     if (first) subscriber_->subscribe(services::store::changes_channel(event_id));
+    lane = lane_of(sink->executor());
   }
+  lane->add(event_id, sink);
   if (first) reload(event_id);
 }
 
-void TotalsHub::detach(const std::string& event_id, const DisplaySink* sink) {
+void TotalsHub::detach(const std::string& event_id, const DisplaySink& sink) {
+  std::shared_ptr<Lane> lane;
+  {
+    std::lock_guard lock(mutex_);
+    lane = lane_of(sink.executor());
+  }
+  if (!lane->remove(event_id, sink)) return;
   std::lock_guard lock(mutex_);
   auto it = feeds_.find(event_id);
-  if (it == feeds_.end()) return;
-  std::erase_if(it->second.sinks, [sink](const auto& weak) {
-    auto locked = weak.lock();
-    return !locked || locked.get() == sink;
-  });
+  if (it != feeds_.end() && it->second.displays > 0) --it->second.displays;
+}
+
+void TotalsHub::on_lanes(std::optional<std::string> event_id,
+                         std::function<void(DisplaySink&)> visit) {
+  std::vector<std::shared_ptr<Lane>> lanes;
+  {
+    std::lock_guard lock(mutex_);
+    lanes = lanes_;
+  }
+  for (const auto& lane : lanes) {
+    asio::post(lane->executor, [lane, event_id, visit] { lane->visit(event_id, visit); });
+  }
 }
 
 std::optional<SharedFrames> TotalsHub::snapshot(const std::string& event_id) {
@@ -154,7 +256,6 @@ void TotalsHub::on_message(const std::string& channel, const std::string& payloa
   }
   using Fold = services::totals::TotalsFolder::Fold;
   auto fold = Fold::applied;
-  std::vector<std::weak_ptr<DisplaySink>> sinks;
   {
     std::lock_guard lock(mutex_);
     auto it = feeds_.find(*event_id);
@@ -165,13 +266,10 @@ void TotalsHub::on_message(const std::string& channel, const std::string& payloa
       return;
     }
     fold = feed.folder.apply(*notice);
-    if (fold == Fold::reshaped) sinks = feed.sinks;
   }
   if (fold == Fold::gap) reload(*event_id);
   // Something was removed (a forgotten desk): every display takes a fresh snapshot.
-  for (const auto& weak : sinks) {
-    if (auto sink = weak.lock()) sink->on_resync();
-  }
+  if (fold == Fold::reshaped) on_lanes(*event_id, resync);
 }
 
 void TotalsHub::on_subscriber_state(bool ready) {
@@ -201,7 +299,6 @@ void TotalsHub::reload(const std::string& event_id) {
       executor_,
       [self = shared_from_this(), event_id]() -> asio::awaitable<void> {
         auto read = co_await read_counters(*self->commands_, *self->metrics_, event_id);
-        std::vector<std::weak_ptr<DisplaySink>> sinks;
         bool retry = false;
         bool retry_after_pause = false;
         {
@@ -225,7 +322,6 @@ void TotalsHub::reload(const std::string& event_id) {
               }
             }
             feed.buffered.clear();
-            sinks = feed.sinks;
           }
         }
         if (retry_after_pause) {
@@ -238,9 +334,7 @@ void TotalsHub::reload(const std::string& event_id) {
           self->reload(event_id);
           co_return;
         }
-        for (const auto& weak : sinks) {
-          if (auto sink = weak.lock()) sink->on_resync();
-        }
+        self->on_lanes(event_id, resync);
       },
       asio::detached);
 }
@@ -264,30 +358,19 @@ asio::awaitable<void> TotalsHub::run_ticks() {
 }
 
 void TotalsHub::sweep() {
-  std::vector<std::weak_ptr<DisplaySink>> sinks;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& [event_id, feed] : feeds_) {
-      sinks.insert(sinks.end(), feed.sinks.begin(), feed.sinks.end());
-    }
-  }
   const auto now = std::chrono::steady_clock::now();
-  for (const auto& weak : sinks) {
-    if (auto sink = weak.lock()) sink->on_sweep(now);
-  }
+  on_lanes(std::nullopt, [now](DisplaySink& sink) { sink.on_sweep(now); });
 }
 
 void TotalsHub::tick() {
-  std::vector<
-      std::pair<std::shared_ptr<const SharedFrames>, std::vector<std::weak_ptr<DisplaySink>>>>
-      deliveries;
+  auto updates = std::make_shared<Updates>();
+  std::vector<std::shared_ptr<Lane>> lanes;
   std::vector<std::string> idle;
   {
     std::lock_guard lock(mutex_);
     const auto now = unix_ms_now();
     for (auto& [event_id, feed] : feeds_) {
-      std::erase_if(feed.sinks, [](const auto& weak) { return weak.expired(); });
-      if (feed.sinks.empty() && !feed.loading) {
+      if (feed.displays == 0 && !feed.loading) {
         idle.push_back(event_id);
         continue;
       }
@@ -298,19 +381,20 @@ void TotalsHub::tick() {
       const auto prev_seq = update->prev_seq();
       const auto seq = update->totals().seq();
       *message.mutable_update() = std::move(*update);
-      deliveries.emplace_back(
-          std::make_shared<const SharedFrames>(serialize(message, prev_seq, seq)), feed.sinks);
+      updates->emplace_back(
+          event_id, std::make_shared<const SharedFrames>(serialize(message, prev_seq, seq)));
     }
     for (const auto& event_id : idle) {
       feeds_.erase(event_id);
       subscriber_->unsubscribe(services::store::changes_channel(event_id));
     }
+    lanes = lanes_;
   }
-  if (!deliveries.empty()) metrics_->count_tick();
-  for (const auto& [frames, sinks] : deliveries) {
-    for (const auto& weak : sinks) {
-      if (auto sink = weak.lock()) sink->on_update(frames);
-    }
+  if (updates->empty()) return;
+  metrics_->count_tick();
+  // One post per lane: each thread walks its own displays with the shared frames.
+  for (const auto& lane : lanes) {
+    asio::post(lane->executor, [lane, updates] { lane->deliver(*updates); });
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,20 +39,26 @@ struct SharedFrames {
 std::shared_ptr<const std::string> prepared_frame(std::string_view payload,
                                                   services::wire::Encoding encoding);
 
-// A display connection as the hub sees it. Called with no hub lock held; must not block.
+// A display connection as the hub sees it. The hub calls it only on its executor (one thread's
+// io_context in the gateway), never concurrently, and never with the hub's lock held. A sink
+// must not attach or detach from inside these calls.
 class DisplaySink {
  public:
   virtual ~DisplaySink() = default;
-  virtual void on_update(std::shared_ptr<const SharedFrames> update) = 0;
+  // Where the sink's connection runs; fixed for its life.
+  virtual boost::asio::any_io_executor executor() const = 0;
+  virtual void on_update(const std::shared_ptr<const SharedFrames>& update) = 0;
   // The hub's state was rebuilt (start, gap, Redis reconnect): send a fresh snapshot.
   virtual void on_resync() = 0;
-  // About once a second, on the hub's thread, for the checks a timer per connection would make
-  // (a write stuck, a silent peer): must be cheap.
+  // About once a second, for the checks a timer per connection would make (a write stuck, a
+  // silent peer): must be cheap.
   virtual void on_sweep(std::chrono::steady_clock::time_point now) {}
 };
 
 // Follows the change channel of every event that has displays, folds the notices into one
 // live snapshot per event, and once per tick hands each display the same serialized update.
+// Displays are grouped by executor into lanes: a tick costs one post per lane (per I/O thread
+// in the gateway), which then walks its own displays, not one post per display.
 class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
  public:
   TotalsHub(boost::asio::any_io_executor executor, std::shared_ptr<redis::Commands> commands,
@@ -62,7 +69,7 @@ class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
   void stop();
 
   void attach(const std::string& event_id, const std::shared_ptr<DisplaySink>& sink);
-  void detach(const std::string& event_id, const DisplaySink* sink);
+  void detach(const std::string& event_id, const DisplaySink& sink);
 
   // The current snapshot of a followed event, serialized once per seq; nullopt while the hub
   // is (re)loading it, in which case on_resync() follows.
@@ -73,15 +80,20 @@ class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
   boost::asio::awaitable<std::optional<v1::Totals>> totals(const std::string& event_id);
 
  private:
+  struct Lane;
   struct Feed {
     explicit Feed(const std::string& event_id) : folder(event_id) {}
     services::totals::TotalsFolder folder;
-    std::vector<std::weak_ptr<DisplaySink>> sinks;
+    std::size_t displays = 0;              // attached, over every lane
     std::optional<SharedFrames> snapshot;  // cached serialization of the current state
     std::vector<services::totals::ChangeNotice> buffered;  // arrived while loading
     bool loading = false;
   };
+  using Updates = std::vector<std::pair<std::string, std::shared_ptr<const SharedFrames>>>;
 
+  std::shared_ptr<Lane> lane_of(const boost::asio::any_io_executor& executor);
+  // Posts `visit` to every lane, for its displays of `event_id` (of every event if nullopt).
+  void on_lanes(std::optional<std::string> event_id, std::function<void(DisplaySink&)> visit);
   void on_message(const std::string& channel, const std::string& payload);
   void on_subscriber_state(bool ready);
   void reload(const std::string& event_id);
@@ -97,6 +109,7 @@ class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
   boost::asio::steady_timer timer_;
   std::mutex mutex_;
   std::map<std::string, Feed, std::less<>> feeds_;
+  std::vector<std::shared_ptr<Lane>> lanes_;  // few: one per executor that has had displays
   bool stopped_ = false;
 };
 

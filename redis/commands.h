@@ -8,8 +8,8 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -53,6 +53,8 @@ class Commands {
 
   // Makes an Asio completion handler (possibly move-only, e.g. a coroutine's) into a Handler
   // that runs it on the handler's associated executor, keeping that executor's work alive.
+  // Posted, never run inline: a connection on the link's own thread must not resume inside
+  // the link's reply callback.
   template <class CompletionHandler>
   Handler wrap(CompletionHandler handler) {
     auto executor =
@@ -60,7 +62,7 @@ class Commands {
                             boost::asio::execution::outstanding_work.tracked);
     auto shared = std::make_shared<CompletionHandler>(std::move(handler));
     return [shared, executor](boost::system::error_code ec, Reply reply) {
-      boost::asio::dispatch(executor, [shared, ec, reply = std::move(reply)]() mutable {
+      boost::asio::post(executor, [shared, ec, reply = std::move(reply)]() mutable {
         CompletionHandler handler = std::move(*shared);
         handler(ec, std::move(reply));
       });

@@ -3,7 +3,6 @@
 #include <array>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -14,8 +13,6 @@
 namespace rollcall::gateway::server {
 
 namespace asio = boost::asio;
-using Clock = std::chrono::steady_clock;
-
 namespace {
 
 // A peer that does not finish the closing handshake in this time is cut off.
@@ -53,6 +50,7 @@ DisplaySession::DisplaySession(Streams streams, std::string event_id,
                                services::wire::Encoding encoding, DisplayParts parts)
     : socket_(std::move(streams.socket)),
       tls_(std::move(streams.tls)),
+      executor_(socket_.get_executor()),
       event_id_(std::move(event_id)),
       encoding_(encoding),
       parts_(std::move(parts)),
@@ -68,60 +66,48 @@ asio::ip::tcp::socket& DisplaySession::tcp() {
 
 asio::awaitable<void> DisplaySession::run() {
   auto self = shared_from_this();
-  last_read_ = ticks(Clock::now());
+  last_read_ = Clock::now();
   parts_.hub->attach(event_id_, self);
   send();  // the snapshot, unless the hub is loading (then on_resync() follows)
   co_await read_frames();
   co_await finish();  // still attached: the sweep bounds the closing handshake
-  parts_.hub->detach(event_id_, this);
+  parts_.hub->detach(event_id_, *this);
 }
 
-void DisplaySession::on_update(std::shared_ptr<const SharedFrames> update) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), update = std::move(update)] {
-    if (self->waiting_update_) {
-      self->want_snapshot_ = true;  // two updates behind: skip to the newest state
-      self->waiting_update_.reset();
-    } else if (!self->want_snapshot_) {
-      self->waiting_update_ = update;
-    }
-    self->send();
-  });
+void DisplaySession::on_update(const std::shared_ptr<const SharedFrames>& update) {
+  if (waiting_update_) {
+    want_snapshot_ = true;  // two updates behind: skip to the newest state
+    waiting_update_.reset();
+  } else if (!want_snapshot_) {
+    waiting_update_ = update;
+  }
+  send();
 }
 
 void DisplaySession::on_resync() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
-    self->want_snapshot_ = true;
-    self->waiting_update_.reset();
-    self->send();
-  });
+  want_snapshot_ = true;
+  waiting_update_.reset();
+  send();
 }
 
 void DisplaySession::on_sweep(Clock::time_point now) {
-  // Called on the hub's thread: reads only the atomics, and posts only when there is work.
-  const auto at = ticks(now);
-  const auto started = write_started_.load(std::memory_order_relaxed);
+  if (ended_) return;
   const auto& limits = parts_.limits;
-  const auto since = [at](std::int64_t then) { return Clock::duration(at - then); };
-  if (started != 0 && since(started) > limits.slow_consumer_timeout) {
+  if (writing_ && now - write_started_ > limits.slow_consumer_timeout) {
     // A display that stops reading is dropped: its frame would hold the socket's buffers.
-    asio::post(socket_.get_executor(), [self = shared_from_this(), started] {
-      if (self->write_started_ != started || self->ended_) return;
-      self->dropped_as_slow_ = true;
-      self->drop();
-    });
+    dropped_as_slow_ = true;
+    drop();
     return;
   }
-  const auto closing = closing_since_.load(std::memory_order_relaxed);
-  const auto quiet = since(last_read_.load(std::memory_order_relaxed));
-  if ((closing != 0 && since(closing) > kCloseTimeout) || quiet >= limits.idle_timeout) {
-    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->drop(); });
+  const auto quiet = now - last_read_;
+  if ((closing_ && now - closing_since_ > kCloseTimeout) || quiet >= limits.idle_timeout) {
+    drop();
     return;
   }
-  if (quiet >= limits.idle_timeout / 2 && !pinged_.exchange(true)) {
-    asio::post(socket_.get_executor(), [self = shared_from_this()] {
-      self->ping_due_ = true;
-      self->send();
-    });
+  if (quiet >= limits.idle_timeout / 2 && !pinged_) {
+    pinged_ = true;
+    ping_due_ = true;
+    send();
   }
 }
 
@@ -131,7 +117,7 @@ asio::awaitable<void> DisplaySession::read_frames() {
     auto [ec, n] = tls_ ? co_await tls_->async_read_some(asio::buffer(buffer), use_tuple)
                         : co_await socket_.async_read_some(asio::buffer(buffer), use_tuple);
     if (ec) co_return;  // closed, reset, or dropped
-    last_read_ = ticks(Clock::now());
+    last_read_ = Clock::now();
     pinged_ = false;
     std::string_view input(buffer.data(), n);
     for (;;) {
@@ -205,7 +191,7 @@ void DisplaySession::log_refusal(std::string_view limit, const std::string& what
 
 void DisplaySession::close_with(std::uint16_t code, std::string_view reason) {
   closing_ = true;
-  closing_since_ = ticks(Clock::now());
+  closing_since_ = Clock::now();
   close_ = std::make_shared<const std::string>(ws::close_frame(code, reason));
   send();
 }
@@ -253,7 +239,7 @@ void DisplaySession::send() {
     kind = Written::data;
   }
   writing_ = true;
-  write_started_ = ticks(Clock::now());
+  write_started_ = Clock::now();
   auto done = [self = shared_from_this(), frame, kind](boost::system::error_code ec, std::size_t) {
     self->written(ec, kind);
   };
@@ -266,7 +252,6 @@ void DisplaySession::send() {
 
 void DisplaySession::written(boost::system::error_code ec, Written kind) {
   writing_ = false;
-  write_started_ = 0;
   if (ec) {
     if (dropped_as_slow_) parts_.metrics->count_slow_consumer_dropped();
     drop();

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -45,15 +44,16 @@ struct DisplayParts {
 class DisplaySession : public DisplaySink, public std::enable_shared_from_this<DisplaySession> {
  public:
   using WebSocket = boost::beast::websocket::stream<FlexStream>;
+  using Clock = std::chrono::steady_clock;
 
   // `ws` has completed its handshake; its stream is taken out of it.
   DisplaySession(WebSocket&& ws, std::string event_id, services::wire::Encoding encoding,
                  DisplayParts parts);
 
   boost::asio::awaitable<void> run();
-  boost::asio::any_io_executor get_executor() { return tcp().get_executor(); }
-
-  void on_update(std::shared_ptr<const SharedFrames> update) override;
+  boost::asio::any_io_executor get_executor() const { return executor_; }
+  boost::asio::any_io_executor executor() const override { return executor_; }
+  void on_update(const std::shared_ptr<const SharedFrames>& update) override;
   void on_resync() override;
   void on_sweep(std::chrono::steady_clock::time_point now) override;
 
@@ -80,19 +80,18 @@ class DisplaySession : public DisplaySink, public std::enable_shared_from_this<D
   void drop();
   boost::asio::ip::tcp::socket& tcp();
   void log_refusal(std::string_view limit, const std::string& what);
-  static std::int64_t ticks(std::chrono::steady_clock::time_point t) {
-    return t.time_since_epoch().count();
-  }
 
   boost::asio::ip::tcp::socket socket_;
   std::optional<FlexStream::TlsStream> tls_;
+  // The connection's (the unused plain socket under TLS is made on the TLS stream's).
+  const boost::asio::any_io_executor executor_;
   std::string event_id_;
   services::wire::Encoding encoding_;
   DisplayParts parts_;
   ws::ClientFrameParser parser_;
   RateLimiter limiter_;
   double rate_;
-  // Touched only on the session's strand.
+  // Touched only on the session's executor (the hub calls the DisplaySink methods there too).
   std::shared_ptr<const SharedFrames> waiting_update_;
   Bytes waiting_error_;
   Bytes pong_;
@@ -108,11 +107,11 @@ class DisplaySession : public DisplaySink, public std::enable_shared_from_this<D
   bool has_state_ = false;
   std::uint64_t seq_ = 0;                                // what the display has
   boost::asio::steady_timer* wait_for_close_ = nullptr;  // finish() waits here for our close
-  // Read by the sweep on the hub's thread (steady_clock ticks; 0: none).
-  std::atomic<std::int64_t> write_started_{0};
-  std::atomic<std::int64_t> closing_since_{0};
-  std::atomic<std::int64_t> last_read_{0};
-  std::atomic<bool> pinged_{false};
+  // For the sweep (the epoch: none).
+  Clock::time_point write_started_{};
+  Clock::time_point closing_since_{};
+  Clock::time_point last_read_{};
+  bool pinged_ = false;
   ChannelGauge gauge_;
 };
 

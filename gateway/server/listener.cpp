@@ -4,7 +4,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -33,11 +32,11 @@ asio::awaitable<void> turn_away(asio::ip::tcp::socket socket, std::string limit)
 
 }  // namespace
 
-asio::awaitable<void> listen(asio::ip::tcp::acceptor& acceptor,
+asio::awaitable<void> listen(asio::ip::tcp::acceptor& acceptor, IoPool& pool,
                              std::shared_ptr<const Context> context) {
   for (;;) {
-    auto strand = asio::make_strand(acceptor.get_executor());
-    auto [ec, socket] = co_await acceptor.async_accept(strand, use_tuple);
+    auto home = pool.next();
+    auto [ec, socket] = co_await acceptor.async_accept(home, use_tuple);
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
       // Out of file descriptors and the like: keep serving the connections we have.
@@ -57,11 +56,11 @@ asio::awaitable<void> listen(asio::ip::tcp::acceptor& acceptor,
       // Over TLS the answer would cost a handshake, the very work an overloaded gateway must
       // shed: the client just sees the connection close.
       if (!context->tls) {
-        asio::co_spawn(strand, turn_away(std::move(socket), refused), asio::detached);
+        asio::co_spawn(home, turn_away(std::move(socket), refused), asio::detached);
       }
       continue;
     }
-    asio::co_spawn(strand, run_http_session(std::move(socket), context, std::move(slot)),
+    asio::co_spawn(home, run_http_session(std::move(socket), context, std::move(slot)),
                    asio::detached);
   }
 }

@@ -1,13 +1,20 @@
 #include "services/totals/change_notice.h"
 
+#include <array>
+
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 namespace rollcall::services::totals {
 
 std::optional<ChangeNotice> parse_change_notice(std::string_view payload) {
+  // The hub parses one notice per scan: a scan's notice (a dozen counters) fits this buffer, so
+  // the parse itself allocates nothing; a larger one spills to the heap.
+  std::array<unsigned char, 4096> buffer;
+  boost::json::monotonic_resource resource(buffer.data(), buffer.size());
   boost::system::error_code ec;
-  const auto value = boost::json::parse(payload, ec);
+  const auto value = boost::json::parse(payload, ec, &resource);
   if (ec || !value.is_object()) return std::nullopt;
   const auto& object = value.get_object();
   const auto* seq = object.if_contains("seq");

@@ -55,6 +55,7 @@ void TotalsFolder::reset(std::uint64_t seq, const Counters& counters) {
   apply_counters(counters, nullptr);
   trim_arrivals(nullptr);
   derive_figures(&state_);
+  derive_due_ = false;
   state_.set_seq(seq);
   // Displays that were following must resync: the next update refers to this seq.
   sent_seq_ = seq;
@@ -80,7 +81,6 @@ TotalsFolder::Fold TotalsFolder::apply(const ChangeNotice& notice) {
 }
 
 void TotalsFolder::apply_counters(const Counters& counters, v1::Totals* changes) {
-  bool derived_changed = false;
   for (const auto& [name, value] : counters) {
     const auto placement = apply_counter(name, value, &state_);
     if (!placement.known || !changes) continue;
@@ -91,15 +91,18 @@ void TotalsFolder::apply_counters(const Counters& counters, v1::Totals* changes)
     } else {
       apply_counter(name, value, changes);
     }
-    derived_changed |= placement.derived;
+    derive_due_ |= placement.derived;
   }
-  if (derived_changed) {
-    derive_figures(&state_);
-    changes->set_countries_onsite(state_.countries_onsite());
-    changes->set_countries_remote(state_.countries_remote());
-    changes->set_countries_any(state_.countries_any());
-    changes->set_participants(state_.participants());
-  }
+}
+
+void TotalsFolder::settle() {
+  if (!derive_due_) return;
+  derive_due_ = false;
+  derive_figures(&state_);
+  pending_.set_countries_onsite(state_.countries_onsite());
+  pending_.set_countries_remote(state_.countries_remote());
+  pending_.set_countries_any(state_.countries_any());
+  pending_.set_participants(state_.participants());
 }
 
 void TotalsFolder::trim_arrivals(v1::Totals* changes) {
@@ -111,6 +114,7 @@ void TotalsFolder::trim_arrivals(v1::Totals* changes) {
 
 std::optional<v1::TotalsUpdate> TotalsFolder::take_update(std::int64_t now_ms) {
   if (state_.seq() == sent_seq_) return std::nullopt;
+  settle();
   v1::TotalsUpdate update;
   update.set_prev_seq(sent_seq_);
   auto* totals = update.mutable_totals();
@@ -133,6 +137,7 @@ std::optional<v1::TotalsUpdate> TotalsFolder::take_update(std::int64_t now_ms) {
 
 v1::Totals TotalsFolder::snapshot(std::int64_t now_ms) const {
   v1::Totals totals = state_;
+  if (derive_due_) derive_figures(&totals);
   *totals.mutable_as_of() = at(now_ms);
   return totals;
 }

@@ -42,6 +42,9 @@ class TotalsFolder {
  private:
   void apply_counters(const Counters& counters, v1::Totals* changes);
   void trim_arrivals(v1::Totals* changes);
+  // Derives the figures counted over the countries once per update, not once per notice: at a
+  // thousand scans a second, most notices change a country counter.
+  void settle();
 
   v1::Totals state_;
   v1::Totals pending_;  // changed parts since the last take_update (days copied at take time)
@@ -49,6 +52,7 @@ class TotalsFolder {
   std::set<std::string> pending_desks_;
   std::uint64_t sent_seq_ = 0;  // seq of the last update taken (or of the last reset)
   bool synced_ = false;
+  bool derive_due_ = false;  // a country counter changed since the figures were derived
 };
 
 }  // namespace rollcall::services::totals

@@ -3,6 +3,11 @@
 // be read answered "unavailable" (nullopt) — counted, logged, never shown as zeros.
 #include <gtest/gtest.h>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <algorithm>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,6 +35,22 @@ namespace store = services::store;
 using TotalsHubLive = LiveTest;
 using TotalsHubScripted = ScriptedTest;
 
+// Event "ev" with badges B1..B4 (B4 from FR, the others from CH).
+void seed_event(LiveRedis& redis) {
+  redis.command({"HSET", store::event_key("ev"), "days", "", "zones", ""});
+  for (const std::string badge : {"B1", "B2", "B3", "B4"}) {
+    redis.command({"HSET", store::badge_key("ev", badge), "country", badge == "B4" ? "FR" : "CH",
+                   "category", "minister", "name", "N", "organization", "O", "revoked", "0"});
+  }
+}
+
+// Scan number `n` of `badge` at desk1, as a desk's scan reaches the Functions.
+void scan(LiveRedis& redis, int n, const std::string& badge, const std::string& direction = "in") {
+  redis.command({"FCALL", std::string(store::kScanFunction), "1", store::tag("ev"),
+                 "s" + std::to_string(n), badge, "desk1", "hall", direction, "1000", "2000",
+                 "2025-07-07", "2025-07-07T09:00", "0"});
+}
+
 TEST_F(TotalsHubLive, ReadsWhatTheScansCounted) {
   Metrics metrics;
   auto empty = redis_.io().run(read_counters(*redis_.connection(), metrics, "ev"));
@@ -37,18 +58,9 @@ TEST_F(TotalsHubLive, ReadsWhatTheScansCounted) {
   EXPECT_EQ(empty->first, 0u);
   EXPECT_TRUE(empty->second.empty());
 
-  redis_.command({"HSET", store::event_key("ev"), "days", "", "zones", ""});
-  const std::vector<std::string> badges = {"B1", "B2", "B3", "B4"};
-  for (const auto& badge : badges) {
-    redis_.command({"HSET", store::badge_key("ev", badge), "country", badge == "B4" ? "FR" : "CH",
-                    "category", "minister", "name", "N", "organization", "O", "revoked", "0"});
-  }
+  seed_event(redis_);
   int n = 0;
-  for (const auto& badge : {"B1", "B2", "B3", "B4", "B1", "B9"}) {
-    redis_.command({"FCALL", std::string(store::kScanFunction), "1", store::tag("ev"),
-                    "s" + std::to_string(++n), badge, "desk1", "hall", "in", "1000", "2000",
-                    "2025-07-07", "2025-07-07T09:00", "0"});
-  }
+  for (const auto& badge : {"B1", "B2", "B3", "B4", "B1", "B9"}) scan(redis_, ++n, badge);
   const auto read = redis_.io().run(read_counters(*redis_.connection(), metrics, "ev"));
   ASSERT_TRUE(read);
   EXPECT_EQ(std::to_string(read->first), redis_.command({"GET", store::tag("ev") + ":seq"}));
@@ -75,6 +87,123 @@ TEST_F(TotalsHubLive, ReadsWhatTheScansCounted) {
   EXPECT_EQ(totals->onsite_by_country().at("CH"), 3);
   EXPECT_EQ(totals->seq(), read->first);
   EXPECT_EQ(redis_failures(metrics, "totals"), 0u);
+}
+
+// A display as the hub sees it, living on `lane`: counts what it is handed, and notes any call
+// made off the lane's thread.
+class CountingSink : public rollcall::gateway::DisplaySink {
+ public:
+  explicit CountingSink(boost::asio::io_context& lane) : lane_(lane) {}
+  boost::asio::any_io_executor executor() const override { return lane_.get_executor(); }
+  void on_update(const std::shared_ptr<const rollcall::gateway::SharedFrames>& update) override {
+    note();
+    ++updates;
+    seq = update->seq;
+  }
+  void on_resync() override {
+    note();
+    ++resyncs;
+  }
+  void on_sweep(std::chrono::steady_clock::time_point) override {
+    note();
+    ++sweeps;
+  }
+  std::size_t calls() const { return updates + resyncs + sweeps; }
+
+  std::atomic<std::size_t> updates{0};
+  std::atomic<std::size_t> resyncs{0};
+  std::atomic<std::size_t> sweeps{0};
+  std::atomic<std::uint64_t> seq{0};
+  std::atomic<bool> off_lane{false};
+
+ private:
+  void note() {
+    if (!lane_.get_executor().running_in_this_thread()) off_lane = true;
+  }
+  boost::asio::io_context& lane_;
+};
+
+// The hub hands displays their updates, resyncs and sweeps by lane: one post per io_context per
+// round, run on that context, walking only its own displays; a detached display gets nothing
+// more, and a feed without displays is unsubscribed.
+TEST_F(TotalsHubLive, EachLaneGetsOnePostPerRoundForAllItsDisplays) {
+  using namespace std::chrono_literals;
+  seed_event(redis_);
+  auto subscriber = redis::Connection::create(
+      redis_.io().executor(), {.url = *redis::Url::parse(redis_.server().url(), nullptr)});
+  subscriber->start();
+  auto hub = std::make_shared<TotalsHub>(redis_.io().executor(), redis_.connection(), subscriber,
+                                         20ms, std::make_shared<Metrics>());
+  hub->start();
+
+  // Two lanes, polled by this thread only.
+  boost::asio::io_context lane_a;
+  boost::asio::io_context lane_b;
+  auto keep_a = boost::asio::make_work_guard(lane_a);
+  auto keep_b = boost::asio::make_work_guard(lane_b);
+  std::vector<std::shared_ptr<CountingSink>> on_a;
+  std::vector<std::shared_ptr<CountingSink>> on_b;
+  for (int i = 0; i < 40; ++i) on_a.push_back(std::make_shared<CountingSink>(lane_a));
+  for (int i = 0; i < 10; ++i) on_b.push_back(std::make_shared<CountingSink>(lane_b));
+  for (const auto& sink : on_a) hub->attach("ev", sink);
+  for (const auto& sink : on_b) hub->attach("ev", sink);
+
+  std::size_t posts_a = 0;
+  std::size_t posts_b = 0;
+  const auto poll_until = [&](const auto& done) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      posts_a += lane_a.poll();
+      posts_b += lane_b.poll();
+      std::this_thread::sleep_for(2ms);
+    }
+    return done();
+  };
+  const auto all_at = [](const auto& sinks, std::uint64_t seq) {
+    return std::all_of(sinks.begin(), sinks.end(), [seq](const auto& s) { return s->seq == seq; });
+  };
+  const auto seq_now = [&] { return std::stoull(redis_.command({"GET", store::seq_key("ev")})); };
+
+  // The first attach loads the feed (the lanes that had displays then are told to resync).
+  ASSERT_TRUE(poll_until([&] { return hub->snapshot("ev").has_value(); }));
+  scan(redis_, 1, "B1");
+  scan(redis_, 2, "B2");
+  const auto two = seq_now();
+  ASSERT_TRUE(poll_until([&] { return all_at(on_a, two) && all_at(on_b, two); }));
+
+  // Half of lane A leaves; the rest, and lane B, still get the next update.
+  std::vector<std::size_t> updates_when_gone;
+  for (int i = 0; i < 20; ++i) {
+    hub->detach("ev", *on_a[i]);
+    updates_when_gone.push_back(on_a[i]->updates);
+  }
+  scan(redis_, 3, "B3");
+  const auto three = seq_now();
+  const std::vector stayed(on_a.begin() + 20, on_a.end());
+  ASSERT_TRUE(poll_until([&] { return all_at(stayed, three) && all_at(on_b, three); }));
+  ASSERT_TRUE(poll_until([&] { return stayed.front()->sweeps > 0; }));  // about once a second
+  posts_a += lane_a.poll();
+  posts_b += lane_b.poll();
+
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(on_a[i]->updates, updates_when_gone[i]) << i;
+  // Every post to a lane was one round over all its displays: as many posts as calls each
+  // display that stayed saw (one post per display would be 20 and 10 times as many).
+  for (const auto& sink : stayed) EXPECT_EQ(sink->calls(), posts_a);
+  for (const auto& sink : on_b) EXPECT_EQ(sink->calls(), posts_b);
+  EXPECT_GE(posts_a, 3u);  // two updates and a sweep at least
+  for (const auto& sink : on_a) EXPECT_FALSE(sink->off_lane);
+  for (const auto& sink : on_b) EXPECT_FALSE(sink->off_lane);
+
+  // The last display leaves: the hub stops following the event.
+  for (const auto& sink : stayed) hub->detach("ev", *sink);
+  for (const auto& sink : on_b) hub->detach("ev", *sink);
+  const auto followers = [&] {
+    const auto reply = redis_.command({"PUBSUB", "NUMSUB", store::changes_channel("ev")});
+    return reply.substr(reply.find_last_of('\n') + 1);
+  };
+  ASSERT_TRUE(poll_until([&] { return followers() == "0"; })) << followers();
+  hub->stop();
+  subscriber->stop();
 }
 
 struct Shape {

@@ -3,6 +3,11 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "services/totals/change_notice.h"
 #include "services/totals/counter_names.h"
 
@@ -188,6 +193,58 @@ TEST(TotalsFolder, KeepsOnlyRecentArrivalMinutes) {
   EXPECT_EQ(snapshot.arrivals_by_minute().size(), TotalsFolder::kArrivalMinutesKept);
   EXPECT_FALSE(snapshot.arrivals_by_minute().contains("2025-07-07T00:00"));
   EXPECT_TRUE(snapshot.arrivals_by_minute().contains("2025-07-07T03:19"));
+}
+
+// The figures derived over the countries are worked out once per update, not per notice: with
+// random notices cut into random ticks, every snapshot still equals a fresh read of the same
+// counters, and every update applied to the display's state still gives the snapshot.
+TEST(TotalsFolder, DerivedFiguresAreRightAtEverySnapshotAndUpdate) {
+  std::mt19937 random(20250707);
+  const std::vector<std::string> families = {
+      "onsite:country:", "remote:country:", "online:country:"};
+  const std::vector<std::string> countries = {"CH", "FR", "KE", "BR", "JP", "IN", "EG", ""};
+  std::map<std::string, std::int64_t> counters;
+  TotalsFolder folder("ev");
+  folder.reset(0, {});
+  auto display = folder.snapshot(0);
+  std::uint64_t seq = 0;
+  for (int round = 0; round < 400; ++round) {
+    Counters set;
+    for (int n = std::uniform_int_distribution<int>(1, 4)(random); n > 0; --n) {
+      const auto& family = families[random() % families.size()];
+      const auto& country = countries[random() % countries.size()];
+      // Counters rise and fall (leaves, erasure); zero says "no one from there" again.
+      const auto value = std::uniform_int_distribution<std::int64_t>(0, 3)(random);
+      set.emplace_back(family + country, value);
+      counters[family + country] = value;
+    }
+    for (const std::string headline : {"onsite", "remote", "hybrid"}) {
+      if (random() % 3 == 0) {
+        const auto value = std::uniform_int_distribution<std::int64_t>(0, 50)(random);
+        set.emplace_back(headline, value);
+        counters[headline] = value;
+      }
+    }
+    ASSERT_EQ(folder.apply(notice(++seq, set)), TotalsFolder::Fold::applied);
+
+    TotalsFolder fresh("ev");
+    fresh.reset(seq, Counters(counters.begin(), counters.end()));
+    auto expected = fresh.snapshot(7);
+    auto now = folder.snapshot(7);
+    ASSERT_TRUE(google::protobuf::util::MessageDifferencer::Equals(expected, now))
+        << "after notice " << seq << ":\n"
+        << expected.DebugString() << "\n vs \n"
+        << now.DebugString();
+    if (random() % 5 == 0) {  // a tick
+      const auto update = folder.take_update(7);
+      ASSERT_TRUE(update);
+      display.MergeFrom(update->totals());
+      ASSERT_TRUE(google::protobuf::util::MessageDifferencer::Equals(display, now))
+          << "update at " << seq << ":\n"
+          << display.DebugString() << "\n vs \n"
+          << now.DebugString();
+    }
+  }
 }
 
 }  // namespace
