@@ -60,6 +60,17 @@ Route route_of(const Command& command) {
                     "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "ASKING", "READONLY"})) {
     return refuse(name + " is about one node, not the cluster");
   }
+  if (name == "SORT" || name == "SORT_RO") {
+    // Redis 7.0 Cluster denies GET and BY patterns even within the key's hash tag ("ERR GET
+    // option of SORT denied in Cluster mode"): the gateway's registry reads use them.
+    for (std::size_t i = 2; i < args.size(); ++i) {
+      const auto option = upper(args[i]);
+      if (option == "GET" ||
+          (option == "BY" && i + 1 < args.size() && upper(args[i + 1]) != "NOSORT")) {
+        return refuse(name + " with a " + option + " pattern is denied by Redis Cluster");
+      }
+    }
+  }
   if (one_of(name, {"FCALL", "FCALL_RO", "EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"})) {
     long long count = 0;
     if (args.size() < 3 || !parse_number(args[2], count) || count < 0 ||

@@ -28,7 +28,8 @@ struct Route {
 
 // The route of a command by its keys: FCALL/EVAL* by their declared keys, multi-key commands by
 // all of theirs (keys in different slots are refused, as Redis would answer CROSSSLOT), others
-// by their first key. Transactions, SCAN, KEYS and subscriptions are refused: they need one node.
+// by their first key. Transactions, SCAN, KEYS and subscriptions are refused: they need one node;
+// so is SORT with GET or BY patterns, which Redis Cluster denies.
 Route route_of(const Command& command);
 
 // A cluster's redirection in an error reply.

@@ -148,7 +148,8 @@ std::optional<Url> parse_cluster(std::string_view text, const std::string& quote
          "bad redis URL " + quoted + ": a cluster URL has no database, path or options" + form);
     return std::nullopt;
   }
-  auto parsed = boost::urls::parse_uri("redis://" + std::string(userinfo) + "cluster");
+  const std::string rebuilt = "redis://" + std::string(userinfo) + "cluster";  // outlives the view
+  auto parsed = boost::urls::parse_uri(rebuilt);
   if (!parsed || !parse_userinfo(*parsed, quoted, url, error)) {
     if (!parsed) fail(error, "bad redis URL " + quoted + form);
     return std::nullopt;

@@ -60,6 +60,13 @@ TEST(ClusterRouting, OneNodeCommandsAreRefused) {
     EXPECT_FALSE(route.refusal.empty());
   }
   EXPECT_EQ(rr::route_of(Command{}).kind, Route::Kind::refused);
+  // The gateway's registry reads, as Redis 7.0 Cluster would deny them.
+  const auto sort = rr::route_of(Command{"SORT", "{e}:badges", "BY", "nosort", "GET", "#"});
+  EXPECT_EQ(sort.kind, Route::Kind::refused);
+  EXPECT_NE(sort.refusal.find("GET pattern"), std::string::npos) << sort.refusal;
+  EXPECT_EQ(rr::route_of(Command{"SORT", "{e}:l", "BY", "{e}:w*"}).kind, Route::Kind::refused);
+  EXPECT_EQ(rr::route_of(Command{"SORT", "{e}:l", "BY", "nosort", "LIMIT", "0", "5"}).kind,
+            Route::Kind::slot);
 }
 
 TEST(ClusterRouting, RedirectionsAreRead) {
