@@ -24,7 +24,8 @@ class SlotMap {
   // "" when no primary owns the slot.
   const std::string& owner(std::uint16_t slot) const;
   void assign(std::uint16_t slot, const std::string& node);
-  // Every primary owning a slot, in the order first seen.
+  // Every primary named, in the order first seen (after a MOVED, possibly one that owns no slot
+  // any more, until the next CLUSTER SLOTS makes a new map).
   const std::vector<std::string>& nodes() const { return nodes_; }
   // Slots owned by nobody (the cluster is not fully covered while this is above 0).
   std::size_t unowned() const;
