@@ -23,6 +23,7 @@
 #include "gateway/server/static_path.h"
 #include "gateway/server/tls_context.h"
 #include "gateway/venue_folder.h"
+#include "redis/cluster_commands.h"
 #include "services/store/function_library.h"
 
 namespace rollcall::gateway {
@@ -47,7 +48,7 @@ struct Gateway::Parts {
   GatewayOptions options;
   IoPool pool;
   std::shared_ptr<server::Context> context = std::make_shared<server::Context>();
-  std::shared_ptr<redis::Connection> link;  // the commands' connection (context->commands)
+  std::shared_ptr<redis::Link> link;  // the commands' link (context->commands)
   asio::ip::tcp::acceptor acceptor;
   int exit_code = 0;
 };
@@ -89,7 +90,17 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
   command_options.wait_replicas = options.redis_wait_replicas;
   command_options.wait_timeout = options.redis_wait_timeout;
   command_options.setup.push_back(services::store::function_load());
-  parts->link = redis::Connection::create(asio::make_strand(io), command_options);
+  // A cluster: one link per primary, each command to its slot's owner. Displays subscribe on
+  // the first node: a PUBLISH on any node of a cluster reaches the subscribers of every node.
+  if (options.redis_url.cluster()) {
+    spdlog::warn(
+        "redis cluster: the registry reads (an event's registered count, desk sync, attendee "
+        "lookup, exports) use SORT ... GET, which Redis Cluster denies; they fail and are "
+        "counted as registry_read and registered_count failures");
+    parts->link = redis::ClusterCommands::create(io.get_executor(), command_options);
+  } else {
+    parts->link = redis::Connection::create(asio::make_strand(io), command_options);
+  }
   context->commands = parts->link;
   context->subscriber =
       redis::Connection::create(asio::make_strand(io), {.url = options.redis_url});

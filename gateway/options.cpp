@@ -43,7 +43,9 @@ po::options_description describe(const GatewayOptions& d) {
       "listen", po::value<std::string>()->default_value(d.listen), "HOST:PORT to serve")(
       "redis", po::value<std::string>()->default_value(d.redis),
       "Redis URL redis://[[user]:password@]host[:port][/db], or through Sentinels "
-      "redis+sentinel://[password@]host:port,host:port,.../MASTER[?db=N] (follows failovers)")(
+      "redis+sentinel://[password@]host:port,host:port,.../MASTER[?db=N] (follows failovers), or "
+      "a Redis Cluster redis+cluster://[password@]host:port,host:port,... (some of its "
+      "primaries; each event's commands go to the primary owning its slot)")(
       "redis-wait-replicas", po::value<int>()->default_value(d.redis_wait_replicas),
       "acknowledge a scan or join only once this many replicas have it (Redis WAIT): nothing "
       "acknowledged is lost when a replica takes over")(

@@ -26,6 +26,7 @@
 #include "redis/commands.h"
 #include "redis/error.h"
 #include "redis/hiredis_link.h"
+#include "redis/link.h"
 #include "redis/link_state.h"
 #include "redis/reply.h"
 #include "redis/sentinel_lookup.h"
@@ -41,7 +42,7 @@ namespace rollcall::redis {
 // where the primary is and checks ROLE there; a lost link or a -READONLY reply (the primary was
 // demoted) makes it reconnect, re-run setup and resubscribe. A command answered -READONLY fails
 // with error::unavailable (it was not executed).
-class Connection final : public Commands, public std::enable_shared_from_this<Connection> {
+class Connection final : public Link, public std::enable_shared_from_this<Connection> {
  public:
   using Options = LinkOptions;  // see link_state.h
 
@@ -53,13 +54,13 @@ class Connection final : public Commands, public std::enable_shared_from_this<Co
   ~Connection() override;
 
   // Starts connecting (and reconnecting for ever, until stop()).
-  void start();
-  void stop();
+  void start() override;
+  void stop() override;
 
   bool ready() const override;
   // Called (on the connection's strand) each time the connection becomes ready or is lost;
   // `cause` says why it was lost (as last_error() does), "" when it became ready.
-  void on_state_change(std::function<void(bool ready, const std::string& cause)> callback);
+  void on_state_change(std::function<void(bool ready, const std::string& cause)> callback) override;
   void on_state_change(std::function<void(bool ready)> callback);
 
   void exec(Command command, Handler handler) override;

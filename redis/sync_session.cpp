@@ -2,7 +2,9 @@
 
 #include <stdexcept>
 
+#include "redis/cluster_routing.h"
 #include "redis/hiredis_reply.h"
+#include "redis/slot_map.h"
 
 namespace rollcall::redis {
 
@@ -15,7 +17,7 @@ constexpr timeval kCommandTimeout{30, 0};
 
 }  // namespace
 
-SyncSession::SyncSession(const Url& url) : where_(url.where()) {
+SyncSession::SyncSession(const Url& url) : url_(url), where_(url.where()) {
   // The tools write to one server for a short while: following failovers is the gateway's job.
   if (url.sentinel()) {
     throw std::runtime_error("give the primary's redis:// URL; Sentinel URLs are for the gateway");
@@ -39,6 +41,20 @@ void SyncSession::fail(const std::string& doing) const {
   throw std::runtime_error(doing + ": " + context_->errstr);
 }
 
+SyncSession* SyncSession::moved_to(const redisReply& reply) {
+  if (reply.type != REDIS_REPLY_ERROR) return nullptr;
+  const auto redirect =
+      redirect_of(Reply{.type = Reply::Type::error, .str = std::string(reply.str, reply.len)});
+  if (redirect.kind != Redirect::Kind::moved) return nullptr;
+  Url url = url_;
+  if (!redirect.host.empty()) url.host = redirect.host;
+  url.port = redirect.port;
+  url.nodes.clear();
+  auto& other = others_[SlotMap::address(url.host, url.port)];
+  if (!other) other = std::make_unique<SyncSession>(url);
+  return other.get();
+}
+
 std::unique_ptr<redisReply, SyncSession::ReplyDeleter> SyncSession::run(
     const std::vector<std::string>& args) {
   flush();
@@ -46,6 +62,7 @@ std::unique_ptr<redisReply, SyncSession::ReplyDeleter> SyncSession::run(
   std::unique_ptr<redisReply, ReplyDeleter> reply(static_cast<redisReply*>(
       redisCommandArgv(context_.get(), argv.count(), argv.pointers.data(), argv.lengths.data())));
   if (!reply) fail("redis at " + where_ + " (" + args.front() + ")");
+  if (auto* other = moved_to(*reply)) return other->run(args);
   if (reply->type == REDIS_REPLY_ERROR) {
     throw std::runtime_error("redis at " + where_ + " refused " + args.front() + ": " +
                              std::string(reply->str, reply->len));
@@ -83,17 +100,22 @@ std::vector<Reply> SyncSession::pipeline(const std::vector<std::vector<std::stri
   }
   std::vector<Reply> replies;
   replies.reserve(commands.size());
+  std::vector<std::size_t> moved;
   std::string first_error;
   for (std::size_t i = 0; i < commands.size(); ++i) {
     void* raw = nullptr;
     if (redisGetReply(context_.get(), &raw) != REDIS_OK) fail("redis at " + where_);
     OwnedReply reply(static_cast<redisReply*>(raw), freeReplyObject);
-    if (reply->type == REDIS_REPLY_ERROR && first_error.empty()) {
+    if (moved_to(*reply) != nullptr) {
+      moved.push_back(i);
+    } else if (reply->type == REDIS_REPLY_ERROR && first_error.empty()) {
       first_error.assign(reply->str, reply->len);
     }
     replies.push_back(to_reply(*reply));
   }
   if (!first_error.empty()) throw std::runtime_error("redis at " + where_ + ": " + first_error);
+  // Every reply read first, so that this connection stays in step.
+  for (const auto i : moved) replies[i] = query(commands[i]);
   return replies;
 }
 
@@ -103,26 +125,30 @@ void SyncSession::append(const std::vector<std::string>& args) {
                              argv.lengths.data()) != REDIS_OK) {
     fail("redis at " + where_);
   }
-  if (++pending_ >= kBatch) flush();
+  queued_.push_back(args);
+  if (queued_.size() >= kBatch) flush();
 }
 
 void SyncSession::flush() {
   // Read every queued reply even after an error, so the connection stays in step.
+  auto queued = std::move(queued_);
+  queued_.clear();
+  std::vector<std::size_t> moved;
   std::string first_error;
-  for (; pending_ > 0; --pending_) {
+  for (std::size_t i = 0; i < queued.size(); ++i) {
     void* raw = nullptr;
-    if (redisGetReply(context_.get(), &raw) != REDIS_OK) {
-      pending_ = 0;
-      fail("redis at " + where_);
-    }
+    if (redisGetReply(context_.get(), &raw) != REDIS_OK) fail("redis at " + where_);
     OwnedReply reply(static_cast<redisReply*>(raw), freeReplyObject);
-    if (reply->type == REDIS_REPLY_ERROR && first_error.empty()) {
+    if (moved_to(*reply) != nullptr) {
+      moved.push_back(i);
+    } else if (reply->type == REDIS_REPLY_ERROR && first_error.empty()) {
       first_error.assign(reply->str, reply->len);
     }
   }
   if (!first_error.empty()) {
     throw std::runtime_error("redis at " + where_ + " refused a write: " + first_error);
   }
+  for (const auto i : moved) run(queued[i]);
 }
 
 }  // namespace rollcall::redis

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,11 @@ namespace rollcall::redis {
 // responsive, so the asynchronous link would only add machinery. Replies are the same Reply the
 // link gives (error replies throw instead). Every failure throws
 // std::runtime_error with a one-line reason.
+//
+// In a Redis Cluster, a command answered MOVED (its key's slot is another node's) is sent again
+// to the node named, over a session of its own: a tool given the node owning an event's slot
+// writes the event there and still reaches the keys of other slots it touches (the set of
+// events, venues). A script loaded with SCRIPT LOAD is on the first node only.
 class SyncSession {
  public:
   // Connects, then AUTH and SELECT as the URL asks.
@@ -43,14 +49,18 @@ class SyncSession {
   };
 
   [[noreturn]] void fail(const std::string& doing) const;
+  // The session to the node a MOVED reply names (nullptr if `reply` is no MOVED).
+  SyncSession* moved_to(const redisReply& reply);
   struct ReplyDeleter {
     void operator()(redisReply* r) const { freeReplyObject(r); }
   };
   std::unique_ptr<redisReply, ReplyDeleter> run(const std::vector<std::string>& args);
 
   std::unique_ptr<redisContext, Free> context_;
+  Url url_;
   std::string where_;
-  std::size_t pending_ = 0;
+  std::vector<std::vector<std::string>> queued_;                // appended, replies not read yet
+  std::map<std::string, std::unique_ptr<SyncSession>> others_;  // by "host:port"
 };
 
 }  // namespace rollcall::redis

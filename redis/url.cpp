@@ -11,7 +11,9 @@ namespace {
 
 constexpr std::string_view plain_scheme = "redis://";
 constexpr std::string_view sentinel_scheme = "redis+sentinel://";
+constexpr std::string_view cluster_scheme = "redis+cluster://";
 constexpr unsigned short default_sentinel_port = 26379;
+constexpr unsigned short default_port = 6379;
 
 bool fail(std::string* error, std::string message) {
   if (error != nullptr) *error = std::move(message);
@@ -100,42 +102,75 @@ std::optional<Url> parse_plain(std::string_view text, const std::string& quoted,
 
 // The host list holds commas, which no URI parser accepts in an authority with ports, so it is
 // split off by hand; the rest (userinfo, path, query) goes through Boost.URL with a stand-in
-// host.
-std::optional<Url> parse_sentinel(std::string_view text, const std::string& quoted,
-                                  std::string* error) {
-  const std::string form =
-      ": expected redis+sentinel://[[user]:password@]host[:port][,host[:port]...]/MASTERNAME"
-      "[?db=N]";
-  std::string_view rest = text.substr(sentinel_scheme.size());
+// host. `rest` is the text after the scheme; `tail` gets what follows the hosts, `userinfo`
+// the user and password with their '@'.
+bool parse_hosts(std::string_view rest, const std::string& quoted, const std::string& form,
+                 std::string_view what, unsigned short port, std::vector<Url::Endpoint>& hosts,
+                 std::string_view& userinfo, std::string_view& tail, std::string* error) {
   const size_t authority_end = std::min(rest.find_first_of("/?#"), rest.size());
   std::string_view authority = rest.substr(0, authority_end);
-  const std::string_view tail = rest.substr(authority_end);
-  std::string_view userinfo;
+  tail = rest.substr(authority_end);
   if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
     userinfo = authority.substr(0, at + 1);  // with the '@'
     authority.remove_prefix(at + 1);
   }
-
-  Url url;
-  url.host.clear();
-  url.port = 0;
   while (true) {
     const size_t comma = authority.find(',');
     const std::string_view entry = authority.substr(0, comma);
     auto host = boost::urls::parse_authority(entry);
     if (entry.empty() || !host || host->has_userinfo() || host->encoded_host().empty()) {
-      fail(error, "bad redis URL " + quoted + ": bad sentinel address '" + std::string(entry) +
-                      "'" + form);
-      return std::nullopt;
+      return fail(error, "bad redis URL " + quoted + ": bad " + std::string(what) + " address '" +
+                             std::string(entry) + "'" + form);
     }
-    Url::Endpoint endpoint{host->host_address(), default_sentinel_port};
+    Url::Endpoint endpoint{host->host_address(), port};
     if (host->has_port() && !parse_port(host->port(), endpoint.port)) {
-      fail(error, "bad redis URL " + quoted + ": port must be a number from 1 to 65535");
-      return std::nullopt;
+      return fail(error, "bad redis URL " + quoted + ": port must be a number from 1 to 65535");
     }
-    url.sentinels.push_back(std::move(endpoint));
-    if (comma == std::string_view::npos) break;
+    hosts.push_back(std::move(endpoint));
+    if (comma == std::string_view::npos) return true;
     authority.remove_prefix(comma + 1);
+  }
+}
+
+std::optional<Url> parse_cluster(std::string_view text, const std::string& quoted,
+                                 std::string* error) {
+  const std::string form =
+      ": expected redis+cluster://[[user]:password@]host[:port][,host[:port]...]";
+  Url url;
+  std::string_view userinfo, tail;
+  if (!parse_hosts(text.substr(cluster_scheme.size()), quoted, form, "node", default_port,
+                   url.nodes, userinfo, tail, error)) {
+    return std::nullopt;
+  }
+  // A cluster has database 0 only: no path, no options.
+  if (!tail.empty() && tail != "/") {
+    fail(error,
+         "bad redis URL " + quoted + ": a cluster URL has no database, path or options" + form);
+    return std::nullopt;
+  }
+  const std::string rebuilt = "redis://" + std::string(userinfo) + "cluster";  // outlives the view
+  auto parsed = boost::urls::parse_uri(rebuilt);
+  if (!parsed || !parse_userinfo(*parsed, quoted, url, error)) {
+    if (!parsed) fail(error, "bad redis URL " + quoted + form);
+    return std::nullopt;
+  }
+  url.host = url.nodes.front().host;
+  url.port = url.nodes.front().port;
+  return url;
+}
+
+std::optional<Url> parse_sentinel(std::string_view text, const std::string& quoted,
+                                  std::string* error) {
+  const std::string form =
+      ": expected redis+sentinel://[[user]:password@]host[:port][,host[:port]...]/MASTERNAME"
+      "[?db=N]";
+  Url url;
+  url.host.clear();
+  url.port = 0;
+  std::string_view userinfo, tail;
+  if (!parse_hosts(text.substr(sentinel_scheme.size()), quoted, form, "sentinel",
+                   default_sentinel_port, url.sentinels, userinfo, tail, error)) {
+    return std::nullopt;
   }
 
   const std::string rebuilt = "redis://" + std::string(userinfo) + "sentinel" + std::string(tail);
@@ -178,9 +213,11 @@ std::optional<Url> parse_sentinel(std::string_view text, const std::string& quot
 std::optional<Url> Url::parse(std::string_view text, std::string* error) {
   const std::string quoted = "'" + std::string(text) + "'";
   if (text.starts_with(sentinel_scheme)) return parse_sentinel(text, quoted, error);
+  if (text.starts_with(cluster_scheme)) return parse_cluster(text, quoted, error);
   if (!text.starts_with(plain_scheme)) {
     if (text.find("://") != std::string_view::npos) {
-      fail(error, "bad redis URL " + quoted + ": scheme must be redis:// or redis+sentinel://");
+      fail(error, "bad redis URL " + quoted +
+                      ": scheme must be redis://, redis+sentinel:// or redis+cluster://");
     } else {
       fail(error,
            "bad redis URL " + quoted + ": expected redis://[[user]:password@]host[:port][/db]");
@@ -191,13 +228,13 @@ std::optional<Url> Url::parse(std::string_view text, std::string* error) {
 }
 
 std::string Url::where() const {
-  if (!sentinel()) return host + ":" + std::to_string(port);
-  std::string out = "sentinel master " + master_name + " via ";
-  for (size_t i = 0; i < sentinels.size(); ++i) {
+  if (!sentinel() && !cluster()) return host + ":" + std::to_string(port);
+  std::string out = cluster() ? "cluster via " : "sentinel master " + master_name + " via ";
+  const auto& hosts = cluster() ? nodes : sentinels;
+  for (size_t i = 0; i < hosts.size(); ++i) {
     if (i > 0) out += ',';
-    const bool v6 = sentinels[i].host.find(':') != std::string::npos;
-    out += (v6 ? "[" + sentinels[i].host + "]" : sentinels[i].host) + ":" +
-           std::to_string(sentinels[i].port);
+    const bool v6 = hosts[i].host.find(':') != std::string::npos;
+    out += (v6 ? "[" + hosts[i].host + "]" : hosts[i].host) + ":" + std::to_string(hosts[i].port);
   }
   return out;
 }

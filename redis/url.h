@@ -7,7 +7,7 @@
 
 namespace rollcall::redis {
 
-// Where Redis is, in one of two forms:
+// Where Redis is, in one of three forms:
 //
 //   redis://[[user]:password@]host[:port][/db]
 //     one server (port 6379 by default).
@@ -19,6 +19,12 @@ namespace rollcall::redis {
 //       db=N                       database to SELECT (default 0)
 //       sentinel_password=SECRET   AUTH sent to each sentinel (requirepass of the sentinels)
 //     e.g. redis+sentinel://:s3cret@10.0.0.1,10.0.0.2:26380,[::1]/rollcall?db=2
+//
+//   redis+cluster://[[user]:password@]host1[:port1][,host2[:port2]...]
+//     a Redis Cluster (port 6379 by default): the hosts are some of its primaries, asked for the
+//     slot map (redis::ClusterCommands); the user and password authenticate to every node.
+//     host and port are the first of them (where a single link, such as a subscriber, goes).
+//     e.g. redis+cluster://:s3cret@127.0.0.1:7000,127.0.0.1:7001
 //
 // Percent-encoding works in the user, password, master name and option values.
 struct Url {
@@ -42,10 +48,15 @@ struct Url {
 
   bool sentinel() const { return !sentinels.empty(); }
 
+  // Cluster form only (empty otherwise).
+  std::vector<Endpoint> nodes;
+  bool cluster() const { return !nodes.empty(); }
+
   // nullopt and a one-line reason in *error when the text is not such a URL.
   static std::optional<Url> parse(std::string_view text, std::string* error);
 
-  // For logs; never contains a secret. "host:port", or "sentinel master NAME via h1:p1,h2:p2".
+  // For logs; never contains a secret. "host:port", "sentinel master NAME via h1:p1,h2:p2", or
+  // "cluster via h1:p1,h2:p2".
   std::string where() const;
 };
 

@@ -3,6 +3,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "gateway/asio_tokens.h"
+#include "gateway/redis_failure.h"
 #include "gateway/server/attendee_route.h"
 #include "gateway/server/badge_pdf_route.h"
 #include "gateway/server/checkin_route.h"
@@ -50,7 +51,12 @@ boost::asio::awaitable<std::optional<int>> registered_count(const Context& conte
   auto [ec, reply] = co_await context.commands->async_exec(
       services::store::registered_count_read(event_id), use_tuple);
   const auto registered = services::store::read_registered_count(reply);
-  if (ec || !registered) co_return std::nullopt;
+  if (ec || !registered) {
+    note_redis_failure(*context.metrics, "registered_count", event_id,
+                       ec ? link_failure(ec, context.commands->last_error())
+                          : store_failure(registered.error, reply));
+    co_return std::nullopt;
+  }
   co_return *registered;
 }
 

@@ -19,6 +19,7 @@
 #include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/http_totals.h"
+#include "tests/support/persistent_desk.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/registry_fixture.h"
 #include "tests/support/replication_cluster.h"
@@ -92,34 +93,6 @@ v1::ScanRequest scan_of(int badge) {
   return request;
 }
 
-// A desk that keeps each scan until it has a final answer, reconnecting through HAProxy and
-// sending the same scan_id again: what a real kiosk does across a gateway or Redis failover.
-struct PersistentDesk {
-  std::string token;
-  unsigned short port;
-  tools::client::DeskClient desk;
-  int attempts = 0;
-
-  v1::ScanResult send(const v1::ScanRequest& request) {
-    const auto deadline = Clock::now() + 60s;
-    while (Clock::now() < deadline) {
-      ++attempts;
-      try {
-        if (!desk.is_open()) {
-          desk.set_token(token);
-          desk.connect("127.0.0.1", port, kEvent);
-        }
-        auto result = desk.scan(request, 3s);
-        if (result.status() != v1::unavailable) return result;
-      } catch (const std::exception&) {
-        desk.close();
-      }
-      std::this_thread::sleep_for(200ms);
-    }
-    throw std::runtime_error("no final answer for " + request.scan_id() + " within 60 s");
-  }
-};
-
 TEST(Cluster, ScansSurviveAGatewayAndARedisFailoverExactlyOnce) {
   ReplicationCluster cluster(3);
   ASSERT_TRUE(cluster.wait_until_ready(30s));
@@ -166,8 +139,9 @@ TEST(Cluster, ScansSurviveAGatewayAndARedisFailoverExactlyOnce) {
   // Four desks scan every badge in once, in three waves with a fault after the first two.
   std::map<std::string, v1::ScanStatus> answers;
   std::mutex answers_mutex;
-  std::vector<PersistentDesk> desks(4);
+  std::vector<support::PersistentDesk> desks(4);
   for (auto& d : desks) {
+    d.event = kEvent;
     d.token = desk_token;
     d.port = haproxy.port();
   }

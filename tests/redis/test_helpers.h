@@ -103,7 +103,7 @@ struct Result {
 };
 
 // Runs one command through the callback API and waits (bounded) for its answer.
-inline Result run(rr::Connection& conn, std::vector<std::string> args) {
+inline Result run(rr::Commands& conn, std::vector<std::string> args) {
   auto promise = std::make_shared<std::promise<Result>>();
   auto future = promise->get_future();
   conn.exec(std::move(args), [promise](boost::system::error_code ec, rr::Reply reply) {

@@ -133,5 +133,30 @@ TEST(RedisUrl, BadSentinelUrls) {
   must_fail("redis+sentinel://s1/m#x");
 }
 
+TEST(RedisUrl, ClusterNodes) {
+  Url url = must_parse("redis+cluster://:p%40ss@127.0.0.1:7000,[::1]:7001,node3");
+  ASSERT_EQ(url.nodes.size(), 3u);
+  EXPECT_TRUE(url.cluster());
+  EXPECT_FALSE(url.sentinel());
+  EXPECT_EQ(url.nodes[1].host, "::1");
+  EXPECT_EQ(url.nodes[1].port, 7001);
+  EXPECT_EQ(url.nodes[2].port, 6379) << "the default port of a node";
+  EXPECT_EQ(url.password, "p@ss");
+  // A single link (a subscriber) goes to the first node.
+  EXPECT_EQ(url.host, "127.0.0.1");
+  EXPECT_EQ(url.port, 7000);
+  EXPECT_EQ(url.where(), "cluster via 127.0.0.1:7000,[::1]:7001,node3:6379");
+  EXPECT_EQ(must_parse("redis+cluster://h:1/").nodes.size(), 1u);
+}
+
+TEST(RedisUrl, BadClusterUrls) {
+  EXPECT_NE(must_fail("redis+cluster://h:1,,h:2").find("node address"), std::string::npos);
+  EXPECT_NE(must_fail("redis+cluster://h:1/0").find("no database"), std::string::npos);
+  must_fail("redis+cluster://h:1?db=1");
+  must_fail("redis+cluster://h:0");
+  must_fail("redis+cluster://");
+  must_fail("redis+cluster://user@h:1");
+}
+
 }  // namespace
 }  // namespace rollcall::tests::redis

@@ -1,0 +1,212 @@
+// Events spread over a three-primary Redis Cluster on loopback (issue 17): two events whose hash
+// tags land on different primaries, imported there; one gateway in cluster mode
+// (redis+cluster://); desks scan both events and a display follows each. Midway, the slot of one
+// event is moved to the third primary while the desks go on scanning: every scan is counted
+// exactly once, on its event's shard only.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "redis/hash_slot.h"
+#include "tests/support/gateway_process.h"
+#include "tests/support/http_totals.h"
+#include "tests/support/persistent_desk.h"
+#include "tests/support/redis_cluster_nodes.h"
+#include "tests/support/registry_fixture.h"
+#include "tests/support/tokens.h"
+#include "tools/client/display_client.h"
+#include "tools/client/http_get.h"
+
+namespace rollcall::tests::integration {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using support::GatewayProcess;
+using support::RedisClusterNodes;
+
+constexpr int kBadges = 120;
+constexpr int kDesks = 2;  // per event
+
+struct Event {
+  std::string id;
+  std::uint16_t slot = 0;
+  std::size_t node = 0;  // the primary owning the slot at the start
+  std::string desk_token, display_token, organizer_token;
+};
+
+// The first event id "<prefix>-N" whose slot node `node` owns.
+Event event_on(const RedisClusterNodes& cluster, const std::string& prefix, std::size_t node) {
+  for (int i = 0;; ++i) {
+    Event event{.id = prefix + "-" + std::to_string(i)};
+    event.slot = redis::key_slot(event.id);
+    event.node = cluster.owner(event.slot);
+    if (event.node == node) return event;
+  }
+}
+
+std::string registry_csv() {
+  std::string csv = "badge_id,country,category,name,organization,revoked\n";
+  for (int i = 0; i < kBadges; ++i) {
+    csv += "B" + std::to_string(i) + "," + (i % 2 == 0 ? "CH" : "KE") + ",other,P" +
+           std::to_string(i) + ",Org,\n";
+  }
+  return csv;
+}
+
+v1::ScanRequest scan_of(int badge, int desk) {
+  v1::ScanRequest request;
+  request.set_scan_id("scan-" + std::to_string(badge));
+  request.set_badge_id("B" + std::to_string(badge));
+  request.set_desk_id("desk-" + std::to_string(desk));
+  request.set_zone("hall");
+  request.set_direction(v1::in);
+  return request;
+}
+
+// How many keys of `event` node `node` holds (KEYS is fine on a test's small data set).
+std::size_t keys_on(RedisClusterNodes& cluster, std::size_t node, const Event& event) {
+  const auto keys = cluster.node(node).command({"KEYS", "{" + event.id + "}*"});
+  if (keys.empty()) return 0;
+  return static_cast<std::size_t>(std::count(keys.begin(), keys.end(), '\n')) + 1;
+}
+
+TEST(RedisCluster, TwoEventsOnTwoShardsCountedOnceThroughASlotMove) {
+  RedisClusterNodes cluster(3);
+  std::vector<Event> events = {event_on(cluster, "shard", 0), event_on(cluster, "shard", 1)};
+  const std::size_t spare = 2;  // the primary event 0's slot moves to
+  const auto csv = registry_csv();
+  for (auto& event : events) {
+    // rollcall-import writes to one node: the one owning the event's slot (it follows MOVED for
+    // the global keys, such as the set of events, that live elsewhere).
+    auto& owner = cluster.node(event.node);
+    ASSERT_TRUE(support::import_registry(owner, event.id, csv, {.file_name = event.id + ".csv"}));
+    event.desk_token = support::issue_token(owner, event.id, v1::desk);
+    event.display_token = support::issue_token(owner, event.id, v1::display);
+    event.organizer_token = support::issue_token(owner, event.id, v1::organizer);
+  }
+
+  GatewayProcess gateway(cluster.url(), {"--tick-ms", "50"});
+
+  std::vector<std::unique_ptr<tools::client::DisplayClient>> displays;
+  for (const auto& event : events) {
+    displays.push_back(std::make_unique<tools::client::DisplayClient>());
+    displays.back()->set_token(event.display_token);
+    displays.back()->connect("127.0.0.1", gateway.port(), event.id);
+  }
+
+  std::mutex answers_mutex;
+  std::map<std::string, std::map<std::string, v1::ScanStatus>> answers;  // event -> scan -> status
+  std::vector<std::unique_ptr<support::PersistentDesk>> desks;
+  for (const auto& event : events) {
+    for (int d = 0; d < kDesks; ++d) {
+      desks.push_back(std::make_unique<support::PersistentDesk>());
+      desks.back()->event = event.id;
+      desks.back()->token = event.desk_token;
+      desks.back()->port = gateway.port();
+    }
+  }
+  std::atomic<int> during_move{0};
+  std::atomic<bool> moving{false};
+  // Every desk scans its share of badges [from, to) of its event, `pause` before each scan.
+  const auto wave = [&](int from, int to, std::chrono::milliseconds pause) {
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < desks.size(); ++i) {
+      threads.emplace_back([&, i] {
+        auto& desk = *desks[i];
+        const int d = static_cast<int>(i) % kDesks;
+        for (int badge = from + d; badge < to; badge += kDesks) {
+          std::this_thread::sleep_for(pause);
+          const bool started_moving = moving.load();
+          const auto result = desk.send(scan_of(badge, d), 5s, 100ms);
+          if (started_moving) ++during_move;
+          std::lock_guard lock(answers_mutex);
+          answers[desk.event][result.scan_id()] = result.status();
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+  };
+
+  wave(0, kBadges / 2, 0ms);
+  // Paced so that the desks are still scanning while the slot moves (about half a second).
+  std::thread second([&] { wave(kBadges / 2, kBadges, 25ms); });
+  std::this_thread::sleep_for(100ms);
+  moving = true;
+  const auto moved = cluster.move_slot(events[0].slot, spare, 10, [] {
+    std::this_thread::sleep_for(20ms);  // desks go on meanwhile
+  });
+  moving = false;
+  second.join();
+  ASSERT_TRUE(cluster.wait_until_agreed(10s, events[0].slot, spare));
+  EXPECT_GT(moved, static_cast<std::size_t>(kBadges)) << "the event's keys moved";
+  EXPECT_GT(during_move.load(), 0) << "scans were answered while the slot moved";
+
+  for (const auto& event : events) {
+    SCOPED_TRACE(event.id);
+    ASSERT_EQ(answers[event.id].size(), static_cast<std::size_t>(kBadges));
+    for (const auto& [scan_id, status] : answers[event.id]) {
+      EXPECT_EQ(status, v1::accepted) << scan_id;
+    }
+    // A followed event's HTTP totals are the gateway's folded change notices, which cross the
+    // cluster bus from the event's primary to the subscriber's node after the scan's answer:
+    // they may lag a moment, never differ.
+    v1::Totals totals;
+    for (const auto deadline = Clock::now() + 10s; Clock::now() < deadline;) {
+      totals = support::http_totals(gateway, "/v1/events/" + event.id + "/totals",
+                                    event.organizer_token);
+      if (totals.scans_by_status().contains("accepted") &&
+          totals.scans_by_status().at("accepted") >= kBadges) {
+        break;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_EQ(totals.onsite(), kBadges);
+    EXPECT_EQ(totals.inside_now(), kBadges);
+    EXPECT_EQ(totals.onsite_by_country().at("CH"), kBadges / 2);
+    EXPECT_EQ(totals.scans_by_status().at("accepted"), kBadges);
+  }
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EXPECT_TRUE(displays[i]->wait_until(
+        [&](const v1::Totals& t) { return t.onsite() == kBadges && t.inside_now() == kBadges; },
+        15s))
+        << events[i].id << " shows " << displays[i]->state().onsite();
+  }
+
+  // Each event's keys live on its shard only: event 0's on the spare primary now.
+  const std::vector<std::size_t> shards = {spare, events[1].node};
+  for (std::size_t e = 0; e < events.size(); ++e) {
+    for (std::size_t node = 0; node < cluster.size(); ++node) {
+      const auto held = keys_on(cluster, node, events[e]);
+      if (node == shards[e]) {
+        EXPECT_GT(held, static_cast<std::size_t>(kBadges)) << events[e].id << " on " << node;
+      } else {
+        EXPECT_EQ(held, 0u) << events[e].id << " on " << node;
+      }
+    }
+  }
+  // What Redis Cluster cannot do (SORT ... GET, the registry reads) is refused at the call,
+  // logged and counted; the scans never failed.
+  const auto info =
+      tools::client::http_get("127.0.0.1", gateway.port(), "/v1/events/" + events[1].id + "/info",
+                              tools::client::bearer(events[1].organizer_token), 5s);
+  EXPECT_EQ(info.status, 503) << info.body;
+  const auto metrics = tools::client::http_get("127.0.0.1", gateway.port(), "/metrics", 5s).body;
+  EXPECT_EQ(metrics.find("rollcall_redis_failures_total{site=\"scan\""), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("rollcall_redis_failures_total{site=\"registered_count\",kind=\"error_"
+                         "reply\"} 1"),
+            std::string::npos)
+      << metrics;
+  int resent = -2 * kBadges;  // attempts beyond the first of each scan
+  for (const auto& desk : desks) resent += desk->attempts;
+  std::cout << "[ redis cluster ] " << 2 * kBadges << " scans on 2 shards; " << moved << " keys of "
+            << events[0].id << " moved to another primary; " << during_move.load()
+            << " scans answered during the move; " << resent << " resent after unavailable\n";
+}
+
+}  // namespace
+}  // namespace rollcall::tests::integration

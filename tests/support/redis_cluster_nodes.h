@@ -1,0 +1,49 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/redis_server.h"
+
+namespace rollcall::tests::support {
+
+// A Redis Cluster of `primaries` redis-servers on loopback (cluster mode, no replicas, AOF on as
+// RedisServer starts them), joined and given the 16384 slots by
+// `redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes`. Gone with the object.
+class RedisClusterNodes {
+ public:
+  explicit RedisClusterNodes(int primaries = 3);
+
+  std::size_t size() const { return nodes_.size(); }
+  RedisServer& node(std::size_t i) { return *nodes_.at(i); }
+  // redis+cluster://127.0.0.1:P1,127.0.0.1:P2,...
+  std::string url() const;
+  // The node ids (CLUSTER MYID).
+  std::string id(std::size_t i) const;
+  // The index of the node that owns `slot` now, as node 0's CLUSTER SLOTS says.
+  std::size_t owner(std::uint16_t slot) const;
+  // Every node says cluster_state:ok and, when `expected` names a node, that this node owns
+  // `slot`. False if not within `limit`.
+  bool wait_until_agreed(std::chrono::milliseconds limit, std::uint16_t slot = 0,
+                         std::size_t expected = SIZE_MAX) const;
+
+  // Moves `slot` to node `to` as `redis-cli --cluster reshard` does: IMPORTING on the target,
+  // MIGRATING on the source, the keys MIGRATEd `batch` at a time (`between` called after each
+  // batch, e.g. to let clients in), then SETSLOT NODE on every node. Returns the keys moved.
+  std::size_t move_slot(std::uint16_t slot, std::size_t to, std::size_t batch = 100,
+                        const std::function<void()>& between = {});
+
+ private:
+  // The node that CLUSTER NODES' text says owns `slot` (size() if none).
+  std::size_t owner_in(const std::string& cluster_nodes, std::uint16_t slot) const;
+
+  std::vector<std::unique_ptr<RedisServer>> nodes_;
+  std::vector<std::string> ids_;
+};
+
+}  // namespace rollcall::tests::support
