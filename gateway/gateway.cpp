@@ -93,10 +93,6 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
   // A cluster: one link per primary, each command to its slot's owner. Displays subscribe on
   // the first node: a PUBLISH on any node of a cluster reaches the subscribers of every node.
   if (options.redis_url.cluster()) {
-    spdlog::warn(
-        "redis cluster: the registry reads (an event's registered count, desk sync, attendee "
-        "lookup, exports) use SORT ... GET, which Redis Cluster denies; they fail and are "
-        "counted as registry_read and registered_count failures");
     parts->link = redis::ClusterCommands::create(io.get_executor(), command_options);
   } else {
     parts->link = redis::Connection::create(asio::make_strand(io), command_options);

@@ -44,8 +44,8 @@ std::string badge_keys_json(const EventInfo& event) {
   return encode(keys, Encoding::json);
 }
 
-// Badges in the registry that are not revoked, in one round trip (SORT ... GET reads each
-// badge's revoked field; the pattern keeps the event's hash tag). nullopt: Redis unavailable.
+// Badges in the registry that are not revoked, in one round trip (rollcall_registry reads each
+// badge's revoked field, in the event's slot). nullopt: Redis unavailable.
 boost::asio::awaitable<std::optional<int>> registered_count(const Context& context,
                                                             const std::string& event_id) {
   auto [ec, reply] = co_await context.commands->async_exec(

@@ -17,6 +17,7 @@ bool is_function_missing(std::string_view error_text);
 
 inline constexpr std::string_view kScanFunction = "rollcall_scan";
 inline constexpr std::string_view kTotalsFunction = "rollcall_totals";
+inline constexpr std::string_view kRegistryFunction = "rollcall_registry";
 inline constexpr std::string_view kResetInsideFunction = "rollcall_reset_inside";
 inline constexpr std::string_view kPresenceFunction = "rollcall_presence";
 inline constexpr std::string_view kRenewLeasesFunction = "rollcall_renew_leases";

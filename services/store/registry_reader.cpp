@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/store/function_library.h"
 #include "services/store/key_scan.h"
 #include "services/store/keys.h"
 
@@ -42,12 +43,8 @@ std::optional<std::size_t> first_not_text(const std::vector<redis::Reply>& eleme
 }  // namespace
 
 std::vector<std::string> registry_read(std::string_view event_id) {
-  const std::string pattern = badge_key(event_id, "*");
-  std::vector<std::string> args = {"SORT", badges_key(event_id), "BY", "nosort", "GET", "#"};
-  for (const auto field : kBadgeRecordFields) {
-    args.push_back("GET");
-    args.push_back(pattern + "->" + std::string(field));
-  }
+  std::vector<std::string> args = {"FCALL", std::string(kRegistryFunction), "1", tag(event_id)};
+  for (const auto field : kBadgeRecordFields) args.emplace_back(field);
   return args;
 }
 
@@ -121,17 +118,23 @@ Read<BadgeScanPage> read_badge_scan(std::string_view event_id, const redis::Repl
 }
 
 std::vector<std::string> registered_count_read(std::string_view event_id) {
-  return {
-      "SORT", badges_key(event_id), "BY", "nosort", "GET", badge_key(event_id, "*") + "->revoked"};
+  return {"FCALL", std::string(kRegistryFunction), "1", tag(event_id), "revoked"};
 }
 
 Read<int> read_registered_count(const redis::Reply& reply) {
-  if (reply.type != Type::array || reply.elements.size() > kMaxElements ||
-      first_not_text(reply.elements)) {
-    return Read<int>::fail(unexpected(reply, "the badges' revoked fields (text or nil)"));
+  if (reply.type != Type::array || reply.elements.size() % 2 != 0 ||
+      reply.elements.size() > kMaxElements || first_not_text(reply.elements)) {
+    return Read<int>::fail(
+        unexpected(reply, "the badges' ids and revoked fields (text, text or nil)"));
   }
   int registered = 0;
-  for (const auto& revoked : reply.elements) {
+  for (std::size_t i = 0; i < reply.elements.size(); i += 2) {
+    const auto& revoked = reply.elements[i + 1];
+    if (reply.elements[i].type == Type::nil) {
+      return Read<int>::fail({.kind = "reply_shape",
+                              .cause = "the registry's row " + std::to_string(i / 2) +
+                                       " has no badge id"});
+    }
     if (revoked.type != Type::nil && revoked.str != "1") ++registered;
   }
   return Read<int>::ok(registered);

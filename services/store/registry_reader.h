@@ -21,8 +21,8 @@ inline constexpr std::string_view kBadgeRecordFields[] = {
     "person",  "revoked_reason", "replaced_by", "registered_by"};
 inline constexpr std::size_t kBadgeRecordFieldCount = std::size(kBadgeRecordFields);
 
-// Every badge in one round trip: SORT {E}:badges BY nosort GET # GET {E}:badge:*->FIELD...
-// (the pattern keeps the event's hash tag, so it stays in one cluster slot).
+// Every badge in one round trip: FCALL rollcall_registry 1 {E} FIELD... (the rows SORT ... GET
+// would give, which Redis Cluster refuses).
 std::vector<std::string> registry_read(std::string_view event_id);
 // Its reply: the badges sorted by id (a badge listed but deleted since, its category nil, is
 // left out), else the error.
@@ -43,7 +43,7 @@ struct BadgeScanPage {
 };
 Read<BadgeScanPage> read_badge_scan(std::string_view event_id, const redis::Reply& reply);
 
-// How many badges are registered and not revoked: SORT {E}:badges BY nosort GET ...->revoked.
+// How many badges are registered and not revoked: FCALL rollcall_registry 1 {E} revoked.
 std::vector<std::string> registered_count_read(std::string_view event_id);
 Read<int> read_registered_count(const redis::Reply& reply);
 

@@ -282,6 +282,21 @@ local function totals(keys, args)
   return { seq, redis.call('HGETALL', key(tag, 'counters')) }
 end
 
+-- FCALL rollcall_registry 1 {EVENT} field... -> badge id, its fields (nil when missing), ...
+-- Every listed badge with the record fields asked: the rows of SORT {E}:badges BY nosort GET #
+-- GET {E}:badge:*->field..., which Redis Cluster refuses (GET patterns), so the same read
+-- works on one server and on a cluster.
+local function registry(keys, args)
+  local tag = keys[1]
+  local rows = {}
+  for _, id in ipairs(redis.call('SMEMBERS', key(tag, 'badges'))) do
+    rows[#rows + 1] = id
+    local fields = redis.call('HMGET', key(tag, 'badge:' .. id), unpack(args))
+    for i = 1, #args do rows[#rows + 1] = fields[i] end
+  end
+  return rows
+end
+
 -- FCALL rollcall_reset_inside 1 {EVENT} day -> number of badges moved outside
 -- The end-of-day reset: exits are often missed, so nobody who entered before `day` stays
 -- inside. Safe to call at any time and from every gateway: it only ever counts out entries
@@ -647,6 +662,8 @@ redis.register_function('rollcall_scan', scan)
 redis.register_function('rollcall_register_badge', register_badge)
 redis.register_function('rollcall_replace_badge', replace_badge)
 redis.register_function{ function_name = 'rollcall_totals', callback = totals,
+                         flags = { 'no-writes' } }
+redis.register_function{ function_name = 'rollcall_registry', callback = registry,
                          flags = { 'no-writes' } }
 redis.register_function('rollcall_reset_inside', reset_inside)
 redis.register_function('rollcall_forget_desk', forget_desk)

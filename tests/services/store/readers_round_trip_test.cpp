@@ -119,7 +119,7 @@ TEST_F(ReadersRoundTrip, ScansTotalsAndTheLogReadBackThroughTheStore) {
   EXPECT_EQ(*read_moved_count(run(expire_leases_call("ev", 9000, "2025-07-08"))), 0);
 }
 
-TEST_F(ReadersRoundTrip, TheRegistryReadsAlikeBySortAndByRecord) {
+TEST_F(ReadersRoundTrip, TheRegistryReadsAlikeByFunctionAndByRecord) {
   for (const auto* id : {"C", "A", "B", "R-1"}) add_badge(id, "un");
   session_->query(
       {"HSET", badge_key("ev", "R-1"), "person", "A", "replaced_by", "", "registered_by", "desk"});

@@ -375,8 +375,11 @@ TEST(Builders, NameTheFunctionAndTheEventSlot) {
   ASSERT_EQ(fold.size(), 6 + kVenueFoldItemArgs);
   EXPECT_EQ(fold[3], "{@geneva}");
   EXPECT_EQ(fold[6], "1-1");
-  EXPECT_EQ(registry_read("ev").size(), 6 + 2 * kBadgeRecordFieldCount);
-  EXPECT_EQ(registry_read("ev")[1], "{ev}:badges");
+  EXPECT_EQ(registry_read("ev").size(), 4 + kBadgeRecordFieldCount);
+  EXPECT_EQ(registry_read("ev")[1], "rollcall_registry");
+  EXPECT_EQ(registry_read("ev")[3], "{ev}");
+  EXPECT_EQ(registered_count_read("ev"),
+            (std::vector<std::string>{"FCALL", "rollcall_registry", "1", "{ev}", "revoked"}));
 }
 
 }  // namespace
