@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Turns bench/results.json into docs/bench.md (one table: figure, baseline, ratio, target) and
-docs/bench-latency.png / docs/bench-fanout.png (gnuplot, when installed).
+docs/bench-latency.png / docs/bench-fanout.png / docs/bench-across.png (gnuplot, when installed).
 
 Usage: tools/bench.d/report.py RESULTS.json DOCS_DIR
 Exits 1 without writing anything when a row measured nothing (row_check.py names it)."""
@@ -127,6 +127,7 @@ def rows_for(r):
                      f"{num(max((c or {}).get('open_seconds', 0) for c in six.get('clients') or [{}]), 1)} s",
                      "—", "—", "≤ 30 s, exact",
                      verdict(t is not None and t <= 30 and six["exact"])))
+    rows += across_rows(r.get("across"))
     exp = r.get("export")
     if exp:
         if "skipped" in exp or "error" in exp:
@@ -135,6 +136,48 @@ def rows_for(r):
         else:
             rows.append(("Export (tools/bench.d/export_bench)", summarize_export(exp), "—", "—",
                          "—", "info"))
+    return rows
+
+
+def spread(h):
+    return "/".join(num(h.get(k), 1) for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms"))
+
+
+def across_rows(acr):
+    """Scan on gateway B to display on gateway A, against both on gateway B, at each rate."""
+    if not acr:
+        return []
+    rows = []
+    target = acr["target_display_p99_ms"]
+    via = " via HAProxy" if acr.get("haproxy") else ""
+    runs = acr["runs"]
+    for run in (x for x in runs if x["arrangement"] == "across"):
+        base = next((x for x in runs if x["arrangement"] == "one_gateway" and
+                     x["target_rate"] == run["target_rate"]), None)
+        d = run["scan_to_display"]
+        b = base["scan_to_display"] if base else None
+        missed = run["missing_a_tick"] / run["scans"] if run.get("scans") else None
+        rows.append((f"Across gateways at {num(run['target_rate'], 0)} scans/s "
+                     f"(achieved {num(run['achieved_rate'], 0)}/s; {acr['redis']})",
+                     f"scan on B{via} → display on A{via}: p50/p95/p99/max {spread(d)} ms "
+                     f"({num(d['count'], 0)} scans; "
+                     f"{num(100 * missed, 1) if missed is not None else 'n/a'}% shown a tick "
+                     f"later; scan-to-result p99 {num(run['scan_to_result']['p99_ms'], 1)} ms)",
+                     f"desks and display on B: {spread(b)} ms" if b else "n/a",
+                     f"{num(d['p99_ms'] / b['p99_ms'], 2)} (p99 / one-gateway p99)"
+                     if b and b["p99_ms"] else "n/a",
+                     f"p99 ≤ tick + 10 = {target} ms", verdict(d["p99_ms"] <= target)))
+    hop = acr.get("hops") or {}
+    wait, pub = hop.get("set_and_wait_replica"), hop.get("publish_to_subscriber")
+    rtt = acr.get("redis_rtt") or {}
+    if wait and pub:
+        rows.append(("", f"where the time goes: the tick ({acr['tick_ms']} ms: an update waits "
+                         f"for the next one, uniform 0–{acr['tick_ms']} ms); SET + WAIT 1 "
+                         f"p50/p99 {num(wait['p50_ms'], 2)}/{num(wait['p99_ms'], 2)} ms; PUBLISH "
+                         f"→ subscriber p50/p99 {num(pub['p50_ms'], 2)}/{num(pub['p99_ms'], 2)} "
+                         "ms",
+                     f"Redis round trip {rtt.get('avg_ms', 'n/a')} ms avg (redis-cli --latency)",
+                     "—", "—", "info"))
     return rows
 
 
@@ -227,6 +270,37 @@ def plots(r, docs):
             "plot " + ", ".join(f"'{files[k]}' using 1:4 with linespoints title '{t}'"
                                 for k, t in series),
             "unset multiplot",
+        ]
+        if gnuplot(cmds):
+            made.append(out)
+    acr = r.get("across")
+    if acr and acr.get("runs"):
+        data = os.path.join(tmp, "across.dat")
+        titles = []
+        with open(data, "w") as f:
+            for run in acr["runs"]:
+                h = run["scan_to_display"]
+                for i, k in enumerate(("p50_ms", "p95_ms", "p99_ms", "max_ms")):
+                    f.write(f"{i} {h[k]}\n")
+                f.write("\n\n")
+                where = "B → A" if run["arrangement"] == "across" else "B → B"
+                titles.append(f"{where} @ {run['target_rate']}/s")
+        out = os.path.join(docs, "bench-across.png")
+        top = max([acr["target_display_p99_ms"] * 1.2] +
+                  [x["scan_to_display"]["max_ms"] * 1.05 for x in acr["runs"]])
+        cmds = [
+            "set terminal pngcairo size 900,520 font 'sans,10'" if has_cairo() else
+            "set terminal png size 900,520",
+            f"set output '{out}'",
+            "set title 'scan-to-display (ms): scan on gateway B, display on A (B → A) "
+            "or on B (B → B)'",
+            "set grid", "set key left top", "set xlabel 'percentile'",
+            "set xtics ('p50' 0, 'p95' 1, 'p99' 2, 'max' 3)",
+            f"set yrange [0:{top:.0f}]",
+            "plot " + ", ".join(f"'{data}' index {i} using 1:2 with linespoints title '{t}'"
+                                for i, t in enumerate(titles))
+            + f", {acr['target_display_p99_ms']} with lines dt 2 title 'target p99 (tick + 10 ms)'"
+            + f", {acr['tick_ms']} with lines dt 3 title 'tick'",
         ]
         if gnuplot(cmds):
             made.append(out)

@@ -9,7 +9,8 @@ problems(results, parts=None) -> [(row, cause)], empty when every row measured s
 
 # The key each part writes into results.json.
 PART_KEYS = {"ingest": "ingest", "latency": "latency", "fanout": "fanout",
-             "presence": "presence", "scaling": "scaling", "export": "export"}
+             "presence": "presence", "scaling": "scaling", "across": "across",
+             "export": "export"}
 
 
 def _count(value):
@@ -51,6 +52,32 @@ def _latency(rows, lat):
             rows.append((name, "0 scans answered"))
         if _nothing((run.get("scan_to_display") or {}).get("count")):
             rows.append((name, "the display received no update (scan-to-display is empty)"))
+
+
+def _across(rows, acr):
+    runs = acr.get("runs") if isinstance(acr, dict) else None
+    if not runs:
+        rows.append(("across", "no run measured"))
+        return
+    for arrangement in ("across", "one_gateway"):
+        if not any(run.get("arrangement") == arrangement for run in runs):
+            rows.append(("across", f"no {arrangement} run (the row needs both, in the same run)"))
+    for run in runs:
+        name = f"across, {run.get('arrangement', '?')} at {run.get('target_rate', '?')} scans/s"
+        if run.get("ok") is False or run.get("failure"):
+            rows.append((name, "the load generator failed: " +
+                         str(run.get("failure") or "not every scan was answered")))
+        if _nothing(run.get("scans")):
+            rows.append((name, "0 scans answered"))
+        if _nothing(run.get("display_updates")):
+            rows.append((name, "the display received no update"))
+        if _nothing(run.get("desks_followed")):
+            rows.append((name, "no desk followed on the display (desk tokens without --desk?)"))
+        if _nothing((run.get("scan_to_display") or {}).get("count")):
+            rows.append((name, "no scan seen on the display (scan-to-display is empty)"))
+        if _count(run.get("not_shown")) is None or run["not_shown"] > 0:
+            rows.append((name, f"{run.get('not_shown', 'an unknown number of')} answered scans "
+                         "never reached the display"))
 
 
 def _fanout_run(rows, name, run, with_load=False):
@@ -152,6 +179,8 @@ def problems(results, parts=None):
         _beacons(rows, "presence, several gateways", pres.get("six_gateways"))
     for row in results.get("scaling") or []:
         _beacons(rows, f"scaling, {row.get('gateways', '?')} gateways", row)
+    if "across" in results:
+        _across(rows, results["across"])
     if "export" in results:
         _export(rows, results["export"])
     return rows

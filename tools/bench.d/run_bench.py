@@ -35,6 +35,7 @@ PROFILES = {
                  fanout_measure=8, fanout_warmup=2,
                  presence_one=19000, presence_many=100000, presence_gateways=6,
                  scaling_per_gateway=18000,
+                 across=[(100, 3000), (1000, 15000), (3000, 30000)], across_desks=32,
                  export_badges=None, profile_seconds=8),
     "quick": dict(ingest_scans=8000, rb_calls=15000, desks=32,
                   latency=[(1000, 4000), (10000, 15000)],
@@ -42,6 +43,7 @@ PROFILES = {
                   fanout_measure=3, fanout_warmup=1,
                   presence_one=2000, presence_many=6000, presence_gateways=6,
                   scaling_per_gateway=2000,
+                  across=[(100, 1000), (1000, 4000)], across_desks=32,
                   export_badges=1500, profile_seconds=4),
 }
 
@@ -141,7 +143,7 @@ def proc_hwm_kib(pid):
 
 
 class Redis:
-    def __init__(self, work, name, appendfsync=None, cpus=None):
+    def __init__(self, work, name, appendfsync=None, cpus=None, extra=()):
         self.port = free_port()
         self.dir = os.path.join(work, name)
         os.makedirs(self.dir, exist_ok=True)
@@ -152,6 +154,7 @@ class Redis:
             args += ["--appendonly", "yes", "--appendfsync", appendfsync]
         else:
             args += ["--appendonly", "no"]
+        args += list(extra)
         self.proc = start(args, os.path.join(self.dir, "stdout.log"), cpus=cpus)
         if not wait_port(self.port):
             raise RuntimeError("redis-server did not start")
@@ -278,10 +281,13 @@ def today_in(tz):
 
 
 def loadgen(bins, gw, timeline, scn, report, speed="max", desks=32, displays=1, timeout=300,
-            cpus=None):
+            cpus=None, display_gw=None, tokens=None):
+    """display_gw: the displays connect there instead; tokens: another tokens file."""
+    extra = ["--display-gateway", display_gw.addr] if display_gw else []
     done = run([bins["loadgen"], "--gateway", gw.addr, "--timeline", timeline, "--speed", speed,
                 "--desks", str(desks), "--displays", str(displays), "--last-day", scn["last_day"],
-                "--settle-ms", "500", "--report", report, "--tokens", TOKENS[EVENT]["file"]],
+                "--settle-ms", "500", "--report", report,
+                "--tokens", tokens or TOKENS[EVENT]["file"]] + extra,
                timeout, cpus=cpus, check=False)
     try:
         with open(report) as f:
@@ -657,6 +663,217 @@ def scaling(bins, work, cfg, results):
     results["scaling"] = out
 
 
+# --- 4c. across gateways: a scan on gateway B shown on a display of gateway A -------------
+class Sentinel:
+    """redis-server --sentinel watching `primary` (quorum 2, down-after 1 s), as the cluster
+    test starts them."""
+
+    def __init__(self, work, name, master, primary):
+        self.port = free_port()
+        self.dir = os.path.join(work, name)
+        os.makedirs(self.dir, exist_ok=True)
+        conf = os.path.join(self.dir, "sentinel.conf")
+        with open(conf, "w") as f:
+            f.write(f"port {self.port}\nbind 127.0.0.1\ndaemonize no\ndir {self.dir}\n"
+                    f"logfile {self.dir}/sentinel.log\n"
+                    f"sentinel monitor {master} 127.0.0.1 {primary.port} 2\n"
+                    f"sentinel down-after-milliseconds {master} 1000\n"
+                    f"sentinel failover-timeout {master} 3000\n"
+                    f"sentinel parallel-syncs {master} 1\n")
+        self.proc = start(["redis-server", conf, "--sentinel"],
+                          os.path.join(self.dir, "stdout.log"))
+        if not wait_port(self.port):
+            raise RuntimeError(f"sentinel {name} did not start: see {self.dir}/sentinel.log")
+
+    def master(self, name):
+        flat = run(["redis-cli", "-p", str(self.port), "SENTINEL", "MASTER", name], 10,
+                   check=False).stdout.split("\n")
+        return dict(zip(flat[0::2], flat[1::2]))
+
+
+class Haproxy:
+    """HAProxy with deploy/haproxy/haproxy.cfg, unchanged, every server line on one gateway: the
+    hop clients take in production, while the bench still chooses the gateway."""
+
+    def __init__(self, work, name, gw):
+        self.port = free_port()
+        env = dict(os.environ, ROLLCALL_HAPROXY_BIND=f"127.0.0.1:{self.port}",
+                   ROLLCALL_HAPROXY_STATS=f"127.0.0.1:{free_port()}",
+                   ROLLCALL_HAPROXY_MAXCONN="2000")
+        for i in (1, 2, 3):
+            env[f"ROLLCALL_GATEWAY_{i}"] = gw.addr
+        config = os.path.join(ROOT, "deploy/haproxy/haproxy.cfg")
+        self.proc = start(["haproxy", "-db", "-f", config], os.path.join(work, name + ".log"),
+                          env=env)
+        self.addr = f"127.0.0.1:{self.port}"
+        # Its health checks pass a gateway after `rise 2` checks 2 s apart.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if http_status(self.port, "/readyz") == 200:
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"HAProxy {name} never passed /readyz through: see {work}/{name}.log")
+
+
+def http_status(port, path):
+    import http.client
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        conn.request("GET", path)
+        return conn.getresponse().status
+    except OSError:
+        return None
+
+
+def resp(sock, *args):
+    """One RESP command on a raw socket; the reply's first line (enough for SET, WAIT, PUBLISH)."""
+    sock.sendall(b"".join([f"*{len(args)}\r\n".encode()] +
+                          [f"${len(a.encode())}\r\n{a}\r\n".encode() for a in args]))
+    return read_line(sock)
+
+
+def read_line(sock):
+    data = b""
+    while not data.endswith(b"\r\n"):
+        chunk = sock.recv(1)
+        if not chunk:
+            raise RuntimeError("Redis closed the connection")
+        data += chunk
+    return data[:-2].decode()
+
+
+def spread(samples_ms):
+    if not samples_ms:
+        return None
+    xs = sorted(samples_ms)
+    pick = lambda q: round(xs[min(len(xs) - 1, int(q * len(xs)))], 3)  # noqa: E731
+    return {"count": len(xs), "p50_ms": pick(0.5), "p99_ms": pick(0.99),
+            "max_ms": round(xs[-1], 3), "mean_ms": round(sum(xs) / len(xs), 3)}
+
+
+def hops(primary, rounds=300):
+    """The Redis hops a scan-to-display crosses, each alone: a write acknowledged by the replica
+    (SET then WAIT 1, as the gateways' --redis-wait-replicas 1 does) and PUBLISH to a subscriber
+    on another connection (the change notice reaching gateway A)."""
+    waits, pubsub = [], []
+    with socket.create_connection(("127.0.0.1", primary.port)) as cmd, \
+            socket.create_connection(("127.0.0.1", primary.port)) as sub:
+        sub.sendall(b"*2\r\n$9\r\nSUBSCRIBE\r\n$11\r\nbench:hops!\r\n")
+        for _ in range(6):  # *3, $9, subscribe, $11, bench:hops!, :1
+            read_line(sub)
+        for i in range(rounds):
+            t0 = time.perf_counter()
+            resp(cmd, "SET", "bench:hops", str(i))
+            if resp(cmd, "WAIT", "1", "1000") != ":1":
+                raise RuntimeError("WAIT 1: the replica did not acknowledge")
+            waits.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            resp(cmd, "PUBLISH", "bench:hops!", str(i))
+            for _ in range(7):  # *3, $7, message, $11, bench:hops!, $N, i
+                read_line(sub)
+            pubsub.append((time.perf_counter() - t0) * 1000)
+            time.sleep(0.002)
+    return {"set_and_wait_replica": spread(waits), "publish_to_subscriber": spread(pubsub)}
+
+
+def desk_tokens(bins, redis, n, work):
+    """A tokens file with a token of its own for each desk connection (issued with --desk NAME, so
+    the display's desk counts follow each scan: rollcall-loadgen's scan_to_display_exact)."""
+    path = os.path.join(work, "tokens-across")
+    lines = [f"display {TOKENS[EVENT]['display']}"]
+    for i in range(1, n + 1):
+        name = f"connection-{i}"
+        token = run([bins["admin"], "token", "issue", "--redis", redis.url, "--event", EVENT,
+                     "--role", "desk", "--desk", name, "--name", "bench " + name], 30).stdout
+        lines.append(f"desk:{name} {token.strip()}")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
+def across_run(report, rate, arrangement, desk_via, display_via):
+    s = report["scans"]
+    return {"target_rate": rate, "arrangement": arrangement, "desks_via": desk_via,
+            "displays_via": display_via, "achieved_rate": s["per_second"],
+            "scans": s["results"], "ok": report.get("ok"), "failure": report.get("failure", ""),
+            "retried_unavailable": s.get("retried_unavailable"),
+            "scan_to_result": s["scan_to_result"],
+            "scan_to_display": s.get("scan_to_display_exact"),
+            "scan_to_display_first_message": s["scan_to_display"],
+            "missing_a_tick": s.get("missing_a_tick"), "not_shown": s.get("not_shown"),
+            "desks_followed": report["display"].get("desks_followed"),
+            "display_updates": report["display"]["updates"],
+            "display_interval": report["display"].get("interval")}
+
+
+def across(bins, work, scn, cfg, results):
+    master = "rollcall-bench"
+    log("across: Redis primary + replica + 3 Sentinels")
+    primary = Redis(work, "redis-across-primary", "everysec",
+                    extra=["--repl-diskless-sync-delay", "0"])
+    replica = Redis(work, "redis-across-replica", "everysec",
+                    extra=["--repl-diskless-sync-delay", "0", "--replicaof", "127.0.0.1",
+                           str(primary.port)])
+    sentinels = [Sentinel(work, f"sentinel-{i}", master, primary) for i in range(3)]
+    probe = str(time.time())
+    primary.cli("SET", "bench:probe", probe)
+    deadline = time.monotonic() + 60
+    while True:
+        ready = "state=online" in primary.cli("INFO", "replication") and \
+            replica.cli("GET", "bench:probe") == probe and \
+            all(s.master(master).get("num-slaves") == "1" and
+                s.master(master).get("num-other-sentinels") == "2" for s in sentinels)
+        if ready:
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError("the replica or the Sentinels were not ready within 60 s")
+        time.sleep(0.2)
+    import_event(bins, primary, EVENT, scn["registry"], scn["event_file"])
+    tokens = desk_tokens(bins, primary, cfg["across_desks"], work)
+    # Both gateways as in the cluster test: the primary found through the Sentinels, a scan
+    # acknowledged once the replica has it.
+    url = "redis+sentinel://" + ",".join(f"127.0.0.1:{s.port}" for s in sentinels) + "/" + master
+    through_sentinels = type("SentinelRedis", (), {"url": url})()
+    wait = ["--redis-wait-replicas", "1"]
+    gw_a = Gateway(bins, work, "gateway-across-a", through_sentinels, threads=1, extra=wait)
+    gw_b = Gateway(bins, work, "gateway-across-b", through_sentinels, threads=1, extra=wait)
+    use_haproxy = shutil.which("haproxy") is not None
+    if use_haproxy:
+        log("across: HAProxy (deploy/haproxy/haproxy.cfg) in front of each gateway")
+        front_a, front_b = Haproxy(work, "haproxy-a", gw_a), Haproxy(work, "haproxy-b", gw_b)
+    else:
+        front_a, front_b = gw_a, gw_b
+    via = " through HAProxy" if use_haproxy else ""
+    rtt = redis_rtt(primary, 3)
+    measured_hops = hops(primary)
+    log("across: hops alone:", measured_hops)
+    runs = []
+    offset = 0
+    for rate, count in cfg["across"]:
+        # The baseline first, then across, at each rate: the same machine state for both.
+        for arrangement, display_front in (("one_gateway", front_b), ("across", front_a)):
+            scans = scn["scans"][offset:offset + count]
+            offset += count
+            timeline = write_timeline(scn, os.path.join(work, f"across-{arrangement}-{rate}.jsonl"),
+                                      scans, 1)
+            log(f"across: {arrangement} at {rate} scans/s ({len(scans)} scans)")
+            report = loadgen(bins, front_b, timeline, scn,
+                             os.path.join(work, f"across-{arrangement}-{rate}.json"),
+                             speed=f"x{rate / 1000:g}", desks=cfg["across_desks"], timeout=300,
+                             display_gw=display_front, tokens=tokens)
+            row = across_run(report, rate, arrangement, "gateway B" + via,
+                             ("gateway A" if display_front is front_a else "gateway B") + via)
+            runs.append(row)
+            log(f"across {arrangement} @ {rate}/s:", row["scan_to_display"],
+                "missing a tick:", row["missing_a_tick"], row["failure"])
+            time.sleep(1)
+    results["across"] = {"tick_ms": 100, "target_display_p99_ms": 110, "haproxy": use_haproxy,
+                         "redis": "primary + replica + 3 Sentinels, gateways "
+                                  "--redis-wait-replicas 1",
+                         "desks": cfg["across_desks"], "redis_rtt": rtt, "hops": measured_hops,
+                         "runs": runs}
+
+
 # --- 5. export ----------------------------------------------------------------------------
 def export(bins, work, cfg, build, results):
     piece = None
@@ -690,7 +907,7 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", required=True)
     parser.add_argument("--only", default="", help="comma list: ingest,latency,fanout,presence,scaling,"
-                                                    "export")
+                                                    "across,export")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     a = parser.parse_args()
     cfg = PROFILES["quick" if a.quick else "full"]
@@ -733,7 +950,7 @@ def main():
 
     try:
         scn = None
-        if not only or only & {"ingest", "latency", "fanout"}:
+        if not only or only & {"ingest", "latency", "fanout", "across"}:
             log("generating the wsis20 scenario")
             scn = make_scenario(bins, work)
             results["scenario"] = {"scans": len(scn["scans"]),
@@ -744,6 +961,7 @@ def main():
         part("fanout", fanout, bins, work, scn, cfg, results)
         part("presence", presence, bins, work, cfg, results)
         part("scaling", scaling, bins, work, cfg, results)
+        part("across", across, bins, work, scn, cfg, results)
         part("export", export, bins, work, cfg, a.build, results)
     finally:
         stop_all()
@@ -757,7 +975,7 @@ def main():
         else:
             shutil.rmtree(work, ignore_errors=True)
     log(f"wrote {a.out} in {results['total_seconds']} s")
-    ran = [p for p in ("ingest", "latency", "fanout", "presence", "scaling", "export")
+    ran = [p for p in ("ingest", "latency", "fanout", "presence", "scaling", "across", "export")
            if not only or p in only]
     failed = row_check.problems(results, ran)
     if failed:

@@ -47,6 +47,7 @@ boost::json::object LatencyHistogram::to_json() const {
   return {{"count", count_},
           {"p50_ms", ms(quantile(0.5))},
           {"p90_ms", ms(quantile(0.9))},
+          {"p95_ms", ms(quantile(0.95))},
           {"p99_ms", ms(quantile(0.99))},
           {"p999_ms", ms(quantile(0.999))},
           {"max_ms", ms(static_cast<double>(max_))},

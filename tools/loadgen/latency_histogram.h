@@ -18,7 +18,7 @@ class LatencyHistogram {
   double mean() const { return count_ ? static_cast<double>(sum_) / count_ : 0; }
   std::int64_t max() const { return max_; }
 
-  // {"count", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "mean_ms"}
+  // {"count", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms", "mean_ms"}
   boost::json::object to_json() const;
 
   static std::size_t bucket_of(std::int64_t micros);

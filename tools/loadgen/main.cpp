@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
       "the counts come out as the scenario's truth.json says at any speed. Beacons are extra\n"
       "remote participants (loadgen-beacon-N): they add to the remote figures.\n\nOptions",
       100, 50);
-  std::string gateway, timeline_path, speed_text, report_path, last_day, event;
+  std::string gateway, display_gateway, timeline_path, speed_text, report_path, last_day, event;
   loadgen::ReplayOptions options;
   unsigned stall = 60;
   unsigned settle_ms = 1500;
@@ -66,6 +66,9 @@ int main(int argc, char** argv) {
   described.add_options()
     ("help,h", "show this help and exit")
     ("gateway", po::value(&gateway)->value_name("HOST:PORT"), "the gateway (required)")
+    ("display-gateway", po::value(&display_gateway)->value_name("HOST:PORT"),
+     "the displays connect there instead (another gateway of the same Redis: scans on one "
+     "gateway, displays on another)")
     ("timeline", po::value(&timeline_path)->value_name("FILE"), "timeline.jsonl (required)")
     ("event", po::value(&event)->value_name("EVENT"), "event id (default: the timeline's)")
     ("speed", po::value(&speed_text)->value_name("real|xN|max")->default_value("max"),
@@ -76,7 +79,8 @@ int main(int argc, char** argv) {
     ("desks", po::value(&options.desks)->value_name("N")->default_value(0),
      "desk connections; 0: one per desk id, N: scans spread over N connections")
     ("displays", po::value(&options.displays)->value_name("N")->default_value(1),
-     "display connections (the first one measures scan-to-display latency)")
+     "display connections (the first one measures scan-to-display latency; exactly for desks "
+     "with their own token: when its count of the desk's scans includes the scan)")
     ("beacons", po::value(&options.beacons)->value_name("N")->default_value(0),
      "presence beacon connections held open for the whole run")
     ("window", po::value(&options.window)->value_name("N")->default_value(1),
@@ -90,7 +94,8 @@ int main(int argc, char** argv) {
      "after the last reply, keep the displays open this long")
     ("tokens", po::value(&tokens_path)->value_name("FILE"),
      "access tokens, one `ROLE TOKEN` line each (desk, platform, display), as rollcall-admin "
-     "issued them; `desk:NAME TOKEN` lines give desk NAME its own token")
+     "issued them; `desk:NAME TOKEN` lines give desk NAME its own token (issue it with --desk "
+     "NAME: its scans are then followed on the display, see --displays)")
     ("report", po::value(&report_path)->value_name("FILE.json"),
      "write the measurements there (they also go to stdout)");
   // clang-format on
@@ -101,12 +106,20 @@ int main(int argc, char** argv) {
   }
   if (gateway.empty()) return usage_error("--gateway is required");
   if (timeline_path.empty()) return usage_error("--timeline is required");
-  const auto colon = gateway.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == gateway.size()) {
+  const auto split = [](const std::string& address, std::string* host, std::string* port) {
+    const auto colon = address.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) return false;
+    *host = address.substr(0, colon);
+    *port = address.substr(colon + 1);
+    return true;
+  };
+  if (!split(gateway, &options.host, &options.port)) {
     return usage_error("--gateway wants HOST:PORT");
   }
-  options.host = gateway.substr(0, colon);
-  options.port = gateway.substr(colon + 1);
+  if (!display_gateway.empty() &&
+      !split(display_gateway, &options.display_host, &options.display_port)) {
+    return usage_error("--display-gateway wants HOST:PORT");
+  }
   options.event = event;
   options.speed = parse_speed(speed_text);
   if (options.speed < 0) return usage_error("--speed wants real, xN (e.g. x60) or max");

@@ -119,14 +119,24 @@ bool Replay::complete() const {
          scan_mismatches_ == 0 && presence_errors_ == 0;
 }
 
-asio::awaitable<std::unique_ptr<Replay::WebSocket>> Replay::open(const std::string& target,
+asio::awaitable<Replay::Address> Replay::resolve(std::string host, std::string port) {
+  const auto executor = co_await asio::this_coro::executor;
+  asio::ip::tcp::resolver resolver(executor);
+  auto [ec, endpoints] = co_await resolver.async_resolve(host, port, as_tuple(use_awaitable));
+  if (ec) throw std::runtime_error("cannot resolve " + host + ": " + ec.message());
+  co_return Address{std::move(host), std::move(port), std::move(endpoints)};
+}
+
+asio::awaitable<std::unique_ptr<Replay::WebSocket>> Replay::open(const Address& to,
+                                                                 const std::string& target,
                                                                  bool json,
                                                                  const std::string& role) {
   const auto executor = co_await asio::this_coro::executor;
   auto ws = std::make_unique<WebSocket>(executor);
   auto& stream = beast::get_lowest_layer(*ws);
   stream.expires_after(std::chrono::seconds(10));
-  auto [connect_ec, endpoint] = co_await stream.async_connect(endpoints_, as_tuple(use_awaitable));
+  auto [connect_ec, endpoint] =
+      co_await stream.async_connect(to.endpoints, as_tuple(use_awaitable));
   if (connect_ec) throw std::runtime_error("cannot connect: " + connect_ec.message());
   stream.socket().set_option(asio::ip::tcp::no_delay(true));
   const auto token = options_.tokens.find(role);
@@ -140,8 +150,8 @@ asio::awaitable<std::unique_ptr<Replay::WebSocket>> Replay::open(const std::stri
         if (!token.empty()) request.set(beast::http::field::authorization, "Bearer " + token);
       }));
   websocket::response_type response;
-  auto [handshake_ec] = co_await ws->async_handshake(response, options_.host + ":" + options_.port,
-                                                     target, as_tuple(use_awaitable));
+  auto [handshake_ec] = co_await ws->async_handshake(response, to.host + ":" + to.port, target,
+                                                     as_tuple(use_awaitable));
   if (handshake_ec && response.result_int() != 0) {
     // The gateway answered with a status instead of an upgrade: name it (a missing or wrong
     // token is a 401, a token of another role a 403), with the start of its reason.
@@ -165,20 +175,19 @@ asio::awaitable<std::unique_ptr<Replay::WebSocket>> Replay::open(const std::stri
 }
 
 asio::awaitable<void> Replay::connect_all() {
-  const auto executor = co_await asio::this_coro::executor;
-  asio::ip::tcp::resolver resolver(executor);
-  auto [resolve_ec, endpoints] =
-      co_await resolver.async_resolve(options_.host, options_.port, as_tuple(use_awaitable));
-  if (resolve_ec)
-    throw std::runtime_error("cannot resolve " + options_.host + ": " + resolve_ec.message());
-  endpoints_ = endpoints;
+  gateway_ = co_await resolve(options_.host, options_.port);
+  if (options_.display_host.empty()) {
+    display_gateway_ = gateway_;
+  } else {
+    display_gateway_ = co_await resolve(options_.display_host, options_.display_port);
+  }
 
   // Displays first, each live once its snapshot has come, so that they see every update of the
   // replay (and a refused display stops the run before any scan is sent).
   for (int i = 0; i < options_.displays; ++i) {
     Display display;
-    display.ws =
-        co_await open(client::channel_target("/v1/display", options_.event), false, "display");
+    display.ws = co_await open(
+        display_gateway_, client::channel_target("/v1/display", options_.event), false, "display");
     auto& tcp = beast::get_lowest_layer(*display.ws);
     tcp.expires_after(std::chrono::seconds(10));
     beast::flat_buffer buffer;
@@ -197,15 +206,24 @@ asio::awaitable<void> Replay::connect_all() {
     // share the `desk` token (and count as its one desk).
     const auto role =
         options_.tokens.contains("desk:" + desk.name) ? "desk:" + desk.name : std::string("desk");
-    desk.ws =
-        co_await open(client::channel_target("/v1/desk", options_.event), options_.json, role);
+    desk.ws = co_await open(gateway_, client::channel_target("/v1/desk", options_.event),
+                            options_.json, role);
     desk.ready = std::make_unique<Notifier>(io_.get_executor());
+    // Its own token: its scans count under its name (issued with --desk NAME), which the
+    // measured display shows; its count there now is where its scans of this run start.
+    if (role != "desk" && !displays_.empty()) {
+      desk.followed = true;
+      const auto& shown = displays_.front().state.desks();
+      const auto it = shown.find(desk.name);
+      desk.base = desk.shown_count = it == shown.end() ? 0 : it->second.scans();
+    }
     desks_.push_back(std::move(desk));
   }
   for (const auto& name : timeline_.bridges) {
     Bridge bridge;
     bridge.name = name;
-    bridge.ws = co_await open(client::channel_target("/v1/online", options_.event) +
+    bridge.ws = co_await open(gateway_,
+                              client::channel_target("/v1/online", options_.event) +
                                   "&bridge=" + client::percent_encode(name),
                               options_.json, "platform");
     bridge.ready = std::make_unique<Notifier>(io_.get_executor());
@@ -213,7 +231,8 @@ asio::awaitable<void> Replay::connect_all() {
   }
   for (int i = 0; i < options_.beacons; ++i) {
     try {
-      beacons_.push_back(co_await open(client::channel_target("/v1/online", options_.event) +
+      beacons_.push_back(co_await open(gateway_,
+                                       client::channel_target("/v1/online", options_.event) +
                                            "&participant=loadgen-beacon-" + std::to_string(i + 1) +
                                            "&platform=loadgen",
                                        false, "platform"));
@@ -338,6 +357,12 @@ asio::awaitable<void> Replay::desk_reader(Desk& desk) {
       }
       --scans_open_;
       awaiting_display_.push_back(pending.sent);
+      // Only what Redis counted now moves the desk's count: a result it made has a server_time
+      // (the gateway's own refusals, malformed or a forged badge code, have none), and a replay
+      // counted nothing (one whose first answer was lost to `unavailable` shifts this by one).
+      if (desk.followed && !result.replay() && result.has_server_time()) {
+        note_desk_answer(desk, pending.sent);
+      }
       progress_->notify();
     }
     desk.ready->notify();
@@ -430,6 +455,12 @@ bool Replay::take_display_message(Display& display, const std::string& data, boo
   if (!measure) return false;  // extra displays are load; one display keeps the state
   rollcall::v1::DisplayMessage message;
   if (!message.ParseFromString(data)) return false;
+  // The tick's regularity while scans flow (not the quiet before the first or after the last).
+  if (message.has_update() && replay_started_ != Clock::time_point{} &&
+      replay_ended_ == Clock::time_point{}) {
+    if (last_update_ != Clock::time_point{}) display_interval_.record(micros(now - last_update_));
+    last_update_ = now;
+  }
   bool gap = false;
   if (message.has_snapshot()) {
     display.state = message.snapshot();
@@ -449,7 +480,39 @@ bool Replay::take_display_message(Display& display, const std::string& data, boo
   // Approximation: a scan is on screen with the first display message after its result.
   for (const auto sent : awaiting_display_) scan_to_display_.record(micros(now - sent));
   awaiting_display_.clear();
+  if (!display.awaiting_snapshot) note_desks_shown(display.state, now);
+  last_display_message_ = now;
   return gap;
+}
+
+void Replay::note_desks_shown(const rollcall::v1::Totals& state, Clock::time_point now) {
+  for (auto& desk : desks_) {
+    if (!desk.followed) continue;
+    const auto it = state.desks().find(desk.name);
+    if (it == state.desks().end() || it->second.scans() <= desk.shown_count) continue;
+    desk.shown_count = it->second.scans();
+    desk.shown.push_back({desk.shown_count, now, last_display_message_});
+    while (!desk.unshown.empty() && desk.unshown.front().count <= desk.shown_count) {
+      const auto sent = desk.unshown.front().sent;
+      scan_to_display_exact_.record(micros(now - sent));
+      if (sent < last_display_message_) ++scans_missing_a_tick_;
+      desk.unshown.pop_front();
+    }
+  }
+}
+
+void Replay::note_desk_answer(Desk& desk, Clock::time_point sent) {
+  const auto count = desk.base + ++desk.answered;
+  // The display may have shown it before the result came back (another gateway, or a tick
+  // between Redis and the result): the first time its count reached this scan is when.
+  while (!desk.shown.empty() && desk.shown.front().count < count) desk.shown.pop_front();
+  if (desk.shown.empty()) {
+    desk.unshown.push_back({count, sent});
+    return;
+  }
+  const auto& shown = desk.shown.front();
+  scan_to_display_exact_.record(std::max<std::int64_t>(0, micros(shown.at - sent)));
+  if (sent < shown.previous_message) ++scans_missing_a_tick_;
 }
 
 asio::awaitable<void> Replay::display_reader(Display& display, bool measure) {
@@ -538,10 +601,18 @@ boost::json::object Replay::report() const {
   const double replay_s = seconds(replay_ended_ - replay_started_);
   auto rate = [&](std::int64_t n) { return replay_s > 0 ? std::round(n / replay_s) : 0.0; };
   const auto& totals = displays_.empty() ? rollcall::v1::Totals() : displays_.front().state;
+  std::int64_t followed = 0, not_shown = 0;
+  for (const auto& desk : desks_) {
+    followed += desk.followed ? 1 : 0;
+    not_shown += static_cast<std::int64_t>(desk.unshown.size());
+  }
   boost::json::object report{
       {"ok", complete()},
       {"failure", failure_},
       {"gateway", options_.host + ":" + options_.port},
+      {"display_gateway", options_.display_host.empty()
+                              ? options_.host + ":" + options_.port
+                              : options_.display_host + ":" + options_.display_port},
       {"event", options_.event},
       {"scenario", timeline_.scenario},
       {"speed",
@@ -566,7 +637,10 @@ boost::json::object Replay::report() const {
         {"per_second", rate(scan_results_)},
         {"by_status", tally_json(results_by_status_)},
         {"scan_to_result", scan_to_result_.to_json()},
-        {"scan_to_display", scan_to_display_.to_json()}}},
+        {"scan_to_display", scan_to_display_.to_json()},
+        {"scan_to_display_exact", scan_to_display_exact_.to_json()},
+        {"missing_a_tick", scans_missing_a_tick_},
+        {"not_shown", not_shown}}},
       {"presence",
        {{"in_timeline", timeline_.presence.size()},
         {"items_sent", presence_items_sent_},
@@ -584,6 +658,8 @@ boost::json::object Replay::report() const {
         {"snapshots", display_snapshots_},
         {"updates", display_updates_},
         {"gaps", display_gaps_},
+        {"interval", display_interval_.to_json()},
+        {"desks_followed", followed},
         {"seq", totals.seq()},
         {"onsite", totals.onsite()},
         {"remote", totals.remote()},

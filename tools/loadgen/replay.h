@@ -27,6 +27,10 @@ namespace rollcall::tools::loadgen {
 struct ReplayOptions {
   std::string host = "127.0.0.1";
   std::string port = "8080";
+  // Where the displays connect; empty: the gateway above. Another gateway of the same Redis
+  // measures a scan on one gateway reaching a display on another.
+  std::string display_host;
+  std::string display_port;
   std::string event;  // empty: the timeline's event
   double speed = 0;   // 1 = real time, N = N times faster, 0 = as fast as possible
   int desks = 0;      // desk connections; 0 = one per desk id in the timeline
@@ -83,12 +87,37 @@ class Replay {
     std::uint32_t scan = 0;
     Clock::time_point sent;
   };
+  // When the measured display first showed a desk's count of scans at `count` or more.
+  struct Shown {
+    std::int64_t count = 0;
+    Clock::time_point at;
+    Clock::time_point previous_message;  // the display message before that one
+  };
+  // A scan answered but not yet on the display: the desk's count that includes it.
+  struct Unshown {
+    std::int64_t count = 0;
+    Clock::time_point sent;
+  };
   struct Desk {
     std::string name;
     std::unique_ptr<WebSocket> ws;
     std::deque<Pending> queue;
     std::deque<Pending> inflight;
     std::unique_ptr<Notifier> ready;
+    // A desk with its own token counts its scans under its name in Totals.desks: its n-th
+    // answered scan is on the display once the display counts base + n scans for it (a desk's
+    // results come back in the order Redis ran its scans).
+    bool followed = false;
+    std::int64_t base = 0;      // its count on the display when it connected
+    std::int64_t answered = 0;  // final results since
+    std::int64_t shown_count = 0;
+    std::deque<Shown> shown;
+    std::deque<Unshown> unshown;
+  };
+  struct Address {
+    std::string host;
+    std::string port;
+    boost::asio::ip::tcp::resolver::results_type endpoints;
   };
   struct Bridge {
     std::string name;
@@ -103,8 +132,10 @@ class Replay {
   };
 
   // `role` picks the token sent with the upgrade.
-  boost::asio::awaitable<std::unique_ptr<WebSocket>> open(const std::string& target, bool json,
+  boost::asio::awaitable<std::unique_ptr<WebSocket>> open(const Address& to,
+                                                          const std::string& target, bool json,
                                                           const std::string& role);
+  static boost::asio::awaitable<Address> resolve(std::string host, std::string port);
   boost::asio::awaitable<void> connect_all();
   boost::asio::awaitable<void> dispatch();
   boost::asio::awaitable<void> desk_writer(Desk& desk);
@@ -114,6 +145,10 @@ class Replay {
   boost::asio::awaitable<void> display_reader(Display& display, bool measure);
   // Takes one display message; true when the display missed an update and needs a snapshot.
   bool take_display_message(Display& display, const std::string& data, bool measure);
+  // The measured display's state changed at `now`: followed desks' scans it now shows.
+  void note_desks_shown(const rollcall::v1::Totals& state, Clock::time_point now);
+  // A followed desk's scan got its final result.
+  void note_desk_answer(Desk& desk, Clock::time_point sent);
   boost::asio::awaitable<void> beacon_reader(WebSocket& ws);
   boost::asio::awaitable<void> watchdog();
   void fail(std::string why);
@@ -124,7 +159,8 @@ class Replay {
   boost::asio::io_context& io_;
   const Timeline& timeline_;
   ReplayOptions options_;
-  boost::asio::ip::tcp::resolver::results_type endpoints_;
+  Address gateway_;
+  Address display_gateway_;
   std::string failure_;
   bool stopping_ = false;
   bool dispatched_ = false;
@@ -154,6 +190,11 @@ class Replay {
   std::unordered_map<std::string, std::int64_t> results_by_status_;
   LatencyHistogram scan_to_result_;
   LatencyHistogram scan_to_display_;
+  LatencyHistogram scan_to_display_exact_;  // followed desks, by the display's counts
+  std::int64_t scans_missing_a_tick_ = 0;   // shown a display message later than the next one
+  LatencyHistogram display_interval_;       // between the measured display's updates
+  Clock::time_point last_display_message_{};
+  Clock::time_point last_update_{};
   std::int64_t presence_items_sent_ = 0;
   std::int64_t presence_acked_ = 0;
   std::int64_t presence_batches_ = 0;

@@ -19,8 +19,8 @@ import row_check  # noqa: E402
 
 
 def histogram(count):
-    return {"count": count, "p50_ms": 1.0, "p90_ms": 2.0, "p99_ms": 3.0, "p999_ms": 4.0,
-            "max_ms": 5.0, "mean_ms": 1.2}
+    return {"count": count, "p50_ms": 1.0, "p90_ms": 2.0, "p95_ms": 2.5, "p99_ms": 3.0,
+            "p999_ms": 4.0, "max_ms": 5.0, "mean_ms": 1.2}
 
 
 def step(n, messages):
@@ -50,6 +50,16 @@ def across(n, g):
     return {"beacons": n, "gateways": g, "online_counted": n, "remote_counted": n, "exact": True,
             "join_storm_seconds": 3.0, "joins_per_second": n / 3, "gateway_cpu_seconds": 1.0,
             "rss_kib_per_connection": 10.0, "clients": [beacon_client(s) for s in share]}
+
+
+def across_run(rate, arrangement):
+    return {"target_rate": rate, "arrangement": arrangement, "desks_via": "gateway B",
+            "displays_via": "gateway A" if arrangement == "across" else "gateway B",
+            "achieved_rate": rate, "scans": 1000, "ok": True, "failure": "",
+            "retried_unavailable": 0, "scan_to_result": histogram(1000),
+            "scan_to_display": histogram(1000), "scan_to_display_first_message": histogram(1000),
+            "missing_a_tick": 20, "not_shown": 0, "desks_followed": 32, "display_updates": 100,
+            "display_interval": histogram(100)}
 
 
 def good_results():
@@ -82,6 +92,13 @@ def good_results():
                                          "clients": [beacon_client(2000)]},
                          "six_gateways": across(6000, 6)},
             "scaling": [across(2000 * g, g) for g in (1, 2, 3)],
+            "across": {"tick_ms": 100, "target_display_p99_ms": 110, "haproxy": True,
+                       "redis": "primary + replica + 3 Sentinels", "desks": 32,
+                       "redis_rtt": {"min_ms": 0.1, "max_ms": 1.0, "avg_ms": 0.2, "samples": 100},
+                       "hops": {"set_and_wait_replica": histogram(300),
+                                "publish_to_subscriber": histogram(300)},
+                       "runs": [across_run(rate, arrangement) for rate in (100, 1000)
+                                for arrangement in ("one_gateway", "across")]},
             "export": {"benchmark": "rollcall-export", "badges": 1500, "days": 5, "scans": 20000,
                        "log_entries": 20000, "load_seconds": 1.0,
                        "exports": {"attendees.csv": {"seconds": 0.2, "bytes": 1000,
@@ -90,7 +107,7 @@ def good_results():
             "total_seconds": 100.0}
 
 
-PARTS = ["ingest", "latency", "fanout", "presence", "scaling", "export"]
+PARTS = ["ingest", "latency", "fanout", "presence", "scaling", "across", "export"]
 
 
 def paths(value, prefix=()):
@@ -137,6 +154,10 @@ for g in range(3):
 for c in range(6):
     ESSENTIAL.add(("presence", "six_gateways", "clients", c, "opened"))
 ESSENTIAL.add(("presence", "one_gateway", "clients", 0, "opened"))
+for i in range(4):
+    ESSENTIAL |= {("across", "runs", i, "scans"), ("across", "runs", i, "display_updates"),
+                  ("across", "runs", i, "desks_followed"),
+                  ("across", "runs", i, "scan_to_display", "count")}
 
 
 def row_of(path):
@@ -151,6 +172,8 @@ def row_of(path):
         return "presence"
     if path[0] == "scaling":
         return f"{path[1] + 1} gateways"
+    if path[0] == "across":
+        return "across"
     return path[0]
 
 
@@ -178,7 +201,8 @@ class RowCheck(unittest.TestCase):
         for path in [("fanout", "rollcall_real"), ("fanout", "ws_reference"),
                      ("fanout", "rollcall_2kb"), ("fanout", "rollcall_real", "loadgen"),
                      ("presence", "one_gateway"), ("presence", "six_gateways"),
-                     ("fanout", "rollcall_2kb", "steps"), ("latency", "runs")] + \
+                     ("fanout", "rollcall_2kb", "steps"), ("latency", "runs"),
+                     ("across", "runs")] + \
                     [("presence", "six_gateways", "clients", i) for i in range(6)]:
             with self.subTest(path=path):
                 r = good_results()
@@ -224,6 +248,11 @@ class RowCheck(unittest.TestCase):
         for fsync in ("everysec", "always"):
             cases.append((("ingest", fsync, "gateway_ok"), False, "load generator failed"))
             cases.append((("ingest", fsync, "gateway_failure"), "desk x: refused", "refused"))
+        for i in range(4):
+            cases.append((("across", "runs", i, "ok"), False, "load generator failed"))
+            cases.append((("across", "runs", i, "failure"),
+                          "display: refused by the gateway with code 4401", "4401"))
+            cases.append((("across", "runs", i, "not_shown"), 3, "3 answered scans never"))
         cases.append((("export",), {"skipped": "rollcall-export is not built"}, "not built"))
         cases.append((("export",), {"error": "Traceback"}, "Traceback"))
         cases.append((("export", "verify", "exit_code"), 1, "verify"))
@@ -242,6 +271,15 @@ class RowCheck(unittest.TestCase):
         self.assertEqual(row_check.problems(r, PARTS), [])
         r["fanout"]["rollcall_real"]["loadgen"]["scans"]["results"] = 0
         self.assertTrue(row_check.problems(r, PARTS))
+
+    def test_across_needs_both_arrangements(self):
+        for arrangement in ("across", "one_gateway"):
+            with self.subTest(missing=arrangement):
+                r = good_results()
+                r["across"]["runs"] = [x for x in r["across"]["runs"]
+                                       if x["arrangement"] != arrangement]
+                self.assertIn(("across", f"no {arrangement} run (the row needs both, in the same "
+                                         "run)"), row_check.problems(r, PARTS))
 
     def test_only_the_parts_that_ran_are_required(self):
         r = good_results()
