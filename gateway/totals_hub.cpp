@@ -1,5 +1,6 @@
 #include "gateway/totals_hub.h"
 
+#include <algorithm>
 #include <charconv>
 #include <unordered_map>
 
@@ -342,8 +343,12 @@ void TotalsHub::reload(const std::string& event_id) {
 asio::awaitable<void> TotalsHub::run_ticks() {
   auto self = shared_from_this();
   auto last_sweep = std::chrono::steady_clock::now();
+  auto next_tick = last_sweep;
   for (;;) {
-    timer_.expires_after(tick_);
+    // A fixed rate: the tick's own work (and a late wake-up) does not push the next one back.
+    // After a stall longer than a tick, the rate starts again from now rather than catching up.
+    next_tick = std::max(next_tick + tick_, std::chrono::steady_clock::now());
+    timer_.expires_at(next_tick);
     co_await timer_.async_wait(use_tuple);  // a cancel ends the wait early; stopped_ says why
     {
       std::lock_guard lock(mutex_);

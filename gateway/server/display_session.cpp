@@ -99,15 +99,20 @@ void DisplaySession::on_sweep(Clock::time_point now) {
     drop();
     return;
   }
-  const auto quiet = now - last_read_;
-  if ((closing_ && now - closing_since_ > kCloseTimeout) || quiet >= limits.idle_timeout) {
+  if (closing_ && now - closing_since_ > kCloseTimeout) {
     drop();
     return;
   }
-  if (quiet >= limits.idle_timeout / 2 && !pinged_) {
+  const auto quiet = now - last_read_;
+  if (quiet < limits.idle_timeout / 2) return;
+  // Closed only after a ping went unanswered: sweeps are about a second apart, so a peer that
+  // answers every ping could otherwise fall between two sweeps and be cut off.
+  if (!pinged_) {
     pinged_ = true;
     ping_due_ = true;
     send();
+  } else if (quiet >= limits.idle_timeout) {
+    drop();
   }
 }
 

@@ -131,9 +131,9 @@ Read<int> read_registered_count(const redis::Reply& reply) {
   for (std::size_t i = 0; i < reply.elements.size(); i += 2) {
     const auto& revoked = reply.elements[i + 1];
     if (reply.elements[i].type == Type::nil) {
-      return Read<int>::fail({.kind = "reply_shape",
-                              .cause = "the registry's row " + std::to_string(i / 2) +
-                                       " has no badge id"});
+      return Read<int>::fail(
+          {.kind = "reply_shape",
+           .cause = "the registry's row " + std::to_string(i / 2) + " has no badge id"});
     }
     if (revoked.type != Type::nil && revoked.str != "1") ++registered;
   }

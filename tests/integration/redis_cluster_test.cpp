@@ -193,12 +193,11 @@ TEST(RedisCluster, TwoEventsOnTwoShardsCountedOnceThroughASlotMove) {
   // The registry reads (rollcall_registry, not SORT ... GET, which a cluster denies) work on
   // both shards: the registered count and the attendee export list every badge.
   for (const auto& event : events) {
-    const auto info = tools::client::http_get("127.0.0.1", gateway.port(),
-                                              "/v1/events/" + event.id + "/info",
-                                              tools::client::bearer(event.organizer_token), 5s);
+    const auto info =
+        tools::client::http_get("127.0.0.1", gateway.port(), "/v1/events/" + event.id + "/info",
+                                tools::client::bearer(event.organizer_token), 5s);
     EXPECT_EQ(info.status, 200) << info.body;
-    EXPECT_NE(info.body.find("\"registered\":" + std::to_string(kBadges) + "}"),
-              std::string::npos)
+    EXPECT_NE(info.body.find("\"registered\":" + std::to_string(kBadges) + "}"), std::string::npos)
         << info.body;
     const auto attendees = tools::client::http_get(
         "127.0.0.1", gateway.port(), "/v1/events/" + event.id + "/exports/attendees.csv",

@@ -103,18 +103,6 @@ long long forget_desk(redis::SyncSession& redis, const std::string& event_id,
   return stored(store::read_forget_desk(call_function(redis, call)), "the forgotten desk");
 }
 
-redis::Reply call_function(redis::SyncSession& redis, const std::vector<std::string>& call) {
-  namespace store = services::store;
-  try {
-    return redis.query(call);
-  } catch (const std::runtime_error& e) {
-    // No gateway of this version has loaded the functions yet: load them as it would.
-    if (!store::is_function_missing(e.what())) throw;
-  }
-  redis.query(store::function_load());
-  return redis.query(call);
-}
-
 // "12h", "5d", "90m", "3600s" -> seconds; nullopt for anything else.
 std::optional<long long> parse_lifetime(const std::string& text) {
   static const std::regex kShape("([1-9][0-9]{0,6})([smhd])");

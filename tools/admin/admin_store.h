@@ -14,6 +14,7 @@
 #include "redis/sync_session.h"
 #include "redis/url.h"
 #include "services/store/reply_read.h"
+#include "tools/export/function_call.h"
 
 namespace rollcall::tools::admin {
 
@@ -49,9 +50,7 @@ std::vector<std::string> venue_events(redis::SyncSession& redis, const std::stri
 long long forget_desk(redis::SyncSession& redis, const std::string& event_id,
                       const std::string& desk_id);
 
-// FCALL, loading the Functions library first when this Redis has not got it (no gateway of this
-// version has connected yet).
-redis::Reply call_function(redis::SyncSession& redis, const std::vector<std::string>& call);
+using exporting::call_function;
 
 // The value of a store read (services/store), or AdminError naming what was read and why not.
 template <class T>

@@ -73,6 +73,7 @@ def rows_for(r):
     fan = r.get("fanout") or {}
     ref = last_step(fan.get("ws_reference"))
     for key, label in (("rollcall_2kb", "synthetic ~2 KB update per tick"),
+                       ("rollcall_2kb_2threads", "synthetic ~2 KB, 2 io threads on 2 CPUs"),
                        ("rollcall_real", "real wsis20 updates, 100 scans/s")):
         step = last_step(fan.get(key))
         if not step:

@@ -171,7 +171,7 @@ def problems(results, parts=None):
         _latency(rows, results["latency"])
     fan = results.get("fanout")
     if fan is not None:
-        for key in ("ws_reference", "rollcall_2kb", "rollcall_real"):
+        for key in ("ws_reference", "rollcall_2kb", "rollcall_2kb_2threads", "rollcall_real"):
             _fanout_run(rows, f"fan-out {key}", fan.get(key), with_load=key == "rollcall_real")
     pres = results.get("presence")
     if pres is not None:

@@ -483,27 +483,32 @@ def fanout(bins, work, scn, cfg, results):
         stop(node)
     time.sleep(2)
 
-    # rollcall: a bench event, Redis and the load on CPU 1, the gateway (one io thread) on CPU 0.
-    redis = Redis(work, "redis-fanout", None, cpus="1")
-    registry = os.path.join(work, "fanout-registry.csv")
-    with open(registry, "w") as f:
-        f.write("badge_id,country,category,name,organization,revoked\n")
-        f.write("FANOUT-1,CH,other,Fan Out,rollcall bench,0\n")
-    import_event(bins, redis, "bench-fanout", registry)
-    gw = Gateway(bins, work, "gateway-fanout", redis, threads=1, cpus="0")
-    try:
-        log(f"fan-out: rollcall with a synthetic ~2 KB update every tick, {steps} displays")
-        out["rollcall_2kb"] = benchclient_displays(
-            bins, ["--port", str(gw.port), "--format", "rollcall", "--target",
-                   "/v1/display?event=bench-fanout", "--steps", steps, "--server-pid",
-                   str(gw.pid), "--publish-redis", str(redis.port), "--publish-event",
-                   "bench-fanout", "--publish-keys", "249", "--publish-ms", "100",
-                   "--token", TOKENS["bench-fanout"]["display"]] + common,
-            os.path.join(work, "fanout-rollcall-2kb.json"), timeout)
-    finally:
-        gw.close()
-        redis.close()
-    time.sleep(2)
+    # rollcall: a bench event, Redis and the load on CPU 1, the gateway (one io thread) on CPU 0;
+    # then the same gateway with two io threads on both CPUs (one lane each: one post per thread
+    # per tick), for how fan-out scales with cores. On a 2-CPU machine its second thread shares
+    # CPU 1 with the client and Redis.
+    for key, threads, cpus in (("rollcall_2kb", 1, "0"), ("rollcall_2kb_2threads", 2, "0,1")):
+        redis = Redis(work, f"redis-fanout-{threads}", None, cpus="1")
+        registry = os.path.join(work, "fanout-registry.csv")
+        with open(registry, "w") as f:
+            f.write("badge_id,country,category,name,organization,revoked\n")
+            f.write("FANOUT-1,CH,other,Fan Out,rollcall bench,0\n")
+        import_event(bins, redis, "bench-fanout", registry)
+        gw = Gateway(bins, work, f"gateway-fanout-{threads}", redis, threads=threads, cpus=cpus)
+        try:
+            log(f"fan-out: rollcall ({threads} io threads) with a synthetic ~2 KB update every "
+                f"tick, {steps} displays")
+            out[key] = benchclient_displays(
+                bins, ["--port", str(gw.port), "--format", "rollcall", "--target",
+                       "/v1/display?event=bench-fanout", "--steps", steps, "--server-pid",
+                       str(gw.pid), "--publish-redis", str(redis.port), "--publish-event",
+                       "bench-fanout", "--publish-keys", "249", "--publish-ms", "100",
+                       "--token", TOKENS["bench-fanout"]["display"]] + common,
+                os.path.join(work, f"fanout-{key}.json"), timeout)
+        finally:
+            gw.close()
+            redis.close()
+        time.sleep(2)
 
     # rollcall's real updates: scans of the wsis20 timeline at a steady 100/s during the run.
     redis = fresh_event_redis(bins, work, "redis-fanout-real", scn, None, cpus="1")

@@ -8,6 +8,7 @@
 #include "services/store/event_reads.h"
 #include "services/store/registry_reader.h"
 #include "services/store/transaction.h"
+#include "tools/export/function_call.h"
 
 namespace rollcall::tools::exporting {
 namespace {
@@ -54,8 +55,8 @@ v1::Event EventReader::event() {
 
 std::vector<v1::Badge> EventReader::registry() {
   // The one registry read (services/store/registry_reader.h), as the gateway's export route.
-  auto badges =
-      value_of(store::read_registry(redis_.query(store::registry_read(event_id_))), "the registry");
+  auto badges = value_of(
+      store::read_registry(call_function(redis_, store::registry_read(event_id_))), "the registry");
   if (!badges.empty()) return badges;
   // Events imported before the set {EVENT}:badges was kept: the badge keys found by SCAN.
   std::vector<std::string> ids;

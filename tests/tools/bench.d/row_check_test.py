@@ -83,7 +83,7 @@ def good_results():
     return {"generated_at": "2026-12-05T12:00:00+00:00", "mode": "quick", "machine": {},
             "errors": {}, "ingest": ingest, "latency": latency,
             "fanout": {"ws_reference": displays([500, 2000]), "rollcall_2kb": displays([500, 2000]),
-                       "rollcall_real": real},
+                       "rollcall_2kb_2threads": displays([500, 2000]), "rollcall_real": real},
             "presence": {"one_gateway": {"beacons": 2000, "online_counted": 2000,
                                          "remote_counted": 2000, "join_storm_seconds": 2.0,
                                          "gateway_rss_kib_before": 1, "gateway_rss_kib_after": 2,
@@ -141,7 +141,8 @@ ESSENTIAL = {
     ("export", "log_entries"),
     ("export", "exports", "attendees.csv", "bytes"),
 }
-for key, steps in (("ws_reference", 2), ("rollcall_2kb", 2), ("rollcall_real", 1)):
+for key, steps in (("ws_reference", 2), ("rollcall_2kb", 2), ("rollcall_2kb_2threads", 2),
+                   ("rollcall_real", 1)):
     for i in range(steps):
         ESSENTIAL |= {("fanout", key, "steps", i, "connections"),
                       ("fanout", key, "steps", i, "messages"),
@@ -199,7 +200,8 @@ class RowCheck(unittest.TestCase):
 
     def test_each_missing_row_or_report_is_named(self):
         for path in [("fanout", "rollcall_real"), ("fanout", "ws_reference"),
-                     ("fanout", "rollcall_2kb"), ("fanout", "rollcall_real", "loadgen"),
+                     ("fanout", "rollcall_2kb"), ("fanout", "rollcall_2kb_2threads"),
+                     ("fanout", "rollcall_real", "loadgen"),
                      ("presence", "one_gateway"), ("presence", "six_gateways"),
                      ("fanout", "rollcall_2kb", "steps"), ("latency", "runs"),
                      ("across", "runs")] + \
@@ -231,7 +233,7 @@ class RowCheck(unittest.TestCase):
 
     def test_refusals_and_client_failures_are_named_with_their_cause(self):
         cases = []
-        for key in ("ws_reference", "rollcall_2kb", "rollcall_real"):
+        for key in ("ws_reference", "rollcall_2kb", "rollcall_2kb_2threads", "rollcall_real"):
             cases.append((("fanout", key, "problems"),
                           ["2000 of 2000 displays closed by the server with code 4401: token "
                            "unknown"], "4401"))
