@@ -117,7 +117,9 @@ void DisplaySession::on_sweep(Clock::time_point now) {
 }
 
 asio::awaitable<void> DisplaySession::read_frames() {
-  std::array<char, 512> buffer;
+  // Part of this coroutine's frame, alive as long as the display: a display's client sends only
+  // tiny frames (a snapshot request, pongs), and the parser takes any frame piecewise.
+  std::array<char, 128> buffer;
   for (;;) {
     auto [ec, n] = tls_ ? co_await tls_->async_read_some(asio::buffer(buffer), use_tuple)
                         : co_await socket_.async_read_some(asio::buffer(buffer), use_tuple);
