@@ -33,7 +33,7 @@ ClusterCommands::~ClusterCommands() {
 void ClusterCommands::start() {
   asio::post(strand_, [self = shared_from_this()] {
     for (const auto& seed : self->options_.url.nodes) {
-      self->node(SlotMap::address(seed.host, seed.port));
+      self->node(seed.text());
     }
     if (self->nodes_.empty()) self->set_last_error("no cluster node to ask for the slot map");
   });
@@ -72,11 +72,9 @@ void ClusterCommands::on_state_change(
 std::shared_ptr<Connection> ClusterCommands::node(const std::string& address) {
   if (auto it = nodes_.find(address); it != nodes_.end()) return it->second;
   LinkOptions options = options_;
-  const auto colon = address.rfind(':');
-  auto host = address.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  options.url.host = host;
-  options.url.port = static_cast<unsigned short>(std::stoi(address.substr(colon + 1)));
+  auto endpoint = Url::Endpoint::of_text(address);
+  options.url.host = std::move(endpoint.host);
+  options.url.port = endpoint.port;
   options.url.nodes.clear();  // this link is one node's
   auto connection = Connection::create(strand_.get_inner_executor(), std::move(options));
   std::weak_ptr<ClusterCommands> weak = weak_from_this();
@@ -141,7 +139,7 @@ void ClusterCommands::slots_answered(const std::string& address, boost::system::
   if (stopped_) return;
   std::string error;
   std::optional<SlotMap> map;
-  if (!ec) map = SlotMap::parse(reply, address.substr(0, address.rfind(':')), &error);
+  if (!ec) map = SlotMap::parse(reply, Url::Endpoint::of_text(address).host, &error);
   if (!map) {
     set_last_error(address + ": " + (ec ? ec.message() : error));
     refresh_later(std::chrono::milliseconds(200));
@@ -218,10 +216,10 @@ void ClusterCommands::answered(std::shared_ptr<Call> call, const std::string& ad
     return;
   }
   auto step = next_step(reply, call->route, call->redirects, call->waits);
-  const auto sender_host = address.substr(0, address.rfind(':'));
   const auto target = [&] {
-    const auto& host = step.redirect.host.empty() ? sender_host : step.redirect.host;
-    return SlotMap::address(host, step.redirect.port);
+    auto host =
+        step.redirect.host.empty() ? Url::Endpoint::of_text(address).host : step.redirect.host;
+    return Url::Endpoint{std::move(host), step.redirect.port}.text();
   };
   switch (step.kind) {
     case Step::Kind::deliver:

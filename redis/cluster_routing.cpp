@@ -62,7 +62,7 @@ Route route_of(const Command& command) {
   }
   if (name == "SORT" || name == "SORT_RO") {
     // Redis 7.0 Cluster denies GET and BY patterns even within the key's hash tag ("ERR GET
-    // option of SORT denied in Cluster mode"): the gateway's registry reads use them.
+    // option of SORT denied in Cluster mode"); the registry reads use rollcall_registry instead.
     for (std::size_t i = 2; i < args.size(); ++i) {
       const auto option = upper(args[i]);
       if (option == "GET" ||

@@ -13,11 +13,6 @@ const std::string kNone;
 
 SlotMap::SlotMap() : owners_(kSlotCount, kNobody) {}
 
-std::string SlotMap::address(std::string_view host, unsigned short port) {
-  const bool v6 = host.find(':') != std::string_view::npos;
-  return (v6 ? "[" + std::string(host) + "]" : std::string(host)) + ":" + std::to_string(port);
-}
-
 std::optional<SlotMap> SlotMap::parse(const Reply& reply, std::string_view sender_host,
                                       std::string* error) {
   const auto fail = [&](std::string why) -> std::optional<SlotMap> {
@@ -44,7 +39,7 @@ std::optional<SlotMap> SlotMap::parse(const Reply& reply, std::string_view sende
     }
     std::string_view host = primary[0].str;
     if (host.empty() || host == "?") host = sender_host;
-    const auto node = address(host, static_cast<unsigned short>(port));
+    const auto node = Url::Endpoint{std::string(host), static_cast<unsigned short>(port)}.text();
     for (auto slot = start; slot <= end; ++slot) map.assign(static_cast<std::uint16_t>(slot), node);
   }
   return map;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "redis/reply.h"
+#include "redis/url.h"
 
 namespace rollcall::redis {
 
@@ -29,8 +30,6 @@ class SlotMap {
   const std::vector<std::string>& nodes() const { return nodes_; }
   // Slots owned by nobody (the cluster is not fully covered while this is above 0).
   std::size_t unowned() const;
-
-  static std::string address(std::string_view host, unsigned short port);
 
  private:
   static constexpr std::uint16_t kNobody = 0xFFFF;

@@ -4,7 +4,6 @@
 
 #include "redis/cluster_routing.h"
 #include "redis/hiredis_reply.h"
-#include "redis/slot_map.h"
 
 namespace rollcall::redis {
 
@@ -50,7 +49,7 @@ SyncSession* SyncSession::moved_to(const redisReply& reply) {
   if (!redirect.host.empty()) url.host = redirect.host;
   url.port = redirect.port;
   url.nodes.clear();
-  auto& other = others_[SlotMap::address(url.host, url.port)];
+  auto& other = others_[Url::Endpoint{url.host, url.port}.text()];
   if (!other) other = std::make_unique<SyncSession>(url);
   return other.get();
 }

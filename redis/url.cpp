@@ -227,14 +227,31 @@ std::optional<Url> Url::parse(std::string_view text, std::string* error) {
   return parse_plain(text, quoted, error);
 }
 
+std::string Url::Endpoint::text() const {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+Url::Endpoint Url::Endpoint::of_text(std::string_view text) {
+  const auto colon = text.rfind(':');
+  auto host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned short port = 0;
+  if (colon != std::string_view::npos) {
+    std::from_chars(text.data() + colon + 1, text.data() + text.size(), port);
+  }
+  return Endpoint{std::string(host), port};
+}
+
 std::string Url::where() const {
   if (!sentinel() && !cluster()) return host + ":" + std::to_string(port);
   std::string out = cluster() ? "cluster via " : "sentinel master " + master_name + " via ";
   const auto& hosts = cluster() ? nodes : sentinels;
   for (size_t i = 0; i < hosts.size(); ++i) {
     if (i > 0) out += ',';
-    const bool v6 = hosts[i].host.find(':') != std::string::npos;
-    out += (v6 ? "[" + hosts[i].host + "]" : hosts[i].host) + ":" + std::to_string(hosts[i].port);
+    out += hosts[i].text();
   }
   return out;
 }

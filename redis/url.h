@@ -31,6 +31,11 @@ struct Url {
   struct Endpoint {
     std::string host;
     unsigned short port = 0;
+
+    // "host:port", an IPv6 literal in brackets: how logs and cluster replies name a node.
+    std::string text() const;
+    // The inverse of text(): the host without brackets. Port 0 when `text` has none.
+    static Endpoint of_text(std::string_view text);
   };
 
   // The server (plain form). In the Sentinel form these are unused: the primary's address is

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+#include <vector>
+
 namespace rollcall::tests::redis {
 namespace {
 
@@ -156,6 +159,22 @@ TEST(RedisUrl, BadClusterUrls) {
   must_fail("redis+cluster://h:0");
   must_fail("redis+cluster://");
   must_fail("redis+cluster://user@h:1");
+}
+
+TEST(RedisUrl, EndpointTextAndBack) {
+  // The form cluster replies and logs use; of_text() gives back what hiredis connects to.
+  for (const auto& [host, port, text] :
+       std::vector<std::tuple<std::string, unsigned short, std::string>>{
+           {"127.0.0.1", 7000, "127.0.0.1:7000"},
+           {"redis-a", 6379, "redis-a:6379"},
+           {"::1", 7001, "[::1]:7001"},
+           {"fe80::2", 65535, "[fe80::2]:65535"}}) {
+    const Url::Endpoint endpoint{host, port};
+    EXPECT_EQ(endpoint.text(), text);
+    const auto back = Url::Endpoint::of_text(text);
+    EXPECT_EQ(back.host, host) << text;
+    EXPECT_EQ(back.port, port) << text;
+  }
 }
 
 }  // namespace
