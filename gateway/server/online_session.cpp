@@ -2,8 +2,6 @@
 
 #include <atomic>
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -15,7 +13,6 @@
 #include "gateway/server/frame_gate.h"
 #include "gateway/server/rate_limiter.h"
 #include "services/presence/presence_items.h"
-#include "services/registry/utf8.h"
 #include "services/wire/field_limits.h"
 
 namespace rollcall::gateway::server {
@@ -59,23 +56,13 @@ OnlineQuery OnlineQuery::of(const boost::urls::params_view& params) {
 }
 
 OnlineSession::OnlineSession(WebSocket ws, std::shared_ptr<const EventInfo> event,
-                             Encoding encoding, OnlineQuery query,
-                             std::optional<v1::BeaconTicket> ticket, OnlineParts parts)
+                             Encoding encoding, OnlineQuery query, OnlineParts parts)
     : ws_(std::move(ws)),
       event_(std::move(event)),
       encoding_(encoding),
       query_(std::move(query)),
-      ticket_(std::move(ticket)),
       parts_(std::move(parts)),
       gauge_(*parts_.metrics, Channel::online) {}
-
-asio::awaitable<void> OnlineSession::run() {
-  if (ticket_ || query_.has_participant) {
-    co_await run_beacon();
-  } else {
-    co_await run_bridge();
-  }
-}
 
 asio::awaitable<void> OnlineSession::send(const google::protobuf::Message& message) {
   const auto frame = encode(message, encoding_);
@@ -89,65 +76,7 @@ asio::awaitable<void> OnlineSession::send_error(std::string code, std::string me
   co_await send(reply);
 }
 
-// A beacon's join or leave must be counted even if Redis blinks: retry until it is applied. It
-// goes out in a batch with the other beacons' items of the moment (PresenceBatcher).
-asio::awaitable<bool> OnlineSession::apply_until_done(const v1::PresenceEvent& item) {
-  asio::steady_timer pause(co_await asio::this_coro::executor);
-  for (int attempt = 0; attempt < 120; ++attempt) {
-    const auto ack = co_await parts_.beacons->apply(event_, item);
-    if (ack.status() != v1::PresenceAck::unavailable) co_return true;
-    pause.expires_after(std::chrono::milliseconds(500));
-    co_await pause.async_wait(use_tuple);
-  }
-  co_return false;
-}
-
-asio::awaitable<void> OnlineSession::run_beacon() {
-  const auto connection = next_connection++;
-  v1::PresenceEvent item;
-  item.set_kind(v1::join);
-  item.set_presence_id("beacon-" + parts_.leases->beacon_holder().substr(3) + "-" +
-                       std::to_string(connection) + "-join");
-  // Who the participant is comes from the ticket when there is one, never from the query.
-  item.set_participant_id(ticket_ ? ticket_->participant_id() : query_.participant);
-  item.set_badge_id(ticket_ ? ticket_->badge_id() : query_.badge);
-  item.set_country(ticket_ ? ticket_->country() : query_.country);
-  item.set_category(ticket_ ? ticket_->category() : query_.category);
-  item.set_platform(query_.platform.empty() ? "beacon" : query_.platform);
-  item.set_session(query_.session);
-  if (auto why = presence::validate_presence(&item, *parts_.countries, event_->config)) {
-    co_await send_error("rejected", *why);
-    // Close reasons are limited to 123 bytes.
-    co_await ws_.async_close({websocket::close_code::policy_error,
-                              "rejected: " + services::registry::quote_input(*why, 110)},
-                             use_tuple);
-    co_return;
-  }
-  // Silence is a leave: Beast pings an idle beacon and drops it if no pong comes back.
-  websocket::stream_base::timeout timeouts{};
-  timeouts.handshake_timeout = std::chrono::seconds(30);
-  timeouts.idle_timeout = parts_.limits.beacon_idle_timeout;
-  timeouts.keep_alive_pings = true;
-  ws_.set_option(timeouts);
-
-  const auto& holder = parts_.leases->beacon_holder();
-  const auto& event_id = event_->config.event_id();
-  parts_.leases->hold(event_id, holder);
-  if (co_await apply_until_done(item)) {
-    FrameGate gate(ws_, *parts_.metrics, GatedChannel::beacon, parts_.limits);
-    beast::flat_buffer buffer;
-    while (co_await gate.read(buffer)) {
-    }
-    item.set_kind(v1::leave);
-    item.set_presence_id("beacon-" + parts_.leases->beacon_holder().substr(3) + "-" +
-                         std::to_string(connection) + "-leave");
-    item.clear_time();
-    co_await apply_until_done(item);
-  }
-  parts_.leases->release(event_id, holder);
-}
-
-asio::awaitable<void> OnlineSession::run_bridge() {
+asio::awaitable<void> OnlineSession::run() {
   std::string bridge_id = query_.bridge;
   if (bridge_id.empty()) {
     bridge_id = parts_.leases->beacon_holder().substr(3) + "-" + std::to_string(next_connection++);

@@ -45,23 +45,18 @@ struct OnlineQuery {
   static OnlineQuery of(const boost::urls::params_view& params);
 };
 
-// GET /v1/online?event=E. With a beacon ticket (already verified: `ticket` holds its claims)
-// the socket is that participant's presence beacon (open = join, close or silence = leave), and
-// nothing else. Otherwise (a platform token): with &participant=ID a beacon, without it a
-// platform bridge sending batches of joins and leaves.
+// GET /v1/online?event=E under a platform token, without &participant: a platform bridge
+// sending batches of joins and leaves, each batch answered with an ack per item. (With a beacon
+// ticket or &participant=ID the socket is a beacon: BeaconSession.)
 class OnlineSession {
  public:
   OnlineSession(WebSocket ws, std::shared_ptr<const EventInfo> event,
-                services::wire::Encoding encoding, OnlineQuery query,
-                std::optional<v1::BeaconTicket> ticket, OnlineParts parts);
+                services::wire::Encoding encoding, OnlineQuery query, OnlineParts parts);
 
   boost::asio::awaitable<void> run();
   WebSocket::executor_type get_executor() { return ws_.get_executor(); }
 
  private:
-  boost::asio::awaitable<void> run_beacon();
-  boost::asio::awaitable<void> run_bridge();
-  boost::asio::awaitable<bool> apply_until_done(const v1::PresenceEvent& item);
   boost::asio::awaitable<void> send(const google::protobuf::Message& message);
   boost::asio::awaitable<void> send_error(std::string code, std::string message);
 
@@ -69,7 +64,6 @@ class OnlineSession {
   std::shared_ptr<const EventInfo> event_;  // shared with the event directory's cache
   services::wire::Encoding encoding_;
   OnlineQuery query_;
-  std::optional<v1::BeaconTicket> ticket_;
   OnlineParts parts_;
   ChannelGauge gauge_;
 };

@@ -9,6 +9,7 @@
 #include <boost/url/parse.hpp>
 
 #include "gateway/asio_tokens.h"
+#include "gateway/server/beacon_session.h"
 #include "gateway/server/desk_session.h"
 #include "gateway/server/display_session.h"
 #include "gateway/server/frame_gate.h"
@@ -65,9 +66,12 @@ asio::awaitable<void> refuse_venue(WebSocket& ws, Encoding encoding, bool unavai
 
 // A channel's session runs detached from the upgrade, whose request and lookups are freed: only
 // the session and its connection's place under the limits live as long as the channel.
+// A RawChannel holds its slot itself: its run() returns once it is reading, and nothing of the
+// coroutine stays under an idle connection.
 template <class Session>
 asio::awaitable<void> serve(std::shared_ptr<Session> session,
-                            std::unique_ptr<ConnectionLimits::Slot> /*slot*/) {
+                            std::unique_ptr<ConnectionLimits::Slot> slot) {
+  if constexpr (std::is_base_of_v<RawChannel, Session>) session->hold(std::move(slot));
   co_await session->run();
 }
 
@@ -188,11 +192,18 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
                                       presented_token(request), decision, DeskParts::of(*context)),
         std::move(slot));
   } else if (online) {
-    start(std::make_shared<OnlineSession>(
-              std::move(ws), lookup.event, encoding, OnlineQuery::of(url->params()),
-              ticket ? std::optional(std::move(ticket_decision.claims)) : std::nullopt,
-              OnlineParts::of(*context)),
-          std::move(slot));
+    auto query = OnlineQuery::of(url->params());
+    if (ticket || query.has_participant) {
+      start(std::make_shared<BeaconSession>(
+                std::move(ws), lookup.event, encoding, query,
+                ticket ? std::optional(std::move(ticket_decision.claims)) : std::nullopt,
+                OnlineParts::of(*context)),
+            std::move(slot));
+    } else {
+      start(std::make_shared<OnlineSession>(std::move(ws), lookup.event, encoding, std::move(query),
+                                            OnlineParts::of(*context)),
+            std::move(slot));
+    }
   } else {
     start(std::make_shared<DisplaySession>(std::move(ws), event_id, encoding,
                                            DisplayParts::of(*context)),

@@ -1,6 +1,6 @@
-// The display channel's wire (gateway/server/display_session.cpp reads and writes its frames
-// itself since issue 17): raw bytes from a hand-made client. Every RFC 6455 rule a client can
-// break closes with the code Beast used (1002, 1007, 1009) and the connection then ends; pings
+// The display and beacon channels' wire (gateway/server/raw_channel.cpp reads and writes their
+// frames itself since issue 17): raw bytes from a hand-made client. Every RFC 6455 rule a client
+// can break closes with the code Beast used (1002, 1007, 1009) and the connection then ends; pings
 // are answered with their payload and closes with their code; a display that stops reading is
 // dropped and counted; a silent one is pinged, then closed; one that answers stays.
 #include <array>
@@ -71,12 +71,13 @@ std::string snapshot_request() {
 class RawDisplay {
  public:
   RawDisplay(unsigned short port, const std::string& token, bool json = false,
-             int receive_buffer = 0) {
+             int receive_buffer = 0,
+             const std::string& target = FrameFixture::target("/v1/display")) {
     socket_.open(asio::ip::tcp::v4());
     if (receive_buffer) socket_.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
     socket_.connect({asio::ip::make_address("127.0.0.1"), port});
     const std::string request =
-        "GET " + FrameFixture::target("/v1/display") +
+        "GET " + target +
         " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         "Authorization: Bearer " +
@@ -182,14 +183,15 @@ class DisplayWire : public FrameFixture {
   }
 };
 
-TEST_F(DisplayWire, EveryBrokenRuleClosesWithBeastsCodeAndEndsTheConnection) {
-  auto& g = gateway({"--messages-per-second", "1000000"});
-  struct Case {
-    std::string label;
-    std::string bytes;
-    std::uint16_t code;
-  };
-  std::vector<Case> cases = {
+struct BrokenRule {
+  std::string label;
+  std::string bytes;
+  std::uint16_t code;
+};
+
+// Every rule of RFC 6455 a client can break, and the close code Beast answered it with.
+std::vector<BrokenRule> broken_rules() {
+  std::vector<BrokenRule> cases = {
       {"unmasked", client_frame(2, "x", true, false), 1002},
       {"continuation first", client_frame(0, "x"), 1002},
       {"ping over 125 bytes", client_frame(9, std::string(126, 'p')), 1002},
@@ -216,18 +218,28 @@ TEST_F(DisplayWire, EveryBrokenRuleClosesWithBeastsCodeAndEndsTheConnection) {
   for (const int op : {3, 4, 5, 6, 7, 11, 12, 13, 14, 15}) {
     cases.push_back({"opcode " + std::to_string(op), client_frame(op, "x"), 1002});
   }
+  return cases;
+}
+
+// The close frame `client` gets for `bytes`, and the end of its connection.
+void expect_closed_with(RawDisplay& client, const BrokenRule& c) {
+  std::optional<ServerFrame> frame;
+  while ((frame = client.next(10s)) && frame->opcode != 8) {
+  }
+  ASSERT_TRUE(frame) << "no close frame";
+  EXPECT_EQ(frame->close_code(), c.code);
+  EXPECT_TRUE(client.wait_ended(10s)) << "the connection stayed open";
+}
+
+TEST_F(DisplayWire, EveryBrokenRuleClosesWithBeastsCodeAndEndsTheConnection) {
+  auto& g = gateway({"--messages-per-second", "1000000"});
   int too_big = 0;
-  for (const auto& c : cases) {
+  for (const auto& c : broken_rules()) {
     SCOPED_TRACE(c.label);
     RawDisplay display(g.port(), token(v1::display));
     expect_snapshot(display);
     display.send(c.bytes);
-    std::optional<ServerFrame> frame;
-    while ((frame = display.next(10s)) && frame->opcode != 8) {
-    }
-    ASSERT_TRUE(frame) << "no close frame";
-    EXPECT_EQ(frame->close_code(), c.code);
-    EXPECT_TRUE(display.wait_ended(10s)) << "the connection stayed open";
+    expect_closed_with(display, c);
     too_big += c.code == 1009;
   }
   // Each message over the limit counted once, and logged.
@@ -236,6 +248,44 @@ TEST_F(DisplayWire, EveryBrokenRuleClosesWithBeastsCodeAndEndsTheConnection) {
       g.log().find("display connection from 127.0.0.1 closed (1009): a message over 65536 bytes"),
       std::string::npos)
       << g.log();
+}
+
+// Beacons read their frames the same way (gateway/server/raw_channel.cpp): the same rules, the
+// same codes, pings answered, and each beacon that got in counted online until it is closed.
+TEST_F(DisplayWire, BeaconsKeepTheSameRulesAndLeaveWhenClosed) {
+  auto& g = gateway({});
+  const auto beacon_target = [](int i) {
+    return FrameFixture::target(
+        "/v1/online", "&participant=wire-" + std::to_string(i) + "&country=CH&category=other");
+  };
+  int too_big = 0;
+  int i = 0;
+  for (const auto& c : broken_rules()) {
+    SCOPED_TRACE("beacon: " + c.label);
+    RawDisplay beacon(g.port(), token(v1::platform), false, 0, beacon_target(i++));
+    // Answered with its payload: the beacon is joined and reading.
+    beacon.send(client_frame(9, "here"));
+    const auto pong = beacon.next(10s);
+    ASSERT_TRUE(pong);
+    EXPECT_EQ(pong->opcode, 10);
+    EXPECT_EQ(pong->payload, "here");
+    beacon.send(c.bytes);
+    expect_closed_with(beacon, c);
+    too_big += c.code == 1009;
+  }
+  EXPECT_EQ(metric(metrics(g), "rollcall_limit_rejections_total{limit=\"frame_size\"}"), too_big);
+  EXPECT_NE(
+      g.log().find("beacon connection from 127.0.0.1 closed (1009): a message over 65536 bytes"),
+      std::string::npos)
+      << g.log();
+  // Every beacon left: none is online any more.
+  const auto deadline = Clock::now() + 20s;
+  std::uint64_t online = 1;
+  while (Clock::now() < deadline &&
+         (online = metric(metrics(g), "rollcall_connections{channel=\"online\"}")) != 0) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(online, 0u);
 }
 
 TEST_F(DisplayWire, PingsAreAnsweredWithTheirPayloadAndRequestsAsBefore) {

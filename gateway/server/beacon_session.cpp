@@ -1,0 +1,113 @@
+#include "gateway/server/beacon_session.h"
+
+#include <algorithm>
+#include <atomic>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "gateway/asio_tokens.h"
+#include "gateway/totals_hub.h"
+#include "services/presence/presence_items.h"
+#include "services/registry/utf8.h"
+
+namespace rollcall::gateway::server {
+namespace {
+
+namespace asio = boost::asio;
+using services::wire::Encoding;
+
+std::atomic<std::uint64_t> next_beacon{1};
+
+std::string presence_id(const PresenceLeases& leases, std::uint64_t connection,
+                        std::string_view kind) {
+  return "beacon-" + leases.beacon_holder().substr(3) + "-" + std::to_string(connection) + "-" +
+         std::string(kind);
+}
+
+}  // namespace
+
+BeaconSession::BeaconSession(WebSocket&& ws, std::shared_ptr<const EventInfo> event,
+                             Encoding encoding, const OnlineQuery& query,
+                             const std::optional<v1::BeaconTicket>& ticket, OnlineParts parts)
+    : RawChannel(std::move(ws), GatedChannel::beacon, parts.limits, parts.metrics),
+      event_(std::move(event)),
+      encoding_(encoding),
+      parts_(std::move(parts)),
+      connection_(next_beacon++),
+      timer_(get_executor()),
+      gauge_(*parts_.metrics, Channel::online) {
+  item_.set_kind(v1::join);
+  item_.set_presence_id(presence_id(*parts_.leases, connection_, "join"));
+  // Who the participant is comes from the ticket when there is one, never from the query.
+  item_.set_participant_id(ticket ? ticket->participant_id() : query.participant);
+  item_.set_badge_id(ticket ? ticket->badge_id() : query.badge);
+  item_.set_country(ticket ? ticket->country() : query.country);
+  item_.set_category(ticket ? ticket->category() : query.category);
+  item_.set_platform(query.platform.empty() ? "beacon" : query.platform);
+  item_.set_session(query.session);
+}
+
+asio::awaitable<void> BeaconSession::run() {
+  if (auto why = services::presence::validate_presence(&item_, *parts_.countries, event_->config)) {
+    v1::OnlineReply reply;
+    reply.mutable_error()->set_code("rejected");
+    reply.mutable_error()->set_message(*why);
+    send_error(prepared_frame(encode(reply, encoding_), encoding_));
+    // Close reasons are limited to 123 bytes.
+    close_with(ws::kClosePolicy, "rejected: " + services::registry::quote_input(*why, 110));
+  } else {
+    parts_.leases->hold(event_->config.event_id(), parts_.leases->beacon_holder());
+    joined_ = co_await apply_until_done();
+    if (!joined_) {
+      drop();
+      parts_.leases->release(event_->config.event_id(), parts_.leases->beacon_holder());
+      co_return;
+    }
+  }
+  watch();
+  start_reading();
+}
+
+void BeaconSession::on_read_end() {
+  asio::co_spawn(get_executor(), leave(shared_from_this()), asio::detached);
+}
+
+asio::awaitable<void> BeaconSession::leave(std::shared_ptr<RawChannel> /*self*/) {
+  co_await finish();
+  timer_.cancel();
+  if (!joined_) co_return;
+  item_.set_kind(v1::leave);
+  item_.set_presence_id(presence_id(*parts_.leases, connection_, "leave"));
+  item_.clear_time();
+  co_await apply_until_done();
+  parts_.leases->release(event_->config.event_id(), parts_.leases->beacon_holder());
+}
+
+void BeaconSession::watch() {
+  // A quarter of the timeout: a ping goes out between 1/2 and 3/4 of it, and a peer that never
+  // answers is cut off between 1/1 and 5/4.
+  const auto idle = std::chrono::duration_cast<Clock::duration>(parts_.limits.beacon_idle_timeout);
+  timer_.expires_after(std::max<Clock::duration>(idle / 4, std::chrono::milliseconds(100)));
+  timer_.async_wait([self = std::static_pointer_cast<BeaconSession>(shared_from_this())](
+                        boost::system::error_code ec) {
+    if (ec) return;  // cancelled: the beacon is over
+    self->sweep(Clock::now(), self->parts_.limits.beacon_idle_timeout);
+    self->watch();
+  });
+}
+
+// It goes out in a batch with the other beacons' items of the moment (PresenceBatcher).
+asio::awaitable<bool> BeaconSession::apply_until_done() {
+  asio::steady_timer pause(get_executor());
+  for (int attempt = 0; attempt < 120; ++attempt) {
+    const auto ack = co_await parts_.beacons->apply(event_, item_);
+    if (ack.status() != v1::PresenceAck::unavailable) co_return true;
+    pause.expires_after(std::chrono::milliseconds(500));
+    co_await pause.async_wait(use_tuple);
+  }
+  co_return false;
+}
+
+}  // namespace rollcall::gateway::server

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "gateway/event_directory.h"
+#include "gateway/metrics.h"
+#include "gateway/server/online_session.h"
+#include "gateway/server/raw_channel.h"
+#include "rollcall/v1/auth.pb.h"
+#include "services/wire/codec.h"
+
+namespace rollcall::gateway::server {
+
+// GET /v1/online?event=E with a beacon ticket (already verified: `ticket` holds its claims) or,
+// under a platform token, with &participant=ID: one participant's presence. Open is a join,
+// close or silence a leave, and nothing else is said: the client's frames (heartbeats) are read
+// and counted against the beacon's rate, never answered.
+//
+// A RawChannel, for a beacon is the connection held by the thousand: after the handshake it
+// keeps the socket, its join (for the leave) and a timer, no Beast stream. Silence is found by
+// that timer, every quarter of the beacon timeout: a keep-alive ping at half of it, and a peer
+// still silent at the full timeout is cut off.
+class BeaconSession : public RawChannel {
+ public:
+  BeaconSession(WebSocket&& ws, std::shared_ptr<const EventInfo> event,
+                services::wire::Encoding encoding, const OnlineQuery& query,
+                const std::optional<v1::BeaconTicket>& ticket, OnlineParts parts);
+
+  boost::asio::awaitable<void> run();
+
+ private:
+  void on_message(const ws::ClientEvent& message) override {}
+  void on_read_end() override;
+  // The connection's end, then the leave (if it joined); `self` keeps the beacon to the end.
+  boost::asio::awaitable<void> leave(std::shared_ptr<RawChannel> self);
+  // A join or leave must be counted even if Redis blinks: retried until it is applied.
+  boost::asio::awaitable<bool> apply_until_done();
+  void watch();  // the next sweep, on the timer
+
+  std::shared_ptr<const EventInfo> event_;  // shared with the event directory's cache
+  services::wire::Encoding encoding_;
+  OnlineParts parts_;
+  v1::PresenceEvent item_;  // the join, then the leave
+  std::uint64_t connection_;
+  bool joined_ = false;
+  boost::asio::steady_timer timer_;
+  ChannelGauge gauge_;
+};
+
+}  // namespace rollcall::gateway::server

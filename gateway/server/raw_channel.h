@@ -1,0 +1,136 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "gateway/metrics.h"
+#include "gateway/server/connection_limits.h"
+#include "gateway/server/flex_stream.h"
+#include "gateway/server/frame_gate.h"
+#include "gateway/server/limits.h"
+#include "gateway/server/rate_limiter.h"
+#include "gateway/server/ws_frame.h"
+
+namespace rollcall::gateway::server {
+
+// A WebSocket channel that owns its socket once Beast has done the handshake, for the channels
+// held by the many (displays, beacons): Beast's stream, its buffers and timers would cost each
+// connection several kilobytes, and a display's shared frames are written as they are.
+//
+// It reads the client's frames with ws::ClientFrameParser, answering pings, closes and protocol
+// errors as Beast did, and counting every frame against the channel's rate as FrameGate does.
+// It writes one frame at a time: our close, a pong, a keep-alive ping, an error, then whatever
+// the channel has next (next_data()). sweep() stands in for Beast's per-write and idle timers;
+// the channel calls it about once a second (displays from the hub, beacons from a timer).
+class RawChannel : public std::enable_shared_from_this<RawChannel> {
+ public:
+  using WebSocket = boost::beast::websocket::stream<FlexStream>;
+  using Clock = std::chrono::steady_clock;
+  using Bytes = std::shared_ptr<const std::string>;
+
+  virtual ~RawChannel() = default;
+  RawChannel(const RawChannel&) = delete;
+  RawChannel& operator=(const RawChannel&) = delete;
+
+  boost::asio::any_io_executor get_executor() const { return executor_; }
+  // The connection's place under the limits, given back when the channel ends.
+  void hold(std::unique_ptr<ConnectionLimits::Slot> slot) { slot_ = std::move(slot); }
+
+ protected:
+  // `ws` has completed its handshake; its stream is taken out of it.
+  RawChannel(WebSocket&& ws, GatedChannel channel, const Limits& limits,
+             std::shared_ptr<Metrics> metrics);
+
+  // An admitted data message from the client (the frame rate already charged).
+  virtual void on_message(const ws::ClientEvent& message) = 0;
+  // The channel's next data frame to write, or null when it has none.
+  virtual Bytes next_data() { return nullptr; }
+  virtual void on_data_written() {}
+  // A write stuck past the slow-consumer timeout ended the connection.
+  virtual void on_dropped_as_slow() {}
+
+  // Reads until the peer closes, fails or is dropped, then calls on_read_end(). The reads are
+  // plain handlers, not a coroutine: an idle connection holds no coroutine frame, only its
+  // pending read (which owns the channel).
+  void start_reading();
+  virtual void on_read_end() = 0;
+  // After the reading: our close frame written (if any), then the TLS or TCP goodbye. Bounded
+  // by sweep(), which must go on running until it returns.
+  boost::asio::awaitable<void> finish();
+  // Write what is due, unless a write is in flight.
+  void send();
+  // Sends `frame` (an error for the client) before any data, and before our close.
+  void send_error(Bytes frame);
+  // Sends our close frame after what is in flight; frames read from then on only wait for the
+  // peer's close.
+  void close_with(std::uint16_t code, std::string_view reason);
+  // The per-write and idle checks: a write stuck too long or a closing handshake left
+  // unanswered ends the connection; a peer silent for `idle_timeout` / 2 is pinged and, if it
+  // stays silent for `idle_timeout`, cut off.
+  void sweep(Clock::time_point now, Clock::duration idle_timeout);
+  // Ends the connection at once: the read and the write in flight fail.
+  void drop();
+  bool ended() const { return ended_; }
+  Metrics& metrics() { return *metrics_; }
+
+ private:
+  struct Streams {
+    boost::asio::ip::tcp::socket socket;  // the connection when plain
+    std::optional<FlexStream::TlsStream> tls;
+  };
+  enum class Written { data, control, close };
+
+  static Streams take_streams(WebSocket&& ws);
+  RawChannel(Streams streams, GatedChannel channel, const Limits& limits,
+             std::shared_ptr<Metrics> metrics);
+  void read_some();
+  void on_read(boost::system::error_code ec, std::size_t n);
+  bool handle(const ws::ClientEvent& event);  // false: read no further
+  bool admit();                               // one more frame within the rate?
+  void written(boost::system::error_code ec, Written kind);
+  boost::asio::ip::tcp::socket& tcp();
+  void log_refusal(std::string_view limit, const std::string& what);
+
+  boost::asio::ip::tcp::socket socket_;
+  std::optional<FlexStream::TlsStream> tls_;
+  // The connection's (the unused plain socket under TLS is made on the TLS stream's).
+  const boost::asio::any_io_executor executor_;
+  std::shared_ptr<Metrics> metrics_;
+  std::unique_ptr<ConnectionLimits::Slot> slot_;
+  std::string_view channel_;  // for the log: display, beacon
+  Clock::duration slow_consumer_timeout_;
+  ws::ClientFrameParser parser_;
+  RateLimiter limiter_;
+  double rate_;
+  Bytes waiting_error_;
+  Bytes pong_;
+  Bytes close_;              // our close frame, until written
+  bool ping_due_ = false;    // a keep-alive ping to send
+  bool writing_ = false;     // a write is in flight
+  bool closing_ = false;     // our close frame is queued or written: nothing follows it
+  bool close_sent_ = false;  // ...and written
+  bool ended_ = false;       // the connection is over: nothing more is written
+  bool refused_ = false;     // over the frame rate
+  bool dropped_as_slow_ = false;
+  bool pinged_ = false;  // a keep-alive ping went out since the peer last spoke
+  boost::asio::steady_timer* wait_for_close_ = nullptr;  // finish() waits here for our close
+  // For the sweep (the epoch: none).
+  Clock::time_point write_started_{};
+  Clock::time_point closing_since_{};
+  Clock::time_point last_read_{};
+  // These channels' clients send only tiny frames (a snapshot request, heartbeats, pongs), and
+  // the parser takes any frame piecewise.
+  std::array<char, 128> read_buffer_;
+};
+
+}  // namespace rollcall::gateway::server
