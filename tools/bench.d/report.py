@@ -101,6 +101,8 @@ def rows_for(r):
                      f"ws: {num(rd['p50'], 1)}/{num(rd['p99'], 1)} ms" if rd else "n/a",
                      f"{num(d['p99'] / rd['p99'], 2)} (p99 / ws p99)" if rd and rd["p99"] else
                      "n/a", "p99 ≤ 40 ms", verdict(d["p99"] <= 40)))
+        if key == "rollcall_2kb":
+            rows += floor_rows(fan)
         per = step["server_rss_kib_per_connection"]
         rper = ref_cmp["server_rss_kib_per_connection"] if ref_cmp else None
         rows.append(("", f"{num(per, 2)} KiB RSS per connection",
@@ -138,6 +140,32 @@ def rows_for(r):
             rows.append(("Export (tools/bench.d/export_bench)", summarize_export(exp), "—", "—",
                          "—", "info"))
     return rows
+
+
+def floor_rows(fan):
+    """The fan-out profiles: how much of each server's CPU per message is the kernel's, which no
+    server code removes, against what 2.5× less than ws would allow."""
+    mine, ws = fan.get("profile_rollcall") or {}, fan.get("profile_ws") or {}
+    if "kernel_percent" not in mine or "kernel_percent" not in ws:
+        return []
+    allowed = ws["cpu_seconds_per_million"] / 2.5
+    floor = mine["kernel_cpu_seconds_per_million"]
+    if floor > allowed:
+        verdict_text = (f"**floor**: the kernel's part alone is {num(floor, 2)} > "
+                        f"{num(allowed, 2)}")
+    else:
+        verdict_text = verdict(mine["cpu_seconds_per_million"] <= allowed)
+    user_ratio = (ws["user_cpu_seconds_per_million"] / mine["user_cpu_seconds_per_million"]
+                  if mine["user_cpu_seconds_per_million"] else None)
+    return [("", f"profiled at {num(mine['displays'], 0)} displays: "
+                 f"{num(mine['cpu_seconds_per_million'], 2)} CPU-s per million, of which kernel "
+                 f"{num(floor, 2)} ({num(mine['kernel_percent'], 1)}%), user space "
+                 f"{num(mine['user_cpu_seconds_per_million'], 2)}",
+             f"ws: {num(ws['cpu_seconds_per_million'], 2)}, of which kernel "
+             f"{num(ws['kernel_cpu_seconds_per_million'], 2)} ({num(ws['kernel_percent'], 1)}%), "
+             f"user space {num(ws['user_cpu_seconds_per_million'], 2)}",
+             f"{num(user_ratio, 2)} (ws user ÷ rollcall user)" if user_ratio else "n/a",
+             f"≤ {num(allowed, 2)} CPU-s per million (ws ÷ 2.5)", verdict_text)]
 
 
 def spread(h):
@@ -382,6 +410,19 @@ def main():
         if prof.get("by_dso"):
             lines += ["", "By library: " + ", ".join(f"{d['dso']} {d['percent']:.1f}%"
                                                      for d in prof["by_dso"][:8]) + "."]
+    fan = r.get("fanout") or {}
+    for key, who in (("profile_rollcall", "the gateway (one io thread)"),
+                     ("profile_ws", "the ws reference server (node)")):
+        prof = fan.get(key) or {}
+        if not prof.get("top_symbols"):
+            continue
+        lines += ["", f"## Profile: {who} at {num(prof['displays'], 0)} displays", "",
+                  f"{prof['tool']}, attached while it sent a ~2 KB update to every display each "
+                  f"tick ({num(prof['messages'], 0)} messages measured). By library: " +
+                  ", ".join(f"{d['dso']} {d['percent']:.1f}%" for d in prof["by_dso"][:8]) +
+                  ". Top symbols (self time):", "", "| % | symbol |", "| --- | --- |"]
+        for t in prof["top_symbols"][:12]:
+            lines.append(f"| {t['percent']:.1f} | `{t['symbol'].strip()[:110]}` |")
     if os.path.exists(NOTES_FILE):
         with open(NOTES_FILE) as f:
             lines += ["", f.read().strip()]
