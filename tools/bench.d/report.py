@@ -95,10 +95,14 @@ def rows_for(r):
                      verdict(None if ratio is None else ratio >= 2.5)))
         d = step["delivery_ms"]
         rd = ref_cmp["delivery_ms"] if ref_cmp else None
+        client = (f"; the client busy {num(100 * step['client_cpu_share'], 0)}% of its CPU"
+                  if "client_cpu_share" in step else "")
+        rclient = (f"; client {num(100 * rd_step['client_cpu_share'], 0)}%"
+                   if (rd_step := ref_cmp or {}).get("client_cpu_share") is not None else "")
         rows.append(("", f"delivery p50/p99 {num(d['p50'], 1)}/{num(d['p99'], 1)} ms "
                          f"({num(step['messages_per_second'], 0)} of "
-                         f"{num(step['expected_per_second'], 0)} msg/s received)",
-                     f"ws: {num(rd['p50'], 1)}/{num(rd['p99'], 1)} ms" if rd else "n/a",
+                         f"{num(step['expected_per_second'], 0)} msg/s received{client})",
+                     f"ws: {num(rd['p50'], 1)}/{num(rd['p99'], 1)} ms{rclient}" if rd else "n/a",
                      f"{num(d['p99'] / rd['p99'], 2)} (p99 / ws p99)" if rd and rd["p99"] else
                      "n/a", "p99 ≤ 40 ms", verdict(d["p99"] <= 40)))
         if key == "rollcall_2kb":

@@ -539,11 +539,14 @@ int run_displays() {
     swarm.latency_ms.reserve(static_cast<std::size_t>(step * measure_s * 12));
     const long closed_before = swarm.closed();
     const double cpu0 = pid ? cpu_seconds(pid) : -1;
+    const double own0 = cpu_seconds(::getpid());
     const auto t0 = Clock::now();
     run_until(
         io, [] { return false; }, std::chrono::milliseconds(static_cast<long>(measure_s * 1000)));
     const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
     const double cpu1 = pid ? cpu_seconds(pid) : -1;
+    // The client's own share of its CPU: near 1, it (not the server) sets how much arrives.
+    const double own_share = (cpu_seconds(::getpid()) - own0) / elapsed;
     const long rss = pid ? rss_kib(pid) : -1;
     swarm.measuring = false;
     auto p = percentiles(swarm.latency_ms);
@@ -564,6 +567,7 @@ int run_displays() {
            << ",\"delivery_ms\":{\"count\":" << p.count << ",\"p50\":" << fmt(p.p50)
            << ",\"p90\":" << fmt(p.p90) << ",\"p99\":" << fmt(p.p99) << ",\"p999\":" << fmt(p.p999)
            << ",\"max\":" << fmt(p.max) << ",\"mean\":" << fmt(p.mean) << "}"
+           << ",\"client_cpu_share\":" << fmt(own_share)
            << ",\"server_cpu_seconds\":" << fmt(cpu)
            << ",\"server_cpu_seconds_per_million_messages\":" << fmt(per_million)
            << ",\"server_rss_kib\":" << rss

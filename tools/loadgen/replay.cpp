@@ -249,8 +249,8 @@ asio::awaitable<void> Replay::dispatch() {
   const auto start = Clock::now();
   const auto t0 = timeline_.items.empty() ? 0 : timeline_.items.front().t_ms;
   const auto max_open = static_cast<std::int64_t>(desks_.size()) * options_.window * 4;
-  std::size_t round_robin = 0;
-  for (const auto& item : timeline_.items) {
+  for (std::size_t i = 0; i < timeline_.items.size(); ++i) {
+    const auto& item = timeline_.items[i];
     if (stopping_) co_return;
     if (options_.speed > 0) {
       const auto due = start + std::chrono::duration_cast<Clock::duration>(
@@ -262,17 +262,18 @@ asio::awaitable<void> Replay::dispatch() {
       }
     }
     if (item.is_scan) {
-      const auto& badge = timeline_.scans[item.index].badge_id();
-      while (!stopping_ && (badges_in_flight_.count(badge) || scans_open_ >= max_open)) {
-        co_await progress_->wait();
-      }
+      while (!stopping_ && scans_open_ >= max_open) co_await progress_->wait();
       if (stopping_) co_return;
-      ++badges_in_flight_[badge];
       ++scans_open_;
       ++scans_dispatched_;
-      auto& desk = desks_[options_.desks > 0 ? round_robin++ % desks_.size() : item.link];
-      desk.queue.push_back({item.index, {}});
-      desk.ready->notify();
+      const auto& badge = timeline_.scans[item.index].badge_id();
+      if (badges_in_flight_.count(badge)) {
+        // Not before the badge's previous result (so the counts come out as truth.json says),
+        // and without holding up the other badges' scans: every desk stays busy.
+        waiting_for_badge_[badge].push_back(i);
+      } else {
+        send_scan(i);
+      }
     } else {
       ++presence_open_;
       ++presence_dispatched_;
@@ -282,6 +283,14 @@ asio::awaitable<void> Replay::dispatch() {
     }
   }
   dispatched_ = true;
+}
+
+void Replay::send_scan(std::size_t i) {
+  const auto& item = timeline_.items[i];
+  ++badges_in_flight_[timeline_.scans[item.index].badge_id()];
+  auto& desk = desks_[options_.desks > 0 ? round_robin_++ % desks_.size() : item.link];
+  desk.queue.push_back({item.index, {}});
+  desk.ready->notify();
 }
 
 asio::awaitable<void> Replay::desk_writer(Desk& desk) {
@@ -354,6 +363,13 @@ asio::awaitable<void> Replay::desk_reader(Desk& desk) {
       if (result.replay()) ++scan_replays_;
       if (const auto it = badges_in_flight_.find(scan.badge_id()); it != badges_in_flight_.end()) {
         if (--it->second <= 0) badges_in_flight_.erase(it);
+      }
+      if (const auto it = waiting_for_badge_.find(scan.badge_id());
+          it != waiting_for_badge_.end()) {
+        const auto next = it->second.front();
+        it->second.pop_front();
+        if (it->second.empty()) waiting_for_badge_.erase(it);
+        send_scan(next);
       }
       --scans_open_;
       awaiting_display_.push_back(pending.sent);

@@ -141,6 +141,7 @@ class Replay {
   boost::asio::awaitable<void> desk_writer(Desk& desk);
   boost::asio::awaitable<void> desk_reader(Desk& desk);
   boost::asio::awaitable<void> retry_later(Desk& desk, Pending pending);
+  void send_scan(std::size_t item);  // to its desk connection's queue
   boost::asio::awaitable<void> bridge_sender(Bridge& bridge);
   boost::asio::awaitable<void> display_reader(Display& display, bool measure);
   // Takes one display message; true when the display missed an update and needs a snapshot.
@@ -173,6 +174,10 @@ class Replay {
   std::unique_ptr<Notifier> progress_;  // the dispatcher (and run()) wait on it
 
   std::unordered_map<std::string, int> badges_in_flight_;
+  // Scans whose badge has a scan in flight, in timeline order (timeline item indexes): each goes
+  // out when the badge's previous result is in, while the dispatcher goes on with other badges.
+  std::unordered_map<std::string, std::deque<std::size_t>> waiting_for_badge_;
+  std::size_t round_robin_ = 0;
   std::int64_t scans_open_ = 0;     // dispatched, no final result yet
   std::int64_t presence_open_ = 0;  // dispatched, not acknowledged (or failed) yet
   std::int64_t scans_dispatched_ = 0;
