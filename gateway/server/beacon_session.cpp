@@ -34,12 +34,15 @@ BeaconSession::BeaconSession(WebSocket&& ws, std::shared_ptr<const EventInfo> ev
     : RawChannel(std::move(ws), GatedChannel::beacon, parts.limits, parts.metrics),
       event_(std::move(event)),
       encoding_(encoding),
-      parts_(std::move(parts)),
+      leases_(std::move(parts.leases)),
+      batcher_(std::move(parts.beacons)),
+      countries_(std::move(parts.countries)),
+      idle_timeout_(parts.limits.beacon_idle_timeout),
       connection_(next_beacon++),
       timer_(get_executor()),
-      gauge_(*parts_.metrics, Channel::online) {
+      gauge_(metrics(), Channel::online) {
   item_.set_kind(v1::join);
-  item_.set_presence_id(presence_id(*parts_.leases, connection_, "join"));
+  item_.set_presence_id(presence_id(*leases_, connection_, "join"));
   // Who the participant is comes from the ticket when there is one, never from the query.
   item_.set_participant_id(ticket ? ticket->participant_id() : query.participant);
   item_.set_badge_id(ticket ? ticket->badge_id() : query.badge);
@@ -50,7 +53,7 @@ BeaconSession::BeaconSession(WebSocket&& ws, std::shared_ptr<const EventInfo> ev
 }
 
 asio::awaitable<void> BeaconSession::run() {
-  if (auto why = services::presence::validate_presence(&item_, *parts_.countries, event_->config)) {
+  if (auto why = services::presence::validate_presence(&item_, *countries_, event_->config)) {
     v1::OnlineReply reply;
     reply.mutable_error()->set_code("rejected");
     reply.mutable_error()->set_message(*why);
@@ -58,11 +61,11 @@ asio::awaitable<void> BeaconSession::run() {
     // Close reasons are limited to 123 bytes.
     close_with(ws::kClosePolicy, "rejected: " + services::registry::quote_input(*why, 110));
   } else {
-    parts_.leases->hold(event_->config.event_id(), parts_.leases->beacon_holder());
+    leases_->hold(event_->config.event_id(), leases_->beacon_holder());
     joined_ = co_await apply_until_done();
     if (!joined_) {
       drop();
-      parts_.leases->release(event_->config.event_id(), parts_.leases->beacon_holder());
+      leases_->release(event_->config.event_id(), leases_->beacon_holder());
       co_return;
     }
   }
@@ -79,21 +82,21 @@ asio::awaitable<void> BeaconSession::leave(std::shared_ptr<RawChannel> /*self*/)
   timer_.cancel();
   if (!joined_) co_return;
   item_.set_kind(v1::leave);
-  item_.set_presence_id(presence_id(*parts_.leases, connection_, "leave"));
+  item_.set_presence_id(presence_id(*leases_, connection_, "leave"));
   item_.clear_time();
   co_await apply_until_done();
-  parts_.leases->release(event_->config.event_id(), parts_.leases->beacon_holder());
+  leases_->release(event_->config.event_id(), leases_->beacon_holder());
 }
 
 void BeaconSession::watch() {
   // A quarter of the timeout: a ping goes out between 1/2 and 3/4 of it, and a peer that never
   // answers is cut off between 1/1 and 5/4.
-  const auto idle = std::chrono::duration_cast<Clock::duration>(parts_.limits.beacon_idle_timeout);
+  const auto idle = std::chrono::duration_cast<Clock::duration>(idle_timeout_);
   timer_.expires_after(std::max<Clock::duration>(idle / 4, std::chrono::milliseconds(100)));
   timer_.async_wait([self = std::static_pointer_cast<BeaconSession>(shared_from_this())](
                         boost::system::error_code ec) {
     if (ec) return;  // cancelled: the beacon is over
-    self->sweep(Clock::now(), self->parts_.limits.beacon_idle_timeout);
+    self->sweep(Clock::now(), self->idle_timeout_);
     self->watch();
   });
 }
@@ -102,7 +105,7 @@ void BeaconSession::watch() {
 asio::awaitable<bool> BeaconSession::apply_until_done() {
   asio::steady_timer pause(get_executor());
   for (int attempt = 0; attempt < 120; ++attempt) {
-    const auto ack = co_await parts_.beacons->apply(event_, item_);
+    const auto ack = co_await batcher_->apply(event_, item_);
     if (ack.status() != v1::PresenceAck::unavailable) co_return true;
     pause.expires_after(std::chrono::milliseconds(500));
     co_await pause.async_wait(use_tuple);

@@ -44,7 +44,11 @@ class BeaconSession : public RawChannel {
 
   std::shared_ptr<const EventInfo> event_;  // shared with the event directory's cache
   services::wire::Encoding encoding_;
-  OnlineParts parts_;
+  // What a beacon uses of OnlineParts, kept apart: thousands of beacons hold them.
+  std::shared_ptr<PresenceLeases> leases_;
+  std::shared_ptr<PresenceBatcher> batcher_;
+  std::shared_ptr<const services::registry::CountryCodes> countries_;
+  std::chrono::seconds idle_timeout_;
   v1::PresenceEvent item_;  // the join, then the leave
   std::uint64_t connection_;
   bool joined_ = false;

@@ -396,6 +396,12 @@ def main():
     ]
     for row in rows_for(r):
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |")
+    shares = r.get("machine_cpu") or {}
+    if shares:
+        lines += ["", "The machine's CPU during each part (all cores; softirq is loopback delivery "
+                  "charged to no process, steal is time the hypervisor gave to other machines): " +
+                  "; ".join(f"{k} idle {v['idle']}%, softirq {v['softirq']}%, steal {v['steal']}%"
+                            for k, v in shares.items()) + "."]
     if r.get("errors"):
         lines += ["", "Parts that failed in this run:", ""]
         for k, v in r["errors"].items():

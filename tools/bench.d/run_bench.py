@@ -192,6 +192,22 @@ def gateway_pid(gw):
     return gw.proc.pid
 
 
+CPU_FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+
+
+def machine_cpu():
+    with open("/proc/stat") as f:
+        return [int(x) for x in f.readline().split()[1:9]]
+
+
+def cpu_shares(before, after):
+    """The whole machine's time during a part, in % (softirq: loopback delivery not charged to
+    any process; steal: time the hypervisor gave to other machines)."""
+    d = [b - a for a, b in zip(before, after)]
+    total = sum(d) or 1
+    return {k: round(100 * v / total, 1) for k, v in zip(CPU_FIELDS, d)}
+
+
 def machine():
     model = ""
     try:
@@ -423,7 +439,8 @@ def profile_displays(bins, work, key, server_pid, client_args, cfg):
     client_log = os.path.join(work, f"profile-{key}-client.log")
     client = start([bins["benchclient"], "displays"] + client_args +
                    ["--steps", str(n), "--warmup-s", str(cfg["fanout_warmup"]), "--measure-s",
-                    str(cfg["profile_seconds"]), "--parallel", "200", "--server-pid",
+                    str(cfg["profile_seconds"]), "--parallel", "200", "--bind", "127.1.0.0/16",
+                    "--server-pid",
                     str(server_pid), "--report", report], client_log, cpus="1")
     if not wait_log(client_log, "displays open", 150):
         stop(client)
@@ -505,8 +522,10 @@ def benchclient_displays(bins, args, report, timeout):
 
 def fanout(bins, work, scn, cfg, results):
     steps = ",".join(str(s) for s in cfg["fanout_steps"])
+    # One source address per connection (127.1.x.y): from a single address the kernel searches
+    # for a free port on every connect, which costs the client more than the server.
     common = ["--measure-s", str(cfg["fanout_measure"]), "--warmup-s", str(cfg["fanout_warmup"]),
-              "--parallel", "200"]
+              "--parallel", "200", "--bind", "127.1.0.0/16"]
     timeout = 120 + len(cfg["fanout_steps"]) * (cfg["fanout_measure"] + cfg["fanout_warmup"] + 90)
     out = results["fanout"] = {}  # rows land as they are measured: a failed step keeps the others
     # The reference: npm's ws, 2 KB every 100 ms, server on CPU 0, client on CPU 1.
@@ -631,6 +650,7 @@ def presence(bins, work, cfg, results):
     t0 = time.monotonic()
     client = start([bins["benchclient"], "beacons", "--port", str(gw.port), "--event",
                     "bench-presence-1", "--count", str(n), "--prefix", "one-", "--parallel", "1000",
+                    "--bind", "127.1.0.0/16",
                     "--token", TOKENS["bench-presence-1"]["platform"],
                     "--hold-s", "240", "--report", os.path.join(work, "beacons-one.json")],
                    os.path.join(work, "beacons-one.log"))
@@ -655,14 +675,14 @@ def presence(bins, work, cfg, results):
     log("presence one gateway:", {k: v for k, v in out["one_gateway"].items() if k != "clients"})
     time.sleep(2)
 
-    # Six gateways sharing one Redis, six client processes bound to 127.0.0.2..7.
+    # Six gateways sharing one Redis, six client processes, each from its own 127.N.0.0/16.
     out["six_gateways"] = beacons_across(bins, work, registry, cfg["presence_many"],
                                          cfg["presence_gateways"])
     log("presence six gateways:", {k: v for k, v in out["six_gateways"].items() if k != "clients"})
     results["presence"] = out
 
 def beacons_across(bins, work, registry, n, g):
-    """n beacons spread over g gateways sharing one Redis (clients bound to 127.0.0.2...)."""
+    """n beacons spread over g gateways sharing one Redis (client i's sockets from 127.(i+2).x.y)."""
     event = f"bench-presence-{g}x{n}"
     log(f"presence: {n} beacons across {g} gateways")
     redis = Redis(work, f"redis-{event}", "everysec")
@@ -676,7 +696,7 @@ def beacons_across(bins, work, registry, n, g):
     clients = [start([bins["benchclient"], "beacons", "--port", str(x.port), "--event",
                       event, "--count", str(share[i]), "--prefix", f"g{i}-",
                       "--token", TOKENS[event]["platform"],
-                      "--bind", f"127.0.0.{i + 2}", "--parallel", "500", "--hold-s", "240",
+                      "--bind", f"127.{i + 2}.0.0/16", "--parallel", "500", "--hold-s", "240",
                       "--report", os.path.join(work, f"beacons-{event}-{i}.json")],
                      os.path.join(work, f"beacons-{event}-{i}.log")) for i, x in enumerate(gws)]
     value, t1 = poll_counter(redis, event, "online", n, 150)
@@ -999,6 +1019,7 @@ def main():
         if only and name not in only:
             return
         t = time.monotonic()
+        cpu0 = machine_cpu()
         try:
             fn(*args)
         except Exception as e:  # a part that fails is reported, the others still run
@@ -1008,6 +1029,7 @@ def main():
             stop_all()
             CHILDREN.clear()
         results.setdefault("seconds", {})[name] = round(time.monotonic() - t, 1)
+        results.setdefault("machine_cpu", {})[name] = cpu_shares(cpu0, machine_cpu())
 
     try:
         scn = None

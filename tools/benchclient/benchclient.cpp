@@ -1,7 +1,7 @@
 // rollcall-benchclient: the load clients of tools/bench, one io_context on one thread.
 //
 //   rollcall-benchclient displays --port P --target PATH --format rollcall|raw --steps N1,N2,...
-//       [--host H] [--measure-s S] [--warmup-s S] [--server-pid PID] [--parallel K]
+//       [--host H] [--bind ADDR] [--measure-s S] [--warmup-s S] [--server-pid PID] [--parallel K]
 //       [--publish-redis PORT --publish-event E --publish-keys K --publish-ms MS] [--report F]
 //     Opens display WebSockets in steps (1,000 then 5,000 then 10,000, ...); at each step, once
 //     all are open and a warm-up has passed, measures for S seconds: messages and bytes
@@ -16,8 +16,9 @@
 //   rollcall-benchclient beacons --port P --event E --count N [--host H] [--bind ADDR]
 //       [--prefix P] [--parallel K] [--hold-s S] [--report F]
 //     Opens N presence beacon sockets (/v1/online?event=E&participant=PREFIXi), bound to the
-//     local address ADDR (IP_BIND_ADDRESS_NO_PORT, so ports are shared across destinations),
-//     holds them S seconds (or until SIGTERM/SIGINT), then exits.
+//     local address ADDR (IP_BIND_ADDRESS_NO_PORT, so ports are shared across destinations), or
+//     with ADDR/16 (e.g. 127.2.0.0/16) to one address of that network per connection, holds
+//     them S seconds (or until SIGTERM/SIGINT), then exits. Displays take --bind too.
 //
 // Exit codes: 0 done, 1 failure (one line on stderr), 2 bad usage. A run that measured nothing is
 // a failure: a connection refused by the server (its HTTP status and reason are named), a display
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -40,6 +42,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/asio.hpp>
@@ -253,7 +256,10 @@ class Swarm {
 
   // Queue `count` more connections to `target_of(i)`.
   void open(long count, std::function<std::string(long)> target_of) {
-    for (long i = 0; i < count; ++i) queue_.push_back(target_of(next_index_++));
+    for (long i = 0; i < count; ++i) {
+      queue_.emplace_back(next_index_, target_of(next_index_));
+      ++next_index_;
+    }
     pump();
   }
 
@@ -300,14 +306,25 @@ class Swarm {
 
   void pump() {
     while (in_flight_ < parallel_ && !queue_.empty()) {
-      auto target = std::move(queue_.front());
+      auto [index, target] = std::move(queue_.front());
       queue_.pop_front();
       ++in_flight_;
-      start(std::move(target));
+      start(index, std::move(target));
     }
   }
 
-  void start(std::string target) {
+  // The local address of connection `index`: --bind ADDR, or with ADDR/16 one address of that
+  // network per connection. Thousands of connections from one address to one server make the
+  // kernel search for a free port on every connect (__inet_hash_connect), which cost this
+  // client most of its CPU in a join storm.
+  asio::ip::address_v4 source(long index) const {
+    const auto slash = bind_.find('/');
+    const auto base = asio::ip::make_address_v4(bind_.substr(0, slash));
+    if (slash == std::string::npos) return base;
+    return asio::ip::address_v4(base.to_uint() + 1 + static_cast<std::uint32_t>(index % 65000));
+  }
+
+  void start(long index, std::string target) {
     conns_.push_back(std::make_unique<Conn>(io_));
     auto* c = conns_.back().get();
     auto& stream = beast::get_lowest_layer(c->ws);
@@ -318,7 +335,7 @@ class Swarm {
       if (!ec) {
         int one = 1;
         ::setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-        socket.bind(tcp::endpoint(asio::ip::make_address(bind_), 0), ec);
+        socket.bind(tcp::endpoint(source(index), 0), ec);
       }
       if (ec) return fail("bind " + bind_, ec);
     }
@@ -402,7 +419,7 @@ class Swarm {
   std::string bind_;
   bool raw_;
   int parallel_;
-  std::deque<std::string> queue_;
+  std::deque<std::pair<long, std::string>> queue_;
   std::vector<std::unique_ptr<Conn>> conns_;
   long next_index_ = 0, in_flight_ = 0, opened_ = 0, failed_ = 0, refused_ = 0, closed_ = 0;
   std::string first_error_;
@@ -420,15 +437,27 @@ bool run_until(asio::io_context& io, Done done, std::chrono::milliseconds limit)
   return true;
 }
 
-// A Redis connection that publishes one synthetic change notice every period (display mode).
+// A Redis connection that publishes one synthetic change notice every period (display mode). It
+// runs on a thread of its own at a fixed rate: on the displays' thread, a burst of reads would
+// delay it and the server would be measured sending fewer updates than were due.
 class Publisher {
  public:
-  Publisher(asio::io_context& io, unsigned short port, std::string event, int keys,
-            std::chrono::milliseconds period)
-      : socket_(io), timer_(io), event_(std::move(event)), keys_(keys), period_(period) {
+  Publisher(unsigned short port, std::string event, int keys, std::chrono::milliseconds period)
+      : work_(io_.get_executor()),
+        socket_(io_),
+        timer_(io_),
+        event_(std::move(event)),
+        keys_(keys),
+        period_(period) {
     socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     read();
+    timer_.expires_after(std::chrono::milliseconds(0));
     tick();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~Publisher() {
+    io_.stop();
+    thread_.join();
   }
   long published() const { return published_; }
 
@@ -457,7 +486,7 @@ class Publisher {
     asio::async_write(socket_, asio::buffer(*command),
                       [command](boost::system::error_code, std::size_t) {});
     ++published_;
-    timer_.expires_after(period_);
+    timer_.expires_at(timer_.expiry() + period_);
     timer_.async_wait([this](boost::system::error_code ec) {
       if (!ec) tick();
     });
@@ -467,13 +496,16 @@ class Publisher {
       if (!ec) read();
     });
   }
+  asio::io_context io_{1};
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
   tcp::socket socket_;
   asio::steady_timer timer_;
   std::string event_;
   int keys_;
   std::chrono::milliseconds period_;
   char sink_[4096];
-  long published_ = 0;
+  std::atomic<long> published_{0};
+  std::thread thread_;
 };
 
 int run_displays() {
@@ -489,7 +521,7 @@ int run_displays() {
   std::unique_ptr<Publisher> publisher;
   if (!arg("publish-redis").empty()) {
     publisher = std::make_unique<Publisher>(
-        io, static_cast<unsigned short>(std::stol(arg("publish-redis"))), arg("publish-event"),
+        static_cast<unsigned short>(std::stol(arg("publish-redis"))), arg("publish-event"),
         static_cast<int>(arg_int("publish-keys", 220)),
         std::chrono::milliseconds(arg_int("publish-ms", 100)));
   }
@@ -567,8 +599,7 @@ int run_displays() {
            << ",\"delivery_ms\":{\"count\":" << p.count << ",\"p50\":" << fmt(p.p50)
            << ",\"p90\":" << fmt(p.p90) << ",\"p99\":" << fmt(p.p99) << ",\"p999\":" << fmt(p.p999)
            << ",\"max\":" << fmt(p.max) << ",\"mean\":" << fmt(p.mean) << "}"
-           << ",\"client_cpu_share\":" << fmt(own_share)
-           << ",\"server_cpu_seconds\":" << fmt(cpu)
+           << ",\"client_cpu_share\":" << fmt(own_share) << ",\"server_cpu_seconds\":" << fmt(cpu)
            << ",\"server_cpu_seconds_per_million_messages\":" << fmt(per_million)
            << ",\"server_rss_kib\":" << rss
            << ",\"server_rss_kib_per_connection\":" << fmt(rss_per_conn) << "}";

@@ -73,11 +73,22 @@ class Benchclient : public ::testing::Test {
     return code;
   }
 
-  int beacons(const std::string& token, std::string* output) {
-    return support::run_program(
-        {ROLLCALL_BENCHCLIENT_BIN, "beacons", "--port", std::to_string(gateway_->port()), "--event",
-         kEvent, "--count", "3", "--hold-s", "0.3", "--token", token},
-        output);
+  int beacons(const std::string& token, std::string* output,
+              const std::vector<std::string>& more = {}, const GatewayProcess* gateway = nullptr) {
+    std::vector<std::string> argv = {ROLLCALL_BENCHCLIENT_BIN,
+                                     "beacons",
+                                     "--port",
+                                     std::to_string((gateway ? *gateway : *gateway_).port()),
+                                     "--event",
+                                     kEvent,
+                                     "--count",
+                                     "3",
+                                     "--hold-s",
+                                     "0.3",
+                                     "--token",
+                                     token};
+    argv.insert(argv.end(), more.begin(), more.end());
+    return support::run_program(argv, output);
   }
 
   RedisServer redis_;
@@ -139,6 +150,19 @@ TEST_F(Benchclient, BeaconsTurnedAwayExitOne) {
   std::string output;
   EXPECT_EQ(beacons(tokens_[v1::platform], &output), 0) << output;
   EXPECT_NE(output.find("\"opened\":3,\"failed\":0"), std::string::npos) << output;
+}
+
+// --bind NET/16 gives each connection an address of its own (the kernel then never searches for
+// a free port): a gateway that admits one connection per address takes all three, while from
+// one address the second and third are turned away.
+TEST_F(Benchclient, BeaconsFromANetworkComeFromAnAddressEach) {
+  const GatewayProcess strict(redis_.url(), {"--max-connections-per-address", "1"});
+  std::string output;
+  EXPECT_EQ(beacons(tokens_[v1::platform], &output, {"--bind", "127.3.0.0/16"}, &strict), 0)
+      << output;
+  EXPECT_NE(output.find("\"opened\":3,\"failed\":0"), std::string::npos) << output;
+  EXPECT_EQ(beacons(tokens_[v1::platform], &output, {"--bind", "127.4.0.9"}, &strict), 1) << output;
+  EXPECT_EQ(output.find("\"opened\":3"), std::string::npos) << output;
 }
 
 }  // namespace
