@@ -50,6 +50,16 @@ def rows_for(r):
                      f"{x['redis_benchmark_clients_args']}: "
                      f"{num(x['redis_benchmark_clients_calls_per_second'], 0)}/s)",
                      num(ratio, 2), "≥ 0.7", verdict(None if ratio is None else ratio >= 0.7)))
+        c = x.get("cpu")
+        if c:
+            rows.append(("", f"CPU per scan: gateway {num(c['gateway_us_per_scan'], 1)} µs, load "
+                             f"generator {num(c['loadgen_us_per_scan'], 1)} µs (CPU 1 busy "
+                             f"{num(100 * c['cpu1_gateway_and_loadgen_busy'], 0)}%); Redis "
+                             f"{num(c['redis_us_per_call'], 1)} µs per call (CPU 0 busy "
+                             f"{num(100 * c['cpu0_redis_busy'], 0)}%)",
+                         f"Redis {num(c['benchmark_redis_us_per_call'], 1)} µs per call (CPU 0 "
+                         f"busy {num(100 * c['benchmark_cpu0_redis_busy'], 0)}%)",
+                         "—", "—", "info"))
     lat = r.get("latency")
     if lat:
         rtt = lat.get("redis_rtt") or {}

@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -124,6 +125,12 @@ def proc_cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds():
+    """CPU of this script's finished children (a load generator run by run())."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def proc_rss_kib(pid):
@@ -356,15 +363,31 @@ def ingest(bins, work, scn, cfg, results):
         except RuntimeError:
             pass
         gw = Gateway(bins, work, f"gateway-ingest-{fsync}", redis, threads=1, cpus="1")
-        perf = None
+        cpu = [proc_cpu_seconds(redis.proc.pid), proc_cpu_seconds(gw.pid), children_cpu_seconds()]
+        t0 = time.monotonic()
         report = loadgen(bins, gw, timeline, scn, os.path.join(work, f"ingest-{fsync}.json"),
                          desks=cfg["desks"], cpus="1")
+        wall = time.monotonic() - t0
+        cpu = [b - a for a, b in zip(cpu, [proc_cpu_seconds(redis.proc.pid),
+                                           proc_cpu_seconds(gw.pid), children_cpu_seconds()])]
         gw_rate = report["scans"]["per_second"]
+        done = max(1, report["scans"]["results"])
+        # Where each scan's time went: microseconds of CPU per scan, and how busy each CPU was.
+        busy = {"redis_us_per_call": round(cpu[0] / done * 1e6, 1),
+                "gateway_us_per_scan": round(cpu[1] / done * 1e6, 1),
+                "loadgen_us_per_scan": round(cpu[2] / done * 1e6, 1),
+                "cpu0_redis_busy": round(cpu[0] / wall, 2),
+                "cpu1_gateway_and_loadgen_busy": round((cpu[1] + cpu[2]) / wall, 2)}
         # The profile: a second replay of other scans, with perf attached to the gateway.
         if fsync == "everysec" and cfg.get("profile_seconds"):
             profile = profile_gateway(bins, work, gw, scn, cfg)
         gw.close()
+        redis_cpu0, t0 = proc_cpu_seconds(redis.proc.pid), time.monotonic()
         rb = redis_benchmark(redis, scn, cfg["rb_calls"], cfg["desks"], 1, cpus="1")
+        busy["benchmark_redis_us_per_call"] = round(
+            (proc_cpu_seconds(redis.proc.pid) - redis_cpu0) / cfg["rb_calls"] * 1e6, 1)
+        busy["benchmark_cpu0_redis_busy"] = round(
+            (proc_cpu_seconds(redis.proc.pid) - redis_cpu0) / (time.monotonic() - t0), 2)
         rb_clients = redis_benchmark(redis, scn, cfg["rb_calls"], 1, cfg["desks"], cpus="1")
         redis.close()
         out[fsync] = {
@@ -379,6 +402,7 @@ def ingest(bins, work, scn, cfg, results):
             "redis_benchmark_clients_calls_per_second": rb_clients,
             "redis_benchmark_clients_args": f"-c {cfg['desks']} -P 1",
             "ratio": round(gw_rate / rb, 3) if rb else None,
+            "cpu": busy,
         }
         log(f"ingest {fsync}: gateway {gw_rate}/s, redis-benchmark {rb}/s (-P {cfg['desks']}), "
             f"{rb_clients}/s (-c {cfg['desks']})")
