@@ -79,6 +79,8 @@ void BeaconSession::on_read_end() {
 
 asio::awaitable<void> BeaconSession::leave(std::shared_ptr<RawChannel> /*self*/) {
   co_await finish();
+  // A wait that already expired is not cancelled: its handler still runs, and must not re-arm.
+  over_ = true;
   timer_.cancel();
   if (!joined_) co_return;
   item_.set_kind(v1::leave);
@@ -95,7 +97,7 @@ void BeaconSession::watch() {
   timer_.expires_after(std::max<Clock::duration>(idle / 4, std::chrono::milliseconds(100)));
   timer_.async_wait([self = std::static_pointer_cast<BeaconSession>(shared_from_this())](
                         boost::system::error_code ec) {
-    if (ec) return;  // cancelled: the beacon is over
+    if (ec || self->over_) return;  // the beacon is over
     self->sweep(Clock::now(), self->idle_timeout_);
     self->watch();
   });

@@ -24,7 +24,8 @@ namespace rollcall::gateway::server {
 // A RawChannel, for a beacon is the connection held by the thousand: after the handshake it
 // keeps the socket, its join (for the leave) and a timer, no Beast stream. Silence is found by
 // that timer, every quarter of the beacon timeout: a keep-alive ping at half of it, and a peer
-// still silent at the full timeout is cut off.
+// still silent at the full timeout is cut off. The sweep's other bounds (a stuck write, an
+// unanswered close) are checked at the same pace, so they may run up to a quarter late.
 class BeaconSession : public RawChannel {
  public:
   BeaconSession(WebSocket&& ws, std::shared_ptr<const EventInfo> event,
@@ -52,6 +53,7 @@ class BeaconSession : public RawChannel {
   v1::PresenceEvent item_;  // the join, then the leave
   std::uint64_t connection_;
   bool joined_ = false;
+  bool over_ = false;  // finished: the timer stops
   boost::asio::steady_timer timer_;
   ChannelGauge gauge_;
 };

@@ -57,18 +57,19 @@ asio::ip::tcp::socket& RawChannel::tcp() {
 }
 
 void RawChannel::sweep(Clock::time_point now, Clock::duration idle_timeout) {
-  // Checked first: finish() waits for the peer's goodbye after nothing more is written.
-  if (closing_ && now - closing_since_ > kCloseTimeout) {
-    drop();
-    return;
-  }
-  if (ended_) return;
-  if (writing_ && now - write_started_ > slow_consumer_timeout_) {
+  if (!ended_ && writing_ && now - write_started_ > slow_consumer_timeout_) {
     // A peer that stops reading is dropped: its frame would hold the socket's buffers.
     dropped_as_slow_ = true;
     drop();
     return;
   }
+  // Also once nothing more is written: finish() waits for the peer's goodbye.
+  if (closing_ && !close_bounded_ && now - closing_since_ > kCloseTimeout) {
+    close_bounded_ = true;
+    drop();
+    return;
+  }
+  if (ended_) return;
   const auto quiet = now - last_read_;
   if (quiet < idle_timeout / 2) return;
   // Closed only after a ping went unanswered: sweeps are about a second apart, so a peer that

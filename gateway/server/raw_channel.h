@@ -122,7 +122,8 @@ class RawChannel : public std::enable_shared_from_this<RawChannel> {
   bool ended_ = false;       // the connection is over: nothing more is written
   bool refused_ = false;     // over the frame rate
   bool dropped_as_slow_ = false;
-  bool pinged_ = false;  // a keep-alive ping went out since the peer last spoke
+  bool pinged_ = false;         // a keep-alive ping went out since the peer last spoke
+  bool close_bounded_ = false;  // the closing handshake ran out of time: dropped once
   boost::asio::steady_timer* wait_for_close_ = nullptr;  // finish() waits here for our close
   // For the sweep (the epoch: none).
   Clock::time_point write_started_{};

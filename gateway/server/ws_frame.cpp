@@ -239,7 +239,8 @@ bool ClientFrameParser::start_frame(ClientEvent* failure) {
       message_.clear();
       utf8_.reset();
     }
-    message_.reserve(message_.size() + static_cast<std::size_t>(length));
+    // No reserve for the announced length: a client could announce 64 KiB and send a byte a
+    // minute. The message grows only with what has arrived.
   }
   remaining_ = length;
   in_payload_ = true;
