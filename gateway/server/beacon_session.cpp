@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <atomic>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "gateway/asio_tokens.h"
@@ -73,12 +71,7 @@ asio::awaitable<void> BeaconSession::run() {
   start_reading();
 }
 
-void BeaconSession::on_read_end() {
-  asio::co_spawn(get_executor(), leave(shared_from_this()), asio::detached);
-}
-
-asio::awaitable<void> BeaconSession::leave(std::shared_ptr<RawChannel> /*self*/) {
-  co_await finish();
+asio::awaitable<void> BeaconSession::on_finished() {
   // A wait that already expired is not cancelled: its handler still runs, and must not re-arm.
   over_ = true;
   timer_.cancel();

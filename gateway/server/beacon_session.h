@@ -36,9 +36,8 @@ class BeaconSession : public RawChannel {
 
  private:
   void on_message(const ws::ClientEvent& message) override {}
-  void on_read_end() override;
-  // The connection's end, then the leave (if it joined); `self` keeps the beacon to the end.
-  boost::asio::awaitable<void> leave(std::shared_ptr<RawChannel> self);
+  // The timer stops, then the leave (if it joined).
+  boost::asio::awaitable<void> on_finished() override;
   // A join or leave must be counted even if Redis blinks: retried until it is applied.
   boost::asio::awaitable<bool> apply_until_done();
   void watch();  // the next sweep, on the timer

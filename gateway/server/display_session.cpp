@@ -1,8 +1,5 @@
 #include "gateway/server/display_session.h"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-
 #include "gateway/server/context.h"
 
 namespace rollcall::gateway::server {
@@ -28,15 +25,10 @@ asio::awaitable<void> DisplaySession::run() {
   co_return;
 }
 
-void DisplaySession::on_read_end() {
-  auto self = std::static_pointer_cast<DisplaySession>(shared_from_this());
-  asio::co_spawn(
-      get_executor(),
-      [self]() -> asio::awaitable<void> {
-        co_await self->finish();  // still attached: the sweep bounds the closing handshake
-        self->parts_.hub->detach(self->event_id_, *self);
-      },
-      asio::detached);
+// The sweep bounded the closing handshake because the display stayed attached until now.
+asio::awaitable<void> DisplaySession::on_finished() {
+  parts_.hub->detach(event_id_, *this);
+  co_return;
 }
 
 void DisplaySession::on_update(const std::shared_ptr<const SharedFrames>& update) {

@@ -45,7 +45,7 @@ class DisplaySession : public RawChannel, public DisplaySink {
 
  private:
   void on_message(const ws::ClientEvent& message) override;
-  void on_read_end() override;
+  boost::asio::awaitable<void> on_finished() override;
   Bytes next_data() override;
   void on_data_written() override;
   void on_dropped_as_slow() override;

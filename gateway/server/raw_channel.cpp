@@ -3,6 +3,8 @@
 #include <array>
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -100,7 +102,7 @@ void RawChannel::read_some() {
 
 void RawChannel::on_read(boost::system::error_code ec, std::size_t n) {
   if (ec) {  // closed, reset, or dropped
-    on_read_end();
+    end_reading();
     return;
   }
   last_read_ = Clock::now();
@@ -110,11 +112,21 @@ void RawChannel::on_read(boost::system::error_code ec, std::size_t n) {
     const auto event = parser_.next(input);
     if (event.kind == ws::ClientEvent::Kind::need_more) break;
     if (!handle(event)) {
-      on_read_end();
+      end_reading();
       return;
     }
   }
   read_some();
+}
+
+void RawChannel::end_reading() {
+  asio::co_spawn(
+      executor_,
+      [self = shared_from_this()]() -> asio::awaitable<void> {
+        co_await self->finish();
+        co_await self->on_finished();
+      },
+      asio::detached);
 }
 
 bool RawChannel::handle(const ws::ClientEvent& event) {

@@ -59,14 +59,12 @@ class RawChannel : public std::enable_shared_from_this<RawChannel> {
   // A write stuck past the slow-consumer timeout ended the connection.
   virtual void on_dropped_as_slow() {}
 
-  // Reads until the peer closes, fails or is dropped, then calls on_read_end(). The reads are
-  // plain handlers, not a coroutine: an idle connection holds no coroutine frame, only its
-  // pending read (which owns the channel).
+  // Reads until the peer closes, fails or is dropped; then ends the connection (finish()) and
+  // calls on_finished(). The reads are plain handlers, not a coroutine: an idle connection holds
+  // no coroutine frame, only its pending read (which owns the channel).
   void start_reading();
-  virtual void on_read_end() = 0;
-  // After the reading: our close frame written (if any), then the TLS or TCP goodbye. Bounded
-  // by sweep(), which must go on running until it returns.
-  boost::asio::awaitable<void> finish();
+  // The connection is over (sweep() is no longer needed): the channel's own ending.
+  virtual boost::asio::awaitable<void> on_finished() = 0;
   // Write what is due, unless a write is in flight.
   void send();
   // Sends `frame` (an error for the client) before any data, and before our close.
@@ -95,6 +93,10 @@ class RawChannel : public std::enable_shared_from_this<RawChannel> {
              std::shared_ptr<Metrics> metrics);
   void read_some();
   void on_read(boost::system::error_code ec, std::size_t n);
+  void end_reading();  // finish(), then on_finished(), in a coroutine that owns the channel
+  // After the reading: our close frame written (if any), then the TLS or TCP goodbye. Bounded
+  // by sweep(), which must go on running until it returns.
+  boost::asio::awaitable<void> finish();
   bool handle(const ws::ClientEvent& event);  // false: read no further
   bool admit();                               // one more frame within the rate?
   void written(boost::system::error_code ec, Written kind);
