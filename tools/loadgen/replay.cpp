@@ -287,7 +287,7 @@ asio::awaitable<void> Replay::dispatch() {
 
 void Replay::send_scan(std::size_t i) {
   const auto& item = timeline_.items[i];
-  ++badges_in_flight_[timeline_.scans[item.index].badge_id()];
+  badges_in_flight_.insert(timeline_.scans[item.index].badge_id());
   auto& desk = desks_[options_.desks > 0 ? round_robin_++ % desks_.size() : item.link];
   desk.queue.push_back({item.index, {}});
   desk.ready->notify();
@@ -361,15 +361,15 @@ asio::awaitable<void> Replay::desk_reader(Desk& desk) {
       ++scan_results_;
       ++results_by_status_[rollcall::v1::ScanStatus_Name(result.status())];
       if (result.replay()) ++scan_replays_;
-      if (const auto it = badges_in_flight_.find(scan.badge_id()); it != badges_in_flight_.end()) {
-        if (--it->second <= 0) badges_in_flight_.erase(it);
-      }
+      // The badge's next scan, if one waits, goes out now; else the badge is free.
       if (const auto it = waiting_for_badge_.find(scan.badge_id());
           it != waiting_for_badge_.end()) {
         const auto next = it->second.front();
         it->second.pop_front();
         if (it->second.empty()) waiting_for_badge_.erase(it);
         send_scan(next);
+      } else {
+        badges_in_flight_.erase(scan.badge_id());
       }
       --scans_open_;
       awaiting_display_.push_back(pending.sent);

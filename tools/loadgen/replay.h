@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -173,7 +174,7 @@ class Replay {
   std::vector<std::unique_ptr<WebSocket>> beacons_;
   std::unique_ptr<Notifier> progress_;  // the dispatcher (and run()) wait on it
 
-  std::unordered_map<std::string, int> badges_in_flight_;
+  std::unordered_set<std::string> badges_in_flight_;  // at most one scan each
   // Scans whose badge has a scan in flight, in timeline order (timeline item indexes): each goes
   // out when the badge's previous result is in, while the dispatcher goes on with other badges.
   std::unordered_map<std::string, std::deque<std::size_t>> waiting_for_badge_;
