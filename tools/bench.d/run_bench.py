@@ -382,12 +382,11 @@ def ingest(bins, work, scn, cfg, results):
         if fsync == "everysec" and cfg.get("profile_seconds"):
             profile = profile_gateway(bins, work, gw, scn, cfg)
         gw.close()
-        redis_cpu0, t0 = proc_cpu_seconds(redis.proc.pid), time.monotonic()
+        redis_cpu, t0 = proc_cpu_seconds(redis.proc.pid), time.monotonic()
         rb = redis_benchmark(redis, scn, cfg["rb_calls"], cfg["desks"], 1, cpus="1")
-        busy["benchmark_redis_us_per_call"] = round(
-            (proc_cpu_seconds(redis.proc.pid) - redis_cpu0) / cfg["rb_calls"] * 1e6, 1)
-        busy["benchmark_cpu0_redis_busy"] = round(
-            (proc_cpu_seconds(redis.proc.pid) - redis_cpu0) / (time.monotonic() - t0), 2)
+        redis_cpu = proc_cpu_seconds(redis.proc.pid) - redis_cpu
+        busy["benchmark_redis_us_per_call"] = round(redis_cpu / cfg["rb_calls"] * 1e6, 1)
+        busy["benchmark_cpu0_redis_busy"] = round(redis_cpu / (time.monotonic() - t0), 2)
         rb_clients = redis_benchmark(redis, scn, cfg["rb_calls"], 1, cfg["desks"], cpus="1")
         redis.close()
         out[fsync] = {
@@ -453,6 +452,12 @@ def perf_summary(data):
             "kernel_percent": round(kernel, 1)}
 
 
+# How the display clients connect: 200 handshakes at a time, each connection from its own address
+# (127.1.x.y): from a single address the kernel searches for a free port on every connect, which
+# costs the client more than the server.
+DISPLAY_CLIENTS = ["--parallel", "200", "--bind", "127.1.0.0/16"]
+
+
 def profile_displays(bins, work, key, server_pid, client_args, cfg):
     """The server under its largest fan-out step, profiled while the client measures: the
     kernel's share of its CPU is the part of a delivered message no server code can remove."""
@@ -463,9 +468,8 @@ def profile_displays(bins, work, key, server_pid, client_args, cfg):
     client_log = os.path.join(work, f"profile-{key}-client.log")
     client = start([bins["benchclient"], "displays"] + client_args +
                    ["--steps", str(n), "--warmup-s", str(cfg["fanout_warmup"]), "--measure-s",
-                    str(cfg["profile_seconds"]), "--parallel", "200", "--bind", "127.1.0.0/16",
-                    "--server-pid",
-                    str(server_pid), "--report", report], client_log, cpus="1")
+                    str(cfg["profile_seconds"]), "--server-pid", str(server_pid), "--report",
+                    report] + DISPLAY_CLIENTS, client_log, cpus="1")
     if not wait_log(client_log, "displays open", 150):
         stop(client)
         raise RuntimeError(f"profile of {key}: {n} displays did not open")
@@ -546,10 +550,8 @@ def benchclient_displays(bins, args, report, timeout):
 
 def fanout(bins, work, scn, cfg, results):
     steps = ",".join(str(s) for s in cfg["fanout_steps"])
-    # One source address per connection (127.1.x.y): from a single address the kernel searches
-    # for a free port on every connect, which costs the client more than the server.
-    common = ["--measure-s", str(cfg["fanout_measure"]), "--warmup-s", str(cfg["fanout_warmup"]),
-              "--parallel", "200", "--bind", "127.1.0.0/16"]
+    common = ["--measure-s", str(cfg["fanout_measure"]), "--warmup-s",
+              str(cfg["fanout_warmup"])] + DISPLAY_CLIENTS
     timeout = 120 + len(cfg["fanout_steps"]) * (cfg["fanout_measure"] + cfg["fanout_warmup"] + 90)
     out = results["fanout"] = {}  # rows land as they are measured: a failed step keeps the others
     # The reference: npm's ws, 2 KB every 100 ms, server on CPU 0, client on CPU 1.
@@ -560,13 +562,11 @@ def fanout(bins, work, scn, cfg, results):
     if not wait_port(port):
         raise RuntimeError("the ws reference server did not start")
     try:
+        server = ["--port", str(port), "--format", "raw", "--target", "/"]
         out["ws_reference"] = benchclient_displays(
-            bins, ["--port", str(port), "--format", "raw", "--target", "/", "--steps", steps,
-                   "--server-pid", str(node.pid)] + common,
+            bins, server + ["--steps", steps, "--server-pid", str(node.pid)] + common,
             os.path.join(work, "fanout-ws.json"), timeout)
-        out["profile_ws"] = profile_displays(bins, work, "ws", node.pid,
-                                             ["--port", str(port), "--format", "raw",
-                                              "--target", "/"], cfg)
+        out["profile_ws"] = profile_displays(bins, work, "ws", node.pid, server, cfg)
     finally:
         stop(node)
     time.sleep(2)
@@ -586,20 +586,16 @@ def fanout(bins, work, scn, cfg, results):
         try:
             log(f"fan-out: rollcall ({threads} io threads) with a synthetic ~2 KB update every "
                 f"tick, {steps} displays")
+            server = ["--port", str(gw.port), "--format", "rollcall", "--target",
+                      "/v1/display?event=bench-fanout", "--publish-redis", str(redis.port),
+                      "--publish-event", "bench-fanout", "--publish-keys", "249", "--publish-ms",
+                      "100", "--token", TOKENS["bench-fanout"]["display"]]
             out[key] = benchclient_displays(
-                bins, ["--port", str(gw.port), "--format", "rollcall", "--target",
-                       "/v1/display?event=bench-fanout", "--steps", steps, "--server-pid",
-                       str(gw.pid), "--publish-redis", str(redis.port), "--publish-event",
-                       "bench-fanout", "--publish-keys", "249", "--publish-ms", "100",
-                       "--token", TOKENS["bench-fanout"]["display"]] + common,
+                bins, server + ["--steps", steps, "--server-pid", str(gw.pid)] + common,
                 os.path.join(work, f"fanout-{key}.json"), timeout)
             if threads == 1:
-                out["profile_rollcall"] = profile_displays(
-                    bins, work, "rollcall", gw.pid,
-                    ["--port", str(gw.port), "--format", "rollcall", "--target",
-                     "/v1/display?event=bench-fanout", "--publish-redis", str(redis.port),
-                     "--publish-event", "bench-fanout", "--publish-keys", "249", "--publish-ms",
-                     "100", "--token", TOKENS["bench-fanout"]["display"]], cfg)
+                out["profile_rollcall"] = profile_displays(bins, work, "rollcall", gw.pid, server,
+                                                           cfg)
         finally:
             gw.close()
             redis.close()
