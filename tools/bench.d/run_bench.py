@@ -21,7 +21,8 @@ import time
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import row_check  # noqa: E402  (beside this file)
+import monitor_log  # noqa: E402  (beside this file)
+import row_check  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -347,11 +348,77 @@ def redis_benchmark(redis, scn, calls, depth, clients, cpus):
     return rps
 
 
+def record_scan_calls(bins, work, scn, timeline, cfg):
+    """The gateway's own FCALL rollcall_scan commands for `timeline`, recorded with MONITOR in a
+    run of their own (MONITOR slows Redis: never in a measured run), as a file of JSON lines for
+    rollcall-redis-replay; and Redis' change count after them, to check the replay against."""
+    redis = fresh_event_redis(bins, work, "redis-ingest-record", scn, "everysec", cpus="0")
+    redis.cli("FCALL", "rollcall_reset_inside", "1", "{" + EVENT + "}",
+              today_in(scn["header"]["time_zone"]))
+    gw = Gateway(bins, work, "gateway-ingest-record", redis, threads=1, cpus="1")
+    printed = os.path.join(work, "monitor.txt")
+    with open(printed, "w") as out:
+        mon = subprocess.Popen(["redis-cli", "-p", str(redis.port), "monitor"], stdout=out,
+                               stderr=subprocess.DEVNULL)
+        CHILDREN.append(mon)
+        time.sleep(0.5)
+        report = loadgen(bins, gw, timeline, scn, os.path.join(work, "ingest-record.json"),
+                         desks=cfg["desks"], cpus="1")
+        time.sleep(0.5)
+        stop(mon)
+    seq = redis.cli("GET", "{" + EVENT + "}:seq")
+    gw.close()
+    redis.close()
+    if report.get("failure"):
+        raise RuntimeError("the recording run failed: " + report["failure"])
+    with open(printed, encoding="utf-8") as f:
+        calls = monitor_log.commands(f, "FCALL", first="rollcall_scan")
+    if not calls:
+        raise RuntimeError("MONITOR recorded no FCALL rollcall_scan from the gateway")
+    path = os.path.join(work, "scan-calls.jsonl")
+    with open(path, "w") as f:
+        f.writelines(json.dumps(args) + "\n" for args in calls)
+    return {"path": path, "calls": len(calls), "seq": seq}
+
+
+def replay_scan_calls(bins, work, scn, recorded, fsync, depth):
+    """The baseline Redis does the same work in: the recorded calls on a fresh import, `depth` at
+    a time from one connection (redis-benchmark's -c 1 -P N), with a subscriber on the change
+    channel as the gateway's hub is. Its CPU per call, and the change count checked against the
+    recording's: the replay changed what the gateway's calls changed."""
+    redis = fresh_event_redis(bins, work, f"redis-ingest-replay-{fsync}", scn, fsync, cpus="0")
+    try:
+        # A gateway started and stopped: it loads the function library as in the measured run.
+        Gateway(bins, work, f"gateway-ingest-replay-{fsync}", redis, threads=1, cpus="1").close()
+        redis.cli("FCALL", "rollcall_reset_inside", "1", "{" + EVENT + "}",
+                  today_in(scn["header"]["time_zone"]))
+        sub = start(["redis-cli", "-p", str(redis.port), "subscribe", "{" + EVENT + "}:changes"],
+                    os.devnull, cpus="1")
+        time.sleep(0.3)
+        cpu, t0 = proc_cpu_seconds(redis.proc.pid), time.monotonic()
+        done = run([bins["redis_replay"], "--redis", redis.url, "--commands", recorded["path"],
+                    "--depth", str(depth)], 300, cpus="1")
+        cpu, wall = proc_cpu_seconds(redis.proc.pid) - cpu, time.monotonic() - t0
+        stop(sub)
+        seq = redis.cli("GET", "{" + EVENT + "}:seq")
+    finally:
+        redis.close()
+    figures = json.loads(done.stdout)
+    if figures["calls"] != recorded["calls"] or seq != recorded["seq"]:
+        raise RuntimeError(f"the replay differs from the recording: {figures['calls']} calls, "
+                           f"seq {seq}; recorded {recorded['calls']}, seq {recorded['seq']}")
+    return {"calls_per_second": round(figures["calls_per_second"], 1), "calls": figures["calls"],
+            "depth": depth, "redis_us_per_call": round(cpu / figures["calls"] * 1e6, 1),
+            "cpu0_redis_busy": round(cpu / wall, 2)}
+
+
 def ingest(bins, work, scn, cfg, results):
     scans = scn["scans"][:cfg["ingest_scans"]]
     timeline = write_timeline(scn, os.path.join(work, "ingest.jsonl"), scans)
     out = {}
     profile = None
+    log(f"ingest: recording the gateway's Redis calls for {len(scans)} scans (MONITOR)")
+    recorded = record_scan_calls(bins, work, scn, timeline, cfg)
     for fsync in ("everysec", "always"):
         log(f"ingest, appendfsync {fsync}: {len(scans)} scans through the gateway")
         # Redis alone on CPU 0; the gateway (one io thread) and its load on CPU 1, and then
@@ -389,6 +456,7 @@ def ingest(bins, work, scn, cfg, results):
         busy["benchmark_cpu0_redis_busy"] = round(redis_cpu / (time.monotonic() - t0), 2)
         rb_clients = redis_benchmark(redis, scn, cfg["rb_calls"], 1, cfg["desks"], cpus="1")
         redis.close()
+        replay = replay_scan_calls(bins, work, scn, recorded, fsync, cfg["desks"])
         out[fsync] = {
             "gateway_scans_per_second": gw_rate,
             "gateway_ok": report.get("ok"), "gateway_failure": report.get("failure", ""),
@@ -401,10 +469,13 @@ def ingest(bins, work, scn, cfg, results):
             "redis_benchmark_clients_calls_per_second": rb_clients,
             "redis_benchmark_clients_args": f"-c {cfg['desks']} -P 1",
             "ratio": round(gw_rate / rb, 3) if rb else None,
+            "replay": replay,
+            "replay_ratio": round(gw_rate / replay["calls_per_second"], 3),
             "cpu": busy,
         }
         log(f"ingest {fsync}: gateway {gw_rate}/s, redis-benchmark {rb}/s (-P {cfg['desks']}), "
-            f"{rb_clients}/s (-c {cfg['desks']})")
+            f"{rb_clients}/s (-c {cfg['desks']}), the gateway's calls replayed "
+            f"{replay['calls_per_second']}/s (-P {cfg['desks']})")
     results["ingest"] = out
     if profile:
         results["profile"] = profile
@@ -1015,7 +1086,8 @@ def main():
     bins = {"gateway": "gateway/rollcall-gateway", "loadgen": "tools/loadgen/rollcall-loadgen",
             "scenario": "tools/scenario/rollcall-scenario", "import": "tools/import/rollcall-import",
             "benchclient": "tools/benchclient/rollcall-benchclient",
-            "admin": "tools/admin/rollcall-admin"}
+            "admin": "tools/admin/rollcall-admin",
+            "redis_replay": "tools/redisreplay/rollcall-redis-replay"}
     bins = {k: os.path.join(a.build, v) for k, v in bins.items()}
     for name, path in bins.items():
         if not os.access(path, os.X_OK):

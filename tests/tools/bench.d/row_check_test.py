@@ -70,7 +70,10 @@ def good_results():
                       "redis_benchmark_calls_per_second": 20000.0,
                       "redis_benchmark_args": "-c 1 -P 32",
                       "redis_benchmark_clients_calls_per_second": 15000.0,
-                      "redis_benchmark_clients_args": "-c 32 -P 1", "ratio": 0.4}
+                      "redis_benchmark_clients_args": "-c 32 -P 1", "ratio": 0.4,
+                      "replay": {"calls_per_second": 11000.0, "calls": 7997, "depth": 32,
+                                 "redis_us_per_call": 80.0, "cpu0_redis_busy": 0.9},
+                      "replay_ratio": 0.73}
               for fsync in ("everysec", "always")}
     latency = {"redis_rtt": {"min_ms": 0.1, "max_ms": 1.0, "avg_ms": 0.2, "samples": 100},
                "tick_ms": 100, "floor_display_ms": 100.2, "target_display_p99_ms": 110,
@@ -133,6 +136,9 @@ ESSENTIAL = {
     ("ingest", "everysec", "scans"), ("ingest", "always", "scans"),
     ("ingest", "everysec", "redis_benchmark_calls_per_second"),
     ("ingest", "always", "redis_benchmark_calls_per_second"),
+    ("ingest", "everysec", "replay", "calls_per_second"),
+    ("ingest", "always", "replay", "calls_per_second"),
+    ("ingest", "everysec", "replay", "calls"),
     ("latency", "runs", 0, "scans"), ("latency", "runs", 1, "scans"),
     ("latency", "runs", 0, "scan_to_display", "count"),
     ("latency", "runs", 1, "scan_to_display", "count"),
