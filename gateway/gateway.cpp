@@ -198,7 +198,19 @@ int Gateway::run() {
   spdlog::info("rollcall-gateway listening on {} ({}, redis {}, tick {} ms, {} threads)",
                options.listen, context->tls ? "TLS" : "plain, no TLS", options.redis_url.where(),
                options.tick.count(), options.threads);
-  pool.run();
+  pool.run([metrics = context->metrics](const std::exception_ptr& failure) {
+    metrics->count_handler_failure();
+    std::string what = "not a std::exception";
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    constexpr std::size_t kShown = 200;  // an exception's text may hold what a client sent
+    if (what.size() > kShown) what.resize(kShown);
+    spdlog::error("a handler failed ({}): what it served is lost, the gateway goes on", what);
+  });
   return exit_code;
 }
 

@@ -18,12 +18,30 @@ boost::asio::any_io_executor IoPool::next() {
   return contexts_[i]->get_executor();
 }
 
-void IoPool::run() {
+namespace {
+
+// io_context::run() may be called again after a handler threw: the handlers still queued and
+// the operations in flight are kept.
+void run_on(boost::asio::io_context& context, const IoPool::Failed& failed) {
+  for (;;) {
+    try {
+      context.run();
+      return;
+    } catch (...) {
+      if (!failed) throw;
+      failed(std::current_exception());
+    }
+  }
+}
+
+}  // namespace
+
+void IoPool::run(const Failed& failed) {
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < contexts_.size(); ++i) {
-    threads.emplace_back([context = contexts_[i].get()] { context->run(); });
+    threads.emplace_back([context = contexts_[i].get(), &failed] { run_on(*context, failed); });
   }
-  contexts_.front()->run();
+  run_on(*contexts_.front(), failed);
   for (auto& thread : threads) thread.join();
 }
 

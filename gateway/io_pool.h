@@ -1,6 +1,8 @@
 #pragma once
 
 #include <atomic>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -23,8 +25,12 @@ class IoPool {
   // Where the next connection lives: the contexts in turn.
   boost::asio::any_io_executor next();
 
-  // Runs every context, one thread each, until stop(); returns when all have returned.
-  void run();
+  // Runs every context, one thread each, until stop(); returns when all have returned. A handler
+  // that throws loses what it was doing (its connection, usually, whose handlers own it) and
+  // nothing else: `failed` is told, on the thread that ran it, and the context goes on. Without
+  // this one std::bad_alloc in any connection's handler would end every connection.
+  using Failed = std::function<void(const std::exception_ptr&)>;
+  void run(const Failed& failed = {});
   void stop();
 
  private:

@@ -102,6 +102,10 @@ std::string Metrics::render(bool redis_ready) const {
          "Displays disconnected because they stopped reading.");
   fmt::format_to(std::back_inserter(out), "rollcall_slow_consumers_dropped_total {}\n",
                  slow_consumers_dropped_.load());
+  header(out, "rollcall_handler_failures_total", "counter",
+         "Handlers that threw: the connection each served was lost, the gateway went on.");
+  fmt::format_to(std::back_inserter(out), "rollcall_handler_failures_total {}\n",
+                 handler_failures_.load());
 
   header(out, "rollcall_redis_roundtrip_seconds", "histogram",
          "Time from sending a scan to Redis to its reply.");

@@ -46,6 +46,8 @@ class Metrics {
   void count_venue_folded(std::uint64_t n) { venue_folded_ += n; }
   void count_display_frames(std::uint64_t n) { display_frames_ += n; }
   void count_slow_consumer_dropped() { slow_consumers_dropped_ += 1; }
+  // A handler that threw (IoPool::run): what it served is lost, the gateway goes on.
+  void count_handler_failure() { handler_failures_ += 1; }
   void observe_redis_roundtrip(std::chrono::steady_clock::duration elapsed);
   void desk_scanned(std::string_view event, std::string_view desk);
 
@@ -67,6 +69,7 @@ class Metrics {
   std::atomic<std::uint64_t> venue_folded_{0};
   std::atomic<std::uint64_t> display_frames_{0};
   std::atomic<std::uint64_t> slow_consumers_dropped_{0};
+  std::atomic<std::uint64_t> handler_failures_{0};
   std::array<std::atomic<std::uint64_t>, kRoundtripBuckets.size() + 1> roundtrip_buckets_{};
   std::atomic<std::uint64_t> roundtrip_micros_{0};
 
