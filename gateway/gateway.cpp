@@ -93,7 +93,13 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
   // A cluster: one link per primary, each command to its slot's owner. Displays subscribe on
   // the first node: a PUBLISH on any node of a cluster reaches the subscribers of every node.
   if (options.redis_url.cluster()) {
-    parts->link = redis::ClusterCommands::create(io.get_executor(), command_options);
+    auto cluster = redis::ClusterCommands::create(io.get_executor(), command_options);
+    context->metrics->watch_cluster([cluster] {
+      return Metrics::ClusterCounts{.redirects = cluster->redirects(),
+                                    .waits = cluster->waits(),
+                                    .refused = cluster->refused()};
+    });
+    parts->link = std::move(cluster);
   } else {
     parts->link = redis::Connection::create(asio::make_strand(io), command_options);
   }

@@ -102,6 +102,21 @@ std::string Metrics::render(bool redis_ready) const {
          "Displays disconnected because they stopped reading.");
   fmt::format_to(std::back_inserter(out), "rollcall_slow_consumers_dropped_total {}\n",
                  slow_consumers_dropped_.load());
+  if (cluster_) {
+    const auto counts = cluster_();
+    header(out, "rollcall_redis_cluster_redirects_total", "counter",
+           "MOVED and ASK redirections followed (a slot moved between primaries).");
+    fmt::format_to(std::back_inserter(out), "rollcall_redis_cluster_redirects_total {}\n",
+                   counts.redirects);
+    header(out, "rollcall_redis_cluster_slot_waits_total", "counter",
+           "Scripts held back while their slot was moving (ASK).");
+    fmt::format_to(std::back_inserter(out), "rollcall_redis_cluster_slot_waits_total {}\n",
+                   counts.waits);
+    header(out, "rollcall_redis_cluster_refused_total", "counter",
+           "Commands refused because no cluster can run them (keys in several slots).");
+    fmt::format_to(std::back_inserter(out), "rollcall_redis_cluster_refused_total {}\n",
+                   counts.refused);
+  }
   header(out, "rollcall_handler_failures_total", "counter",
          "Handlers that threw: the connection each served was lost, the gateway went on.");
   fmt::format_to(std::back_inserter(out), "rollcall_handler_failures_total {}\n",

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -49,6 +50,14 @@ class Metrics {
   // A handler that threw (IoPool::run): what it served is lost, the gateway goes on.
   void count_handler_failure() { handler_failures_ += 1; }
   void observe_redis_roundtrip(std::chrono::steady_clock::duration elapsed);
+  // A Redis Cluster link's own counters (redis::ClusterCommands), read at scrape time: a slot
+  // moving shows as redirects and waits, a command no cluster can run as a refusal.
+  struct ClusterCounts {
+    std::uint64_t redirects = 0;
+    std::uint64_t waits = 0;
+    std::uint64_t refused = 0;
+  };
+  void watch_cluster(std::function<ClusterCounts()> read) { cluster_ = std::move(read); }
   void desk_scanned(std::string_view event, std::string_view desk);
 
   // The whole exposition; `redis_ready` is read by the caller at scrape time.
@@ -73,6 +82,7 @@ class Metrics {
   std::array<std::atomic<std::uint64_t>, kRoundtripBuckets.size() + 1> roundtrip_buckets_{};
   std::atomic<std::uint64_t> roundtrip_micros_{0};
 
+  std::function<ClusterCounts()> cluster_;  // set once, before the gateway serves
   mutable std::mutex mutex_;
   Labelled scans_;
   Labelled presence_;

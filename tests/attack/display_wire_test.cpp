@@ -7,7 +7,6 @@
 #include <chrono>
 #include <iostream>
 #include <optional>
-#include <regex>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -20,6 +19,7 @@
 #include "rollcall/v1/rollcall.pb.h"
 #include "services/wire/codec.h"
 #include "tests/attack/support/frame_fixture.h"
+#include "tests/support/metrics_text.h"
 
 namespace rollcall::tests::attack {
 namespace {
@@ -27,6 +27,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+using support::metric_value;
 
 struct ServerFrame {
   int opcode = 0;
@@ -163,13 +164,6 @@ class RawDisplay {
   bool ended_ = false;
 };
 
-std::uint64_t metric(const std::string& exposition, const std::string& name) {
-  const std::regex line("(^|\n)" + std::regex_replace(name, std::regex(R"([{}"])"), R"(\$&)") +
-                        " ([0-9]+)");
-  std::smatch match;
-  return std::regex_search(exposition, match, line) ? std::stoull(match[2]) : 0;
-}
-
 class DisplayWire : public FrameFixture {
  protected:
   // The first frame of every display: its snapshot.
@@ -243,7 +237,8 @@ TEST_F(DisplayWire, EveryBrokenRuleClosesWithBeastsCodeAndEndsTheConnection) {
     too_big += c.code == 1009;
   }
   // Each message over the limit counted once, and logged.
-  EXPECT_EQ(metric(metrics(g), "rollcall_limit_rejections_total{limit=\"frame_size\"}"), too_big);
+  EXPECT_EQ(metric_value(metrics(g), "rollcall_limit_rejections_total{limit=\"frame_size\"}"),
+            too_big);
   EXPECT_NE(
       g.log().find("display connection from 127.0.0.1 closed (1009): a message over 65536 bytes"),
       std::string::npos)
@@ -273,7 +268,8 @@ TEST_F(DisplayWire, BeaconsKeepTheSameRulesAndLeaveWhenClosed) {
     expect_closed_with(beacon, c);
     too_big += c.code == 1009;
   }
-  EXPECT_EQ(metric(metrics(g), "rollcall_limit_rejections_total{limit=\"frame_size\"}"), too_big);
+  EXPECT_EQ(metric_value(metrics(g), "rollcall_limit_rejections_total{limit=\"frame_size\"}"),
+            too_big);
   EXPECT_NE(
       g.log().find("beacon connection from 127.0.0.1 closed (1009): a message over 65536 bytes"),
       std::string::npos)
@@ -282,7 +278,7 @@ TEST_F(DisplayWire, BeaconsKeepTheSameRulesAndLeaveWhenClosed) {
   const auto deadline = Clock::now() + 20s;
   std::uint64_t online = 1;
   while (Clock::now() < deadline &&
-         (online = metric(metrics(g), "rollcall_connections{channel=\"online\"}")) != 0) {
+         (online = metric_value(metrics(g), "rollcall_connections{channel=\"online\"}")) != 0) {
     std::this_thread::sleep_for(100ms);
   }
   EXPECT_EQ(online, 0u);
@@ -352,12 +348,12 @@ TEST_F(DisplayWire, ADisplayThatStopsReadingIsDroppedAndCountedWhileOthersAreSer
   for (int round = 0; Clock::now() - started < 60s; ++round) {
     if (!stuck.send(burst)) break;  // the gateway hung up
     if (round % 100 != 99) continue;
-    dropped = metric(metrics(g), "rollcall_slow_consumers_dropped_total");
+    dropped = metric_value(metrics(g), "rollcall_slow_consumers_dropped_total");
     if (dropped) break;
   }
   for (int i = 0; i < 100 && !dropped; ++i) {
     std::this_thread::sleep_for(100ms);
-    dropped = metric(metrics(g), "rollcall_slow_consumers_dropped_total");
+    dropped = metric_value(metrics(g), "rollcall_slow_consumers_dropped_total");
   }
   EXPECT_EQ(dropped, 1u);
   std::cout << "[ info ] dropped after "

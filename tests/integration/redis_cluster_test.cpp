@@ -15,6 +15,7 @@
 #include "redis/hash_slot.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/http_totals.h"
+#include "tests/support/metrics_text.h"
 #include "tests/support/persistent_desk.h"
 #include "tests/support/redis_cluster_nodes.h"
 #include "tests/support/registry_fixture.h"
@@ -208,11 +209,18 @@ TEST(RedisCluster, TwoEventsOnTwoShardsCountedOnceThroughASlotMove) {
   }
   const auto metrics = tools::client::http_get("127.0.0.1", gateway.port(), "/metrics", 5s).body;
   EXPECT_EQ(metrics.find("rollcall_redis_failures_total{site="), std::string::npos) << metrics;
+  // The move shows on /metrics: scans sent to the old owner were redirected (MOVED), or sent to
+  // the new one with ASKING, or held back while the slot moved.
+  const auto redirects = support::metric_value(metrics, "rollcall_redis_cluster_redirects_total");
+  const auto waits = support::metric_value(metrics, "rollcall_redis_cluster_slot_waits_total");
+  EXPECT_GT(redirects + waits, 0u) << metrics;
+  EXPECT_NE(metrics.find("rollcall_redis_cluster_refused_total 0\n"), std::string::npos) << metrics;
   int resent = -2 * kBadges;  // attempts beyond the first of each scan
   for (const auto& desk : desks) resent += desk->attempts;
   std::cout << "[ redis cluster ] " << 2 * kBadges << " scans on 2 shards; " << moved << " keys of "
             << events[0].id << " moved to another primary; " << during_move.load()
-            << " scans answered during the move; " << resent << " resent after unavailable\n";
+            << " scans answered during the move; " << resent << " resent after unavailable; "
+            << redirects << " redirects, " << waits << " waits\n";
 }
 
 }  // namespace
