@@ -140,7 +140,8 @@ def rows_for(r):
                      (f"join storm {num(t, 1)} s until all counted" if t is not None else
                       "not all counted in time") + f" (online {num(one['online_counted'], 0)}); "
                      f"{num(one['rss_kib_per_connection'], 2)} KiB RSS per beacon",
-                     "—", "—", "≤ 30 s", verdict(t is not None and t <= 30)))
+                     "—", "—", "≤ 30 s; ≤ 4 KiB per beacon",
+                     verdict(t is not None and t <= 30 and one["rss_kib_per_connection"] <= 4)))
     six = pres.get("six_gateways")
     if six:
         t = six["join_storm_seconds"]
@@ -151,8 +152,9 @@ def rows_for(r):
                      f"{num(six['remote_counted'], 0)} ({'exact' if six['exact'] else 'NOT exact'}); "
                      f"{num(six['rss_kib_per_connection'], 2)} KiB RSS per beacon; sockets all open after "
                      f"{num(max((c or {}).get('open_seconds', 0) for c in six.get('clients') or [{}]), 1)} s",
-                     "—", "—", "≤ 30 s, exact",
-                     verdict(t is not None and t <= 30 and six["exact"])))
+                     "—", "—", "≤ 30 s, exact; ≤ 4 KiB per beacon",
+                     verdict(t is not None and t <= 30 and six["exact"] and
+                             six["rss_kib_per_connection"] <= 4)))
     rows += across_rows(r.get("across"))
     exp = r.get("export")
     if exp:
