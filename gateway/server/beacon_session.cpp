@@ -39,19 +39,23 @@ BeaconSession::BeaconSession(WebSocket&& ws, std::shared_ptr<const EventInfo> ev
       connection_(next_beacon++),
       timer_(get_executor()),
       gauge_(metrics(), Channel::online) {
-  item_.set_kind(v1::join);
-  item_.set_presence_id(presence_id(*leases_, connection_, "join"));
+  v1::PresenceEvent item;
+  item.set_kind(v1::join);
+  item.set_presence_id(presence_id(*leases_, connection_, "join"));
   // Who the participant is comes from the ticket when there is one, never from the query.
-  item_.set_participant_id(ticket ? ticket->participant_id() : query.participant);
-  item_.set_badge_id(ticket ? ticket->badge_id() : query.badge);
-  item_.set_country(ticket ? ticket->country() : query.country);
-  item_.set_category(ticket ? ticket->category() : query.category);
-  item_.set_platform(query.platform.empty() ? "beacon" : query.platform);
-  item_.set_session(query.session);
+  item.set_participant_id(ticket ? ticket->participant_id() : query.participant);
+  item.set_badge_id(ticket ? ticket->badge_id() : query.badge);
+  item.set_country(ticket ? ticket->country() : query.country);
+  item.set_category(ticket ? ticket->category() : query.category);
+  item.set_platform(query.platform.empty() ? "beacon" : query.platform);
+  item.set_session(query.session);
+  item.SerializeToString(&join_);
 }
 
 asio::awaitable<void> BeaconSession::run() {
-  if (auto why = services::presence::validate_presence(&item_, *countries_, event_->config)) {
+  v1::PresenceEvent item;
+  item.ParseFromString(join_);
+  if (auto why = services::presence::validate_presence(&item, *countries_, event_->config)) {
     v1::OnlineReply reply;
     reply.mutable_error()->set_code("rejected");
     reply.mutable_error()->set_message(*why);
@@ -59,8 +63,11 @@ asio::awaitable<void> BeaconSession::run() {
     // Close reasons are limited to 123 bytes.
     close_with(ws::kClosePolicy, "rejected: " + services::registry::quote_input(*why, 110));
   } else {
+    // As validated (normalized), for the leave.
+    item.SerializeToString(&join_);
+    join_.shrink_to_fit();
     leases_->hold(event_->config.event_id(), leases_->beacon_holder());
-    joined_ = co_await apply_until_done();
+    joined_ = co_await apply_until_done(item);
     if (!joined_) {
       drop();
       leases_->release(event_->config.event_id(), leases_->beacon_holder());
@@ -76,10 +83,12 @@ asio::awaitable<void> BeaconSession::on_finished() {
   over_ = true;
   timer_.cancel();
   if (!joined_) co_return;
-  item_.set_kind(v1::leave);
-  item_.set_presence_id(presence_id(*leases_, connection_, "leave"));
-  item_.clear_time();
-  co_await apply_until_done();
+  v1::PresenceEvent item;
+  item.ParseFromString(join_);
+  item.set_kind(v1::leave);
+  item.set_presence_id(presence_id(*leases_, connection_, "leave"));
+  item.clear_time();
+  co_await apply_until_done(item);
   leases_->release(event_->config.event_id(), leases_->beacon_holder());
 }
 
@@ -97,10 +106,10 @@ void BeaconSession::watch() {
 }
 
 // It goes out in a batch with the other beacons' items of the moment (PresenceBatcher).
-asio::awaitable<bool> BeaconSession::apply_until_done() {
+asio::awaitable<bool> BeaconSession::apply_until_done(const v1::PresenceEvent& item) {
   asio::steady_timer pause(get_executor());
   for (int attempt = 0; attempt < 120; ++attempt) {
-    const auto ack = co_await batcher_->apply(event_, item_);
+    const auto ack = co_await batcher_->apply(event_, item);
     if (ack.status() != v1::PresenceAck::unavailable) co_return true;
     pause.expires_after(std::chrono::milliseconds(500));
     co_await pause.async_wait(use_tuple);

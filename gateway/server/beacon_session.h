@@ -39,7 +39,7 @@ class BeaconSession : public RawChannel {
   // The timer stops, then the leave (if it joined).
   boost::asio::awaitable<void> on_finished() override;
   // A join or leave must be counted even if Redis blinks: retried until it is applied.
-  boost::asio::awaitable<bool> apply_until_done();
+  boost::asio::awaitable<bool> apply_until_done(const v1::PresenceEvent& item);
   void watch();  // the next sweep, on the timer
 
   std::shared_ptr<const EventInfo> event_;  // shared with the event directory's cache
@@ -49,7 +49,9 @@ class BeaconSession : public RawChannel {
   std::shared_ptr<PresenceBatcher> batcher_;
   std::shared_ptr<const services::registry::CountryCodes> countries_;
   std::chrono::seconds idle_timeout_;
-  v1::PresenceEvent item_;  // the join, then the leave
+  // The join, serialized: one allocation per beacon where the message would hold one per field
+  // (thousands of beacons keep it for their leave).
+  std::string join_;
   std::uint64_t connection_;
   bool joined_ = false;
   bool over_ = false;  // finished: the timer stops
