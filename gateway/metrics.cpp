@@ -25,6 +25,13 @@ void header(std::string& out, std::string_view name, std::string_view type, std:
   fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
 
+// A series without labels: its header and its one value.
+void single(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+            std::uint64_t value) {
+  header(out, name, type, help);
+  fmt::format_to(std::back_inserter(out), "{} {}\n", name, value);
+}
+
 template <class Map>
 void labelled(std::string& out, std::string_view name, std::string_view label, const Map& values) {
   for (const auto& [key, value] : values) {
@@ -87,40 +94,31 @@ std::string Metrics::render(bool redis_ready) const {
     fmt::format_to(std::back_inserter(out), "rollcall_connections{{channel=\"{}\"}} {}\n",
                    kChannels[i], connections_[i].load());
   }
-  header(out, "rollcall_redis_ready", "gauge", "1 when Redis is reachable with functions loaded.");
-  fmt::format_to(std::back_inserter(out), "rollcall_redis_ready {}\n", redis_ready ? 1 : 0);
-  header(out, "rollcall_ticks_total", "counter", "Display ticks that carried a change.");
-  fmt::format_to(std::back_inserter(out), "rollcall_ticks_total {}\n", ticks_.load());
-  header(out, "rollcall_venue_entries_folded_total", "counter",
-         "Member events' log entries this gateway folded into venue figures.");
-  fmt::format_to(std::back_inserter(out), "rollcall_venue_entries_folded_total {}\n",
-                 venue_folded_.load());
-  header(out, "rollcall_display_frames_total", "counter", "Frames written to displays.");
-  fmt::format_to(std::back_inserter(out), "rollcall_display_frames_total {}\n",
-                 display_frames_.load());
-  header(out, "rollcall_slow_consumers_dropped_total", "counter",
-         "Displays disconnected because they stopped reading.");
-  fmt::format_to(std::back_inserter(out), "rollcall_slow_consumers_dropped_total {}\n",
-                 slow_consumers_dropped_.load());
+  single(out, "rollcall_redis_ready", "gauge", "1 when Redis is reachable with functions loaded.",
+         redis_ready ? 1 : 0);
+  single(out, "rollcall_ticks_total", "counter", "Display ticks that carried a change.",
+         ticks_.load());
+  single(out, "rollcall_venue_entries_folded_total", "counter",
+         "Member events' log entries this gateway folded into venue figures.",
+         venue_folded_.load());
+  single(out, "rollcall_display_frames_total", "counter", "Frames written to displays.",
+         display_frames_.load());
+  single(out, "rollcall_slow_consumers_dropped_total", "counter",
+         "Displays disconnected because they stopped reading.", slow_consumers_dropped_.load());
   if (cluster_) {
     const auto counts = cluster_();
-    header(out, "rollcall_redis_cluster_redirects_total", "counter",
-           "MOVED and ASK redirections followed (a slot moved between primaries).");
-    fmt::format_to(std::back_inserter(out), "rollcall_redis_cluster_redirects_total {}\n",
-                   counts.redirects);
-    header(out, "rollcall_redis_cluster_slot_waits_total", "counter",
-           "Scripts held back while their slot was moving (ASK).");
-    fmt::format_to(std::back_inserter(out), "rollcall_redis_cluster_slot_waits_total {}\n",
-                   counts.waits);
-    header(out, "rollcall_redis_cluster_refused_total", "counter",
-           "Commands refused because no cluster can run them (keys in several slots).");
-    fmt::format_to(std::back_inserter(out), "rollcall_redis_cluster_refused_total {}\n",
-                   counts.refused);
+    single(out, "rollcall_redis_cluster_redirects_total", "counter",
+           "MOVED and ASK redirections followed (a slot moved between primaries).",
+           counts.redirects);
+    single(out, "rollcall_redis_cluster_slot_waits_total", "counter",
+           "Scripts held back while their slot was moving (ASK).", counts.waits);
+    single(out, "rollcall_redis_cluster_refused_total", "counter",
+           "Commands refused because no cluster can run them (keys in several slots).",
+           counts.refused);
   }
-  header(out, "rollcall_handler_failures_total", "counter",
-         "Handlers that threw: the connection each served was lost, the gateway went on.");
-  fmt::format_to(std::back_inserter(out), "rollcall_handler_failures_total {}\n",
-                 handler_failures_.load());
+  single(out, "rollcall_handler_failures_total", "counter",
+         "Handlers that threw: the connection each served was lost, the gateway went on.",
+         handler_failures_.load());
 
   header(out, "rollcall_redis_roundtrip_seconds", "histogram",
          "Time from sending a scan to Redis to its reply.");

@@ -40,6 +40,9 @@ def _ingest(rows, name, x):
             _nothing((x.get("replay") or {}).get("calls")):
         rows.append((name, "the replay of the gateway's calls measured nothing (its baseline is "
                      "missing)"))
+    for i, r in enumerate(x.get("rounds") or [], 1):
+        if _nothing(r.get("gateway")) or _nothing(r.get("replay")):
+            rows.append((name, f"round {i} measured nothing (gateway or replay)"))
 
 
 def _latency(rows, lat):

@@ -14,6 +14,7 @@ import resource
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,9 +30,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 EVENT = "wsis20-2025"
 
 PROFILES = {
-    # scans per ingest run, redis-benchmark calls, latency runs (rate/s, scans), fan-out steps,
+    # scans per ingest run, ingest rounds (gateway then replay, the ratio their median),
+    # redis-benchmark calls, latency runs (rate/s, scans), fan-out steps,
     # seconds measured per step, presence sizes, export badges (None: the piece's default)
-    "full": dict(ingest_scans=40000, rb_calls=60000, desks=32,
+    "full": dict(ingest_scans=40000, ingest_rounds=3, rb_calls=60000, desks=32,
                  latency=[(1000, 15000), (10000, 50000)],
                  fanout_steps=[1000, 2500, 5000, 10000], fanout_real_steps=[10000],
                  fanout_measure=8, fanout_warmup=2,
@@ -39,7 +41,7 @@ PROFILES = {
                  scaling_per_gateway=18000,
                  across=[(100, 2000), (1000, 10000), (3000, 18000)], across_desks=32,
                  export_badges=None, profile_seconds=8),
-    "quick": dict(ingest_scans=8000, rb_calls=15000, desks=32,
+    "quick": dict(ingest_scans=8000, ingest_rounds=1, rb_calls=15000, desks=32,
                   latency=[(1000, 4000), (10000, 15000)],
                   fanout_steps=[500, 2000], fanout_real_steps=[2000],
                   fanout_measure=3, fanout_warmup=1,
@@ -381,15 +383,16 @@ def record_scan_calls(bins, work, scn, timeline, cfg):
     return {"path": path, "calls": len(calls), "seq": seq}
 
 
-def replay_scan_calls(bins, work, scn, recorded, fsync, depth):
+def replay_scan_calls(bins, work, scn, recorded, fsync, depth, tag=""):
     """The baseline Redis does the same work in: the recorded calls on a fresh import, `depth` at
     a time from one connection (redis-benchmark's -c 1 -P N), with a subscriber on the change
     channel as the gateway's hub is. Its CPU per call, and the change count checked against the
     recording's: the replay changed what the gateway's calls changed."""
-    redis = fresh_event_redis(bins, work, f"redis-ingest-replay-{fsync}", scn, fsync, cpus="0")
+    redis = fresh_event_redis(bins, work, f"redis-ingest-replay-{fsync}{tag}", scn, fsync, cpus="0")
     try:
         # A gateway started and stopped: it loads the function library as in the measured run.
-        Gateway(bins, work, f"gateway-ingest-replay-{fsync}", redis, threads=1, cpus="1").close()
+        Gateway(bins, work, f"gateway-ingest-replay-{fsync}{tag}", redis, threads=1,
+                cpus="1").close()
         redis.cli("FCALL", "rollcall_reset_inside", "1", "{" + EVENT + "}",
                   today_in(scn["header"]["time_zone"]))
         sub = start(["redis-cli", "-p", str(redis.port), "subscribe", "{" + EVENT + "}:changes"],
@@ -412,6 +415,34 @@ def replay_scan_calls(bins, work, scn, recorded, fsync, depth):
             "cpu0_redis_busy": round(cpu / wall, 2)}
 
 
+def through_gateway(bins, work, scn, timeline, cfg, fsync, tag):
+    """One measured replay of `timeline` through a gateway on a fresh import. Redis alone on
+    CPU 0; the gateway (one io thread) and its load on CPU 1, as the baselines' clients are:
+    Redis gets the same core in every measurement. Returns Redis and the gateway, still running,
+    the loadgen's report and where each scan's CPU went."""
+    redis = fresh_event_redis(bins, work, f"redis-ingest-{fsync}{tag}", scn, fsync, cpus="0")
+    try:
+        redis.cli("FCALL", "rollcall_reset_inside", "1", "{" + EVENT + "}",
+                  today_in(scn["header"]["time_zone"]))
+    except RuntimeError:
+        pass
+    gw = Gateway(bins, work, f"gateway-ingest-{fsync}{tag}", redis, threads=1, cpus="1")
+    cpu = [proc_cpu_seconds(redis.proc.pid), proc_cpu_seconds(gw.pid), children_cpu_seconds()]
+    t0 = time.monotonic()
+    report = loadgen(bins, gw, timeline, scn, os.path.join(work, f"ingest-{fsync}{tag}.json"),
+                     desks=cfg["desks"], cpus="1")
+    wall = time.monotonic() - t0
+    cpu = [b - a for a, b in zip(cpu, [proc_cpu_seconds(redis.proc.pid),
+                                       proc_cpu_seconds(gw.pid), children_cpu_seconds()])]
+    done = max(1, report["scans"]["results"])
+    busy = {"redis_us_per_call": round(cpu[0] / done * 1e6, 1),
+            "gateway_us_per_scan": round(cpu[1] / done * 1e6, 1),
+            "loadgen_us_per_scan": round(cpu[2] / done * 1e6, 1),
+            "cpu0_redis_busy": round(cpu[0] / wall, 2),
+            "cpu1_gateway_and_loadgen_busy": round((cpu[1] + cpu[2]) / wall, 2)}
+    return redis, gw, report, busy
+
+
 def ingest(bins, work, scn, cfg, results):
     scans = scn["scans"][:cfg["ingest_scans"]]
     timeline = write_timeline(scn, os.path.join(work, "ingest.jsonl"), scans)
@@ -421,30 +452,8 @@ def ingest(bins, work, scn, cfg, results):
     recorded = record_scan_calls(bins, work, scn, timeline, cfg)
     for fsync in ("everysec", "always"):
         log(f"ingest, appendfsync {fsync}: {len(scans)} scans through the gateway")
-        # Redis alone on CPU 0; the gateway (one io thread) and its load on CPU 1, and then
-        # redis-benchmark on CPU 1 too: Redis gets the same core in both measurements.
-        redis = fresh_event_redis(bins, work, f"redis-ingest-{fsync}", scn, fsync, cpus="0")
-        try:
-            redis.cli("FCALL", "rollcall_reset_inside", "1", "{" + EVENT + "}",
-                      today_in(scn["header"]["time_zone"]))
-        except RuntimeError:
-            pass
-        gw = Gateway(bins, work, f"gateway-ingest-{fsync}", redis, threads=1, cpus="1")
-        cpu = [proc_cpu_seconds(redis.proc.pid), proc_cpu_seconds(gw.pid), children_cpu_seconds()]
-        t0 = time.monotonic()
-        report = loadgen(bins, gw, timeline, scn, os.path.join(work, f"ingest-{fsync}.json"),
-                         desks=cfg["desks"], cpus="1")
-        wall = time.monotonic() - t0
-        cpu = [b - a for a, b in zip(cpu, [proc_cpu_seconds(redis.proc.pid),
-                                           proc_cpu_seconds(gw.pid), children_cpu_seconds()])]
+        redis, gw, report, busy = through_gateway(bins, work, scn, timeline, cfg, fsync, "")
         gw_rate = report["scans"]["per_second"]
-        done = max(1, report["scans"]["results"])
-        # Where each scan's time went: microseconds of CPU per scan, and how busy each CPU was.
-        busy = {"redis_us_per_call": round(cpu[0] / done * 1e6, 1),
-                "gateway_us_per_scan": round(cpu[1] / done * 1e6, 1),
-                "loadgen_us_per_scan": round(cpu[2] / done * 1e6, 1),
-                "cpu0_redis_busy": round(cpu[0] / wall, 2),
-                "cpu1_gateway_and_loadgen_busy": round((cpu[1] + cpu[2]) / wall, 2)}
         # The profile: a second replay of other scans, with perf attached to the gateway.
         if fsync == "everysec" and cfg.get("profile_seconds"):
             profile = profile_gateway(bins, work, gw, scn, cfg)
@@ -457,6 +466,21 @@ def ingest(bins, work, scn, cfg, results):
         rb_clients = redis_benchmark(redis, scn, cfg["rb_calls"], 1, cfg["desks"], cpus="1")
         redis.close()
         replay = replay_scan_calls(bins, work, scn, recorded, fsync, cfg["desks"])
+        # More rounds, each the gateway then the replay minutes apart at most: the machine's
+        # noise moves both of a round alike, and the ratio is the rounds' median.
+        rounds = [{"gateway": gw_rate, "replay": replay["calls_per_second"]}]
+        for i in range(2, cfg.get("ingest_rounds", 1) + 1):
+            again_redis, again_gw, again, _ = through_gateway(bins, work, scn, timeline, cfg,
+                                                               fsync, f"-{i}")
+            again_gw.close()
+            again_redis.close()
+            if again.get("failure") or not again["scans"]["results"]:
+                raise RuntimeError(f"ingest round {i}: " + (again.get("failure") or "0 scans"))
+            rounds.append({"gateway": again["scans"]["per_second"],
+                           "replay": replay_scan_calls(bins, work, scn, recorded, fsync,
+                                                       cfg["desks"], f"-{i}")["calls_per_second"]})
+        for r in rounds:
+            r["ratio"] = round(r["gateway"] / r["replay"], 3)
         out[fsync] = {
             "gateway_scans_per_second": gw_rate,
             "gateway_ok": report.get("ok"), "gateway_failure": report.get("failure", ""),
@@ -470,12 +494,14 @@ def ingest(bins, work, scn, cfg, results):
             "redis_benchmark_clients_args": f"-c {cfg['desks']} -P 1",
             "ratio": round(gw_rate / rb, 3) if rb else None,
             "replay": replay,
-            "replay_ratio": round(gw_rate / replay["calls_per_second"], 3),
+            "rounds": rounds,
+            "replay_ratio": statistics.median(r["ratio"] for r in rounds),
             "cpu": busy,
         }
         log(f"ingest {fsync}: gateway {gw_rate}/s, redis-benchmark {rb}/s (-P {cfg['desks']}), "
-            f"{rb_clients}/s (-c {cfg['desks']}), the gateway's calls replayed "
-            f"{replay['calls_per_second']}/s (-P {cfg['desks']})")
+            f"{rb_clients}/s (-c {cfg['desks']}); gateway / the gateway's calls replayed "
+            f"(-P {cfg['desks']}), by round: " +
+            ", ".join(f"{r['gateway']}/{r['replay']} = {r['ratio']}" for r in rounds))
     results["ingest"] = out
     if profile:
         results["profile"] = profile

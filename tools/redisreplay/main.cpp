@@ -69,6 +69,28 @@ std::optional<std::vector<rollcall::redis::Command>> read_commands(const std::st
   return commands;
 }
 
+// Writes commands[begin, end) at once, then reads all their replies (so that the connection
+// stays in step); the first refusal, bounded, goes to *refused. False when the connection failed.
+bool exchange(redisContext* context, const std::vector<rollcall::redis::Command>& commands,
+              std::size_t begin, std::size_t end, std::string* refused) {
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto bytes = commands[i].bytes();
+    if (redisAppendFormattedCommand(context, bytes.data(), bytes.size()) != REDIS_OK) return false;
+  }
+  for (std::size_t i = begin; i < end; ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context, &raw) != REDIS_OK) return false;
+    auto* reply = static_cast<redisReply*>(raw);
+    if (reply->type == REDIS_REPLY_ERROR && refused->empty()) {
+      *refused = "command " + std::to_string(i + 1) + " (" +
+                 std::string(commands[i].name().substr(0, kShown)) +
+                 ") refused: " + std::string(reply->str, std::min<std::size_t>(reply->len, kShown));
+    }
+    freeReplyObject(reply);
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -108,57 +130,27 @@ int main(int argc, char** argv) {
     return failure("cannot connect to redis at " + url->where() +
                    (context ? std::string(": ") + context->errstr : std::string()));
   }
-  const auto call = [&](const rollcall::redis::Command& command, std::string* refused) {
-    const auto bytes = command.bytes();
-    if (redisAppendFormattedCommand(context.get(), bytes.data(), bytes.size()) != REDIS_OK) {
-      return false;
-    }
-    void* raw = nullptr;
-    if (redisGetReply(context.get(), &raw) != REDIS_OK) return false;
-    auto* reply = static_cast<redisReply*>(raw);
-    if (reply->type == REDIS_REPLY_ERROR) {
-      refused->assign(reply->str, std::min<std::size_t>(reply->len, kShown));
-    }
-    freeReplyObject(reply);
-    return true;
-  };
   // AUTH and SELECT, as the URL asks, before the clock starts.
-  std::string refused;
+  std::vector<rollcall::redis::Command> setup;
   if (!url->password.empty()) {
-    const auto auth = url->username.empty()
-                          ? rollcall::redis::Command{"AUTH", url->password}
-                          : rollcall::redis::Command{"AUTH", url->username, url->password};
-    if (!call(auth, &refused) || !refused.empty()) return failure("AUTH failed: " + refused);
+    setup.push_back(url->username.empty()
+                        ? rollcall::redis::Command{"AUTH", url->password}
+                        : rollcall::redis::Command{"AUTH", url->username, url->password});
   }
-  if (url->db != 0 && (!call({"SELECT", std::to_string(url->db)}, &refused) || !refused.empty())) {
-    return failure("SELECT failed: " + refused);
+  if (url->db != 0) setup.push_back({"SELECT", std::to_string(url->db)});
+  std::string refused;
+  if (!exchange(context.get(), setup, 0, setup.size(), &refused)) {
+    return failure("redis at " + url->where() + ": " + context->errstr);
   }
+  if (!refused.empty()) return failure("setting up the connection: " + refused);
 
   const auto start = std::chrono::steady_clock::now();
-  for (std::size_t next = 0; next < commands->size();) {
-    const std::size_t end = std::min(commands->size(), next + depth);
-    for (std::size_t i = next; i < end; ++i) {
-      const auto bytes = (*commands)[i].bytes();
-      if (redisAppendFormattedCommand(context.get(), bytes.data(), bytes.size()) != REDIS_OK) {
-        return failure(std::string("redis at ") + url->where() + ": " + context->errstr);
-      }
+  for (std::size_t next = 0; next < commands->size(); next += depth) {
+    if (!exchange(context.get(), *commands, next, std::min(commands->size(), next + depth),
+                  &refused)) {
+      return failure("redis at " + url->where() + ": " + context->errstr);
     }
-    for (std::size_t i = next; i < end; ++i) {
-      void* raw = nullptr;
-      if (redisGetReply(context.get(), &raw) != REDIS_OK) {
-        return failure(std::string("redis at ") + url->where() + ": " + context->errstr);
-      }
-      auto* reply = static_cast<redisReply*>(raw);
-      if (reply->type == REDIS_REPLY_ERROR && refused.empty()) {
-        refused.assign(reply->str, std::min<std::size_t>(reply->len, kShown));
-        refused = "command " + std::to_string(i + 1) + " (" +
-                  std::string((*commands)[i].name().substr(0, kShown)) + ") refused: " + refused;
-      }
-      freeReplyObject(reply);
-    }
-    // The whole batch is read first, so that the connection ends in step.
     if (!refused.empty()) return failure(refused);
-    next = end;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

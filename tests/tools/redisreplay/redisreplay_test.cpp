@@ -93,6 +93,29 @@ TEST_F(RedisReplay, InputThatIsNotCommandsIsBadUsageNamingTheLine) {
   EXPECT_EQ(replay(write_commands("[\"PING\"]\n"), {"--depth", "0"}, &output), 2);
 }
 
+TEST_F(RedisReplay, TheUrlsDatabaseAndPasswordAreUsed) {
+  const auto path = write_commands("[\"INCR\",\"in-db\"]\n[\"INCR\",\"in-db\"]\n");
+  std::string output;
+  const auto url = "redis://127.0.0.1:" + std::to_string(redis_.port());
+  ASSERT_EQ(support::run_program(
+                {ROLLCALL_REDIS_REPLAY_BIN, "--redis", url + "/2", "--commands", path}, &output),
+            0)
+      << output;
+  EXPECT_EQ(redis_.command({"GET", "in-db"}), "") << "not in database 0";
+  EXPECT_EQ(
+      redis_.command({"EVAL", "redis.call('SELECT', 2) return redis.call('GET', 'in-db')", "0"}),
+      "2");
+  // This server has no password: AUTH is refused, before anything is sent.
+  EXPECT_EQ(support::run_program(
+                {ROLLCALL_REDIS_REPLAY_BIN, "--redis",
+                 "redis://:wrong@127.0.0.1:" + std::to_string(redis_.port()), "--commands", path},
+                &output),
+            1);
+  EXPECT_NE(output.find("setting up the connection: command 1 (AUTH) refused"), std::string::npos)
+      << output;
+  EXPECT_EQ(output.find("wrong"), std::string::npos) << "the password is never shown";
+}
+
 TEST_F(RedisReplay, ARedisThatIsNotThereFails) {
   const auto path = write_commands("[\"PING\"]\n");
   std::string output;
