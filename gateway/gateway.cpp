@@ -24,6 +24,7 @@
 #include "gateway/server/tls_context.h"
 #include "gateway/venue_folder.h"
 #include "redis/cluster_commands.h"
+#include "services/registry/utf8.h"
 #include "services/store/function_library.h"
 
 namespace rollcall::gateway {
@@ -204,19 +205,22 @@ int Gateway::run() {
   spdlog::info("rollcall-gateway listening on {} ({}, redis {}, tick {} ms, {} threads)",
                options.listen, context->tls ? "TLS" : "plain, no TLS", options.redis_url.where(),
                options.tick.count(), options.threads);
-  pool.run([metrics = context->metrics](const std::exception_ptr& failure) {
-    metrics->count_handler_failure();
+  try {
+    pool.run();
+  } catch (...) {
+    // Nothing more ran after it (IoPool::run): the supervisor restarts the gateway, whose
+    // presence leases then lapse and are folded away, and the clients reconnect.
     std::string what = "not a std::exception";
     try {
-      std::rethrow_exception(failure);
+      throw;
     } catch (const std::exception& e) {
       what = e.what();
     } catch (...) {
     }
-    constexpr std::size_t kShown = 200;  // an exception's text may hold what a client sent
-    if (what.size() > kShown) what.resize(kShown);
-    spdlog::error("a handler failed ({}): what it served is lost, the gateway goes on", what);
-  });
+    spdlog::critical("a handler failed ({}): the gateway stops, for its supervisor to restart it",
+                     services::registry::quote_input(what, 200));
+    return kHandlerFailedExit;
+  }
   return exit_code;
 }
 

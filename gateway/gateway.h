@@ -16,8 +16,10 @@ class Gateway {
   static std::unique_ptr<Gateway> compose(const GatewayOptions& options, std::string* error);
   ~Gateway();
 
-  // Serves on the options' threads until shut down; the process's exit code.
+  // Serves on the options' threads until shut down; the process's exit code: 0, 1 when Redis
+  // keeps too little (durability), kHandlerFailedExit when a handler threw.
   int run();
+  static constexpr int kHandlerFailedExit = 70;  // EX_SOFTWARE
 
  private:
   struct Parts;

@@ -1,6 +1,8 @@
 #include "gateway/io_pool.h"
 
 #include <algorithm>
+#include <exception>
+#include <mutex>
 #include <thread>
 
 namespace rollcall::gateway {
@@ -18,31 +20,27 @@ boost::asio::any_io_executor IoPool::next() {
   return contexts_[i]->get_executor();
 }
 
-namespace {
-
-// io_context::run() may be called again after a handler threw: the handlers still queued and
-// the operations in flight are kept.
-void run_on(boost::asio::io_context& context, const IoPool::Failed& failed) {
-  for (;;) {
+void IoPool::run() {
+  std::mutex mutex;
+  std::exception_ptr failure;  // the first handler that threw, on any thread
+  const auto run_one = [&](boost::asio::io_context& context) {
     try {
       context.run();
-      return;
     } catch (...) {
-      if (!failed) throw;
-      failed(std::current_exception());
+      {
+        std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+      }
+      stop();
     }
-  }
-}
-
-}  // namespace
-
-void IoPool::run(const Failed& failed) {
+  };
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < contexts_.size(); ++i) {
-    threads.emplace_back([context = contexts_[i].get(), &failed] { run_on(*context, failed); });
+    threads.emplace_back([&run_one, context = contexts_[i].get()] { run_one(*context); });
   }
-  run_on(*contexts_.front(), failed);
+  run_one(*contexts_.front());
   for (auto& thread : threads) thread.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 void IoPool::stop() {

@@ -1,8 +1,6 @@
 #pragma once
 
 #include <atomic>
-#include <exception>
-#include <functional>
 #include <memory>
 #include <vector>
 
@@ -26,11 +24,10 @@ class IoPool {
   boost::asio::any_io_executor next();
 
   // Runs every context, one thread each, until stop(); returns when all have returned. A handler
-  // that throws loses what it was doing (its connection, usually, whose handlers own it) and
-  // nothing else: `failed` is told, on the thread that ran it, and the context goes on. Without
-  // this one std::bad_alloc in any connection's handler would end every connection.
-  using Failed = std::function<void(const std::exception_ptr&)>;
-  void run(const Failed& failed = {});
+  // that throws stops every context, and run() rethrows it once all threads have returned:
+  // a handler that threw may have left shared state half-changed (a Redis link's queue, a
+  // display's place in the hub), so nothing more runs in this process.
+  void run();
   void stop();
 
  private:

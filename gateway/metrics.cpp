@@ -116,9 +116,6 @@ std::string Metrics::render(bool redis_ready) const {
            "Commands refused because no cluster can run them (keys in several slots).",
            counts.refused);
   }
-  single(out, "rollcall_handler_failures_total", "counter",
-         "Handlers that threw: the connection each served was lost, the gateway went on.",
-         handler_failures_.load());
 
   header(out, "rollcall_redis_roundtrip_seconds", "histogram",
          "Time from sending a scan to Redis to its reply.");

@@ -47,8 +47,6 @@ class Metrics {
   void count_venue_folded(std::uint64_t n) { venue_folded_ += n; }
   void count_display_frames(std::uint64_t n) { display_frames_ += n; }
   void count_slow_consumer_dropped() { slow_consumers_dropped_ += 1; }
-  // A handler that threw (IoPool::run): what it served is lost, the gateway goes on.
-  void count_handler_failure() { handler_failures_ += 1; }
   void observe_redis_roundtrip(std::chrono::steady_clock::duration elapsed);
   // A Redis Cluster link's own counters (redis::ClusterCommands), read at scrape time: a slot
   // moving shows as redirects and waits, a command no cluster can run as a refusal.
@@ -78,7 +76,6 @@ class Metrics {
   std::atomic<std::uint64_t> venue_folded_{0};
   std::atomic<std::uint64_t> display_frames_{0};
   std::atomic<std::uint64_t> slow_consumers_dropped_{0};
-  std::atomic<std::uint64_t> handler_failures_{0};
   std::array<std::atomic<std::uint64_t>, kRoundtripBuckets.size() + 1> roundtrip_buckets_{};
   std::atomic<std::uint64_t> roundtrip_micros_{0};
 

@@ -7,7 +7,8 @@ commands(lines, name, first=None) -> [[arg, ...]]: the commands clients sent (no
 ran) named `name` (any case), and whose first argument is `first` when given."""
 import re
 
-LINE = re.compile(r"^\d+\.\d+ \[\d+ ([^\]]+)\] (.*)$")
+LINE = re.compile(r"^\d+\.\d+ \[\d+ (\S+)\] (.*)$")  # the client: lua, 1.2.3.4:5, [::1]:5
+STAMP = re.compile(r"^\d+\.\d+ ")
 ESCAPES = {"\\": b"\\", '"': b'"', "n": b"\n", "r": b"\r", "t": b"\t", "a": b"\a", "b": b"\b"}
 
 
@@ -51,6 +52,8 @@ def commands(lines, name, first=None):
     out = []
     for line in lines:
         m = LINE.match(line.rstrip("\n"))
+        if not m and STAMP.match(line):
+            raise ValueError(f"a command line of an unknown shape: {line[:80]!r}")
         if not m or m.group(1) == "lua":
             continue  # "OK", or a command a function ran: part of its caller's work
         args = [a.decode("utf-8") for a in arguments(m.group(2))]

@@ -363,10 +363,15 @@ def record_scan_calls(bins, work, scn, timeline, cfg):
         mon = subprocess.Popen(["redis-cli", "-p", str(redis.port), "monitor"], stdout=out,
                                stderr=subprocess.DEVNULL)
         CHILDREN.append(mon)
-        time.sleep(0.5)
+        if not wait_log(printed, "OK"):
+            raise RuntimeError("redis-cli monitor did not attach")
         report = loadgen(bins, gw, timeline, scn, os.path.join(work, "ingest-record.json"),
                          desks=cfg["desks"], cpus="1")
-        time.sleep(0.5)
+        # MONITOR may lag behind Redis: a marker sent last, once printed, says it has caught up.
+        marker = f"end-of-recording-{time.monotonic_ns()}"
+        redis.cli("ECHO", marker)
+        if not wait_log(printed, marker, 60):
+            raise RuntimeError("MONITOR did not catch up with the recording run")
         stop(mon)
     seq = redis.cli("GET", "{" + EVENT + "}:seq")
     gw.close()

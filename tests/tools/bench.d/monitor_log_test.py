@@ -57,20 +57,36 @@ class MonitorLog(unittest.TestCase):
     def capture(self, send):
         """What MONITOR printed while `send` (a list of RESP commands) ran, as lines."""
         path = os.path.join(self.dir, "monitor.txt")
+        marker = f"end-{time.monotonic_ns()}"
         with open(path, "w") as out:
             mon = subprocess.Popen(["redis-cli", "-p", str(self.port), "monitor"], stdout=out)
-            time.sleep(0.3)
-            with socket.create_connection(("127.0.0.1", self.port)) as s:
-                s.sendall(b"".join(send))
-                s.settimeout(10)
-                got = b""
-                while got.count(b"\r\n") < len(send) or not got.endswith(b"\r\n"):
-                    got += s.recv(65536)
-            time.sleep(0.3)
-            mon.terminate()
-            mon.wait(10)
+            try:
+                self.wait_for(path, "OK")  # MONITOR has attached
+                with socket.create_connection(("127.0.0.1", self.port)) as s:
+                    s.sendall(b"".join(send) + resp("ECHO", marker))
+                    s.settimeout(10)
+                    got = b""
+                    while marker.encode() not in got:
+                        more = s.recv(65536)
+                        if not more:
+                            raise RuntimeError("redis-server closed the connection")
+                        got += more
+                self.wait_for(path, marker)  # MONITOR has printed everything sent before it
+            finally:
+                mon.terminate()
+                mon.wait(10)
         with open(path, encoding="utf-8") as f:
             return f.readlines()
+
+    @staticmethod
+    def wait_for(path, text, seconds=10):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                if text in f.read():
+                    return
+            time.sleep(0.02)
+        raise RuntimeError(f"MONITOR printed no {text!r} within {seconds} s")
 
     def test_every_argument_comes_back_as_sent(self):
         rnd = random.Random(2025)
@@ -97,8 +113,12 @@ class MonitorLog(unittest.TestCase):
                      '"\\']:
             with self.assertRaises(ValueError, msg=tail):
                 monitor_log.commands([f'1.5 [0 127.0.0.1:1] {tail}\n'], "a")
-        # Lines of another shape (redis-cli's "OK") are not commands.
+        # Lines of another shape (redis-cli's "OK") are not commands; a client over IPv6 is one.
         self.assertEqual(monitor_log.commands(["OK\n", "\n"], "set"), [])
+        self.assertEqual(monitor_log.commands(['1.5 [0 [::1]:6000] "SET" "k" "v"\n'], "set"),
+                         [["SET", "k", "v"]])
+        with self.assertRaises(ValueError):
+            monitor_log.commands(["1.5 [0 127.0.0.1:1\n"], "set")
 
 
 if __name__ == "__main__":
