@@ -205,21 +205,19 @@ int Gateway::run() {
   spdlog::info("rollcall-gateway listening on {} ({}, redis {}, tick {} ms, {} threads)",
                options.listen, context->tls ? "TLS" : "plain, no TLS", options.redis_url.where(),
                options.tick.count(), options.threads);
-  try {
-    pool.run();
-  } catch (...) {
-    // Nothing more ran after it (IoPool::run): the supervisor restarts the gateway, whose
-    // presence leases then lapse and are folded away, and the clients reconnect.
-    std::string what = "not a std::exception";
-    try {
-      throw;
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
+  // Nothing more ran after a handler threw (IoPool::run): the supervisor restarts the gateway,
+  // whose presence leases then lapse and are folded away, and the clients reconnect.
+  const auto handler_failed = [](std::string_view what) {
     spdlog::critical("a handler failed ({}): the gateway stops, for its supervisor to restart it",
                      services::registry::quote_input(what, 200));
     return kHandlerFailedExit;
+  };
+  try {
+    pool.run();
+  } catch (const std::exception& e) {
+    return handler_failed(e.what());
+  } catch (...) {
+    return handler_failed("not a std::exception");
   }
   return exit_code;
 }

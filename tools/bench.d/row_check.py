@@ -36,8 +36,8 @@ def _ingest(rows, name, x):
         rows.append((name, "0 scans answered through the gateway"))
     if _nothing(x.get("redis_benchmark_calls_per_second")):
         rows.append((name, "redis-benchmark measured nothing (its baseline is missing)"))
-    if _nothing((x.get("replay") or {}).get("calls_per_second")) or \
-            _nothing((x.get("replay") or {}).get("calls")):
+    replay = x.get("replay") or {}
+    if _nothing(replay.get("calls_per_second")) or _nothing(replay.get("calls")):
         rows.append((name, "the replay of the gateway's calls measured nothing (its baseline is "
                      "missing)"))
     for i, r in enumerate(x.get("rounds") or [], 1):

@@ -298,14 +298,6 @@ def import_event(bins, redis, event, registry, event_file=None):
     TOKENS[event] = tokens
 
 
-def today_in(tz):
-    try:
-        from zoneinfo import ZoneInfo
-        return datetime.now(ZoneInfo(tz)).strftime("%Y-%m-%d")
-    except Exception:
-        return datetime.now(timezone.utc).strftime("%Y-%m-%d")
-
-
 def loadgen(bins, gw, timeline, scn, report, speed="max", desks=32, displays=1, timeout=300,
             cpus=None, display_gw=None, tokens=None):
     """display_gw: the displays connect there instead; tokens: another tokens file."""
@@ -355,8 +347,6 @@ def record_scan_calls(bins, work, scn, timeline, cfg):
     run of their own (MONITOR slows Redis: never in a measured run), as a file of JSON lines for
     rollcall-redis-replay; and Redis' change count after them, to check the replay against."""
     redis = fresh_event_redis(bins, work, "redis-ingest-record", scn, "everysec", cpus="0")
-    redis.cli("FCALL", "rollcall_reset_inside", "1", "{" + EVENT + "}",
-              today_in(scn["header"]["time_zone"]))
     gw = Gateway(bins, work, "gateway-ingest-record", redis, threads=1, cpus="1")
     printed = os.path.join(work, "monitor.txt")
     with open(printed, "w") as out:
@@ -398,8 +388,6 @@ def replay_scan_calls(bins, work, scn, recorded, fsync, depth, tag=""):
         # A gateway started and stopped: it loads the function library as in the measured run.
         Gateway(bins, work, f"gateway-ingest-replay-{fsync}{tag}", redis, threads=1,
                 cpus="1").close()
-        redis.cli("FCALL", "rollcall_reset_inside", "1", "{" + EVENT + "}",
-                  today_in(scn["header"]["time_zone"]))
         sub = start(["redis-cli", "-p", str(redis.port), "subscribe", "{" + EVENT + "}:changes"],
                     os.devnull, cpus="1")
         time.sleep(0.3)
@@ -426,11 +414,6 @@ def through_gateway(bins, work, scn, timeline, cfg, fsync, tag):
     Redis gets the same core in every measurement. Returns Redis and the gateway, still running,
     the loadgen's report and where each scan's CPU went."""
     redis = fresh_event_redis(bins, work, f"redis-ingest-{fsync}{tag}", scn, fsync, cpus="0")
-    try:
-        redis.cli("FCALL", "rollcall_reset_inside", "1", "{" + EVENT + "}",
-                  today_in(scn["header"]["time_zone"]))
-    except RuntimeError:
-        pass
     gw = Gateway(bins, work, f"gateway-ingest-{fsync}{tag}", redis, threads=1, cpus="1")
     cpu = [proc_cpu_seconds(redis.proc.pid), proc_cpu_seconds(gw.pid), children_cpu_seconds()]
     t0 = time.monotonic()
