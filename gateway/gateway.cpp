@@ -4,7 +4,6 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -155,7 +154,9 @@ int Gateway::run() {
     if (ready) {
       spdlog::info("redis ready, functions loaded");
       asio::co_spawn(io, durability_problem(*context->commands, durability),
-                     [&](std::exception_ptr, std::optional<std::string> problem) {
+                     [&](std::exception_ptr failure, std::optional<std::string> problem) {
+                       // A check that threw proved nothing: IoPool::run stops the gateway.
+                       if (failure) std::rethrow_exception(failure);
                        if (!problem) {
                          context->durability_verified->store(true);
                          return;
@@ -172,14 +173,14 @@ int Gateway::run() {
   context->hub->start();
   link->start();
   context->subscriber->start();
-  asio::co_spawn(io, server::listen(acceptor, pool, context), asio::detached);
+  asio::co_spawn(io, server::listen(acceptor, pool, context), rethrow_to_pool);
   asio::co_spawn(asio::make_strand(io),
                  run_day_resets(context->commands, context->events, std::chrono::seconds(30)),
-                 asio::detached);
-  asio::co_spawn(asio::make_strand(io), context->leases->run(), asio::detached);
+                 rethrow_to_pool);
+  asio::co_spawn(asio::make_strand(io), context->leases->run(), rethrow_to_pool);
   asio::co_spawn(asio::make_strand(io),
                  run_venue_folds(context->commands, context->metrics, options.venue_fold),
-                 asio::detached);
+                 rethrow_to_pool);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int signal) {
@@ -209,7 +210,7 @@ int Gateway::run() {
   // whose presence leases then lapse and are folded away, and the clients reconnect.
   const auto handler_failed = [](std::string_view what) {
     spdlog::critical("a handler failed ({}): the gateway stops, for its supervisor to restart it",
-                     services::registry::quote_input(what, 200));
+                     services::registry::quote_for_log(what, 200));
     return kHandlerFailedExit;
   };
   try {

@@ -147,6 +147,9 @@ std::string Metrics::render(bool redis_ready) const {
   header(out, "rollcall_http_refusals_total", "counter",
          "HTTP requests refused for their form (framing, static_path), by reason.");
   labelled(out, "rollcall_http_refusals_total", "reason", http_refusals_);
+  header(out, "rollcall_session_exceptions_total", "counter",
+         "Connections ended by an exception in their own code (a bug), by channel.");
+  labelled(out, "rollcall_session_exceptions_total", "channel", session_exceptions_);
   header(out, "rollcall_client_times_ignored_total", "counter",
          "Client clocks not believed (the server's time counted instead), by channel and reason.");
   labelled_pair(out, "rollcall_client_times_ignored_total", "channel", "reason",

@@ -2,7 +2,6 @@
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -49,7 +48,7 @@ void PresenceBatcher::add(std::shared_ptr<const EventInfo> event, v1::PresenceEv
   if (batch.items.empty()) {
     batch.number = next_number_++;
     batch.event = event;
-    asio::co_spawn(strand_, close_after_window(event_id, batch.number), asio::detached);
+    asio::co_spawn(strand_, close_after_window(event_id, batch.number), rethrow_to_pool);
   }
   batch.items.push_back(std::move(item));
   batch.waiters.push_back(std::move(waiter));
@@ -70,7 +69,7 @@ void PresenceBatcher::send(std::string event_id) {
   const auto it = open_.find(event_id);
   auto batch = std::move(it->second);
   open_.erase(it);
-  asio::co_spawn(strand_, apply_batch(std::move(batch)), asio::detached);
+  asio::co_spawn(strand_, apply_batch(std::move(batch)), rethrow_to_pool);
 }
 
 asio::awaitable<void> PresenceBatcher::apply_batch(Batch batch) {

@@ -6,7 +6,6 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -163,7 +162,7 @@ void TotalsHub::start() {
   subscriber_->on_state_change([weak](bool ready, const std::string&) {
     if (auto self = weak.lock()) self->on_subscriber_state(ready);
   });
-  asio::co_spawn(executor_, run_ticks(), asio::detached);
+  asio::co_spawn(executor_, run_ticks(), rethrow_to_pool);
 }
 
 void TotalsHub::stop() {
@@ -337,7 +336,7 @@ void TotalsHub::reload(const std::string& event_id) {
         }
         self->on_lanes(event_id, resync);
       },
-      asio::detached);
+      rethrow_to_pool);
 }
 
 asio::awaitable<void> TotalsHub::run_ticks() {

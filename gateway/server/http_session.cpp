@@ -4,7 +4,6 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -23,6 +22,7 @@
 #include "gateway/server/http_routes.h"
 #include "gateway/server/request_auth.h"
 #include "gateway/server/routes.h"
+#include "gateway/server/session_end.h"
 #include "gateway/server/websocket_session.h"
 #include "services/registry/utf8.h"
 
@@ -204,7 +204,7 @@ asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket,
       const auto executor = stream.get_executor();
       asio::co_spawn(executor,
                      run_websocket(std::move(stream), std::move(request), context, std::move(slot)),
-                     asio::detached);
+                     SessionEnd(context->metrics, "upgrade"));
       co_return;
     }
     const bool keep_alive = request.keep_alive();

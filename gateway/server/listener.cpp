@@ -2,13 +2,13 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 #include "gateway/asio_tokens.h"
 #include "gateway/server/http_session.h"
+#include "gateway/server/session_end.h"
 
 namespace rollcall::gateway::server {
 
@@ -56,12 +56,13 @@ asio::awaitable<void> listen(asio::ip::tcp::acceptor& acceptor, IoPool& pool,
       // Over TLS the answer would cost a handshake, the very work an overloaded gateway must
       // shed: the client just sees the connection close.
       if (!context->tls) {
-        asio::co_spawn(home, turn_away(std::move(socket), refused), asio::detached);
+        asio::co_spawn(home, turn_away(std::move(socket), refused),
+                       SessionEnd(context->metrics, "http"));
       }
       continue;
     }
     asio::co_spawn(home, run_http_session(std::move(socket), context, std::move(slot)),
-                   asio::detached);
+                   SessionEnd(context->metrics, "http"));
   }
 }
 

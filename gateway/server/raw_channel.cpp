@@ -4,11 +4,11 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 #include "gateway/asio_tokens.h"
+#include "gateway/server/session_end.h"
 
 namespace rollcall::gateway::server {
 
@@ -126,7 +126,7 @@ void RawChannel::end_reading() {
         co_await self->finish();
         co_await self->on_finished();
       },
-      asio::detached);
+      SessionEnd(metrics_, channel_));
 }
 
 bool RawChannel::handle(const ws::ClientEvent& event) {

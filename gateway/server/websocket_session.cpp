@@ -1,7 +1,6 @@
 #include "gateway/server/websocket_session.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -16,6 +15,7 @@
 #include "gateway/server/online_session.h"
 #include "gateway/server/request_auth.h"
 #include "gateway/server/routes.h"
+#include "gateway/server/session_end.h"
 #include "gateway/server/ticket_auth.h"
 #include "gateway/server/venue_desk.h"
 #include "gateway/server/venue_route.h"
@@ -76,9 +76,11 @@ asio::awaitable<void> serve(std::shared_ptr<Session> session,
 }
 
 template <class Session>
-void start(std::shared_ptr<Session> session, std::unique_ptr<ConnectionLimits::Slot> slot) {
+void start(std::shared_ptr<Session> session, std::unique_ptr<ConnectionLimits::Slot> slot,
+           const Context& context, std::string_view channel) {
   auto executor = session->get_executor();
-  asio::co_spawn(executor, serve(std::move(session), std::move(slot)), asio::detached);
+  asio::co_spawn(executor, serve(std::move(session), std::move(slot)),
+                 SessionEnd(context.metrics, channel));
 }
 
 }  // namespace
@@ -160,12 +162,12 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
       start(std::make_shared<VenueDeskSession>(std::move(ws), *venue_lookup.venue, encoding,
                                                presented_token(request), decision,
                                                DeskParts::of(*context)),
-            std::move(slot));
+            std::move(slot), *context, "venue_desk");
       co_return;
     }
     start(std::make_shared<DisplaySession>(std::move(ws), event_id, encoding,
                                            DisplayParts::of(*context)),
-          std::move(slot));
+          std::move(slot), *context, "display");
     co_return;
   }
   const auto lookup = co_await context->events->find(event_id);
@@ -190,7 +192,7 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
     start(
         std::make_shared<DeskSession>(std::move(ws), lookup.event, encoding,
                                       presented_token(request), decision, DeskParts::of(*context)),
-        std::move(slot));
+        std::move(slot), *context, "desk");
   } else if (online) {
     auto query = OnlineQuery::of(url->params());
     if (ticket || query.has_participant) {
@@ -198,16 +200,16 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
                 std::move(ws), lookup.event, encoding, query,
                 ticket ? std::optional(std::move(ticket_decision.claims)) : std::nullopt,
                 OnlineParts::of(*context)),
-            std::move(slot));
+            std::move(slot), *context, "beacon");
     } else {
       start(std::make_shared<OnlineSession>(std::move(ws), lookup.event, encoding, std::move(query),
                                             OnlineParts::of(*context)),
-            std::move(slot));
+            std::move(slot), *context, "bridge");
     }
   } else {
     start(std::make_shared<DisplaySession>(std::move(ws), event_id, encoding,
                                            DisplayParts::of(*context)),
-          std::move(slot));
+          std::move(slot), *context, "display");
   }
 }
 

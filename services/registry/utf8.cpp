@@ -72,4 +72,18 @@ std::string quote_input(std::string_view text, std::size_t max_bytes) {
   return quoted;
 }
 
+std::string quote_for_log(std::string_view text, std::size_t max_bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : quote_input(text, max_bytes)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f) {
+      out += c;
+    } else {
+      out += {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xf]};
+    }
+  }
+  return out;
+}
+
 }  // namespace rollcall::services::registry

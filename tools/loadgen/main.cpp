@@ -168,7 +168,10 @@ int main(int argc, char** argv) {
   signals.async_wait([&replay](const boost::system::error_code& ec, int number) {
     if (!ec) replay.interrupt(number);
   });
-  boost::asio::co_spawn(io, replay.run(), [&signals](std::exception_ptr) { signals.cancel(); });
+  boost::asio::co_spawn(io, replay.run(), [&](std::exception_ptr thrown) {
+    if (thrown) replay.fail("the replay threw: " + loadgen::Replay::describe(thrown));
+    signals.cancel();
+  });
   io.run();
 
   const auto report = replay.report();

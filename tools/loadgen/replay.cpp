@@ -5,7 +5,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -70,6 +69,16 @@ void Replay::fail(std::string why) {
   if (failure_.empty()) failure_ = std::move(why);
   stopping_ = true;
   close_all();
+}
+
+std::string Replay::describe(std::exception_ptr thrown) {
+  try {
+    std::rethrow_exception(thrown);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "not a std::exception";
+  }
 }
 
 // Why a connection ended; a close from the gateway carries its code and reason (4401: the token
@@ -356,7 +365,7 @@ asio::awaitable<void> Replay::desk_reader(Desk& desk) {
     ++last_progress_;
     if (result.status() == rollcall::v1::unavailable) {
       ++scan_retries_;  // Redis blinked: the same scan_id again, so it counts at most once
-      asio::co_spawn(executor, retry_later(desk, pending), asio::detached);
+      asio::co_spawn(executor, retry_later(desk, pending), fail_on_throw());
     } else {
       ++scan_results_;
       ++results_by_status_[rollcall::v1::ScanStatus_Name(result.status())];
@@ -588,15 +597,15 @@ asio::awaitable<void> Replay::run() {
   }
   const auto executor = co_await asio::this_coro::executor;
   for (auto& desk : desks_) {
-    asio::co_spawn(executor, desk_writer(desk), asio::detached);
-    asio::co_spawn(executor, desk_reader(desk), asio::detached);
+    asio::co_spawn(executor, desk_writer(desk), fail_on_throw());
+    asio::co_spawn(executor, desk_reader(desk), fail_on_throw());
   }
-  for (auto& bridge : bridges_) asio::co_spawn(executor, bridge_sender(bridge), asio::detached);
+  for (auto& bridge : bridges_) asio::co_spawn(executor, bridge_sender(bridge), fail_on_throw());
   for (std::size_t i = 0; i < displays_.size(); ++i) {
-    asio::co_spawn(executor, display_reader(displays_[i], i == 0), asio::detached);
+    asio::co_spawn(executor, display_reader(displays_[i], i == 0), fail_on_throw());
   }
-  for (auto& beacon : beacons_) asio::co_spawn(executor, beacon_reader(*beacon), asio::detached);
-  asio::co_spawn(executor, watchdog(), asio::detached);
+  for (auto& beacon : beacons_) asio::co_spawn(executor, beacon_reader(*beacon), fail_on_throw());
+  asio::co_spawn(executor, watchdog(), fail_on_throw());
 
   replay_started_ = Clock::now();
   co_await dispatch();

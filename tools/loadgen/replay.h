@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -64,6 +65,10 @@ class Replay {
 
   // Ends the run as failed ("interrupted by signal N"); the report still says what was measured.
   void interrupt(int signal);
+  // Ends the run as failed with `why` (the first cause is kept) and closes every connection.
+  void fail(std::string why);
+  // What a caught exception says, for fail().
+  static std::string describe(std::exception_ptr thrown);
   const std::string& failure() const { return failure_; }
   bool complete() const;
   boost::json::object report() const;
@@ -153,7 +158,13 @@ class Replay {
   void note_desk_answer(Desk& desk, Clock::time_point sent);
   boost::asio::awaitable<void> beacon_reader(WebSocket& ws);
   boost::asio::awaitable<void> watchdog();
-  void fail(std::string why);
+  // The completion of every client task: one that throws fails the replay with its cause,
+  // rather than ending silently and leaving a run that measures less than it reports.
+  auto fail_on_throw() {
+    return [this](std::exception_ptr thrown) {
+      if (thrown) fail("a client task threw: " + describe(thrown));
+    };
+  }
   static std::string lost(const WebSocket& ws, const boost::system::error_code& ec);
   void close_all();
   bool drained() const;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+
 namespace rollcall::services::registry {
 namespace {
 
@@ -67,6 +70,22 @@ TEST(Utf8, AnyBytesQuoteAsBoundedValidUtf8) {
     const auto quoted = quote_input(std::string(1000, static_cast<char>(a)));
     EXPECT_TRUE(is_valid_utf8(quoted)) << a;
     EXPECT_LE(quoted.size(), kMaxQuoted + 3u) << a;
+  }
+}
+
+TEST(Utf8, QuotesForALogLineWithoutItsControlBytes) {
+  EXPECT_EQ(quote_for_log("محمد"), "محمد");
+  EXPECT_EQ(quote_for_log("a\nFORGED line\r\x1b[2J\x7f\t"),
+            "a\\x0aFORGED line\\x0d\\x1b[2J\\x7f\\x09");
+  // Any bytes: valid UTF-8, no byte below 0x20 nor 0x7f, at most 4 bytes per quoted byte + "…".
+  std::mt19937 random(5);
+  for (int i = 0; i < 2000; ++i) {
+    std::string text(std::uniform_int_distribution<std::size_t>(0, 600)(random), '\0');
+    for (auto& c : text) c = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(random));
+    const auto quoted = quote_for_log(text, 100);
+    EXPECT_TRUE(is_valid_utf8(quoted));
+    EXPECT_LE(quoted.size(), 4u * 100u + 3u);
+    for (const unsigned char c : quoted) ASSERT_TRUE(c >= 0x20 && c != 0x7f) << quoted;
   }
 }
 
