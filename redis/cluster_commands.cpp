@@ -100,6 +100,9 @@ void ClusterCommands::update_state(const std::string& cause) {
     if (ready && (it == nodes_.end() || !it->second->ready())) ready = false;
   }
   ready_ = ready;
+  // Until every slot's primary answers, the map is read again, traffic or not: a dead primary
+  // leaves the map once a replica takes its slots over.
+  if (!ready && map_known_) refresh_later(std::chrono::milliseconds(500));
   if (ready == notified_ready_) return;
   notified_ready_ = ready;
   if (ready) set_last_error("");
@@ -127,9 +130,16 @@ void ClusterCommands::refresh() {
 }
 
 void ClusterCommands::refresh_later(std::chrono::milliseconds delay) {
+  // Armed once: re-arming on every failed command would put the refresh off for as long as
+  // commands fail faster than `delay`, which is exactly while a primary is down.
+  if (refresh_armed_ || stopped_) return;
+  refresh_armed_ = true;
   refresh_timer_.expires_after(delay);
   refresh_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
-    if (auto self = weak.lock(); self && !ec) self->refresh();
+    auto self = weak.lock();
+    if (!self) return;
+    self->refresh_armed_ = false;
+    if (!ec) self->refresh();
   });
 }
 

@@ -75,6 +75,7 @@ class ClusterCommands final : public Link, public std::enable_shared_from_this<C
   SlotMap map_;
   bool map_known_ = false;
   bool refreshing_ = false;
+  bool refresh_armed_ = false;  // refresh_timer_ is set
   bool stopped_ = false;
   boost::asio::steady_timer refresh_timer_;
   std::map<std::string, std::shared_ptr<Connection>> nodes_;  // by "host:port"

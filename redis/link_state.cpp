@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "redis/read_only.h"
+
 namespace rollcall::redis {
 
 const std::string LinkState::health_channel = "__rollcall:health";
@@ -72,10 +74,11 @@ LinkState::Actions LinkState::exec(CommandId id, Command command, Clock::time_po
   } else if (command.empty() || !command.complete()) {
     out_.push_back(Complete{id, error::protocol, {}});
   } else {
-    pending_.emplace(id, Pending{});
+    const bool waits = options_.wait_replicas > 0 && !is_read_only(command);
+    pending_.emplace(id, Pending{.waits = waits});
     out_.push_back(Send{tag_of(Kind::user, id), std::move(command)});
     track_sent(now);
-    if (options_.wait_replicas > 0) {
+    if (waits) {
       // Posted: the commands already queued join this batch and share its WAIT.
       if (open_batch_.empty()) out_.push_back(PostFlush{});
       open_batch_.push_back(id);
@@ -221,7 +224,7 @@ LinkState::Actions LinkState::reply(LinkId link, Tag tag, Reply reply, Clock::ti
         fail(target_ + " is no longer the primary (READONLY)");
         break;
       }
-      if (options_.wait_replicas > 0) {
+      if (it->second.waits) {
         it->second.answered = true;
         it->second.reply = std::move(reply);
         break;  // delivered with its batch's WAIT
@@ -299,6 +302,14 @@ LinkState::Actions LinkState::timer_fired(Timer timer, std::uint64_t token, Cloc
 // --- the machine -------------------------------------------------------------------------------
 
 void LinkState::connect() {
+  if (options_.url.cluster()) {
+    // A link to the cluster as a whole (the subscriber: a PUBLISH on any node reaches every
+    // node's subscribers) may use any node: each attempt the next one, so a node that died for
+    // good is not retried for ever.
+    const auto& node = options_.url.nodes[next_node_++ % options_.url.nodes.size()];
+    connect_to(node.host, node.port);
+    return;
+  }
   if (!options_.url.sentinel()) {
     connect_to(options_.url.host, options_.url.port);
     return;

@@ -35,11 +35,12 @@ struct LinkOptions {
   std::chrono::milliseconds health_timeout{3000};
   std::chrono::milliseconds backoff_initial{50};
   std::chrono::milliseconds backoff_max{2000};
-  // Replication acknowledgement: when wait_replicas > 0, every command is followed on the same
-  // link by WAIT wait_replicas wait_timeout (one WAIT covers a burst of commands), and its
-  // reply is delivered only once that many replicas have it; otherwise the handler gets
+  // Replication acknowledgement: when wait_replicas > 0, every command that may write is followed
+  // on the same link by WAIT wait_replicas wait_timeout (one WAIT covers a burst of commands),
+  // and its reply is delivered only once that many replicas have it; otherwise the handler gets
   // error::not_replicated (the command did run on the primary). Error replies are delivered as
-  // they are. The health timeout is raised to at least wait_timeout + health_interval.
+  // they are. A read (is_read_only) is answered at once: a primary that lost its replica can
+  // still be read. The health timeout is raised to at least wait_timeout + health_interval.
   int wait_replicas = 0;
   std::chrono::milliseconds wait_timeout{1000};
 };
@@ -163,7 +164,8 @@ class LinkState {
     stopped
   };
   enum class Kind : std::uint8_t { setup = 1, role, health, user, wait, push };
-  struct Pending {  // a caller's command sent on the live link
+  struct Pending {       // a caller's command sent on the live link
+    bool waits = false;  // delivered with its batch's WAIT (a write, when wait_replicas > 0)
     bool answered = false;
     boost::system::error_code ec;
     Reply reply;
@@ -199,6 +201,7 @@ class LinkState {
   std::string target_;  // host:port being connected, for messages
   unsigned short port_ = 0;
   std::size_t sentinel_good_ = 0;
+  std::size_t next_node_ = 0;  // a cluster URL's node to connect to next
 
   // Setup of the link under way: its steps and how many have answered.
   std::vector<std::vector<std::string>> steps_;

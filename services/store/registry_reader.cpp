@@ -43,7 +43,7 @@ std::optional<std::size_t> first_not_text(const std::vector<redis::Reply>& eleme
 }  // namespace
 
 std::vector<std::string> registry_read(std::string_view event_id) {
-  std::vector<std::string> args = {"FCALL", std::string(kRegistryFunction), "1", tag(event_id)};
+  std::vector<std::string> args = {"FCALL_RO", std::string(kRegistryFunction), "1", tag(event_id)};
   for (const auto field : kBadgeRecordFields) args.emplace_back(field);
   return args;
 }
@@ -118,7 +118,7 @@ Read<BadgeScanPage> read_badge_scan(std::string_view event_id, const redis::Repl
 }
 
 std::vector<std::string> registered_count_read(std::string_view event_id) {
-  return {"FCALL", std::string(kRegistryFunction), "1", tag(event_id), "revoked"};
+  return {"FCALL_RO", std::string(kRegistryFunction), "1", tag(event_id), "revoked"};
 }
 
 Read<int> read_registered_count(const redis::Reply& reply) {

@@ -6,7 +6,7 @@
 namespace rollcall::services::store {
 
 std::vector<std::string> totals_call(std::string_view feed_id) {
-  return {"FCALL", std::string(kTotalsFunction), "1", tag(feed_id)};
+  return {"FCALL_RO", std::string(kTotalsFunction), "1", tag(feed_id)};
 }
 
 Read<TotalsReply> read_totals_reply(const redis::Reply& reply) {

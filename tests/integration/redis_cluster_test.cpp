@@ -3,6 +3,8 @@
 // (redis+cluster://); desks scan both events and a display follows each. Midway, the slot of one
 // event is moved to the third primary while the desks go on scanning: every scan is counted
 // exactly once, on its event's shard only.
+// Then a cluster with a replica per primary: the primary of an event is killed while desks scan;
+// its replica takes over, the gateway follows, and every scan still counts exactly once.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <thread>
 
 #include "redis/hash_slot.h"
+#include "services/wire/codec.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/http_totals.h"
 #include "tests/support/metrics_text.h"
@@ -221,6 +224,141 @@ TEST(RedisCluster, TwoEventsOnTwoShardsCountedOnceThroughASlotMove) {
             << events[0].id << " moved to another primary; " << during_move.load()
             << " scans answered during the move; " << resent << " resent after unavailable; "
             << redirects << " redirects, " << waits << " waits\n";
+}
+
+// A primary killed mid-event. With --redis-wait-replicas 1 a scan is answered only once its
+// primary's replica has it, so the replica that takes over holds every answered scan; scans in
+// flight are answered `unavailable` and resent with their scan_id (counted at most once). The
+// new primary has no replica until the old one returns (restarted from its AOF, as an operator
+// would, it rejoins as the new primary's replica): until then scans wait and are resent too.
+TEST(RedisCluster, AKilledPrimarysReplicaTakesOverAndEveryScanCountsOnce) {
+  RedisClusterNodes cluster(3, 1, 1000ms);
+  // On the first node of the URL, where the gateway's subscription starts: it must move too.
+  ASSERT_EQ(cluster.node(0).command({"ROLE"}).substr(0, 6), "master");
+  Event event = event_on(cluster, "failover", 0);
+  auto& primary = cluster.node(event.node);
+  ASSERT_TRUE(support::import_registry(primary, event.id, registry_csv(), {.file_name = "f.csv"}));
+  event.desk_token = support::issue_token(primary, event.id, v1::desk);
+  event.display_token = support::issue_token(primary, event.id, v1::display);
+  event.organizer_token = support::issue_token(primary, event.id, v1::organizer);
+  ASSERT_EQ(primary.command({"WAIT", "1", "5000"}), "1") << "the replica has the registry";
+
+  GatewayProcess gateway(cluster.url(), {"--tick-ms", "50", "--redis-wait-replicas", "1"});
+  tools::client::DisplayClient display;
+  display.set_token(event.display_token);
+  display.connect("127.0.0.1", gateway.port(), event.id);
+
+  std::mutex answers_mutex;
+  std::map<std::string, v1::ScanStatus> answers;
+  Clock::duration longest_wait{};  // a scan's, until its final answer
+  std::vector<std::unique_ptr<support::PersistentDesk>> desks;
+  for (int d = 0; d < kDesks; ++d) {
+    desks.push_back(std::make_unique<support::PersistentDesk>());
+    desks.back()->event = event.id;
+    desks.back()->token = event.desk_token;
+    desks.back()->port = gateway.port();
+  }
+  const auto wave = [&](int from, int to, std::chrono::milliseconds pause) {
+    std::vector<std::thread> threads;
+    for (int d = 0; d < kDesks; ++d) {
+      threads.emplace_back([&, d] {
+        for (int badge = from + d; badge < to; badge += kDesks) {
+          std::this_thread::sleep_for(pause);
+          const auto sent = Clock::now();
+          const auto result = desks[d]->send(scan_of(badge, d), 5s, 100ms);
+          std::lock_guard lock(answers_mutex);
+          answers[result.scan_id()] = result.status();
+          longest_wait = std::max(longest_wait, Clock::now() - sent);
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+  };
+
+  // Onsite as the gateway reads it now; -1 while it answers `unavailable` (503).
+  const auto onsite = [&] {
+    tools::client::HttpResponse response;
+    try {
+      response =
+          tools::client::http_get("127.0.0.1", gateway.port(), "/v1/events/" + event.id + "/totals",
+                                  tools::client::bearer(event.organizer_token), 5s);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what();
+      return std::int64_t{-1};
+    }
+    v1::Totals totals;
+    std::string error;
+    if (response.status != 200) return std::int64_t{-1};
+    EXPECT_TRUE(
+        services::wire::decode(response.body, services::wire::Encoding::json, &totals, &error))
+        << error;
+    return std::int64_t{totals.onsite()};
+  };
+  wave(0, kBadges / 3, 0ms);
+  std::thread second([&] { wave(kBadges / 3, 2 * kBadges / 3, 20ms); });
+  // However the test ends, the desks get their answers (they need the old primary back).
+  const std::shared_ptr<void> finish_wave(nullptr, [&](void*) {
+    if (!primary.running()) primary.start();
+    if (second.joinable()) second.join();
+    if (::testing::Test::HasFailure()) std::cout << gateway.log();
+  });
+  std::this_thread::sleep_for(150ms);
+  const auto at_kill = onsite();
+  const auto killed_at = Clock::now();
+  primary.kill();  // SIGKILL
+  std::size_t new_owner = cluster.size();
+  for (const auto deadline = Clock::now() + 30s; Clock::now() < deadline;) {
+    new_owner = cluster.owner(event.slot);
+    if (new_owner != event.node && new_owner < cluster.size()) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  const auto promoted_after = std::chrono::duration<double>(Clock::now() - killed_at).count();
+  ASSERT_NE(new_owner, event.node) << "no replica took the slot over";
+  ASSERT_LT(new_owner, cluster.size());
+  // Before the old primary is back, the new one runs the scans (answered `unavailable` only for
+  // want of a replica, and resent), and the display follows them: the gateway's subscription
+  // left the killed node.
+  auto counted = at_kill;
+  for (const auto deadline = Clock::now() + 10s; Clock::now() < deadline && counted <= at_kill;) {
+    std::this_thread::sleep_for(50ms);
+    counted = onsite();
+  }
+  ASSERT_GT(counted, at_kill) << "the new primary ran no scan";
+  EXPECT_TRUE(display.wait_until([&](const v1::Totals& t) { return t.onsite() >= counted; }, 10s))
+      << "the display stays at " << display.state().onsite() << " while " << counted
+      << " are counted";
+  primary.start();  // back from its AOF, as the new primary's replica
+  second.join();
+  wave(2 * kBadges / 3, kBadges, 0ms);
+
+  ASSERT_EQ(answers.size(), static_cast<std::size_t>(kBadges));
+  for (const auto& [scan_id, status] : answers) EXPECT_EQ(status, v1::accepted) << scan_id;
+  v1::Totals totals;
+  for (const auto deadline = Clock::now() + 10s; Clock::now() < deadline;) {
+    totals =
+        support::http_totals(gateway, "/v1/events/" + event.id + "/totals", event.organizer_token);
+    if (totals.onsite() >= kBadges) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(totals.onsite(), kBadges);
+  EXPECT_EQ(totals.inside_now(), kBadges);
+  EXPECT_EQ(totals.onsite_by_country().at("CH"), kBadges / 2);
+  EXPECT_EQ(totals.scans_by_status().at("accepted"), kBadges);
+  EXPECT_TRUE(display.wait_until(
+      [&](const v1::Totals& t) { return t.onsite() == kBadges && t.inside_now() == kBadges; }, 15s))
+      << "the display shows " << display.state().onsite();
+  EXPECT_EQ(primary.command({"ROLE"}).substr(0, 5), "slave") << "the old primary came back";
+
+  const auto metrics = tools::client::http_get("127.0.0.1", gateway.port(), "/metrics", 5s).body;
+  EXPECT_NE(metrics.find("rollcall_redis_ready 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("rollcall_redis_cluster_refused_total 0\n"), std::string::npos) << metrics;
+  int resent = -kBadges;
+  for (const auto& desk : desks) resent += desk->attempts;
+  EXPECT_GT(resent, 0) << "no scan was caught by the failover: the test proved nothing";
+  std::cout << "[ redis cluster failover ] " << kBadges << " scans; primary " << event.node
+            << " killed, replica " << new_owner << " owned the slot after " << promoted_after
+            << " s; " << resent << " resent; the longest a scan waited: "
+            << std::chrono::duration<double>(longest_wait).count() << " s; all counted once\n";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <future>
+#include <thread>
 
 #include "redis/hash_slot.h"
 #include "tests/redis/test_helpers.h"
@@ -145,6 +146,63 @@ TEST_F(ClusterCommandsTest, WhatNeedsOneNodeIsRefusedAndCounted) {
   auto multi = run(*link, {"MULTI"});
   EXPECT_TRUE(multi.reply.str.starts_with("ERR rollcall cluster: MULTI")) << multi.reply.str;
   EXPECT_EQ(link->refused(), 2u);
+  link->stop();
+}
+
+// A primary killed: the link is not ready until one of its replicas owns its slots, then the
+// link reads the new map by itself, whether commands keep failing against the dead primary
+// (a flood of them must not put the map's refresh off) or nothing is asked at all.
+TEST(ClusterCommandsFailover, AKilledPrimaryIsFollowedToItsReplicaWithOrWithoutTraffic) {
+  support::RedisClusterNodes cluster(3, 1, 1000ms);
+  IoThreads io;
+  auto states = std::make_shared<Events<bool>>();
+  auto link = rr::ClusterCommands::create(io.executor(), options_for(cluster.url()));
+  link->on_state_change([states](bool ready, const std::string&) { states->push(ready); });
+  link->start();
+  ASSERT_TRUE(states->wait_for(true)) << link->last_error();
+
+  for (const bool flood : {true, false}) {
+    SCOPED_TRACE(flood ? "a flood of commands" : "no traffic");
+    // A primary's key, written while the replica is in sync.
+    std::size_t primary = 0;
+    while (cluster.node(primary).command({"ROLE"}).substr(0, 6) != "master") ++primary;
+    std::string tag;
+    for (int i = 0; tag.empty(); ++i) {
+      const auto candidate = "f" + std::to_string(i);
+      if (cluster.owner(rr::key_slot(candidate)) == primary) tag = "{" + candidate + "}";
+    }
+    ASSERT_EQ(run(*link, {"SET", tag + ":k", "v"}).reply.str, "OK");
+    // A replica that came back in the last round may still be syncing.
+    bool replicated = false;
+    for (const auto deadline = std::chrono::steady_clock::now() + 30s;
+         !replicated && std::chrono::steady_clock::now() < deadline;) {
+      replicated = cluster.node(primary).command({"WAIT", "1", "1000"}) == "1";
+    }
+    ASSERT_TRUE(replicated) << "no replica of node " << primary << " has the key";
+
+    cluster.node(primary).kill();
+    ASSERT_TRUE(states->wait_for(false)) << "the loss is seen";
+    std::atomic<bool> flooding{flood};
+    std::atomic<int> sent{0};
+    std::thread flooder([&] {
+      while (flooding) {
+        link->exec({"GET", tag + ":k"}, [](boost::system::error_code, rr::Reply) {});
+        ++sent;
+        std::this_thread::sleep_for(2ms);
+      }
+    });
+    const bool followed = states->wait_for(true, 30s);
+    flooding = false;
+    flooder.join();
+    ASSERT_TRUE(followed) << link->last_error();
+    EXPECT_NE(cluster.owner(rr::key_slot(tag.substr(1, tag.size() - 2))), primary);
+    if (flood) EXPECT_GT(sent.load(), 100) << "the flood ran while the link was down";
+    auto [ec, reply] = run(*link, {"GET", tag + ":k"});
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(reply.str, "v") << "the replica had the key";
+    cluster.node(primary).start();  // back, as a replica, for the next round
+    ASSERT_TRUE(cluster.wait_until_agreed(30s));
+  }
   link->stop();
 }
 

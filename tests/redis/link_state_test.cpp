@@ -70,7 +70,8 @@ struct Sent {
 };
 
 // The driver and the world around the state machine, with the checks. User commands are
-// {"ECHO", id} so that the world knows which one Redis answers.
+// {"INCR", id}, a write that a WAIT covers, or {"GET", id}, a read answered as it comes, so that
+// the world knows which one Redis answers.
 class World {
  public:
   explicit World(rr::LinkOptions options, std::uint64_t seed = 1)
@@ -92,6 +93,7 @@ class World {
 
   void execute(LS::Action& action) {
     if (auto* a = std::get_if<LS::Resolve>(&action)) {
+      resolved_hosts_.push_back(a->host + ":" + std::to_string(a->port));
       EXPECT_FALSE(link_) << "resolving while a link is open";
       resolving_ = a->link;
     } else if (auto* a = std::get_if<LS::Open>(&action)) {
@@ -119,7 +121,7 @@ class World {
       if (args[0] == "WAIT") {
         batches_[a->tag] = std::move(since_wait_);
         since_wait_.clear();
-      } else if (args[0] == "ECHO") {
+      } else if (args[0] == "INCR") {
         since_wait_.push_back(std::stoull(args[1]));
       } else if (args[0] == "SUBSCRIBE") {
         push_tag_ = a->tag;
@@ -189,11 +191,11 @@ class World {
     apply(state_.stop());
     stopped_ = true;
   }
-  LS::CommandId exec(bool empty = false) {
+  LS::CommandId exec(bool empty = false, bool read = false) {
     const auto id = ++commands_;
     issued_.insert(id);
     std::vector<std::string> args;
-    if (!empty) args = {"ECHO", std::to_string(id)};
+    if (!empty) args = {read ? "GET" : "INCR", std::to_string(id)};
     apply(state_.exec(id, std::move(args), now_));
     return id;
   }
@@ -297,7 +299,7 @@ class World {
     switch (pick(16)) {
       case 0:
       case 1:
-        exec();
+        exec(false, chance(4));
         break;
       case 2:
         exec(chance(10));  // empty: a protocol error, never sent
@@ -361,6 +363,7 @@ class World {
   std::optional<LS::LinkId> link_;  // the hiredis context, while it lives
   std::deque<Sent> wire_;
   std::optional<LS::LinkId> resolving_;
+  std::vector<std::string> resolved_hosts_;  // every host:port looked up, in turn
   std::optional<LS::LinkId> asking_;
   std::map<LS::Timer, std::pair<std::uint64_t, Clock::time_point>> timers_;
   std::vector<std::function<void()>> later_;
@@ -389,6 +392,7 @@ class World {
   int succeeded_ = 0;
   std::map<int, int> failed_;
   int readonly_replies_ = 0;
+  int reads_answered_ = 0;
 
  private:
   // How Redis answers each command (mostly well, sometimes not).
@@ -423,7 +427,15 @@ class World {
     }
     if (name == "UNSUBSCRIBE")
       return {array({text("unsubscribe"), text(sent.args[1]), integer(0)})};
-    if (name == "ECHO") {
+    if (name == "GET") {
+      // A read is delivered with its reply, whatever the next WAIT says: nothing to replicate.
+      const auto id = std::stoull(sent.args[1]);
+      ++reads_answered_;
+      expected_[id] = {};
+      if (faults_ && chance(15)) return {error_reply("ERR wrong kind")};
+      return {text(sent.args[1])};
+    }
+    if (name == "INCR") {
       const auto id = std::stoull(sent.args[1]);
       if (faults_ && options_.url.sentinel() && chance(20)) {
         ++readonly_replies_;
@@ -451,6 +463,7 @@ struct Mode {
 
 void run_random(const Mode& mode, int runs, int steps) {
   int readies = 0, losses = 0, health_deaths = 0, succeeded = 0, not_replicated = 0, readonly = 0;
+  int reads = 0;
   for (int run = 0; run < runs; ++run) {
     SCOPED_TRACE(std::string(mode.name) + " seed " + std::to_string(run));
     World world(mode.options(), static_cast<std::uint64_t>(run) * 7919 + 17);
@@ -476,6 +489,7 @@ void run_random(const Mode& mode, int runs, int steps) {
     succeeded += world.succeeded_;
     not_replicated += world.failed_[static_cast<int>(rr::error::not_replicated)];
     readonly += world.readonly_replies_;
+    reads += world.reads_answered_;
   }
   // The generator really reached the interesting places.
   EXPECT_GT(readies, runs / 2);
@@ -485,6 +499,7 @@ void run_random(const Mode& mode, int runs, int steps) {
   }
   if (mode.options().wait_replicas > 0) {
     EXPECT_GT(not_replicated, 0);
+    EXPECT_GT(reads, 0);
   }
   if (mode.options().url.sentinel() && !mode.subscriber) {
     EXPECT_GT(readonly, 0);
@@ -568,6 +583,26 @@ TEST(LinkState, BackoffGrowsCapsAndResetsOnceReady) {
   EXPECT_EQ(world.causes_[0], world.last_error_) << "the loss is notified with its cause";
 }
 
+TEST(LinkState, AClusterLinkTriesItsNodesInTurn) {
+  auto options = base_options();
+  options.url.nodes = {{"n1.test", 7001}, {"n2.test", 7002}, {"n3.test", 7003}};
+  World world(options);
+  world.start();
+  ASSERT_TRUE(world.resolve(false));  // n1 is gone
+  ASSERT_TRUE(world.fire_next_timer());
+  ASSERT_TRUE(world.resolve(false));
+  ASSERT_TRUE(world.fire_next_timer());
+  ASSERT_TRUE(world.resolve());  // n3 answers
+  while (!world.ready_ && world.answer()) {
+  }
+  ASSERT_TRUE(world.ready_) << world.last_error_;
+  world.kill_link();  // ...then dies: the next attempt is n1's again
+  world.deliver_later();
+  ASSERT_TRUE(world.fire_next_timer());
+  EXPECT_EQ(world.resolved_hosts_, (std::vector<std::string>{"n1.test:7001", "n2.test:7002",
+                                                             "n3.test:7003", "n1.test:7001"}));
+}
+
 TEST(LinkState, EmptyOrUnfinishedCommandsFailAsProtocolErrorsAndAreNeverSent) {
   World world(base_options());
   world.start();
@@ -600,7 +635,7 @@ TEST(LinkState, BusyLinkThatKeepsAnsweringStaysAlive) {
     world.advance(50ms);
     world.fire_due();
     // The health PINGs queue behind the commands; answer whatever is first.
-    if (world.wire_.front().args[0] == "ECHO") ++answered;
+    if (world.wire_.front().args[0] == "INCR") ++answered;
     ASSERT_TRUE(world.answer());
   }
   EXPECT_EQ(world.losses_, 0) << world.last_error_;
@@ -666,6 +701,34 @@ TEST(LinkState, WaitBatchesShareOneWaitAndFailAsNotReplicated) {
     }
     EXPECT_EQ(world.losses_, 0);
   }
+}
+
+TEST(LinkState, ReadsAreAnsweredAtOnceAndOnlyWritesWaitForReplicas) {
+  auto options = base_options();
+  options.wait_replicas = 1;
+  World world(options);
+  make_ready(world);
+  const auto write = world.exec();
+  const auto read = world.exec(false, true);
+  const auto second_write = world.exec();
+  world.flush();
+  ASSERT_EQ(world.wire_.size(), 4u);
+  EXPECT_EQ(world.wire_.back().args[0], "WAIT");
+  world.answer();  // the write: held for the WAIT
+  world.answer();  // the read: delivered now
+  EXPECT_EQ(world.completed_[read], 1);
+  EXPECT_EQ(world.completed_[write], 0);
+  world.answer();
+  world.answer([&](const Sent&) { return std::optional(integer(0)); });  // no replica has them
+  EXPECT_EQ(world.failed_[static_cast<int>(rr::error::not_replicated)], 2);
+  EXPECT_EQ(world.completed_[write], 1);
+  EXPECT_EQ(world.completed_[second_write], 1);
+  EXPECT_EQ(world.succeeded_, 1) << "the read";
+
+  // Reads alone: no WAIT at all.
+  const auto flushes = world.flushes_;
+  world.exec(false, true);
+  EXPECT_EQ(world.flushes_, flushes);
 }
 
 TEST(LinkState, WaitLostWithTheLinkFailsTheBatchAsUnavailable) {

@@ -48,17 +48,22 @@ int run(std::vector<std::string> args) {
 
 }  // namespace
 
-RedisClusterNodes::RedisClusterNodes(int primaries) {
-  for (int i = 0; i < primaries; ++i) {
+RedisClusterNodes::RedisClusterNodes(int primaries, int replicas,
+                                     std::chrono::milliseconds node_timeout) {
+  for (int i = 0; i < primaries * (1 + replicas); ++i) {
     // The cluster bus on a port of its own (by default the port + 10000, which may be taken).
-    nodes_.push_back(std::make_unique<RedisServer>(std::vector<std::string>{
-        "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-port",
-        std::to_string(free_loopback_port()), "--cluster-node-timeout", "5000"}));
+    nodes_.push_back(std::make_unique<RedisServer>(
+        std::vector<std::string>{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                                 "--cluster-port", std::to_string(free_loopback_port()),
+                                 "--cluster-node-timeout", std::to_string(node_timeout.count())}));
     ids_.push_back(nodes_.back()->command({"CLUSTER", "MYID"}));
   }
   std::vector<std::string> create = {"redis-cli", "--cluster", "create"};
   for (const auto& node : nodes_) create.push_back("127.0.0.1:" + std::to_string(node->port()));
-  for (const char* arg : {"--cluster-replicas", "0", "--cluster-yes"}) create.push_back(arg);
+  for (const auto& arg : {std::string("--cluster-replicas"), std::to_string(replicas),
+                          std::string("--cluster-yes")}) {
+    create.push_back(arg);
+  }
   if (const int status = run(create); status != 0) {
     throw std::runtime_error("redis-cli --cluster create exited with " + std::to_string(status));
   }
@@ -79,7 +84,10 @@ std::string RedisClusterNodes::id(std::size_t i) const {
 }
 
 std::size_t RedisClusterNodes::owner(std::uint16_t slot) const {
-  return owner_in(nodes_.front()->command({"CLUSTER", "NODES"}), slot);
+  for (const auto& node : nodes_) {
+    if (node->running()) return owner_in(node->command({"CLUSTER", "NODES"}), slot);
+  }
+  throw std::runtime_error("no node of the cluster is running");
 }
 
 std::size_t RedisClusterNodes::owner_in(const std::string& cluster_nodes,
@@ -109,6 +117,7 @@ bool RedisClusterNodes::wait_until_agreed(std::chrono::milliseconds limit, std::
   while (std::chrono::steady_clock::now() < deadline) {
     bool agreed = true;
     for (const auto& node : nodes_) {
+      if (!node->running()) continue;
       if (info_field(node->command({"CLUSTER", "INFO"}), "cluster_state") != "ok") agreed = false;
       if (expected < nodes_.size() &&
           owner_in(node->command({"CLUSTER", "NODES"}), slot) != expected) {

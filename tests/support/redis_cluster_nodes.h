@@ -12,12 +12,14 @@
 
 namespace rollcall::tests::support {
 
-// A Redis Cluster of `primaries` redis-servers on loopback (cluster mode, no replicas, AOF on as
-// RedisServer starts them), joined and given the 16384 slots by
-// `redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes`. Gone with the object.
+// A Redis Cluster of `primaries` redis-servers on loopback, each with `replicas` replicas
+// (cluster mode, AOF on as RedisServer starts them), joined and given the 16384 slots by
+// `redis-cli --cluster create ... --cluster-replicas N --cluster-yes`. A node silent for
+// `node_timeout` is failed over to one of its replicas. Gone with the object.
 class RedisClusterNodes {
  public:
-  explicit RedisClusterNodes(int primaries = 3);
+  explicit RedisClusterNodes(int primaries = 3, int replicas = 0,
+                             std::chrono::milliseconds node_timeout = std::chrono::seconds(5));
 
   std::size_t size() const { return nodes_.size(); }
   RedisServer& node(std::size_t i) { return *nodes_.at(i); }
@@ -25,10 +27,10 @@ class RedisClusterNodes {
   std::string url() const;
   // The node ids (CLUSTER MYID).
   std::string id(std::size_t i) const;
-  // The index of the node that owns `slot` now, as node 0's CLUSTER SLOTS says.
+  // The index of the node that owns `slot` now, as the first running node's CLUSTER NODES says.
   std::size_t owner(std::uint16_t slot) const;
-  // Every node says cluster_state:ok and, when `expected` names a node, that this node owns
-  // `slot`. False if not within `limit`.
+  // Every running node says cluster_state:ok and, when `expected` names a node, that this node
+  // owns `slot`. False if not within `limit`.
   bool wait_until_agreed(std::chrono::milliseconds limit, std::uint16_t slot = 0,
                          std::size_t expected = SIZE_MAX) const;
 

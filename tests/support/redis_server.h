@@ -27,6 +27,7 @@ class RedisServer {
   // port and data directory, so AOF recovery can be tested.
   void kill(int signal = 9);
   void start();
+  bool running() const { return pid_ > 0; }
 
   // Runs one command synchronously (a separate hiredis connection), returns the reply as text:
   // strings and statuses as they are, integers in decimal, arrays joined by '\n', nil as "".

@@ -340,7 +340,7 @@ TEST(Builders, NameTheFunctionAndTheEventSlot) {
                                       "hall", "out", "5", "6", "2025-07-07", "2025-07-07T09:00",
                                       "1", "500", "0", "refused", "lost_badge", "note"}));
   EXPECT_EQ(totals_call("@geneva"),
-            (std::vector<std::string>{"FCALL", "rollcall_totals", "1", "{@geneva}"}));
+            (std::vector<std::string>{"FCALL_RO", "rollcall_totals", "1", "{@geneva}"}));
   EXPECT_EQ(renew_leases_call("ev", 9, {"gw:a", "zoom"}),
             (std::vector<std::string>{"FCALL", "rollcall_renew_leases", "1", "{ev}", "9", "gw:a",
                                       "zoom"}));
@@ -379,7 +379,7 @@ TEST(Builders, NameTheFunctionAndTheEventSlot) {
   EXPECT_EQ(registry_read("ev")[1], "rollcall_registry");
   EXPECT_EQ(registry_read("ev")[3], "{ev}");
   EXPECT_EQ(registered_count_read("ev"),
-            (std::vector<std::string>{"FCALL", "rollcall_registry", "1", "{ev}", "revoked"}));
+            (std::vector<std::string>{"FCALL_RO", "rollcall_registry", "1", "{ev}", "revoked"}));
 }
 
 }  // namespace
