@@ -48,7 +48,8 @@ struct Gateway::Parts {
   GatewayOptions options;
   IoPool pool;
   std::shared_ptr<server::Context> context = std::make_shared<server::Context>();
-  std::shared_ptr<redis::Link> link;  // the commands' link (context->commands)
+  std::shared_ptr<redis::Link> link;                // the commands' link (context->commands)
+  std::shared_ptr<redis::ClusterCommands> cluster;  // the same link, with a cluster URL
   asio::ip::tcp::acceptor acceptor;
   int exit_code = 0;
 };
@@ -99,6 +100,7 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
                                     .waits = cluster->waits(),
                                     .refused = cluster->refused()};
     });
+    parts->cluster = cluster;
     parts->link = std::move(cluster);
   } else {
     parts->link = redis::Connection::create(asio::make_strand(io), command_options);
@@ -153,7 +155,10 @@ int Gateway::run() {
   link->on_state_change([&](bool ready, const std::string& cause) {
     if (ready) {
       spdlog::info("redis ready, functions loaded");
-      asio::co_spawn(io, durability_problem(*context->commands, durability),
+      // A cluster's every primary holds events: each must keep its promises.
+      auto targets = parts_->cluster ? parts_->cluster->primaries()
+                                     : std::vector<DurabilityTarget>{{"", context->commands}};
+      asio::co_spawn(io, durability_problem(std::move(targets), durability),
                      [&](std::exception_ptr failure, std::optional<std::string> problem) {
                        // A check that threw proved nothing: IoPool::run stops the gateway.
                        if (failure) std::rethrow_exception(failure);

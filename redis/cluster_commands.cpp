@@ -57,6 +57,11 @@ std::string ClusterCommands::last_error() const {
   return last_error_;
 }
 
+std::vector<ClusterCommands::Primary> ClusterCommands::primaries() const {
+  std::lock_guard lock(primaries_mutex_);
+  return primaries_;
+}
+
 void ClusterCommands::set_last_error(const std::string& text) {
   std::lock_guard lock(error_mutex_);
   last_error_ = text;
@@ -161,7 +166,13 @@ void ClusterCommands::slots_answered(const std::string& address, boost::system::
     set_last_error(std::to_string(map_.unowned()) + " hash slots have no primary");
     refresh_later(std::chrono::milliseconds(500));
   }
-  for (const auto& node_address : map_.nodes()) node(node_address);
+  std::vector<Primary> primaries;
+  for (const auto& node_address : map_.nodes())
+    primaries.emplace_back(node_address, node(node_address));
+  {
+    std::lock_guard lock(primaries_mutex_);
+    primaries_ = std::move(primaries);
+  }
   update_state(last_error());
 }
 

@@ -52,6 +52,12 @@ class ClusterCommands final : public Link, public std::enable_shared_from_this<C
   std::uint64_t redirects() const { return redirects_.load(); }
   std::uint64_t waits() const { return waits_.load(); }
 
+  // The link to each primary of the slot map as last read ("host:port", link), for what must be
+  // asked of every primary rather than of one (the gateway's durability check). Empty until
+  // the map is known. Safe from any thread.
+  using Primary = std::pair<std::string, std::shared_ptr<Commands>>;
+  std::vector<Primary> primaries() const;
+
  private:
   struct Call;
   ClusterCommands(boost::asio::any_io_executor executor, LinkOptions options);
@@ -88,6 +94,8 @@ class ClusterCommands final : public Link, public std::enable_shared_from_this<C
   std::atomic<std::uint64_t> waits_{0};
   mutable std::mutex error_mutex_;
   std::string last_error_;
+  mutable std::mutex primaries_mutex_;
+  std::vector<Primary> primaries_;  // a copy of the map's primaries, for primaries()
 };
 
 }  // namespace rollcall::redis

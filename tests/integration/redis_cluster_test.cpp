@@ -226,6 +226,25 @@ TEST(RedisCluster, TwoEventsOnTwoShardsCountedOnceThroughASlotMove) {
             << redirects << " redirects, " << waits << " waits\n";
 }
 
+// Every primary of a cluster holds events, so each must keep what --durability requires: one
+// that keeps less (here the third, not the URL's first node) is named and refused.
+TEST(RedisCluster, AGatewayRefusesAClusterWithOnePrimaryKeepingLessThanItRequires) {
+  RedisClusterNodes cluster(3);
+  const auto weak = "127.0.0.1:" + std::to_string(cluster.node(2).port());
+  ASSERT_EQ(cluster.node(2).command({"CONFIG", "SET", "appendonly", "no"}), "OK");
+  try {
+    GatewayProcess refused(cluster.url());
+    ADD_FAILURE() << "the gateway served a cluster with a primary without AOF";
+  } catch (const std::runtime_error& e) {
+    const std::string log = e.what();
+    EXPECT_NE(log.find("refusing to serve: " + weak + ": "), std::string::npos) << log;
+    EXPECT_NE(log.find("appendonly"), std::string::npos) << log;
+  }
+  ASSERT_EQ(cluster.node(2).command({"CONFIG", "SET", "appendonly", "yes"}), "OK");
+  GatewayProcess served(cluster.url());
+  EXPECT_TRUE(served.alive());
+}
+
 // A primary killed mid-event. With --redis-wait-replicas 1 a scan is answered only once its
 // primary's replica has it, so the replica that takes over holds every answered scan; scans in
 // flight are answered `unavailable` and resent with their scan_id (counted at most once). The

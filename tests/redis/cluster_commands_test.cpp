@@ -69,6 +69,12 @@ TEST_F(ClusterCommandsTest, EveryPrimaryIsSetUpAndEachCommandGoesToItsSlotsOwner
     }
   }
   EXPECT_EQ(link->redirects(), 0u) << "the slot map was right: no redirection";
+  // Each primary's own link, for what every primary must be asked.
+  const auto primaries = link->primaries();
+  ASSERT_EQ(primaries.size(), cluster_.size());
+  for (const auto& [address, primary] : primaries) {
+    EXPECT_EQ(run(*primary, {"PING"}).reply.str, "PONG") << address;
+  }
   auto [ec, pong] = run(*link, {"PING"});
   EXPECT_EQ(pong.str, "PONG") << "a command without a key goes to any primary";
   link->stop();
