@@ -92,7 +92,8 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
   command_options.wait_timeout = options.redis_wait_timeout;
   command_options.setup.push_back(services::store::function_load());
   // A cluster: one link per primary, each command to its slot's owner. Displays subscribe on
-  // the first node: a PUBLISH on any node of a cluster reaches the subscribers of every node.
+  // any node (the URL's in turn): a PUBLISH on any node of a cluster reaches every node's
+  // subscribers.
   if (options.redis_url.cluster()) {
     auto cluster = redis::ClusterCommands::create(io.get_executor(), command_options);
     context->metrics->watch_cluster([cluster] {
@@ -155,6 +156,7 @@ int Gateway::run() {
   link->on_state_change([&](bool ready, const std::string& cause) {
     if (ready) {
       spdlog::info("redis ready, functions loaded");
+      context->hub->reload_all();
       // A cluster's every primary holds events: each must keep its promises.
       auto targets = parts_->cluster ? parts_->cluster->primaries()
                                      : std::vector<DurabilityTarget>{{"", context->commands}};
@@ -200,7 +202,11 @@ int Gateway::run() {
           asio::steady_timer limit(io, std::chrono::seconds(2));
           co_await (context->leases->surrender() || limit.async_wait(use_tuple));
         },
-        [&](std::exception_ptr, auto...) {
+        [&](std::exception_ptr failure, auto...) {
+          if (failure) {  // the leases were not handed back: they lapse instead
+            exit_code = kHandlerFailedExit;
+            spdlog::error("handing back the online presence failed; it lapses with the lease");
+          }
           context->hub->stop();
           link->stop();
           context->subscriber->stop();

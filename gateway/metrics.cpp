@@ -58,6 +58,13 @@ void labelled_pair(std::string& out, std::string_view name, std::string_view fir
 
 }  // namespace
 
+Metrics::Metrics() {
+  // The channels completed by server::SessionEnd: an alert on increase() needs a 0 to start from.
+  for (const auto* channel : {"http", "upgrade", "desk", "venue_desk"}) {
+    session_exceptions_.emplace(channel, 0);
+  }
+}
+
 void Metrics::add(Labelled& counter, std::string_view label, std::uint64_t n) {
   std::lock_guard lock(mutex_);
   auto it = counter.find(label);

@@ -18,6 +18,8 @@ enum class Channel { desk, online, display, http };
 // atomics only; labelled counters take a short lock (labels are few: statuses, reasons, desks).
 class Metrics {
  public:
+  Metrics();
+
   void connection_opened(Channel channel) { connections_[index(channel)] += 1; }
   void connection_closed(Channel channel) { connections_[index(channel)] -= 1; }
 
@@ -47,7 +49,8 @@ class Metrics {
   void count_venue_folded(std::uint64_t n) { venue_folded_ += n; }
   void count_display_frames(std::uint64_t n) { display_frames_ += n; }
   void count_slow_consumer_dropped() { slow_consumers_dropped_ += 1; }
-  // A connection that ended on an exception (server::SessionEnd), by channel.
+  // A connection that ended on an exception (server::SessionEnd), by channel (every one shown
+  // from 0, so that the first exception is an increase).
   void count_session_exception(std::string_view channel) { add(session_exceptions_, channel); }
   void observe_redis_roundtrip(std::chrono::steady_clock::duration elapsed);
   // A Redis Cluster link's own counters (redis::ClusterCommands), read at scrape time: a slot
@@ -92,7 +95,7 @@ class Metrics {
   Labelled offline_verdicts_;      // agreed, admitted_refused, refused_admitted
   Labelled badge_pdfs_;            // printed, busy, revoked, no_signing_key, ...
   Labelled redis_failures_;        // "site\nkind"
-  Labelled session_exceptions_;    // http, desk, display, beacon, bridge, venue_desk
+  Labelled session_exceptions_;    // http, upgrade, desk, venue_desk
   std::map<std::string, double, std::less<>> desk_last_scan_;  // "event\ndesk" -> unix seconds
 };
 

@@ -273,6 +273,16 @@ void TotalsHub::on_message(const std::string& channel, const std::string& payloa
 }
 
 void TotalsHub::on_subscriber_state(bool ready) {
+  // Notices published while the subscriber was away are lost: read everything again.
+  if (ready) {
+    reload_all();
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  for (auto& [event_id, feed] : feeds_) feed.folder.mark_unsynced();
+}
+
+void TotalsHub::reload_all() {
   std::vector<std::string> events;
   {
     std::lock_guard lock(mutex_);
@@ -281,10 +291,7 @@ void TotalsHub::on_subscriber_state(bool ready) {
       events.push_back(event_id);
     }
   }
-  // Notices published while the subscriber was away are lost: read everything again.
-  if (ready) {
-    for (const auto& event_id : events) reload(event_id);
-  }
+  for (const auto& event_id : events) reload(event_id);
 }
 
 void TotalsHub::reload(const std::string& event_id) {

@@ -79,6 +79,10 @@ class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
   // nullopt when Redis is unavailable.
   boost::asio::awaitable<std::optional<v1::Totals>> totals(const std::string& event_id);
 
+  // Reads every followed event again, its displays resynchronized: when the commands link is
+  // back after a loss, a failover may have taken back writes whose notices the hub applied.
+  void reload_all();
+
  private:
   struct Lane;
   struct Feed {

@@ -23,7 +23,8 @@ namespace rollcall::redis {
 //   redis+cluster://[[user]:password@]host1[:port1][,host2[:port2]...]
 //     a Redis Cluster (port 6379 by default): the hosts are some of its primaries, asked for the
 //     slot map (redis::ClusterCommands); the user and password authenticate to every node.
-//     host and port are the first of them (where a single link, such as a subscriber, goes).
+//     host and port are the first of them (a single link, such as the subscriber, starts there
+//     and tries the others in turn).
 //     e.g. redis+cluster://:s3cret@127.0.0.1:7000,127.0.0.1:7001
 //
 // Percent-encoding works in the user, password, master name and option values.

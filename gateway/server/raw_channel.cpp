@@ -8,7 +8,6 @@
 #include <boost/asio/write.hpp>
 
 #include "gateway/asio_tokens.h"
-#include "gateway/server/session_end.h"
 
 namespace rollcall::gateway::server {
 
@@ -126,7 +125,7 @@ void RawChannel::end_reading() {
         co_await self->finish();
         co_await self->on_finished();
       },
-      SessionEnd(metrics_, channel_));
+      rethrow_to_pool);  // a display's place in the hub, a beacon's leave and lease
 }
 
 bool RawChannel::handle(const ws::ClientEvent& event) {

@@ -14,7 +14,7 @@ void SessionEnd::operator()(std::exception_ptr failure) const {
   const auto skipped = throttle.admit();
   if (!skipped) return;
   const auto log = [&](std::string_view what) {
-    spdlog::error("a {} connection ended on an exception ({}) ({} such lines skipped before)",
+    spdlog::error("a connection ({}) ended on an exception ({}) ({} such lines skipped before)",
                   channel_, services::registry::quote_for_log(what, 200), *skipped);
   };
   try {

@@ -75,12 +75,20 @@ asio::awaitable<void> serve(std::shared_ptr<Session> session,
   co_await session->run();
 }
 
+// A desk's state is its own: a throw ends it alone (SessionEnd). Displays, beacons and bridges
+// hold places outside their connection (the hub's feeds, presence leases held and released by
+// hand), which a throw could leave taken for good: it stops the gateway (rethrow_to_pool),
+// whose leases then lapse, as any handler of theirs already does.
 template <class Session>
 void start(std::shared_ptr<Session> session, std::unique_ptr<ConnectionLimits::Slot> slot,
            const Context& context, std::string_view channel) {
   auto executor = session->get_executor();
-  asio::co_spawn(executor, serve(std::move(session), std::move(slot)),
-                 SessionEnd(context.metrics, channel));
+  if constexpr (std::is_base_of_v<RawChannel, Session> || std::is_same_v<Session, OnlineSession>) {
+    asio::co_spawn(executor, serve(std::move(session), std::move(slot)), rethrow_to_pool);
+  } else {
+    asio::co_spawn(executor, serve(std::move(session), std::move(slot)),
+                   SessionEnd(context.metrics, channel));
+  }
 }
 
 }  // namespace

@@ -77,7 +77,7 @@ std::string quote_for_log(std::string_view text, std::size_t max_bytes) {
   std::string out;
   for (const char c : quote_input(text, max_bytes)) {
     const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte != 0x7f) {
+    if (byte >= 0x20 && byte != 0x7f && c != '\\') {
       out += c;
     } else {
       out += {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xf]};

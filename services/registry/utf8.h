@@ -23,8 +23,9 @@ inline constexpr std::size_t kMaxQuoted = 128;
 // always valid UTF-8 and never larger than about max_bytes whatever the client sent.
 std::string quote_input(std::string_view text, std::size_t max_bytes = kMaxQuoted);
 
-// For a plain-text log line: quote_input(), then each control byte written as \xHH, so the text
-// can neither break the line nor forge another (at most 4 × max_bytes + 3 bytes).
+// For a plain-text log line: quote_input(), then each control byte and backslash written as
+// \xHH, so the text can neither break the line, forge another, nor pass for an escape
+// (at most 4 × max_bytes + 3 bytes).
 std::string quote_for_log(std::string_view text, std::size_t max_bytes = kMaxQuoted);
 
 }  // namespace rollcall::services::registry

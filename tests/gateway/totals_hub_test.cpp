@@ -10,6 +10,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -202,6 +203,64 @@ TEST_F(TotalsHubLive, EachLaneGetsOnePostPerRoundForAllItsDisplays) {
     return reply.substr(reply.find_last_of('\n') + 1);
   };
   ASSERT_TRUE(poll_until([&] { return followers() == "0"; })) << followers();
+  hub->stop();
+  subscriber->stop();
+}
+
+// A failover that took back a scan the hub had been told of (its notice went out before the
+// replica had it): nothing tells the subscriber, so the gateway calls reload_all() when its
+// commands link is back, and the followed event shows what Redis holds again.
+TEST_F(TotalsHubLive, ReloadAllShowsWhatAFailoverTookBack) {
+  using namespace std::chrono_literals;
+  seed_event(redis_);
+  auto subscriber = redis::Connection::create(
+      redis_.io().executor(), {.url = *redis::Url::parse(redis_.server().url(), nullptr)});
+  subscriber->start();
+  auto hub = std::make_shared<TotalsHub>(redis_.io().executor(), redis_.connection(), subscriber,
+                                         20ms, std::make_shared<Metrics>());
+  hub->start();
+  boost::asio::io_context lane;
+  auto keep = boost::asio::make_work_guard(lane);
+  auto sink = std::make_shared<CountingSink>(lane);
+  hub->attach("ev", sink);
+  const auto poll_until = [&](const auto& done) {
+    for (const auto deadline = std::chrono::steady_clock::now() + 10s;
+         !done() && std::chrono::steady_clock::now() < deadline;) {
+      lane.poll();
+      std::this_thread::sleep_for(2ms);
+    }
+    return done();
+  };
+  const auto seq_now = [&] { return std::stoull(redis_.command({"GET", store::seq_key("ev")})); };
+  const auto onsite = [&] { return redis_.io().run(hub->totals("ev"))->onsite(); };
+  ASSERT_TRUE(poll_until([&] { return hub->snapshot("ev").has_value(); }));
+  scan(redis_, 1, "B1");
+  scan(redis_, 2, "B2");
+  const auto two = seq_now();
+  ASSERT_TRUE(poll_until([&] { return sink->seq == two; }));
+  // What the replica had: the counters and seq after two scans.
+  const auto counters = redis_.command({"HGETALL", store::counters_key("ev")});
+  scan(redis_, 3, "B3");
+  const auto three = seq_now();
+  ASSERT_TRUE(poll_until([&] { return sink->seq == three; }));
+  ASSERT_EQ(onsite(), 3);
+
+  // The failover: Redis holds the two-scan state again, and no notice says so.
+  std::vector<std::string> restore = {"HSET", store::counters_key("ev")};
+  std::istringstream lines(counters);
+  for (std::string line; std::getline(lines, line);) restore.push_back(line);
+  redis_.command({"DEL", store::counters_key("ev")});
+  redis_.command(restore);
+  redis_.command({"SET", store::seq_key("ev"), std::to_string(two)});
+  std::this_thread::sleep_for(200ms);  // ten ticks: nothing changes by itself
+  lane.poll();
+  EXPECT_EQ(onsite(), 3) << "the hub cannot know without reading again";
+
+  const auto resyncs = sink->resyncs.load();
+  hub->reload_all();
+  ASSERT_TRUE(poll_until([&] { return sink->resyncs > resyncs && hub->snapshot("ev"); }));
+  EXPECT_EQ(onsite(), 2);
+  EXPECT_EQ(redis_.io().run(hub->totals("ev"))->seq(), two);
   hub->stop();
   subscriber->stop();
 }

@@ -23,6 +23,7 @@
 #include "tests/support/redis_cluster_nodes.h"
 #include "tests/support/registry_fixture.h"
 #include "tests/support/tokens.h"
+#include "tools/client/desk_client.h"
 #include "tools/client/display_client.h"
 #include "tools/client/http_get.h"
 
@@ -322,7 +323,6 @@ TEST(RedisCluster, AKilledPrimarysReplicaTakesOverAndEveryScanCountsOnce) {
     if (::testing::Test::HasFailure()) std::cout << gateway.log();
   });
   std::this_thread::sleep_for(150ms);
-  const auto at_kill = onsite();
   const auto killed_at = Clock::now();
   primary.kill();  // SIGKILL
   std::size_t new_owner = cluster.size();
@@ -334,15 +334,29 @@ TEST(RedisCluster, AKilledPrimarysReplicaTakesOverAndEveryScanCountsOnce) {
   const auto promoted_after = std::chrono::duration<double>(Clock::now() - killed_at).count();
   ASSERT_NE(new_owner, event.node) << "no replica took the slot over";
   ASSERT_LT(new_owner, cluster.size());
-  // Before the old primary is back, the new one runs the scans (answered `unavailable` only for
-  // want of a replica, and resent), and the display follows them: the gateway's subscription
-  // left the killed node.
-  auto counted = at_kill;
-  for (const auto deadline = Clock::now() + 10s; Clock::now() < deadline && counted <= at_kill;) {
+  // Before the old primary is back, the new one runs scans (answered `unavailable` only for
+  // want of a replica) and the display follows them: the gateway's subscription left the killed
+  // node. Each desk is stuck on its scan meanwhile, so a probe sends scans of badges of the last
+  // wave once each (the wave resends them later: they count once); more of them than the desks
+  // could have left unreplicated on the old primary, so the display can only reach the new
+  // count through notices from the new primary.
+  std::int64_t before = -1;
+  for (const auto deadline = Clock::now() + 15s; Clock::now() < deadline && before < 0;) {
     std::this_thread::sleep_for(50ms);
-    counted = onsite();
+    before = onsite();
   }
-  ASSERT_GT(counted, at_kill) << "the new primary ran no scan";
+  ASSERT_GE(before, 0) << "the gateway never read the new primary";
+  std::this_thread::sleep_for(1s);  // the reload that follows the link's return is done
+  before = onsite();
+  constexpr int kProbes = kDesks + 2;
+  tools::client::DeskClient probe;
+  probe.set_token(event.desk_token);
+  probe.connect("127.0.0.1", gateway.port(), event.id);
+  for (int badge = 2 * kBadges / 3; badge < 2 * kBadges / 3 + kProbes; ++badge) {
+    probe.scan(scan_of(badge, badge % kDesks), 5s);
+  }
+  const auto counted = onsite();
+  ASSERT_GE(counted, before + kProbes) << "the new primary did not run the probe's scans";
   EXPECT_TRUE(display.wait_until([&](const v1::Totals& t) { return t.onsite() >= counted; }, 10s))
       << "the display stays at " << display.state().onsite() << " while " << counted
       << " are counted";

@@ -77,6 +77,8 @@ TEST(Utf8, QuotesForALogLineWithoutItsControlBytes) {
   EXPECT_EQ(quote_for_log("محمد"), "محمد");
   EXPECT_EQ(quote_for_log("a\nFORGED line\r\x1b[2J\x7f\t"),
             "a\\x0aFORGED line\\x0d\\x1b[2J\\x7f\\x09");
+  // A client's own "\x0a" cannot pass for an escaped newline.
+  EXPECT_EQ(quote_for_log("a\\x0a"), "a\\x5cx0a");
   // Any bytes: valid UTF-8, no byte below 0x20 nor 0x7f, at most 4 bytes per quoted byte + "…".
   std::mt19937 random(5);
   for (int i = 0; i < 2000; ++i) {
@@ -85,7 +87,17 @@ TEST(Utf8, QuotesForALogLineWithoutItsControlBytes) {
     const auto quoted = quote_for_log(text, 100);
     EXPECT_TRUE(is_valid_utf8(quoted));
     EXPECT_LE(quoted.size(), 4u * 100u + 3u);
-    for (const unsigned char c : quoted) ASSERT_TRUE(c >= 0x20 && c != 0x7f) << quoted;
+    std::size_t backslashes = 0;
+    for (const unsigned char c : quoted) {
+      ASSERT_TRUE(c >= 0x20 && c != 0x7f) << quoted;
+      if (c == '\\') ++backslashes;
+    }
+    // Every backslash starts an escape: "\xHH".
+    std::size_t escapes = 0;
+    for (auto at = quoted.find("\\x"); at != std::string::npos; at = quoted.find("\\x", at + 1)) {
+      ++escapes;
+    }
+    EXPECT_EQ(backslashes, escapes) << quoted;
   }
 }
 
