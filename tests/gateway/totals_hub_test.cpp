@@ -90,6 +90,26 @@ TEST_F(TotalsHubLive, ReadsWhatTheScansCounted) {
   EXPECT_EQ(redis_failures(metrics, "totals"), 0u);
 }
 
+// A hub following the test's Redis (ticks of 20 ms), its subscriber started; both stopped with
+// the object.
+struct LiveHub {
+  explicit LiveHub(LiveRedis& redis)
+      : subscriber(redis::Connection::create(
+            redis.io().executor(), {.url = *redis::Url::parse(redis.server().url(), nullptr)})),
+        hub(std::make_shared<TotalsHub>(redis.io().executor(), redis.connection(), subscriber,
+                                        std::chrono::milliseconds(20),
+                                        std::make_shared<Metrics>())) {
+    subscriber->start();
+    hub->start();
+  }
+  ~LiveHub() {
+    hub->stop();
+    subscriber->stop();
+  }
+  std::shared_ptr<redis::Connection> subscriber;
+  std::shared_ptr<TotalsHub> hub;
+};
+
 // A display as the hub sees it, living on `lane`: counts what it is handed, and notes any call
 // made off the lane's thread.
 class CountingSink : public rollcall::gateway::DisplaySink {
@@ -130,12 +150,8 @@ class CountingSink : public rollcall::gateway::DisplaySink {
 TEST_F(TotalsHubLive, EachLaneGetsOnePostPerRoundForAllItsDisplays) {
   using namespace std::chrono_literals;
   seed_event(redis_);
-  auto subscriber = redis::Connection::create(
-      redis_.io().executor(), {.url = *redis::Url::parse(redis_.server().url(), nullptr)});
-  subscriber->start();
-  auto hub = std::make_shared<TotalsHub>(redis_.io().executor(), redis_.connection(), subscriber,
-                                         20ms, std::make_shared<Metrics>());
-  hub->start();
+  LiveHub live(redis_);
+  auto& hub = live.hub;
 
   // Two lanes, polled by this thread only.
   boost::asio::io_context lane_a;
@@ -203,8 +219,6 @@ TEST_F(TotalsHubLive, EachLaneGetsOnePostPerRoundForAllItsDisplays) {
     return reply.substr(reply.find_last_of('\n') + 1);
   };
   ASSERT_TRUE(poll_until([&] { return followers() == "0"; })) << followers();
-  hub->stop();
-  subscriber->stop();
 }
 
 // A failover that took back a scan the hub had been told of (its notice went out before the
@@ -213,12 +227,8 @@ TEST_F(TotalsHubLive, EachLaneGetsOnePostPerRoundForAllItsDisplays) {
 TEST_F(TotalsHubLive, ReloadAllShowsWhatAFailoverTookBack) {
   using namespace std::chrono_literals;
   seed_event(redis_);
-  auto subscriber = redis::Connection::create(
-      redis_.io().executor(), {.url = *redis::Url::parse(redis_.server().url(), nullptr)});
-  subscriber->start();
-  auto hub = std::make_shared<TotalsHub>(redis_.io().executor(), redis_.connection(), subscriber,
-                                         20ms, std::make_shared<Metrics>());
-  hub->start();
+  LiveHub live(redis_);
+  auto& hub = live.hub;
   boost::asio::io_context lane;
   auto keep = boost::asio::make_work_guard(lane);
   auto sink = std::make_shared<CountingSink>(lane);
@@ -261,8 +271,6 @@ TEST_F(TotalsHubLive, ReloadAllShowsWhatAFailoverTookBack) {
   ASSERT_TRUE(poll_until([&] { return sink->resyncs > resyncs && hub->snapshot("ev"); }));
   EXPECT_EQ(onsite(), 2);
   EXPECT_EQ(redis_.io().run(hub->totals("ev"))->seq(), two);
-  hub->stop();
-  subscriber->stop();
 }
 
 struct Shape {

@@ -261,12 +261,8 @@ TEST(RedisCluster, AKilledPrimarysReplicaTakesOverAndEveryScanCountsOnce) {
   event.desk_token = support::issue_token(primary, event.id, v1::desk);
   event.display_token = support::issue_token(primary, event.id, v1::display);
   event.organizer_token = support::issue_token(primary, event.id, v1::organizer);
-  // The replica has the registry (a replica may still be syncing after the cluster's creation).
-  bool replicated = false;
-  for (const auto deadline = Clock::now() + 30s; !replicated && Clock::now() < deadline;) {
-    replicated = primary.command({"WAIT", "1", "1000"}) == "1";
-  }
-  ASSERT_TRUE(replicated) << "no replica of the event's primary";
+  ASSERT_TRUE(cluster.wait_until_replicated(event.node, 30s))
+      << "no replica of the event's primary has the registry";
 
   GatewayProcess gateway(cluster.url(), {"--tick-ms", "50", "--redis-wait-replicas", "1"});
   tools::client::DisplayClient display;

@@ -179,12 +179,8 @@ TEST(ClusterCommandsFailover, AKilledPrimaryIsFollowedToItsReplicaWithOrWithoutT
     }
     ASSERT_EQ(run(*link, {"SET", tag + ":k", "v"}).reply.str, "OK");
     // A replica that came back in the last round may still be syncing.
-    bool replicated = false;
-    for (const auto deadline = std::chrono::steady_clock::now() + 30s;
-         !replicated && std::chrono::steady_clock::now() < deadline;) {
-      replicated = cluster.node(primary).command({"WAIT", "1", "1000"}) == "1";
-    }
-    ASSERT_TRUE(replicated) << "no replica of node " << primary << " has the key";
+    ASSERT_TRUE(cluster.wait_until_replicated(primary, 30s))
+        << "no replica of node " << primary << " has the key";
 
     while (states->pop(std::chrono::milliseconds(0))) {  // the last round's
     }

@@ -130,6 +130,15 @@ bool RedisClusterNodes::wait_until_agreed(std::chrono::milliseconds limit, std::
   return false;
 }
 
+bool RedisClusterNodes::wait_until_replicated(std::size_t node,
+                                              std::chrono::milliseconds limit) const {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (nodes_.at(node)->command({"WAIT", "1", "1000"}) == "1") return true;
+  }
+  return false;
+}
+
 std::size_t RedisClusterNodes::move_slot(std::uint16_t slot, std::size_t to, std::size_t batch,
                                          const std::function<void()>& between) {
   const auto from = owner(slot);

@@ -34,6 +34,10 @@ class RedisClusterNodes {
   bool wait_until_agreed(std::chrono::milliseconds limit, std::uint16_t slot = 0,
                          std::size_t expected = SIZE_MAX) const;
 
+  // A replica of primary `node` has acknowledged every write made on it so far (WAIT 1), within
+  // `limit`: a replica may still be syncing after the cluster's creation or its own restart.
+  bool wait_until_replicated(std::size_t node, std::chrono::milliseconds limit) const;
+
   // Moves `slot` to node `to` as `redis-cli --cluster reshard` does: IMPORTING on the target,
   // MIGRATING on the source, the keys MIGRATEd `batch` at a time (`between` called after each
   // batch, e.g. to let clients in), then SETSLOT NODE on every node. Returns the keys moved.
