@@ -74,8 +74,9 @@ LinkState::Actions LinkState::exec(CommandId id, Command command, Clock::time_po
   } else if (command.empty() || !command.complete()) {
     out_.push_back(Complete{id, error::protocol, {}});
   } else {
-    const bool waits = options_.wait_replicas > 0 && !is_read_only(command);
-    pending_.emplace(id, Pending{.waits = waits});
+    const bool writes = options_.wait_replicas > 0 && !is_read_only(command);
+    const bool waits = writes && !replicas_short_;
+    pending_.emplace(id, Pending{.waits = waits, .unreplicated = writes && replicas_short_});
     out_.push_back(Send{tag_of(Kind::user, id), std::move(command)});
     track_sent(now);
     if (waits) {
@@ -173,6 +174,8 @@ LinkState::Actions LinkState::refused(Tag tag) {
     }
   } else if (kind_of(tag) == Kind::wait) {
     on_wait_reply(number_of(tag), nullptr);
+  } else if (kind_of(tag) == Kind::probe) {
+    probe_outstanding_ = false;  // the loss follows
   }
   return take();
 }
@@ -229,14 +232,25 @@ LinkState::Actions LinkState::reply(LinkId link, Tag tag, Reply reply, Clock::ti
         it->second.reply = std::move(reply);
         break;  // delivered with its batch's WAIT
       }
+      const bool unreplicated = it->second.unreplicated && !reply.is_error();
       pending_.erase(it);
-      complete(number, {}, std::move(reply));
+      if (unreplicated) {
+        complete(number, error::not_replicated);
+      } else {
+        complete(number, {}, std::move(reply));
+      }
       break;
     }
     case Kind::wait:
       if (waiting_.count(number) == 0) return {};
       note_reply(now);
       on_wait_reply(number, &reply);
+      break;
+    case Kind::probe:
+      if (!probe_outstanding_ || phase_ != Phase::ready) return {};
+      probe_outstanding_ = false;
+      note_reply(now);
+      replicas_short_ = !enough_replicas(reply);
       break;
     case Kind::push:
       if (linked()) on_push(reply, now);
@@ -291,6 +305,10 @@ LinkState::Actions LinkState::timer_fired(Timer timer, std::uint64_t token, Cloc
         } else {
           out_.push_back(Send{tag_of(Kind::health, 0), Command{"PING"}});
         }
+      }
+      // While batches are open or waiting, their WAITs will tell.
+      if (replicas_short_ && !probe_outstanding_ && open_batch_.empty() && waiting_.empty()) {
+        send_probe(now);
       }
       arm(Timer::health, options_.health_interval);
       break;
@@ -381,6 +399,9 @@ void LinkState::become_ready(Clock::time_point now) {
   health_outstanding_ = false;
   outstanding_ = 0;
   progress_at_ = now;
+  // A new link (maybe to a new primary) starts trusting its replicas: the first WAIT tells.
+  replicas_short_ = false;
+  probe_outstanding_ = false;
   out_.push_back(SetError{""});
   out_.push_back(Notify{true, ""});
   arm(Timer::health, options_.health_interval);
@@ -438,8 +459,8 @@ void LinkState::on_wait_reply(std::uint64_t batch, const Reply* wait_reply) {
   if (it == waiting_.end()) return;
   auto ids = std::move(it->second);
   waiting_.erase(it);
-  const bool replicated = wait_reply != nullptr && wait_reply->type == Reply::Type::integer &&
-                          wait_reply->integer >= options_.wait_replicas;
+  const bool replicated = wait_reply != nullptr && enough_replicas(*wait_reply);
+  if (wait_reply != nullptr) replicas_short_ = !replicated;
   for (CommandId id : ids) {
     auto found = pending_.find(id);
     if (found == pending_.end()) continue;  // already completed (READONLY)
@@ -452,6 +473,21 @@ void LinkState::on_wait_reply(std::uint64_t batch, const Reply* wait_reply) {
     }
     complete(id, ec, ec ? Reply{} : std::move(command.reply));
   }
+}
+
+bool LinkState::enough_replicas(const Reply& wait_reply) const {
+  return wait_reply.type == Reply::Type::integer && wait_reply.integer >= options_.wait_replicas;
+}
+
+void LinkState::send_probe(Clock::time_point now) {
+  // Short: a WAIT for every batch would hold the link (and every read behind it) for
+  // wait_timeout while the replicas stay away.
+  probe_outstanding_ = true;
+  const auto timeout = std::clamp<long long>(
+      std::min(options_.wait_timeout, probe_wait_limit).count(), 1, probe_wait_limit.count());
+  out_.push_back(Send{tag_of(Kind::probe, 0),
+                      Command::of(3).arg("WAIT").number(options_.wait_replicas).number(timeout)});
+  track_sent(now);
 }
 
 void LinkState::on_push(const Reply& reply, Clock::time_point now) {

@@ -41,6 +41,10 @@ struct LinkOptions {
   // error::not_replicated (the command did run on the primary). Error replies are delivered as
   // they are. A read (is_read_only) is answered at once: a primary that lost its replica can
   // still be read. The health timeout is raised to at least wait_timeout + health_interval.
+  // Once a WAIT says the replicas are short, writes are sent without WAIT and answered
+  // not_replicated as soon as they are answered, so that nothing on the link (reads included)
+  // queues behind a WAIT that will time out; a lone WAIT of at most LinkState::probe_wait_limit,
+  // sent every health_interval, tells when the replicas are back.
   int wait_replicas = 0;
   std::chrono::milliseconds wait_timeout{1000};
 };
@@ -59,6 +63,9 @@ class LinkState {
   using CommandId = std::uint64_t;
   using LinkId = std::uint64_t;
   enum class Timer { connect, retry, health };
+
+  // The longest a probe WAIT may hold the link while the replicas are short (LinkOptions).
+  static constexpr std::chrono::milliseconds probe_wait_limit{100};
 
   // A reply's tag says what it answers (chosen here, carried by the driver as it is).
   using Tag = std::uint64_t;
@@ -163,9 +170,10 @@ class LinkState {
     backoff,
     stopped
   };
-  enum class Kind : std::uint8_t { setup = 1, role, health, user, wait, push };
-  struct Pending {       // a caller's command sent on the live link
-    bool waits = false;  // delivered with its batch's WAIT (a write, when wait_replicas > 0)
+  enum class Kind : std::uint8_t { setup = 1, role, health, user, wait, push, probe };
+  struct Pending {              // a caller's command sent on the live link
+    bool waits = false;         // delivered with its batch's WAIT (a write, when wait_replicas > 0)
+    bool unreplicated = false;  // a write sent while the replicas are short: no WAIT covers it
     bool answered = false;
     boost::system::error_code ec;
     Reply reply;
@@ -188,6 +196,8 @@ class LinkState {
   void complete(CommandId id, boost::system::error_code ec, Reply reply = {});
   void on_push(const Reply& reply, Clock::time_point now);
   void on_wait_reply(std::uint64_t batch, const Reply* reply);
+  bool enough_replicas(const Reply& wait_reply) const;
+  void send_probe(Clock::time_point now);
   bool linked() const { return phase_ == Phase::ready || phase_ == Phase::subscribing; }
   bool current(LinkId link) const { return link == link_ && phase_ != Phase::stopped; }
   Actions take();
@@ -219,6 +229,9 @@ class LinkState {
   std::vector<CommandId> open_batch_;                        // sent since the last WAIT
   std::map<std::uint64_t, std::vector<CommandId>> waiting_;  // WAIT sent, by batch number
   std::uint64_t batches_ = 0;
+  // The last WAIT answered said fewer replicas than wait_replicas; a probe WAIT is under way.
+  bool replicas_short_ = false;
+  bool probe_outstanding_ = false;
 
   bool subscriber_ = false;
   std::set<std::string> channels_;

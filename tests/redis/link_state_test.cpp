@@ -119,10 +119,18 @@ class World {
       ASSERT_FALSE(args.empty()) << "an empty command sent";
       EXPECT_EQ(args[0], a->command.name());
       if (args[0] == "WAIT") {
+        if (since_wait_.empty()) {
+          // No batch: a probe, only while the replicas are short, and short itself.
+          ++probes_;
+          EXPECT_TRUE(short_) << "a probe while the replicas are enough";
+          EXPECT_LE(std::stoll(args[2]), LS::probe_wait_limit.count());
+        }
         batches_[a->tag] = std::move(since_wait_);
         since_wait_.clear();
       } else if (args[0] == "INCR") {
-        since_wait_.push_back(std::stoull(args[1]));
+        // A write sent while the replicas are short is in no batch.
+        const auto id = std::stoull(args[1]);
+        if (!unreplicated_.count(id)) since_wait_.push_back(id);
       } else if (args[0] == "SUBSCRIBE") {
         push_tag_ = a->tag;
       }
@@ -131,6 +139,7 @@ class World {
     } else if (std::holds_alternative<LS::Close>(action)) {
       link_.reset();
       wire_.clear();
+      since_wait_.clear();
       resolving_.reset();
       asking_.reset();
       subscribed_ = false;
@@ -164,6 +173,7 @@ class World {
       ready_ = a->ready;
       if (a->ready) {
         ++readies_;
+        short_ = false;  // a new link trusts its replicas until a WAIT says otherwise
         EXPECT_TRUE(a->cause.empty());
         expected_backoff_ = options_.backoff_initial;
         progress_ = now_;
@@ -196,6 +206,10 @@ class World {
     issued_.insert(id);
     std::vector<std::string> args;
     if (!empty) args = {read ? "GET" : "INCR", std::to_string(id)};
+    if (!empty && !read && ready_ && short_ && !state_.subscriber()) {
+      unreplicated_.insert(id);
+      ++short_writes_;
+    }
     apply(state_.exec(id, std::move(args), now_));
     return id;
   }
@@ -230,6 +244,12 @@ class World {
       if (auto r = override(sent)) replies.push_back(*r);
     }
     if (replies.empty()) replies = replies_for(sent);
+    if (sent.args[0] == "WAIT" && !replies.empty()) {
+      const bool enough =
+          replies[0].type == Reply::Type::integer && replies[0].integer >= options_.wait_replicas;
+      if (short_ && enough) ++recoveries_;
+      short_ = !enough;
+    }
     for (auto& r : replies) {
       progress_ = now_;
       apply(state_.reply(link, sent.tag, std::move(r), now_));
@@ -248,6 +268,7 @@ class World {
     const auto link = *link_;
     link_.reset();
     wire_.clear();
+    since_wait_.clear();
     subscribed_ = false;
     later_.push_back([this, link] { apply(state_.lost(link, true, "Connection reset by peer")); });
   }
@@ -393,6 +414,11 @@ class World {
   std::map<int, int> failed_;
   int readonly_replies_ = 0;
   int reads_answered_ = 0;
+  // Replicas short: what the last WAIT said (as the link must believe it), the writes issued
+  // meanwhile, the probes sent and the times a WAIT found the replicas back.
+  bool short_ = false;
+  std::set<LS::CommandId> unreplicated_;
+  int short_writes_ = 0, probes_ = 0, recoveries_ = 0;
 
  private:
   // How Redis answers each command (mostly well, sometimes not).
@@ -443,10 +469,15 @@ class World {
         errored_.insert(id);
         return {error_reply("READONLY You can't write against a read only replica.")};
       }
+      // Sent while the replicas were short: not_replicated as soon as it is answered, unless
+      // the reply is an error (nothing written).
+      const bool unreplicated = unreplicated_.count(id) != 0;
       if (faults_ && chance(15)) {
         errored_.insert(id);
+        if (unreplicated) expected_[id] = {};
         return {error_reply("ERR wrong kind")};
       }
+      if (unreplicated) expected_[id] = rr::error::not_replicated;
       return {text(sent.args[1])};
     }
     return {status("OK")};
@@ -463,7 +494,7 @@ struct Mode {
 
 void run_random(const Mode& mode, int runs, int steps) {
   int readies = 0, losses = 0, health_deaths = 0, succeeded = 0, not_replicated = 0, readonly = 0;
-  int reads = 0;
+  int reads = 0, short_writes = 0, probes = 0, recoveries = 0;
   for (int run = 0; run < runs; ++run) {
     SCOPED_TRACE(std::string(mode.name) + " seed " + std::to_string(run));
     World world(mode.options(), static_cast<std::uint64_t>(run) * 7919 + 17);
@@ -490,6 +521,9 @@ void run_random(const Mode& mode, int runs, int steps) {
     not_replicated += world.failed_[static_cast<int>(rr::error::not_replicated)];
     readonly += world.readonly_replies_;
     reads += world.reads_answered_;
+    short_writes += world.short_writes_;
+    probes += world.probes_;
+    recoveries += world.recoveries_;
   }
   // The generator really reached the interesting places.
   EXPECT_GT(readies, runs / 2);
@@ -500,6 +534,11 @@ void run_random(const Mode& mode, int runs, int steps) {
   if (mode.options().wait_replicas > 0) {
     EXPECT_GT(not_replicated, 0);
     EXPECT_GT(reads, 0);
+    EXPECT_GT(short_writes, runs / 10);
+    EXPECT_GT(probes, runs / 10);
+    EXPECT_GT(recoveries, runs / 10);
+  } else {
+    EXPECT_EQ(probes, 0);
   }
   if (mode.options().url.sentinel() && !mode.subscriber) {
     EXPECT_GT(readonly, 0);
@@ -729,6 +768,96 @@ TEST(LinkState, ReadsAreAnsweredAtOnceAndOnlyWritesWaitForReplicas) {
   const auto flushes = world.flushes_;
   world.exec(false, true);
   EXPECT_EQ(world.flushes_, flushes);
+}
+
+TEST(LinkState, WhileReplicasAreShortWritesSkipWaitAndALoneWaitProbesForThem) {
+  auto options = base_options();
+  options.wait_replicas = 1;
+  options.wait_timeout = 2s;  // the probe still holds the link for 100 ms at most
+  World world(options);
+  make_ready(world);
+  const auto not_replicated = [&] {
+    return world.failed_[static_cast<int>(rr::error::not_replicated)];
+  };
+  world.exec();
+  world.flush();
+  world.answer();
+  world.answer([&](const Sent&) { return std::optional(integer(0)); });  // the replica is away
+  ASSERT_EQ(not_replicated(), 1);
+
+  // Short: writes go without a WAIT, each failed as soon as it is answered; an error reply
+  // (nothing written) and reads are delivered as they are.
+  const auto flushes = world.flushes_;
+  const auto write = world.exec();
+  const auto failing = world.exec();
+  const auto read = world.exec(false, true);
+  EXPECT_EQ(world.flushes_, flushes) << "no batch while the replicas are short";
+  ASSERT_EQ(world.wire_.size(), 3u);
+  world.answer();
+  EXPECT_EQ(world.completed_[write], 1);
+  EXPECT_EQ(not_replicated(), 2);
+  world.answer([&](const Sent&) { return std::optional(error_reply("ERR wrong kind")); });
+  EXPECT_EQ(world.completed_[failing], 1);
+  world.answer();
+  EXPECT_EQ(world.completed_[read], 1);
+  EXPECT_EQ(not_replicated(), 2);
+  EXPECT_EQ(world.succeeded_, 2) << "the error reply and the read";
+
+  // The health tick sends its PING and a probe; a probe that finds no replica changes nothing.
+  ASSERT_TRUE(world.fire_next_timer());
+  ASSERT_EQ(world.wire_.size(), 2u);
+  EXPECT_EQ(world.wire_.back().args, (std::vector<std::string>{"WAIT", "1", "100"}));
+  world.answer();
+  world.answer([&](const Sent&) { return std::optional(integer(0)); });
+  world.exec();
+  world.answer();
+  EXPECT_EQ(not_replicated(), 3);
+  // One probe at a time: none while one is under way.
+  ASSERT_TRUE(world.fire_next_timer());
+  ASSERT_EQ(world.wire_.size(), 2u);
+  ASSERT_TRUE(world.fire_next_timer());
+  EXPECT_EQ(std::count_if(world.wire_.begin(), world.wire_.end(),
+                          [](const Sent& sent) { return sent.args[0] == "WAIT"; }),
+            1);
+  while (world.answer([&](const Sent& sent) {
+    return sent.args[0] == "WAIT" ? std::optional(integer(1)) : std::nullopt;
+  })) {
+  }
+
+  // The replica is back: writes wait for their batch's WAIT again, and succeed.
+  const auto back = world.exec();
+  EXPECT_EQ(world.flushes_, flushes + 1);
+  world.flush();
+  world.answer();
+  EXPECT_EQ(world.completed_[back], 0) << "held for its WAIT";
+  EXPECT_EQ(world.wire_.front().args, (std::vector<std::string>{"WAIT", "1", "2000"}));
+  world.answer([&](const Sent&) { return std::optional(integer(1)); });
+  EXPECT_EQ(world.completed_[back], 1);
+  EXPECT_EQ(world.succeeded_, 3);
+  EXPECT_EQ(not_replicated(), 3);
+
+  // A link lost while short comes back trusting its replicas: its first write waits again.
+  world.exec();
+  world.flush();
+  world.answer();
+  world.answer([&](const Sent&) { return std::optional(integer(0)); });
+  world.kill_link();
+  world.deliver_later();
+  ASSERT_TRUE(world.fire_next_timer());  // the retry
+  ASSERT_TRUE(world.resolve());
+  while (!world.ready_ && world.answer()) {
+  }
+  ASSERT_TRUE(world.ready_);
+  const auto flushes_before = world.flushes_;
+  const auto after = world.exec();
+  EXPECT_EQ(world.flushes_, flushes_before + 1);
+  world.flush();
+  world.answer();
+  world.answer([&](const Sent&) { return std::optional(integer(1)); });
+  EXPECT_EQ(world.completed_[after], 1);
+  EXPECT_EQ(world.succeeded_, 4);
+  EXPECT_EQ(world.losses_, 1);
+  world.check_all_completed();
 }
 
 TEST(LinkState, WaitLostWithTheLinkFailsTheBatchAsUnavailable) {

@@ -12,6 +12,7 @@ namespace rollcall::tests::redis {
 namespace {
 
 using support::info_field;
+using support::RedisServer;
 using support::ReplicationCluster;
 
 using rr::Reply;
@@ -91,6 +92,50 @@ TEST_F(RedisWait, NotReplicatedWhenNoReplicaAcknowledges) {
   // It did run on the primary: the caller must treat it as "maybe lost in a failover".
   EXPECT_EQ(cluster_.primary().command({"GET", "k"}), "2");
   // The link itself is fine: WAIT's own timeout is no health failure.
+  EXPECT_TRUE(conn->ready());
+  EXPECT_EQ(states_->size(), 0u) << conn->last_error();
+  conn->stop();
+}
+
+// WAIT calls the server has answered so far (INFO commandstats).
+long long wait_calls(RedisServer& server) {
+  const auto stats = info_field(server.command({"INFO", "commandstats"}), "cmdstat_wait");
+  const auto at = stats.find("calls=");
+  return at == std::string::npos ? 0 : std::stoll(stats.substr(at + 6));
+}
+
+TEST_F(RedisWait, WhileTheReplicaIsAwayWritesFailWithoutWaitingAndSucceedOnceItIsBack) {
+  ASSERT_TRUE(cluster_.wait_until_ready(wait_limit)) << "replica not in sync";
+  auto conn = connect(1, 1s);
+  ASSERT_TRUE(states_->wait_for(true)) << conn->last_error();
+  ASSERT_TRUE(eventually([&] { return !run(*conn, {"SET", "k", "0"}).ec; }));
+  cluster_.replica().kill();
+  ASSERT_TRUE(eventually([&] {
+    return info_field(cluster_.primary().command({"INFO", "replication"}), "connected_slaves") ==
+           "0";
+  }));
+  // This write's WAIT times out: from now on the link knows the replica is away.
+  EXPECT_EQ(run(*conn, {"INCR", "k"}).ec, rr::error::not_replicated);
+
+  // A WAIT per write would hold the link 300 ms each time, reads included; now only a probe
+  // per health interval (1 s) waits, however many writes come.
+  const auto waits_before = wait_calls(cluster_.primary());
+  constexpr int writes = 40;
+  for (int i = 0; i < writes; ++i) {
+    EXPECT_EQ(run(*conn, {"INCR", "k"}).ec, rr::error::not_replicated);
+    const auto read = run(*conn, {"GET", "k"});
+    EXPECT_FALSE(read.ec) << read.ec.message();
+    EXPECT_EQ(read.reply.str, std::to_string(i + 2));  // each write did run on the primary
+  }
+  const auto waits = wait_calls(cluster_.primary()) - waits_before;
+  EXPECT_LT(waits, writes / 2) << "WAITs during " << writes << " writes";
+  std::cout << "[   info   ] " << writes
+            << " writes and reads while the replica was away: " << waits << " WAIT probes\n";
+
+  // The replica is back: a probe sees it, and writes are acknowledged again.
+  cluster_.replica().start();
+  ASSERT_TRUE(eventually([&] { return !run(*conn, {"INCR", "k"}).ec; }, 30s)) << conn->last_error();
+  EXPECT_EQ(cluster_.replica().command({"GET", "k"}), cluster_.primary().command({"GET", "k"}));
   EXPECT_TRUE(conn->ready());
   EXPECT_EQ(states_->size(), 0u) << conn->last_error();
   conn->stop();
