@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <strings.h>
+
 #include "redis/cluster_routing.h"
 #include "redis/hiredis_reply.h"
 
@@ -49,9 +51,17 @@ SyncSession* SyncSession::moved_to(const redisReply& reply) {
   if (!redirect.host.empty()) url.host = redirect.host;
   url.port = redirect.port;
   url.nodes.clear();
-  auto& other = others_[Url::Endpoint{url.host, url.port}.text()];
-  if (!other) other = std::make_unique<SyncSession>(url);
-  return other.get();
+  const auto key = Url::Endpoint{url.host, url.port}.text();
+  if (auto found = others_.find(key); found != others_.end()) return found->second.get();
+  auto session = std::make_unique<SyncSession>(url);
+  for (const auto& args : every_node_) session->on_every_node(args);
+  return others_.emplace(key, std::move(session)).first->second.get();
+}
+
+Reply SyncSession::on_every_node(const std::vector<std::string>& args) {
+  every_node_.push_back(args);
+  for (auto& [where, other] : others_) other->on_every_node(args);
+  return query(args);
 }
 
 std::unique_ptr<redisReply, SyncSession::ReplyDeleter> SyncSession::run(
@@ -100,17 +110,24 @@ std::vector<Reply> SyncSession::pipeline(const std::vector<std::vector<std::stri
   std::vector<Reply> replies;
   replies.reserve(commands.size());
   std::vector<std::size_t> moved;
+  SyncSession* owner = nullptr;  // where the first MOVED points
   std::string first_error;
   for (std::size_t i = 0; i < commands.size(); ++i) {
     void* raw = nullptr;
     if (redisGetReply(context_.get(), &raw) != REDIS_OK) fail("redis at " + where_);
     OwnedReply reply(static_cast<redisReply*>(raw), freeReplyObject);
-    if (moved_to(*reply) != nullptr) {
+    if (auto* other = moved_to(*reply)) {
       moved.push_back(i);
+      if (owner == nullptr) owner = other;
     } else if (reply->type == REDIS_REPLY_ERROR && first_error.empty()) {
       first_error.assign(reply->str, reply->len);
     }
     replies.push_back(to_reply(*reply));
+  }
+  // A transaction (its commands all of one slot) was refused whole here: it runs whole there.
+  if (owner != nullptr && !commands.empty() && !commands.front().empty() &&
+      strcasecmp(commands.front().front().c_str(), "MULTI") == 0) {
+    return owner->pipeline(commands);
   }
   if (!first_error.empty()) throw std::runtime_error("redis at " + where_ + ": " + first_error);
   // Every reply read first, so that this connection stays in step.

@@ -22,7 +22,8 @@ namespace rollcall::redis {
 // In a Redis Cluster, a command answered MOVED (its key's slot is another node's) is sent again
 // to the node named, over a session of its own: a tool given the node owning an event's slot
 // writes the event there and still reaches the keys of other slots it touches (the set of
-// events, venues). A script loaded with SCRIPT LOAD is on the first node only.
+// events, venues). What each node must have (scripts and the Functions library: a cluster keeps
+// them per node) goes through on_every_node().
 class SyncSession {
  public:
   // Connects, then AUTH and SELECT as the URL asks.
@@ -33,6 +34,10 @@ class SyncSession {
 
   // One command, its whole reply; a Redis error reply throws.
   Reply query(const std::vector<std::string>& args);
+  // Runs `args` on this node now and on every node a MOVED leads to, now or later (e.g.
+  // SCRIPT LOAD, FUNCTION LOAD); the reply is this node's. An error reply of any node throws.
+  Reply on_every_node(const std::vector<std::string>& args);
+
   // Several commands in one round trip, their replies in order; an error reply throws.
   std::vector<Reply> pipeline(const std::vector<std::vector<std::string>>& commands);
 
@@ -61,6 +66,7 @@ class SyncSession {
   std::string where_;
   std::vector<std::vector<std::string>> queued_;                // appended, replies not read yet
   std::map<std::string, std::unique_ptr<SyncSession>> others_;  // by "host:port"
+  std::vector<std::vector<std::string>> every_node_;            // run on each node reached
 };
 
 }  // namespace rollcall::redis

@@ -13,7 +13,8 @@ redis::Reply call_function(redis::SyncSession& redis, const std::vector<std::str
   } catch (const std::runtime_error& e) {
     if (!store::is_function_missing(e.what())) throw;
   }
-  redis.query(store::function_load());
+  // In a Redis Cluster the call may be MOVED to a node that lacks the library too.
+  redis.on_every_node(store::function_load());
   return redis.query(call);
 }
 

@@ -156,7 +156,7 @@ ImportResult run_import(const ImportOptions& options, std::ostream& diagnostics)
                       "; nothing imported (--skip-invalid imports the valid rows)");
   }
 
-  const auto sha = store::read_script_sha(redis.query(store::badge_import_script_load()));
+  const auto sha = store::read_script_sha(redis.on_every_node(store::badge_import_script_load()));
   if (!sha) throw ImportError("redis did not load the import script: " + sha.error.cause);
   redis.append(store::event_register(event_id));
   if (from_file || !stored_config) {

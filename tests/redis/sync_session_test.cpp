@@ -1,0 +1,98 @@
+// SyncSession (the tools' blocking link) on a real three-primary Redis Cluster: a command (or a
+// transaction) whose slot is another node's is MOVED there, and what every node must have (a
+// script or Functions library, which a cluster keeps per node) reaches the nodes the session
+// meets later too.
+#include "redis/sync_session.h"
+
+#include <gtest/gtest.h>
+
+#include "redis/hash_slot.h"
+#include "tests/support/redis_cluster_nodes.h"
+
+namespace rollcall::tests::redis {
+namespace {
+
+namespace rr = rollcall::redis;
+
+const std::string kLibrary =
+    "#!lua name=synctest\n"
+    "redis.register_function('tag_incr', function(keys, args)\n"
+    "  return redis.call('INCR', keys[1])\n"
+    "end)\n";
+
+class SyncSessionCluster : public ::testing::Test {
+ protected:
+  // A key whose slot node `node` owns.
+  std::string key_on(std::size_t node, const std::string& prefix = "k") {
+    for (int i = 0;; ++i) {
+      const auto key = prefix + std::to_string(i);
+      if (cluster_.owner(rr::key_slot(key)) == node) return key;
+    }
+  }
+  rr::Url url_of(std::size_t node) {
+    std::string error;
+    return rr::Url::parse(cluster_.node(node).url(), &error).value();
+  }
+
+  support::RedisClusterNodes cluster_;
+};
+
+TEST_F(SyncSessionCluster, CommandsFollowMovedToTheirSlotsOwner) {
+  rr::SyncSession session(url_of(0));
+  for (std::size_t node = 0; node < cluster_.size(); ++node) {
+    const auto key = key_on(node);
+    session.command({"SET", key, "v" + std::to_string(node)});
+    EXPECT_EQ(cluster_.node(node).command({"GET", key}), "v" + std::to_string(node));
+    EXPECT_EQ(session.command({"GET", key}), "v" + std::to_string(node));
+  }
+  // Pipelined and appended writes too.
+  const auto far = key_on(2, "n");
+  const auto replies = session.pipeline({{"INCR", far}, {"INCR", key_on(0, "n")}, {"INCR", far}});
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_EQ(replies[2].integer, 2);
+  session.append({"SET", key_on(1), "appended"});
+  session.flush();
+  EXPECT_EQ(cluster_.node(1).command({"GET", key_on(1)}), "appended");
+
+  // A transaction of another node's slot is refused whole here (EXECABORT) and runs whole there.
+  const auto tag = "{" + key_on(2, "t") + "}";
+  const auto done =
+      session.pipeline({{"MULTI"}, {"SET", tag + "a", "1"}, {"INCRBY", tag + "b", "5"}, {"EXEC"}});
+  ASSERT_EQ(done.size(), 4u);
+  ASSERT_EQ(done[3].type, rr::Reply::Type::array) << done[3].str;
+  ASSERT_EQ(done[3].elements.size(), 2u);
+  EXPECT_EQ(done[3].elements[1].integer, 5);
+  EXPECT_EQ(cluster_.node(2).command({"GET", tag + "b"}), "5");
+}
+
+TEST_F(SyncSessionCluster, WhatEveryNodeNeedsReachesTheNodesMetLater) {
+  const auto here = key_on(0), there = key_on(1), later = key_on(2);
+  {
+    // The premise: a library loaded on the first node only is missing where a call is MOVED.
+    rr::SyncSession session(url_of(0));
+    session.query({"FUNCTION", "LOAD", "REPLACE", kLibrary});
+    EXPECT_EQ(session.query({"FCALL", "tag_incr", "1", here}).integer, 1);
+    try {
+      session.query({"FCALL", "tag_incr", "1", there});
+      ADD_FAILURE() << "node 1 has no library, yet the call ran";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("Function not found"), std::string::npos) << e.what();
+    }
+  }
+  rr::SyncSession session(url_of(0));
+  // Node 1 is met before (the failed call above is this session's too), node 2 only after.
+  EXPECT_THROW(session.query({"FCALL", "tag_incr", "1", there}), std::runtime_error);
+  session.on_every_node({"FUNCTION", "LOAD", "REPLACE", kLibrary});
+  EXPECT_EQ(session.query({"FCALL", "tag_incr", "1", here}).integer, 2);
+  EXPECT_EQ(session.query({"FCALL", "tag_incr", "1", there}).integer, 1);
+  EXPECT_EQ(session.query({"FCALL", "tag_incr", "1", later}).integer, 1);
+  for (std::size_t node = 0; node < cluster_.size(); ++node) {
+    EXPECT_NE(cluster_.node(node).command({"FUNCTION", "LIST", "LIBRARYNAME", "synctest"}), "")
+        << "node " << node;
+  }
+  // A node's refusal is the caller's error.
+  EXPECT_THROW(session.on_every_node({"FUNCTION", "LOAD", "not lua"}), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace rollcall::tests::redis
