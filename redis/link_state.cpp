@@ -402,6 +402,7 @@ void LinkState::become_ready(Clock::time_point now) {
   // A new link (maybe to a new primary) starts trusting its replicas: the first WAIT tells.
   replicas_short_ = false;
   probe_outstanding_ = false;
+  probes_ = 0;
   out_.push_back(SetError{""});
   out_.push_back(Notify{true, ""});
   arm(Timer::health, options_.health_interval);
@@ -483,8 +484,10 @@ void LinkState::send_probe(Clock::time_point now) {
   // Short: a WAIT for every batch would hold the link (and every read behind it) for
   // wait_timeout while the replicas stay away.
   probe_outstanding_ = true;
-  const auto timeout = std::clamp<long long>(
-      std::min(options_.wait_timeout, probe_wait_limit).count(), 1, probe_wait_limit.count());
+  const auto longest = ++probes_ % long_probe_every == 0
+                           ? options_.wait_timeout
+                           : std::min(options_.wait_timeout, probe_wait_limit);
+  const auto timeout = std::max<long long>(1, longest.count());  // 0 would wait for ever
   out_.push_back(Send{tag_of(Kind::probe, 0),
                       Command::of(3).arg("WAIT").number(options_.wait_replicas).number(timeout)});
   track_sent(now);

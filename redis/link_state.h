@@ -43,8 +43,8 @@ struct LinkOptions {
   // still be read. The health timeout is raised to at least wait_timeout + health_interval.
   // Once a WAIT says the replicas are short, writes are sent without WAIT and answered
   // not_replicated as soon as they are answered, so that nothing on the link (reads included)
-  // queues behind a WAIT that will time out; a lone WAIT of at most LinkState::probe_wait_limit,
-  // sent every health_interval, tells when the replicas are back.
+  // queues behind a WAIT that will time out; a lone WAIT, sent every health_interval, tells when
+  // the replicas are back (LinkState::probe_wait_limit).
   int wait_replicas = 0;
   std::chrono::milliseconds wait_timeout{1000};
 };
@@ -64,8 +64,11 @@ class LinkState {
   using LinkId = std::uint64_t;
   enum class Timer { connect, retry, health };
 
-  // The longest a probe WAIT may hold the link while the replicas are short (LinkOptions).
+  // The longest a probe WAIT may hold the link while the replicas are short (LinkOptions); every
+  // long_probe_every-th probe waits the whole wait_timeout instead, so that replicas slower than
+  // probe_wait_limit to acknowledge (far away, or loaded) are found back too.
   static constexpr std::chrono::milliseconds probe_wait_limit{100};
+  static constexpr int long_probe_every = 5;
 
   // A reply's tag says what it answers (chosen here, carried by the driver as it is).
   using Tag = std::uint64_t;
@@ -232,6 +235,7 @@ class LinkState {
   // The last WAIT answered said fewer replicas than wait_replicas; a probe WAIT is under way.
   bool replicas_short_ = false;
   bool probe_outstanding_ = false;
+  int probes_ = 0;  // sent on this link
 
   bool subscriber_ = false;
   std::set<std::string> channels_;

@@ -375,8 +375,9 @@ TEST(RedisCluster, AKilledPrimarysReplicaTakesOverAndEveryScanCountsOnce) {
   EXPECT_TRUE(display.wait_until([&](const v1::Totals& t) { return t.onsite() >= counted; }, 20s))
       << "the display stays at " << display.state().onsite() << " while " << counted
       << " are counted";
-  // Reads through the gateway are answered while the desks' scans still find no replica: the
-  // link sends those writes without WAIT, so nothing holds the reads behind them.
+  // Reads through the gateway are answered while the desks' scans still find no replica (a
+  // totals GET once timed out here behind WAITs; the link now sends those writes without WAIT:
+  // RedisWait.WhileTheReplicaIsAway... counts the WAITs).
   EXPECT_GE(
       support::http_totals(gateway, "/v1/events/" + event.id + "/totals", event.organizer_token)
           .onsite(),

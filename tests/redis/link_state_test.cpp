@@ -123,14 +123,20 @@ class World {
           // No batch: a probe, only while the replicas are short, and short itself.
           ++probes_;
           EXPECT_TRUE(short_) << "a probe while the replicas are enough";
-          EXPECT_LE(std::stoll(args[2]), LS::probe_wait_limit.count());
+          const auto timeout = std::stoll(args[2]);
+          EXPECT_TRUE(timeout <= LS::probe_wait_limit.count() ||
+                      timeout == options_.wait_timeout.count())
+              << timeout;
         }
         batches_[a->tag] = std::move(since_wait_);
         since_wait_.clear();
       } else if (args[0] == "INCR") {
         // A write sent while the replicas are short is in no batch.
         const auto id = std::stoull(args[1]);
-        if (!unreplicated_.count(id)) since_wait_.push_back(id);
+        if (!unreplicated_.count(id)) {
+          since_wait_.push_back(id);
+          if (options_.wait_replicas > 0) held_.insert(id);
+        }
       } else if (args[0] == "SUBSCRIBE") {
         push_tag_ = a->tag;
       }
@@ -157,6 +163,10 @@ class World {
     } else if (auto* a = std::get_if<LS::Complete>(&action)) {
       EXPECT_TRUE(issued_.count(a->id)) << "completed an unknown command " << a->id;
       EXPECT_EQ(++completed_[a->id], 1) << "command " << a->id << " completed twice";
+      if (held_.erase(a->id) != 0) {
+        EXPECT_TRUE(a->ec == rr::error::unavailable || (!a->ec && a->reply.is_error()))
+            << "write " << a->id << " delivered before its WAIT: " << a->ec.message();
+      }
       if (auto it = expected_.find(a->id); it != expected_.end()) {
         EXPECT_EQ(a->ec, it->second) << "command " << a->id;
         expected_.erase(it);
@@ -244,6 +254,9 @@ class World {
       if (auto r = override(sent)) replies.push_back(*r);
     }
     if (replies.empty()) replies = replies_for(sent);
+    if (sent.args[0] == "WAIT") {
+      for (auto id : batches_[sent.tag]) held_.erase(id);
+    }
     if (sent.args[0] == "WAIT" && !replies.empty()) {
       const bool enough =
           replies[0].type == Reply::Type::integer && replies[0].integer >= options_.wait_replicas;
@@ -290,9 +303,20 @@ class World {
     const auto [timer, armed] = *next;
     timers_.erase(next);
     now_ = std::max(now_, armed.second);
+    // Short, idle and no WAIT on the wire: this health tick must probe (unless it kills the link).
+    const bool must_probe =
+        timer == LS::Timer::health && link_ && ready_ && short_ && since_wait_.empty() &&
+        std::none_of(wire_.begin(), wire_.end(), [](const Sent& s) { return s.args[0] == "WAIT"; });
+    const auto probes = probes_;
     apply(state_.timer_fired(timer, armed.first, now_));
+    if (must_probe && ready_) {
+      EXPECT_EQ(probes_, probes + 1) << "short and idle, yet no probe";
+      ++liveness_checks_;
+    }
     return true;
   }
+  int liveness_checks_ = 0;  // health ticks that had to send a probe, and did
+
   void advance(std::chrono::milliseconds d) { now_ += d; }
   // Fires every timer due by now.
   void fire_due() {
@@ -418,6 +442,7 @@ class World {
   // meanwhile, the probes sent and the times a WAIT found the replicas back.
   bool short_ = false;
   std::set<LS::CommandId> unreplicated_;
+  std::set<LS::CommandId> held_;  // batched writes whose WAIT is not answered yet
   int short_writes_ = 0, probes_ = 0, recoveries_ = 0;
 
  private:
@@ -494,7 +519,7 @@ struct Mode {
 
 void run_random(const Mode& mode, int runs, int steps) {
   int readies = 0, losses = 0, health_deaths = 0, succeeded = 0, not_replicated = 0, readonly = 0;
-  int reads = 0, short_writes = 0, probes = 0, recoveries = 0;
+  int reads = 0, short_writes = 0, probes = 0, recoveries = 0, liveness = 0;
   for (int run = 0; run < runs; ++run) {
     SCOPED_TRACE(std::string(mode.name) + " seed " + std::to_string(run));
     World world(mode.options(), static_cast<std::uint64_t>(run) * 7919 + 17);
@@ -524,6 +549,7 @@ void run_random(const Mode& mode, int runs, int steps) {
     short_writes += world.short_writes_;
     probes += world.probes_;
     recoveries += world.recoveries_;
+    liveness += world.liveness_checks_;
   }
   // The generator really reached the interesting places.
   EXPECT_GT(readies, runs / 2);
@@ -537,6 +563,7 @@ void run_random(const Mode& mode, int runs, int steps) {
     EXPECT_GT(short_writes, runs / 10);
     EXPECT_GT(probes, runs / 10);
     EXPECT_GT(recoveries, runs / 10);
+    EXPECT_GT(liveness, runs / 10);
   } else {
     EXPECT_EQ(probes, 0);
   }
@@ -858,6 +885,34 @@ TEST(LinkState, WhileReplicasAreShortWritesSkipWaitAndALoneWaitProbesForThem) {
   EXPECT_EQ(world.succeeded_, 4);
   EXPECT_EQ(world.losses_, 1);
   world.check_all_completed();
+}
+
+TEST(LinkState, ReplicasSlowerThanTheShortProbeAreFoundByEveryFifthProbe) {
+  auto options = base_options();
+  options.wait_replicas = 1;
+  options.wait_timeout = 2s;
+  World world(options);
+  make_ready(world);
+  world.exec();
+  world.flush();
+  world.answer();
+  world.answer([&](const Sent&) { return std::optional(integer(0)); });
+  // The replica acknowledges, but later than 100 ms: only a probe waiting 2 s sees it.
+  std::vector<std::string> timeouts;
+  for (int tick = 0; tick < LS::long_probe_every; ++tick) {
+    ASSERT_TRUE(world.fire_next_timer());
+    while (world.answer([&](const Sent& sent) -> std::optional<Reply> {
+      if (sent.args[0] != "WAIT") return std::nullopt;
+      timeouts.push_back(sent.args[2]);
+      return integer(sent.args[2] == "2000" ? 1 : 0);
+    })) {
+    }
+  }
+  EXPECT_EQ(timeouts, (std::vector<std::string>{"100", "100", "100", "100", "2000"}));
+  const auto flushes = world.flushes_;
+  world.exec();
+  EXPECT_EQ(world.flushes_, flushes + 1) << "writes wait for their WAIT again";
+  EXPECT_EQ(world.losses_, 0) << world.last_error_;
 }
 
 TEST(LinkState, WaitLostWithTheLinkFailsTheBatchAsUnavailable) {

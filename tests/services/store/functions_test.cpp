@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 
+#include <csignal>
 #include <map>
+#include <memory>
 
 #include "services/store/function_library.h"
 #include "services/store/keys.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/replication_cluster.h"
 
 namespace rollcall::services::store {
 namespace {
@@ -83,6 +86,63 @@ TEST_F(FunctionsTest, ReplayedScanIdReturnsTheOriginalAndChangesNothing) {
   EXPECT_EQ(redis_.command({"GET", tag("ev") + ":seq"}), seq);
   EXPECT_EQ(counter("onsite"), "1");
   EXPECT_EQ(redis_.command({"XLEN", log_key("ev")}), "1");
+}
+
+// WAIT mode: a desk's resend may reach Redis over another connection (another gateway, a new
+// link) before the replica has the original scan; the replay writes nothing. Its WAIT must not
+// pass on that connection's older writes. Redis 7.0 (Debian 12's) sets a connection's WAIT
+// offset on every command, reads included, so the WAIT covers the original; a connection that
+// sent nothing would pass at once. Should a Redis version stop doing so, this fails, and the
+// replay path must write (e.g. its scan_ids field again) to be replicated.
+TEST(ReplayedScan, AWaitAfterItCoversTheOriginalOnAnyConnection) {
+  tests::support::ReplicationCluster cluster(0);
+  ASSERT_TRUE(cluster.wait_until_ready(std::chrono::seconds(10))) << "replica not in sync";
+  auto& primary = cluster.primary();
+  primary.command({"FUNCTION", "LOAD", "REPLACE", std::string(function_library())});
+  primary.command({"HSET", event_key("ev"), "days", "", "zones", ""});
+  primary.command({"HSET", badge_key("ev", "B1"), "country", "CH", "category", "minister"});
+  const std::vector<std::string> scan = {
+      "FCALL", "rollcall_scan", "1",          tag("ev"),          "s1", "B1", "desk1", "hall", "in",
+      "1000",  "2000",          "2025-07-07", "2025-07-07T09:00", "0"};
+  // The gateway that sends the resend: its own connection, which has written nothing yet; and
+  // one that sends nothing at all.
+  using Context = std::unique_ptr<redisContext, decltype(&redisFree)>;
+  Context resend(redisConnect("127.0.0.1", primary.port()), &redisFree);
+  Context silent(redisConnect("127.0.0.1", primary.port()), &redisFree);
+  ASSERT_TRUE(resend && resend->err == 0 && silent && silent->err == 0);
+  // An integer reply's value; -1 for an array, -2 for anything else.
+  const auto call = [](Context& c, const std::vector<std::string>& args) {
+    std::vector<const char*> argv;
+    std::vector<size_t> lengths;
+    for (const auto& a : args) {
+      argv.push_back(a.data());
+      lengths.push_back(a.size());
+    }
+    auto* reply = static_cast<redisReply*>(
+        redisCommandArgv(c.get(), static_cast<int>(argv.size()), argv.data(), lengths.data()));
+    EXPECT_NE(reply, nullptr);
+    const long long value = reply != nullptr && reply->type == REDIS_REPLY_INTEGER
+                                ? reply->integer
+                                : (reply != nullptr && reply->type == REDIS_REPLY_ARRAY ? -1 : -2);
+    if (reply != nullptr) freeReplyObject(reply);
+    return value;
+  };
+
+  const auto replica_pid = tests::support::ReplicationCluster::pid_of(cluster.replica());
+  ASSERT_EQ(::kill(replica_pid, SIGSTOP), 0);
+  const std::shared_ptr<void> resume(nullptr, [&](void*) { ::kill(replica_pid, SIGCONT); });
+  EXPECT_EQ(primary.command(scan).substr(0, 8), "accepted");  // the original, not yet replicated
+  // The premise: a connection that sent nothing is acknowledged at once.
+  EXPECT_EQ(call(silent, {"WAIT", "1", "300"}), 1);
+  EXPECT_EQ(call(resend, scan), -1);  // the replay: an array reply
+  EXPECT_EQ(call(resend, {"WAIT", "1", "300"}), 0) << "acknowledged while the replica lacks it";
+  ::kill(replica_pid, SIGCONT);
+  EXPECT_EQ(call(resend, {"WAIT", "1", "10000"}), 1);
+  // The replay changed nothing but that: one scan, counted once, on both.
+  EXPECT_EQ(cluster.replica().command({"HGET", counters_key("ev"), "onsite"}), "1");
+  EXPECT_EQ(cluster.replica().command({"XLEN", log_key("ev")}), "1");
+  EXPECT_EQ(cluster.replica().command({"HGET", scan_ids_key("ev"), "s1"}),
+            primary.command({"HGET", scan_ids_key("ev"), "s1"}));
 }
 
 TEST_F(FunctionsTest, SecondDayCountsOncePerDayAndOncePerEvent) {
