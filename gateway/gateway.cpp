@@ -177,6 +177,17 @@ int Gateway::run() {
                    cause);
     }
   });
+  link->on_replicas([&](bool enough, const std::string& detail) {
+    context->metrics->note_replicas(enough);
+    if (enough) {
+      spdlog::info("redis replicas acknowledge again ({}); scans are accepted again", detail);
+    } else {
+      spdlog::warn(
+          "redis replicas short ({}): scans and other writes answer `unavailable` at "
+          "once until a WAIT, sent every second, finds them back",
+          detail);
+    }
+  });
   context->hub->start();
   link->start();
   context->subscriber->start();

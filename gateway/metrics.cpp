@@ -1,5 +1,6 @@
 #include "gateway/metrics.h"
 
+#include <algorithm>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -103,6 +104,12 @@ std::string Metrics::render(bool redis_ready) const {
   }
   single(out, "rollcall_redis_ready", "gauge", "1 when Redis is reachable with functions loaded.",
          redis_ready ? 1 : 0);
+  single(out, "rollcall_redis_replicas_short", "gauge",
+         "Primaries whose replicas a WAIT found short (--redis-wait-replicas): their writes, "
+         "scans among them, answer unavailable at once.",
+         static_cast<std::uint64_t>(std::max<std::int64_t>(0, replicas_short_.load())));
+  single(out, "rollcall_redis_replicas_short_total", "counter",
+         "Times a primary's replicas were found short.", replicas_short_episodes_.load());
   single(out, "rollcall_ticks_total", "counter", "Display ticks that carried a change.",
          ticks_.load());
   single(out, "rollcall_venue_entries_folded_total", "counter",

@@ -53,6 +53,16 @@ class Metrics {
   // from 0, so that the first exception is an increase).
   void count_session_exception(std::string_view channel) { add(session_exceptions_, channel); }
   void observe_redis_roundtrip(std::chrono::steady_clock::duration elapsed);
+  // WAIT mode: a primary's replicas found short (writes answer `unavailable` at once), or
+  // enough again (redis::Link::on_replicas).
+  void note_replicas(bool enough) {
+    if (enough) {
+      replicas_short_ -= 1;
+    } else {
+      replicas_short_ += 1;
+      replicas_short_episodes_ += 1;
+    }
+  }
   // A Redis Cluster link's own counters (redis::ClusterCommands), read at scrape time: a slot
   // moving shows as redirects and waits, a command no cluster can run as a refusal.
   struct ClusterCounts {
@@ -81,6 +91,8 @@ class Metrics {
   std::atomic<std::uint64_t> venue_folded_{0};
   std::atomic<std::uint64_t> display_frames_{0};
   std::atomic<std::uint64_t> slow_consumers_dropped_{0};
+  std::atomic<std::int64_t> replicas_short_{0};
+  std::atomic<std::uint64_t> replicas_short_episodes_{0};
   std::array<std::atomic<std::uint64_t>, kRoundtripBuckets.size() + 1> roundtrip_buckets_{};
   std::atomic<std::uint64_t> roundtrip_micros_{0};
 

@@ -45,6 +45,7 @@ void ClusterCommands::stop() {
     self->refresh_timer_.cancel();
     for (auto& [address, connection] : self->nodes_) connection->stop();
     self->state_callback_ = nullptr;
+    self->replicas_callback_ = nullptr;
   });
 }
 
@@ -74,6 +75,13 @@ void ClusterCommands::on_state_change(
   });
 }
 
+void ClusterCommands::on_replicas(
+    std::function<void(bool enough, const std::string& detail)> callback) {
+  asio::post(strand_, [self = shared_from_this(), callback = std::move(callback)]() mutable {
+    self->replicas_callback_ = std::move(callback);
+  });
+}
+
 std::shared_ptr<Connection> ClusterCommands::node(const std::string& address) {
   if (auto it = nodes_.find(address); it != nodes_.end()) return it->second;
   LinkOptions options = options_;
@@ -91,6 +99,15 @@ std::shared_ptr<Connection> ClusterCommands::node(const std::string& address) {
       if (!ready) self->set_last_error(address + ": " + cause);
       if (ready && !self->map_known_) self->refresh();
       self->update_state(ready ? "" : address + ": " + cause);
+    });
+  });
+  connection->on_replicas([weak](bool enough, const std::string& detail) {
+    auto self = weak.lock();
+    if (!self) return;
+    asio::post(self->strand_, [self, enough, detail] {
+      if (!self->replicas_callback_) return;
+      auto callback = self->replicas_callback_;  // it may replace itself
+      callback(enough, detail);
     });
   });
   nodes_.emplace(address, connection);

@@ -45,6 +45,8 @@ class ClusterCommands final : public Link, public std::enable_shared_from_this<C
   std::string last_error() const override;
   void exec(Command command, Handler handler) override;
   void on_state_change(std::function<void(bool ready, const std::string& cause)> callback) override;
+  // Each primary's link's reports, as they come.
+  void on_replicas(std::function<void(bool enough, const std::string& detail)> callback) override;
 
   // Commands answered "ERR rollcall cluster: ..." since start (route_of refused them).
   std::uint64_t refused() const { return refused_.load(); }
@@ -86,6 +88,7 @@ class ClusterCommands final : public Link, public std::enable_shared_from_this<C
   boost::asio::steady_timer refresh_timer_;
   std::map<std::string, std::shared_ptr<Connection>> nodes_;  // by "host:port"
   std::function<void(bool, const std::string&)> state_callback_;
+  std::function<void(bool, const std::string&)> replicas_callback_;
   bool notified_ready_ = false;
 
   std::atomic<bool> ready_{false};

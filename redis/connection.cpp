@@ -59,6 +59,7 @@ void Connection::stop() {
     self->apply(self->state_.stop());
     // Nothing fires after stop(); dropping the callbacks also breaks cycles through captures.
     self->state_callback_ = nullptr;
+    self->replicas_callback_ = nullptr;
     self->message_handler_ = nullptr;
   });
 }
@@ -76,6 +77,12 @@ void Connection::on_state_change(
     std::function<void(bool ready, const std::string& cause)> callback) {
   boost::asio::post(strand_, [self = shared_from_this(), callback = std::move(callback)]() mutable {
     self->state_callback_ = std::move(callback);
+  });
+}
+
+void Connection::on_replicas(std::function<void(bool enough, const std::string& detail)> callback) {
+  boost::asio::post(strand_, [self = shared_from_this(), callback = std::move(callback)]() mutable {
+    self->replicas_callback_ = std::move(callback);
   });
 }
 
@@ -198,6 +205,11 @@ void Connection::execute(LinkState::Action& action) {
             callback(a.ready, a.cause);
           },
           [&](LinkState::SetError& a) { set_last_error(a.text); },
+          [&](LinkState::Replicas& a) {
+            if (!replicas_callback_) return;
+            auto callback = replicas_callback_;  // it may replace itself
+            callback(a.enough, a.detail);
+          },
       },
       action);
 }

@@ -62,6 +62,7 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
   // `cause` says why it was lost (as last_error() does), "" when it became ready.
   void on_state_change(std::function<void(bool ready, const std::string& cause)> callback) override;
   void on_state_change(std::function<void(bool ready)> callback);
+  void on_replicas(std::function<void(bool enough, const std::string& detail)> callback) override;
 
   void exec(Command command, Handler handler) override;
 
@@ -97,6 +98,7 @@ class Connection final : public Link, public std::enable_shared_from_this<Connec
   std::uint64_t commands_ = 0;  // ids given to exec()'s commands
   std::unordered_map<std::uint64_t, Handler> handlers_;
   std::function<void(bool, const std::string&)> state_callback_;
+  std::function<void(bool, const std::string&)> replicas_callback_;
   MessageHandler message_handler_;
 
   std::atomic<bool> ready_{false};  // read from any thread

@@ -18,6 +18,12 @@ class Link : public Commands {
   // last_error() does), "" when it became ready.
   virtual void on_state_change(
       std::function<void(bool ready, const std::string& cause)> callback) = 0;
+  // WAIT mode (LinkOptions::wait_replicas): called when a primary's replicas become short
+  // (`enough` false: its writes answer not_replicated at once) and when they are enough again,
+  // or its link closed; `detail` names the node and the WAIT that said so. Reports of one node
+  // alternate, starting with a short one.
+  virtual void on_replicas(
+      std::function<void(bool enough, const std::string& detail)> callback) = 0;
 };
 
 }  // namespace rollcall::redis

@@ -250,7 +250,7 @@ LinkState::Actions LinkState::reply(LinkId link, Tag tag, Reply reply, Clock::ti
       if (!probe_outstanding_ || phase_ != Phase::ready) return {};
       probe_outstanding_ = false;
       note_reply(now);
-      replicas_short_ = !enough_replicas(reply);
+      note_replicas(reply, probe_timeout_);
       break;
     case Kind::push:
       if (linked()) on_push(reply, now);
@@ -399,9 +399,8 @@ void LinkState::become_ready(Clock::time_point now) {
   health_outstanding_ = false;
   outstanding_ = 0;
   progress_at_ = now;
-  // A new link (maybe to a new primary) starts trusting its replicas: the first WAIT tells.
-  replicas_short_ = false;
-  probe_outstanding_ = false;
+  // A new link (maybe to a new primary) starts trusting its replicas (teardown reset them): the
+  // first WAIT tells.
   probes_ = 0;
   out_.push_back(SetError{""});
   out_.push_back(Notify{true, ""});
@@ -428,6 +427,12 @@ void LinkState::teardown(const std::string& cause) {
   if (phase_ != Phase::stopped) phase_ = Phase::backoff;
   outstanding_ = 0;
   health_outstanding_ = false;
+  if (replicas_short_) {
+    // The next link starts trusting its replicas (its first WAIT tells): so does the report.
+    replicas_short_ = false;
+    out_.push_back(Replicas{true, target_ + ": link closed while the replicas were short"});
+  }
+  probe_outstanding_ = false;
   // The link is gone with its commands: none of them is answered any more.
   auto pending = std::move(pending_);
   pending_.clear();
@@ -461,7 +466,7 @@ void LinkState::on_wait_reply(std::uint64_t batch, const Reply* wait_reply) {
   auto ids = std::move(it->second);
   waiting_.erase(it);
   const bool replicated = wait_reply != nullptr && enough_replicas(*wait_reply);
-  if (wait_reply != nullptr) replicas_short_ = !replicated;
+  if (wait_reply != nullptr) note_replicas(*wait_reply, options_.wait_timeout);
   for (CommandId id : ids) {
     auto found = pending_.find(id);
     if (found == pending_.end()) continue;  // already completed (READONLY)
@@ -480,6 +485,18 @@ bool LinkState::enough_replicas(const Reply& wait_reply) const {
   return wait_reply.type == Reply::Type::integer && wait_reply.integer >= options_.wait_replicas;
 }
 
+void LinkState::note_replicas(const Reply& wait_reply, std::chrono::milliseconds waited) {
+  const bool enough = enough_replicas(wait_reply);
+  if (enough != replicas_short_) return;
+  replicas_short_ = !enough;
+  const std::string answer = wait_reply.type == Reply::Type::integer
+                                 ? std::to_string(wait_reply.integer)
+                                 : wait_reply.str.substr(0, 120);
+  out_.push_back(Replicas{enough, target_ + ": WAIT " + std::to_string(options_.wait_replicas) +
+                                      " " + std::to_string(waited.count()) + " answered " +
+                                      answer});
+}
+
 void LinkState::send_probe(Clock::time_point now) {
   // Short: a WAIT for every batch would hold the link (and every read behind it) for
   // wait_timeout while the replicas stay away.
@@ -488,6 +505,7 @@ void LinkState::send_probe(Clock::time_point now) {
                            ? options_.wait_timeout
                            : std::min(options_.wait_timeout, probe_wait_limit);
   const auto timeout = std::max<long long>(1, longest.count());  // 0 would wait for ever
+  probe_timeout_ = std::chrono::milliseconds(timeout);
   out_.push_back(Send{tag_of(Kind::probe, 0),
                       Command::of(3).arg("WAIT").number(options_.wait_replicas).number(timeout)});
   track_sent(now);

@@ -118,8 +118,14 @@ class LinkState {
   struct SetError {  // last_error(): why the last connect, setup or health check failed
     std::string text;
   };
+  // WAIT mode: the replicas became short (enough false) or are enough again (also when a short
+  // link closes: the next one starts trusting them); detail says which WAIT said so.
+  struct Replicas {
+    bool enough;
+    std::string detail;
+  };
   using Action = std::variant<Resolve, Open, AskSentinels, Send, Close, ArmTimer, CancelTimer,
-                              PostFlush, Complete, Deliver, Notify, SetError>;
+                              PostFlush, Complete, Deliver, Notify, SetError, Replicas>;
   using Actions = std::vector<Action>;
 
   struct Primary {
@@ -200,6 +206,7 @@ class LinkState {
   void on_push(const Reply& reply, Clock::time_point now);
   void on_wait_reply(std::uint64_t batch, const Reply* reply);
   bool enough_replicas(const Reply& wait_reply) const;
+  void note_replicas(const Reply& wait_reply, std::chrono::milliseconds waited);
   void send_probe(Clock::time_point now);
   bool linked() const { return phase_ == Phase::ready || phase_ == Phase::subscribing; }
   bool current(LinkId link) const { return link == link_ && phase_ != Phase::stopped; }
@@ -236,6 +243,7 @@ class LinkState {
   bool replicas_short_ = false;
   bool probe_outstanding_ = false;
   int probes_ = 0;  // sent on this link
+  std::chrono::milliseconds probe_timeout_{0};
 
   bool subscriber_ = false;
   std::set<std::string> channels_;

@@ -182,6 +182,7 @@ class World {
       EXPECT_NE(a->ready, ready_) << "notified the same state twice";
       ready_ = a->ready;
       if (a->ready) {
+        EXPECT_FALSE(reported_short_) << "a new link reported short before any WAIT";
         ++readies_;
         short_ = false;  // a new link trusts its replicas until a WAIT says otherwise
         EXPECT_TRUE(a->cause.empty());
@@ -192,6 +193,11 @@ class World {
         EXPECT_FALSE(a->cause.empty()) << "a loss without its cause";
         causes_.push_back(a->cause);
       }
+    } else if (auto* a = std::get_if<LS::Replicas>(&action)) {
+      EXPECT_NE(a->enough, !reported_short_) << "the same replicas reported twice";
+      reported_short_ = !a->enough;
+      ++replicas_reports_;
+      EXPECT_TRUE(a->detail.starts_with(options_.url.host)) << a->detail;
     } else if (auto* a = std::get_if<LS::SetError>(&action)) {
       last_error_ = a->text;
       if (a->text.starts_with("health check")) {
@@ -267,6 +273,8 @@ class World {
       progress_ = now_;
       apply(state_.reply(link, sent.tag, std::move(r), now_));
     }
+    // What the link reports is what the last WAIT said.
+    if (sent.args[0] == "WAIT" && !replies.empty()) EXPECT_EQ(reported_short_, short_);
     return true;
   }
   void publish() {
@@ -444,6 +452,8 @@ class World {
   std::set<LS::CommandId> unreplicated_;
   std::set<LS::CommandId> held_;  // batched writes whose WAIT is not answered yet
   int short_writes_ = 0, probes_ = 0, recoveries_ = 0;
+  bool reported_short_ = false;  // as the Replicas actions say
+  int replicas_reports_ = 0;
 
  private:
   // How Redis answers each command (mostly well, sometimes not).
@@ -519,7 +529,7 @@ struct Mode {
 
 void run_random(const Mode& mode, int runs, int steps) {
   int readies = 0, losses = 0, health_deaths = 0, succeeded = 0, not_replicated = 0, readonly = 0;
-  int reads = 0, short_writes = 0, probes = 0, recoveries = 0, liveness = 0;
+  int reads = 0, short_writes = 0, probes = 0, recoveries = 0, liveness = 0, reports = 0;
   for (int run = 0; run < runs; ++run) {
     SCOPED_TRACE(std::string(mode.name) + " seed " + std::to_string(run));
     World world(mode.options(), static_cast<std::uint64_t>(run) * 7919 + 17);
@@ -550,6 +560,7 @@ void run_random(const Mode& mode, int runs, int steps) {
     probes += world.probes_;
     recoveries += world.recoveries_;
     liveness += world.liveness_checks_;
+    reports += world.replicas_reports_;
   }
   // The generator really reached the interesting places.
   EXPECT_GT(readies, runs / 2);
@@ -564,8 +575,10 @@ void run_random(const Mode& mode, int runs, int steps) {
     EXPECT_GT(probes, runs / 10);
     EXPECT_GT(recoveries, runs / 10);
     EXPECT_GT(liveness, runs / 10);
+    EXPECT_GT(reports, runs);
   } else {
     EXPECT_EQ(probes, 0);
+    EXPECT_EQ(reports, 0);
   }
   if (mode.options().url.sentinel() && !mode.subscriber) {
     EXPECT_GT(readonly, 0);
@@ -811,6 +824,7 @@ TEST(LinkState, WhileReplicasAreShortWritesSkipWaitAndALoneWaitProbesForThem) {
   world.answer();
   world.answer([&](const Sent&) { return std::optional(integer(0)); });  // the replica is away
   ASSERT_EQ(not_replicated(), 1);
+  EXPECT_TRUE(world.reported_short_) << "reported, for the log and the metrics";
 
   // Short: writes go without a WAIT, each failed as soon as it is answered; an error reply
   // (nothing written) and reads are delivered as they are.
@@ -852,6 +866,8 @@ TEST(LinkState, WhileReplicasAreShortWritesSkipWaitAndALoneWaitProbesForThem) {
   }
 
   // The replica is back: writes wait for their batch's WAIT again, and succeed.
+  EXPECT_FALSE(world.reported_short_);
+  EXPECT_EQ(world.replicas_reports_, 2);
   const auto back = world.exec();
   EXPECT_EQ(world.flushes_, flushes + 1);
   world.flush();

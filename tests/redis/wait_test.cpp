@@ -12,7 +12,6 @@ namespace rollcall::tests::redis {
 namespace {
 
 using support::info_field;
-using support::RedisServer;
 using support::ReplicationCluster;
 
 using rr::Reply;
@@ -97,13 +96,6 @@ TEST_F(RedisWait, NotReplicatedWhenNoReplicaAcknowledges) {
   conn->stop();
 }
 
-// WAIT calls the server has answered so far (INFO commandstats).
-long long wait_calls(RedisServer& server) {
-  const auto stats = info_field(server.command({"INFO", "commandstats"}), "cmdstat_wait");
-  const auto at = stats.find("calls=");
-  return at == std::string::npos ? 0 : std::stoll(stats.substr(at + 6));
-}
-
 TEST_F(RedisWait, WhileTheReplicaIsAwayWritesFailWithoutWaitingAndSucceedOnceItIsBack) {
   ASSERT_TRUE(cluster_.wait_until_ready(wait_limit)) << "replica not in sync";
   auto conn = connect(1, 1s);
@@ -119,7 +111,7 @@ TEST_F(RedisWait, WhileTheReplicaIsAwayWritesFailWithoutWaitingAndSucceedOnceItI
 
   // A WAIT per write would hold the link 300 ms each time, reads included; now only a probe
   // per health interval (1 s) waits, however many writes come.
-  const auto waits_before = wait_calls(cluster_.primary());
+  const auto waits_before = support::command_calls(cluster_.primary(), "wait");
   constexpr int writes = 40;
   for (int i = 0; i < writes; ++i) {
     EXPECT_EQ(run(*conn, {"INCR", "k"}).ec, rr::error::not_replicated);
@@ -127,7 +119,7 @@ TEST_F(RedisWait, WhileTheReplicaIsAwayWritesFailWithoutWaitingAndSucceedOnceItI
     EXPECT_FALSE(read.ec) << read.ec.message();
     EXPECT_EQ(read.reply.str, std::to_string(i + 2));  // each write did run on the primary
   }
-  const auto waits = wait_calls(cluster_.primary()) - waits_before;
+  const auto waits = support::command_calls(cluster_.primary(), "wait") - waits_before;
   EXPECT_LT(waits, writes / 2) << "WAITs during " << writes << " writes";
   std::cout << "[   info   ] " << writes
             << " writes and reads while the replica was away: " << waits << " WAIT probes\n";

@@ -193,6 +193,12 @@ bool ReplicationCluster::wait_until_ready(std::chrono::milliseconds limit) {
   return false;
 }
 
+long long command_calls(const RedisServer& server, const std::string& command) {
+  const auto stats = info_field(server.command({"INFO", "commandstats"}), "cmdstat_" + command);
+  const auto at = stats.find("calls=");
+  return at == std::string::npos ? 0 : std::stoll(stats.substr(at + 6));
+}
+
 pid_t ReplicationCluster::pid_of(const RedisServer& server) {
   return static_cast<pid_t>(
       std::stol(info_field(server.command({"INFO", "server"}), "process_id")));

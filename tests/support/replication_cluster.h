@@ -63,4 +63,7 @@ class ReplicationCluster {
 // The value of `field` in INFO-style "field:value" text ("" if absent).
 std::string info_field(const std::string& info, const std::string& field);
 
+// How many times `server` has run `command` (lower case, e.g. "wait"), from INFO commandstats.
+long long command_calls(const RedisServer& server, const std::string& command);
+
 }  // namespace rollcall::tests::support
