@@ -23,10 +23,14 @@ SyncSession::SyncSession(const Url& url) : url_(url), where_(url.where()) {
   if (url.sentinel()) {
     throw std::runtime_error("give the primary's redis:// URL; Sentinel URLs are for the gateway");
   }
-  context_.reset(redisConnectWithTimeout(url.host.c_str(), url.port, kConnectTimeout));
-  if (!context_)
-    throw std::runtime_error("cannot connect to redis at " + where_ + ": out of memory");
-  if (context_->err) fail("cannot connect to redis at " + where_);
+  if (url.cluster()) {
+    connect_to_cluster();
+  } else {
+    context_.reset(redisConnectWithTimeout(url.host.c_str(), url.port, kConnectTimeout));
+    if (!context_)
+      throw std::runtime_error("cannot connect to redis at " + where_ + ": out of memory");
+    if (context_->err) fail("cannot connect to redis at " + where_);
+  }
   redisSetTimeout(context_.get(), kCommandTimeout);
   if (!url.password.empty()) {
     if (url.username.empty()) {
@@ -36,6 +40,24 @@ SyncSession::SyncSession(const Url& url) : url_(url), where_(url.where()) {
     }
   }
   if (url.db != 0) command({"SELECT", std::to_string(url.db)});
+}
+
+void SyncSession::connect_to_cluster() {
+  // Any node will do (MOVED leads to the others): the first of the URL's that answers.
+  std::string failures;
+  for (const auto& node : url_.nodes) {
+    context_.reset(redisConnectWithTimeout(node.host.c_str(), node.port, kConnectTimeout));
+    if (!context_) throw std::runtime_error("cannot connect to redis at " + node.text());
+    if (context_->err == 0) {
+      url_.host = node.host;
+      url_.port = node.port;
+      url_.nodes.clear();
+      where_ = node.text();
+      return;
+    }
+    failures += (failures.empty() ? "" : "; ") + node.text() + ": " + context_->errstr;
+  }
+  throw std::runtime_error("cannot connect to any node of the redis cluster: " + failures);
 }
 
 void SyncSession::fail(const std::string& doing) const {

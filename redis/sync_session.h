@@ -26,7 +26,8 @@ namespace rollcall::redis {
 // them per node) goes through on_every_node().
 class SyncSession {
  public:
-  // Connects, then AUTH and SELECT as the URL asks.
+  // Connects (to a cluster URL's first node that answers), then AUTH and SELECT as the URL
+  // asks.
   explicit SyncSession(const Url& url);
 
   // One command, its reply (nullopt for nil); a Redis error reply throws.
@@ -54,6 +55,7 @@ class SyncSession {
   };
 
   [[noreturn]] void fail(const std::string& doing) const;
+  void connect_to_cluster();  // a redis+cluster:// URL: the first of its nodes that answers
   // The session to the node a MOVED reply names (nullptr if `reply` is no MOVED).
   SyncSession* moved_to(const redisReply& reply);
   struct ReplyDeleter {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "redis/hash_slot.h"
+#include "tests/support/gateway_process.h"
 #include "tests/support/redis_cluster_nodes.h"
 
 namespace rollcall::tests::redis {
@@ -63,6 +64,36 @@ TEST_F(SyncSessionCluster, CommandsFollowMovedToTheirSlotsOwner) {
   ASSERT_EQ(done[3].elements.size(), 2u);
   EXPECT_EQ(done[3].elements[1].integer, 5);
   EXPECT_EQ(cluster_.node(2).command({"GET", tag + "b"}), "5");
+}
+
+TEST_F(SyncSessionCluster, AClusterUrlIsReachedThroughItsFirstNodeThatAnswers) {
+  const auto dead = support::free_loopback_port();
+  const auto node_url = cluster_.url();  // redis+cluster://127.0.0.1:P1,...
+  const auto with_dead = "redis+cluster://127.0.0.1:" + std::to_string(dead) + "," +
+                         node_url.substr(std::string("redis+cluster://").size());
+  std::string error;
+  const auto url = rr::Url::parse(with_dead, &error);
+  ASSERT_TRUE(url) << error;
+  rr::SyncSession session(*url);
+  for (std::size_t node = 0; node < cluster_.size(); ++node) {
+    session.command({"SET", key_on(node, "c"), "x"});
+    EXPECT_EQ(cluster_.node(node).command({"GET", key_on(node, "c")}), "x");
+  }
+  // None answers: each is named with its reason.
+  const auto all_dead = rr::Url::parse(
+      "redis+cluster://127.0.0.1:" + std::to_string(dead) + ",127.0.0.1:" + std::to_string(dead),
+      &error);
+  ASSERT_TRUE(all_dead) << error;
+  try {
+    rr::SyncSession refused(*all_dead);
+    ADD_FAILURE() << "connected to no server";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cannot connect to any node of the redis cluster: 127.0.0.1:" +
+                        std::to_string(dead) + ": "),
+              std::string::npos)
+        << what;
+  }
 }
 
 TEST_F(SyncSessionCluster, WhatEveryNodeNeedsReachesTheNodesMetLater) {

@@ -10,6 +10,7 @@
 #include "services/store/function_library.h"
 #include "services/store/keys.h"
 #include "services/wire/codec.h"
+#include "tools/cli/command_line.h"
 
 namespace rollcall::tools::admin {
 
@@ -30,7 +31,7 @@ void EventOptions::add_to(po::options_description& options) {
   }
   options.add_options()
     ("redis", po::value(&redis_url)->value_name("URL")->default_value("redis://127.0.0.1:6379"),
-     "redis://[[user]:password@]host[:port][/db]");
+     cli::kRedisUrlHelp);
   // clang-format on
 }
 

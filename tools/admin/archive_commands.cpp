@@ -91,7 +91,7 @@ int restore(int argc, char** argv) {
     ("help,h", "show this help and exit")
     ("replace", po::bool_switch(&replace), "replace the event if it exists")
     ("redis", po::value(&redis_url)->value_name("URL")->default_value("redis://127.0.0.1:6379"),
-     "redis://[[user]:password@]host[:port][/db]");
+     cli::kRedisUrlHelp);
   // clang-format on
   po::options_description all;
   all.add(options);

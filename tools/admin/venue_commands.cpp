@@ -70,7 +70,7 @@ int create(int argc, char** argv) {
     ("events", po::value(&events_text)->value_name("E1,E2"),
      "the member events, comma-separated, each imported already (required)")
     ("redis", po::value(&redis_url)->value_name("URL")->default_value("redis://127.0.0.1:6379"),
-     "redis://[[user]:password@]host[:port][/db]");
+     cli::kRedisUrlHelp);
   // clang-format on
   po::variables_map values;
   if (auto stop = cli::parse_command_line(program, argc, argv, options, options, &values)) {

@@ -8,6 +8,12 @@
 
 namespace rollcall::tools::cli {
 
+// What every tool's --redis takes (redis/url.h): one node, or a cluster's nodes (the first
+// that answers is used; MOVED leads to the others). Sentinel URLs are for the gateway.
+inline constexpr const char* kRedisUrlHelp =
+    "redis://[[user]:password@]host[:port][/db], or for a Redis Cluster "
+    "redis+cluster://host:port,host:port (credentials as in redis://)";
+
 // "PROGRAM: WHY (see PROGRAM --help)" on stderr; returns 2, the bad-usage exit code.
 int usage_error(std::string_view program, const std::string& why);
 

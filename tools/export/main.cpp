@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
     ("suppress-below", po::value(&suppress_below)->value_name("N")->default_value(0),
      "in public tables (countries, categories, summary) show counts of 1 to N-1 people as \"<N\"")
     ("redis", po::value(&redis_url)->value_name("URL")->default_value("redis://127.0.0.1:6379"),
-     "redis://[[user]:password@]host[:port][/db]");
+     rollcall::tools::cli::kRedisUrlHelp);
   po::options_description hidden;
   hidden.add_options()("table", po::value(&table_name));
   // clang-format on

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
      "rows without a person_id get one by the matching rule: equal name, country and\n"
      "organization after folding case and marks (docs/venues.md); duplicates stay unlinked")
     ("redis", po::value(&redis_url)->value_name("URL")->default_value("redis://127.0.0.1:6379"),
-     "redis://[[user]:password@]host[:port][/db]")
+     rollcall::tools::cli::kRedisUrlHelp)
     ("country-codes", po::value(&country_codes)->value_name("FILE")
          ->default_value(std::string(rollcall::services::registry::CountryCodes::kDefaultPath)),
      "ISO 3166-1 list in iso-codes JSON format");
