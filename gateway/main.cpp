@@ -6,6 +6,7 @@
 
 #include "gateway/gateway.h"
 #include "gateway/options.h"
+#include "gateway/protobuf_log.h"
 #include "gateway/server/json_log_format.h"
 #include "gateway/server/routes.h"
 
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
       std::cerr << parsed.error;
       return parsed.exit_code;
   }
+  rollcall::gateway::route_protobuf_log();
   if (parsed.options.log_format == "json") {
     spdlog::set_formatter(rollcall::gateway::server::make_json_log_formatter());
   }

@@ -34,8 +34,8 @@ asio::awaitable<std::vector<v1::PresenceAck>> apply_presence(
     auto& copy = corrected.emplace_back(*items[i]);
     ignored[i] = presence::drop_unbelieved_time(&copy, window);
     spdlog::warn("event {} {} {} presence {}: {}", event.config.event_id(), holder.via,
-                 services::registry::quote_input(holder.id),
-                 services::registry::quote_input(items[i]->presence_id()), *ignored[i]);
+                 services::registry::quote_for_log(holder.id),
+                 services::registry::quote_for_log(items[i]->presence_id()), *ignored[i]);
     items[i] = &copy;
   }
   const services::checkin::ScanTiming timing{

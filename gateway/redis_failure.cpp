@@ -94,7 +94,7 @@ void log_redis_failure(std::string_view site, std::string_view event_id,
   }
   if (!admitted) return;
   spdlog::warn("redis failure ({}) answering {} of event \"{}\" `unavailable`: {}{}", failure.kind,
-               site, services::registry::quote_input(event_id), failure.cause,
+               site, services::registry::quote_for_log(event_id), failure.cause,
                *admitted
                    ? fmt::format(" ({} more {} failures since the last such line)", *admitted, site)
                    : std::string());

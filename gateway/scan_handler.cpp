@@ -69,7 +69,7 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::handle(const EventInfo& even
       desk.told_renamed = true;
       spdlog::info("desk token {} of {} sends desk_id \"{}\": its scans count for desk {}",
                    desk.token_id, event.config.event_id(),
-                   services::registry::quote_input(request.desk_id()), desk.id);
+                   services::registry::quote_for_log(request.desk_id()), desk.id);
     }
     request.set_desk_id(desk.id);
   }
@@ -119,8 +119,8 @@ boost::asio::awaitable<v1::ScanResult> ScanHandler::count(const EventInfo& event
     metrics_->count_client_time_ignored("desk",
                                         checkin::ignored_time_kind(request.device_time(), window));
     spdlog::warn("event {} desk {} scan {}: device_time {}", event.config.event_id(),
-                 services::registry::quote_input(request.desk_id()),
-                 services::registry::quote_input(request.scan_id()),
+                 services::registry::quote_for_log(request.desk_id()),
+                 services::registry::quote_for_log(request.scan_id()),
                  checkin::ignored_time_reason(request.device_time(), window));
   }
   if (auto refusal = checkin::check_badge_day(proof, request, timing.day)) co_return *refusal;

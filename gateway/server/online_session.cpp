@@ -12,6 +12,7 @@
 #include "gateway/server/context.h"
 #include "gateway/server/frame_gate.h"
 #include "gateway/server/rate_limiter.h"
+#include "gateway/server/request_auth.h"
 #include "services/presence/presence_items.h"
 #include "services/wire/field_limits.h"
 
@@ -37,6 +38,7 @@ std::string param(const boost::urls::params_view& params, std::string_view name)
 
 OnlineParts OnlineParts::of(const Context& context) {
   return {.commands = context.commands,
+          .tokens = context.tokens,
           .leases = context.leases,
           .beacons = context.beacons,
           .countries = context.countries,
@@ -56,11 +58,13 @@ OnlineQuery OnlineQuery::of(const boost::urls::params_view& params) {
 }
 
 OnlineSession::OnlineSession(WebSocket ws, std::shared_ptr<const EventInfo> event,
-                             Encoding encoding, OnlineQuery query, OnlineParts parts)
+                             Encoding encoding, OnlineQuery query, std::string token,
+                             OnlineParts parts)
     : ws_(std::move(ws)),
       event_(std::move(event)),
       encoding_(encoding),
       query_(std::move(query)),
+      token_(std::move(token)),
       parts_(std::move(parts)),
       gauge_(*parts_.metrics, Channel::online) {}
 
@@ -91,6 +95,12 @@ asio::awaitable<void> OnlineSession::run() {
   RateLimiter limiter(bridge.item_rate, bridge.item_burst);
   beast::flat_buffer buffer;
   while (co_await gate.read(buffer)) {
+    const auto access = co_await authorize(token_, *parts_.tokens, *parts_.metrics, event_id,
+                                           services::auth::Access::report_presence);
+    if (!access.allowed && !access.unavailable) {
+      co_await ws_.async_close(refusal_close(access), use_tuple);
+      break;
+    }
     v1::OnlineRequest request;
     std::string error;
     if (!decode(beast::buffers_to_string(buffer.data()), encoding_, &request, &error)) {

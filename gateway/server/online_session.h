@@ -14,6 +14,7 @@
 #include "gateway/presence_leases.h"
 #include "gateway/server/frame_gate.h"
 #include "gateway/server/limits.h"
+#include "gateway/token_directory.h"
 #include "redis/commands.h"
 #include "rollcall/v1/auth.pb.h"
 #include "services/presence/presence_items.h"
@@ -28,6 +29,7 @@ struct Context;
 // and the gateway's leases.
 struct OnlineParts {
   std::shared_ptr<redis::Commands> commands;
+  std::shared_ptr<TokenDirectory> tokens;
   std::shared_ptr<PresenceLeases> leases;
   std::shared_ptr<PresenceBatcher> beacons;
   std::shared_ptr<const services::registry::CountryCodes> countries;
@@ -47,11 +49,14 @@ struct OnlineQuery {
 
 // GET /v1/online?event=E under a platform token, without &participant: a platform bridge
 // sending batches of joins and leaves, each batch answered with an ack per item. (With a beacon
-// ticket or &participant=ID the socket is a beacon: BeaconSession.)
+// ticket or &participant=ID the socket is a beacon: BeaconSession.) A bridge is its token: the
+// token is checked again on every frame (cached for seconds), as a desk's is, so a revoked or
+// expired one is cut off.
 class OnlineSession {
  public:
   OnlineSession(WebSocket ws, std::shared_ptr<const EventInfo> event,
-                services::wire::Encoding encoding, OnlineQuery query, OnlineParts parts);
+                services::wire::Encoding encoding, OnlineQuery query, std::string token,
+                OnlineParts parts);
 
   boost::asio::awaitable<void> run();
   WebSocket::executor_type get_executor() { return ws_.get_executor(); }
@@ -64,6 +69,7 @@ class OnlineSession {
   std::shared_ptr<const EventInfo> event_;  // shared with the event directory's cache
   services::wire::Encoding encoding_;
   OnlineQuery query_;
+  std::string token_;  // as presented at the upgrade
   OnlineParts parts_;
   ChannelGauge gauge_;
 };

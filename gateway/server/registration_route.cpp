@@ -199,7 +199,8 @@ asio::awaitable<http::message_generator> answer_walk_in(const Request& request,
   if (!answer) co_return unavailable(request);
   if (answer->status == registry::RegistryStatus::issued && !answer->replay) {
     spdlog::info("event {}: walk-in badge {} registered by token {} ({})", event_id,
-                 answer->badge.badge_id(), decision.token_id, registry::quote_input(decision.name));
+                 answer->badge.badge_id(), decision.token_id,
+                 registry::quote_for_log(decision.name));
   }
   co_return answer_from_registry(request, context, *found.event, *answer);
 }
@@ -253,7 +254,7 @@ asio::awaitable<http::message_generator> answer_replacement(const Request& reque
     spdlog::info("event {}: badge {} replaced by {} ({}) by token {} ({})", event_id,
                  answer->replaced, answer->badge.badge_id(),
                  v1::ReplacementReason_Name(wanted.reason()), decision.token_id,
-                 registry::quote_input(decision.name));
+                 registry::quote_for_log(decision.name));
   }
   co_return answer_from_registry(request, context, *found.event, *answer);
 }

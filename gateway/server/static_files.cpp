@@ -34,7 +34,7 @@ http::message_generator serve_static(const http::request<http::string_body>& req
   if (!refusal.empty()) {
     context.metrics->count_http_refusal("static_path");
     spdlog::info("static file refused ({}): {}", refusal,
-                 services::registry::quote_input(encoded_path));
+                 services::registry::quote_for_log(encoded_path));
   }
   http::file_body::value_type body;
   boost::beast::error_code ec;

@@ -122,8 +122,8 @@ asio::awaitable<TicketDecision> check_beacon_ticket(std::string ticket, const Co
   }
   if (const auto name = contradicted(params, check.claims)) {
     spdlog::info("beacon ticket for {} of {} refused: the query names another {} (\"{}\")",
-                 services::registry::quote_input(check.claims.participant_id()), event_id, *name,
-                 services::registry::quote_input(param(params, *name).value_or("")));
+                 services::registry::quote_for_log(check.claims.participant_id()), event_id, *name,
+                 services::registry::quote_for_log(param(params, *name).value_or("")));
     co_return refused(context, "ticket_mismatch", "the ticket is for another " + *name, true);
   }
   co_return TicketDecision{.allowed = true, .claims = check.claims};

@@ -211,7 +211,7 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
             std::move(slot), *context, "beacon");
     } else {
       start(std::make_shared<OnlineSession>(std::move(ws), lookup.event, encoding, std::move(query),
-                                            OnlineParts::of(*context)),
+                                            presented_token(request), OnlineParts::of(*context)),
             std::move(slot), *context, "bridge");
     }
   } else {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -93,6 +94,29 @@ TEST(RethrowToPool, NoCoroutineOfTheGatewayIsSpawnedDetached) {
     }
   }
   EXPECT_GT(files, 50) << "the gateway's sources were not found under " << root;
+}
+
+// Client input in a log line goes through quote_for_log (control bytes escaped, so a client can
+// neither break the line nor forge another), never quote_input alone: every spdlog call of the
+// gateway's sources, to its semicolon, is read.
+TEST(LogLines, ClientInputIsQuotedForTheLogInEverySpdlogCall) {
+  const std::filesystem::path root = ROLLCALL_SOURCE_DIR "/gateway";
+  int calls = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    const auto& path = entry.path();
+    if (path.extension() != ".cpp" && path.extension() != ".h") continue;
+    std::ifstream in(path);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (auto at = text.find("spdlog::"); at != std::string::npos;
+         at = text.find("spdlog::", at + 1)) {
+      const auto end = text.find(';', at);
+      const auto call = text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+      ++calls;
+      EXPECT_EQ(call.find("quote_input("), std::string::npos)
+          << path.string() << ": " << call << "\n  log client input with quote_for_log";
+    }
+  }
+  EXPECT_GT(calls, 30) << "no spdlog call found under " << root;
 }
 
 }  // namespace

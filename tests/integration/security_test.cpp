@@ -224,6 +224,47 @@ TEST_F(Security, ExpiredAndRevokedTokensAreRefusedAndARevokedDeskIsCutOff) {
   EXPECT_EQ(again.close_info()->code, 4401);
 }
 
+// A platform bridge is its token too: revoked, it is cut off while connected, as a desk is.
+TEST_F(Security, ARevokedBridgeIsCutOff) {
+  auto& g = gateway();
+  const auto token = support::issue_token(redis_, kEvent, v1::platform);
+  WebSocketConnection bridge;
+  bridge.set_token(token);
+  bridge.connect(g.host(), g.port(), tools::client::channel_target("/v1/online", kEvent), "", 5s);
+  const auto send_join = [&](int n) {
+    v1::OnlineRequest request;
+    auto* item = request.mutable_batch()->add_events();
+    item->set_kind(v1::join);
+    item->set_presence_id("revoke-" + std::to_string(n));
+    item->set_participant_id("p" + std::to_string(n));
+    item->set_country("CH");
+    item->set_platform("zoom");
+    bridge.write(request.SerializeAsString(), false, 5s);
+    const auto frame = bridge.read(5s);
+    if (!frame) throw std::runtime_error("no answer to a batch");
+    v1::OnlineReply reply;
+    EXPECT_TRUE(reply.ParseFromString(frame->data));
+    return reply;
+  };
+  EXPECT_EQ(send_join(0).result().acks(0).status(), v1::PresenceAck::joined);
+  run_ok({ROLLCALL_ADMIN_BIN, "token", "revoke", "--redis", redis_.url(), "--event", kEvent, "--id",
+          services::auth::token_id(services::auth::token_hash(token))});
+  const auto revoked_at = std::chrono::steady_clock::now();
+  bool cut = false;
+  for (int n = 1; !cut && std::chrono::steady_clock::now() - revoked_at < 30s; ++n) {
+    try {
+      send_join(n);
+      std::this_thread::sleep_for(200ms);
+    } catch (const ClosedError&) {
+      cut = true;
+    }
+  }
+  ASSERT_TRUE(cut) << "the bridge still reports presence 30 s after its token was revoked";
+  EXPECT_EQ(bridge.close_info()->code, 4401);
+  EXPECT_NE(bridge.close_info()->reason.find("revoked"), std::string::npos)
+      << bridge.close_info()->reason;
+}
+
 TEST_F(Security, OnlyGenuineBadgeCodesForTheDayAreCounted) {
   const auto key = services::badges::generate_key_pair();
   v1::BadgeKey stored;
