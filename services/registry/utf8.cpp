@@ -74,14 +74,30 @@ std::string quote_input(std::string_view text, std::size_t max_bytes) {
 
 std::string quote_for_log(std::string_view text, std::size_t max_bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const auto quoted = quote_input(text, max_bytes);  // valid UTF-8 from here on
   std::string out;
-  for (const char c : quote_input(text, max_bytes)) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte != 0x7f && c != '\\') {
-      out += c;
-    } else {
-      out += {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xf]};
+  for (std::size_t i = 0; i < quoted.size();) {
+    const auto lead = static_cast<unsigned char>(quoted[i]);
+    const std::size_t length = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+    char32_t point = length == 1 ? lead : lead & (0x7f >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      point = (point << 6) | (static_cast<unsigned char>(quoted[i + k]) & 0x3f);
     }
+    // Control bytes (C0, DEL, C1: a terminal acts on them) and the bidirectional controls (a
+    // viewer reorders the line around them) are escaped byte by byte, as is the backslash.
+    const bool escaped = point < 0x20 || (point >= 0x7f && point <= 0x9f) || point == '\\' ||
+                         point == 0x061c || point == 0x200e || point == 0x200f ||
+                         (point >= 0x202a && point <= 0x202e) ||
+                         (point >= 0x2066 && point <= 0x2069);
+    for (std::size_t k = 0; k < length; ++k) {
+      const auto byte = static_cast<unsigned char>(quoted[i + k]);
+      if (escaped) {
+        out += {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xf]};
+      } else {
+        out += quoted[i + k];
+      }
+    }
+    i += length;
   }
   return out;
 }

@@ -79,6 +79,12 @@ TEST(Utf8, QuotesForALogLineWithoutItsControlBytes) {
             "a\\x0aFORGED line\\x0d\\x1b[2J\\x7f\\x09");
   // A client's own "\x0a" cannot pass for an escaped newline.
   EXPECT_EQ(quote_for_log("a\\x0a"), "a\\x5cx0a");
+  // Bidirectional controls (a viewer would reorder the line) and C1 controls (a terminal acts
+  // on CSI, U+009B) are escaped byte by byte; other text, Arabic and Hebrew included, is not.
+  EXPECT_EQ(quote_for_log("x\u202e\u2066y\u200fz\u061c"),
+            "x\\xe2\\x80\\xae\\xe2\\x81\\xa6y\\xe2\\x80\\x8fz\\xd8\\x9c");
+  EXPECT_EQ(quote_for_log("\u009b2J\u0085"), "\\xc2\\x9b2J\\xc2\\x85");
+  EXPECT_EQ(quote_for_log("שלום — \u200d é"), "שלום — \u200d é");
   // Any bytes: valid UTF-8, no byte below 0x20 nor 0x7f, at most 4 bytes per quoted byte + "…".
   std::mt19937 random(5);
   for (int i = 0; i < 2000; ++i) {
@@ -91,6 +97,9 @@ TEST(Utf8, QuotesForALogLineWithoutItsControlBytes) {
     for (const unsigned char c : quoted) {
       ASSERT_TRUE(c >= 0x20 && c != 0x7f) << quoted;
       if (c == '\\') ++backslashes;
+    }
+    for (const auto* control : {"\u202e", "\u2066", "\u200f", "\u061c", "\u009b"}) {
+      ASSERT_EQ(quoted.find(control), std::string::npos) << quoted;
     }
     // Every backslash starts an escape: "\xHH".
     std::size_t escapes = 0;
