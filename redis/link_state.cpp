@@ -93,9 +93,7 @@ LinkState::Actions LinkState::flush(Clock::time_point now) {
   const auto batch = ++batches_;
   waiting_[batch] = std::move(open_batch_);
   open_batch_.clear();
-  const auto timeout = std::max<long long>(1, options_.wait_timeout.count());  // 0: for ever
-  out_.push_back(Send{tag_of(Kind::wait, batch),
-                      Command::of(3).arg("WAIT").number(options_.wait_replicas).number(timeout)});
+  out_.push_back(Send{tag_of(Kind::wait, batch), wait_command(options_.wait_timeout)});
   track_sent(now);
   return take();
 }
@@ -250,7 +248,7 @@ LinkState::Actions LinkState::reply(LinkId link, Tag tag, Reply reply, Clock::ti
       if (!probe_outstanding_ || phase_ != Phase::ready) return {};
       probe_outstanding_ = false;
       note_reply(now);
-      note_replicas(reply, probe_timeout_);
+      note_replicas(reply, probe_limit());
       break;
     case Kind::push:
       if (linked()) on_push(reply, now);
@@ -501,14 +499,20 @@ void LinkState::send_probe(Clock::time_point now) {
   // Short: a WAIT for every batch would hold the link (and every read behind it) for
   // wait_timeout while the replicas stay away.
   probe_outstanding_ = true;
-  const auto longest = ++probes_ % long_probe_every == 0
-                           ? options_.wait_timeout
-                           : std::min(options_.wait_timeout, probe_wait_limit);
-  const auto timeout = std::max<long long>(1, longest.count());  // 0 would wait for ever
-  probe_timeout_ = std::chrono::milliseconds(timeout);
-  out_.push_back(Send{tag_of(Kind::probe, 0),
-                      Command::of(3).arg("WAIT").number(options_.wait_replicas).number(timeout)});
+  ++probes_;
+  out_.push_back(Send{tag_of(Kind::probe, 0), wait_command(probe_limit())});
   track_sent(now);
+}
+
+std::chrono::milliseconds LinkState::probe_limit() const {
+  // probes_ counts the probe under way (only one is, at a time).
+  return probes_ % long_probe_every == 0 ? options_.wait_timeout
+                                         : std::min(options_.wait_timeout, probe_wait_limit);
+}
+
+Command LinkState::wait_command(std::chrono::milliseconds limit) const {
+  const auto timeout = std::max<long long>(1, limit.count());  // 0 would wait for ever
+  return Command::of(3).arg("WAIT").number(options_.wait_replicas).number(timeout);
 }
 
 void LinkState::on_push(const Reply& reply, Clock::time_point now) {

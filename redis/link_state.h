@@ -208,6 +208,8 @@ class LinkState {
   bool enough_replicas(const Reply& wait_reply) const;
   void note_replicas(const Reply& wait_reply, std::chrono::milliseconds waited);
   void send_probe(Clock::time_point now);
+  std::chrono::milliseconds probe_limit() const;  // of the probe under way
+  Command wait_command(std::chrono::milliseconds limit) const;
   bool linked() const { return phase_ == Phase::ready || phase_ == Phase::subscribing; }
   bool current(LinkId link) const { return link == link_ && phase_ != Phase::stopped; }
   Actions take();
@@ -243,7 +245,6 @@ class LinkState {
   bool replicas_short_ = false;
   bool probe_outstanding_ = false;
   int probes_ = 0;  // sent on this link
-  std::chrono::milliseconds probe_timeout_{0};
 
   bool subscriber_ = false;
   std::set<std::string> channels_;

@@ -30,6 +30,19 @@ class RedisWait : public ::testing::Test {
     return conn;
   }
 
+  // The replica killed (kill() reaps it), and dropped by the primary from its replicas, so that
+  // no ack of an earlier offset is still on its way.
+  ::testing::AssertionResult lose_replica() {
+    cluster_.replica().kill();
+    if (eventually([&] {
+          return info_field(cluster_.primary().command({"INFO", "replication"}),
+                            "connected_slaves") == "0";
+        })) {
+      return ::testing::AssertionSuccess();
+    }
+    return ::testing::AssertionFailure() << cluster_.primary().command({"INFO", "replication"});
+  }
+
   ReplicationCluster cluster_{0};
   IoThreads io_;
   std::shared_ptr<Events<bool>> states_ = std::make_shared<Events<bool>>();
@@ -79,13 +92,8 @@ TEST_F(RedisWait, NotReplicatedWhenNoReplicaAcknowledges) {
   // The replica acknowledges writes: on a busy machine its first ack may miss the 300 ms.
   ASSERT_TRUE(eventually([&] { return !run(*conn, {"SET", "k", "1"}).ec; }));
 
-  // Dead for certain before the write: reaped (kill() waits for it), and the primary has dropped
-  // it from its replicas, so no ack of an earlier offset is still on its way.
-  cluster_.replica().kill();
-  ASSERT_TRUE(eventually([&] {
-    return info_field(cluster_.primary().command({"INFO", "replication"}), "connected_slaves") ==
-           "0";
-  })) << cluster_.primary().command({"INFO", "replication"});
+  // Dead for certain before the write.
+  ASSERT_TRUE(lose_replica());
   auto lost = run(*conn, {"INCR", "k"});
   EXPECT_EQ(lost.ec, rr::error::not_replicated) << lost.ec.message();
   // It did run on the primary: the caller must treat it as "maybe lost in a failover".
@@ -101,11 +109,7 @@ TEST_F(RedisWait, WhileTheReplicaIsAwayWritesFailWithoutWaitingAndSucceedOnceItI
   auto conn = connect(1, 1s);
   ASSERT_TRUE(states_->wait_for(true)) << conn->last_error();
   ASSERT_TRUE(eventually([&] { return !run(*conn, {"SET", "k", "0"}).ec; }));
-  cluster_.replica().kill();
-  ASSERT_TRUE(eventually([&] {
-    return info_field(cluster_.primary().command({"INFO", "replication"}), "connected_slaves") ==
-           "0";
-  }));
+  ASSERT_TRUE(lose_replica());
   // This write's WAIT times out: from now on the link knows the replica is away.
   EXPECT_EQ(run(*conn, {"INCR", "k"}).ec, rr::error::not_replicated);
 

@@ -50,17 +50,6 @@ std::string password_of(const std::vector<std::string>& extra_args) {
   return "";
 }
 
-redisReply* run_argv(redisContext* c, const std::vector<std::string>& args) {
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  for (const auto& a : args) {
-    argv.push_back(a.data());
-    lengths.push_back(a.size());
-  }
-  return static_cast<redisReply*>(
-      redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lengths.data()));
-}
-
 bool answers_ping(unsigned short port) {
   timeval timeout{0, 200 * 1000};
   redisContext* c = redisConnectWithTimeout("127.0.0.1", port, timeout);
@@ -79,6 +68,17 @@ bool answers_ping(unsigned short port) {
 }
 
 }  // namespace
+
+redisReply* run_argv(redisContext* c, const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lengths;
+  for (const auto& a : args) {
+    argv.push_back(a.data());
+    lengths.push_back(a.size());
+  }
+  return static_cast<redisReply*>(
+      redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lengths.data()));
+}
 
 std::string reply_text(const redisReply* r) {
   switch (r->type) {

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 struct redisReply;
+struct redisContext;
 
 namespace rollcall::tests::support {
 
@@ -43,5 +44,9 @@ class RedisServer {
 // A reply as RedisServer::command gives it: strings and statuses as they are, integers in
 // decimal, arrays joined by '\n', nil as "".
 std::string reply_text(const redisReply* reply);
+
+// One command on a hiredis connection the test holds (argv form: any bytes); the reply, which the
+// caller frees with freeReplyObject, or nullptr when the connection failed.
+redisReply* run_argv(redisContext* c, const std::vector<std::string>& args);
 
 }  // namespace rollcall::tests::support

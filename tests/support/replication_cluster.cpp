@@ -34,15 +34,7 @@ std::string try_command(unsigned short port, const std::vector<std::string>& arg
   std::string text;
   if (c->err == 0) {
     redisSetTimeout(c, timeout);
-    std::vector<const char*> argv;
-    std::vector<size_t> lengths;
-    for (const auto& a : args) {
-      argv.push_back(a.data());
-      lengths.push_back(a.size());
-    }
-    auto* r = static_cast<redisReply*>(
-        redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lengths.data()));
-    if (r != nullptr) {
+    if (auto* r = run_argv(c, args)) {
       text = reply_text(r);
       freeReplyObject(r);
     }

@@ -112,14 +112,7 @@ TEST(ReplayedScan, AWaitAfterItCoversTheOriginalOnAnyConnection) {
   ASSERT_TRUE(resend && resend->err == 0 && silent && silent->err == 0);
   // An integer reply's value; -1 for an array, -2 for anything else.
   const auto call = [](Context& c, const std::vector<std::string>& args) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lengths;
-    for (const auto& a : args) {
-      argv.push_back(a.data());
-      lengths.push_back(a.size());
-    }
-    auto* reply = static_cast<redisReply*>(
-        redisCommandArgv(c.get(), static_cast<int>(argv.size()), argv.data(), lengths.data()));
+    auto* reply = tests::support::run_argv(c.get(), args);
     EXPECT_NE(reply, nullptr);
     const long long value = reply != nullptr && reply->type == REDIS_REPLY_INTEGER
                                 ? reply->integer

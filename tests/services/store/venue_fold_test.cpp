@@ -43,14 +43,7 @@ class VenueFoldTest : public ::testing::Test {
   }
 
   ReplyPtr call(const std::vector<std::string>& args) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lengths;
-    for (const auto& arg : args) {
-      argv.push_back(arg.data());
-      lengths.push_back(arg.size());
-    }
-    auto* reply = static_cast<redisReply*>(
-        redisCommandArgv(context_, static_cast<int>(args.size()), argv.data(), lengths.data()));
+    auto* reply = tests::support::run_argv(context_, args);
     EXPECT_NE(reply, nullptr);
     return ReplyPtr(reply);
   }
