@@ -111,6 +111,22 @@ std::size_t RedisClusterNodes::owner_in(const std::string& cluster_nodes,
   return nodes_.size();
 }
 
+std::size_t RedisClusterNodes::agreed_owner(std::uint16_t slot,
+                                            std::chrono::milliseconds limit) const {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  do {
+    std::size_t agreed = nodes_.size() + 1;  // none asked yet
+    for (const auto& node : nodes_) {
+      if (!node->running()) continue;
+      const auto said = owner_in(node->command({"CLUSTER", "NODES"}), slot);
+      agreed = agreed == nodes_.size() + 1 || agreed == said ? said : nodes_.size();
+    }
+    if (agreed < nodes_.size()) return agreed;
+    std::this_thread::sleep_for(50ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return nodes_.size();
+}
+
 bool RedisClusterNodes::wait_until_agreed(std::chrono::milliseconds limit, std::uint16_t slot,
                                           std::size_t expected) const {
   const auto deadline = std::chrono::steady_clock::now() + limit;

@@ -29,6 +29,9 @@ class RedisClusterNodes {
   std::string id(std::size_t i) const;
   // The index of the node that owns `slot` now, as the first running node's CLUSTER NODES says.
   std::size_t owner(std::uint16_t slot) const;
+  // The node that every running node says owns `slot`, once they agree (each learns of a
+  // failover from the cluster bus, some later than others); size() if not within `limit`.
+  std::size_t agreed_owner(std::uint16_t slot, std::chrono::milliseconds limit) const;
   // Every running node says cluster_state:ok and, when `expected` names a node, that this node
   // owns `slot`. False if not within `limit`.
   bool wait_until_agreed(std::chrono::milliseconds limit, std::uint16_t slot = 0,
