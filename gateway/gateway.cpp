@@ -114,6 +114,7 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
   context->events =
       std::make_shared<EventDirectory>(context->commands, options.time_margin, context->metrics);
   context->tokens = std::make_shared<TokenDirectory>(context->commands, context->metrics);
+  context->token_watch = std::make_shared<TokenWatch>(context->tokens);
   context->scans =
       std::make_shared<ScanHandler>(context->commands, context->metrics, options.max_desks);
   try {
@@ -196,6 +197,7 @@ int Gateway::run() {
                  run_day_resets(context->commands, context->events, std::chrono::seconds(30)),
                  rethrow_to_pool);
   asio::co_spawn(asio::make_strand(io), context->leases->run(), rethrow_to_pool);
+  asio::co_spawn(asio::make_strand(io), context->token_watch->run(), rethrow_to_pool);
   asio::co_spawn(asio::make_strand(io),
                  run_venue_folds(context->commands, context->metrics, options.venue_fold),
                  rethrow_to_pool);

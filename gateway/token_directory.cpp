@@ -21,7 +21,8 @@ TokenDirectory::TokenDirectory(std::shared_ptr<redis::Commands> redis,
 
 boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::string event_id,
                                                                            std::string token,
-                                                                           auth::Access access) {
+                                                                           auth::Access access,
+                                                                           bool fresh) {
   Decision decision;
   if (token.empty()) {
     decision.refusal = "missing";
@@ -35,7 +36,8 @@ boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::
   std::optional<Entry> entry;
   {
     std::lock_guard lock(mutex_);
-    if (auto it = cache_.find(key); it != cache_.end() && now - it->second.fetched < kCacheFor) {
+    if (auto it = cache_.find(key);
+        !fresh && it != cache_.end() && now - it->second.fetched < kCacheFor) {
       entry = it->second;
     }
   }

@@ -42,8 +42,9 @@ class TokenDirectory {
     std::vector<int> scopes;  // v1::Scope values the token carries
     std::string name;         // the token's name, e.g. "Desk 4, hall A"
   };
+  // `fresh`: read from Redis even if cached (the cache then holds what was read).
   boost::asio::awaitable<Decision> authorize(std::string event_id, std::string token,
-                                             services::auth::Access access);
+                                             services::auth::Access access, bool fresh = false);
 
  private:
   struct Entry {

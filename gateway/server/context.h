@@ -15,6 +15,7 @@
 #include "gateway/server/connection_limits.h"
 #include "gateway/server/limits.h"
 #include "gateway/token_directory.h"
+#include "gateway/token_watch.h"
 #include "gateway/totals_hub.h"
 #include "redis/connection.h"
 #include "services/badges/signing_keys.h"
@@ -36,6 +37,8 @@ struct Context {
   std::shared_ptr<PresenceLeases> leases;
   std::shared_ptr<PresenceBatcher> beacons;  // this gateway's beacons' joins and leaves
   std::shared_ptr<TokenDirectory> tokens;
+  // Displays and token beacons (RawChannel) are watched here for their token's revocation.
+  std::shared_ptr<TokenWatch> token_watch;
   std::shared_ptr<Metrics> metrics;
   std::shared_ptr<ConnectionLimits> connection_limits;
   std::shared_ptr<const services::registry::CountryCodes> countries;

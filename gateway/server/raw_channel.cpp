@@ -4,10 +4,12 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 #include "gateway/asio_tokens.h"
+#include "gateway/server/request_auth.h"
 
 namespace rollcall::gateway::server {
 
@@ -182,6 +184,14 @@ void RawChannel::log_refusal(std::string_view limit, const std::string& what) {
 void RawChannel::send_error(Bytes frame) {
   waiting_error_ = std::move(frame);
   send();
+}
+
+void RawChannel::on_token_refused(const TokenDirectory::Decision& decision) {
+  const auto reason = refusal_close(decision);
+  asio::post(executor_, [self = shared_from_this(), code = static_cast<std::uint16_t>(reason.code),
+                         text = std::string(reason.reason.c_str())] {
+    if (!self->ended_ && !self->closing_) self->close_with(code, text);
+  });
 }
 
 void RawChannel::close_with(std::uint16_t code, std::string_view reason) {

@@ -20,6 +20,7 @@
 #include "gateway/server/limits.h"
 #include "gateway/server/rate_limiter.h"
 #include "gateway/server/ws_frame.h"
+#include "gateway/token_watch.h"
 
 namespace rollcall::gateway::server {
 
@@ -32,7 +33,8 @@ namespace rollcall::gateway::server {
 // It writes one frame at a time: our close, a pong, a keep-alive ping, an error, then whatever
 // the channel has next (next_data()). sweep() stands in for Beast's per-write and idle timers;
 // the channel calls it about once a second (displays from the hub, beacons from a timer).
-class RawChannel : public std::enable_shared_from_this<RawChannel> {
+// Nothing it reads carries a token, so a TokenWatch checks the one it was let in with.
+class RawChannel : public std::enable_shared_from_this<RawChannel>, public TokenWatch::Holder {
  public:
   using WebSocket = boost::beast::websocket::stream<FlexStream>;
   using Clock = std::chrono::steady_clock;
@@ -45,6 +47,8 @@ class RawChannel : public std::enable_shared_from_this<RawChannel> {
   boost::asio::any_io_executor get_executor() const { return executor_; }
   // The connection's place under the limits, given back when the channel ends.
   void hold(std::unique_ptr<ConnectionLimits::Slot> slot) { slot_ = std::move(slot); }
+  // The token it was let in with is refused now: closed as a desk is (4401, 4403).
+  void on_token_refused(const TokenDirectory::Decision& decision) override;
 
  protected:
   // `ws` has completed its handshake; its stream is taken out of it.

@@ -91,6 +91,14 @@ void start(std::shared_ptr<Session> session, std::unique_ptr<ConnectionLimits::S
   }
 }
 
+// A channel that reads no token again after the upgrade is watched for its token's refusal.
+void watch_token(const Context& context, const Request& request, const std::string& event_id,
+                 services::auth::Access access, const std::shared_ptr<RawChannel>& channel) {
+  if (context.token_watch) {
+    context.token_watch->watch(event_id, presented_token(request), access, channel);
+  }
+}
+
 }  // namespace
 
 asio::awaitable<void> run_websocket(FlexStream stream, Request request,
@@ -173,9 +181,10 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
             std::move(slot), *context, "venue_desk");
       co_return;
     }
-    start(std::make_shared<DisplaySession>(std::move(ws), event_id, encoding,
-                                           DisplayParts::of(*context)),
-          std::move(slot), *context, "display");
+    auto display = std::make_shared<DisplaySession>(std::move(ws), event_id, encoding,
+                                                    DisplayParts::of(*context));
+    watch_token(*context, request, event_id, access, display);
+    start(std::move(display), std::move(slot), *context, "display");
     co_return;
   }
   const auto lookup = co_await context->events->find(event_id);
@@ -204,20 +213,23 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
   } else if (online) {
     auto query = OnlineQuery::of(url->params());
     if (ticket || query.has_participant) {
-      start(std::make_shared<BeaconSession>(
-                std::move(ws), lookup.event, encoding, query,
-                ticket ? std::optional(std::move(ticket_decision.claims)) : std::nullopt,
-                OnlineParts::of(*context)),
-            std::move(slot), *context, "beacon");
+      auto beacon = std::make_shared<BeaconSession>(
+          std::move(ws), lookup.event, encoding, query,
+          ticket ? std::optional(std::move(ticket_decision.claims)) : std::nullopt,
+          OnlineParts::of(*context));
+      // A ticket is signed and carries its own expiry: only a token can be revoked.
+      if (!ticket) watch_token(*context, request, event_id, access, beacon);
+      start(std::move(beacon), std::move(slot), *context, "beacon");
     } else {
       start(std::make_shared<OnlineSession>(std::move(ws), lookup.event, encoding, std::move(query),
                                             presented_token(request), OnlineParts::of(*context)),
             std::move(slot), *context, "bridge");
     }
   } else {
-    start(std::make_shared<DisplaySession>(std::move(ws), event_id, encoding,
-                                           DisplayParts::of(*context)),
-          std::move(slot), *context, "display");
+    auto display = std::make_shared<DisplaySession>(std::move(ws), event_id, encoding,
+                                                    DisplayParts::of(*context));
+    watch_token(*context, request, event_id, access, display);
+    start(std::move(display), std::move(slot), *context, "display");
   }
 }
 

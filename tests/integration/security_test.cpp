@@ -265,6 +265,68 @@ TEST_F(Security, ARevokedBridgeIsCutOff) {
       << bridge.close_info()->reason;
 }
 
+// Displays and beacons send nothing their token could be checked on again: the gateway reads
+// their tokens again by itself (TokenWatch), so a revoked one is cut off as a bridge is, and a
+// beacon's leave is counted.
+TEST_F(Security, ARevokedDisplayOrBeaconTokenIsCutOff) {
+  auto& g = gateway();
+  const auto display_token = support::issue_token(redis_, kEvent, v1::display);
+  const auto platform_token = support::issue_token(redis_, kEvent, v1::platform);
+  WebSocketConnection display, kept, beacon;
+  display.set_token(display_token);
+  display.connect(g.host(), g.port(), tools::client::channel_target("/v1/display", kEvent), "", 5s);
+  kept.set_token(tokens_[v1::display]);
+  kept.connect(g.host(), g.port(), tools::client::channel_target("/v1/display", kEvent), "", 5s);
+  beacon.set_token(platform_token);
+  beacon.connect(g.host(), g.port(),
+                 tools::client::channel_target("/v1/online", kEvent) +
+                     "&participant=revoked-beacon&country=CH",
+                 "", 5s);
+  ASSERT_TRUE(display.read(5s)) << "the display's snapshot";
+  ASSERT_TRUE(kept.read(5s)) << "the display's snapshot";
+  const auto online_now = [&] {
+    return support::http_totals(g, std::string("/v1/events/") + kEvent + "/totals",
+                                tokens_[v1::organizer])
+        .online_now();
+  };
+  for (const auto deadline = std::chrono::steady_clock::now() + 10s;
+       online_now() != 1 && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(online_now(), 1) << "the beacon joined";
+
+  for (const auto& token : {display_token, platform_token}) {
+    run_ok({ROLLCALL_ADMIN_BIN, "token", "revoke", "--redis", redis_.url(), "--event", kEvent,
+            "--id", services::auth::token_id(services::auth::token_hash(token))});
+  }
+  // Read until closed: the watch reads the tokens every 5 s, the cache may be 5 s old.
+  const auto closed_within = [](WebSocketConnection& connection, std::chrono::seconds limit) {
+    for (const auto deadline = std::chrono::steady_clock::now() + limit;
+         std::chrono::steady_clock::now() < deadline;) {
+      try {
+        connection.read(500ms);
+      } catch (const ClosedError&) {
+        return true;
+      }
+    }
+    return false;
+  };
+  ASSERT_TRUE(closed_within(display, 30s)) << "the display still watches 30 s after revocation";
+  EXPECT_EQ(display.close_info()->code, 4401);
+  EXPECT_NE(display.close_info()->reason.find("revoked"), std::string::npos)
+      << display.close_info()->reason;
+  ASSERT_TRUE(closed_within(beacon, 10s)) << "the beacon is still open after the display closed";
+  EXPECT_EQ(beacon.close_info()->code, 4401);
+  for (const auto deadline = std::chrono::steady_clock::now() + 10s;
+       online_now() != 0 && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(online_now(), 0) << "the beacon's leave is counted";
+  // A display of another token is kept.
+  EXPECT_FALSE(closed_within(kept, 1s));
+  EXPECT_TRUE(kept.is_open());
+}
+
 TEST_F(Security, OnlyGenuineBadgeCodesForTheDayAreCounted) {
   const auto key = services::badges::generate_key_pair();
   v1::BadgeKey stored;
