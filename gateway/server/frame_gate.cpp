@@ -67,10 +67,24 @@ FrameGate::FrameGate(WebSocket& ws, Metrics& metrics, const ChannelLimits& limit
     if (kind == websocket::frame_type::close || refused_ || limiter_.allow(1)) return;
     ws_.async_close(over_limit(), [](beast::error_code) {});
   });
+  ws_.next_layer().watch_reads(this);
+  // Read now: by the time a refusal is logged, Beast may have closed the socket.
+  beast::error_code ec;
+  const auto peer = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+  peer_ = ec ? std::string("?") : peer.address().to_string();
 }
 
 FrameGate::~FrameGate() {
   ws_.control_callback();
+  ws_.next_layer().watch_reads(nullptr);
+}
+
+void FrameGate::on_read(std::string_view bytes) {
+  // The message's last frame is charged by read(), as a whole message.
+  const auto fragments = frames_.fragments_in(bytes);
+  if (fragments == 0 || refused_ || limiter_.allow(static_cast<double>(fragments))) return;
+  // Started while Beast's read is under way, as from the control callback.
+  ws_.async_close(over_limit(), [](beast::error_code) {});
 }
 
 asio::awaitable<bool> FrameGate::read(beast::flat_buffer& buffer) {
@@ -99,10 +113,8 @@ void FrameGate::log_refusal(const std::string& what) {
   static LogThrottle throttle(5);
   const auto skipped = throttle.admit();
   if (!skipped) return;
-  beast::error_code ec;
-  const auto peer = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
-  spdlog::warn("{} connection from {} {} ({} such lines skipped before)", channel_,
-               ec ? std::string("?") : peer.address().to_string(), what, *skipped);
+  spdlog::warn("{} connection from {} {} ({} such lines skipped before)", channel_, peer_, what,
+               *skipped);
 }
 
 }  // namespace rollcall::gateway::server

@@ -11,6 +11,7 @@
 #include "gateway/server/flex_stream.h"
 #include "gateway/server/limits.h"
 #include "gateway/server/rate_limiter.h"
+#include "gateway/server/ws_frame.h"
 
 namespace rollcall::gateway::server {
 
@@ -43,9 +44,11 @@ void note_frame_refusal(Metrics& metrics, std::string_view limit, std::string_vi
 // connection's bucket before any work is done on it: messages of every kind (valid or not,
 // empty, heartbeats) and pings and pongs alike. Past the limit the connection is closed with
 // 1008 and a reason, counted in rollcall_limit_rejections_total{limit="message_rate"} and
-// logged. A message over the stream's read_message_max ends the connection (Beast closes with
-// 1009) and counts as limit="frame_size".
-class FrameGate {
+// logged. The fragments of a message are frames too: Beast reads them inside one read, so the
+// gate watches the stream's bytes for them (an endless message of empty fragments would grow
+// nothing and never end). A message over the stream's read_message_max ends the connection (Beast
+// closes with 1009) and counts as limit="frame_size".
+class FrameGate : public ReadWatcher {
  public:
   // Sets the stream's read_message_max and the frame rate of `channel` (channel_limits).
   FrameGate(WebSocket& ws, Metrics& metrics, GatedChannel channel, const Limits& limits);
@@ -58,6 +61,8 @@ class FrameGate {
 
  private:
   FrameGate(WebSocket& ws, Metrics& metrics, const ChannelLimits& limits);
+  // The stream's bytes: the fragments Beast reads inside one read are charged here.
+  void on_read(std::string_view bytes) override;
   boost::beast::websocket::close_reason over_limit();
   void log_refusal(const std::string& what);
 
@@ -66,6 +71,8 @@ class FrameGate {
   std::string_view channel_;
   double rate_;
   RateLimiter limiter_;
+  ws::FrameBoundaries frames_;
+  std::string peer_;  // the client's address, for the log
   bool refused_ = false;
 };
 

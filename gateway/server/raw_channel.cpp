@@ -145,6 +145,7 @@ bool RawChannel::handle(const ws::ClientEvent& event) {
           std::make_shared<const std::string>(ws::server_frame(ws::Opcode::pong, event.payload));
       send();
       return true;
+    case Kind::fragment:  // a frame like any other
     case Kind::pong:
       if (!closing_) admit();
       return true;

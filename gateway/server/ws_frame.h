@@ -71,7 +71,9 @@ class Utf8Check {
 // What the parser found: need_more (all input used), a whole message, a control frame, or a
 // failure and the code to close with.
 struct ClientEvent {
-  enum class Kind { need_more, message, ping, pong, close, failed };
+  // fragment: a data frame that does not end its message (its bytes kept for the message), said
+  // so that every frame can be charged: an endless message of empty fragments grows nothing.
+  enum class Kind { need_more, message, fragment, ping, pong, close, failed };
   Kind kind = Kind::need_more;
   bool text = false;         // message: a text message (valid UTF-8)
   std::string_view payload;  // message, ping, pong: the payload; close: the reason. Valid until
@@ -118,6 +120,21 @@ class ClientFrameParser {
   bool delivered_message_ = false;  // message_ was handed out: cleared on the next call
   bool failed_ = false;
   ClientEvent failure_;
+};
+
+// Follows a client's frames through the bytes of its connection without keeping them, for the
+// channels Beast reads: Beast reads all of a message's fragments inside one read, an empty
+// fragment included, so only the stream sees each of them go by. After a header no client may
+// send (a length of 2^63 or more) it stops counting: Beast fails the connection on it.
+class FrameBoundaries {
+ public:
+  // The data frames whose header completes in `bytes` and that do not end their message.
+  std::size_t fragments_in(std::string_view bytes);
+
+ private:
+  std::array<std::uint8_t, 14> header_{};
+  std::size_t header_have_ = 0;
+  std::uint64_t payload_left_ = 0;
 };
 
 }  // namespace rollcall::gateway::server::ws

@@ -1,9 +1,10 @@
 // Every frame counts (issue 12): floods of every kind of frame (valid, refused, malformed, empty,
-// heartbeats, pings, unsolicited pongs) on every WebSocket channel are cut off with 1008 after
-// about the burst the limit allows (the answers that came back are bounded by it), counted and
-// logged, while another client of the same channel is served all along. Channels and kinds come
-// from one list each (channels(), floods()): a channel or a kind added there is flooded in every
-// combination, and a test checks that the list covers every channel the gateway names.
+// heartbeats, pings, unsolicited pongs, the empty fragments of a message that never ends) on every
+// WebSocket channel are cut off with 1008 after about the burst the limit allows (the answers that
+// came back are bounded by it), counted and logged, while another client of the same channel is
+// served all along. Channels and kinds come from one list each (channels(), floods()): a channel or
+// a kind added there is flooded in every combination, and a test checks that the list covers every
+// channel the gateway names.
 #include <iostream>
 #include <set>
 #include <thread>
@@ -169,7 +170,7 @@ std::vector<Channel> channels() {
   };
 }
 
-enum class Sends { message, ping, pong };
+enum class Sends { message, ping, pong, fragment };
 
 struct Flood {
   std::string name;
@@ -190,7 +191,9 @@ std::vector<Flood> floods(const Channel& channel) {
           {.name = "heartbeat", .frame = binary(heartbeat)},
           {.name = "heartbeat json", .frame = R"({"heartbeat":true})", .json = true},
           {.name = "ping", .sends = Sends::ping},
-          {.name = "pong", .sends = Sends::pong}};
+          {.name = "pong", .sends = Sends::pong},
+          // A message that never ends: empty fragments grow nothing, so only their count can.
+          {.name = "endless message of empty fragments", .sends = Sends::fragment}};
 }
 
 class FrameRate : public FrameFixture, public ::testing::WithParamInterface<Channel> {};
@@ -213,6 +216,8 @@ TEST_P(FrameRate, EveryKindOfFloodIsCutOffWhileAPoliteClientIsServed) {
           return attacker.ping();
         case Sends::pong:
           return attacker.pong();
+        case Sends::fragment:
+          return attacker.fragment();
         default:
           return attacker.send(flood.frame, flood.json);
       }

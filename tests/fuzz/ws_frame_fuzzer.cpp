@@ -4,6 +4,7 @@
 // UTF-8 (checked by services/registry's validator, not the parser's own), control payloads of
 // at most 125 bytes, close codes a peer may send; a failure is final and carries 1002, 1007 or
 // 1009; and the events do not depend on how the bytes were cut.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -49,6 +50,9 @@ std::vector<Seen> parse(std::string_view bytes, std::size_t max, std::size_t pie
         case Kind::pong:
           FUZZ_CHECK(event.payload.size() <= kMaxControlPayload);
           break;
+        case Kind::fragment:
+          FUZZ_CHECK(event.payload.empty());
+          break;
         case Kind::close:
           FUZZ_CHECK(event.code == kCloseNoStatus || is_valid_close_code(event.code));
           FUZZ_CHECK(event.payload.size() <= kMaxControlPayload - 2);
@@ -82,5 +86,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t piece = 1 + (data[0] >> 3);  // 1 to 32 bytes at a time
   FUZZ_CHECK(parse(bytes, max, piece) == whole);
   FUZZ_CHECK(parse(bytes, max, 1) == whole);
+  // The wire-only count (FrameBoundaries, for Beast's channels) agrees with the parser on every
+  // stream the parser read without a failure, whatever the pieces; it counts a fragment at its
+  // header, the parser at its end, so a last fragment still arriving is counted by it alone.
+  const bool clean = whole.empty() || (whole.back().kind != ClientEvent::Kind::failed &&
+                                       whole.back().kind != ClientEvent::Kind::close);
+  if (clean) {
+    const auto fragments =
+        static_cast<std::size_t>(std::count_if(whole.begin(), whole.end(), [](const Seen& s) {
+          return s.kind == ClientEvent::Kind::fragment;
+        }));
+    FrameBoundaries boundaries;
+    std::size_t counted = 0;
+    for (std::size_t at = 0; at < bytes.size(); at += piece) {
+      counted += boundaries.fragments_in(bytes.substr(at, piece));
+    }
+    FUZZ_CHECK(counted == fragments || counted == fragments + 1);
+  }
   return 0;
 }

@@ -444,6 +444,11 @@ TEST_F(Security, FloodingAndOversizedClientsAreCutOffWhileOthersKeepScanning) {
   EXPECT_NE(exposition.find("rollcall_limit_rejections_total{limit=\"frame_size\"} 1"),
             std::string::npos)
       << exposition;
+  // Each refusal names the client's address, read before Beast closed its socket.
+  for (const auto* line : {"desk connection from 127.0.0.1 closed (1009)",
+                           "desk connection from 127.0.0.1 closed (1008)"}) {
+    EXPECT_NE(g.log().find(line), std::string::npos) << line << "\n" << g.log();
+  }
 }
 
 TEST_F(Security, ConnectionsBeyondTheLimitsAreTurnedAwayWith503) {

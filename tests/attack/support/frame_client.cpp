@@ -128,6 +128,23 @@ bool FrameClient::send(std::string_view data, bool text, Timeout timeout) {
   return !ec && !s.closed;
 }
 
+bool FrameClient::fragment(Timeout timeout) {
+  Impl& s = *impl_;
+  if (s.closed) return false;
+  bool done = false;
+  beast::error_code ec;
+  s.ws->binary(true);
+  s.ws->async_write_some(false, asio::const_buffer(),
+                         [&](beast::error_code e, std::size_t) { ec = e, done = true; });
+  if (!s.run_until([&] { return done; }, Clock::now() + timeout)) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(*s.ws).socket().close(ignored);
+    s.run_until([&] { return done; }, Clock::now() + std::chrono::seconds(1));
+    throw tools::client::TimeoutError("fragment timed out");
+  }
+  return !ec && !s.closed;
+}
+
 bool FrameClient::ping(Timeout timeout) {
   return control(false, timeout);
 }

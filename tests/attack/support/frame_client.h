@@ -36,6 +36,9 @@ class FrameClient {
   bool ping(Timeout timeout = std::chrono::seconds(5));
   // An unsolicited pong (RFC 6455 allows them): control frames a server must not leave uncounted.
   bool pong(Timeout timeout = std::chrono::seconds(5));
+  // An empty binary frame that does not end its message: the first starts a message, each later
+  // one continues it, and the message never ends.
+  bool fragment(Timeout timeout = std::chrono::seconds(5));
 
   // The next message received, waiting at most `timeout`; nullopt when none came or the
   // connection is closed and nothing is left.

@@ -306,6 +306,90 @@ TEST(WsFrame, FragmentedMessagesAreJoinedUpToTheLimit) {
   }
 }
 
+// Each frame is one event, whatever its pieces: a message's fragments (empty ones too) each
+// say `fragment`, so a channel can charge every frame; a message that never ends (the FIN bit
+// never set) cannot go on for free.
+TEST(WsFrame, EveryFrameIsAnEventSoEachCanBeCharged) {
+  std::mt19937 random(1006);
+  for (int round = 0; round < 200; ++round) {
+    std::string bytes;
+    std::size_t frames = 0, messages = 0;
+    const int count = 1 + static_cast<int>(random() % 4);
+    for (int m = 0; m < count; ++m) {
+      const int fragments = 1 + static_cast<int>(random() % 50);
+      for (int i = 0; i < fragments; ++i) {
+        const auto payload = random() % 3 == 0 ? std::string() : std::string(random() % 9, 'x');
+        bytes += encode({.opcode = std::uint8_t(i == 0 ? 2 : 0),
+                         .payload = payload,
+                         .fin = i + 1 == fragments});
+        ++frames;
+        if (random() % 5 == 0) {
+          bytes += encode({.opcode = 9, .payload = "p"});
+          ++frames;
+        }
+      }
+      ++messages;
+    }
+    // Whole, then cut at random points (a header or a mask split too).
+    for (int split = 0; split < 4; ++split) {
+      ClientFrameParser parser(kMax);
+      std::size_t events = 0, whole_messages = 0;
+      std::size_t from = 0;
+      while (from < bytes.size()) {
+        const auto size = split == 0 ? bytes.size() : 1 + random() % 11;
+        std::string_view piece = std::string_view(bytes).substr(from, size);
+        from += piece.size();
+        for (;;) {
+          const auto event = parser.next(piece);
+          if (event.kind == ClientEvent::Kind::need_more) break;
+          ASSERT_NE(event.kind, ClientEvent::Kind::failed) << event.error;
+          ++events;
+          if (event.kind == ClientEvent::Kind::message) ++whole_messages;
+          if (event.kind == ClientEvent::Kind::fragment) EXPECT_TRUE(event.payload.empty());
+        }
+      }
+      EXPECT_EQ(events, frames) << "round " << round << ", split " << split;
+      EXPECT_EQ(whole_messages, messages) << "round " << round << ", split " << split;
+    }
+  }
+}
+
+// The same count from the wire alone (FrameBoundaries, for the channels Beast reads): frames of
+// every length form (7-bit, 16-bit, 64-bit), control frames between fragments, in any pieces.
+TEST(WsFrame, FrameBoundariesCountTheFragmentsOfAnyStreamCutAnywhere) {
+  std::mt19937 random(2026);
+  for (int round = 0; round < 200; ++round) {
+    std::string bytes;
+    std::size_t fragments = 0;
+    const int messages = 1 + static_cast<int>(random() % 4);
+    for (int m = 0; m < messages; ++m) {
+      const int frames = 1 + static_cast<int>(random() % 20);
+      for (int i = 0; i < frames; ++i) {
+        const auto form = random() % 10;
+        const auto size = form == 0  ? 70000 + random() % 100
+                          : form < 3 ? 126 + random() % 400
+                                     : random() % 126;
+        bytes += encode({.opcode = std::uint8_t(i == 0 ? 1 + random() % 2 : 0),
+                         .payload = std::string(size, 'a'),
+                         .fin = i + 1 == frames});
+        if (i + 1 < frames) ++fragments;
+        if (random() % 4 == 0) bytes += encode({.opcode = std::uint8_t(9 + random() % 2)});
+      }
+    }
+    for (int split = 0; split < 3; ++split) {
+      FrameBoundaries boundaries;
+      std::size_t counted = 0;
+      for (std::size_t from = 0; from < bytes.size();) {
+        const auto size = split == 0 ? bytes.size() : split == 1 ? 1 : 1 + random() % 3000;
+        const auto piece = std::string_view(bytes).substr(from, size);
+        counted += boundaries.fragments_in(piece);
+        from += piece.size();
+      }
+      EXPECT_EQ(counted, fragments) << "round " << round << ", split " << split;
+    }
+  }
+}
+
 // Every rule of RFC 6455 a client can break, each alone after a valid message.
 TEST(WsFrame, EveryProtocolViolationClosesWithItsCode) {
   std::mt19937 random(1002);
