@@ -18,7 +18,13 @@ TokenWatch::TokenWatch(std::shared_ptr<TokenDirectory> tokens, std::chrono::mill
 void TokenWatch::watch(std::string event_id, std::string token, services::auth::Access access,
                        std::weak_ptr<Holder> holder) {
   std::lock_guard lock(mutex_);
-  holders_[Key{std::move(event_id), std::move(token), access}].push_back(std::move(holder));
+  auto& holders = holders_[Key{std::move(event_id), std::move(token), access}];
+  // Before the list grows, the holders gone are dropped: each keeps its session's memory (one
+  // allocation with its count) until then, and a reconnect storm would pile them up.
+  if (holders.size() == holders.capacity()) {
+    std::erase_if(holders, [](const auto& gone) { return gone.expired(); });
+  }
+  holders.push_back(std::move(holder));
 }
 
 asio::awaitable<void> TokenWatch::run() {
@@ -77,6 +83,13 @@ std::size_t TokenWatch::watched() const {
                            [](const auto& holder) { return !holder.expired(); });
   }
   return alive;
+}
+
+std::size_t TokenWatch::entries() const {
+  std::lock_guard lock(mutex_);
+  std::size_t entries = 0;
+  for (const auto& [key, holders] : holders_) entries += holders.size();
+  return entries;
 }
 
 }  // namespace rollcall::gateway

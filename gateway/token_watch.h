@@ -43,6 +43,8 @@ class TokenWatch {
   boost::asio::awaitable<std::size_t> check();
   // Holders still watched (alive, their token not yet refused).
   std::size_t watched() const;
+  // Entries kept, holders gone included (until they are dropped).
+  std::size_t entries() const;
 
  private:
   using Key = std::tuple<std::string, std::string, services::auth::Access>;

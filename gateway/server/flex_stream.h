@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -10,6 +11,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -19,10 +21,12 @@
 
 namespace rollcall::gateway::server {
 
-// Sees every byte read from a FlexStream, before Beast does (FrameGate counts frames with it).
+// Sees every byte read from a FlexStream before Beast does (FrameGate counts frames with it),
+// and may stop the reading there: the read then fails, and Beast acts on none of its bytes.
 class ReadWatcher {
  public:
-  virtual void on_read(std::string_view bytes) = 0;
+  // false: the read fails (connection_aborted) instead of delivering `bytes`.
+  virtual bool on_read(std::string_view bytes) = 0;
 
  protected:
   ~ReadWatcher() = default;
@@ -30,23 +34,29 @@ class ReadWatcher {
 
 namespace detail {
 
-// A read's handler that shows the bytes read to the stream's watcher first. It takes the
-// watcher from the stream when the read completes: a watcher gone meanwhile is unset by then.
-template <class Handler, class Buffers, class Stream>
+// A read's handler that shows the bytes read to the stream's watcher first. The watcher is
+// taken from a cell shared with the stream when the read completes: a watcher gone meanwhile
+// has unset it, and a stream gone meanwhile leaves the cell to the handler.
+template <class Handler, class Buffers>
 struct WatchedRead {
   Handler handler;
   Buffers buffers;
-  Stream* stream;
+  std::shared_ptr<ReadWatcher*> watcher;
 
   void operator()(boost::beast::error_code ec, std::size_t n) {
-    if (auto* watcher = stream->watcher()) {
+    if (*watcher != nullptr) {
+      bool go_on = true;
       std::size_t left = n;
       for (auto it = boost::asio::buffer_sequence_begin(buffers);
-           left > 0 && it != boost::asio::buffer_sequence_end(buffers); ++it) {
+           go_on && left > 0 && it != boost::asio::buffer_sequence_end(buffers); ++it) {
         const boost::asio::const_buffer buffer(*it);
         const auto take = std::min(left, buffer.size());
-        watcher->on_read({static_cast<const char*>(buffer.data()), take});
+        go_on = (*watcher)->on_read({static_cast<const char*>(buffer.data()), take});
         left -= take;
+      }
+      if (!go_on) {
+        ec = boost::asio::error::connection_aborted;
+        n = 0;
       }
     }
     std::move(handler)(ec, n);
@@ -78,9 +88,9 @@ class FlexStream {
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::beast::error_code, std::size_t)>(
         [this](auto handler, const MutableBuffers& buffers) {
-          if (watcher_) {
-            read_some(buffers, detail::WatchedRead<decltype(handler), MutableBuffers, FlexStream>{
-                                   std::move(handler), buffers, this});
+          if (watcher_ && *watcher_) {
+            read_some(buffers, detail::WatchedRead<decltype(handler), MutableBuffers>{
+                                   std::move(handler), buffers, watcher_});
           } else {
             read_some(buffers, std::move(handler));
           }
@@ -88,9 +98,12 @@ class FlexStream {
         token, buffers);
   }
 
-  // Every later read is shown to `watcher` (null: to nobody) when it completes.
-  void watch_reads(ReadWatcher* watcher) { watcher_ = watcher; }
-  ReadWatcher* watcher() const { return watcher_; }
+  // Every later read, and one in flight, is shown to `watcher` (null: to nobody) when it
+  // completes.
+  void watch_reads(ReadWatcher* watcher) {
+    if (!watcher_) watcher_ = std::make_shared<ReadWatcher*>();
+    *watcher_ = watcher;
+  }
 
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
@@ -118,7 +131,7 @@ class FlexStream {
     }
   }
 
-  ReadWatcher* watcher_ = nullptr;
+  std::shared_ptr<ReadWatcher*> watcher_;  // only for the channels that are watched
   std::optional<boost::beast::tcp_stream> plain_;
   std::optional<TlsStream> tls_;
 };
@@ -128,11 +141,11 @@ class FlexStream {
 // A watched read keeps its handler's executor, allocator and cancellation slot (Beast's
 // composed operations run on them).
 template <template <typename, typename> class Associator, class Handler, class Buffers,
-          class Stream, class DefaultCandidate>
+          class DefaultCandidate>
 struct boost::asio::associator<
-    Associator, rollcall::gateway::server::detail::WatchedRead<Handler, Buffers, Stream>,
-    DefaultCandidate> : Associator<Handler, DefaultCandidate> {
-  using Read = rollcall::gateway::server::detail::WatchedRead<Handler, Buffers, Stream>;
+    Associator, rollcall::gateway::server::detail::WatchedRead<Handler, Buffers>, DefaultCandidate>
+    : Associator<Handler, DefaultCandidate> {
+  using Read = rollcall::gateway::server::detail::WatchedRead<Handler, Buffers>;
   static typename Associator<Handler, DefaultCandidate>::type get(const Read& read) noexcept {
     return Associator<Handler, DefaultCandidate>::get(read.handler);
   }

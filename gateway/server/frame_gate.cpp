@@ -1,9 +1,11 @@
 #include "gateway/server/frame_gate.h"
 
 #include <algorithm>
+#include <array>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/websocket/error.hpp>
 
 #include "gateway/asio_tokens.h"
@@ -59,14 +61,10 @@ FrameGate::FrameGate(WebSocket& ws, Metrics& metrics, const ChannelLimits& limit
       rate_(limits.rate),
       limiter_(limits.rate, limits.burst) {
   ws_.read_message_max(limits.max_frame);
-  // Pings and pongs never reach read(): Beast answers them inside it. They are counted here, and
-  // a flood of them is closed from here: Beast lets a close start while its read is under way
-  // (that read then ends with the closing handshake); the close's completion touches nothing of
-  // this gate or the stream, which its operation outlives safely.
-  ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
-    if (kind == websocket::frame_type::close || refused_ || limiter_.allow(1)) return;
-    ws_.async_close(over_limit(), [](beast::error_code) {});
-  });
+  // Every frame is charged as its header arrives, before Beast acts on it: pings and pongs never
+  // reach read() (Beast answers them inside it), nor do a message's fragments. Past the limit
+  // the read fails there and read() writes the close itself: a close started while Beast's read
+  // is under way could wait for ever on Beast's own close of a bad frame, and outlive the stream.
   ws_.next_layer().watch_reads(this);
   // Read now: by the time a refusal is logged, Beast may have closed the socket.
   beast::error_code ec;
@@ -75,38 +73,58 @@ FrameGate::FrameGate(WebSocket& ws, Metrics& metrics, const ChannelLimits& limit
 }
 
 FrameGate::~FrameGate() {
-  ws_.control_callback();
   ws_.next_layer().watch_reads(nullptr);
 }
 
-void FrameGate::on_read(std::string_view bytes) {
-  // The message's last frame is charged by read(), as a whole message.
-  const auto fragments = frames_.fragments_in(bytes);
-  if (fragments == 0 || refused_ || limiter_.allow(static_cast<double>(fragments))) return;
-  // Started while Beast's read is under way, as from the control callback.
-  ws_.async_close(over_limit(), [](beast::error_code) {});
+bool FrameGate::on_read(std::string_view bytes) {
+  if (refused_) return false;
+  const auto charged = frames_.charged_in(bytes);
+  if (charged == 0 || limiter_.allow(static_cast<double>(charged))) return true;
+  refused_ = true;
+  return false;
 }
 
 asio::awaitable<bool> FrameGate::read(beast::flat_buffer& buffer) {
   buffer.clear();
   auto [ec, bytes] = co_await ws_.async_read(buffer, use_tuple);
-  if (ec) {  // closed, timed out, over the limit in a ping, or too big (Beast sent 1009)
+  if (refused_) {
+    co_await close_over_limit();
+    co_return false;
+  }
+  if (ec) {  // closed, timed out, or too big (Beast sent 1009)
     if (ec == websocket::error::message_too_big) {
       metrics_.count_limit_rejection("frame_size");
       log_refusal(fmt::format("closed (1009): a message over {} bytes", ws_.read_message_max()));
     }
     co_return false;
   }
-  if (refused_ || limiter_.allow(1)) co_return !refused_;
-  co_await ws_.async_close(over_limit(), use_tuple);
-  co_return false;
+  co_return true;
 }
 
-websocket::close_reason FrameGate::over_limit() {
-  refused_ = true;
+asio::awaitable<void> FrameGate::close_over_limit() {
   metrics_.count_limit_rejection("message_rate");
   log_refusal(fmt::format("closed (1008): over {} frames per second", rate_));
-  return {websocket::close_code::policy_error, "too many frames per second"};
+  // Beast's stream failed with the read: our close frame goes out on the stream beneath, bounded
+  // in time (a flooder may read nothing), and what follows is only drained.
+  auto& stream = ws_.next_layer();
+  stream.watch_reads(nullptr);
+  auto& tcp = beast::get_lowest_layer(ws_);
+  tcp.expires_after(std::chrono::seconds(2));
+  const auto frame = ws::close_frame(ws::kClosePolicy, "too many frames per second");
+  co_await asio::async_write(stream, asio::buffer(frame), use_tuple);
+  if (stream.is_tls()) {
+    co_await stream.async_shutdown();  // close_notify, and the peer's
+    co_return;
+  }
+  // Closing with the flood still unread would reset the connection, and the peer could lose our
+  // close frame: its answer and whatever it still sends are read and dropped until it closes.
+  beast::error_code ignored;
+  tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  std::array<char, 4096> sink;
+  for (;;) {
+    auto [ec, n] = co_await tcp.async_read_some(asio::buffer(sink), use_tuple);
+    if (ec) break;
+  }
 }
 
 void FrameGate::log_refusal(const std::string& what) {

@@ -40,14 +40,15 @@ ChannelLimits channel_limits(GatedChannel channel, const Limits& limits);
 void note_frame_refusal(Metrics& metrics, std::string_view limit, std::string_view channel,
                         const std::string& peer, const std::string& what);
 
-// The door of every WebSocket channel. Each frame a client sends costs a token of the
-// connection's bucket before any work is done on it: messages of every kind (valid or not,
-// empty, heartbeats) and pings and pongs alike. Past the limit the connection is closed with
-// 1008 and a reason, counted in rollcall_limit_rejections_total{limit="message_rate"} and
-// logged. The fragments of a message are frames too: Beast reads them inside one read, so the
-// gate watches the stream's bytes for them (an endless message of empty fragments would grow
-// nothing and never end). A message over the stream's read_message_max ends the connection (Beast
-// closes with 1009) and counts as limit="frame_size".
+// The door of every WebSocket channel Beast reads (desks, bridges). Each frame a client sends
+// costs a token of the connection's bucket as its header arrives, before Beast does any work on
+// it: messages of every kind (valid or not, empty, heartbeats), pings, pongs, and the fragments
+// of a message (except large ones: ws::charged_fragment), which Beast reads inside one read.
+// The gate therefore watches the stream's bytes (FlexStream::watch_reads, ws::FrameBoundaries).
+// Past the limit the connection is closed with 1008 and a reason, counted in
+// rollcall_limit_rejections_total{limit="message_rate"} and logged. A message over the stream's
+// read_message_max ends the connection (Beast closes with 1009) and counts as
+// limit="frame_size".
 class FrameGate : public ReadWatcher {
  public:
   // Sets the stream's read_message_max and the frame rate of `channel` (channel_limits).
@@ -61,9 +62,10 @@ class FrameGate : public ReadWatcher {
 
  private:
   FrameGate(WebSocket& ws, Metrics& metrics, const ChannelLimits& limits);
-  // The stream's bytes: the fragments Beast reads inside one read are charged here.
-  void on_read(std::string_view bytes) override;
-  boost::beast::websocket::close_reason over_limit();
+  // The stream's bytes: every frame is charged here (false: over the limit, the read fails).
+  bool on_read(std::string_view bytes) override;
+  // Over the limit: counted, logged, closed with 1008.
+  boost::asio::awaitable<void> close_over_limit();
   void log_refusal(const std::string& what);
 
   WebSocket& ws_;

@@ -145,7 +145,9 @@ bool RawChannel::handle(const ws::ClientEvent& event) {
           std::make_shared<const std::string>(ws::server_frame(ws::Opcode::pong, event.payload));
       send();
       return true;
-    case Kind::fragment:  // a frame like any other
+    case Kind::fragment:
+      if (!closing_ && ws::charged_fragment(event.payload.size())) admit();
+      return true;
     case Kind::pong:
       if (!closing_) admit();
       return true;

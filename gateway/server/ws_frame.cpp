@@ -243,6 +243,7 @@ bool ClientFrameParser::start_frame(ClientEvent* failure) {
     // minute. The message grows only with what has arrived.
   }
   remaining_ = length;
+  frame_length_ = static_cast<std::size_t>(length);  // data frames: within max_message_
   in_payload_ = true;
   return true;
 }
@@ -269,16 +270,19 @@ ClientEvent ClientFrameParser::finish_frame() {
     default:
       break;
   }
-  if (!fin_) return {.kind = Kind::fragment};
+  if (!fin_) {
+    return {.kind = Kind::fragment,
+            .payload = std::string_view(message_).substr(message_.size() - frame_length_)};
+  }
   in_message_ = false;
   if (message_text_ && !utf8_.complete()) return fail(kCloseBadPayload, "text message not UTF-8");
   delivered_message_ = true;
   return {.kind = Kind::message, .text = message_text_, .payload = message_};
 }
 
-std::size_t FrameBoundaries::fragments_in(std::string_view bytes) {
-  std::size_t fragments = 0;
-  while (!bytes.empty()) {
+std::size_t FrameBoundaries::charged_in(std::string_view bytes) {
+  std::size_t charged = 0;
+  while (!bytes.empty() && !lost_) {
     if (payload_left_ > 0) {
       const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(payload_left_, bytes.size()));
       payload_left_ -= n;
@@ -288,6 +292,7 @@ std::size_t FrameBoundaries::fragments_in(std::string_view bytes) {
     header_[header_have_++] = static_cast<std::uint8_t>(bytes.front());
     bytes.remove_prefix(1);
     if (header_have_ < 2 || header_have_ < header_size(header_[1])) continue;
+    header_have_ = 0;
     const auto length_bits = header_[1] & 0x7F;
     std::uint64_t length = length_bits;
     if (length_bits == 126) {
@@ -295,15 +300,16 @@ std::size_t FrameBoundaries::fragments_in(std::string_view bytes) {
     } else if (length_bits == 127) {
       length = 0;
       for (int i = 0; i < 8; ++i) length = (length << 8) | header_[2 + i];
-      if (length >> 63) return fragments;  // Beast refuses it; nothing more is counted
+      if (length >> 63) lost_ = true;  // Beast refuses it
     }
     const auto opcode = static_cast<Opcode>(header_[0] & 0x0F);
     const bool fin = (header_[0] & 0x80) != 0;
-    if (!fin && !is_control(opcode)) ++fragments;
-    header_have_ = 0;
+    if (opcode != Opcode::close && (fin || is_control(opcode) || charged_fragment(length))) {
+      ++charged;
+    }
     payload_left_ = length;
   }
-  return fragments;
+  return charged;
 }
 
 }  // namespace rollcall::gateway::server::ws

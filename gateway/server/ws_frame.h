@@ -71,8 +71,9 @@ class Utf8Check {
 // What the parser found: need_more (all input used), a whole message, a control frame, or a
 // failure and the code to close with.
 struct ClientEvent {
-  // fragment: a data frame that does not end its message (its bytes kept for the message), said
-  // so that every frame can be charged: an endless message of empty fragments grows nothing.
+  // fragment: a data frame that does not end its message (payload: its own bytes, also kept for
+  // the message), said so that it can be charged: an endless message of empty fragments grows
+  // nothing.
   enum class Kind { need_more, message, fragment, ping, pong, close, failed };
   Kind kind = Kind::need_more;
   bool text = false;         // message: a text message (valid UTF-8)
@@ -109,6 +110,7 @@ class ClientFrameParser {
   bool fin_ = false;
   Opcode opcode_ = Opcode::continuation;
   std::uint64_t remaining_ = 0;
+  std::size_t frame_length_ = 0;
   std::array<std::uint8_t, 4> mask_{};
   std::size_t mask_at_ = 0;
   // The message being assembled, and the control frame being read.
@@ -122,19 +124,30 @@ class ClientFrameParser {
   ClientEvent failure_;
 };
 
+// Which frames cost a token of a channel's frame rate: every one a client sends but its close,
+// except a fragment carrying this much or more. A message's bytes are bounded by the message
+// limit, so large fragments cannot go on for ever; small ones can (an endless message of empty
+// fragments), and client libraries that split messages use 4 KiB frames or more.
+inline constexpr std::size_t kChargedFragmentBelow = 1024;
+inline bool charged_fragment(std::size_t payload_size) {
+  return payload_size < kChargedFragmentBelow;
+}
+
 // Follows a client's frames through the bytes of its connection without keeping them, for the
-// channels Beast reads: Beast reads all of a message's fragments inside one read, an empty
-// fragment included, so only the stream sees each of them go by. After a header no client may
-// send (a length of 2^63 or more) it stops counting: Beast fails the connection on it.
+// channels Beast reads: Beast reads all of a message's fragments and the control frames between
+// them inside one read, so only the stream sees each frame go by, before Beast acts on any.
+// After a header no client may send (a length of 2^63 or more) it counts nothing more: Beast
+// fails the connection on it.
 class FrameBoundaries {
  public:
-  // The data frames whose header completes in `bytes` and that do not end their message.
-  std::size_t fragments_in(std::string_view bytes);
+  // The frames whose header completes in `bytes` and that cost a token (see charged_fragment).
+  std::size_t charged_in(std::string_view bytes);
 
  private:
   std::array<std::uint8_t, 14> header_{};
   std::size_t header_have_ = 0;
   std::uint64_t payload_left_ = 0;
+  bool lost_ = false;  // after an impossible length
 };
 
 }  // namespace rollcall::gateway::server::ws

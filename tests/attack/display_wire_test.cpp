@@ -32,6 +32,7 @@ using support::metric_value;
 struct ServerFrame {
   int opcode = 0;
   std::string payload;
+  bool fin = true;
   std::uint16_t close_code() const {
     return payload.size() >= 2
                ? std::uint16_t((std::uint8_t(payload[0]) << 8) | std::uint8_t(payload[1]))
@@ -117,6 +118,20 @@ class RawDisplay {
 
   bool ended() const { return ended_; }
 
+  // For a channel Beast writes: the next whole message, its fragments joined.
+  std::optional<ServerFrame> next_message(std::chrono::milliseconds timeout) {
+    fragments_allowed_ = true;
+    auto message = next(timeout);
+    while (message && !message->fin) {
+      auto more = next(timeout);
+      if (!more) return std::nullopt;
+      if (more->opcode >= 8) continue;  // a control frame between fragments
+      message->payload += more->payload;
+      message->fin = more->fin;
+    }
+    return message;
+  }
+
  private:
   std::optional<ServerFrame> parse() {
     if (in_.size() < 2) return std::nullopt;
@@ -133,9 +148,11 @@ class RawDisplay {
       at = 10;
     }
     if (in_.size() < at + n) return std::nullopt;
-    EXPECT_EQ(std::uint8_t(in_[0]) & 0x80, 0x80) << "server frames are final";
+    const bool fin = (std::uint8_t(in_[0]) & 0x80) != 0;
+    // Displays and beacons write prepared, whole frames; Beast's channels may fragment.
+    if (!fragments_allowed_) EXPECT_TRUE(fin) << "server frames are final";
     EXPECT_EQ(std::uint8_t(in_[1]) & 0x80, 0) << "server frames are not masked";
-    ServerFrame frame{std::uint8_t(in_[0]) & 0x0F, in_.substr(at, n)};
+    ServerFrame frame{std::uint8_t(in_[0]) & 0x0F, in_.substr(at, n), fin};
     in_.erase(0, at + n);
     return frame;
   }
@@ -162,6 +179,7 @@ class RawDisplay {
   asio::ip::tcp::socket socket_{io_};
   std::string in_;
   bool ended_ = false;
+  bool fragments_allowed_ = false;
 };
 
 class DisplayWire : public FrameFixture {
@@ -282,6 +300,99 @@ TEST_F(DisplayWire, BeaconsKeepTheSameRulesAndLeaveWhenClosed) {
     std::this_thread::sleep_for(100ms);
   }
   EXPECT_EQ(online, 0u);
+}
+
+// A flood past the frame rate with a frame breaking a rule behind it, in one write, on every
+// channel: our close for the flood and Beast's own close of the bad frame once waited on each
+// other for ever (the connection held until Beast's 30 s timeout, so a few such clients filled
+// --max-connections), and under TLS the close outlived its stream. Every connection must end
+// within seconds, and every place be free again.
+TEST_F(DisplayWire, AFloodWithABrokenFrameBehindItEndsAtOnceOnEveryChannel) {
+  auto& g = gateway({"--messages-per-second", "20", "--max-connections", "6"});
+  struct Channel {
+    std::string name, target;
+    v1::Role role;
+  };
+  const std::vector<Channel> channels = {
+      {"desk", FrameFixture::target("/v1/desk"), v1::desk},
+      {"bridge", FrameFixture::target("/v1/online"), v1::platform},
+      {"display", FrameFixture::target("/v1/display"), v1::display},
+      {"beacon", FrameFixture::target("/v1/online", "&participant=flood-then-broken&country=CH"),
+       v1::platform}};
+  // 300 frames of one kind: past the burst of 200.
+  const auto times = [](const std::string& frame) {
+    std::string out;
+    for (int i = 0; i < 300; ++i) out += frame;
+    return out;
+  };
+  const std::vector<std::pair<std::string, std::string>> floods = {
+      {"empty fragments", client_frame(2, "", false) + times(client_frame(0, "", false))},
+      {"pings", times(client_frame(9, "p"))},
+      {"pongs", times(client_frame(10, ""))},
+      {"empty messages", times(client_frame(2, ""))}};
+  const std::vector<std::pair<std::string, std::string>> broken = {
+      {"rsv 1", client_frame(2, "x", true, true, 1)},
+      {"unmasked", client_frame(2, "x", true, false)},
+      {"opcode 3", client_frame(3, "x")},
+      {"message over 64 KiB", client_frame(2, std::string(64 * 1024 + 1, 'x'))}};
+  for (const auto& channel : channels) {
+    for (const auto& [flood_name, flood] : floods) {
+      for (const auto& [broken_name, bad] : broken) {
+        SCOPED_TRACE(channel.name + ": " + flood_name + ", then " + broken_name);
+        RawDisplay client(g.port(), token(channel.role), false, 0, channel.target);
+        client.send(flood + bad);
+        const auto started = Clock::now();
+        EXPECT_TRUE(client.wait_ended(10s)) << "the connection stayed open";
+        EXPECT_LT(Clock::now() - started, 10s);
+      }
+    }
+  }
+  // Every place given back: no connection of any channel left.
+  const auto deadline = Clock::now() + 10s;
+  std::uint64_t open = 1;
+  while (Clock::now() < deadline) {
+    const auto text = metrics(g);
+    open = 0;
+    for (const auto* name : {"desk", "online", "display"}) {
+      open += metric_value(text, std::string("rollcall_connections{channel=\"") + name + "\"}");
+    }
+    if (open == 0) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(open, 0u);
+}
+
+// Client libraries split long messages into frames of 4 KiB or more (Beast's and gorilla's
+// defaults): such fragments cost nothing (a message's bytes are bounded anyway), so a bridge
+// sending its batches that way is charged a frame per batch, as one sending them whole.
+TEST_F(DisplayWire, ABridgeSplittingItsBatchesInto4KiBFramesIsChargedPerBatch) {
+  auto& g = gateway({"--messages-per-second", "5"});  // bursts of 50 frames
+  RawDisplay bridge(g.port(), token(v1::platform), false, 0, FrameFixture::target("/v1/online"));
+  constexpr int kBatches = 12;
+  int frames = 0;
+  for (int b = 0; b < kBatches; ++b) {
+    v1::OnlineRequest request;
+    for (int i = 0; i < 400; ++i) {
+      const auto id = std::to_string(b) + "-" + std::to_string(i);
+      *request.mutable_batch()->add_events() = FrameFixture::good_join("split-" + id, "s" + id);
+    }
+    const auto message = request.SerializeAsString();
+    ASSERT_GT(message.size(), 16u * 1024) << "a batch spans several frames";
+    std::string bytes;
+    for (std::size_t at = 0; at < message.size(); at += 4096) {
+      const auto last = at + 4096 >= message.size();
+      bytes += client_frame(at == 0 ? 2 : 0, std::string_view(message).substr(at, 4096), last);
+      ++frames;
+    }
+    ASSERT_TRUE(bridge.send(bytes));
+    const auto reply_frame = bridge.next_message(10s);
+    ASSERT_TRUE(reply_frame) << "batch " << b << " got no answer";
+    v1::OnlineReply reply;
+    ASSERT_TRUE(reply.ParseFromString(reply_frame->payload));
+    ASSERT_EQ(reply.result().acks_size(), 400) << reply.ShortDebugString().substr(0, 300);
+  }
+  EXPECT_GT(frames, 50) << "more frames than the burst: charged per frame, it would be closed";
+  EXPECT_FALSE(bridge.ended());
 }
 
 TEST_F(DisplayWire, PingsAreAnsweredWithTheirPayloadAndRequestsAsBefore) {

@@ -100,6 +100,20 @@ TEST_F(TokenWatchLive, HoldersOfARefusedTokenAreToldOnceAndTheOthersKept) {
   EXPECT_EQ(watch.watched(), 1u);
 }
 
+// A reconnect storm: holders come and go faster than the watch checks; the list keeps about as
+// many entries as there are holders alive, not one per holder ever seen.
+TEST_F(TokenWatchLive, HoldersGoneAreDroppedBeforeTheListGrows) {
+  TokenWatch watch(std::make_shared<TokenDirectory>(redis_.connection()));
+  std::vector<std::shared_ptr<Holder>> alive;
+  for (int i = 0; i < 10000; ++i) {
+    auto holder = std::make_shared<Holder>();
+    watch.watch("ev", "storm-token", Access::watch_totals, holder);
+    if (i % 100 == 0) alive.push_back(holder);  // the rest disconnect at once
+  }
+  EXPECT_EQ(watch.watched(), alive.size());
+  EXPECT_LE(watch.entries(), 4 * alive.size());
+}
+
 TEST_F(TokenWatchLive, AHolderGoneIsForgottenAndItsTokenNoLongerRead) {
   auto tokens = std::make_shared<TokenDirectory>(redis_.connection());
   TokenWatch watch(tokens);
