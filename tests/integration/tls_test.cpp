@@ -187,6 +187,33 @@ TEST_F(Tls, DeskScansAndDisplayFollowsOverWss) {
   display->close();
 }
 
+// Over the frame rate on wss: the gateway writes its 1008 close through TLS itself and ends the
+// connection (close_notify), in seconds; its place is free, other desks are served.
+TEST_F(Tls, AFloodingDeskIsClosedWith1008AndTheGatewayKeepsServing) {
+  auto& g = gateway({"--messages-per-second", "5"});  // bursts of 50 frames
+  auto flooder = channel(g, "/v1/desk", v1::desk);
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    for (int i = 0; i < 200; ++i) flooder->write("", false, 5s);
+    while (std::chrono::steady_clock::now() - started < 10s) flooder->read(1s);
+  } catch (const tools::client::ClosedError&) {
+  }
+  ASSERT_TRUE(flooder->close_info()) << "the flooding desk is still open after 10 s";
+  EXPECT_EQ(flooder->close_info()->code, 1008);
+  EXPECT_EQ(flooder->close_info()->reason, "too many frames per second");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+
+  auto desk = channel(g, "/v1/desk", v1::desk);
+  EXPECT_EQ(scan(*desk, "after-flood", "M1").status(), v1::accepted);
+  const auto metrics = https(g, "/metrics").body;
+  EXPECT_NE(metrics.find("rollcall_connections{channel=\"desk\"} 1\n"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("rollcall_limit_rejections_total{limit=\"message_rate\"} 1\n"),
+            std::string::npos)
+      << metrics;
+  desk->close();
+}
+
 TEST_F(Tls, TotalsOverHttpsNeedAnOrganizerOrDisplayToken) {
   auto& g = gateway();
   {
