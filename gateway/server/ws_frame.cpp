@@ -28,6 +28,16 @@ std::size_t header_size(std::uint8_t second) {
   return 2 + (length == 126 ? 2 : length == 127 ? 8 : 0) + ((second & 0x80) ? 4 : 0);
 }
 
+// The payload length a whole header announces: its 7 bits, or the 16 or 64 bits after them.
+std::uint64_t payload_length(const std::array<std::uint8_t, 14>& header) {
+  const std::uint64_t bits = header[1] & 0x7F;
+  if (bits == 126) return (std::uint64_t{header[2]} << 8) | header[3];
+  if (bits < 126) return bits;
+  std::uint64_t length = 0;
+  for (int i = 0; i < 8; ++i) length = (length << 8) | header[2 + i];
+  return length;
+}
+
 }  // namespace
 
 std::size_t server_header(Opcode opcode, std::uint64_t payload_size,
@@ -202,25 +212,14 @@ bool ClientFrameParser::start_frame(ClientEvent* failure) {
   const auto second = header_[1];
   fin_ = (first & 0x80) != 0;
   opcode_ = static_cast<Opcode>(first & 0x0F);
-  std::uint64_t length = second & 0x7F;
-  std::size_t at = 2;
-  if (length == 126) {
-    length = (std::uint64_t{header_[2]} << 8) | header_[3];
-    at = 4;
-    if (length < 126) {
-      *failure = fail(kCloseProtocolError, "length not in its shortest form");
-      return false;
-    }
-  } else if (length == 127) {
-    length = 0;
-    for (int i = 0; i < 8; ++i) length = (length << 8) | header_[2 + i];
-    at = 10;
-    if (length <= 0xFFFF) {
-      *failure = fail(kCloseProtocolError, "length not in its shortest form");
-      return false;
-    }
+  const auto length = payload_length(header_);
+  const auto bits = second & 0x7F;
+  if ((bits == 126 && length < 126) || (bits == 127 && length <= 0xFFFF)) {
+    *failure = fail(kCloseProtocolError, "length not in its shortest form");
+    return false;
   }
-  std::copy_n(header_.data() + at, 4, mask_.data());
+  // Client frames are masked (checked before): the key ends the header.
+  std::copy_n(header_.data() + header_size(second) - 4, 4, mask_.data());
   mask_at_ = 0;
   if (is_control(opcode_)) {
     control_.clear();
@@ -293,15 +292,8 @@ std::size_t FrameBoundaries::charged_in(std::string_view bytes) {
     bytes.remove_prefix(1);
     if (header_have_ < 2 || header_have_ < header_size(header_[1])) continue;
     header_have_ = 0;
-    const auto length_bits = header_[1] & 0x7F;
-    std::uint64_t length = length_bits;
-    if (length_bits == 126) {
-      length = (std::uint64_t{header_[2]} << 8) | header_[3];
-    } else if (length_bits == 127) {
-      length = 0;
-      for (int i = 0; i < 8; ++i) length = (length << 8) | header_[2 + i];
-      if (length >> 63) lost_ = true;  // Beast refuses it
-    }
+    const auto length = payload_length(header_);
+    if (length >> 63) lost_ = true;  // Beast refuses it
     const auto opcode = static_cast<Opcode>(header_[0] & 0x0F);
     const bool fin = (header_[0] & 0x80) != 0;
     if (opcode != Opcode::close && (fin || is_control(opcode) || charged_fragment(length))) {

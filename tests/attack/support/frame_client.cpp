@@ -37,6 +37,23 @@ struct FrameClient::Impl {
     return true;
   }
 
+  // Starts one write with `start(handler)` and waits for it: false once the connection is
+  // closed; a write stuck past `timeout` drops the connection and throws "<what> timed out".
+  template <class Start>
+  bool write(Start start, Timeout timeout, const std::string& what) {
+    if (closed) return false;
+    bool done = false;
+    beast::error_code ec;
+    start([&](beast::error_code e, auto&&...) { ec = e, done = true; });
+    if (!run_until([&] { return done; }, Clock::now() + timeout)) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(*ws).socket().close(ignored);
+      run_until([&] { return done; }, Clock::now() + std::chrono::seconds(1));
+      throw tools::client::TimeoutError(what + " timed out");
+    }
+    return !ec && !closed;
+  }
+
   void record_close(const beast::error_code& ec) {
     if (closed) return;
     const auto reason = ws->reason();
@@ -112,37 +129,21 @@ void FrameClient::connect(const std::string& host, unsigned short port, const st
 }
 
 bool FrameClient::send(std::string_view data, bool text, Timeout timeout) {
-  Impl& s = *impl_;
-  if (s.closed) return false;
-  bool done = false;
-  beast::error_code ec;
-  s.ws->text(text);
-  s.ws->async_write(asio::buffer(data.data(), data.size()),
-                    [&](beast::error_code e, std::size_t) { ec = e, done = true; });
-  if (!s.run_until([&] { return done; }, Clock::now() + timeout)) {
-    beast::error_code ignored;
-    beast::get_lowest_layer(*s.ws).socket().close(ignored);
-    s.run_until([&] { return done; }, Clock::now() + std::chrono::seconds(1));
-    throw tools::client::TimeoutError("write timed out");
-  }
-  return !ec && !s.closed;
+  return impl_->write(
+      [&](auto done) {
+        impl_->ws->text(text);
+        impl_->ws->async_write(asio::buffer(data.data(), data.size()), done);
+      },
+      timeout, "write");
 }
 
 bool FrameClient::fragment(Timeout timeout) {
-  Impl& s = *impl_;
-  if (s.closed) return false;
-  bool done = false;
-  beast::error_code ec;
-  s.ws->binary(true);
-  s.ws->async_write_some(false, asio::const_buffer(),
-                         [&](beast::error_code e, std::size_t) { ec = e, done = true; });
-  if (!s.run_until([&] { return done; }, Clock::now() + timeout)) {
-    beast::error_code ignored;
-    beast::get_lowest_layer(*s.ws).socket().close(ignored);
-    s.run_until([&] { return done; }, Clock::now() + std::chrono::seconds(1));
-    throw tools::client::TimeoutError("fragment timed out");
-  }
-  return !ec && !s.closed;
+  return impl_->write(
+      [&](auto done) {
+        impl_->ws->binary(true);
+        impl_->ws->async_write_some(false, asio::const_buffer(), done);
+      },
+      timeout, "fragment");
 }
 
 bool FrameClient::ping(Timeout timeout) {
@@ -154,23 +155,15 @@ bool FrameClient::pong(Timeout timeout) {
 }
 
 bool FrameClient::control(bool pong, Timeout timeout) {
-  Impl& s = *impl_;
-  if (s.closed) return false;
-  bool done = false;
-  beast::error_code ec;
-  const auto handler = [&](beast::error_code e) { ec = e, done = true; };
-  if (pong) {
-    s.ws->async_pong({}, handler);
-  } else {
-    s.ws->async_ping({}, handler);
-  }
-  if (!s.run_until([&] { return done; }, Clock::now() + timeout)) {
-    beast::error_code ignored;
-    beast::get_lowest_layer(*s.ws).socket().close(ignored);
-    s.run_until([&] { return done; }, Clock::now() + std::chrono::seconds(1));
-    throw tools::client::TimeoutError(pong ? "pong timed out" : "ping timed out");
-  }
-  return !ec && !s.closed;
+  return impl_->write(
+      [&](auto done) {
+        if (pong) {
+          impl_->ws->async_pong({}, done);
+        } else {
+          impl_->ws->async_ping({}, done);
+        }
+      },
+      timeout, pong ? "pong" : "ping");
 }
 
 std::optional<Frame> FrameClient::next(Timeout timeout) {
