@@ -19,16 +19,27 @@ TokenDirectory::TokenDirectory(std::shared_ptr<redis::Commands> redis,
     : redis_(std::move(redis)),
       metrics_(metrics ? std::move(metrics) : std::make_shared<Metrics>()) {}
 
+TokenDirectory::Presented TokenDirectory::presented(std::string_view token) {
+  return Presented{.hash = token.empty() ? std::string() : auth::token_hash(token)};
+}
+
 boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::string event_id,
                                                                            std::string token,
                                                                            auth::Access access,
                                                                            bool fresh) {
+  return authorize(std::move(event_id), presented(token), access, fresh);
+}
+
+boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::string event_id,
+                                                                           Presented token,
+                                                                           auth::Access access,
+                                                                           bool fresh) {
   Decision decision;
-  if (token.empty()) {
+  if (token.hash.empty()) {
     decision.refusal = "missing";
     co_return decision;
   }
-  const auto hash = auth::token_hash(token);
+  const auto& hash = token.hash;
   decision.token_id = auth::token_id(hash);
   const auto key = event_id + "\n" + hash;
   const auto now = std::chrono::steady_clock::now();
@@ -56,10 +67,10 @@ boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::
     }
     entry.emplace(Entry{.fetched = now});
     if (*stored) {
-      v1::TokenRecord record;
+      auto record = std::make_shared<v1::TokenRecord>();
       google::protobuf::util::JsonParseOptions options;
       options.ignore_unknown_fields = true;  // written by a newer rollcall-admin
-      if (google::protobuf::util::JsonStringToMessage(**stored, &record, options).ok()) {
+      if (google::protobuf::util::JsonStringToMessage(**stored, record.get(), options).ok()) {
         entry->record = std::move(record);
       }
     }
@@ -68,8 +79,7 @@ boost::asio::awaitable<TokenDirectory::Decision> TokenDirectory::authorize(std::
     cache_[key] = *entry;
   }
 
-  const auto verdict = auth::check_token(entry->record ? &*entry->record : nullptr,
-                                         std::chrono::system_clock::now());
+  const auto verdict = auth::check_token(entry->record.get(), std::chrono::system_clock::now());
   if (verdict != auth::TokenVerdict::ok) {
     decision.refusal = auth::verdict_name(verdict);
     co_return decision;

@@ -42,13 +42,22 @@ class TokenDirectory {
     std::vector<int> scopes;  // v1::Scope values the token carries
     std::string name;         // the token's name, e.g. "Desk 4, hall A"
   };
+  // A token as presented, hashed: a connection that is checked on every frame hashes it once.
+  struct Presented {
+    std::string hash;  // empty: no token was presented
+  };
+  static Presented presented(std::string_view token);
+
   // `fresh`: read from Redis even if cached (the cache then holds what was read).
   boost::asio::awaitable<Decision> authorize(std::string event_id, std::string token,
+                                             services::auth::Access access, bool fresh = false);
+  boost::asio::awaitable<Decision> authorize(std::string event_id, Presented token,
                                              services::auth::Access access, bool fresh = false);
 
  private:
   struct Entry {
-    std::optional<v1::TokenRecord> record;  // nullopt: no such token (misses are cached too)
+    // Null: no such token (misses are cached too). Shared: a hit copies no record.
+    std::shared_ptr<const v1::TokenRecord> record;
     std::chrono::steady_clock::time_point fetched;
   };
   // Bounds the cache against a flood of made-up tokens.

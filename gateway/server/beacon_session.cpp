@@ -1,6 +1,5 @@
 #include "gateway/server/beacon_session.h"
 
-#include <algorithm>
 #include <atomic>
 
 #include <boost/asio/use_awaitable.hpp>
@@ -74,14 +73,11 @@ asio::awaitable<void> BeaconSession::run() {
       co_return;
     }
   }
-  watch();
+  sweep_on(timer_, idle_timeout_);
   start_reading();
 }
 
 asio::awaitable<void> BeaconSession::on_finished() {
-  // A wait that already expired is not cancelled: its handler still runs, and must not re-arm.
-  over_ = true;
-  timer_.cancel();
   if (!joined_) co_return;
   v1::PresenceEvent item;
   item.ParseFromString(join_);
@@ -90,19 +86,6 @@ asio::awaitable<void> BeaconSession::on_finished() {
   item.clear_time();
   co_await apply_until_done(item);
   leases_->release(event_->config.event_id(), leases_->beacon_holder());
-}
-
-void BeaconSession::watch() {
-  // A quarter of the timeout: a ping goes out between 1/2 and 3/4 of it, and a peer that never
-  // answers is cut off between 1/1 and 5/4.
-  const auto idle = std::chrono::duration_cast<Clock::duration>(idle_timeout_);
-  timer_.expires_after(std::max<Clock::duration>(idle / 4, std::chrono::milliseconds(100)));
-  timer_.async_wait([self = std::static_pointer_cast<BeaconSession>(shared_from_this())](
-                        boost::system::error_code ec) {
-    if (ec || self->over_) return;  // the beacon is over
-    self->sweep(Clock::now(), self->idle_timeout_);
-    self->watch();
-  });
 }
 
 // It goes out in a batch with the other beacons' items of the moment (PresenceBatcher).

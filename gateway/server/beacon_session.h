@@ -23,9 +23,7 @@ namespace rollcall::gateway::server {
 //
 // A RawChannel, for a beacon is the connection held by the thousand: after the handshake it
 // keeps the socket, its join (for the leave) and a timer, no Beast stream. Silence is found by
-// that timer, every quarter of the beacon timeout: a keep-alive ping at half of it, and a peer
-// still silent at the full timeout is cut off. The sweep's other bounds (a stuck write, an
-// unanswered close) are checked at the same pace, so they may run up to a quarter late.
+// that timer (RawChannel::sweep_on), every quarter of the beacon timeout.
 class BeaconSession : public RawChannel {
  public:
   BeaconSession(WebSocket&& ws, std::shared_ptr<const EventInfo> event,
@@ -36,11 +34,10 @@ class BeaconSession : public RawChannel {
 
  private:
   void on_message(const ws::ClientEvent& message) override {}
-  // The timer stops, then the leave (if it joined).
+  // The leave (if it joined).
   boost::asio::awaitable<void> on_finished() override;
   // A join or leave must be counted even if Redis blinks: retried until it is applied.
   boost::asio::awaitable<bool> apply_until_done(const v1::PresenceEvent& item);
-  void watch();  // the next sweep, on the timer
 
   std::shared_ptr<const EventInfo> event_;  // shared with the event directory's cache
   services::wire::Encoding encoding_;
@@ -48,14 +45,13 @@ class BeaconSession : public RawChannel {
   std::shared_ptr<PresenceLeases> leases_;
   std::shared_ptr<PresenceBatcher> batcher_;
   std::shared_ptr<const services::registry::CountryCodes> countries_;
-  std::chrono::seconds idle_timeout_;
+  RawChannel::Clock::duration idle_timeout_;
   // The join, serialized: one allocation per beacon where the message would hold one per field
   // (thousands of beacons keep it for their leave).
   std::string join_;
   std::uint64_t connection_;
   bool joined_ = false;
-  bool over_ = false;  // finished: the timer stops
-  boost::asio::steady_timer timer_;
+  boost::asio::steady_timer timer_;  // the sweeps
   ChannelGauge gauge_;
 };
 

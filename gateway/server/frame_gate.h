@@ -40,12 +40,12 @@ ChannelLimits channel_limits(GatedChannel channel, const Limits& limits);
 void note_frame_refusal(Metrics& metrics, std::string_view limit, std::string_view channel,
                         const std::string& peer, const std::string& what);
 
-// The door of every WebSocket channel Beast reads (desks, bridges). Each frame a client sends
-// costs a token of the connection's bucket as its header arrives, before Beast does any work on
-// it: messages of every kind (valid or not, empty, heartbeats), pings, pongs, and the fragments
-// of a message (except large ones: ws::charged_fragment), which Beast reads inside one read.
-// The gate therefore watches the stream's bytes (FlexStream::watch_reads, ws::FrameBoundaries).
-// Past the limit the connection is closed with 1008 and a reason, counted in
+// The door of the WebSocket channel Beast reads (bridges; the others are RawChannels). Each frame
+// a client sends costs a token of the connection's bucket as its header arrives, before Beast
+// does any work on it: messages of every kind (valid or not, empty, heartbeats), pings, pongs, and
+// the fragments of a message (except large ones: ws::charged_fragment), which Beast reads inside
+// one read. The gate therefore watches the stream's bytes (FlexStream::watch_reads,
+// ws::FrameBoundaries). Past the limit the connection is closed with 1008 and a reason, counted in
 // rollcall_limit_rejections_total{limit="message_rate"} and logged. A message over the stream's
 // read_message_max ends the connection (Beast closes with 1009) and counts as
 // limit="frame_size".

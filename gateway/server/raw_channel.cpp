@@ -1,5 +1,6 @@
 #include "gateway/server/raw_channel.h"
 
+#include <algorithm>
 #include <array>
 
 #include <spdlog/spdlog.h>
@@ -90,14 +91,24 @@ void RawChannel::start_reading() {
   read_some();
 }
 
+void RawChannel::sweep_on(asio::steady_timer& timer, Clock::duration idle_timeout) {
+  sweep_timer_ = &timer;
+  timer.expires_after(std::max<Clock::duration>(idle_timeout / 4, std::chrono::milliseconds(100)));
+  timer.async_wait([self = shared_from_this(), idle_timeout](boost::system::error_code ec) {
+    if (ec || self->swept_out_) return;
+    self->sweep(Clock::now(), idle_timeout);
+    self->sweep_on(*self->sweep_timer_, idle_timeout);
+  });
+}
+
 void RawChannel::read_some() {
   auto done = [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
     self->on_read(ec, n);
   };
   if (tls_) {
-    tls_->async_read_some(asio::buffer(read_buffer_), std::move(done));
+    tls_->async_read_some(read_buffer(), std::move(done));
   } else {
-    socket_.async_read_some(asio::buffer(read_buffer_), std::move(done));
+    socket_.async_read_some(read_buffer(), std::move(done));
   }
 }
 
@@ -108,23 +119,47 @@ void RawChannel::on_read(boost::system::error_code ec, std::size_t n) {
   }
   last_read_ = Clock::now();
   pinged_ = false;
-  std::string_view input(read_buffer_.data(), n);
-  for (;;) {
-    const auto event = parser_.next(input);
-    if (event.kind == ws::ClientEvent::Kind::need_more) break;
+  unread_ = std::string_view(static_cast<const char*>(read_buffer().data()), n);
+  parse_unread();
+}
+
+void RawChannel::resume_reading() {
+  if (!paused_) return;
+  paused_ = false;
+  parse_unread();
+}
+
+void RawChannel::parse_unread() {
+  // A message's answer may run to its end inside on_message(), resume and end the reading there:
+  // this loop then stops, and the reading ends once.
+  while (!reading_over_) {
+    // Dropped while paused: no read is in flight to find it.
+    if (ended_) {
+      end_reading();
+      return;
+    }
+    const auto event = parser_.next(unread_);
+    if (event.kind == ws::ClientEvent::Kind::need_more) {
+      read_some();
+      return;
+    }
     if (!handle(event)) {
       end_reading();
       return;
     }
+    if (paused_) return;
   }
-  read_some();
 }
 
 void RawChannel::end_reading() {
+  if (reading_over_) return;
+  reading_over_ = true;
   asio::co_spawn(
       executor_,
       [self = shared_from_this()]() -> asio::awaitable<void> {
         co_await self->finish();
+        self->swept_out_ = true;
+        if (self->sweep_timer_) self->sweep_timer_->cancel();
         co_await self->on_finished();
       },
       rethrow_to_pool);  // a display's place in the hub, a beacon's leave and lease
@@ -241,6 +276,7 @@ void RawChannel::written(boost::system::error_code ec, Written kind) {
   if (ec) {
     if (dropped_as_slow_) on_dropped_as_slow();
     drop();
+    resume_reading();  // a channel waiting for this write to read on ends now
     return;
   }
   if (kind == Written::data) on_data_written();

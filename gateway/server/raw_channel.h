@@ -24,16 +24,18 @@
 
 namespace rollcall::gateway::server {
 
-// A WebSocket channel that owns its socket once Beast has done the handshake, for the channels
-// held by the many (displays, beacons): Beast's stream, its buffers and timers would cost each
-// connection several kilobytes, and a display's shared frames are written as they are.
+// A WebSocket channel that owns its socket once Beast has done the handshake (displays, beacons,
+// desks): Beast's stream, its buffers and timers would cost each connection several kilobytes,
+// a display's shared frames are written as they are, and a desk's scan costs no strand,
+// coroutine resume or framing of Beast's.
 //
 // It reads the client's frames with ws::ClientFrameParser, answering pings, closes and protocol
 // errors as Beast did, and counting every frame against the channel's rate as FrameGate does.
 // It writes one frame at a time: our close, a pong, a keep-alive ping, an error, then whatever
 // the channel has next (next_data()). sweep() stands in for Beast's per-write and idle timers;
-// the channel calls it about once a second (displays from the hub, beacons from a timer).
-// Nothing it reads carries a token, so a TokenWatch checks the one it was let in with.
+// the channel calls it about once a second (displays from the hub, beacons and desks from a
+// timer: sweep_on()). Nothing a display or beacon reads carries a token, so a TokenWatch checks
+// the one it was let in with; a desk checks its token on every frame.
 class RawChannel : public std::enable_shared_from_this<RawChannel>, public TokenWatch::Holder {
  public:
   using WebSocket = boost::beast::websocket::stream<FlexStream>;
@@ -55,7 +57,9 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   RawChannel(WebSocket&& ws, GatedChannel channel, const Limits& limits,
              std::shared_ptr<Metrics> metrics);
 
-  // An admitted data message from the client (the frame rate already charged).
+  // An admitted data message from the client (the frame rate already charged). A channel that
+  // answers each message before reading the next calls pause_reading() here, then
+  // resume_reading() once it has answered.
   virtual void on_message(const ws::ClientEvent& message) = 0;
   // The channel's next data frame to write, or null when it has none.
   virtual Bytes next_data() { return nullptr; }
@@ -67,6 +71,16 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   // calls on_finished(). The reads are plain handlers, not a coroutine: an idle connection holds
   // no coroutine frame, only its pending read (which owns the channel).
   void start_reading();
+  // No frame is read past this message until resume_reading(), as Beast reads none while its
+  // reader is busy: a client's requests are answered one at a time, in order, and a client
+  // sending faster than they are answered waits in its socket's buffers, not in ours.
+  void pause_reading() { paused_ = true; }
+  void resume_reading();
+  // For a channel no hub sweeps: sweep() on `timer` every quarter of `idle_timeout` until the
+  // connection is over. A ping goes out between 1/2 and 3/4 of the timeout, and a peer that
+  // never answers is cut off between 1/1 and 5/4; a stuck write or an unanswered close may be
+  // found up to a quarter late.
+  void sweep_on(boost::asio::steady_timer& timer, Clock::duration idle_timeout);
   // The connection is over (sweep() is no longer needed): the channel's own ending.
   virtual boost::asio::awaitable<void> on_finished() = 0;
   // Write what is due, unless a write is in flight.
@@ -97,12 +111,16 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
              std::shared_ptr<Metrics> metrics);
   void read_some();
   void on_read(boost::system::error_code ec, std::size_t n);
-  void end_reading();  // finish(), then on_finished(), in a coroutine that owns the channel
+  void parse_unread();  // the events in unread_, then the next read
+  void end_reading();   // finish(), then on_finished(), in a coroutine that owns the channel
   // After the reading: our close frame written (if any), then the TLS or TCP goodbye. Bounded
   // by sweep(), which must go on running until it returns.
   boost::asio::awaitable<void> finish();
   bool handle(const ws::ClientEvent& event);  // false: read no further
-  bool admit();                               // one more frame within the rate?
+  // Where the channel reads: a display's or beacon's client sends only tiny frames, a desk's a
+  // scan at a time.
+  virtual boost::asio::mutable_buffer read_buffer() { return boost::asio::buffer(read_buffer_); }
+  bool admit();  // one more frame within the rate?
   void written(boost::system::error_code ec, Written kind);
   boost::asio::ip::tcp::socket& tcp();
   void log_refusal(std::string_view limit, const std::string& what);
@@ -130,13 +148,18 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   bool dropped_as_slow_ = false;
   bool pinged_ = false;         // a keep-alive ping went out since the peer last spoke
   bool close_bounded_ = false;  // the closing handshake ran out of time: dropped once
+  bool paused_ = false;         // a message is being answered: nothing more is read
+  bool reading_over_ = false;   // end_reading() was called: nothing more is read
+  bool swept_out_ = false;      // finished: sweep_on() stops
+  std::string_view unread_;     // in the read buffer: what the parser has not taken yet
+  boost::asio::steady_timer* sweep_timer_ = nullptr;     // sweep_on()'s, cancelled when finished
   boost::asio::steady_timer* wait_for_close_ = nullptr;  // finish() waits here for our close
   // For the sweep (the epoch: none).
   Clock::time_point write_started_{};
   Clock::time_point closing_since_{};
   Clock::time_point last_read_{};
-  // These channels' clients send only tiny frames (a snapshot request, heartbeats, pongs), and
-  // the parser takes any frame piecewise.
+  // For displays and beacons, whose clients send only tiny frames (a snapshot request,
+  // heartbeats, pongs); the parser takes any frame piecewise.
   std::array<char, 128> read_buffer_;
 };
 

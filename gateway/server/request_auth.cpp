@@ -22,6 +22,13 @@ boost::asio::awaitable<TokenDirectory::Decision> authorize(std::string token,
                                                            TokenDirectory& tokens, Metrics& metrics,
                                                            std::string event_id,
                                                            services::auth::Access access) {
+  return authorize(TokenDirectory::presented(token), tokens, metrics, std::move(event_id), access);
+}
+
+boost::asio::awaitable<TokenDirectory::Decision> authorize(TokenDirectory::Presented token,
+                                                           TokenDirectory& tokens, Metrics& metrics,
+                                                           std::string event_id,
+                                                           services::auth::Access access) {
   auto decision = co_await tokens.authorize(std::move(event_id), std::move(token), access);
   if (!decision.allowed && !decision.unavailable) metrics.count_auth_failure(decision.refusal);
   co_return decision;

@@ -22,6 +22,12 @@ boost::asio::awaitable<TokenDirectory::Decision> authorize(std::string token,
                                                            std::string event_id,
                                                            services::auth::Access access);
 
+// The same for a token hashed once (a desk's, checked on every frame).
+boost::asio::awaitable<TokenDirectory::Decision> authorize(TokenDirectory::Presented token,
+                                                           TokenDirectory& tokens, Metrics& metrics,
+                                                           std::string event_id,
+                                                           services::auth::Access access);
+
 // The same for the token the request presents.
 boost::asio::awaitable<TokenDirectory::Decision> authorize(const Request& request,
                                                            const Context& context,

@@ -1,14 +1,9 @@
 #include "gateway/server/venue_desk.h"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 
 #include "gateway/asio_tokens.h"
 #include "gateway/redis_failure.h"
-#include "gateway/server/frame_gate.h"
-#include "gateway/server/request_auth.h"
 #include "rollcall/v1/venue.pb.h"
 #include "services/checkin/badge_code_check.h"
 #include "services/checkin/scan_outcome.h"
@@ -21,7 +16,6 @@ namespace rollcall::gateway::server {
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
 namespace checkin = services::checkin;
 namespace store = services::store;
 
@@ -36,17 +30,14 @@ v1::ScanResult unavailable_for(std::string_view frame, services::wire::Encoding 
 
 }  // namespace
 
-VenueDeskSession::VenueDeskSession(WebSocket ws, services::venue::VenueConfig venue,
+VenueDeskSession::VenueDeskSession(WebSocket&& ws, services::venue::VenueConfig venue,
                                    services::wire::Encoding encoding, std::string token,
                                    const TokenDirectory::Decision& admitted, DeskParts parts)
-    : ws_(std::move(ws)),
+    : DeskChannel(std::move(ws), encoding, std::move(token), store::venue_feed(venue.id),
+                  "venue_desk", std::move(parts)),
       venue_(std::move(venue)),
-      encoding_(encoding),
-      token_(std::move(token)),
       desks_(venue_.events.size(),
-             ScanHandler::Desk{.id = admitted.desk_id, .token_id = admitted.token_id}),
-      parts_(std::move(parts)),
-      gauge_(*parts_.metrics, Channel::desk) {}
+             ScanHandler::Desk{.id = admitted.desk_id, .token_id = admitted.token_id}) {}
 
 // Which of `events` know the badge of `frame`. A frame that does not decode, or names no badge,
 // is left to the first event, whose desk answers `malformed` before anything is counted.
@@ -56,7 +47,7 @@ asio::awaitable<std::vector<bool>> VenueDeskSession::who_knows(const std::vector
   std::vector<bool> known(events.size(), false);
   v1::ScanRequest request;
   std::string error;
-  if (!services::wire::decode(frame, encoding_, &request, &error) || request.badge_id().empty() ||
+  if (!services::wire::decode(frame, encoding(), &request, &error) || request.badge_id().empty() ||
       checkin::check_scan_fields(request)) {
     co_return known;
   }
@@ -68,12 +59,12 @@ asio::awaitable<std::vector<bool>> VenueDeskSession::who_knows(const std::vector
       known[i] = !checkin::prove_badge(&copy, event.config.event_id(), event.badge_keys).refusal;
       continue;
     }
-    auto [ec, reply] = co_await parts_.commands->async_exec(
+    auto [ec, reply] = co_await parts().commands->async_exec(
         store::badge_exists_read(event.config.event_id(), request.badge_id()), use_tuple);
     const auto exists = store::read_exists(reply);
     if (ec || !exists) {
-      note_redis_failure(*parts_.metrics, "venue_desk", event.config.event_id(),
-                         ec ? link_failure(ec, parts_.commands->last_error())
+      note_redis_failure(*parts().metrics, "venue_desk", event.config.event_id(),
+                         ec ? link_failure(ec, parts().commands->last_error())
                             : store_failure(exists.error, reply));
       *unavailable = true;
       co_return known;
@@ -83,59 +74,45 @@ asio::awaitable<std::vector<bool>> VenueDeskSession::who_knows(const std::vector
   co_return known;
 }
 
-asio::awaitable<void> VenueDeskSession::run() {
-  const auto feed = store::venue_feed(venue_.id);
-  beast::flat_buffer buffer;
-  FrameGate gate(ws_, *parts_.metrics, GatedChannel::desk, parts_.limits);
-  while (co_await gate.read(buffer)) {
-    const auto access = co_await authorize(token_, *parts_.tokens, *parts_.metrics, feed,
-                                           services::auth::Access::scan);
-    if (!access.allowed && !access.unavailable) {
-      co_await ws_.async_close(refusal_close(access), use_tuple);
-      co_return;
+asio::awaitable<std::string> VenueDeskSession::answer(std::string frame) {
+  // The events as they are now (cached for seconds): an event imported after the desk
+  // connected is served from then on.
+  std::vector<EventInfo> events;
+  std::vector<std::size_t> desk_of;
+  bool unavailable = false;
+  for (std::size_t i = 0; i < venue_.events.size(); ++i) {
+    const auto lookup = co_await parts().events->find(venue_.events[i]);
+    if (lookup.event) {
+      events.push_back(*lookup.event);
+      desk_of.push_back(i);
+    } else if (lookup.unavailable) {
+      unavailable = true;
     }
-    const auto frame = beast::buffers_to_string(buffer.data());
-    // The events as they are now (cached for seconds): an event imported after the desk
-    // connected is served from then on.
-    std::vector<EventInfo> events;
-    std::vector<std::size_t> desk_of;
-    bool unavailable = false;
-    for (std::size_t i = 0; i < venue_.events.size(); ++i) {
-      const auto lookup = co_await parts_.events->find(venue_.events[i]);
-      if (lookup.event) {
-        events.push_back(*lookup.event);
-        desk_of.push_back(i);
-      } else if (lookup.unavailable) {
-        unavailable = true;
-      }
-    }
-    v1::VenueScanResult answer;
-    if (events.empty() || unavailable) {
-      // Without every event the desk cannot say where the person may go: it resends later.
-      *answer.mutable_result() = unavailable_for(frame, encoding_);
-    } else {
-      const auto known = co_await who_knows(events, frame, &unavailable);
-      if (unavailable) {
-        *answer.mutable_result() = unavailable_for(frame, encoding_);
-      } else {
-        std::vector<v1::EventScanResult> verdicts;
-        for (const auto i : checkin::events_to_count(known)) {
-          auto result =
-              co_await parts_.scans->handle(events[i], frame, encoding_, desks_[desk_of[i]]);
-          parts_.metrics->count_scan(v1::ScanStatus_Name(result.status()));
-          v1::EventScanResult verdict;
-          verdict.set_event_id(events[i].config.event_id());
-          verdict.set_event_name(events[i].config.name());
-          *verdict.mutable_result() = std::move(result);
-          verdicts.push_back(std::move(verdict));
-        }
-        answer = checkin::combine_verdicts(std::move(verdicts));
-      }
-    }
-    const auto reply = services::wire::encode(answer, encoding_);
-    auto [write_ec, written] = co_await ws_.async_write(asio::buffer(reply), use_tuple);
-    if (write_ec) co_return;
   }
+  v1::VenueScanResult answer;
+  if (events.empty() || unavailable) {
+    // Without every event the desk cannot say where the person may go: it resends later.
+    *answer.mutable_result() = unavailable_for(frame, encoding());
+  } else {
+    const auto known = co_await who_knows(events, frame, &unavailable);
+    if (unavailable) {
+      *answer.mutable_result() = unavailable_for(frame, encoding());
+    } else {
+      std::vector<v1::EventScanResult> verdicts;
+      for (const auto i : checkin::events_to_count(known)) {
+        auto result =
+            co_await parts().scans->handle(events[i], frame, encoding(), desks_[desk_of[i]]);
+        parts().metrics->count_scan(v1::ScanStatus_Name(result.status()));
+        v1::EventScanResult verdict;
+        verdict.set_event_id(events[i].config.event_id());
+        verdict.set_event_name(events[i].config.name());
+        *verdict.mutable_result() = std::move(result);
+        verdicts.push_back(std::move(verdict));
+      }
+      answer = checkin::combine_verdicts(std::move(verdicts));
+    }
+  }
+  co_return services::wire::encode(answer, encoding());
 }
 
 }  // namespace rollcall::gateway::server

@@ -5,7 +5,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "gateway/server/desk_session.h"
+#include "gateway/server/desk_channel.h"
 #include "gateway/token_directory.h"
 #include "services/venue/venue_config.h"
 #include "services/wire/codec.h"
@@ -17,27 +17,20 @@ namespace rollcall::gateway::server {
 // the events that know the badge (a signed code: the event that signed it) and counted in each,
 // exactly as that event's own desks would count it; the answer is one VenueScanResult naming
 // every event's verdict (services/checkin/venue_verdict.h). The token is checked again on every
-// frame, as on an event's desk.
-class VenueDeskSession {
+// frame, as on an event's desk (DeskChannel).
+class VenueDeskSession : public DeskChannel {
  public:
-  VenueDeskSession(WebSocket ws, services::venue::VenueConfig venue,
+  VenueDeskSession(WebSocket&& ws, services::venue::VenueConfig venue,
                    services::wire::Encoding encoding, std::string token,
                    const TokenDirectory::Decision& admitted, DeskParts parts);
 
-  boost::asio::awaitable<void> run();
-  WebSocket::executor_type get_executor() { return ws_.get_executor(); }
-
  private:
+  boost::asio::awaitable<std::string> answer(std::string frame) override;
   boost::asio::awaitable<std::vector<bool>> who_knows(const std::vector<EventInfo>& events,
                                                       std::string_view frame, bool* unavailable);
 
-  WebSocket ws_;
   services::venue::VenueConfig venue_;
-  services::wire::Encoding encoding_;
-  std::string token_;                     // as presented at the upgrade
   std::vector<ScanHandler::Desk> desks_;  // one per event: each counts the token's desk id
-  DeskParts parts_;
-  ChannelGauge gauge_;
 };
 
 }  // namespace rollcall::gateway::server

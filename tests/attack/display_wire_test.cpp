@@ -1,12 +1,16 @@
-// The display and beacon channels' wire (gateway/server/raw_channel.cpp reads and writes their
-// frames itself since issue 17): raw bytes from a hand-made client. Every RFC 6455 rule a client
-// can break closes with the code Beast used (1002, 1007, 1009) and the connection then ends; pings
-// are answered with their payload and closes with their code; a display that stops reading is
-// dropped and counted; a silent one is pinged, then closed; one that answers stays.
+// The display, beacon and desk channels' wire (gateway/server/raw_channel.cpp reads and writes
+// their frames itself since issue 17): raw bytes from a hand-made client. Every RFC 6455 rule a
+// client can break closes with the code Beast used (1002, 1007, 1009) and the connection then
+// ends; pings are answered with their payload and closes with their code; a display that stops
+// reading is dropped and counted; a silent one is pinged, then closed; one that answers stays; a
+// desk answers its scans in order however their bytes arrive, and one gone mid-answer frees its
+// place.
 #include <array>
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <optional>
+#include <random>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -17,6 +21,7 @@
 #include <boost/asio/write.hpp>
 
 #include "rollcall/v1/rollcall.pb.h"
+#include "rollcall/v1/venue.pb.h"
 #include "services/wire/codec.h"
 #include "tests/attack/support/frame_fixture.h"
 #include "tests/support/metrics_text.h"
@@ -117,6 +122,13 @@ class RawDisplay {
   }
 
   bool ended() const { return ended_; }
+
+  // Gone with a reset (RST): nothing more is sent or read.
+  void reset() {
+    socket_.set_option(asio::socket_base::linger(true, 0));
+    socket_.close();
+    ended_ = true;
+  }
 
   // For a channel Beast writes: the next whole message, its fragments joined.
   std::optional<ServerFrame> next_message(std::chrono::milliseconds timeout) {
@@ -243,6 +255,28 @@ void expect_closed_with(RawDisplay& client, const BrokenRule& c) {
   EXPECT_TRUE(client.wait_ended(10s)) << "the connection stayed open";
 }
 
+// Each broken rule on a connection of its own (`target(i)`), once a ping is answered (the
+// channel is reading): closed with Beast's code. Returns how many were messages over the limit.
+int break_each_rule(unsigned short port, const std::string& token,
+                    const std::function<std::string(int)>& target, const std::string& channel) {
+  int too_big = 0;
+  int i = 0;
+  for (const auto& c : broken_rules()) {
+    SCOPED_TRACE(channel + ": " + c.label);
+    RawDisplay client(port, token, false, 0, target(i++));
+    client.send(client_frame(9, "here"));
+    const auto pong = client.next(10s);
+    EXPECT_TRUE(pong);
+    if (!pong) continue;
+    EXPECT_EQ(pong->opcode, 10);
+    EXPECT_EQ(pong->payload, "here");
+    client.send(c.bytes);
+    expect_closed_with(client, c);
+    too_big += c.code == 1009;
+  }
+  return too_big;
+}
+
 TEST_F(DisplayWire, EveryBrokenRuleClosesWithBeastsCodeAndEndsTheConnection) {
   auto& g = gateway({"--messages-per-second", "1000000"});
   int too_big = 0;
@@ -271,21 +305,7 @@ TEST_F(DisplayWire, BeaconsKeepTheSameRulesAndLeaveWhenClosed) {
     return FrameFixture::target(
         "/v1/online", "&participant=wire-" + std::to_string(i) + "&country=CH&category=other");
   };
-  int too_big = 0;
-  int i = 0;
-  for (const auto& c : broken_rules()) {
-    SCOPED_TRACE("beacon: " + c.label);
-    RawDisplay beacon(g.port(), token(v1::platform), false, 0, beacon_target(i++));
-    // Answered with its payload: the beacon is joined and reading.
-    beacon.send(client_frame(9, "here"));
-    const auto pong = beacon.next(10s);
-    ASSERT_TRUE(pong);
-    EXPECT_EQ(pong->opcode, 10);
-    EXPECT_EQ(pong->payload, "here");
-    beacon.send(c.bytes);
-    expect_closed_with(beacon, c);
-    too_big += c.code == 1009;
-  }
+  const int too_big = break_each_rule(g.port(), token(v1::platform), beacon_target, "beacon");
   EXPECT_EQ(metric_value(metrics(g), "rollcall_limit_rejections_total{limit=\"frame_size\"}"),
             too_big);
   EXPECT_NE(
@@ -300,6 +320,152 @@ TEST_F(DisplayWire, BeaconsKeepTheSameRulesAndLeaveWhenClosed) {
     std::this_thread::sleep_for(100ms);
   }
   EXPECT_EQ(online, 0u);
+}
+
+// Desks read their frames the same way since they left Beast (gateway/server/desk_channel.cpp):
+// the same rules and codes, a ping answered between scans.
+TEST_F(DisplayWire, DesksKeepTheSameRules) {
+  auto& g = gateway({"--messages-per-second", "1000000"});
+  int too_big = 0;
+  for (const auto& target : channel_targets("/v1/desk")) {
+    too_big += break_each_rule(
+        g.port(), token(v1::desk), [&](int) { return target; }, target);
+  }
+  EXPECT_EQ(metric_value(metrics(g), "rollcall_limit_rejections_total{limit=\"frame_size\"}"),
+            too_big);
+  EXPECT_NE(
+      g.log().find("desk connection from 127.0.0.1 closed (1009): a message over 65536 bytes"),
+      std::string::npos)
+      << g.log();
+}
+
+// A desk reads its next frame only once it has answered the last: scans sent ahead, with pings
+// between them, cut anywhere into writes of any size, are all answered, each once, in the order
+// sent, and every ping gets its pong.
+TEST_F(DisplayWire, ADeskAnswersScansInOrderHoweverTheirBytesArrive) {
+  auto& g = gateway({"--messages-per-second", "1000000"});
+  std::mt19937 random(17);
+  for (const auto& target : channel_targets("/v1/desk")) {
+    for (const bool json : {false, true}) {
+      SCOPED_TRACE(target + (json ? " json" : " binary"));
+      RawDisplay desk(g.port(), token(v1::desk), json, 0, target);
+      constexpr int kScans = 60;
+      std::string bytes;
+      int pings = 0;
+      const auto prefix = std::string(json ? "j" : "b") + std::to_string(target.size());
+      for (int i = 0; i < kScans; ++i) {
+        const auto scan =
+            good_scan("order-" + prefix + "-" + std::to_string(i), "B" + std::to_string(i % 10));
+        std::string payload;
+        if (json) {
+          payload = services::wire::encode(scan, services::wire::Encoding::json);
+        } else {
+          payload = scan.SerializeAsString();
+        }
+        bytes += client_frame(json ? 1 : 2, payload);
+        if (i % 7 == 3) {
+          bytes += client_frame(9, "p" + std::to_string(i));
+          ++pings;
+        }
+      }
+      for (std::size_t at = 0; at < bytes.size();) {
+        const auto n = std::min<std::size_t>(bytes.size() - at, 1 + random() % 400);
+        ASSERT_TRUE(desk.send(std::string_view(bytes).substr(at, n)));
+        at += n;
+        if (random() % 3 == 0) std::this_thread::sleep_for(1ms);
+      }
+      int answered = 0;
+      int pongs = 0;
+      while (answered < kScans) {
+        const auto frame = desk.next(10s);
+        ASSERT_TRUE(frame) << "answered " << answered << " of " << kScans;
+        if (frame->opcode == 10) {
+          ++pongs;
+          continue;
+        }
+        ASSERT_EQ(frame->opcode, json ? 1 : 2);
+        std::string scan_id;
+        if (target.find("venue=") != std::string::npos) {
+          v1::VenueScanResult result;
+          std::string error;
+          ASSERT_TRUE(services::wire::decode(
+              frame->payload,
+              json ? services::wire::Encoding::json : services::wire::Encoding::binary, &result,
+              &error))
+              << error;
+          scan_id = result.result().scan_id();
+          if (scan_id.empty() && result.events_size() > 0) {
+            scan_id = result.events(0).result().scan_id();
+          }
+        } else {
+          v1::ScanResult result;
+          std::string error;
+          ASSERT_TRUE(services::wire::decode(
+              frame->payload,
+              json ? services::wire::Encoding::json : services::wire::Encoding::binary, &result,
+              &error))
+              << error;
+          scan_id = result.scan_id();
+        }
+        EXPECT_EQ(scan_id, "order-" + prefix + "-" + std::to_string(answered));
+        ++answered;
+      }
+      while (pongs < pings) {
+        const auto frame = desk.next(10s);
+        ASSERT_TRUE(frame) << "pongs " << pongs << " of " << pings;
+        EXPECT_EQ(frame->opcode, 10);
+        ++pongs;
+      }
+      // Nothing more: each scan answered once.
+      EXPECT_FALSE(desk.next(300ms));
+      EXPECT_FALSE(desk.ended());
+    }
+  }
+}
+
+// A desk that sends scans and goes at once (closed, or reset) while they are being answered:
+// its place is given back, and the next desk served, under a limit of a few connections.
+TEST_F(DisplayWire, ADeskGoneWhileItsScanIsAnsweredGivesItsPlaceBack) {
+  auto& g = gateway({"--messages-per-second", "1000000", "--max-connections", "4"});
+  // A place is given back once the gateway has seen its desk go: a moment after the close.
+  const auto connect = [&] {
+    const auto deadline = Clock::now() + 10s;
+    for (;;) {
+      try {
+        return std::make_unique<RawDisplay>(g.port(), token(v1::desk), false, 0,
+                                            FrameFixture::target("/v1/desk"));
+      } catch (const std::exception& e) {
+        if (Clock::now() > deadline) throw;
+        std::this_thread::sleep_for(20ms);
+      }
+    }
+  };
+  for (int i = 0; i < 24; ++i) {
+    SCOPED_TRACE(i);
+    auto desk = connect();
+    std::string bytes;
+    for (int k = 0; k <= i % 3; ++k) {
+      bytes +=
+          client_frame(2, good_scan("gone-" + std::to_string(i) + "-" + std::to_string(k), "B1")
+                              .SerializeAsString());
+    }
+    desk->send(bytes);
+    if (i % 2) desk->reset();
+  }
+  auto last = connect();
+  last->send(client_frame(2, good_scan("gone-last", "B2").SerializeAsString()));
+  const auto answer = last->next(10s);
+  ASSERT_TRUE(answer);
+  v1::ScanResult result;
+  ASSERT_TRUE(result.ParseFromString(answer->payload));
+  EXPECT_EQ(result.scan_id(), "gone-last");
+  const auto deadline = Clock::now() + 10s;
+  std::uint64_t open = 0;
+  while (Clock::now() < deadline &&
+         (open = metric_value(metrics(g), "rollcall_connections{channel=\"desk\"}")) != 1) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(open, 1u);
 }
 
 // A flood past the frame rate with a frame breaking a rule behind it, in one write, on every
