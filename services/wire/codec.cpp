@@ -3,6 +3,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "services/registry/utf8.h"
+#include "services/wire/json_duplicates.h"
 
 namespace rollcall::services::wire {
 
@@ -27,6 +28,11 @@ bool decode(std::string_view bytes, Encoding encoding, google::protobuf::Message
   if (encoding == Encoding::binary) {
     if (message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return true;
     *error = "not a valid protobuf " + message->GetDescriptor()->name() + " message";
+    return false;
+  }
+  if (const auto twice = duplicate_field(bytes, *message->GetDescriptor())) {
+    *error = "not a valid JSON " + message->GetDescriptor()->name() + ": the field \"" +
+             registry::quote_input(*twice, 64) + "\" is set twice";
     return false;
   }
   google::protobuf::util::JsonParseOptions options;
