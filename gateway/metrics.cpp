@@ -155,6 +155,9 @@ std::string Metrics::render(bool redis_ready) const {
   labelled(out, "rollcall_presence_events_total", "status", presence_);
   header(out, "rollcall_auth_failures_total", "counter", "Refused credentials, by reason.");
   labelled(out, "rollcall_auth_failures_total", "reason", auth_failures_);
+  header(out, "rollcall_token_refused_closes_total", "counter",
+         "Open displays and beacons closed because their token is refused now, by reason.");
+  labelled(out, "rollcall_token_refused_closes_total", "reason", token_refused_closes_);
   header(out, "rollcall_limit_rejections_total", "counter",
          "Connections or messages refused by a limit, by limit.");
   labelled(out, "rollcall_limit_rejections_total", "limit", limit_rejections_);

@@ -26,6 +26,12 @@ class Metrics {
   void count_scan(std::string_view status) { add(scans_, status); }
   void count_presence(std::string_view status, std::uint64_t n = 1) { add(presence_, status, n); }
   void count_auth_failure(std::string_view reason) { add(auth_failures_, reason); }
+  // Open connections closed because the token they were let in with is refused now (TokenWatch),
+  // by reason. Apart from auth failures: revoking one display token may close thousands of
+  // screens at once, which is no attack on credentials.
+  void count_token_refused_closes(std::string_view reason, std::uint64_t n) {
+    add(token_refused_closes_, reason, n);
+  }
   void count_limit_rejection(std::string_view limit) { add(limit_rejections_, limit); }
   // HTTP requests refused for their form: "framing" (ambiguous message length), "static_path"
   // (a path that tries to leave the web root).
@@ -101,6 +107,7 @@ class Metrics {
   Labelled scans_;
   Labelled presence_;
   Labelled auth_failures_;
+  Labelled token_refused_closes_;
   Labelled limit_rejections_;
   Labelled http_refusals_;
   Labelled client_times_ignored_;  // "channel\nreason"

@@ -325,6 +325,12 @@ TEST_F(Security, ARevokedDisplayOrBeaconTokenIsCutOff) {
   // A display of another token is kept.
   EXPECT_FALSE(closed_within(kept, 1s));
   EXPECT_TRUE(kept.is_open());
+  // Both closes counted, apart from refused credentials (no attack to alert on).
+  const auto exposition = metrics(g);
+  EXPECT_NE(exposition.find("rollcall_token_refused_closes_total{reason=\"revoked\"} 2"),
+            std::string::npos)
+      << exposition;
+  EXPECT_EQ(exposition.find("rollcall_auth_failures_total{reason=\"revoked\"}"), std::string::npos);
 }
 
 TEST_F(Security, OnlyGenuineBadgeCodesForTheDayAreCounted) {
