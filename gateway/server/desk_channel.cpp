@@ -25,7 +25,7 @@ DeskChannel::DeskChannel(WebSocket&& ws, services::wire::Encoding encoding, std:
       encoding_(encoding),
       token_(TokenDirectory::presented(token)),
       feed_(std::move(feed)),
-      channel_(channel),
+      session_(channel),
       parts_(std::move(parts)),
       timer_(get_executor()),
       gauge_(*parts_.metrics, Channel::desk) {}
@@ -39,13 +39,20 @@ asio::awaitable<void> DeskChannel::run() {
 void DeskChannel::on_message(const ws::ClientEvent& message) {
   pause_reading();
   auto self = std::static_pointer_cast<DeskChannel>(shared_from_this());
-  asio::co_spawn(get_executor(), serve(std::string(message.payload)),
-                 [self](std::exception_ptr failure) {
-                   if (!failure) return;
-                   SessionEnd(self->parts_.metrics, self->channel_)(failure);
-                   self->drop();
-                   self->resume_reading();  // to end
-                 });
+  try {
+    asio::co_spawn(get_executor(), serve(std::string(message.payload)),
+                   [self](std::exception_ptr failure) {
+                     if (failure) self->end_on(failure);
+                   });
+  } catch (...) {  // memory running out before the answer starts
+    end_on(std::current_exception());
+  }
+}
+
+void DeskChannel::end_on(std::exception_ptr failure) {
+  SessionEnd(parts_.metrics, session_)(failure);
+  drop();
+  resume_reading();  // to end
 }
 
 asio::awaitable<void> DeskChannel::serve(std::string frame) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -63,6 +64,8 @@ class DeskChannel : public RawChannel {
  private:
   void on_message(const ws::ClientEvent& message) override;
   boost::asio::awaitable<void> serve(std::string frame);
+  // A throw while answering: counted and logged (SessionEnd), and this desk alone ends.
+  void end_on(std::exception_ptr failure);
   boost::asio::awaitable<void> on_finished() override { co_return; }
   Bytes next_data() override { return std::exchange(reply_, nullptr); }
   void on_data_written() override { resume_reading(); }
@@ -71,7 +74,7 @@ class DeskChannel : public RawChannel {
   services::wire::Encoding encoding_;
   TokenDirectory::Presented token_;  // as presented at the upgrade
   std::string feed_;
-  std::string_view channel_;
+  std::string_view session_;  // for SessionEnd: desk, venue_desk
   DeskParts parts_;
   Bytes reply_;                      // the answer, until written
   boost::asio::steady_timer timer_;  // the sweeps

@@ -126,28 +126,34 @@ void RawChannel::on_read(boost::system::error_code ec, std::size_t n) {
 void RawChannel::resume_reading() {
   if (!paused_) return;
   paused_ = false;
+  // Resumed inside on_message() (answered at once): the loop that paused goes on by itself. A
+  // second loop here would start a second read beside the first.
+  if (parsing_) return;
   parse_unread();
 }
 
 void RawChannel::parse_unread() {
-  // A message's answer may run to its end inside on_message(), resume and end the reading there:
-  // this loop then stops, and the reading ends once.
-  while (!reading_over_) {
+  parsing_ = true;
+  const auto next = parse_some();
+  parsing_ = false;
+  if (next == Next::read) {
+    read_some();
+  } else if (next == Next::end) {
+    end_reading();
+  }
+}
+
+RawChannel::Next RawChannel::parse_some() {
+  // A message's answer may run to its end inside on_message(): resume (the loop goes on), or
+  // end the connection (the loop ends it).
+  for (;;) {
+    if (reading_over_) return Next::wait;
     // Dropped while paused: no read is in flight to find it.
-    if (ended_) {
-      end_reading();
-      return;
-    }
+    if (ended_) return Next::end;
     const auto event = parser_.next(unread_);
-    if (event.kind == ws::ClientEvent::Kind::need_more) {
-      read_some();
-      return;
-    }
-    if (!handle(event)) {
-      end_reading();
-      return;
-    }
-    if (paused_) return;
+    if (event.kind == ws::ClientEvent::Kind::need_more) return Next::read;
+    if (!handle(event)) return Next::end;
+    if (paused_) return Next::wait;
   }
 }
 

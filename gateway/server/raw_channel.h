@@ -111,7 +111,9 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
              std::shared_ptr<Metrics> metrics);
   void read_some();
   void on_read(boost::system::error_code ec, std::size_t n);
-  void parse_unread();  // the events in unread_, then the next read
+  enum class Next { read, wait, end };
+  void parse_unread();  // the events in unread_, then the next read (or the end)
+  Next parse_some();    // the events in unread_ until one waits, ends, or all are used
   void end_reading();   // finish(), then on_finished(), in a coroutine that owns the channel
   // After the reading: our close frame written (if any), then the TLS or TCP goodbye. Bounded
   // by sweep(), which must go on running until it returns.
@@ -150,6 +152,7 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   bool close_bounded_ = false;  // the closing handshake ran out of time: dropped once
   bool paused_ = false;         // a message is being answered: nothing more is read
   bool reading_over_ = false;   // end_reading() was called: nothing more is read
+  bool parsing_ = false;        // parse_unread() is running (on_message() may resume inside it)
   bool swept_out_ = false;      // finished: sweep_on() stops
   std::string_view unread_;     // in the read buffer: what the parser has not taken yet
   boost::asio::steady_timer* sweep_timer_ = nullptr;     // sweep_on()'s, cancelled when finished

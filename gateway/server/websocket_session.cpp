@@ -15,7 +15,6 @@
 #include "gateway/server/online_session.h"
 #include "gateway/server/request_auth.h"
 #include "gateway/server/routes.h"
-#include "gateway/server/session_end.h"
 #include "gateway/server/ticket_auth.h"
 #include "gateway/server/venue_desk.h"
 #include "gateway/server/venue_route.h"
@@ -75,20 +74,14 @@ asio::awaitable<void> serve(std::shared_ptr<Session> session,
   co_await session->run();
 }
 
-// A desk's state is its own: a throw ends it alone (SessionEnd). Displays, beacons and bridges
-// hold places outside their connection (the hub's feeds, presence leases held and released by
-// hand), which a throw could leave taken for good: it stops the gateway (rethrow_to_pool),
-// whose leases then lapse, as any handler of theirs already does.
+// Displays, beacons and bridges hold places outside their connection (the hub's feeds, presence
+// leases held and released by hand), which a throw could leave taken for good: it stops the
+// gateway (rethrow_to_pool), whose leases then lapse, as any handler of theirs already does. A
+// desk's state is its own: DeskChannel ends that desk alone on a throw while answering.
 template <class Session>
-void start(std::shared_ptr<Session> session, std::unique_ptr<ConnectionLimits::Slot> slot,
-           const Context& context, std::string_view channel) {
+void start(std::shared_ptr<Session> session, std::unique_ptr<ConnectionLimits::Slot> slot) {
   auto executor = session->get_executor();
-  if constexpr (std::is_base_of_v<RawChannel, Session> || std::is_same_v<Session, OnlineSession>) {
-    asio::co_spawn(executor, serve(std::move(session), std::move(slot)), rethrow_to_pool);
-  } else {
-    asio::co_spawn(executor, serve(std::move(session), std::move(slot)),
-                   SessionEnd(context.metrics, channel));
-  }
+  asio::co_spawn(executor, serve(std::move(session), std::move(slot)), rethrow_to_pool);
 }
 
 // A channel that reads no token again after the upgrade is watched for its token's refusal.
@@ -178,13 +171,13 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
       start(std::make_shared<VenueDeskSession>(std::move(ws), *venue_lookup.venue, encoding,
                                                presented_token(request), decision,
                                                DeskParts::of(*context)),
-            std::move(slot), *context, "venue_desk");
+            std::move(slot));
       co_return;
     }
     auto display = std::make_shared<DisplaySession>(std::move(ws), event_id, encoding,
                                                     DisplayParts::of(*context));
     watch_token(*context, request, event_id, access, display);
-    start(std::move(display), std::move(slot), *context, "display");
+    start(std::move(display), std::move(slot));
     co_return;
   }
   const auto lookup = co_await context->events->find(event_id);
@@ -209,7 +202,7 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
     start(
         std::make_shared<DeskSession>(std::move(ws), lookup.event, encoding,
                                       presented_token(request), decision, DeskParts::of(*context)),
-        std::move(slot), *context, "desk");
+        std::move(slot));
   } else if (online) {
     auto query = OnlineQuery::of(url->params());
     if (ticket || query.has_participant) {
@@ -219,17 +212,17 @@ asio::awaitable<void> run_websocket(FlexStream stream, Request request,
           OnlineParts::of(*context));
       // A ticket is signed and carries its own expiry: only a token can be revoked.
       if (!ticket) watch_token(*context, request, event_id, access, beacon);
-      start(std::move(beacon), std::move(slot), *context, "beacon");
+      start(std::move(beacon), std::move(slot));
     } else {
       start(std::make_shared<OnlineSession>(std::move(ws), lookup.event, encoding, std::move(query),
                                             presented_token(request), OnlineParts::of(*context)),
-            std::move(slot), *context, "bridge");
+            std::move(slot));
     }
   } else {
     auto display = std::make_shared<DisplaySession>(std::move(ws), event_id, encoding,
                                                     DisplayParts::of(*context));
     watch_token(*context, request, event_id, access, display);
-    start(std::move(display), std::move(slot), *context, "display");
+    start(std::move(display), std::move(slot));
   }
 }
 

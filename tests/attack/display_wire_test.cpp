@@ -13,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -25,6 +26,7 @@
 #include "services/wire/codec.h"
 #include "tests/attack/support/frame_fixture.h"
 #include "tests/support/metrics_text.h"
+#include "tests/support/tokens.h"
 
 namespace rollcall::tests::attack {
 namespace {
@@ -421,6 +423,53 @@ TEST_F(DisplayWire, ADeskAnswersScansInOrderHoweverTheirBytesArrive) {
       EXPECT_FALSE(desk.ended());
     }
   }
+}
+
+// A desk whose token expires while it scans: the refusal comes from the token cache, so the frame
+// is answered (closed) before the loop that read it goes on. The desk gets 4401, the ping behind
+// its scan is read by that same loop, the desk's own close ends the connection at once (not the
+// closing timeout), and its place is given back. A second loop started there once put two reads
+// on one buffer.
+TEST_F(DisplayWire, ADeskWhoseTokenExpiresMidScanIsClosedCleanly) {
+  auto& g = gateway({"--messages-per-second", "1000000", "--max-connections", "4"});
+  for (const bool json : {false, true}) {
+    SCOPED_TRACE(json ? "json" : "binary");
+    v1::TokenRecord record;
+    record.set_role(v1::desk);
+    const auto expiry = std::chrono::system_clock::now() + 2s;
+    *record.mutable_expires_at() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(
+        std::chrono::duration_cast<std::chrono::milliseconds>(expiry.time_since_epoch()).count());
+    const auto expiring = support::issue_token(redis_, kEvent, record);
+    RawDisplay desk(g.port(), expiring, json, 0, FrameFixture::target("/v1/desk"));
+    const auto scan = [&](const std::string& id) {
+      const auto request = good_scan(id + (json ? "-j" : "-b"), "B3");
+      return client_frame(json ? 1 : 2,
+                          services::wire::encode(request, json ? services::wire::Encoding::json
+                                                               : services::wire::Encoding::binary));
+    };
+    desk.send(scan("expiring-before"));
+    ASSERT_TRUE(desk.next(10s)) << "answered while the token is good (and cached)";
+    std::this_thread::sleep_until(expiry + 1100ms);  // tokens are checked to the second
+    desk.send(scan("expiring-after") + client_frame(9, "behind"));
+    std::optional<ServerFrame> frame;
+    while ((frame = desk.next(10s)) && frame->opcode != 8) {
+      EXPECT_NE(frame->opcode, json ? 1 : 2) << "a scan answered after expiry";
+    }
+    ASSERT_TRUE(frame) << "no close frame";
+    EXPECT_EQ(frame->close_code(), 4401);
+    EXPECT_NE(frame->payload.find("expired"), std::string::npos) << frame->payload.substr(2);
+    const auto answered = Clock::now();
+    desk.send(client_frame(8, std::string("\x03\xE8", 2)));
+    EXPECT_TRUE(desk.wait_ended(10s));
+    EXPECT_LT(Clock::now() - answered, 3s) << "ended by the closing timeout, not by the close";
+  }
+  const auto deadline = Clock::now() + 10s;
+  std::uint64_t open = 1;
+  while (Clock::now() < deadline &&
+         (open = metric_value(metrics(g), "rollcall_connections{channel=\"desk\"}")) != 0) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(open, 0u);
 }
 
 // A desk that sends scans and goes at once (closed, or reset) while they are being answered:
