@@ -198,6 +198,20 @@ class RawDisplay {
 
 class DisplayWire : public FrameFixture {
  protected:
+  // rollcall_connections{channel} once it is `n` (places are given back a moment after a
+  // close), or what it is after 10 s.
+  std::uint64_t connections_once(support::GatewayProcess& g, const std::string& channel,
+                                 std::uint64_t n) {
+    const auto name = "rollcall_connections{channel=\"" + channel + "\"}";
+    const auto deadline = Clock::now() + 10s;
+    std::uint64_t open = metric_value(metrics(g), name);
+    while (open != n && Clock::now() < deadline) {
+      std::this_thread::sleep_for(100ms);
+      open = metric_value(metrics(g), name);
+    }
+    return open;
+  }
+
   // The first frame of every display: its snapshot.
   static void expect_snapshot(RawDisplay& display) {
     const auto first = display.next(10s);
@@ -463,13 +477,7 @@ TEST_F(DisplayWire, ADeskWhoseTokenExpiresMidScanIsClosedCleanly) {
     EXPECT_TRUE(desk.wait_ended(10s));
     EXPECT_LT(Clock::now() - answered, 3s) << "ended by the closing timeout, not by the close";
   }
-  const auto deadline = Clock::now() + 10s;
-  std::uint64_t open = 1;
-  while (Clock::now() < deadline &&
-         (open = metric_value(metrics(g), "rollcall_connections{channel=\"desk\"}")) != 0) {
-    std::this_thread::sleep_for(100ms);
-  }
-  EXPECT_EQ(open, 0u);
+  EXPECT_EQ(connections_once(g, "desk", 0), 0u);
 }
 
 // A desk that sends scans and goes at once (closed, or reset) while they are being answered:
@@ -508,13 +516,7 @@ TEST_F(DisplayWire, ADeskGoneWhileItsScanIsAnsweredGivesItsPlaceBack) {
   v1::ScanResult result;
   ASSERT_TRUE(result.ParseFromString(answer->payload));
   EXPECT_EQ(result.scan_id(), "gone-last");
-  const auto deadline = Clock::now() + 10s;
-  std::uint64_t open = 0;
-  while (Clock::now() < deadline &&
-         (open = metric_value(metrics(g), "rollcall_connections{channel=\"desk\"}")) != 1) {
-    std::this_thread::sleep_for(100ms);
-  }
-  EXPECT_EQ(open, 1u);
+  EXPECT_EQ(connections_once(g, "desk", 1), 1u);
 }
 
 // A flood past the frame rate with a frame breaking a rule behind it, in one write, on every
