@@ -73,7 +73,9 @@ asio::awaitable<void> BeaconSession::run() {
       co_return;
     }
   }
-  sweep_on(timer_, idle_timeout_);
+  // A quarter of the timeout: thousands of beacons wake rarely (their closing and slow-write
+  // bounds may run up to a quarter late).
+  sweep_on(timer_, idle_timeout_, idle_timeout_ / 4);
   start_reading();
 }
 

@@ -31,7 +31,10 @@ DeskChannel::DeskChannel(WebSocket&& ws, services::wire::Encoding encoding, std:
       gauge_(*parts_.metrics, Channel::desk) {}
 
 asio::awaitable<void> DeskChannel::run() {
-  sweep_on(timer_, parts_.limits.idle_timeout);
+  // Every second, as the hub sweeps displays: desks are few, and a desk gone silent after its
+  // close must give its place back within the closing time (5 s), not a quarter of
+  // --idle-timeout.
+  sweep_on(timer_, parts_.limits.idle_timeout, std::chrono::seconds(1));
   start_reading();
   co_return;
 }

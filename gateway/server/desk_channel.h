@@ -46,7 +46,7 @@ struct DeskParts {
 // this desk alone (SessionEnd), as a reset would.
 class DeskChannel : public RawChannel {
  public:
-  // Starts the sweeps (a timer, idle_timeout) and the reading.
+  // Starts the sweeps (a timer, every second) and the reading.
   boost::asio::awaitable<void> run();
 
  protected:

@@ -91,13 +91,14 @@ void RawChannel::start_reading() {
   read_some();
 }
 
-void RawChannel::sweep_on(asio::steady_timer& timer, Clock::duration idle_timeout) {
+void RawChannel::sweep_on(asio::steady_timer& timer, Clock::duration idle_timeout,
+                          Clock::duration every) {
   sweep_timer_ = &timer;
-  timer.expires_after(std::max<Clock::duration>(idle_timeout / 4, std::chrono::milliseconds(100)));
-  timer.async_wait([self = shared_from_this(), idle_timeout](boost::system::error_code ec) {
+  timer.expires_after(std::max<Clock::duration>(every, std::chrono::milliseconds(100)));
+  timer.async_wait([self = shared_from_this(), idle_timeout, every](boost::system::error_code ec) {
     if (ec || self->swept_out_) return;
     self->sweep(Clock::now(), idle_timeout);
-    self->sweep_on(*self->sweep_timer_, idle_timeout);
+    self->sweep_on(*self->sweep_timer_, idle_timeout, every);
   });
 }
 

@@ -76,11 +76,12 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   // sending faster than they are answered waits in its socket's buffers, not in ours.
   void pause_reading() { paused_ = true; }
   void resume_reading();
-  // For a channel no hub sweeps: sweep() on `timer` every quarter of `idle_timeout` until the
-  // connection is over. A ping goes out between 1/2 and 3/4 of the timeout, and a peer that
-  // never answers is cut off between 1/1 and 5/4; a stuck write or an unanswered close may be
-  // found up to a quarter late.
-  void sweep_on(boost::asio::steady_timer& timer, Clock::duration idle_timeout);
+  // For a channel no hub sweeps: sweep() on `timer` every `every` (at least 100 ms) until the
+  // connection is over. A ping goes out between 1/2 of `idle_timeout` and `every` later, and a
+  // peer that never answers is cut off up to `every` after the full timeout; a stuck write or an
+  // unanswered close may be found up to `every` late.
+  void sweep_on(boost::asio::steady_timer& timer, Clock::duration idle_timeout,
+                Clock::duration every);
   // The connection is over (sweep() is no longer needed): the channel's own ending.
   virtual boost::asio::awaitable<void> on_finished() = 0;
   // Write what is due, unless a write is in flight.

@@ -480,6 +480,22 @@ TEST_F(DisplayWire, ADeskWhoseTokenExpiresMidScanIsClosedCleanly) {
   EXPECT_EQ(connections_once(g, "desk", 0), 0u);
 }
 
+// A desk that sends a scan and its close, then neither reads nor closes its socket, is cut off
+// within the closing time (5 s) under the default --idle-timeout (300 s), and its place given
+// back. Swept every quarter of the idle timeout, as beacons are, it held its place 75 s.
+TEST_F(DisplayWire, ADeskSilentAfterItsCloseGivesItsPlaceBackWithinTheClosingTime) {
+  auto& g = gateway({"--max-connections", "5"});
+  std::vector<std::unique_ptr<RawDisplay>> desks;
+  for (int i = 0; i < 3; ++i) {
+    desks.push_back(std::make_unique<RawDisplay>(g.port(), token(v1::desk), false, 0,
+                                                 FrameFixture::target("/v1/desk")));
+    desks.back()->send(
+        client_frame(2, good_scan("silent-" + std::to_string(i), "B4").SerializeAsString()) +
+        client_frame(8, std::string("\x03\xE8", 2)));
+  }
+  EXPECT_EQ(connections_once(g, "desk", 0), 0u) << "held past the closing time";
+}
+
 // A desk that sends scans and goes at once (closed, or reset) while they are being answered:
 // its place is given back, and the next desk served, under a limit of a few connections.
 TEST_F(DisplayWire, ADeskGoneWhileItsScanIsAnsweredGivesItsPlaceBack) {
