@@ -62,8 +62,7 @@ asio::awaitable<void> DeskChannel::serve(std::string frame) {
   const auto access = co_await authorize(token_, *parts_.tokens, *parts_.metrics, feed_,
                                          services::auth::Access::scan);
   if (!access.allowed && !access.unavailable) {
-    const auto reason = refusal_close(access);
-    close_with(static_cast<std::uint16_t>(reason.code), reason.reason.c_str());
+    close_refused(access);
     resume_reading();  // only to find the peer's close
     co_return;
   }

@@ -64,7 +64,7 @@ OnlineSession::OnlineSession(WebSocket ws, std::shared_ptr<const EventInfo> even
       event_(std::move(event)),
       encoding_(encoding),
       query_(std::move(query)),
-      token_(std::move(token)),
+      token_(TokenDirectory::presented(token)),
       parts_(std::move(parts)),
       gauge_(*parts_.metrics, Channel::online) {}
 

@@ -69,7 +69,7 @@ class OnlineSession {
   std::shared_ptr<const EventInfo> event_;  // shared with the event directory's cache
   services::wire::Encoding encoding_;
   OnlineQuery query_;
-  std::string token_;  // as presented at the upgrade
+  TokenDirectory::Presented token_;  // as presented at the upgrade
   OnlineParts parts_;
   ChannelGauge gauge_;
 };

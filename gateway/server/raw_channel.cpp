@@ -232,11 +232,14 @@ void RawChannel::send_error(Bytes frame) {
 }
 
 void RawChannel::on_token_refused(const TokenDirectory::Decision& decision) {
-  const auto reason = refusal_close(decision);
-  asio::post(executor_, [self = shared_from_this(), code = static_cast<std::uint16_t>(reason.code),
-                         text = std::string(reason.reason.c_str())] {
-    if (!self->ended_ && !self->closing_) self->close_with(code, text);
+  asio::post(executor_, [self = shared_from_this(), decision] {
+    if (!self->ended_ && !self->closing_) self->close_refused(decision);
   });
+}
+
+void RawChannel::close_refused(const TokenDirectory::Decision& decision) {
+  const auto reason = refusal_close(decision);
+  close_with(static_cast<std::uint16_t>(reason.code), reason.reason.c_str());
 }
 
 void RawChannel::close_with(std::uint16_t code, std::string_view reason) {

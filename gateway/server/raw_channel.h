@@ -91,6 +91,8 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   // Sends our close frame after what is in flight; frames read from then on only wait for the
   // peer's close.
   void close_with(std::uint16_t code, std::string_view reason);
+  // Our close for a token refused now (refusal_close: 4401, 4403).
+  void close_refused(const TokenDirectory::Decision& decision);
   // The per-write and idle checks: a write stuck too long or a closing handshake left
   // unanswered ends the connection; a peer silent for `idle_timeout` / 2 is pinged and, if it
   // stays silent for `idle_timeout`, cut off.

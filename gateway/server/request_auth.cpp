@@ -18,13 +18,6 @@ std::string presented_token(const Request& request) {
   return {};
 }
 
-boost::asio::awaitable<TokenDirectory::Decision> authorize(std::string token,
-                                                           TokenDirectory& tokens, Metrics& metrics,
-                                                           std::string event_id,
-                                                           services::auth::Access access) {
-  return authorize(TokenDirectory::presented(token), tokens, metrics, std::move(event_id), access);
-}
-
 boost::asio::awaitable<TokenDirectory::Decision> authorize(TokenDirectory::Presented token,
                                                            TokenDirectory& tokens, Metrics& metrics,
                                                            std::string event_id,
@@ -38,8 +31,8 @@ boost::asio::awaitable<TokenDirectory::Decision> authorize(const Request& reques
                                                            const Context& context,
                                                            std::string event_id,
                                                            services::auth::Access access) {
-  return authorize(presented_token(request), *context.tokens, *context.metrics, std::move(event_id),
-                   access);
+  return authorize(TokenDirectory::presented(presented_token(request)), *context.tokens,
+                   *context.metrics, std::move(event_id), access);
 }
 
 namespace {

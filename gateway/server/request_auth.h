@@ -16,13 +16,8 @@ namespace rollcall::gateway::server {
 // subprotocol "rollcall.token.T". Empty when none.
 std::string presented_token(const Request& request);
 
-// Checks `token` (presented_token) for `access` to `event_id`. Counts refusals in `metrics`.
-boost::asio::awaitable<TokenDirectory::Decision> authorize(std::string token,
-                                                           TokenDirectory& tokens, Metrics& metrics,
-                                                           std::string event_id,
-                                                           services::auth::Access access);
-
-// The same for a token hashed once (a desk's, checked on every frame).
+// Checks `token` (presented_token, hashed once: desks and bridges check theirs on every frame)
+// for `access` to `event_id`. Counts refusals in `metrics`.
 boost::asio::awaitable<TokenDirectory::Decision> authorize(TokenDirectory::Presented token,
                                                            TokenDirectory& tokens, Metrics& metrics,
                                                            std::string event_id,

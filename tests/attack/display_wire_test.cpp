@@ -198,12 +198,23 @@ class RawDisplay {
 
 class DisplayWire : public FrameFixture {
  protected:
+  // Each message over the limit counted once, and logged naming the channel and the client.
+  void expect_oversized_counted_and_logged(support::GatewayProcess& g, int too_big,
+                                           const std::string& channel) {
+    EXPECT_EQ(metric_value(metrics(g), "rollcall_limit_rejections_total{limit=\"frame_size\"}"),
+              too_big);
+    EXPECT_NE(g.log().find(channel +
+                           " connection from 127.0.0.1 closed (1009): a message over 65536 bytes"),
+              std::string::npos)
+        << g.log();
+  }
+
   // rollcall_connections{channel} once it is `n` (places are given back a moment after a
   // close), or what it is after 10 s.
   std::uint64_t connections_once(support::GatewayProcess& g, const std::string& channel,
-                                 std::uint64_t n) {
+                                 std::uint64_t n, std::chrono::seconds within = 10s) {
     const auto name = "rollcall_connections{channel=\"" + channel + "\"}";
-    const auto deadline = Clock::now() + 10s;
+    const auto deadline = Clock::now() + within;
     std::uint64_t open = metric_value(metrics(g), name);
     while (open != n && Clock::now() < deadline) {
       std::this_thread::sleep_for(100ms);
@@ -304,13 +315,7 @@ TEST_F(DisplayWire, EveryBrokenRuleClosesWithBeastsCodeAndEndsTheConnection) {
     expect_closed_with(display, c);
     too_big += c.code == 1009;
   }
-  // Each message over the limit counted once, and logged.
-  EXPECT_EQ(metric_value(metrics(g), "rollcall_limit_rejections_total{limit=\"frame_size\"}"),
-            too_big);
-  EXPECT_NE(
-      g.log().find("display connection from 127.0.0.1 closed (1009): a message over 65536 bytes"),
-      std::string::npos)
-      << g.log();
+  expect_oversized_counted_and_logged(g, too_big, "display");
 }
 
 // Beacons read their frames the same way (gateway/server/raw_channel.cpp): the same rules, the
@@ -322,20 +327,9 @@ TEST_F(DisplayWire, BeaconsKeepTheSameRulesAndLeaveWhenClosed) {
         "/v1/online", "&participant=wire-" + std::to_string(i) + "&country=CH&category=other");
   };
   const int too_big = break_each_rule(g.port(), token(v1::platform), beacon_target, "beacon");
-  EXPECT_EQ(metric_value(metrics(g), "rollcall_limit_rejections_total{limit=\"frame_size\"}"),
-            too_big);
-  EXPECT_NE(
-      g.log().find("beacon connection from 127.0.0.1 closed (1009): a message over 65536 bytes"),
-      std::string::npos)
-      << g.log();
+  expect_oversized_counted_and_logged(g, too_big, "beacon");
   // Every beacon left: none is online any more.
-  const auto deadline = Clock::now() + 20s;
-  std::uint64_t online = 1;
-  while (Clock::now() < deadline &&
-         (online = metric_value(metrics(g), "rollcall_connections{channel=\"online\"}")) != 0) {
-    std::this_thread::sleep_for(100ms);
-  }
-  EXPECT_EQ(online, 0u);
+  EXPECT_EQ(connections_once(g, "online", 0, 20s), 0u);
 }
 
 // Desks read their frames the same way since they left Beast (gateway/server/desk_channel.cpp):
@@ -347,12 +341,7 @@ TEST_F(DisplayWire, DesksKeepTheSameRules) {
     too_big += break_each_rule(
         g.port(), token(v1::desk), [&](int) { return target; }, target);
   }
-  EXPECT_EQ(metric_value(metrics(g), "rollcall_limit_rejections_total{limit=\"frame_size\"}"),
-            too_big);
-  EXPECT_NE(
-      g.log().find("desk connection from 127.0.0.1 closed (1009): a message over 65536 bytes"),
-      std::string::npos)
-      << g.log();
+  expect_oversized_counted_and_logged(g, too_big, "desk");
 }
 
 // A desk reads its next frame only once it has answered the last: scans sent ahead, with pings
