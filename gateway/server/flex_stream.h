@@ -4,14 +4,17 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
+#include <boost/asio/append.hpp>
 #include <boost/asio/associator.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -98,6 +101,12 @@ class FlexStream {
         token, buffers);
   }
 
+  // Bytes the HTTP session read past an upgrade request: a client that sent its first frames in
+  // the same write gets them read before the socket's, not lost.
+  void give_back(std::string_view bytes) { received_.assign(bytes); }
+  // Those bytes, for a channel that takes the socket out of this stream.
+  std::string take_received() { return std::exchange(received_, {}); }
+
   // Every later read, and one in flight, is shown to `watcher` (null: to nobody) when it
   // completes.
   void watch_reads(ReadWatcher* watcher) {
@@ -124,6 +133,14 @@ class FlexStream {
  private:
   template <class MutableBuffers, class Handler>
   void read_some(const MutableBuffers& buffers, Handler&& handler) {
+    if (!received_.empty()) {
+      const auto n = boost::asio::buffer_copy(buffers, boost::asio::buffer(received_));
+      received_.erase(0, n);
+      if (received_.empty()) std::string().swap(received_);  // its bytes are the client's to size
+      boost::asio::post(get_executor(), boost::asio::append(std::forward<Handler>(handler),
+                                                            boost::beast::error_code{}, n));
+      return;
+    }
     if (tls_) {
       tls_->async_read_some(buffers, std::forward<Handler>(handler));
     } else {
@@ -132,6 +149,7 @@ class FlexStream {
   }
 
   std::shared_ptr<ReadWatcher*> watcher_;  // only for the channels that are watched
+  std::string received_;                   // given back, not read yet
   std::optional<boost::beast::tcp_stream> plain_;
   std::optional<TlsStream> tls_;
 };

@@ -199,6 +199,8 @@ asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket,
     auto request = parser.release();
     if (beast::websocket::is_upgrade(request)) {
       tcp.expires_never();  // the WebSocket sets its own timeouts
+      // What came with the request (a client that did not wait for the 101) is its first frames.
+      stream.give_back({static_cast<const char*>(buffer.data().data()), buffer.size()});
       // The upgrade runs on its own: this session's buffer, parser and frame are freed now
       // rather than held under every WebSocket for its lifetime.
       const auto executor = stream.get_executor();

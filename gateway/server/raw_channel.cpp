@@ -34,9 +34,10 @@ RawChannel::Streams RawChannel::take_streams(WebSocket&& ws) {
   FlexStream& flex = taken.next_layer();
   if (auto* tls = flex.tls()) {
     asio::ip::tcp::socket unused(tls->get_executor());
-    return Streams{std::move(unused), std::move(*tls)};
+    return Streams{std::move(unused), std::move(*tls), flex.take_received()};
   }
-  return Streams{flex.next_layer().release_socket(), std::nullopt};
+  auto received = flex.take_received();
+  return Streams{flex.next_layer().release_socket(), std::nullopt, std::move(received)};
 }
 
 RawChannel::RawChannel(WebSocket&& ws, GatedChannel channel, const Limits& limits,
@@ -54,6 +55,7 @@ RawChannel::RawChannel(Streams streams, GatedChannel channel, const Limits& limi
       parser_(channel_limits(channel, limits).max_frame),
       limiter_(channel_limits(channel, limits).rate, channel_limits(channel, limits).burst),
       rate_(channel_limits(channel, limits).rate),
+      received_(std::move(streams.received)),
       last_read_(Clock::now()) {}
 
 asio::ip::tcp::socket& RawChannel::tcp() {
@@ -103,6 +105,13 @@ void RawChannel::sweep_on(asio::steady_timer& timer, Clock::duration idle_timeou
 }
 
 void RawChannel::read_some() {
+  if (!received_.empty()) {  // as if read: the same limits, parser and loop
+    const auto n = asio::buffer_copy(read_buffer(), asio::buffer(received_));
+    received_.erase(0, n);
+    if (received_.empty()) std::string().swap(received_);  // up to 64 KiB, the client's choice
+    asio::post(executor_, [self = shared_from_this(), n] { self->on_read({}, n); });
+    return;
+  }
   auto done = [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
     self->on_read(ec, n);
   };

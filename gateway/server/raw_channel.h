@@ -106,6 +106,7 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   struct Streams {
     boost::asio::ip::tcp::socket socket;  // the connection when plain
     std::optional<FlexStream::TlsStream> tls;
+    std::string received;  // read with the upgrade request: the first bytes read
   };
   enum class Written { data, control, close };
 
@@ -158,6 +159,7 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   bool parsing_ = false;        // parse_unread() is running (on_message() may resume inside it)
   bool swept_out_ = false;      // finished: sweep_on() stops
   std::string_view unread_;     // in the read buffer: what the parser has not taken yet
+  std::string received_;        // sent with the upgrade request, read before the socket
   boost::asio::steady_timer* sweep_timer_ = nullptr;     // sweep_on()'s, cancelled when finished
   boost::asio::steady_timer* wait_for_close_ = nullptr;  // finish() waits here for our close
   // For the sweep (the epoch: none).

@@ -79,9 +79,11 @@ std::string snapshot_request() {
 // A display client made by hand: the upgrade written out, frames read and written as bytes.
 class RawDisplay {
  public:
+  // `early`: bytes written in the same write as the upgrade request, before its 101.
   RawDisplay(unsigned short port, const std::string& token, bool json = false,
              int receive_buffer = 0,
-             const std::string& target = FrameFixture::target("/v1/display")) {
+             const std::string& target = FrameFixture::target("/v1/display"),
+             std::string_view early = {}) {
     socket_.open(asio::ip::tcp::v4());
     if (receive_buffer) socket_.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
     socket_.connect({asio::ip::make_address("127.0.0.1"), port});
@@ -90,8 +92,12 @@ class RawDisplay {
         " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         "Authorization: Bearer " +
-        token + "\r\n" + (json ? "Sec-WebSocket-Protocol: rollcall.v1.json\r\n" : "") + "\r\n";
-    asio::write(socket_, asio::buffer(request));
+        token + "\r\n" + (json ? "Sec-WebSocket-Protocol: rollcall.v1.json\r\n" : "") + "\r\n" +
+        std::string(early);
+    // A channel may close before reading all of `early` (a message over its limit): what it
+    // answered is read below all the same.
+    boost::system::error_code ignored;
+    asio::write(socket_, asio::buffer(request), ignored);
     const auto end = asio::read_until(socket_, asio::dynamic_buffer(in_), "\r\n\r\n");
     if (!in_.starts_with("HTTP/1.1 101")) throw std::runtime_error("not upgraded: " + in_);
     in_.erase(0, end);
@@ -240,8 +246,10 @@ struct BrokenRule {
   std::uint16_t code;
 };
 
-// Every rule of RFC 6455 a client can break, and the close code Beast answered it with.
-std::vector<BrokenRule> broken_rules() {
+// Every rule of RFC 6455 a client can break, and the close code Beast answered it with; a
+// message's limit is the channel's (`max_message`: a bridge's batches may be 1 MiB).
+std::vector<BrokenRule> broken_rules(std::size_t max_message = 64 * 1024) {
+  const auto over = " over " + std::to_string(max_message / 1024) + " KiB";
   std::vector<BrokenRule> cases = {
       {"unmasked", client_frame(2, "x", true, false), 1002},
       {"continuation first", client_frame(0, "x"), 1002},
@@ -254,9 +262,10 @@ std::vector<BrokenRule> broken_rules() {
       {"text not UTF-8", client_frame(1, "{\"snapshot\":\"\xC0\xAF\"}"), 1007},
       {"fragmented text not UTF-8", client_frame(1, "\xE2\x82", false) + client_frame(0, "x"),
        1007},
-      {"message over 64 KiB", client_frame(2, std::string(64 * 1024 + 1, 'x')), 1009},
-      {"fragments over 64 KiB",
-       client_frame(2, std::string(40000, 'x'), false) + client_frame(0, std::string(30000, 'x')),
+      {"message" + over, client_frame(2, std::string(max_message + 1, 'x')), 1009},
+      {"fragments" + over,
+       client_frame(2, std::string(max_message / 2 + 4000, 'x'), false) +
+           client_frame(0, std::string(max_message / 2, 'x')),
        1009},
       // The peer's own close: answered with its code (1000 for an empty one).
       {"close 1000", client_frame(8, std::string("\x03\xE8", 2) + "bye"), 1000},
@@ -582,6 +591,86 @@ TEST_F(DisplayWire, AFloodWithABrokenFrameBehindItEndsAtOnceOnEveryChannel) {
     std::this_thread::sleep_for(100ms);
   }
   EXPECT_EQ(open, 0u);
+}
+
+// A client that writes its first frames with its upgrade request (not waiting for the 101, as
+// RFC 6455 asks) has them read, not dropped, on every WebSocket route of the catalogue: whole or
+// cut at any byte (the rest sent after the 101), a desk's scan and a bridge's batch are answered
+// and the pings around them answered in order; a broken rule sent that way closes with Beast's
+// code as it does later.
+TEST_F(DisplayWire, FramesSentWithTheUpgradeRequestAreRead) {
+  auto& g = gateway({"--messages-per-second", "1000000"});
+  struct Channel {
+    std::string target;
+    v1::Role role;
+    std::string data;  // a message that gets an answer, with `answer_has` in its payload
+    std::string answer_has;
+  };
+  std::vector<Channel> channels;
+  int n = 0;
+  const auto early_id = [&n] { return "early-" + std::to_string(n++); };
+  for (const auto& target : channel_targets("/v1/desk")) {
+    const auto id = early_id();
+    channels.push_back(
+        {target, v1::desk, client_frame(2, good_scan(id, "B3").SerializeAsString()), id});
+  }
+  for (const auto& target : channel_targets("/v1/online")) {
+    const auto id = early_id();
+    v1::OnlineRequest batch;
+    *batch.mutable_batch()->add_events() = good_join(id, "p-" + id);
+    channels.push_back({target, v1::platform, client_frame(2, batch.SerializeAsString()), id});
+    channels.push_back(
+        {target + "&country=CH&participant=beacon-" + id + "-", v1::platform, "", ""});
+  }
+  for (const auto& target : channel_targets("/v1/display")) {
+    channels.push_back({target, v1::display, "", ""});
+  }
+  std::mt19937 random(29);
+  int connections = 0;
+  for (const auto& channel : channels) {
+    const auto bytes = client_frame(9, "before") + channel.data + client_frame(9, "after");
+    std::vector<std::size_t> cuts = {bytes.size(), 0, 1, 2, bytes.size() - 1};
+    for (int i = 0; i < 4; ++i) cuts.push_back(random() % bytes.size());
+    for (const auto cut : cuts) {
+      SCOPED_TRACE(channel.target + ", " + std::to_string(cut) + " of " +
+                   std::to_string(bytes.size()) + " bytes with the request");
+      // A beacon is one participant: each connection its own.
+      auto target = channel.target;
+      if (target.find("participant=") != std::string::npos) target += std::to_string(connections);
+      ++connections;
+      RawDisplay client(g.port(), token(channel.role), false, 0, target,
+                        std::string_view(bytes).substr(0, cut));
+      ASSERT_TRUE(client.send(std::string_view(bytes).substr(cut)));
+      std::vector<std::string> pongs;
+      bool answered = channel.data.empty();
+      // A pong may answer only the latest of the pings read together (RFC 6455 5.5.3).
+      while (pongs.empty() || pongs.back() != "after" || !answered) {
+        const auto frame = client.next_message(10s);
+        ASSERT_TRUE(frame) << pongs.size() << " pongs" << (answered ? "" : ", no answer");
+        if (frame->opcode == 10) {
+          pongs.push_back(frame->payload);
+        } else if (!channel.data.empty() &&
+                   frame->payload.find(channel.answer_has) != std::string::npos) {
+          EXPECT_FALSE(answered) << "answered twice";
+          answered = true;
+        }
+      }
+      if (pongs.size() == 2) EXPECT_EQ(pongs.front(), "before");
+      EXPECT_LE(pongs.size(), 2u);
+      EXPECT_FALSE(client.ended());
+    }
+  }
+  for (const auto& channel : channels) {
+    const bool bridge = channel.role == v1::platform && !channel.data.empty();
+    for (const auto& c : broken_rules(bridge ? 1024 * 1024 : 64 * 1024)) {
+      SCOPED_TRACE(channel.target + ": " + c.label + " with the request");
+      auto target = channel.target;
+      if (target.find("participant=") != std::string::npos) target += std::to_string(connections);
+      ++connections;
+      RawDisplay client(g.port(), token(channel.role), false, 0, target, c.bytes);
+      expect_closed_with(client, c);
+    }
+  }
 }
 
 // Client libraries split long messages into frames of 4 KiB or more (Beast's and gorilla's
