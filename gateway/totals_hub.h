@@ -108,6 +108,9 @@ class TotalsHub : public std::enable_shared_from_this<TotalsHub> {
   boost::asio::any_io_executor executor_;
   std::shared_ptr<redis::Commands> commands_;
   std::shared_ptr<redis::Connection> subscriber_;
+  // The notice being read: only the subscriber's strand touches it, a message at a time, and its
+  // storage serves every notice (one per scan).
+  services::totals::ChangeNotice notice_;
   std::chrono::milliseconds tick_;
   std::shared_ptr<Metrics> metrics_;
   boost::asio::steady_timer timer_;

@@ -52,7 +52,7 @@ void TotalsFolder::reset(std::uint64_t seq, const Counters& counters) {
   pending_.Clear();
   pending_days_.clear();
   pending_desks_.clear();
-  apply_counters(counters, nullptr);
+  for (const auto& [name, value] : counters) apply_counter(name, value, nullptr);
   trim_arrivals(nullptr);
   derive_figures(&state_);
   derive_due_ = false;
@@ -65,7 +65,8 @@ void TotalsFolder::reset(std::uint64_t seq, const Counters& counters) {
 TotalsFolder::Fold TotalsFolder::apply(const ChangeNotice& notice) {
   if (!synced_ || notice.seq <= state_.seq()) return synced_ ? Fold::stale : Fold::gap;
   if (notice.seq != state_.seq() + 1) return Fold::gap;
-  apply_counters(notice.set, &pending_);
+  for (const auto& counter : notice.set)
+    apply_counter(notice.name(counter), counter.value, &pending_);
   trim_arrivals(&pending_);
   state_.set_seq(notice.seq);
   pending_.set_seq(notice.seq);
@@ -80,19 +81,17 @@ TotalsFolder::Fold TotalsFolder::apply(const ChangeNotice& notice) {
   return Fold::reshaped;
 }
 
-void TotalsFolder::apply_counters(const Counters& counters, v1::Totals* changes) {
-  for (const auto& [name, value] : counters) {
-    const auto placement = apply_counter(name, value, &state_);
-    if (!placement.known || !changes) continue;
-    if (!placement.day.empty()) {
-      pending_days_.emplace(placement.day);
-    } else if (!placement.desk.empty()) {
-      pending_desks_.emplace(placement.desk);
-    } else {
-      apply_counter(name, value, changes);
-    }
-    derive_due_ |= placement.derived;
+void TotalsFolder::apply_counter(std::string_view name, std::int64_t value, v1::Totals* changes) {
+  const auto placement = totals::apply_counter(name, value, &state_);
+  if (!placement.known || !changes) return;
+  if (!placement.day.empty()) {
+    if (!pending_days_.contains(placement.day)) pending_days_.emplace(placement.day);
+  } else if (!placement.desk.empty()) {
+    if (!pending_desks_.contains(placement.desk)) pending_desks_.emplace(placement.desk);
+  } else {
+    totals::apply_counter(name, value, changes);
   }
+  derive_due_ |= placement.derived;
 }
 
 void TotalsFolder::settle() {

@@ -40,7 +40,8 @@ class TotalsFolder {
   void mark_unsynced() { synced_ = false; }
 
  private:
-  void apply_counters(const Counters& counters, v1::Totals* changes);
+  // Into the state, and into `changes` unless null.
+  void apply_counter(std::string_view name, std::int64_t value, v1::Totals* changes);
   void trim_arrivals(v1::Totals* changes);
   // Derives the figures counted over the countries once per update, not once per notice: at a
   // thousand scans a second, most notices change a country counter.
@@ -48,8 +49,10 @@ class TotalsFolder {
 
   v1::Totals state_;
   v1::Totals pending_;  // changed parts since the last take_update (days copied at take time)
-  std::set<std::string> pending_days_;  // maps of messages travel whole: copied at take time
-  std::set<std::string> pending_desks_;
+  // Maps of messages travel whole: copied at take time. Looked up by view (a scan names its day
+  // and desk again and again).
+  std::set<std::string, std::less<>> pending_days_;
+  std::set<std::string, std::less<>> pending_desks_;
   std::uint64_t sent_seq_ = 0;  // seq of the last update taken (or of the last reset)
   bool synced_ = false;
   bool derive_due_ = false;  // a country counter changed since the figures were derived

@@ -112,8 +112,49 @@ TEST(ChangeNotice, ReadsTheCountersAForgottenDeskRemoved) {
   EXPECT_FALSE(parse_change_notice(R"({"seq":1,"set":{},"unset":"desk:a:scans"})"));
 }
 
-ChangeNotice notice(std::uint64_t seq, Counters set) {
-  return {seq, std::move(set)};
+// The hub reads every notice into one ChangeNotice: each read leaves only that notice's
+// counters, names unescaped, whatever the one before held.
+TEST(ChangeNotice, ReadsNoticeAfterNoticeIntoOne) {
+  ChangeNotice notice;
+  ASSERT_TRUE(parse_change_notice(
+      R"({"seq":3,"set":{"desk:gate-1:scans":4,"onsite":9},"unset":["desk:x:late"]})", &notice));
+  ASSERT_TRUE(parse_change_notice(R"({"seq":4,"set":{"inside:zone:hall":2}})", &notice));
+  EXPECT_EQ(notice.seq, 4u);
+  ASSERT_EQ(notice.set.size(), 1u);
+  EXPECT_EQ(notice.name(notice.set[0]), "inside:zone:hall");
+  EXPECT_EQ(notice.set[0].value, 2);
+  EXPECT_TRUE(notice.unset.empty());
+  EXPECT_FALSE(parse_change_notice(R"({"seq":5,"set":{"onsite":"x"}})", &notice));
+  ASSERT_TRUE(parse_change_notice(R"({"seq":6})", &notice));
+  EXPECT_TRUE(notice.set.empty());
+}
+
+// Keys a notice does not use are skipped whatever they hold; seq, set or unset given twice (under
+// any spelling) is no notice: which one would count is anyone's guess.
+TEST(ChangeNotice, SkipsOtherKeysAndRefusesItsOwnTwice) {
+  const auto read = parse_change_notice(
+      R"({"by":{"fn":["scan",{"x":null}],"n":1.5},"seq":2,"set":{"onsite":1},"at":"t"})");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->seq, 2u);
+  EXPECT_EQ(read->set.size(), 1u);
+  for (const auto* twice :
+       {R"({"seq":1,"seq":2})", R"({"seq":1,"se\u0071":2})", R"({"seq":1,"set":{},"set":{}})",
+        R"({"seq":1,"unset":[],"unset":[]})"}) {
+    EXPECT_FALSE(parse_change_notice(twice)) << twice;
+  }
+  for (const auto* wrong :
+       {R"([{"seq":1}])", R"({"seq":1,"set":{"a":{"b":1}}})", R"({"seq":1,"set":[1]})",
+        R"({"seq":1,"unset":["a",["b"]]})", R"({"seq":1,"unset":{"a":"b"}})", R"({"seq":1.0})",
+        R"({"seq":18446744073709551615})", R"({"seq":1,"set":{"a":1})", "", "1", R"({"seq":1} x)",
+        R"({"seq":1}{"seq":2})", R"({"seq":1}])"}) {
+    EXPECT_FALSE(parse_change_notice(wrong)) << wrong;
+  }
+}
+
+ChangeNotice notice(std::uint64_t seq, const Counters& set) {
+  ChangeNotice out{.seq = seq};
+  for (const auto& [name, value] : set) out.add(name, value);
+  return out;
 }
 
 TEST(TotalsFolder, FoldsNoticesInOrderAndCoalescesOneUpdatePerTick) {
