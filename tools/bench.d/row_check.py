@@ -41,8 +41,10 @@ def _ingest(rows, name, x):
         rows.append((name, "the replay of the gateway's calls measured nothing (its baseline is "
                      "missing)"))
     for i, r in enumerate(x.get("rounds") or [], 1):
-        if _nothing(r.get("gateway")) or _nothing(r.get("replay")):
-            rows.append((name, f"round {i} measured nothing (gateway or replay)"))
+        if _nothing(r.get("gateway")) or _nothing(r.get("replay")) or _nothing(
+                r.get("redis_benchmark")):
+            rows.append((name, f"round {i} measured nothing (gateway, replay or "
+                               "redis-benchmark)"))
 
 
 def _latency(rows, lat):

@@ -33,7 +33,7 @@ PROFILES = {
     # scans per ingest run, ingest rounds (gateway then replay, the ratio their median),
     # redis-benchmark calls, latency runs (rate/s, scans), fan-out steps,
     # seconds measured per step, presence sizes, export badges (None: the piece's default)
-    "full": dict(ingest_scans=40000, ingest_rounds=3, rb_calls=60000, desks=32,
+    "full": dict(ingest_scans=40000, ingest_rounds=5, rb_calls=60000, desks=32,
                  latency=[(1000, 15000), (10000, 50000)],
                  fanout_steps=[1000, 2500, 5000, 10000], fanout_real_steps=[10000],
                  fanout_measure=8, fanout_warmup=2,
@@ -454,21 +454,30 @@ def ingest(bins, work, scn, cfg, results):
         rb_clients = redis_benchmark(redis, scn, cfg["rb_calls"], 1, cfg["desks"], cpus="1")
         redis.close()
         replay = replay_scan_calls(bins, work, scn, recorded, fsync, cfg["desks"])
-        # More rounds, each the gateway then the replay minutes apart at most: the machine's
-        # noise moves both of a round alike, and the ratio is the rounds' median.
-        rounds = [{"gateway": gw_rate, "replay": replay["calls_per_second"]}]
+        # More rounds, each the gateway then both baselines a minute apart at most: the
+        # machine's noise moves all three of a round alike, and each ratio is the rounds' median.
+        rounds = [{"gateway": gw_rate, "replay": replay["calls_per_second"],
+                   "redis_benchmark": rb}]
         for i in range(2, cfg.get("ingest_rounds", 1) + 1):
             again_redis, again_gw, again, _ = through_gateway(bins, work, scn, timeline, cfg,
                                                                fsync, f"-{i}")
             again_gw.close()
-            again_redis.close()
             if again.get("failure") or not again["scans"]["results"]:
                 raise RuntimeError(f"ingest round {i}: " + (again.get("failure") or "0 scans"))
+            again_rb = redis_benchmark(again_redis, scn, cfg["rb_calls"], cfg["desks"], 1,
+                                       cpus="1")
+            again_redis.close()
             rounds.append({"gateway": again["scans"]["per_second"],
                            "replay": replay_scan_calls(bins, work, scn, recorded, fsync,
-                                                       cfg["desks"], f"-{i}")["calls_per_second"]})
+                                                       cfg["desks"], f"-{i}")["calls_per_second"],
+                           "redis_benchmark": again_rb})
         for r in rounds:
             r["ratio"] = round(r["gateway"] / r["replay"], 3)
+            # redis-benchmark's CSV unread: no ratio for the round (row_check fails the row).
+            r["benchmark_ratio"] = (round(r["gateway"] / r["redis_benchmark"], 3)
+                                    if r["redis_benchmark"] else None)
+        benchmark_ratios = [r["benchmark_ratio"] for r in rounds
+                            if r["benchmark_ratio"] is not None]
         out[fsync] = {
             "gateway_scans_per_second": gw_rate,
             "gateway_ok": report.get("ok"), "gateway_failure": report.get("failure", ""),
@@ -480,7 +489,7 @@ def ingest(bins, work, scn, cfg, results):
             "redis_benchmark_args": f"-c 1 -P {cfg['desks']} -r 10000 -n {cfg['rb_calls']}",
             "redis_benchmark_clients_calls_per_second": rb_clients,
             "redis_benchmark_clients_args": f"-c {cfg['desks']} -P 1",
-            "ratio": round(gw_rate / rb, 3) if rb else None,
+            "ratio": statistics.median(benchmark_ratios) if benchmark_ratios else None,
             "replay": replay,
             "rounds": rounds,
             "replay_ratio": statistics.median(r["ratio"] for r in rounds),
@@ -488,8 +497,9 @@ def ingest(bins, work, scn, cfg, results):
         }
         log(f"ingest {fsync}: gateway {gw_rate}/s, redis-benchmark {rb}/s (-P {cfg['desks']}), "
             f"{rb_clients}/s (-c {cfg['desks']}); gateway / the gateway's calls replayed "
-            f"(-P {cfg['desks']}), by round: " +
-            ", ".join(f"{r['gateway']}/{r['replay']} = {r['ratio']}" for r in rounds))
+            f"(-P {cfg['desks']}) and redis-benchmark, by round: " +
+            ", ".join(f"{r['gateway']}/{r['replay']} = {r['ratio']}, "
+                      f"/{r['redis_benchmark']} = {r['benchmark_ratio']}" for r in rounds))
     results["ingest"] = out
     if profile:
         results["profile"] = profile
