@@ -182,6 +182,9 @@ def problems(results, parts=None):
     if fan is not None:
         for key in ("ws_reference", "rollcall_2kb", "rollcall_2kb_2threads", "rollcall_real"):
             _fanout_run(rows, f"fan-out {key}", fan.get(key), with_load=key == "rollcall_real")
+        for key in ("profile_ws", "profile_rollcall"):  # the floor row rests on both
+            if isinstance(fan.get(key), dict) and fan[key].get("error"):
+                rows.append((f"fan-out {key}", fan[key]["error"]))
     pres = results.get("presence")
     if pres is not None:
         _beacons(rows, "presence, one gateway", pres.get("one_gateway"))

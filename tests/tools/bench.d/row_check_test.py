@@ -244,6 +244,14 @@ class RowCheck(unittest.TestCase):
                 self.assertIn((part, "failed: gateway did not start"),
                               row_check.problems(r, PARTS))
 
+    def test_a_failed_profile_fails_the_floor_rows(self):
+        for key in ("profile_ws", "profile_rollcall"):
+            with self.subTest(profile=key):
+                r = good_results()
+                r["fanout"][key] = {"error": "profile of ws: the client measured no step"}
+                self.assertIn((f"fan-out {key}", "profile of ws: the client measured no step"),
+                              row_check.problems(r, PARTS))
+
     def test_refusals_and_client_failures_are_named_with_their_cause(self):
         cases = []
         for key in ("ws_reference", "rollcall_2kb", "rollcall_2kb_2threads", "rollcall_real"):
