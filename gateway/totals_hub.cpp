@@ -249,8 +249,7 @@ asio::awaitable<std::optional<v1::Totals>> TotalsHub::totals(const std::string& 
 
 void TotalsHub::on_message(const std::string& channel, const std::string& payload) {
   const auto event_id = event_of_channel(channel);
-  auto& notice = notice_;
-  if (!event_id || !services::totals::parse_change_notice(payload, &notice)) {
+  if (!event_id || !services::totals::parse_change_notice(payload, &notice_)) {
     spdlog::warn("ignoring unreadable change notice on {}", channel);
     return;
   }
@@ -262,10 +261,10 @@ void TotalsHub::on_message(const std::string& channel, const std::string& payloa
     if (it == feeds_.end()) return;
     auto& feed = it->second;
     if (feed.loading) {
-      feed.buffered.push_back(notice);
+      feed.buffered.push_back(notice_);
       return;
     }
-    fold = feed.folder.apply(notice);
+    fold = feed.folder.apply(notice_);
   }
   if (fold == Fold::gap) reload(*event_id);
   // Something was removed (a forgotten desk): every display takes a fresh snapshot.

@@ -37,6 +37,16 @@ class ReadWatcher {
 
 namespace detail {
 
+// Moves the first of `received` (bytes read before the channel's own reads) into `buffers`; its
+// storage goes once it is empty (up to 64 KiB, the client's choice). Returns the bytes moved.
+template <class MutableBuffers>
+std::size_t take_received(std::string& received, const MutableBuffers& buffers) {
+  const auto n = boost::asio::buffer_copy(buffers, boost::asio::buffer(received));
+  received.erase(0, n);
+  if (received.empty()) std::string().swap(received);
+  return n;
+}
+
 // A read's handler that shows the bytes read to the stream's watcher first. The watcher is
 // taken from a cell shared with the stream when the read completes: a watcher gone meanwhile
 // has unset it, and a stream gone meanwhile leaves the cell to the handler.
@@ -134,9 +144,7 @@ class FlexStream {
   template <class MutableBuffers, class Handler>
   void read_some(const MutableBuffers& buffers, Handler&& handler) {
     if (!received_.empty()) {
-      const auto n = boost::asio::buffer_copy(buffers, boost::asio::buffer(received_));
-      received_.erase(0, n);
-      if (received_.empty()) std::string().swap(received_);  // its bytes are the client's to size
+      const auto n = detail::take_received(received_, buffers);
       boost::asio::post(get_executor(), boost::asio::append(std::forward<Handler>(handler),
                                                             boost::beast::error_code{}, n));
       return;

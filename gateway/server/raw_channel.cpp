@@ -32,11 +32,11 @@ RawChannel::Streams RawChannel::take_streams(WebSocket&& ws) {
   // Beast's state (its timers among it) ends with `taken`; it read nothing past the request.
   WebSocket taken(std::move(ws));
   FlexStream& flex = taken.next_layer();
+  auto received = flex.take_received();
   if (auto* tls = flex.tls()) {
     asio::ip::tcp::socket unused(tls->get_executor());
-    return Streams{std::move(unused), std::move(*tls), flex.take_received()};
+    return Streams{std::move(unused), std::move(*tls), std::move(received)};
   }
-  auto received = flex.take_received();
   return Streams{flex.next_layer().release_socket(), std::nullopt, std::move(received)};
 }
 
@@ -106,9 +106,7 @@ void RawChannel::sweep_on(asio::steady_timer& timer, Clock::duration idle_timeou
 
 void RawChannel::read_some() {
   if (!received_.empty()) {  // as if read: the same limits, parser and loop
-    const auto n = asio::buffer_copy(read_buffer(), asio::buffer(received_));
-    received_.erase(0, n);
-    if (received_.empty()) std::string().swap(received_);  // up to 64 KiB, the client's choice
+    const auto n = detail::take_received(received_, read_buffer());
     asio::post(executor_, [self = shared_from_this(), n] { self->on_read({}, n); });
     return;
   }
