@@ -4,10 +4,23 @@
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
+#include <hiredis/sds.h>
 
 #include "redis/hiredis_reply.h"
 
 namespace rollcall::redis {
+
+namespace {
+
+// hiredis writes when the loop next finds the socket writable, that is after every handler
+// already queued: under load, a whole turn's commands in one write, which Redis runs to the end
+// before it answers any while the gateway waits, and whose answers the gateway then handles
+// while Redis waits. Writing as soon as a few commands are buffered lets Redis start on them
+// while the gateway reads the rest (the ingest bench's scans per second: about 1.4x; 512 B to
+// 1 KiB did best between 256 B and 4 KiB).
+constexpr std::size_t kEarlyWriteBytes = 1024;
+
+}  // namespace
 
 HiredisLink::HiredisLink(Strand strand, std::weak_ptr<void> guard, Handlers handlers)
     : strand_(std::move(strand)), guard_(std::move(guard)), handlers_(std::move(handlers)) {}
@@ -36,9 +49,19 @@ bool HiredisLink::send(const Command& command, Tag tag) {
   // SUBSCRIBE and UNSUBSCRIBE, as it does for an argv). The tag travels as the privdata itself:
   // nothing to free, even for a SUBSCRIBE's callback that hiredis keeps (and calls for every
   // message) until the context goes.
-  return redisAsyncFormattedCommand(context_, &HiredisLink::on_reply,
-                                    reinterpret_cast<void*>(static_cast<std::uintptr_t>(tag)),
-                                    bytes.data(), bytes.size()) == REDIS_OK;
+  const auto buffered = sdslen(context_->c.obuf);
+  if (redisAsyncFormattedCommand(context_, &HiredisLink::on_reply,
+                                 reinterpret_cast<void*>(static_cast<std::uintptr_t>(tag)),
+                                 bytes.data(), bytes.size()) != REDIS_OK) {
+    return false;
+  }
+  // Once per crossing: a buffer that stays above it is waiting for the socket, and the loop
+  // writes it when it can. Not before connecting: hiredis would take the socket for connected.
+  if (buffered < kEarlyWriteBytes && sdslen(context_->c.obuf) >= kEarlyWriteBytes &&
+      (context_->c.flags & REDIS_CONNECTED) != 0) {
+    redisAsyncHandleWrite(context_);  // a failed write ends the link: on_disconnect
+  }
+  return true;
 }
 
 void HiredisLink::close() {
