@@ -34,9 +34,8 @@ BeaconSession::BeaconSession(WebSocket&& ws, std::shared_ptr<const EventInfo> ev
       leases_(std::move(parts.leases)),
       batcher_(std::move(parts.beacons)),
       countries_(std::move(parts.countries)),
-      idle_timeout_(parts.limits.beacon_idle_timeout),
       connection_(next_beacon++),
-      timer_(get_executor()),
+      sweeps_(std::move(parts.beacon_sweeps)),
       gauge_(metrics(), Channel::online) {
   v1::PresenceEvent item;
   item.set_kind(v1::join);
@@ -73,9 +72,7 @@ asio::awaitable<void> BeaconSession::run() {
       co_return;
     }
   }
-  // A quarter of the timeout: thousands of beacons wake rarely (their closing and slow-write
-  // bounds may run up to a quarter late).
-  sweep_on(timer_, idle_timeout_, idle_timeout_ / 4);
+  sweeps_->add(shared_from_this());
   start_reading();
 }
 

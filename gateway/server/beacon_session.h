@@ -1,11 +1,11 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "gateway/event_directory.h"
 #include "gateway/metrics.h"
@@ -22,8 +22,8 @@ namespace rollcall::gateway::server {
 // and counted against the beacon's rate, never answered.
 //
 // A RawChannel, for a beacon is the connection held by the thousand: after the handshake it
-// keeps the socket, its join (for the leave) and a timer, no Beast stream. Silence is found by
-// that timer (RawChannel::sweep_on), every quarter of the beacon timeout.
+// keeps the socket and its join (for the leave), no Beast stream or timer. Silence is found by
+// its thread's sweep (ChannelSweeps), every quarter of the beacon timeout.
 class BeaconSession : public RawChannel {
  public:
   BeaconSession(WebSocket&& ws, std::shared_ptr<const EventInfo> event,
@@ -34,6 +34,7 @@ class BeaconSession : public RawChannel {
 
  private:
   void on_message(const ws::ClientEvent& message) override {}
+  boost::asio::mutable_buffer read_buffer() override { return boost::asio::buffer(read_buffer_); }
   // The leave (if it joined).
   boost::asio::awaitable<void> on_finished() override;
   // A join or leave must be counted even if Redis blinks: retried until it is applied.
@@ -45,14 +46,14 @@ class BeaconSession : public RawChannel {
   std::shared_ptr<PresenceLeases> leases_;
   std::shared_ptr<PresenceBatcher> batcher_;
   std::shared_ptr<const services::registry::CountryCodes> countries_;
-  RawChannel::Clock::duration idle_timeout_;
   // The join, serialized: one allocation per beacon where the message would hold one per field
   // (thousands of beacons keep it for their leave).
   std::string join_;
   std::uint64_t connection_;
   bool joined_ = false;
-  boost::asio::steady_timer timer_;  // the sweeps
+  std::shared_ptr<ChannelSweeps> sweeps_;
   ChannelGauge gauge_;
+  std::array<char, 128> read_buffer_;  // heartbeats and pongs: tiny frames
 };
 
 }  // namespace rollcall::gateway::server

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -45,6 +46,7 @@ class DisplaySession : public RawChannel, public DisplaySink {
 
  private:
   void on_message(const ws::ClientEvent& message) override;
+  boost::asio::mutable_buffer read_buffer() override { return boost::asio::buffer(read_buffer_); }
   boost::asio::awaitable<void> on_finished() override;
   Bytes next_data() override;
   void on_data_written() override;
@@ -59,6 +61,7 @@ class DisplaySession : public RawChannel, public DisplaySink {
   bool has_state_ = false;
   std::uint64_t seq_ = 0;  // what the display has
   ChannelGauge gauge_;
+  std::array<char, 128> read_buffer_;  // snapshot requests and pongs: tiny frames
 };
 
 }  // namespace rollcall::gateway::server

@@ -55,7 +55,9 @@ RawChannel::RawChannel(Streams streams, GatedChannel channel, const Limits& limi
       parser_(channel_limits(channel, limits).max_frame),
       limiter_(channel_limits(channel, limits).rate, channel_limits(channel, limits).burst),
       rate_(channel_limits(channel, limits).rate),
-      received_(std::move(streams.received)),
+      received_(streams.received.empty()
+                    ? nullptr
+                    : std::make_unique<std::string>(std::move(streams.received))),
       last_read_(Clock::now()) {}
 
 asio::ip::tcp::socket& RawChannel::tcp() {
@@ -89,6 +91,12 @@ void RawChannel::sweep(Clock::time_point now, Clock::duration idle_timeout) {
   }
 }
 
+bool RawChannel::swept(Clock::time_point now, Clock::duration idle_timeout) {
+  if (swept_out_) return false;
+  sweep(now, idle_timeout);
+  return true;
+}
+
 void RawChannel::start_reading() {
   read_some();
 }
@@ -105,8 +113,9 @@ void RawChannel::sweep_on(asio::steady_timer& timer, Clock::duration idle_timeou
 }
 
 void RawChannel::read_some() {
-  if (!received_.empty()) {  // as if read: the same limits, parser and loop
-    const auto n = detail::take_received(received_, read_buffer());
+  if (received_) {  // as if read: the same limits, parser and loop
+    const auto n = detail::take_received(*received_, read_buffer());
+    if (received_->empty()) received_.reset();
     asio::post(executor_, [self = shared_from_this(), n] { self->on_read({}, n); });
     return;
   }

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -33,7 +32,7 @@ namespace rollcall::gateway::server {
 // errors as Beast did, and counting every frame against the channel's rate as FrameGate does.
 // It writes one frame at a time: our close, a pong, a keep-alive ping, an error, then whatever
 // the channel has next (next_data()). sweep() stands in for Beast's per-write and idle timers;
-// the channel calls it about once a second (displays from the hub, beacons and desks from a
+// it runs about once a second (displays from the hub, beacons from ChannelSweeps, desks from a
 // timer: sweep_on()). Nothing a display or beacon reads carries a token, so a TokenWatch checks
 // the one it was let in with; a desk checks its token on every frame.
 class RawChannel : public std::enable_shared_from_this<RawChannel>, public TokenWatch::Holder {
@@ -51,6 +50,9 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   void hold(std::unique_ptr<ConnectionLimits::Slot> slot) { slot_ = std::move(slot); }
   // The token it was let in with is refused now: closed as a desk is (4401, 4403).
   void on_token_refused(const TokenDirectory::Decision& decision) override;
+  // One sweep() by a sweeper shared with other channels (ChannelSweeps); false once the
+  // connection is finished: it needs no more.
+  bool swept(Clock::time_point now, Clock::duration idle_timeout);
 
  protected:
   // `ws` has completed its handshake; its stream is taken out of it.
@@ -123,9 +125,9 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   // by sweep(), which must go on running until it returns.
   boost::asio::awaitable<void> finish();
   bool handle(const ws::ClientEvent& event);  // false: read no further
-  // Where the channel reads: a display's or beacon's client sends only tiny frames, a desk's a
-  // scan at a time.
-  virtual boost::asio::mutable_buffer read_buffer() { return boost::asio::buffer(read_buffer_); }
+  // Where the channel reads, sized by each channel for what its client sends (the parser takes
+  // any frame piecewise).
+  virtual boost::asio::mutable_buffer read_buffer() = 0;
   bool admit();  // one more frame within the rate?
   void written(boost::system::error_code ec, Written kind);
   boost::asio::ip::tcp::socket& tcp();
@@ -157,18 +159,16 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   bool paused_ = false;         // a message is being answered: nothing more is read
   bool reading_over_ = false;   // end_reading() was called: nothing more is read
   bool parsing_ = false;        // parse_unread() is running (on_message() may resume inside it)
-  bool swept_out_ = false;      // finished: sweep_on() stops
+  bool swept_out_ = false;      // finished: no more sweeps (sweep_on(), ChannelSweeps)
   std::string_view unread_;     // in the read buffer: what the parser has not taken yet
-  std::string received_;        // sent with the upgrade request, read before the socket
+  // Sent with the upgrade request, read before the socket; rarely any, so not inline.
+  std::unique_ptr<std::string> received_;
   boost::asio::steady_timer* sweep_timer_ = nullptr;     // sweep_on()'s, cancelled when finished
   boost::asio::steady_timer* wait_for_close_ = nullptr;  // finish() waits here for our close
   // For the sweep (the epoch: none).
   Clock::time_point write_started_{};
   Clock::time_point closing_since_{};
   Clock::time_point last_read_{};
-  // For displays and beacons, whose clients send only tiny frames (a snapshot request,
-  // heartbeats, pongs); the parser takes any frame piecewise.
-  std::array<char, 128> read_buffer_;
 };
 
 }  // namespace rollcall::gateway::server

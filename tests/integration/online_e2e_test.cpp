@@ -249,6 +249,37 @@ TEST_F(OnlineE2E, BeaconsClosedDroppedResetOrSilentGoOffline) {
   for (const auto& [country, online] : now.online_by_country()) EXPECT_EQ(online, 0) << country;
 }
 
+// Beacons are swept by one timer per I/O thread (ChannelSweeps), which rests once its thread has
+// no beacon left: silent beacons on both threads are dropped, and so are those of a second wave
+// that comes after the sweeps rested, while one that answers stays.
+TEST_F(OnlineE2E, SilentBeaconsOnEveryThreadAreDroppedAlsoAfterTheSweepsRested) {
+  auto& gateway = start_gateway({"--beacon-timeout", "1", "--threads", "2"});
+  for (int wave = 0; wave < 2; ++wave) {
+    AnsweringBeacon steady(gateway.host(), gateway.port(), kOnlineEvent,
+                           "steady-" + std::to_string(wave), "KE");
+    std::vector<std::unique_ptr<BeaconSocket>> silent;
+    for (int i = 0; i < 6; ++i) {  // connections go to the threads in turn
+      silent.push_back(std::make_unique<BeaconSocket>());
+      silent.back()->open(gateway.host(), gateway.port(), kOnlineEvent,
+                          "silent-" + std::to_string(wave) + "-" + std::to_string(i), "JP");
+    }
+    auto [settled, now] =
+        wait_for(gateway, [](const v1::Totals& t) { return at(t.online_by_country(), "JP") == 6; });
+    ASSERT_TRUE(settled) << "wave " << wave << ": " << now.DebugString();
+    std::tie(settled, now) =
+        wait_for(gateway, [](const v1::Totals& t) { return at(t.online_by_country(), "JP") == 0; });
+    ASSERT_TRUE(settled) << "wave " << wave << ": " << now.DebugString();
+    EXPECT_EQ(at(now.online_by_country(), "KE"), 1) << "wave " << wave;
+    EXPECT_FALSE(steady.closed_by_server()) << "wave " << wave;
+    steady.close();
+    std::tie(settled, now) =
+        wait_for(gateway, [](const v1::Totals& t) { return t.online_now() == 0; });
+    ASSERT_TRUE(settled) << "wave " << wave << ": " << now.DebugString();
+    // Several sweeps with no beacon: both threads' timers rest before the next wave.
+    std::this_thread::sleep_for(1s);
+  }
+}
+
 TEST_F(OnlineE2E, BeaconReopenedIsOneParticipantOnline) {
   auto& gateway = start_gateway();
   BeaconSocket laptop, phone;
