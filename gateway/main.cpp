@@ -1,5 +1,6 @@
 // rollcall-gateway: the transport in front of Redis. Desks, platforms and displays connect
 // here; all state lives in Redis, so gateways can be restarted or added at will.
+#include <csignal>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -24,6 +25,10 @@ int main(int argc, char** argv) {
       std::cerr << parsed.error;
       return parsed.exit_code;
   }
+  // hiredis writes with write(2): a write on a connection Redis closed (CLIENT KILL, a failover,
+  // a restart) would raise SIGPIPE and end the process instead of the link. Asio's own sockets
+  // write with MSG_NOSIGNAL.
+  std::signal(SIGPIPE, SIG_IGN);
   rollcall::gateway::route_protobuf_log();
   if (parsed.options.log_format == "json") {
     spdlog::set_formatter(rollcall::gateway::server::make_json_log_formatter());

@@ -853,6 +853,47 @@ TEST_F(Faults, RedisKilledMidLoadLosesNoAcknowledgedScan) {
   RecordProperty("display_reconnects", reconnects);
 }
 
+// Redis closes the gateway's connections while six desks scan (CLIENT KILL, as Sentinel does to
+// the clients of a node it reconfigures, or an operator). hiredis writes with write(2): a write
+// on a connection Redis closed raises SIGPIPE, which must end the link, not the gateway. The
+// signal is also sent as such, since a write that meets the closed connection is a race.
+TEST_F(Faults, RedisClosingTheGatewaysConnectionsMidLoadLosesNothing) {
+  start_gateway(redis_->url());
+  const auto pid = gateway_->pid();
+  auto screen = display();
+  ASSERT_TRUE(screen->wait_until([](const v1::Totals& t) { return t.has_onsite(); }));
+  auto desks = plan_desks(6, 0, kBadges, "desk-");
+  RunFigures run;
+  int total = 0;
+  for (const auto& desk : desks) total += static_cast<int>(desk->queue().size());
+
+  run_desks(desks, [&] {
+    EXPECT_TRUE(eventually([&] { return acknowledged_ >= total / 4; }, 60s));
+    for (int i = 0; i < 5; ++i) {
+      ::kill(pid, SIGPIPE);
+      redis_->command({"CLIENT", "KILL", "TYPE", "normal"});  // not this one (SKIPME)
+      redis_->command({"CLIENT", "KILL", "TYPE", "pubsub"});
+      ++run.faults;
+      std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_TRUE(gateway_->alive()) << gateway_->log();
+    EXPECT_TRUE(eventually([&] { return readyz() == 200; }, 30s)) << gateway_->log();
+  });
+
+  EXPECT_TRUE(gateway_->alive()) << gateway_->log();
+  EXPECT_EQ(gateway_->pid(), pid);
+  run.lost = expect_truth(desks);
+  const auto truth = figures_of(model_->counters());
+  const int reconnects = converge(screen, truth);
+  EXPECT_GE(reconnects, 0) << "the display never showed the truth: "
+                           << (screen ? figures_of(screen->state()).describe() : "(closed)")
+                           << "\ntruth: " << truth.describe();
+  auto figures = figures_of_desks(desks);
+  figures.faults = run.faults;
+  figures.lost = run.lost;
+  report(figures);
+}
+
 // The gateway SIGKILLed while six desks scan; a new one starts on another port and the desks
 // (and the display) find it, as they would behind a load balancer.
 TEST_F(Faults, GatewayKilledUnderLoadLosesNothing) {

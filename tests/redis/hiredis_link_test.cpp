@@ -1,5 +1,6 @@
 #include "redis/hiredis_link.h"
 
+#include <csignal>
 #include <memory>
 #include <string>
 #include <thread>
@@ -36,6 +37,7 @@ class Link {
   HiredisLink& link() { return link_; }
   const std::vector<std::pair<HiredisLink::Tag, Reply>>& replies() const { return replies_; }
   const std::string& lost() const { return lost_; }
+  void forget_loss() { lost_.clear(); }
 
   // Turns the loop until `count` replies came (or the link was lost, or the wait limit).
   bool run_until(std::size_t count) {
@@ -92,6 +94,36 @@ TEST(HiredisLink, WritesOnceAFewCommandsAreBufferedNotAtTheEndOfTheTurn) {
     EXPECT_EQ(link.replies()[i].second.integer, i);
   }
   EXPECT_EQ(server.command({"LINDEX", "turn", "-1"}), pushed(count));
+}
+
+// Redis closed the connection (CLIENT KILL) and the gateway has not read it yet: the early
+// writes of a busy turn meet the closed connection inside send(). The link ends as it does when
+// the loop finds it closed: lost once, the commands refused from then on, a new one opens.
+// (SIGPIPE ignored, as rollcall-gateway's main does: hiredis writes with write(2).)
+TEST(HiredisLink, ARedisThatClosedTheConnectionEndsTheLinkAtAnEarlyWrite) {
+  const auto previous = std::signal(SIGPIPE, SIG_IGN);
+  RedisServer server;
+  Link link(server);
+  ASSERT_TRUE(link.link().send(rr::Command{"PING"}, 0));
+  ASSERT_TRUE(link.run_until(1)) << link.lost();
+  server.command({"CLIENT", "KILL", "TYPE", "normal"});  // ours, not the one asking
+  std::this_thread::sleep_for(100ms);                    // its FIN has arrived
+
+  int accepted = 0;
+  for (int i = 1; i <= 20; ++i) accepted += link.link().send(rr::Command{"SET", "k", pushed(i)}, i);
+  EXPECT_LT(accepted, 20) << "no early write met the closed connection";
+  EXPECT_FALSE(link.link().is_open());
+  link.run_until(2);  // the loss is posted
+  EXPECT_FALSE(link.lost().empty());
+  EXPECT_EQ(link.replies().size(), 1u);  // the commands sent into it are not answered
+
+  link.forget_loss();
+  std::string error;
+  ASSERT_TRUE(link.link().open("127.0.0.1", server.port(), 2, &error)) << error;
+  ASSERT_TRUE(link.link().send(rr::Command{"PING"}, 99));
+  ASSERT_TRUE(link.run_until(2)) << link.lost();
+  EXPECT_EQ(link.replies().back().first, 99u);
+  std::signal(SIGPIPE, previous);
 }
 
 // Commands sent before the connection is up, more than the early write's threshold, are all
