@@ -129,10 +129,6 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
                                                      random_id(), options.lease);
   context->beacons = std::make_shared<PresenceBatcher>(asio::make_strand(io), context->commands,
                                                        context->metrics, context->leases);
-  // A quarter of the timeout: beacons by the ten thousand are swept rarely (their closing and
-  // slow-write bounds may run up to a quarter late).
-  context->beacon_sweeps = std::make_shared<server::ChannelSweeps>(
-      context->limits.beacon_idle_timeout, context->limits.beacon_idle_timeout / 4);
 
   auto& acceptor = parts->acceptor;
   try {

@@ -15,6 +15,11 @@ IoPool::IoPool(unsigned threads) {
   }
 }
 
+IoPool::~IoPool() {
+  guards_.clear();
+  while (!contexts_.empty()) contexts_.pop_back();
+}
+
 boost::asio::any_io_executor IoPool::next() {
   const auto i = next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size();
   return contexts_[i]->get_executor();

@@ -17,6 +17,9 @@ namespace rollcall::gateway {
 class IoPool {
  public:
   explicit IoPool(unsigned threads);
+  // Context 0 last: the others' connections, destroyed with their pending handlers, may hold
+  // the last reference to what lives on context 0 (a strand of its, the beacons' batcher).
+  ~IoPool();
 
   boost::asio::io_context& shared() { return *contexts_.front(); }
   std::size_t size() const { return contexts_.size(); }

@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "gateway/asio_tokens.h"
+#include "gateway/server/channel_sweeps.h"
 #include "gateway/totals_hub.h"
 #include "services/presence/presence_items.h"
 #include "services/registry/utf8.h"
@@ -34,8 +35,8 @@ BeaconSession::BeaconSession(WebSocket&& ws, std::shared_ptr<const EventInfo> ev
       leases_(std::move(parts.leases)),
       batcher_(std::move(parts.beacons)),
       countries_(std::move(parts.countries)),
+      idle_timeout_(parts.limits.beacon_idle_timeout),
       connection_(next_beacon++),
-      sweeps_(std::move(parts.beacon_sweeps)),
       gauge_(metrics(), Channel::online) {
   v1::PresenceEvent item;
   item.set_kind(v1::join);
@@ -72,7 +73,9 @@ asio::awaitable<void> BeaconSession::run() {
       co_return;
     }
   }
-  sweeps_->add(shared_from_this());
+  // A quarter of the timeout: beacons by the ten thousand are swept rarely (their closing and
+  // slow-write bounds may run up to a quarter late).
+  ChannelSweeps::of(get_executor()).add(shared_from_this(), idle_timeout_, idle_timeout_ / 4);
   start_reading();
 }
 

@@ -46,12 +46,12 @@ class BeaconSession : public RawChannel {
   std::shared_ptr<PresenceLeases> leases_;
   std::shared_ptr<PresenceBatcher> batcher_;
   std::shared_ptr<const services::registry::CountryCodes> countries_;
+  RawChannel::Clock::duration idle_timeout_;
   // The join, serialized: one allocation per beacon where the message would hold one per field
   // (thousands of beacons keep it for their leave).
   std::string join_;
   std::uint64_t connection_;
   bool joined_ = false;
-  std::shared_ptr<ChannelSweeps> sweeps_;
   ChannelGauge gauge_;
   std::array<char, 128> read_buffer_;  // heartbeats and pongs: tiny frames
 };

@@ -12,7 +12,6 @@
 #include "gateway/scan_handler.h"
 #include "gateway/server/attendee_indexes.h"
 #include "gateway/server/badge_printer.h"
-#include "gateway/server/channel_sweeps.h"
 #include "gateway/server/connection_limits.h"
 #include "gateway/server/limits.h"
 #include "gateway/token_directory.h"
@@ -36,8 +35,7 @@ struct Context {
   std::shared_ptr<EventDirectory> events;
   std::shared_ptr<ScanHandler> scans;
   std::shared_ptr<PresenceLeases> leases;
-  std::shared_ptr<PresenceBatcher> beacons;      // this gateway's beacons' joins and leaves
-  std::shared_ptr<ChannelSweeps> beacon_sweeps;  // their silence and stuck writes
+  std::shared_ptr<PresenceBatcher> beacons;  // this gateway's beacons' joins and leaves
   std::shared_ptr<TokenDirectory> tokens;
   // Displays and token beacons (RawChannel) are watched here for their token's revocation.
   std::shared_ptr<TokenWatch> token_watch;

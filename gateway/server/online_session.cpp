@@ -41,7 +41,6 @@ OnlineParts OnlineParts::of(const Context& context) {
           .tokens = context.tokens,
           .leases = context.leases,
           .beacons = context.beacons,
-          .beacon_sweeps = context.beacon_sweeps,
           .countries = context.countries,
           .metrics = context.metrics,
           .limits = context.limits};

@@ -12,7 +12,6 @@
 #include "gateway/metrics.h"
 #include "gateway/presence_batcher.h"
 #include "gateway/presence_leases.h"
-#include "gateway/server/channel_sweeps.h"
 #include "gateway/server/frame_gate.h"
 #include "gateway/server/limits.h"
 #include "gateway/token_directory.h"
@@ -33,7 +32,6 @@ struct OnlineParts {
   std::shared_ptr<TokenDirectory> tokens;
   std::shared_ptr<PresenceLeases> leases;
   std::shared_ptr<PresenceBatcher> beacons;
-  std::shared_ptr<ChannelSweeps> beacon_sweeps;
   std::shared_ptr<const services::registry::CountryCodes> countries;
   std::shared_ptr<Metrics> metrics;
   Limits limits;

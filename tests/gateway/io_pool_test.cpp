@@ -108,6 +108,42 @@ TEST(IoPool, OnlyTheFirstOfSeveralThrowsIsRethrown) {
   EXPECT_GE(thrown, 1);
 }
 
+// Stands for what context 0 holds for every thread (the strands of the Redis links, the hub, the
+// beacons' batcher): a service of context 0, which says when it ends.
+struct SharedWitness : boost::asio::execution_context::service {
+  static boost::asio::execution_context::id id;
+  explicit SharedWitness(boost::asio::io_context& context)
+      : boost::asio::execution_context::service(context) {}
+  ~SharedWitness() override { *up = false; }
+  void shutdown() override {}
+  std::shared_ptr<bool> up = std::make_shared<bool>(true);
+};
+boost::asio::execution_context::id SharedWitness::id;
+
+// A connection's handlers still pending on another context when the pool ends are destroyed
+// with that context, and may hold the last reference to something of context 0's (a beacon holds
+// the batcher, whose strand is context 0's): context 0 must still be there then.
+TEST(IoPool, ContextZeroOutlivesWhatTheOtherContextsHandlersHold) {
+  std::vector<bool> seen;  // by each handler's holder as it was destroyed: context 0's state
+  {
+    IoPool pool(3);
+    const auto up = boost::asio::use_service<SharedWitness>(pool.shared()).up;
+    struct Holder {
+      std::shared_ptr<bool> up;
+      std::vector<bool>* seen;
+      ~Holder() {
+        if (up) seen->push_back(*up);
+      }
+    };
+    for (int i = 0; i < 3; ++i) {
+      auto executor = pool.next();  // 0, 1, 2: the pool never runs, so they stay pending
+      boost::asio::post(executor, [holder = std::make_shared<Holder>(up, &seen)] {});
+    }
+  }
+  ASSERT_EQ(seen.size(), 3u);
+  for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_TRUE(seen[i]) << i;
+}
+
 TEST(IoPool, ZeroThreadsIsOne) {
   IoPool pool(0);
   EXPECT_EQ(pool.size(), 1u);
