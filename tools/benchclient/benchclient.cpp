@@ -2,9 +2,11 @@
 //
 //   rollcall-benchclient displays --port P --target PATH --format rollcall|raw --steps N1,N2,...
 //       [--host H] [--bind ADDR] [--measure-s S] [--warmup-s S] [--server-pid PID] [--parallel K]
-//       [--publish-redis PORT --publish-event E --publish-keys K --publish-ms MS] [--report F]
+//       [--open-timeout-s S] [--publish-redis PORT --publish-event E --publish-keys K
+//       --publish-ms MS] [--report F]
 //     Opens display WebSockets in steps (1,000 then 5,000 then 10,000, ...); at each step, once
-//     all are open and a warm-up has passed, measures for S seconds: messages and bytes
+//     all are open (within --open-timeout-s, 120 by default) and a warm-up has passed, measures
+//     for S seconds: messages and bytes
 //     received, delivery latency (receive time minus the send time the server wrote into the
 //     message: rollcall's Totals.as_of, or the first 8 bytes of a `raw` message as a
 //     little-endian double of microseconds since the epoch), and, when --server-pid is given,
@@ -531,12 +533,13 @@ int run_displays() {
          << "\",\"server_rss_kib_before\":" << rss_before << ",\"steps\":[";
   bool first_step = true;
   std::vector<std::string> problems;  // why this run measured less than it should
+  const auto open_timeout =
+      std::chrono::seconds(static_cast<long>(arg_double("open-timeout-s", 120)));
   for (const auto step : steps) {
     const auto connect_start = Clock::now();
     swarm.open(step - swarm.wanted(), [&](long) { return target; });
     const bool all = run_until(
-        io, [&] { return swarm.opened() + swarm.failed() >= swarm.wanted(); },
-        std::chrono::seconds(120));
+        io, [&] { return swarm.opened() + swarm.failed() >= swarm.wanted(); }, open_timeout);
     const double connect_s = std::chrono::duration<double>(Clock::now() - connect_start).count();
     std::cerr << "benchclient: " << swarm.opened() << " displays open (" << swarm.failed()
               << " failed) in " << connect_s << " s\n";
