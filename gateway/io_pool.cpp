@@ -10,14 +10,18 @@ namespace rollcall::gateway {
 IoPool::IoPool(unsigned threads) {
   for (unsigned i = 0; i < std::max(1u, threads); ++i) {
     // A hint of 1: each context is run by exactly one thread.
-    contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+    contexts_.push_back(std::make_unique<PoolContext>(1));
     guards_.push_back(boost::asio::make_work_guard(*contexts_.back()));
   }
 }
 
 IoPool::~IoPool() {
   guards_.clear();
-  while (!contexts_.empty()) contexts_.pop_back();
+  // A handler destroyed on one context may post to another already shut down (a coroutine's
+  // teardown goes to its own executor): a few passes until none is left to destroy.
+  for (int pass = 0; pass < 3; ++pass) {
+    for (const auto& context : contexts_) context->shut_down();
+  }
 }
 
 boost::asio::any_io_executor IoPool::next() {

@@ -17,8 +17,10 @@ namespace rollcall::gateway {
 class IoPool {
  public:
   explicit IoPool(unsigned threads);
-  // Context 0 last: the others' connections, destroyed with their pending handlers, may hold
-  // the last reference to what lives on context 0 (a strand of its, the beacons' batcher).
+  // Every context's pending handlers are destroyed before any context is: a handler on one may
+  // hold what belongs to another, either way (a beacon on context 1 the batcher whose strand is
+  // context 0's; a Redis command queued on context 0 its caller's coroutine and work on
+  // context 1).
   ~IoPool();
 
   boost::asio::io_context& shared() { return *contexts_.front(); }
@@ -36,7 +38,14 @@ class IoPool {
  private:
   using Guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
 
-  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  // An io_context whose services can be shut down (its pending handlers destroyed) before it is.
+  class PoolContext : public boost::asio::io_context {
+   public:
+    using boost::asio::io_context::io_context;
+    void shut_down() { shutdown(); }
+  };
+
+  std::vector<std::unique_ptr<PoolContext>> contexts_;
   std::vector<Guard> guards_;  // a context without connections still waits for one
   std::atomic<std::size_t> next_{0};
 };

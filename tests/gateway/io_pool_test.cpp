@@ -108,40 +108,53 @@ TEST(IoPool, OnlyTheFirstOfSeveralThrowsIsRethrown) {
   EXPECT_GE(thrown, 1);
 }
 
-// Stands for what context 0 holds for every thread (the strands of the Redis links, the hub, the
-// beacons' batcher): a service of context 0, which says when it ends.
-struct SharedWitness : boost::asio::execution_context::service {
+// Stands for a context's own state (its scheduler, strands, timers): a service of the context,
+// which says when it ends.
+struct Witness : boost::asio::execution_context::service {
   static boost::asio::execution_context::id id;
-  explicit SharedWitness(boost::asio::io_context& context)
+  explicit Witness(boost::asio::io_context& context)
       : boost::asio::execution_context::service(context) {}
-  ~SharedWitness() override { *up = false; }
+  ~Witness() override { *up = false; }
   void shutdown() override {}
   std::shared_ptr<bool> up = std::make_shared<bool>(true);
 };
-boost::asio::execution_context::id SharedWitness::id;
+boost::asio::execution_context::id Witness::id;
 
-// A connection's handlers still pending on another context when the pool ends are destroyed
-// with that context, and may hold the last reference to something of context 0's (a beacon holds
-// the batcher, whose strand is context 0's): context 0 must still be there then.
-TEST(IoPool, ContextZeroOutlivesWhatTheOtherContextsHandlersHold) {
-  std::vector<bool> seen;  // by each handler's holder as it was destroyed: context 0's state
+// Handlers still pending when the pool ends may hold what belongs to another context, either
+// way: a beacon on context 1 the batcher whose strand is context 0's, a Redis command queued on
+// context 0 its caller's coroutine and work on context 1; and destroying one may post to another
+// context (a coroutine's teardown). Every context must still be there when each of them goes.
+TEST(IoPool, EveryContextOutlivesThePendingHandlersOfAll) {
+  struct Seen {
+    std::vector<bool> up;  // each context's state, as each holder saw it when destroyed
+  } seen;
   {
     IoPool pool(3);
-    const auto up = boost::asio::use_service<SharedWitness>(pool.shared()).up;
+    std::vector<boost::asio::any_io_executor> executors;
+    std::vector<std::shared_ptr<bool>> ups;
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+      executors.push_back(pool.next());
+      auto& context = executors.back().target<boost::asio::io_context::executor_type>()->context();
+      ups.push_back(boost::asio::use_service<Witness>(context).up);
+    }
     struct Holder {
-      std::shared_ptr<bool> up;
-      std::vector<bool>* seen;
+      std::vector<std::shared_ptr<bool>> ups;
+      Seen* seen;
+      boost::asio::any_io_executor then;  // where a last handler is posted from the destructor
       ~Holder() {
-        if (up) seen->push_back(*up);
+        for (const auto& up : ups) seen->up.push_back(*up);
+        if (then) {
+          boost::asio::post(then, [last = std::make_shared<Holder>(ups, seen, nullptr)] {});
+        }
       }
     };
-    for (int i = 0; i < 3; ++i) {
-      auto executor = pool.next();  // 0, 1, 2: the pool never runs, so they stay pending
-      boost::asio::post(executor, [holder = std::make_shared<Holder>(up, &seen)] {});
+    for (std::size_t i = 0; i < executors.size(); ++i) {  // the pool never runs: all pending
+      boost::asio::post(executors[i], [holder = std::make_shared<Holder>(
+                                           ups, &seen, executors[(i + 1) % executors.size()])] {});
     }
   }
-  ASSERT_EQ(seen.size(), 3u);
-  for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_TRUE(seen[i]) << i;
+  ASSERT_EQ(seen.up.size(), 2u * 3u * 3u);  // 3 holders and the 3 they posted, 3 contexts each
+  for (std::size_t i = 0; i < seen.up.size(); ++i) EXPECT_TRUE(seen.up[i]) << i;
 }
 
 TEST(IoPool, ZeroThreadsIsOne) {

@@ -770,6 +770,24 @@ class Faults : public ::testing::Test {
     return run;
   }
 
+  // The display's reconnects until it showed the model's counts (-1, and a failure, if it never
+  // did); then the run's figures, with the desks', reported.
+  int shown_then_reported(std::unique_ptr<DisplayClient>& screen,
+                          const std::vector<std::unique_ptr<PersistentDesk>>& desks,
+                          const RunFigures& run) {
+    const auto truth = figures_of(model_->counters());
+    const int reconnects = converge(screen, truth);
+    EXPECT_GE(reconnects, 0) << "the display never showed the truth: "
+                             << (screen ? figures_of(screen->state()).describe() : "(closed)")
+                             << "\ntruth: " << truth.describe();
+    auto figures = figures_of_desks(desks);
+    figures.faults = run.faults;
+    figures.recover_ms = run.recover_ms;
+    figures.lost = run.lost;
+    report(figures);
+    return reconnects;
+  }
+
   void report(const RunFigures& run) {
     std::cout << "[faults] " << ::testing::UnitTest::GetInstance()->current_test_info()->name()
               << ": scans " << run.scans << ", frames sent " << run.sent << ", acknowledged "
@@ -840,17 +858,7 @@ TEST_F(Faults, RedisKilledMidLoadLosesNoAcknowledgedScan) {
   EXPECT_LT(acknowledged_at_kill, total) << "the fault came after the load, not in the middle";
   EXPECT_GT(not_acknowledged_, 0);
   run.lost = expect_truth(desks) + std::max(missing_after_restart, 0);
-  const auto truth = figures_of(model_->counters());
-  const int reconnects = converge(screen, truth);
-  EXPECT_GE(reconnects, 0) << "the display never showed the truth: "
-                           << (screen ? figures_of(screen->state()).describe() : "(closed)")
-                           << "\ntruth: " << truth.describe();
-  auto figures = figures_of_desks(desks);
-  figures.faults = run.faults;
-  figures.recover_ms = run.recover_ms;
-  figures.lost = run.lost;
-  report(figures);
-  RecordProperty("display_reconnects", reconnects);
+  RecordProperty("display_reconnects", shown_then_reported(screen, desks, run));
 }
 
 // Redis closes the gateway's connections while six desks scan (CLIENT KILL, as Sentinel does to
@@ -883,15 +891,7 @@ TEST_F(Faults, RedisClosingTheGatewaysConnectionsMidLoadLosesNothing) {
   EXPECT_TRUE(gateway_->alive()) << gateway_->log();
   EXPECT_EQ(gateway_->pid(), pid);
   run.lost = expect_truth(desks);
-  const auto truth = figures_of(model_->counters());
-  const int reconnects = converge(screen, truth);
-  EXPECT_GE(reconnects, 0) << "the display never showed the truth: "
-                           << (screen ? figures_of(screen->state()).describe() : "(closed)")
-                           << "\ntruth: " << truth.describe();
-  auto figures = figures_of_desks(desks);
-  figures.faults = run.faults;
-  figures.lost = run.lost;
-  report(figures);
+  EXPECT_EQ(shown_then_reported(screen, desks, run), 0) << "the gateway stayed up";
 }
 
 // The gateway SIGKILLed while six desks scan; a new one starts on another port and the desks
@@ -921,16 +921,7 @@ TEST_F(Faults, GatewayKilledUnderLoadLosesNothing) {
   EXPECT_LT(acknowledged_at_kill, total) << "the fault came after the load, not in the middle";
   EXPECT_GT(not_acknowledged_, 0);
   run.lost = expect_truth(desks);
-  const auto truth = figures_of(model_->counters());
-  const int reconnects = converge(screen, truth);
-  EXPECT_GE(reconnects, 1) << "the display never showed the truth: "
-                           << (screen ? figures_of(screen->state()).describe() : "(closed)")
-                           << "\ntruth: " << truth.describe();
-  auto figures = figures_of_desks(desks);
-  figures.faults = run.faults;
-  figures.recover_ms = run.recover_ms;
-  figures.lost = run.lost;
-  report(figures);
+  EXPECT_GE(shown_then_reported(screen, desks, run), 1) << "the gateway it watched was killed";
 }
 
 // Five scans for each of 100 people, in and out of rooms: a full queue of 500.
@@ -1078,16 +1069,8 @@ class NetworkFaults : public Faults {
     EXPECT_LT(acknowledged_at_fault, total) << "the fault came after the load, not in the middle";
     EXPECT_GT(not_acknowledged_, 0);
     run.lost = expect_truth(desks, {}, {probe_scan.scan_id()});
-    const auto truth = figures_of(model_->counters());
-    EXPECT_EQ(converge(screen, truth), 0)
-        << "the display (never disconnected: the gateway stayed up) did not reach the truth: "
-        << (screen ? figures_of(screen->state()).describe() : "(closed)")
-        << "\ntruth: " << truth.describe();
-    auto figures = figures_of_desks(desks);
-    figures.faults = run.faults;
-    figures.recover_ms = run.recover_ms;
-    figures.lost = run.lost;
-    report(figures);
+    EXPECT_EQ(shown_then_reported(screen, desks, run), 0)
+        << "the display never disconnected: the gateway stayed up";
     RecordProperty("not_ready_after_ms", static_cast<int>(unready_ms));
     RecordProperty("unavailable_after_ms", static_cast<int>(unavailable_ms));
     RecordProperty("proxy_connections", proxy_->accepted());

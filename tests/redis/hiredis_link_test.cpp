@@ -101,7 +101,10 @@ TEST(HiredisLink, WritesOnceAFewCommandsAreBufferedNotAtTheEndOfTheTurn) {
 // the loop finds it closed: lost once, the commands refused from then on, a new one opens.
 // (SIGPIPE ignored, as rollcall-gateway's main does: hiredis writes with write(2).)
 TEST(HiredisLink, ARedisThatClosedTheConnectionEndsTheLinkAtAnEarlyWrite) {
-  const auto previous = std::signal(SIGPIPE, SIG_IGN);
+  struct IgnoredSigpipe {
+    void (*previous)(int) = std::signal(SIGPIPE, SIG_IGN);
+    ~IgnoredSigpipe() { std::signal(SIGPIPE, previous); }
+  } ignored;
   RedisServer server;
   Link link(server);
   ASSERT_TRUE(link.link().send(rr::Command{"PING"}, 0));
@@ -123,7 +126,6 @@ TEST(HiredisLink, ARedisThatClosedTheConnectionEndsTheLinkAtAnEarlyWrite) {
   ASSERT_TRUE(link.link().send(rr::Command{"PING"}, 99));
   ASSERT_TRUE(link.run_until(2)) << link.lost();
   EXPECT_EQ(link.replies().back().first, 99u);
-  std::signal(SIGPIPE, previous);
 }
 
 // Commands sent before the connection is up, more than the early write's threshold, are all
