@@ -43,9 +43,9 @@ async function openDesk({ desk = 'reg-1', zone = 'hall_a', lang, viewport = { wi
   const token = registration ? await regToken(desk, event) : await world.deskToken(desk, event);
   await page.goto(`${world.base}/desk?${q}#token=${token}`);
   await page.waitForSelector('body[data-ready="1"]');
-  await page.waitForSelector('#link-status[data-status="live"]', { timeout: 5000 });
-  await page.waitForSelector('body[data-sync="ready"]', { timeout: 5000 });
-  await page.waitForFunction(() => ['available', 'none'].includes(document.body.dataset.registration), null, { timeout: 5000 });
+  await page.waitForSelector('#link-status[data-status="live"]', { timeout: 15000 });
+  await page.waitForSelector('body[data-sync="ready"]', { timeout: 15000 });
+  await page.waitForFunction(() => ['available', 'none'].includes(document.body.dataset.registration), null, { timeout: 15000 });
   return { context, page };
 }
 
@@ -59,7 +59,7 @@ async function find(page, text) {
   assert.equal(await focused(page), 'lookup-q', 'F3 puts the focus in the search box');
   await page.keyboard.press('Control+A');
   await page.keyboard.type(text, { delay: HUMAN_MS });
-  await page.waitForFunction(() => ['found', 'none'].includes(document.querySelector('#lookup-state').dataset.state), null, { timeout: 5000 });
+  await page.waitForFunction(() => ['found', 'none'].includes(document.querySelector('#lookup-state').dataset.state), null, { timeout: 15000 });
   return page.evaluate(() => [...document.querySelectorAll('#lookup-table tbody tr')].map((r) => r.dataset.badge));
 }
 
@@ -85,40 +85,40 @@ function card(page) {
   });
 }
 
-// A scanner: a whole code and Enter in a few milliseconds, into whatever has the focus.
+// A scanner: a whole code and Enter, SCANNER_KEY_MS apart by the keys' own timestamps, into
+// whatever has the focus. The keys go to Chromium's input (DevTools protocol) stamped as a
+// scanner's would be by the machine it is plugged into: the page reads the gaps from the events'
+// timestamps, and a loaded test machine that stalls the delivery (Playwright's keyboard.type
+// sends a key per round trip, stamped on arrival) then changes nothing, as for a real scanner.
+const SCANNER_KEY_MS = SCANNER_GAP_MS / 10;
+async function scannerBurst(page, code) {
+  const cdp = await page.context().newCDPSession(page);
+  const t0 = Date.now() / 1000;
+  const keys = [...code].map((ch) => ({ key: ch, text: ch }));
+  keys.push({ key: 'Enter', code: 'Enter', text: '\r', windowsVirtualKeyCode: 13 });
+  // Sent without waiting in between: the protocol keeps their order.
+  const sent = keys.flatMap((k, i) => {
+    const timestamp = t0 + (i * SCANNER_KEY_MS) / 1000;
+    const { text, ...up } = k;
+    return [cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...k, timestamp }),
+      cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...up, timestamp: timestamp + 0.001 })];
+  });
+  await Promise.all(sent);
+  await cdp.detach();
+}
+
 async function scannerTypes(page, code) {
   const previous = await page.getAttribute('#result', 'data-scan-id');
-  await page.keyboard.type(code, { delay: 0 });
-  await page.keyboard.press('Enter');
+  await scannerBurst(page, code);
   await page.waitForFunction((prev) => {
     const r = document.querySelector('#result');
-    return r.dataset.scanId && r.dataset.scanId !== prev && r.dataset.status !== 'queued';
+    // Online: the gateway's answer, not the desk's own after its patience (no_answer).
+    return r.dataset.scanId && r.dataset.scanId !== prev && r.dataset.status !== 'queued' && r.dataset.cause !== 'no_answer';
     // A bound on waiting, not a speed claim: a page under a loaded test machine answers late.
   }, previous, { timeout: 15000 });
 }
 
-// A scanner's burst into a field of an open form. The page tells a burst from typing by the gap
-// between keys (SCANNER_GAP_MS); a loaded test machine can stall Chromium's input for longer than
-// that between two keys Playwright sends back to back. The keys' own timestamps say whether the
-// burst was a scanner's: a try with a longer gap is not one, so the field is reset and the burst
-// sent again, at most three times. Returns the largest gap of the last try.
-async function scannerTypesIntoForm(page, code, field, t) {
-  const value = await page.inputValue(field);
-  for (let attempt = 1; ; attempt++) {
-    await page.evaluate(() => {
-      window.keyTimes = [];
-      window.keyTimer ??= (e) => window.keyTimes.push(e.timeStamp);
-      document.addEventListener('keydown', window.keyTimer, true);
-    });
-    await scannerTypes(page, code);
-    const gap = await page.evaluate(() => Math.max(0, ...window.keyTimes.slice(1).map((at, i) => at - window.keyTimes[i])));
-    if (gap <= SCANNER_GAP_MS || attempt === 3) return gap;
-    t.diagnostic(`scanner burst, try ${attempt}: ${gap.toFixed(0)} ms between two keys (the machine stalled); sent again`);
-    await page.fill(field, value);
-  }
-}
-
-async function until(what, check, timeoutMs = 5000) {
+async function until(what, check, timeoutMs = 15000) {
   const deadline = Date.now() + timeoutMs;
   let last;
   while (Date.now() < deadline) {
@@ -280,8 +280,7 @@ test('walk-in: a refused field says so at the field and creates nothing; then re
   await page.keyboard.type('Amina Diallo', { delay: HUMAN_MS });
 
   // A badge scanned while the form is open: out of the name field, scanned as any badge.
-  const gap = await scannerTypesIntoForm(page, 'B-CH-2', '#reg-f-name', t);
-  assert.ok(gap <= SCANNER_GAP_MS, `three scanner bursts in a row stalled (${gap} ms between keys)`);
+  await scannerTypes(page, 'B-CH-2');
   assert.equal(await page.inputValue('#reg-f-name'), 'Amina Diallo', 'the scan is not typed into the form');
   assert.equal(await focused(page), 'reg-f-name', 'the focus stays where it was');
   const strip = await page.evaluate(() => ({ status: document.querySelector('#reg-scan').dataset.status, text: document.querySelector('#reg-scan').textContent, hidden: document.querySelector('#reg-scan').hidden }));
@@ -526,7 +525,7 @@ test('the dashboard: manual check-ins by reason, walk-ins, badges replaced, and 
   const figure = (key) => page.evaluate((k) => document.querySelector(`#registration tr[data-figure="${k}"] td:last-child`).textContent, key);
   const manual = totals.manual_checkins || {};
   const total = Object.values(manual).reduce((a, b) => a + b, 0);
-  await page.waitForFunction((n) => document.querySelector('#registration tr[data-figure="manual_checkins"] td:last-child').textContent === String(n), total, { timeout: 5000 });
+  await page.waitForFunction((n) => document.querySelector('#registration tr[data-figure="manual_checkins"] td:last-child').textContent === String(n), total, { timeout: 15000 });
   assert.ok(total >= 2, `manual check-ins: ${JSON.stringify(manual)}`);
   assert.equal(await figure('manual_badge_forgotten'), String(manual.badge_forgotten || 0));
   assert.equal(await figure('manual_other'), String(manual.other || 0));

@@ -98,15 +98,15 @@ async function openWall(lang, viewport = { width: 1920, height: 1080 }) {
   const { context, page } = await world.page({ viewport });
   await page.goto(wallUrl(lang));
   await page.waitForSelector('#link-status[data-status="live"]', { timeout: 10000 });
-  await page.waitForFunction((n) => document.querySelector('#fig-onsite')?.dataset.value === String(n), scanned.length, { timeout: 5000 });
-  await page.waitForFunction(() => Number(document.querySelector('#fig-remote')?.dataset.value) > 0, null, { timeout: 5000 });
+  await page.waitForFunction((n) => document.querySelector('#fig-onsite')?.dataset.value === String(n), scanned.length, { timeout: 15000 });
+  await page.waitForFunction(() => Number(document.querySelector('#fig-remote')?.dataset.value) > 0, null, { timeout: 15000 });
   // The chart is drawn with the font of the page's scale (a chart built before the viewport
   // settled rebuilds itself), then the resize-driven refits.
   await page.waitForFunction(() => {
     const box = document.querySelector('.chart-box');
     const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
     return box && Number(box.dataset.fontPx) === Math.round(1.75 * rem);
-  }, null, { timeout: 5000 });
+  }, null, { timeout: 15000 });
   await sleep(300);
   return { context, page };
 }
@@ -157,7 +157,18 @@ async function layoutProblems(page, { minFont = 0, scrolls = false } = {}) {
 // the canvas's edges (a cut "0,000" or "14:0" does), the canvas stays inside its box, and the
 // labels' ink is at least minInk px high (a digit's ink is about 0.72 of its font size: 19 px
 // is a 26–28 px font, the hall's minimum; the 20 px font of old gave 14 px).
-async function chartProblems(page, { minInk = 0 } = {}) {
+async function chartProblems(page, options) {
+  // The canvas is redrawn after the page's last resize or rebuild, a frame or more later on a
+  // loaded machine: a chart with problems is read again for up to 5 s before they count.
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const problems = await chartProblemsNow(page, options);
+    if (!problems.length || Date.now() > deadline) return problems;
+    await sleep(250);
+  }
+}
+
+async function chartProblemsNow(page, { minInk = 0 } = {}) {
   return page.evaluate((minInk) => {
     const problems = [];
     for (const box of document.querySelectorAll('.chart-box')) {
