@@ -770,6 +770,21 @@ class Faults : public ::testing::Test {
     return run;
   }
 
+  // The load fault tests' opening: a gateway, a display that shows its first figures, and six
+  // desks planned over every badge (`total` scans); `shown_then_reported` is their closing.
+  struct Load {
+    std::unique_ptr<DisplayClient> screen;
+    std::vector<std::unique_ptr<PersistentDesk>> desks;
+    int total = 0;
+  };
+  void start_load(Load* load) {
+    start_gateway(redis_->url());
+    load->screen = display();
+    ASSERT_TRUE(load->screen->wait_until([](const v1::Totals& t) { return t.has_onsite(); }));
+    load->desks = plan_desks(6, 0, kBadges, "desk-");
+    for (const auto& desk : load->desks) load->total += static_cast<int>(desk->queue().size());
+  }
+
   // The display's reconnects until it showed the model's counts (-1, and a failure, if it never
   // did); then the run's figures, with the desks', reported.
   int shown_then_reported(std::unique_ptr<DisplayClient>& screen,
@@ -824,13 +839,10 @@ class Faults : public ::testing::Test {
 
 // Redis SIGKILLed while six desks scan, restarted from its AOF on the same port and directory.
 TEST_F(Faults, RedisKilledMidLoadLosesNoAcknowledgedScan) {
-  start_gateway(redis_->url());
-  auto screen = display();
-  ASSERT_TRUE(screen->wait_until([](const v1::Totals& t) { return t.has_onsite(); }));
-  auto desks = plan_desks(6, 0, kBadges, "desk-");
+  Load load;
+  ASSERT_NO_FATAL_FAILURE(start_load(&load));
+  auto& [screen, desks, total] = load;
   RunFigures run;
-  int total = 0;
-  for (const auto& desk : desks) total += static_cast<int>(desk->queue().size());
 
   int acknowledged_at_kill = -1, missing_after_restart = -1;
   run_desks(desks, [&] {
@@ -866,14 +878,11 @@ TEST_F(Faults, RedisKilledMidLoadLosesNoAcknowledgedScan) {
 // on a connection Redis closed raises SIGPIPE, which must end the link, not the gateway. The
 // signal is also sent as such, since a write that meets the closed connection is a race.
 TEST_F(Faults, RedisClosingTheGatewaysConnectionsMidLoadLosesNothing) {
-  start_gateway(redis_->url());
+  Load load;
+  ASSERT_NO_FATAL_FAILURE(start_load(&load));
+  auto& [screen, desks, total] = load;
   const auto pid = gateway_->pid();
-  auto screen = display();
-  ASSERT_TRUE(screen->wait_until([](const v1::Totals& t) { return t.has_onsite(); }));
-  auto desks = plan_desks(6, 0, kBadges, "desk-");
   RunFigures run;
-  int total = 0;
-  for (const auto& desk : desks) total += static_cast<int>(desk->queue().size());
 
   run_desks(desks, [&] {
     EXPECT_TRUE(eventually([&] { return acknowledged_ >= total / 4; }, 60s));
@@ -897,13 +906,10 @@ TEST_F(Faults, RedisClosingTheGatewaysConnectionsMidLoadLosesNothing) {
 // The gateway SIGKILLed while six desks scan; a new one starts on another port and the desks
 // (and the display) find it, as they would behind a load balancer.
 TEST_F(Faults, GatewayKilledUnderLoadLosesNothing) {
-  start_gateway(redis_->url());
-  auto screen = display();
-  ASSERT_TRUE(screen->wait_until([](const v1::Totals& t) { return t.has_onsite(); }));
-  auto desks = plan_desks(6, 0, kBadges, "desk-");
+  Load load;
+  ASSERT_NO_FATAL_FAILURE(start_load(&load));
+  auto& [screen, desks, total] = load;
   RunFigures run;
-  int total = 0;
-  for (const auto& desk : desks) total += static_cast<int>(desk->queue().size());
 
   int acknowledged_at_kill = -1;
   run_desks(desks, [&] {
