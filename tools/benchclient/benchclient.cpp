@@ -10,7 +10,8 @@
 //     received, delivery latency (receive time minus the send time the server wrote into the
 //     message: rollcall's Totals.as_of, or the first 8 bytes of a `raw` message as a
 //     little-endian double of microseconds since the epoch), and, when --server-pid is given,
-//     the server's CPU seconds (utime+stime from /proc/PID/stat) and resident memory.
+//     the server's CPU seconds (utime+stime from /proc/PID/stat, and stime alone) and resident
+//     memory.
 //     --publish-redis makes it also publish a synthetic change notice of K counters every MS
 //     milliseconds to the event's change channel (one EVAL in Redis that raises the event's
 //     seq), so that every rollcall display tick carries an update of a chosen size.
@@ -80,20 +81,31 @@ double wall_us() {
       .count();
 }
 
-// utime+stime of a process in seconds, and its VmRSS in KiB; -1 when unreadable.
-double cpu_seconds(long pid) {
+// A process's CPU seconds from /proc/PID/stat: utime+stime, and stime alone (the kernel's part:
+// with tick accounting it includes the loopback delivery done in the process's sends); -1 when
+// unreadable.
+struct CpuTimes {
+  double total = -1;
+  double system = -1;
+};
+CpuTimes cpu_times(long pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto close = text.rfind(')');
-  if (close == std::string::npos) return -1;
+  if (close == std::string::npos) return {};
   std::istringstream rest(text.substr(close + 2));
   std::vector<std::string> fields;
   std::string field;
   while (rest >> field) fields.push_back(field);
   // After "pid (comm) ": state is field 3, utime 14, stime 15 (1-based) -> index 11, 12 here.
-  if (fields.size() < 13) return -1;
+  if (fields.size() < 13) return {};
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
-  return (std::stod(fields[11]) + std::stod(fields[12])) / ticks;
+  const double user = std::stod(fields[11]) / ticks;
+  const double system = std::stod(fields[12]) / ticks;
+  return {user + system, system};
+}
+double cpu_seconds(long pid) {
+  return cpu_times(pid).total;
 }
 long rss_kib(long pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -573,20 +585,22 @@ int run_displays() {
     swarm.latency_ms.clear();
     swarm.latency_ms.reserve(static_cast<std::size_t>(step * measure_s * 12));
     const long closed_before = swarm.closed();
-    const double cpu0 = pid ? cpu_seconds(pid) : -1;
+    const CpuTimes cpu0 = pid ? cpu_times(pid) : CpuTimes{};
     const double own0 = cpu_seconds(::getpid());
     const auto t0 = Clock::now();
     run_until(
         io, [] { return false; }, std::chrono::milliseconds(static_cast<long>(measure_s * 1000)));
     const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
-    const double cpu1 = pid ? cpu_seconds(pid) : -1;
+    const CpuTimes cpu1 = pid ? cpu_times(pid) : CpuTimes{};
     // The client's own share of its CPU: near 1, it (not the server) sets how much arrives.
     const double own_share = (cpu_seconds(::getpid()) - own0) / elapsed;
     const long rss = pid ? rss_kib(pid) : -1;
     swarm.measuring = false;
     auto p = percentiles(swarm.latency_ms);
-    const double cpu = cpu1 - cpu0;
+    const double cpu = cpu1.total - cpu0.total;
+    const double system = cpu1.system - cpu0.system;
     const double per_million = swarm.messages > 0 ? cpu / swarm.messages * 1e6 : 0;
+    const double system_per_million = swarm.messages > 0 ? system / swarm.messages * 1e6 : 0;
     const double rss_per_conn =
         (rss >= 0 && rss_before >= 0) ? (rss - rss_before) * 1.0 / swarm.opened() : -1;
     if (!first_step) report << ",";
@@ -604,6 +618,8 @@ int run_displays() {
            << ",\"max\":" << fmt(p.max) << ",\"mean\":" << fmt(p.mean) << "}"
            << ",\"client_cpu_share\":" << fmt(own_share) << ",\"server_cpu_seconds\":" << fmt(cpu)
            << ",\"server_cpu_seconds_per_million_messages\":" << fmt(per_million)
+           << ",\"server_system_cpu_seconds\":" << fmt(system)
+           << ",\"server_system_cpu_seconds_per_million_messages\":" << fmt(system_per_million)
            << ",\"server_rss_kib\":" << rss
            << ",\"server_rss_kib_per_connection\":" << fmt(rss_per_conn) << "}";
     if (swarm.messages == 0) {

@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+"""tools/bench.d/report.py's fan-out row by step: met only when every step is 2.5x below ws; a
+floor only when, at every step that misses, the server's system time alone is above what the
+target allows (and, for p99, when one tick's sends alone outlast 40 ms); otherwise missed; no
+floor is claimed from a result without system times.
+
+Usage: report_test.py REPO_ROOT"""
+import os
+import sys
+import unittest
+
+ROOT = sys.argv.pop(1) if len(sys.argv) > 1 else os.getcwd()
+sys.path.insert(0, os.path.join(ROOT, "tools", "bench.d"))
+import report  # noqa: E402
+
+
+def step(n, cpu, system, p99):
+    s = {"connections": n, "messages": n * 80, "server_cpu_seconds_per_million_messages": cpu,
+         "delivery_ms": {"p99": p99}}
+    if system is not None:
+        s["server_system_cpu_seconds_per_million_messages"] = system
+    return s
+
+
+def fan(mine, ws):
+    """mine, ws: {n: (cpu, system, p99)}"""
+    return {"rollcall_2kb": {"steps": [step(n, *v) for n, v in sorted(mine.items())]},
+            "ws_reference": {"steps": [step(n, *v) for n, v in sorted(ws.items())]}}
+
+
+WS = {1000: (15.0, 8.0, 20.0), 10000: (12.5, 7.0, 400.0)}  # allowed: 6.0 and 5.0
+
+
+class StepRows(unittest.TestCase):
+    def verdicts(self, mine, ws=WS):
+        rows = report.step_rows(fan(mine, ws))
+        self.assertEqual(len(rows), 2)
+        return rows[0][5], rows[1][5]
+
+    def test_every_step_below_a_fifth_of_ws_over_two_is_met(self):
+        cpu, p99 = self.verdicts({1000: (5.9, 4.0, 10.0), 10000: (4.9, 4.0, 39.0)})
+        self.assertEqual(cpu, "**met**")
+        self.assertEqual(p99, "**met**")
+
+    def test_system_time_above_the_allowance_at_every_missed_step_is_a_floor(self):
+        # 10,000 x 6.5 us = 65 ms of sends per tick: the p99 misses at the floor too.
+        cpu, p99 = self.verdicts({1000: (9.0, 6.1, 15.0), 10000: (8.0, 6.5, 180.0)})
+        self.assertIn("**floor**", cpu)
+        self.assertIn("**floor**", p99)
+
+    def test_one_step_with_system_time_below_the_allowance_is_missed(self):
+        cpu, _ = self.verdicts({1000: (9.0, 5.9, 15.0), 10000: (8.0, 6.5, 180.0)})
+        self.assertEqual(cpu, "**missed**")
+
+    def test_a_step_that_meets_needs_no_floor(self):
+        cpu, _ = self.verdicts({1000: (5.0, 4.0, 15.0), 10000: (8.0, 6.5, 180.0)})
+        self.assertIn("**floor**", cpu)
+
+    def test_a_late_p99_whose_sends_fit_in_40_ms_is_missed_at_that_step(self):
+        # 1,000 x 6.1 us = 6 ms of sends: 50 ms is not the floor.
+        _, p99 = self.verdicts({1000: (9.0, 6.1, 50.0), 10000: (8.0, 6.5, 180.0)})
+        self.assertEqual(p99, "**missed** at 1,000")
+
+    def test_without_system_times_no_floor_is_claimed(self):
+        cpu, p99 = self.verdicts({1000: (9.0, None, 15.0), 10000: (8.0, None, 180.0)})
+        self.assertEqual(cpu, "**missed**")
+        self.assertEqual(p99, "**missed** at 10,000")
+
+    def test_steps_only_one_side_measured_are_left_out(self):
+        rows = report.step_rows(fan({1000: (9.0, 6.1, 15.0), 5000: (8.0, 6.0, 60.0)}, WS))
+        self.assertEqual(rows, [])  # one common step: nothing "by step" to show
+
+
+if __name__ == "__main__":
+    unittest.main()
