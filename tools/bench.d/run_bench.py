@@ -558,6 +558,10 @@ def perf_summary(data):
 # (127.1.x.y): from a single address the kernel searches for a free port on every connect, which
 # costs the client more than the server.
 DISPLAY_CLIENTS = ["--parallel", "200", "--bind", "127.1.0.0/16"]
+# How long a step's displays may take to open; no step measures its connect time. The ws
+# reference, still broadcasting to those it has, accepts slowly past 5,000: 10,000 took 55 s and
+# 103 s in two runs, and 8,811 had opened after 120 s in a third.
+DISPLAY_OPEN_S = 300
 
 
 def profile_displays(bins, work, key, server_pid, client_args, cfg):
@@ -573,14 +577,12 @@ def profile_displays(bins, work, key, server_pid, client_args, cfg):
         time.sleep(0.5)
     report = os.path.join(work, f"profile-{key}.json")
     client_log = os.path.join(work, f"profile-{key}-client.log")
-    # The ws reference, still broadcasting to those it has, accepts slowly: 55 s for 10,000 in
-    # one run, 9,917 in the 120 s a measured step allows in another. The profile measures no
-    # connect time, so it waits longer.
     client = start([bins["benchclient"], "displays"] + client_args +
                    ["--steps", str(n), "--warmup-s", str(cfg["fanout_warmup"]), "--measure-s",
                     str(cfg["profile_seconds"]), "--server-pid", str(server_pid), "--report",
-                    report, "--open-timeout-s", "300"] + DISPLAY_CLIENTS, client_log, cpus="1")
-    if not wait_log(client_log, "displays open", 320):
+                    report, "--open-timeout-s", str(DISPLAY_OPEN_S)] + DISPLAY_CLIENTS, client_log,
+                   cpus="1")
+    if not wait_log(client_log, "displays open", DISPLAY_OPEN_S + 20):
         stop(client)
         raise RuntimeError(f"profile of {key}: {n} displays did not open")
     time.sleep(cfg["fanout_warmup"])
@@ -664,8 +666,9 @@ def benchclient_displays(bins, args, report, timeout):
 def fanout(bins, work, scn, cfg, results):
     steps = ",".join(str(s) for s in cfg["fanout_steps"])
     common = ["--measure-s", str(cfg["fanout_measure"]), "--warmup-s",
-              str(cfg["fanout_warmup"])] + DISPLAY_CLIENTS
-    timeout = 120 + len(cfg["fanout_steps"]) * (cfg["fanout_measure"] + cfg["fanout_warmup"] + 90)
+              str(cfg["fanout_warmup"]), "--open-timeout-s", str(DISPLAY_OPEN_S)] + DISPLAY_CLIENTS
+    timeout = 120 + len(cfg["fanout_steps"]) * (cfg["fanout_measure"] + cfg["fanout_warmup"] + 30 +
+                                                DISPLAY_OPEN_S)
     out = results["fanout"] = {}  # rows land as they are measured: a failed step keeps the others
     # The reference: npm's ws, 2 KB every 100 ms, server on CPU 0, client on CPU 1.
     log(f"fan-out: ws reference, {steps} clients")
