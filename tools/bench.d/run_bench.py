@@ -448,6 +448,7 @@ def ingest(bins, work, scn, cfg, results):
     for fsync in ("everysec", "always"):
         log(f"ingest, appendfsync {fsync}: {len(scans)} scans through the gateway")
         redis, gw, report, busy = through_gateway(bins, work, scn, timeline, cfg, fsync, "")
+        first_busy = dict(busy)
         gw_rate = report["scans"]["per_second"]
         # The profile: a second replay of other scans, with perf attached to the gateway.
         if fsync == "everysec" and cfg.get("profile_seconds"):
@@ -463,11 +464,13 @@ def ingest(bins, work, scn, cfg, results):
         replay = replay_scan_calls(bins, work, scn, recorded, fsync, cfg["desks"])
         # More rounds, each the gateway then both baselines a minute apart at most: the
         # machine's noise moves all three of a round alike, and each ratio is the rounds' median.
+        # Each round keeps its CPU split: the gateway's rounds are bimodal (about 10,000 or
+        # 17,000 scans/s in one run, the baselines steady), and what sets the mode is not found.
         rounds = [{"gateway": gw_rate, "replay": replay["calls_per_second"],
-                   "redis_benchmark": rb}]
+                   "redis_benchmark": rb, "cpu": first_busy}]
         for i in range(2, cfg.get("ingest_rounds", 1) + 1):
-            again_redis, again_gw, again, _ = through_gateway(bins, work, scn, timeline, cfg,
-                                                               fsync, f"-{i}")
+            again_redis, again_gw, again, again_busy = through_gateway(bins, work, scn, timeline,
+                                                                        cfg, fsync, f"-{i}")
             again_gw.close()
             if again.get("failure") or not again["scans"]["results"]:
                 raise RuntimeError(f"ingest round {i}: " + (again.get("failure") or "0 scans"))
@@ -477,7 +480,7 @@ def ingest(bins, work, scn, cfg, results):
             rounds.append({"gateway": again["scans"]["per_second"],
                            "replay": replay_scan_calls(bins, work, scn, recorded, fsync,
                                                        cfg["desks"], f"-{i}")["calls_per_second"],
-                           "redis_benchmark": again_rb})
+                           "redis_benchmark": again_rb, "cpu": again_busy})
         for r in rounds:
             r["ratio"] = round(r["gateway"] / r["replay"], 3)
             # redis-benchmark's CSV unread: no ratio for the round (row_check fails the row).
@@ -506,7 +509,10 @@ def ingest(bins, work, scn, cfg, results):
             f"{rb_clients}/s (-c {cfg['desks']}); gateway / the gateway's calls replayed "
             f"(-P {cfg['desks']}) and redis-benchmark, by round: " +
             ", ".join(f"{r['gateway']}/{r['replay']} = {r['ratio']}, "
-                      f"/{r['redis_benchmark']} = {r['benchmark_ratio']}" for r in rounds))
+                      f"/{r['redis_benchmark']} = {r['benchmark_ratio']} (gateway "
+                      f"{r['cpu']['gateway_us_per_scan']} µs/scan, CPU 0/1 busy "
+                      f"{r['cpu']['cpu0_redis_busy']}/{r['cpu']['cpu1_gateway_and_loadgen_busy']})"
+                      for r in rounds))
     results["ingest"] = out
     if profile:
         results["profile"] = profile
