@@ -89,6 +89,7 @@ def rows_for(r):
                          f"redis-benchmark {num(c['benchmark_redis_us_per_call'], 1)} µs (CPU 0 "
                          f"busy {num(100 * c['benchmark_cpu0_redis_busy'], 0)}%)",
                          "—", "—", "info"))
+        rows += redis_phase_row(rounds)
     lat = r.get("latency")
     if lat:
         rtt = lat.get("redis_rtt") or {}
@@ -186,6 +187,22 @@ def rows_for(r):
             rows.append(("Export (tools/bench.d/export_bench)", summarize_export(exp), "—", "—",
                          "—", "info"))
     return rows
+
+
+def redis_phase_row(rounds):
+    """Redis does the same work per call in a round's gateway run and in its replay; its CPU per
+    call still moves with the machine (45 to 80 µs for the same calls within minutes, on CPU 0
+    alone): a round whose two runs differ much had the machine change between them, and its ratio
+    says more about the machine than about the gateway."""
+    pairs = [((r.get("cpu") or {}).get("redis_us_per_call"), r.get("replay_redis_us_per_call"))
+             for r in rounds]
+    if len(pairs) < 2 or not all(g and p for g, p in pairs):
+        return []
+    moved = sum(1 for g, p in pairs if abs(g - p) > 0.2 * min(g, p))
+    return [("", "Redis CPU per call by round, in the gateway's run / in the replay: " +
+             ", ".join(f"{num(g, 1)} / {num(p, 1)} µs" for g, p in pairs),
+             f"{moved} of {len(pairs)} rounds differ by more than 20% (the same calls: the "
+             "machine's speed changed between the two runs)", "—", "—", "info")]
 
 
 def step_rows(fan):

@@ -467,7 +467,8 @@ def ingest(bins, work, scn, cfg, results):
         # Each round keeps its CPU split: the gateway's rounds are bimodal (about 10,000 or
         # 17,000 scans/s in one run, the baselines steady), and what sets the mode is not found.
         rounds = [{"gateway": gw_rate, "replay": replay["calls_per_second"],
-                   "redis_benchmark": rb, "cpu": first_busy}]
+                   "redis_benchmark": rb, "cpu": first_busy,
+                   "replay_redis_us_per_call": replay.get("redis_us_per_call")}]
         for i in range(2, cfg.get("ingest_rounds", 1) + 1):
             again_redis, again_gw, again, again_busy = through_gateway(bins, work, scn, timeline,
                                                                         cfg, fsync, f"-{i}")
@@ -477,10 +478,12 @@ def ingest(bins, work, scn, cfg, results):
             again_rb = redis_benchmark(again_redis, scn, cfg["rb_calls"], cfg["desks"], 1,
                                        cpus="1")
             again_redis.close()
+            again_replay = replay_scan_calls(bins, work, scn, recorded, fsync, cfg["desks"],
+                                             f"-{i}")
             rounds.append({"gateway": again["scans"]["per_second"],
-                           "replay": replay_scan_calls(bins, work, scn, recorded, fsync,
-                                                       cfg["desks"], f"-{i}")["calls_per_second"],
-                           "redis_benchmark": again_rb, "cpu": again_busy})
+                           "replay": again_replay["calls_per_second"],
+                           "redis_benchmark": again_rb, "cpu": again_busy,
+                           "replay_redis_us_per_call": again_replay.get("redis_us_per_call")})
         for r in rounds:
             r["ratio"] = round(r["gateway"] / r["replay"], 3)
             # redis-benchmark's CSV unread: no ratio for the round (row_check fails the row).

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""tools/bench.d/report.py's fan-out row by step: met only when every step is 2.5x below ws; a
-floor only when, at every step that misses, the server's system time alone is above what the
-target allows (and, for p99, when one tick's sends alone outlast 40 ms); otherwise missed; no
-floor is claimed from a result without system times.
+"""tools/bench.d/report.py: the Redis phase row counts the rounds whose gateway run and replay
+had Redis spend more than a fifth apart per call. The fan-out row by step is met only when every
+step is 2.5x below ws; a floor only when, at every step that misses, the server's system time
+alone is above what the target allows (and, for p99, when one tick's sends alone outlast 40 ms);
+otherwise missed; no floor is claimed from a result without system times.
 
 Usage: report_test.py REPO_ROOT"""
 import os
@@ -69,6 +70,23 @@ class StepRows(unittest.TestCase):
     def test_steps_only_one_side_measured_are_left_out(self):
         rows = report.step_rows(fan({1000: (9.0, 6.1, 15.0), 5000: (8.0, 6.0, 60.0)}, WS))
         self.assertEqual(rows, [])  # one common step: nothing "by step" to show
+
+
+class RedisPhase(unittest.TestCase):
+    def round(self, gateway_us, replay_us):
+        return {"cpu": {"redis_us_per_call": gateway_us}, "replay_redis_us_per_call": replay_us}
+
+    def test_rounds_whose_two_runs_differ_by_more_than_a_fifth_are_counted(self):
+        rows = report.redis_phase_row([self.round(50.0, 46.0), self.round(78.0, 49.0),
+                                       self.round(48.0, 61.0)])
+        self.assertEqual(len(rows), 1)
+        self.assertIn("50.0 / 46.0 µs, 78.0 / 49.0 µs, 48.0 / 61.0 µs", rows[0][1])
+        self.assertTrue(rows[0][2].startswith("2 of 3 rounds"), rows[0][2])
+        self.assertEqual(rows[0][5], "info")
+
+    def test_no_row_without_both_figures_in_every_round(self):
+        self.assertEqual(report.redis_phase_row([self.round(50.0, 46.0), {"cpu": {}}]), [])
+        self.assertEqual(report.redis_phase_row([self.round(50.0, 46.0)]), [])
 
 
 if __name__ == "__main__":
