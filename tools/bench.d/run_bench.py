@@ -464,8 +464,9 @@ def ingest(bins, work, scn, cfg, results):
         replay = replay_scan_calls(bins, work, scn, recorded, fsync, cfg["desks"])
         # More rounds, each the gateway then both baselines a minute apart at most: the
         # machine's noise moves all three of a round alike, and each ratio is the rounds' median.
-        # Each round keeps its CPU split: the gateway's rounds are bimodal (about 10,000 or
-        # 17,000 scans/s in one run, the baselines steady), and what sets the mode is not found.
+        # Each round keeps its CPU split and the replay's Redis CPU per call: Redis's cost per
+        # call moves with the machine within minutes (45 to 80 us for the same calls), and a
+        # round whose two runs differ much shows it (report.py's phase row).
         rounds = [{"gateway": gw_rate, "replay": replay["calls_per_second"],
                    "redis_benchmark": rb, "cpu": first_busy,
                    "replay_redis_us_per_call": replay.get("redis_us_per_call")}]
