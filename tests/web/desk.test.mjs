@@ -3,7 +3,7 @@
 // tests/web/desk_offline.test.mjs: offline verdicts, the not-working state, keyboard, languages.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EVENT_FILE, EVENT_ID, World, sleep } from './world.mjs';
+import { EVENT_FILE, EVENT_ID, World, sleep, waitForVerdict } from './world.mjs';
 
 let world;
 before(async () => {
@@ -37,16 +37,7 @@ async function scan(page, code) {
   const previous = await page.getAttribute('#result', 'data-scan-id');
   await page.keyboard.type(code, { delay: 5 });
   await page.keyboard.press('Enter');
-  await page.waitForFunction(
-    (prev) => {
-      const r = document.querySelector('#result');
-      // Online, a desk decides alone after its patience (cause no_answer) and shows the
-      // gateway's answer when it comes: a loaded machine can be that slow, so wait for it.
-      return r.dataset.scanId && r.dataset.scanId !== prev && r.dataset.status !== 'queued' && r.dataset.cause !== 'no_answer';
-    },
-    previous,
-    { timeout: 15000 },
-  );
+  await waitForVerdict(page, previous);
   return page.evaluate(() => {
     const r = document.querySelector('#result');
     const text = (id) => document.getElementById(id).textContent;

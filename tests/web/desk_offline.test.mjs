@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { REGISTRY, World, sleep } from './world.mjs';
+import { REGISTRY, World, sleep, waitForVerdict } from './world.mjs';
 
 const EVENT = 'desk-2025';
 const SIGNED = 'desk-signed-2025';
@@ -69,18 +69,14 @@ async function card(page) {
 }
 
 // Types like a keyboard-wedge scanner and waits for the verdict on the card. `ms`: how long it
-// took from Enter to the verdict. Online, the desk decides alone after its answer patience (cause
-// no_answer) and shows the gateway's answer when it comes: a loaded machine can be that slow, so
-// the gateway's is waited for unless `patience` says the test wants the desk's own.
+// took from Enter to the verdict (`patience`: the desk's own after its answer patience, see
+// waitForVerdict).
 async function scan(page, code, { patience = false } = {}) {
   const previous = await page.getAttribute('#result', 'data-scan-id');
   await page.keyboard.type(code, { delay: 2 });
   const at = Date.now();
   await page.keyboard.press('Enter');
-  await page.waitForFunction(([prev, patience]) => {
-    const r = document.querySelector('#result');
-    return r.dataset.scanId && r.dataset.scanId !== prev && (patience || r.dataset.cause !== 'no_answer');
-  }, [previous, patience], { timeout: 15000 });
+  await waitForVerdict(page, previous, { patience, queued: true });
   return { ...(await card(page)), ms: Date.now() - at };
 }
 

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { EVENT_FILE, EVENT_ID, World, sleep } from './world.mjs';
+import { EVENT_FILE, EVENT_ID, World, sleep, waitForVerdict } from './world.mjs';
 import { registrationStrings, REG_LANGS } from '../../web/src/lib/registration_i18n.js';
 import { SCANNER_GAP_MS } from '../../web/src/lib/scan_catcher.js';
 
@@ -110,12 +110,7 @@ async function scannerBurst(page, code) {
 async function scannerTypes(page, code) {
   const previous = await page.getAttribute('#result', 'data-scan-id');
   await scannerBurst(page, code);
-  await page.waitForFunction((prev) => {
-    const r = document.querySelector('#result');
-    // Online: the gateway's answer, not the desk's own after its patience (no_answer).
-    return r.dataset.scanId && r.dataset.scanId !== prev && r.dataset.status !== 'queued' && r.dataset.cause !== 'no_answer';
-    // A bound on waiting, not a speed claim: a page under a loaded test machine answers late.
-  }, previous, { timeout: 15000 });
+  await waitForVerdict(page, previous);
 }
 
 async function until(what, check, timeoutMs = 15000) {

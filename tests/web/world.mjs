@@ -22,6 +22,18 @@ const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Waits until the desk's card shows a scan other than `previous` (its data-scan-id before the
+// scan). Online, a desk decides alone after its answer patience (cause no_answer) and shows the
+// gateway's answer when it comes: a loaded machine can be that slow, so the gateway's is waited
+// for unless `patience` says the test wants the desk's own. `queued`: a card that only says the
+// scan waits counts too. A bound on waiting, not a speed claim.
+export async function waitForVerdict(page, previous, { patience = false, queued = false } = {}) {
+  await page.waitForFunction(([prev, patience, queued]) => {
+    const r = document.querySelector('#result');
+    return r.dataset.scanId && r.dataset.scanId !== prev && (queued || r.dataset.status !== 'queued') && (patience || r.dataset.cause !== 'no_answer');
+  }, [previous, patience, queued], { timeout: 15000 });
+}
+
 export async function freePort() {
   return new Promise((resolveP, reject) => {
     const server = createServer();
