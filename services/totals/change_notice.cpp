@@ -136,12 +136,6 @@ class Handler {
 
 }  // namespace
 
-void ChangeNotice::add(std::string_view name, std::int64_t value) {
-  set.push_back(
-      {static_cast<std::uint32_t>(names.size()), static_cast<std::uint32_t>(name.size()), value});
-  names.append(name);
-}
-
 void ChangeNotice::clear() {
   seq = 0;
   set.clear();

@@ -31,7 +31,6 @@ struct ChangeNotice {
   std::string_view name(const Counter& counter) const {
     return std::string_view(names).substr(counter.at, counter.size);
   }
-  void add(std::string_view name, std::int64_t value);
   void clear();
 };
 

@@ -3,6 +3,8 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include <map>
 #include <random>
 #include <string>
@@ -151,10 +153,14 @@ TEST(ChangeNotice, SkipsOtherKeysAndRefusesItsOwnTwice) {
   }
 }
 
+// A notice as Redis publishes it, read by the hub's own parser.
 ChangeNotice notice(std::uint64_t seq, const Counters& set) {
-  ChangeNotice out{.seq = seq};
-  for (const auto& [name, value] : set) out.add(name, value);
-  return out;
+  boost::json::object counters;
+  for (const auto& [name, value] : set) counters[name] = value;
+  const auto parsed = parse_change_notice(
+      boost::json::serialize(boost::json::object{{"seq", seq}, {"set", counters}}));
+  EXPECT_TRUE(parsed);
+  return parsed.value_or(ChangeNotice{});
 }
 
 TEST(TotalsFolder, FoldsNoticesInOrderAndCoalescesOneUpdatePerTick) {
