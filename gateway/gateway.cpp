@@ -114,7 +114,7 @@ std::unique_ptr<Gateway> Gateway::compose(const GatewayOptions& options, std::st
   context->events =
       std::make_shared<EventDirectory>(context->commands, options.time_margin, context->metrics);
   context->tokens = std::make_shared<TokenDirectory>(context->commands, context->metrics);
-  context->token_watch = std::make_shared<TokenWatch>(context->tokens, context->metrics);
+  context->token_watch = std::make_shared<TokenWatch>(context->tokens);
   context->scans =
       std::make_shared<ScanHandler>(context->commands, context->metrics, options.max_desks);
   try {

@@ -11,7 +11,6 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "gateway/metrics.h"
 #include "gateway/token_directory.h"
 #include "services/auth/access.h"
 
@@ -31,9 +30,9 @@ class TokenWatch {
     virtual void on_token_refused(const TokenDirectory::Decision& decision) = 0;
   };
 
-  // The holders closed are counted in `metrics` (when given): count_token_refused_closes.
+  // A holder told counts its close itself (Metrics::count_token_refused_closes), when it is not
+  // already closing.
   explicit TokenWatch(std::shared_ptr<TokenDirectory> tokens,
-                      std::shared_ptr<Metrics> metrics = nullptr,
                       std::chrono::milliseconds period = TokenDirectory::kCacheFor);
 
   // `holder` was let in with `token` for `access` to `event_id`; forgotten once it is gone.
@@ -53,7 +52,6 @@ class TokenWatch {
   using Key = std::tuple<std::string, std::string, services::auth::Access>;
 
   std::shared_ptr<TokenDirectory> tokens_;
-  std::shared_ptr<Metrics> metrics_;
   std::chrono::milliseconds period_;
   mutable std::mutex mutex_;
   std::map<Key, std::vector<std::weak_ptr<Holder>>> holders_;

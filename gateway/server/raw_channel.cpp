@@ -249,7 +249,10 @@ void RawChannel::send_error(Bytes frame) {
 
 void RawChannel::on_token_refused(const TokenDirectory::Decision& decision) {
   asio::post(executor_, [self = shared_from_this(), decision] {
-    if (!self->ended_ && !self->closing_) self->close_refused(decision);
+    // Counted here, where it is known: a channel already closing is not closed by the refusal.
+    if (self->ended_ || self->closing_) return;
+    self->metrics_->count_token_refused_closes(decision.refusal, 1);
+    self->close_refused(decision);
   });
 }
 
