@@ -6,6 +6,7 @@
 
 #include "redis/cluster_routing.h"
 #include "redis/hiredis_reply.h"
+#include "redis/sigpipe_guard.h"
 
 namespace rollcall::redis {
 
@@ -88,6 +89,7 @@ Reply SyncSession::on_every_node(const std::vector<std::string>& args) {
 
 std::unique_ptr<redisReply, SyncSession::ReplyDeleter> SyncSession::run(
     const std::vector<std::string>& args) {
+  const SigpipeGuard no_sigpipe;
   flush();
   Argv argv(args);
   std::unique_ptr<redisReply, ReplyDeleter> reply(static_cast<redisReply*>(
@@ -121,6 +123,7 @@ Reply SyncSession::query(const std::vector<std::string>& args) {
 }
 
 std::vector<Reply> SyncSession::pipeline(const std::vector<std::vector<std::string>>& commands) {
+  const SigpipeGuard no_sigpipe;
   flush();
   for (const auto& args : commands) {
     Argv argv(args);
@@ -168,6 +171,7 @@ void SyncSession::append(const std::vector<std::string>& args) {
 }
 
 void SyncSession::flush() {
+  const SigpipeGuard no_sigpipe;
   // Read every queued reply even after an error, so the connection stays in step.
   auto queued = std::move(queued_);
   queued_.clear();

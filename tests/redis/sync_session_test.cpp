@@ -1,14 +1,21 @@
 // SyncSession (the tools' blocking link) on a real three-primary Redis Cluster: a command (or a
 // transaction) whose slot is another node's is MOVED there, and what every node must have (a
 // script or Functions library, which a cluster keeps per node) reaches the nodes the session
-// meets later too.
+// meets later too. And on one Redis: a connection Redis closed while the session was idle (a
+// restart, CLIENT KILL, its idle timeout) fails the next call with a reason, for a batch too large
+// for one write as well, which raises SIGPIPE (redis/sigpipe_guard.h).
 #include "redis/sync_session.h"
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <functional>
+#include <stdexcept>
+
 #include "redis/hash_slot.h"
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_cluster_nodes.h"
+#include "tests/support/redis_server.h"
 
 namespace rollcall::tests::redis {
 namespace {
@@ -123,6 +130,51 @@ TEST_F(SyncSessionCluster, WhatEveryNodeNeedsReachesTheNodesMetLater) {
   }
   // A node's refusal is the caller's error.
   EXPECT_THROW(session.on_every_node({"FUNCTION", "LOAD", "not lua"}), std::runtime_error);
+}
+
+// Each way a tool writes, on a connection Redis has just closed: a batch of 8 MiB, more than the
+// socket takes at once, is written in several calls, and the ones after Redis's reset raise
+// SIGPIPE. SIGPIPE keeps its default action here, as in the tools: without the guard the test
+// binary dies.
+TEST(SyncSessionClosed, ACallOnAConnectionRedisClosedFailsWithAReason) {
+  support::RedisServer redis;
+  void (*previous)(int) = std::signal(SIGPIPE, SIG_DFL);
+  std::string error;
+  const auto url = rr::Url::parse(redis.url(), &error).value();
+  const std::string big(8 << 20, 'x');
+  const std::vector<std::function<void(rr::SyncSession&)>> calls = {
+      [&](rr::SyncSession& s) {
+        s.command({"SET", "k", big});
+      },
+      [&](rr::SyncSession& s) {
+        s.query({"SET", "k", big});
+      },
+      [&](rr::SyncSession& s) {
+        s.pipeline({{"SET", "a", big}, {"SET", "b", big}});
+      },
+      [&](rr::SyncSession& s) {
+        for (int i = 0; i < 8; ++i) s.append({"SET", "k" + std::to_string(i), big});
+        s.flush();
+      },
+      [&](rr::SyncSession& s) { s.command({"PING"}); },  // small: the reply's end of file
+  };
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    rr::SyncSession session(url);
+    const auto id = session.command({"CLIENT", "ID"}).value();
+    ASSERT_EQ(redis.command({"CLIENT", "KILL", "ID", id}), "1");
+    try {
+      calls[i](session);
+      ADD_FAILURE() << "call " << i << " succeeded on a closed connection";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("redis at 127.0.0.1:"), std::string::npos)
+          << "call " << i << ": " << e.what();
+    }
+  }
+  // Nothing of the failed calls was stored, and a new session works.
+  EXPECT_EQ(redis.command({"DBSIZE"}), "0");
+  rr::SyncSession again(url);
+  EXPECT_EQ(again.command({"PING"}), "PONG");
+  std::signal(SIGPIPE, previous);
 }
 
 }  // namespace

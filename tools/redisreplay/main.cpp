@@ -21,6 +21,7 @@
 #include <boost/program_options.hpp>
 
 #include "redis/command.h"
+#include "redis/sigpipe_guard.h"
 #include "redis/url.h"
 #include "tools/cli/command_line.h"
 
@@ -139,6 +140,8 @@ int main(int argc, char** argv) {
   }
   if (url->db != 0) setup.push_back({"SELECT", std::to_string(url->db)});
   std::string refused;
+  // Redis closing the connection mid-batch is reported as a failure, not a death by SIGPIPE.
+  std::optional<rollcall::redis::SigpipeGuard> no_sigpipe(std::in_place);
   if (!exchange(context.get(), setup, 0, setup.size(), &refused)) {
     return failure("redis at " + url->where() + ": " + context->errstr);
   }
@@ -154,6 +157,7 @@ int main(int argc, char** argv) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  no_sigpipe.reset();
   boost::json::object out;
   out["calls"] = commands->size();
   out["seconds"] = seconds;
