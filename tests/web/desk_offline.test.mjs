@@ -218,6 +218,9 @@ test('offline, generated badges: every registered id in any case is admitted, th
 test('offline: a verdict the gateway overturns is raised in the history and counted', async () => {
   const agreedBefore = await metric('rollcall_offline_verdicts_total', 'outcome="admitted_refused"');
   const { context, page } = await openDesk({ desk: 'k-stale', zone: 'hall_a' });
+  // Both of the desk's first syncs (at start and when its link opened) are done: a later one
+  // would already carry the change below.
+  await page.waitForSelector('body[data-syncing="0"]', { timeout: 15000 });
   // The registry changes after the desk synced: the desk cannot know while offline.
   await redis('HSET', `{${EVENT}}:badge:B-CH-3`, 'revoked', '1');
   await context.setOffline(true);

@@ -302,12 +302,24 @@ async function refreshBadgeKeys() {
   }
 }
 
-// The desk sync: fetched when the link opens and every few minutes, kept in IndexedDB.
+// The desk sync: fetched at start, when the link opens and every few minutes, kept in IndexedDB.
+// body[data-syncing] counts the fetches in flight: the first two often overlap, and a test that
+// changes the registry after the desk synced waits for both.
 let syncTimer = null;
+let syncing = 0;
 async function refreshSync() {
   if (venueMode) return; // a venue desk never decides alone: no registry on the tablet
   clearTimeout(syncTimer);
   syncTimer = setTimeout(() => link.open && refreshSync(), SYNC_EVERY_MS);
+  document.body.dataset.syncing = String(++syncing);
+  try {
+    await fetchSync();
+  } finally {
+    document.body.dataset.syncing = String(--syncing);
+  }
+}
+
+async function fetchSync() {
   let response;
   try {
     response = await fetch(`/v1/events/${encodeURIComponent(event)}/desk-sync`, { headers: authHeaders(), cache: 'no-store' });
