@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "gateway/server/raw_channel.h"
 
@@ -25,6 +26,7 @@ ChannelSweeps& ChannelSweeps::of(const asio::any_io_executor& executor) {
 
 void ChannelSweeps::add(const std::shared_ptr<RawChannel>& channel, Clock::duration idle_timeout,
                         Clock::duration every) {
+  channel->sweep_place_ = static_cast<std::uint32_t>(channels_.size());
   channels_.push_back(channel);
   if (running_) return;
   idle_timeout_ = idle_timeout;
@@ -55,8 +57,24 @@ void ChannelSweeps::sweep() {
       ++i;
       continue;
     }
-    channels_[i] = std::move(channels_.back());  // gone or finished: its place is reused
-    channels_.pop_back();
+    take_out(i);  // gone or finished
+  }
+}
+
+void ChannelSweeps::remove(RawChannel& channel) {
+  const auto place = std::exchange(channel.sweep_place_, RawChannel::kNoSweepPlace);
+  if (place < channels_.size() && channels_[place].lock().get() == &channel) take_out(place);
+}
+
+void ChannelSweeps::take_out(std::size_t place) {
+  if (const auto leaving = channels_[place].lock()) {
+    leaving->sweep_place_ = RawChannel::kNoSweepPlace;
+  }
+  channels_[place] = std::move(channels_.back());
+  channels_.pop_back();
+  if (place == channels_.size()) return;
+  if (const auto moved = channels_[place].lock()) {
+    moved->sweep_place_ = static_cast<std::uint32_t>(place);
   }
 }
 

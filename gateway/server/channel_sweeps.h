@@ -31,11 +31,18 @@ class ChannelSweeps : public boost::asio::execution_context::service {
   // the timing of the add that started its timer: beacons all have the same.
   void add(const std::shared_ptr<RawChannel>& channel, Clock::duration idle_timeout,
            Clock::duration every);
+  // On the channel's executor, when it is finished: it leaves the list now rather than at the
+  // next sweep. A channel made by make_shared shares one block with its count, which a weak entry
+  // would hold (a beacon's whole memory) for up to a sweep period after it ended.
+  void remove(RawChannel& channel);
+  // Channels on the list (for tests).
+  std::size_t size() const { return channels_.size(); }
 
  private:
   void shutdown() override;
   void run();
   void sweep();
+  void take_out(std::size_t place);  // the last entry takes its place
 
   boost::asio::steady_timer timer_;
   std::vector<std::weak_ptr<RawChannel>> channels_;

@@ -10,6 +10,7 @@
 #include <boost/asio/write.hpp>
 
 #include "gateway/asio_tokens.h"
+#include "gateway/server/channel_sweeps.h"
 #include "gateway/server/request_auth.h"
 
 namespace rollcall::gateway::server {
@@ -183,6 +184,7 @@ void RawChannel::end_reading() {
         co_await self->finish();
         self->swept_out_ = true;
         if (self->sweep_timer_) self->sweep_timer_->cancel();
+        if (self->sweep_place_ != kNoSweepPlace) ChannelSweeps::of(self->executor_).remove(*self);
         co_await self->on_finished();
       },
       rethrow_to_pool);  // a display's place in the hub, a beacon's leave and lease

@@ -105,6 +105,8 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   Metrics& metrics() { return *metrics_; }
 
  private:
+  friend class ChannelSweeps;  // keeps sweep_place_
+  static constexpr std::uint32_t kNoSweepPlace = 0xffffffff;
   struct Streams {
     boost::asio::ip::tcp::socket socket;  // the connection when plain
     std::optional<FlexStream::TlsStream> tls;
@@ -160,7 +162,9 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   bool reading_over_ = false;   // end_reading() was called: nothing more is read
   bool parsing_ = false;        // parse_unread() is running (on_message() may resume inside it)
   bool swept_out_ = false;      // finished: no more sweeps (sweep_on(), ChannelSweeps)
-  std::string_view unread_;     // in the read buffer: what the parser has not taken yet
+  // Its index in its thread's ChannelSweeps, kept there (none: not swept there).
+  std::uint32_t sweep_place_ = kNoSweepPlace;
+  std::string_view unread_;  // in the read buffer: what the parser has not taken yet
   // Sent with the upgrade request, read before the socket; rarely any, so not inline.
   std::unique_ptr<std::string> received_;
   boost::asio::steady_timer* sweep_timer_ = nullptr;     // sweep_on()'s, cancelled when finished
