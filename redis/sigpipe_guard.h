@@ -8,8 +8,10 @@ namespace rollcall::redis {
 // idle timeout) the second write of a large batch raises SIGPIPE, and a process that keeps the
 // default action dies without a word. The command-line tools keep the default, so that
 // `rollcall-admin ... | head` ends quietly; around their Redis calls this guard blocks SIGPIPE
-// in the calling thread, so the write fails with EPIPE and hiredis reports it, then drops the
-// SIGPIPE raised meanwhile (not one already pending) and restores the mask. libpq does the same.
+// in the calling thread, so the write fails with EPIPE and hiredis reports it, then drops a
+// SIGPIPE raised meanwhile (not one already pending) and restores the mask, as libpq does. Unlike
+// libpq it does not ask whether a write failed: a SIGPIPE sent to the tool from outside during a
+// call is dropped too.
 class SigpipeGuard {
  public:
   SigpipeGuard();
