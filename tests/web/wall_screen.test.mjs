@@ -107,7 +107,7 @@ async function openWall(lang, viewport = { width: 1920, height: 1080 }) {
     const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
     return box && Number(box.dataset.fontPx) === Math.round(1.75 * rem);
   }, null, { timeout: 15000 });
-  await sleep(300);
+  await page.waitForFunction(() => !document.body.dataset.refitting, null, { timeout: 15000 });
   return { context, page };
 }
 
@@ -384,7 +384,7 @@ test('the dashboard fits in six languages at 1920×1080, 1280×720 and on a phon
       await page.goto(world.url(`/dashboard?event=${EVENT}&lang=${lang}`, 'organizer', EVENT));
       await page.waitForSelector('#link-status[data-status="live"]');
       await page.waitForFunction((n) => document.querySelector('#fig-onsite')?.dataset.value === String(n), scanned.length);
-      await sleep(200);
+      await page.waitForFunction(() => !document.body.dataset.refitting, null, { timeout: 15000 });
       const wide = await page.evaluate(() =>
         [...document.querySelectorAll('#main *, .topbar *')]
           .filter((n) => n.clientWidth > 0 && n.scrollWidth > n.clientWidth + 1 && getComputedStyle(n).overflowX !== 'auto')

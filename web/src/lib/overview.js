@@ -84,12 +84,15 @@ export function createOverview(root, { lang, info = {}, clock, rankingSize = 10,
   });
   let lastTotals = null;
   let resizeTimer = null;
+  // body[data-refitting] while a refit is due: tests wait on it instead of the debounce's time.
   window.addEventListener('resize', () => {
     clearTimeout(resizeTimer);
+    document.body.dataset.refitting = '1';
     resizeTimer = setTimeout(() => {
       chart.resize();
       for (const node of Object.values(cards)) fitText(node);
       renderRanking(countryRows(lastTotals));
+      delete document.body.dataset.refitting;
     }, 100);
   });
 
