@@ -199,10 +199,22 @@ def redis_phase_row(rounds):
     if len(pairs) < 2 or not all(g and p for g, p in pairs):
         return []
     moved = sum(1 for g, p in pairs if abs(g - p) > 0.2 * min(g, p))
-    return [("", "Redis CPU per call by round, in the gateway's run / in the replay: " +
+    rows = [("", "Redis CPU per call by round, in the gateway's run / in the replay: " +
              ", ".join(f"{num(g, 1)} / {num(p, 1)} µs" for g, p in pairs),
              f"{moved} of {len(pairs)} rounds differ by more than 20% (the same calls: Redis's "
              "cost per call moved between the two runs)", "—", "—", "info")]
+    # Redis's own time inside the function (INFO commandstats) splits that cost: the same Lua
+    # run faster or slower, and the event loop's reads and writes around it (batches).
+    inside = [((r.get("cpu") or {}).get("redis_us_in_fcall"), r.get("replay_redis_us_in_fcall"))
+              for r in rounds]
+    if all(g and p for g, p in inside):
+        loop = [(g - gi, p - pi) for (g, p), (gi, pi) in zip(pairs, inside)]
+        rows.append(("", "Of which inside the function (Redis's own count), gateway / replay: " +
+                     ", ".join(f"{num(g, 1)} / {num(p, 1)} µs" for g, p in inside),
+                     "around it (event loop, reads and writes): " +
+                     ", ".join(f"{num(g, 1)} / {num(p, 1)} µs" for g, p in loop),
+                     "—", "—", "info"))
+    return rows
 
 
 def step_rows(fan):

@@ -385,6 +385,19 @@ def record_scan_calls(bins, work, scn, timeline, cfg):
     return {"path": path, "calls": len(calls), "seq": seq}
 
 
+def fcall_usec(redis):
+    """Redis's own count of FCALLs and the microseconds spent inside them (INFO commandstats):
+    the function's work alone, without the event loop's reads and writes around it."""
+    text = redis.cli("INFO", "commandstats")
+    found = re.search(r"cmdstat_fcall:calls=(\d+),usec=(\d+)", text)
+    return (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+
+
+def us_in_fcall(before, after):
+    calls = after[0] - before[0]
+    return round((after[1] - before[1]) / calls, 1) if calls > 0 else None
+
+
 def replay_scan_calls(bins, work, scn, recorded, fsync, depth, tag=""):
     """The baseline Redis does the same work in: the recorded calls on a fresh import, `depth` at
     a time from one connection (redis-benchmark's -c 1 -P N), with a subscriber on the change
@@ -398,10 +411,12 @@ def replay_scan_calls(bins, work, scn, recorded, fsync, depth, tag=""):
         sub = start(["redis-cli", "-p", str(redis.port), "subscribe", "{" + EVENT + "}:changes"],
                     os.devnull, cpus="1")
         time.sleep(0.3)
+        inside = fcall_usec(redis)
         cpu, t0 = proc_cpu_seconds(redis.proc.pid), time.monotonic()
         done = run([bins["redis_replay"], "--redis", redis.url, "--commands", recorded["path"],
                     "--depth", str(depth)], 300, cpus="1")
         cpu, wall = proc_cpu_seconds(redis.proc.pid) - cpu, time.monotonic() - t0
+        inside = us_in_fcall(inside, fcall_usec(redis))
         stop(sub)
         seq = redis.cli("GET", "{" + EVENT + "}:seq")
     finally:
@@ -412,6 +427,7 @@ def replay_scan_calls(bins, work, scn, recorded, fsync, depth, tag=""):
                            f"seq {seq}; recorded {recorded['calls']}, seq {recorded['seq']}")
     return {"calls_per_second": round(figures["calls_per_second"], 1), "calls": figures["calls"],
             "depth": depth, "redis_us_per_call": round(cpu / figures["calls"] * 1e6, 1),
+            "redis_us_in_fcall": inside,
             "cpu0_redis_busy": round(cpu / wall, 2)}
 
 
@@ -422,6 +438,7 @@ def through_gateway(bins, work, scn, timeline, cfg, fsync, tag):
     the loadgen's report and where each scan's CPU went."""
     redis = fresh_event_redis(bins, work, f"redis-ingest-{fsync}{tag}", scn, fsync, cpus="0")
     gw = Gateway(bins, work, f"gateway-ingest-{fsync}{tag}", redis, threads=1, cpus="1")
+    inside = fcall_usec(redis)
     cpu = [proc_cpu_seconds(redis.proc.pid), proc_cpu_seconds(gw.pid), children_cpu_seconds()]
     t0 = time.monotonic()
     report = loadgen(bins, gw, timeline, scn, os.path.join(work, f"ingest-{fsync}{tag}.json"),
@@ -431,6 +448,7 @@ def through_gateway(bins, work, scn, timeline, cfg, fsync, tag):
                                        proc_cpu_seconds(gw.pid), children_cpu_seconds()])]
     done = max(1, report["scans"]["results"])
     busy = {"redis_us_per_call": round(cpu[0] / done * 1e6, 1),
+            "redis_us_in_fcall": us_in_fcall(inside, fcall_usec(redis)),
             "gateway_us_per_scan": round(cpu[1] / done * 1e6, 1),
             "loadgen_us_per_scan": round(cpu[2] / done * 1e6, 1),
             "cpu0_redis_busy": round(cpu[0] / wall, 2),
@@ -469,7 +487,8 @@ def ingest(bins, work, scn, cfg, results):
         # round whose two runs differ much shows it (report.py's phase row).
         rounds = [{"gateway": gw_rate, "replay": replay["calls_per_second"],
                    "redis_benchmark": rb, "cpu": first_busy,
-                   "replay_redis_us_per_call": replay.get("redis_us_per_call")}]
+                   "replay_redis_us_per_call": replay.get("redis_us_per_call"),
+                   "replay_redis_us_in_fcall": replay.get("redis_us_in_fcall")}]
         for i in range(2, cfg.get("ingest_rounds", 1) + 1):
             again_redis, again_gw, again, again_busy = through_gateway(bins, work, scn, timeline,
                                                                         cfg, fsync, f"-{i}")
@@ -484,7 +503,8 @@ def ingest(bins, work, scn, cfg, results):
             rounds.append({"gateway": again["scans"]["per_second"],
                            "replay": again_replay["calls_per_second"],
                            "redis_benchmark": again_rb, "cpu": again_busy,
-                           "replay_redis_us_per_call": again_replay.get("redis_us_per_call")})
+                           "replay_redis_us_per_call": again_replay.get("redis_us_per_call"),
+                           "replay_redis_us_in_fcall": again_replay.get("redis_us_in_fcall")})
         for r in rounds:
             r["ratio"] = round(r["gateway"] / r["replay"], 3)
             # redis-benchmark's CSV unread: no ratio for the round (row_check fails the row).

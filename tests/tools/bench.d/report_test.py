@@ -84,6 +84,21 @@ class RedisPhase(unittest.TestCase):
         self.assertTrue(rows[0][2].startswith("2 of 3 rounds"), rows[0][2])
         self.assertEqual(rows[0][5], "info")
 
+    def test_the_time_inside_the_function_is_shown_apart_when_every_round_has_it(self):
+        def inside(gateway_us, replay_us, gateway_in, replay_in):
+            r = self.round(gateway_us, replay_us)
+            r["cpu"]["redis_us_in_fcall"] = gateway_in
+            r["replay_redis_us_in_fcall"] = replay_in
+            return r
+        rows = report.redis_phase_row([inside(49.0, 45.3, 36.5, 34.2),
+                                       inside(52.8, 47.5, 38.2, 35.8)])
+        self.assertEqual(len(rows), 2)
+        self.assertIn("36.5 / 34.2 µs, 38.2 / 35.8 µs", rows[1][1])
+        self.assertIn("12.5 / 11.1 µs, 14.6 / 11.7 µs", rows[1][2])
+        # A round without Redis's own count: no split, the first row alone.
+        partial = [inside(49.0, 45.3, 36.5, 34.2), self.round(52.8, 47.5)]
+        self.assertEqual(len(report.redis_phase_row(partial)), 1)
+
     def test_no_row_without_both_figures_in_every_round(self):
         self.assertEqual(report.redis_phase_row([self.round(50.0, 46.0), {"cpu": {}}]), [])
         self.assertEqual(report.redis_phase_row([self.round(50.0, 46.0)]), [])
