@@ -56,6 +56,10 @@ class StepRows(unittest.TestCase):
     def test_a_step_that_meets_needs_no_floor(self):
         cpu, _ = self.verdicts({1000: (5.0, 4.0, 15.0), 10000: (8.0, 6.5, 180.0)})
         self.assertIn("**floor**", cpu)
+        # ...and the verdict names it as met, not as a floor.
+        self.assertIn("but 1,000 (met)", cpu)
+        cpu, _ = self.verdicts({1000: (9.0, 6.5, 15.0), 10000: (8.0, 6.5, 180.0)})
+        self.assertNotIn("met", cpu)
 
     def test_a_late_p99_whose_sends_fit_in_40_ms_is_missed_at_that_step(self):
         # 1,000 x 6.1 us = 6 ms of sends: 50 ms is not the floor.
@@ -70,6 +74,18 @@ class StepRows(unittest.TestCase):
     def test_steps_only_one_side_measured_are_left_out(self):
         rows = report.step_rows(fan({1000: (9.0, 6.1, 15.0), 5000: (8.0, 6.0, 60.0)}, WS))
         self.assertEqual(rows, [])  # one common step: nothing "by step" to show
+
+
+class WsDoubt(unittest.TestCase):
+    def test_a_ws_step_far_from_its_own_profile_run_is_named(self):
+        fan = {"profile_ws": {"displays": 10000, "cpu_seconds_per_million": 12.83}}
+        far = {"connections": 10000, "server_cpu_seconds_per_million_messages": 22.55}
+        near = {"connections": 10000, "server_cpu_seconds_per_million_messages": 13.54}
+        self.assertIn("22.55 against 12.83", report.ws_doubt(fan, far))
+        self.assertEqual(report.ws_doubt(fan, near), "")
+        # Another number of displays, or no profile: nothing to compare.
+        self.assertEqual(report.ws_doubt(fan, dict(far, connections=5000)), "")
+        self.assertEqual(report.ws_doubt({}, far), "")
 
 
 class RedisPhase(unittest.TestCase):
