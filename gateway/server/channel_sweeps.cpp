@@ -67,9 +67,8 @@ void ChannelSweeps::remove(RawChannel& channel) {
 }
 
 void ChannelSweeps::take_out(std::size_t place) {
-  if (const auto leaving = channels_[place].lock()) {
-    leaving->sweep_place_ = RawChannel::kNoSweepPlace;
-  }
+  // The leaving entry's own place is not reset here: remove() already did, and an entry the
+  // sweep takes out is gone or finished (a stale place fails remove()'s identity check).
   channels_[place] = std::move(channels_.back());
   channels_.pop_back();
   if (place == channels_.size()) return;
