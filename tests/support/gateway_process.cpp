@@ -26,37 +26,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-pid_t spawn(const std::vector<std::string>& argv, const std::string& output_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  // Asio's sockets are not close-on-exec: without this the gateway would hold the test's own
-  // sockets open (a proxy's listener, clients the test closed).
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  std::vector<char*> args;
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  // SIGPIPE at its default and no signal blocked, whatever the test runner inherited: the
-  // gateway must ignore SIGPIPE itself, and a fault test checks that it does.
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t pipe, none;
-  sigemptyset(&pipe);
-  sigaddset(&pipe, SIGPIPE);
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attributes, &pipe);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  pid_t pid = -1;
-  const int error = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
-  posix_spawnattr_destroy(&attributes);
-  posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) throw std::runtime_error("cannot start " + argv[0]);
-  return pid;
-}
-
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
@@ -116,6 +85,37 @@ int https_status(unsigned short port, const char* path) {
 
 }  // namespace
 
+pid_t spawn_program(const std::vector<std::string>& argv, const std::string& output_path) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  // Asio's sockets are not close-on-exec: without this the gateway would hold the test's own
+  // sockets open (a proxy's listener, clients the test closed).
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  // SIGPIPE at its default and no signal blocked, whatever the test runner inherited: the
+  // gateway must ignore SIGPIPE itself, and a fault test checks that it does.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t pipe, none;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attributes, &pipe);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  pid_t pid = -1;
+  const int error = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+  posix_spawnattr_destroy(&attributes);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) throw std::runtime_error("cannot start " + argv[0]);
+  return pid;
+}
+
 unsigned short free_loopback_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -135,7 +135,7 @@ int run_program(const std::vector<std::string>& argv, std::string* output) {
   char path[] = "/tmp/rollcall-run-XXXXXX";
   const int fd = ::mkstemp(path);
   ::close(fd);
-  const pid_t pid = spawn(argv, path);
+  const pid_t pid = spawn_program(argv, path);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -156,7 +156,7 @@ GatewayProcess::GatewayProcess(std::string redis_url, std::vector<std::string> e
     std::vector<std::string> argv = {ROLLCALL_GATEWAY_BIN, "--listen",
                                      host_ + ":" + std::to_string(port_), "--redis", redis_url};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-    pid_ = spawn(argv, log_path_);
+    pid_ = spawn_program(argv, log_path_);
     const auto deadline = std::chrono::steady_clock::now() + 15s;
     while (std::chrono::steady_clock::now() < deadline && alive()) {
       if ((tls ? https_status(port_, "/readyz") : http_status(port_, "/readyz")) == 200) return;

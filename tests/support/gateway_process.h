@@ -32,6 +32,10 @@ class GatewayProcess {
   pid_t pid_ = -1;
 };
 
+// Starts a program in the background, its stdout and stderr to output_path; SIGPIPE at its
+// default and no signal blocked, whatever the test runner inherited.
+pid_t spawn_program(const std::vector<std::string>& argv, const std::string& output_path);
+
 // Runs a program to completion; returns its exit code, with stdout+stderr in *output.
 int run_program(const std::vector<std::string>& argv, std::string* output);
 

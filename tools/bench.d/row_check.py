@@ -180,7 +180,8 @@ def problems(results, parts=None):
         _latency(rows, results["latency"])
     fan = results.get("fanout")
     if fan is not None:
-        for key in ("ws_reference", "rollcall_2kb", "rollcall_2kb_2threads", "rollcall_real"):
+        for key in ("ws_reference", "send_floor", "rollcall_2kb", "rollcall_2kb_2threads",
+                    "rollcall_real"):
             _fanout_run(rows, f"fan-out {key}", fan.get(key), with_load=key == "rollcall_real")
         for key in ("profile_ws", "profile_rollcall"):  # the floor row rests on both
             if isinstance(fan.get(key), dict) and fan[key].get("error"):

@@ -722,6 +722,28 @@ def fanout(bins, work, scn, cfg, results):
         stop(node)
     time.sleep(2)
 
+    # The floor beside both: a server that only calls send(2) with one frame built per tick
+    # (rollcall-sendfloor), placed and measured as ws is. Its CPU per message, and the delivery
+    # the same client sees from it, is what this machine gives any server while each message is
+    # one loopback send.
+    log(f"fan-out: send floor, {steps} clients")
+    port = free_port()
+    floor = start([bins["sendfloor"], str(port), "2048", "100"],
+                  os.path.join(work, "send-floor.log"), cpus="0")
+    try:
+        if not wait_port(port):
+            raise RuntimeError("rollcall-sendfloor did not start")
+        out["send_floor"] = benchclient_displays(
+            bins, ["--port", str(port), "--format", "raw", "--target", "/", "--steps", steps,
+                   "--server-pid", str(floor.pid)] + common,
+            os.path.join(work, "fanout-floor.json"), timeout)
+    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        # Named by row_check; rollcall's rows are still measured.
+        out["send_floor"] = {"problems": [str(e)]}
+    finally:
+        stop(floor)
+    time.sleep(2)
+
     # rollcall: a bench event, Redis and the load on CPU 1, the gateway (one io thread) on CPU 0;
     # then the same gateway with two io threads on both CPUs (one lane each: one post per thread
     # per tick), for how fan-out scales with cores. On a 2-CPU machine its second thread shares
@@ -1166,6 +1188,7 @@ def main():
     bins = {"gateway": "gateway/rollcall-gateway", "loadgen": "tools/loadgen/rollcall-loadgen",
             "scenario": "tools/scenario/rollcall-scenario", "import": "tools/import/rollcall-import",
             "benchclient": "tools/benchclient/rollcall-benchclient",
+            "sendfloor": "tools/sendfloor/rollcall-sendfloor",
             "admin": "tools/admin/rollcall-admin",
             "redis_replay": "tools/redisreplay/rollcall-redis-replay"}
     bins = {k: os.path.join(a.build, v) for k, v in bins.items()}

@@ -3,7 +3,8 @@
 had Redis spend more than a fifth apart per call. The fan-out row by step is met only when every
 step is 2.5x below ws; a floor only when, at every step that misses, the server's system time
 alone is above what the target allows (and, for p99, when one tick's sends alone outlast 40 ms);
-otherwise missed; no floor is claimed from a result without system times.
+otherwise missed; no floor is claimed from a result without system times. Beside
+rollcall-sendfloor's run, the floor is what that send-only server did at the same step.
 
 Usage: report_test.py REPO_ROOT"""
 import os
@@ -23,10 +24,13 @@ def step(n, cpu, system, p99):
     return s
 
 
-def fan(mine, ws):
-    """mine, ws: {n: (cpu, system, p99)}"""
-    return {"rollcall_2kb": {"steps": [step(n, *v) for n, v in sorted(mine.items())]},
-            "ws_reference": {"steps": [step(n, *v) for n, v in sorted(ws.items())]}}
+def fan(mine, ws, floor=None):
+    """mine, ws, floor (rollcall-sendfloor's run): {n: (cpu, system, p99)}"""
+    out = {"rollcall_2kb": {"steps": [step(n, *v) for n, v in sorted(mine.items())]},
+           "ws_reference": {"steps": [step(n, *v) for n, v in sorted(ws.items())]}}
+    if floor is not None:
+        out["send_floor"] = {"steps": [step(n, *v) for n, v in sorted(floor.items())]}
+    return out
 
 
 WS = {1000: (15.0, 8.0, 20.0), 10000: (12.5, 7.0, 400.0)}  # allowed: 6.0 and 5.0
@@ -74,6 +78,47 @@ class StepRows(unittest.TestCase):
     def test_steps_only_one_side_measured_are_left_out(self):
         rows = report.step_rows(fan({1000: (9.0, 6.1, 15.0), 5000: (8.0, 6.0, 60.0)}, WS))
         self.assertEqual(rows, [])  # one common step: nothing "by step" to show
+
+
+class StepRowsBesideTheFloor(unittest.TestCase):
+    """With rollcall-sendfloor's run, a floor is what a server that only sends did at that step,
+    not rollcall's own system time."""
+    def rows(self, mine, floor, ws=WS):
+        return report.step_rows(fan(mine, ws, floor))
+
+    def test_a_send_only_server_above_the_allowance_at_every_missed_step_is_a_floor(self):
+        rows = self.rows({1000: (9.0, 5.0, 15.0), 10000: (8.0, 4.0, 180.0)},
+                         {1000: (6.2, 5.9, 12.0), 10000: (5.1, 4.9, 950.0)})
+        self.assertEqual(len(rows), 3)
+        self.assertIn("**floor**", rows[0][5])
+        self.assertIn("a server that only sends", rows[0][5])
+        # The floor's own row: rollcall and ws each against it.
+        self.assertIn("1.45 / 1.57", rows[1][1])  # 9.0 / 6.2, 8.0 / 5.1
+        self.assertIn("2.42 / 2.45", rows[1][3])  # 15.0 / 6.2, 12.5 / 5.1
+        self.assertEqual(rows[1][5], "info")
+        self.assertIn("floor: 12.0 / 950 ms", rows[2][2])
+        self.assertIn("**floor**", rows[2][5])
+        self.assertIn("the same client", rows[2][5])
+
+    def test_a_send_only_server_below_the_allowance_makes_a_miss_even_with_high_system_time(self):
+        # rollcall's system time is above the allowance at both steps, but the floor at 1,000
+        # spends less than 6.0: a server can meet it there.
+        rows = self.rows({1000: (9.0, 6.5, 15.0), 10000: (8.0, 6.5, 180.0)},
+                         {1000: (5.8, 5.5, 12.0), 10000: (5.1, 4.9, 950.0)})
+        self.assertEqual(rows[0][5], "**missed**")
+
+    def test_a_late_step_where_the_send_only_server_is_on_time_is_missed(self):
+        # 10,000 x 6.5 us of sends alone outlast 40 ms, yet the floor was on time: missed.
+        rows = self.rows({1000: (9.0, 6.1, 15.0), 10000: (8.0, 6.5, 180.0)},
+                         {1000: (6.2, 5.9, 12.0), 10000: (5.1, 4.9, 38.0)})
+        self.assertEqual(rows[2][5], "**missed** at 10,000")
+
+    def test_a_floor_run_missing_a_step_falls_back_to_system_time(self):
+        rows = self.rows({1000: (9.0, 6.1, 15.0), 10000: (8.0, 6.5, 180.0)},
+                         {1000: (6.2, 5.9, 12.0)})
+        self.assertEqual(len(rows), 2)
+        self.assertIn("the system time alone", rows[0][5])
+        self.assertIn("one tick's sends alone", rows[1][5])
 
 
 class WsDoubt(unittest.TestCase):

@@ -89,7 +89,8 @@ def good_results():
                        "scans": {"results": 900}}
     return {"generated_at": "2026-12-05T12:00:00+00:00", "mode": "quick", "machine": {},
             "errors": {}, "ingest": ingest, "latency": latency,
-            "fanout": {"ws_reference": displays([500, 2000]), "rollcall_2kb": displays([500, 2000]),
+            "fanout": {"ws_reference": displays([500, 2000]), "send_floor": displays([500, 2000]),
+                       "rollcall_2kb": displays([500, 2000]),
                        "rollcall_2kb_2threads": displays([500, 2000]), "rollcall_real": real},
             "presence": {"one_gateway": {"beacons": 2000, "online_counted": 2000,
                                          "remote_counted": 2000, "join_storm_seconds": 2.0,
@@ -154,7 +155,8 @@ ESSENTIAL = {
     ("export", "log_entries"),
     ("export", "exports", "attendees.csv", "bytes"),
 }
-for key, steps in (("ws_reference", 2), ("rollcall_2kb", 2), ("rollcall_2kb_2threads", 2),
+for key, steps in (("ws_reference", 2), ("send_floor", 2), ("rollcall_2kb", 2),
+                   ("rollcall_2kb_2threads", 2),
                    ("rollcall_real", 1)):
     for i in range(steps):
         ESSENTIAL |= {("fanout", key, "steps", i, "connections"),
@@ -213,6 +215,7 @@ class RowCheck(unittest.TestCase):
 
     def test_each_missing_row_or_report_is_named(self):
         for path in [("fanout", "rollcall_real"), ("fanout", "ws_reference"),
+                     ("fanout", "send_floor"),
                      ("fanout", "rollcall_2kb"), ("fanout", "rollcall_2kb_2threads"),
                      ("fanout", "rollcall_real", "loadgen"),
                      ("presence", "one_gateway"), ("presence", "six_gateways"),
@@ -252,9 +255,17 @@ class RowCheck(unittest.TestCase):
                 self.assertIn((f"fan-out {key}", "profile of ws: the client measured no step"),
                               row_check.problems(r, PARTS))
 
+    def test_a_floor_server_that_did_not_start_is_named(self):
+        r = good_results()
+        r["fanout"]["send_floor"] = {"problems": ["rollcall-sendfloor did not start"]}
+        found = row_check.problems(r, PARTS)
+        self.assertIn(("fan-out send_floor", "rollcall-sendfloor did not start"), found)
+        self.assertIn(("fan-out send_floor", "no step measured"), found)
+
     def test_refusals_and_client_failures_are_named_with_their_cause(self):
         cases = []
-        for key in ("ws_reference", "rollcall_2kb", "rollcall_2kb_2threads", "rollcall_real"):
+        for key in ("ws_reference", "send_floor", "rollcall_2kb", "rollcall_2kb_2threads",
+                    "rollcall_real"):
             cases.append((("fanout", key, "problems"),
                           ["2000 of 2000 displays closed by the server with code 4401: token "
                            "unknown"], "4401"))
