@@ -1,5 +1,7 @@
 #include "gateway/server/raw_channel.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
 
@@ -271,35 +273,61 @@ void RawChannel::close_with(std::uint16_t code, std::string_view reason) {
 }
 
 void RawChannel::send() {
-  if (writing_ || ended_) return;
-  Bytes frame;
-  Written kind = Written::control;
-  if (waiting_error_) {
-    frame = std::exchange(waiting_error_, nullptr);
-  } else if (closing_) {
-    if (!close_) return;  // written: nothing follows it
-    frame = std::exchange(close_, nullptr);
-    kind = Written::close;
-  } else if (pong_) {
-    frame = std::exchange(pong_, nullptr);
-  } else if (ping_due_) {
-    ping_due_ = false;
-    frame = ping_frame();
-  } else {
-    frame = next_data();
-    if (!frame) return;
-    kind = Written::data;
+  while (!writing_ && !ended_) {
+    Bytes frame;
+    Written kind = Written::control;
+    if (waiting_error_) {
+      frame = std::exchange(waiting_error_, nullptr);
+    } else if (closing_) {
+      if (!close_) return;  // written: nothing follows it
+      frame = std::exchange(close_, nullptr);
+      kind = Written::close;
+    } else if (pong_) {
+      frame = std::exchange(pong_, nullptr);
+    } else if (ping_due_) {
+      ping_due_ = false;
+      frame = ping_frame();
+    } else {
+      frame = next_data();
+      if (!frame) return;
+      kind = Written::data;
+    }
+    // A plain socket is written at once, as uWebSockets does: a frame the socket takes whole
+    // costs one send(2), with no operation, completion post or handler. Only the rest of a short
+    // write, a full socket, or an error (met again, and handled, by the write that follows)
+    // waits for Asio.
+    const std::size_t at = tls_ ? 0 : write_now(*frame);
+    if (at == frame->size()) {
+      if (!after_write(kind)) return;
+      continue;
+    }
+    writing_ = true;
+    write_started_ = Clock::now();
+    auto done = [self = shared_from_this(), frame, kind](boost::system::error_code ec,
+                                                         std::size_t) { self->written(ec, kind); };
+    if (tls_) {
+      asio::async_write(*tls_, asio::buffer(*frame), std::move(done));
+    } else {
+      asio::async_write(socket_, asio::buffer(*frame) + at, std::move(done));
+    }
+    return;
   }
-  writing_ = true;
-  write_started_ = Clock::now();
-  auto done = [self = shared_from_this(), frame, kind](boost::system::error_code ec, std::size_t) {
-    self->written(ec, kind);
-  };
-  if (tls_) {
-    asio::async_write(*tls_, asio::buffer(*frame), std::move(done));
-  } else {
-    asio::async_write(socket_, asio::buffer(*frame), std::move(done));
+}
+
+std::size_t RawChannel::write_now(const std::string& frame) {
+  const ssize_t n =
+      ::send(socket_.native_handle(), frame.data(), frame.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
+bool RawChannel::after_write(Written kind) {
+  if (kind == Written::data) on_data_written();
+  if (kind == Written::close) {
+    close_sent_ = true;
+    if (wait_for_close_) wait_for_close_->cancel();
+    return false;
   }
+  return true;
 }
 
 void RawChannel::written(boost::system::error_code ec, Written kind) {
@@ -310,13 +338,7 @@ void RawChannel::written(boost::system::error_code ec, Written kind) {
     resume_reading();  // a channel waiting for this write to read on ends now
     return;
   }
-  if (kind == Written::data) on_data_written();
-  if (kind == Written::close) {
-    close_sent_ = true;
-    if (wait_for_close_) wait_for_close_->cancel();
-    return;
-  }
-  send();
+  if (after_write(kind)) send();
 }
 
 void RawChannel::drop() {

@@ -132,6 +132,10 @@ class RawChannel : public std::enable_shared_from_this<RawChannel>, public Token
   virtual boost::asio::mutable_buffer read_buffer() = 0;
   bool admit();  // one more frame within the rate?
   void written(boost::system::error_code ec, Written kind);
+  // What the plain socket took of `frame` without waiting (0 when full, or on an error).
+  std::size_t write_now(const std::string& frame);
+  // A frame is out: false when it was our close (nothing follows it).
+  bool after_write(Written kind);
   boost::asio::ip::tcp::socket& tcp();
   void log_refusal(std::string_view limit, const std::string& what);
 

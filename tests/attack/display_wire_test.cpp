@@ -787,6 +787,34 @@ TEST_F(DisplayWire, ADisplayThatStopsReadingIsDroppedAndCountedWhileOthersAreSer
   EXPECT_EQ(frame->opcode, 2);
 }
 
+// A frame goes out with one send(2) when the socket takes it whole, and the rest of a short write
+// by Asio: a display that reads late (its socket full, as above, but within the slow-consumer
+// timeout) then gets every frame whole and in order, nothing written twice or lost between the
+// two ways of writing.
+TEST_F(DisplayWire, ADisplayThatReadsLateGetsWholeFrames) {
+  auto& g = gateway({"--messages-per-second", "1000000", "--slow-consumer-timeout", "60"});
+  RawDisplay late(g.port(), token(v1::display), false, 4096);
+  std::string burst;
+  for (int i = 0; i < 200; ++i) burst += snapshot_request();
+  // As above, the socket is full within about a second of this.
+  for (const auto started = Clock::now(); Clock::now() - started < 3s;) {
+    ASSERT_TRUE(late.send(burst));
+  }
+  int frames = 0;
+  while (auto frame = late.next(2s)) {
+    ASSERT_EQ(frame->opcode, 2) << "frame " << frames;
+    ASSERT_TRUE(frame->fin);
+    v1::DisplayMessage message;
+    ASSERT_TRUE(message.ParseFromString(frame->payload)) << "frame " << frames;
+    ASSERT_TRUE(message.has_snapshot()) << "frame " << frames;
+    ++frames;
+  }
+  EXPECT_FALSE(late.ended());
+  EXPECT_GT(frames, 200);
+  EXPECT_EQ(metric_value(metrics(g), "rollcall_slow_consumers_dropped_total"), 0u);
+  std::cout << "[ info ] " << frames << " frames read\n";
+}
+
 TEST_F(DisplayWire, ASilentDisplayIsPingedThenClosedAndOneThatAnswersStays) {
   auto& g = gateway({"--idle-timeout", "2"});
   RawDisplay silent(g.port(), token(v1::display));
