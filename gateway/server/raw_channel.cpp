@@ -154,7 +154,16 @@ void RawChannel::resume_reading() {
 
 void RawChannel::parse_unread() {
   parsing_ = true;
-  const auto next = parse_some();
+  Next next;
+  try {
+    next = parse_some();
+  } catch (...) {
+    // An answer written at once may parse on inside (send() -> on_data_written() ->
+    // resume_reading()); a throw from there (bad_alloc) ends the channel through its caller's
+    // handler, whose resume_reading() must not find the loop still marked as running.
+    parsing_ = false;
+    throw;
+  }
   parsing_ = false;
   if (next == Next::read) {
     read_some();

@@ -16,9 +16,10 @@ sys.path.insert(0, os.path.join(ROOT, "tools", "bench.d"))
 import report  # noqa: E402
 
 
-def step(n, cpu, system, p99):
+def step(n, cpu, system, p99, received=1.0):
     s = {"connections": n, "messages": n * 80, "server_cpu_seconds_per_million_messages": cpu,
-         "delivery_ms": {"p99": p99}}
+         "delivery_ms": {"p99": p99}, "expected_per_second": n * 10.0,
+         "messages_per_second": n * 10.0 * received}
     if system is not None:
         s["server_system_cpu_seconds_per_million_messages"] = system
     return s
@@ -111,6 +112,15 @@ class StepRowsBesideTheFloor(unittest.TestCase):
         # 10,000 x 6.5 us of sends alone outlast 40 ms, yet the floor was on time: missed.
         rows = self.rows({1000: (9.0, 6.1, 15.0), 10000: (8.0, 6.5, 180.0)},
                          {1000: (6.2, 5.9, 12.0), 10000: (5.1, 4.9, 38.0)})
+        self.assertEqual(rows[2][5], "**missed** at 10,000")
+
+    def test_a_send_only_server_whose_client_fell_behind_is_judged_by_its_walk(self):
+        # At 10,000 its client received 90%: its 950 ms is no bound. Its walk at 4.9 us per
+        # message (49 ms) outlasts 40 ms: a floor; at 3.5 us (35 ms) it does not: missed.
+        mine = {1000: (9.0, 6.1, 15.0), 10000: (8.0, 6.5, 180.0)}
+        rows = self.rows(mine, {1000: (6.2, 5.9, 12.0), 10000: (5.1, 4.9, 950.0, 0.9)})
+        self.assertIn("**floor**", rows[2][5])
+        rows = self.rows(mine, {1000: (6.2, 5.9, 12.0), 10000: (5.1, 3.5, 950.0, 0.9)})
         self.assertEqual(rows[2][5], "**missed** at 10,000")
 
     def test_a_floor_run_missing_a_step_falls_back_to_system_time(self):

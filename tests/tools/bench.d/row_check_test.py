@@ -215,7 +215,7 @@ class RowCheck(unittest.TestCase):
 
     def test_each_missing_row_or_report_is_named(self):
         for path in [("fanout", "rollcall_real"), ("fanout", "ws_reference"),
-                     ("fanout", "send_floor"),
+                     ("fanout", "send_floor", "steps"),
                      ("fanout", "rollcall_2kb"), ("fanout", "rollcall_2kb_2threads"),
                      ("fanout", "rollcall_real", "loadgen"),
                      ("presence", "one_gateway"), ("presence", "six_gateways"),
@@ -254,6 +254,11 @@ class RowCheck(unittest.TestCase):
                 r["fanout"][key] = {"error": "profile of ws: the client measured no step"}
                 self.assertIn((f"fan-out {key}", "profile of ws: the client measured no step"),
                               row_check.problems(r, PARTS))
+
+    def test_results_from_before_the_floor_server_still_pass(self):
+        r = good_results()
+        del r["fanout"]["send_floor"]
+        self.assertEqual(row_check.problems(r, PARTS), [])
 
     def test_a_floor_server_that_did_not_start_is_named(self):
         r = good_results()
