@@ -123,6 +123,17 @@ class StepRowsBesideTheFloor(unittest.TestCase):
         rows = self.rows(mine, {1000: (6.2, 5.9, 12.0), 10000: (5.1, 3.5, 950.0, 0.9)})
         self.assertEqual(rows[2][5], "**missed** at 10,000")
 
+    def test_where_its_client_fell_behind_the_send_only_servers_cpu_is_no_bound(self):
+        # At 10,000 the floor's 9.0 is above the allowance (5.0) but its client got 90%: there
+        # rollcall's own system time decides, 4.5 (missed) or 6.5 (floor).
+        floor = {1000: (6.2, 5.9, 12.0), 10000: (9.0, 8.0, 950.0, 0.9)}
+        rows = self.rows({1000: (9.0, 6.1, 15.0), 10000: (8.0, 4.5, 180.0)}, floor)
+        self.assertEqual(rows[0][5], "**missed**")
+        self.assertIn("no bound at 10,000", rows[1][3])
+        rows = self.rows({1000: (9.0, 6.1, 15.0), 10000: (8.0, 6.5, 180.0)}, floor)
+        self.assertIn("**floor**", rows[0][5])
+        self.assertIn("at 10,000, where its client fell behind, rollcall's system time", rows[0][5])
+
     def test_a_floor_run_missing_a_step_falls_back_to_system_time(self):
         rows = self.rows({1000: (9.0, 6.1, 15.0), 10000: (8.0, 6.5, 180.0)},
                          {1000: (6.2, 5.9, 12.0)})
