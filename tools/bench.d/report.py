@@ -579,7 +579,7 @@ def main():
         f"{m.get('load_average_at_start')} (a shared machine: other work ran alongside).",
         "",
         "Each figure is measured against a baseline taken in the same run. Regenerate with "
-        "`tools/bench` (about 8–10 minutes) or `tools/bench --quick` (about 2); raw figures land "
+        "`tools/bench` (about 20 minutes) or `tools/bench --quick` (about 2); raw figures land "
         "in `bench/results.json`.",
         "",
         "| benchmark | rollcall | baseline (same run) | ratio | target | |",
