@@ -217,6 +217,11 @@ def redis_phase_row(rounds):
     return rows
 
 
+def walk_ms(n, system_per_million):
+    """One tick's sends on one thread: n messages at the system time each, in ms."""
+    return n * system_per_million / 1000 if system_per_million is not None else None
+
+
 def step_rows(fan):
     """Every step of the one-thread synthetic row against ws's same step (the issue asks for
     2.5x less CPU at every step, and p99 <= 40 ms). Where a step misses, whether the floor does
@@ -244,8 +249,7 @@ def step_rows(fan):
         allowed.append(cpu_of(ws[n]) / 2.5)
         sys_pm = mine[n].get("server_system_cpu_seconds_per_million_messages")
         system.append(sys_pm)
-        # One tick's sends on one thread: n messages at the system time each, in ms.
-        walks.append(n * sys_pm / 1000 if sys_pm is not None else None)
+        walks.append(walk_ms(n, sys_pm))
         if has_floor and kept_up[n]:
             cpu_floor.append(cpu_of(floor[n]) > allowed[-1])
         else:
@@ -295,8 +299,8 @@ def step_rows(fan):
             f = floor[n]
             if kept_up[n]:
                 return f["delivery_ms"]["p99"] > 40
-            sys_pm = f.get("server_system_cpu_seconds_per_million_messages")
-            return sys_pm is not None and n * sys_pm / 1000 * 0.99 > 40
+            walk = walk_ms(n, f.get("server_system_cpu_seconds_per_million_messages"))
+            return walk is not None and walk * 0.99 > 40
         beyond = [i for i in late if not floor_late(steps[i])]
         why = ("a server that only sends is past 40 ms there too (the same client; where "
                "that client fell behind, the send-only server's walk over one tick outlasts "
