@@ -50,13 +50,6 @@ constexpr const char* kRegistry =
     "U1,,un,李伟,ITU\n"
     "U2,FR,un,Élodie Durand,UNESCO\n";
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 struct Ran {
   int code = 0;
   std::string output;
@@ -199,7 +192,7 @@ class ArchiveTest : public ::testing::Test {
       const auto done = run(argv);
       EXPECT_EQ(done.code, 0) << name << ": " << done.output;
       out["rollcall-export " + fs::path(file).filename().string().substr(tag.size() + 1)] =
-          read_file(file);
+          support::read_file(file);
     }
     std::vector<std::string> routes;
     for (const auto* table : {"attendees", "scans", "countries", "categories", "summary"}) {
@@ -297,7 +290,7 @@ TEST_F(ArchiveTest, ARestoredEventGivesEveryExportByteForByteAndPassesTheRecount
   const auto again = admin({"archive", "create", "--event", kEvent, "--out", file});
   EXPECT_EQ(again.code, 1);
   EXPECT_NE(again.output.find("already exists"), std::string::npos) << again.output;
-  const auto bytes = read_file(file);
+  const auto bytes = support::read_file(file);
   // Tokens and secrets never leave Redis in an archive.
   EXPECT_EQ(bytes.find("zoom-secret-not-archived"), std::string::npos);
   EXPECT_EQ(bytes.find(organizer_a), std::string::npos);
@@ -362,7 +355,7 @@ TEST_F(ArchiveTest, ARestoredEventGivesEveryExportByteForByteAndPassesTheRecount
   std::string why;
   const auto original = services::archive::decode_archive(bytes, &why);
   ASSERT_TRUE(original) << why;
-  const auto rebuilt = services::archive::decode_archive(read_file(file_b), &why);
+  const auto rebuilt = services::archive::decode_archive(support::read_file(file_b), &why);
   ASSERT_TRUE(rebuilt) << why;
   ASSERT_EQ(original->keys.size(), rebuilt->keys.size());
   for (std::size_t i = 0; i < original->keys.size(); ++i) {
@@ -450,7 +443,7 @@ TEST_F(ArchiveTest, DamagedArchivesAreRefusedNamingWhatFailedAndWriteNothing) {
   const auto file = dir_ + "/arch.rca";
   ASSERT_EQ(
       admin({"archive", "create", "--event", kEvent, "--out", file, "--redis", a_.url()}).code, 0);
-  const auto good = read_file(file);
+  const auto good = support::read_file(file);
   ASSERT_GT(good.size(), 200u);
   RedisServer c;
   c.command({"SET", "unrelated", "1"});

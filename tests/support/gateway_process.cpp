@@ -26,13 +26,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // A bare HTTP probe, so the fixture depends on nothing it is used to test.
 int http_status(unsigned short port, const char* path) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -84,6 +77,13 @@ int https_status(unsigned short port, const char* path) {
 }
 
 }  // namespace
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 pid_t spawn_program(const std::vector<std::string>& argv, const std::string& output_path) {
   posix_spawn_file_actions_t actions;

@@ -32,6 +32,9 @@ class GatewayProcess {
   pid_t pid_ = -1;
 };
 
+// A whole file's bytes (empty when it cannot be read): logs and outputs of the programs run.
+std::string read_file(const std::string& path);
+
 // Starts a program in the background, its stdout and stderr to output_path; SIGPIPE at its
 // default and no signal blocked, whatever the test runner inherited.
 pid_t spawn_program(const std::vector<std::string>& argv, const std::string& output_path);

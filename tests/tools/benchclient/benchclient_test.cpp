@@ -4,9 +4,7 @@
 // passes. tools/bench relies on these exits to refuse a row that measured nothing.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "tests/support/gateway_process.h"
 #include "tests/support/redis_server.h"
@@ -20,13 +18,6 @@ using support::GatewayProcess;
 using support::RedisServer;
 
 constexpr const char* kEvent = "bench-clients";
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class Benchclient : public ::testing::Test {
  protected:
@@ -69,7 +60,7 @@ class Benchclient : public ::testing::Test {
                                kEvent, "--publish-keys", "3", "--publish-ms", "50"});
     }
     const int code = support::run_program(argv, output);
-    *report = read_file(path);
+    *report = support::read_file(path);
     return code;
   }
 

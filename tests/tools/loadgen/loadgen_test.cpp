@@ -22,13 +22,6 @@ using support::RedisServer;
 
 constexpr const char* kEvent = "loadgen-clients";
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 class Loadgen : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -84,7 +77,7 @@ class Loadgen : public ::testing::Test {
       argv.insert(argv.end(), {"--tokens", dir() + "/tokens"});
     }
     const int code = support::run_program(argv, output);
-    *report = read_file(report_path);
+    *report = support::read_file(report_path);
     return code;
   }
 

@@ -23,13 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 bool listening(unsigned short port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -116,7 +109,7 @@ std::string PrivateCupsd::wait_for_output(std::size_t size) const {
   while (std::chrono::steady_clock::now() < deadline) {
     std::error_code ec;
     if (fs::exists(output_, ec) && fs::file_size(output_, ec) == size) {
-      auto bytes = read_file(output_);
+      auto bytes = support::read_file(output_);
       fs::remove(output_, ec);  // the next job's output is then told apart from this one
       return bytes;
     }
@@ -126,7 +119,7 @@ std::string PrivateCupsd::wait_for_output(std::size_t size) const {
 }
 
 std::string PrivateCupsd::log() const {
-  return read_file(dir_ + "/log/stdout") + read_file(dir_ + "/log/error_log");
+  return support::read_file(dir_ + "/log/stdout") + support::read_file(dir_ + "/log/error_log");
 }
 
 }  // namespace rollcall::tests::print

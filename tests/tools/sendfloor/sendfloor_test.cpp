@@ -9,9 +9,8 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
 #include <regex>
-#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -29,13 +28,6 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The server on a free port, stopped with SIGTERM; stop() returns its exit code.
 class Floor {
  public:
@@ -44,7 +36,8 @@ class Floor {
         log_(::testing::TempDir() + "sendfloor-" + std::to_string(port_) + ".log") {
     pid_ = support::spawn_program({ROLLCALL_SENDFLOOR_BIN, std::to_string(port_), size, tick_ms},
                                   log_);
-    for (int i = 0; i < 200 && read_file(log_).find("listening") == std::string::npos; ++i) {
+    for (int i = 0; i < 200 && support::read_file(log_).find("listening") == std::string::npos;
+         ++i) {
       std::this_thread::sleep_for(20ms);
     }
   }
@@ -60,7 +53,7 @@ class Floor {
   }
   unsigned short port() const { return port_; }
   pid_t pid() const { return pid_; }
-  std::string log() const { return read_file(log_); }
+  std::string log() const { return support::read_file(log_); }
 
  private:
   unsigned short port_;
@@ -86,7 +79,7 @@ TEST(Sendfloor, TheBenchClientMeasuresEveryTickAtEveryDisplay) {
                                  &output),
             0)
       << output;
-  const std::string json = read_file(report);
+  const std::string json = support::read_file(report);
   EXPECT_NE(json.find("\"problems\":[]"), std::string::npos) << json;
   // 20 ticks a second for 1 s: every display gets nearly all of them, each a whole 2,048-byte
   // message carrying its send time (a torn or unstamped frame would not count).
